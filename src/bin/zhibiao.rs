@@ -1,0 +1,85 @@
+//! `zhibiao-cli`: the same engine as the page, from the command line.
+//!
+//! ```text
+//! zhibiao-cli report FILE [--year YEAR]     JSON report on stdout
+//! zhibiao-cli fill FILE -o OUT.xlsx         the filled workbook
+//! ```
+//! A file that cannot be read exits with status 2 and one line on stderr.
+
+use std::path::Path;
+use std::process::ExitCode;
+use zhibiao::error::Lang;
+use zhibiao::io::{self, xlsx};
+use zhibiao::plan;
+
+const USAGE: &str =
+    "usage: zhibiao-cli report FILE [--year YEAR] | zhibiao-cli fill FILE -o OUT.xlsx";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn option(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let (command, file) = match args {
+        [command, file, ..] => (command.as_str(), file.as_str()),
+        _ => return Err(USAGE.to_string()),
+    };
+    let name = Path::new(file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.to_string());
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let imported = io::import(&bytes).map_err(|e| e.user_message(Lang::Zh, &name))?;
+    let year = match option(args, "--year") {
+        Some(y) => Some(y.parse().map_err(|_| format!("--year: not a year: {y}"))?),
+        None => None,
+    };
+    let opts = plan::Options {
+        assessment_year: year,
+    };
+    match command {
+        "report" => {
+            let report = io::report::report(&name, &imported, &opts);
+            let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+            println!("{text}");
+            Ok(())
+        }
+        "fill" => {
+            let out = option(args, "-o").ok_or_else(|| USAGE.to_string())?;
+            let computed: Vec<_> = imported
+                .sheets
+                .iter()
+                .filter_map(|s| {
+                    let (layout, plan) = (s.layout.as_ref()?, s.plan.as_ref()?);
+                    Some((s, layout, plan, plan::compute(plan, &opts)))
+                })
+                .collect();
+            let sheets: Vec<xlsx::SheetExport<'_>> = computed
+                .iter()
+                .map(|(s, layout, plan, results)| xlsx::SheetExport {
+                    sheet: &s.sheet,
+                    layout,
+                    plan,
+                    results,
+                })
+                .collect();
+            let bytes = xlsx::export(&sheets).map_err(|e| e.user_message(Lang::Zh))?;
+            std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
+        }
+        _ => Err(USAGE.to_string()),
+    }
+}

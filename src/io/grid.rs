@@ -1,0 +1,219 @@
+//! A format-neutral grid: what every reader produces, so that detection and the planning core
+//! never see calamine or CSV types.
+
+use crate::plan::RawCell;
+use serde::{Deserialize, Serialize};
+
+/// The file format, detected from the bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Office Open XML workbook (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// BIFF8 workbook (`.xls`).
+    Xls,
+    /// OpenDocument spreadsheet (`.ods`).
+    Ods,
+    /// Comma- or tab-separated text.
+    Csv,
+}
+
+impl Format {
+    /// The lower-case name used in the JSON report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Xls => "xls",
+            Self::Ods => "ods",
+            Self::Csv => "csv",
+        }
+    }
+}
+
+/// A merged range, 0-based and inclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+impl Merge {
+    /// Whether the range covers (row, col).
+    pub fn contains(&self, row: u32, col: u32) -> bool {
+        (self.first_row..=self.last_row).contains(&row)
+            && (self.first_col..=self.last_col).contains(&col)
+    }
+}
+
+/// One sheet: rows of cells from A1, with the merged ranges.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sheet {
+    pub name: String,
+    /// Row-major cells starting at A1; rows may be shorter than `width`.
+    pub rows: Vec<Vec<RawCell>>,
+    pub merges: Vec<Merge>,
+}
+
+impl Sheet {
+    /// The number of columns (the longest row).
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// The cell at 0-based (row, col), `Empty` outside the grid.
+    pub fn cell(&self, row: usize, col: usize) -> &RawCell {
+        static EMPTY: RawCell = RawCell::Empty;
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The cell's text as shown (numbers in their shortest form), trimmed.
+    pub fn text(&self, row: usize, col: usize) -> String {
+        match self.cell(row, col) {
+            RawCell::Empty => String::new(),
+            RawCell::Text { s } => s.trim().to_string(),
+            RawCell::Number { n, .. } => format_number(*n),
+        }
+    }
+
+    /// The cell's text as its number format shows it (for display).
+    pub fn display(&self, row: usize, col: usize) -> String {
+        match self.cell(row, col) {
+            RawCell::Number { n, format } => display_number(*n, format.as_deref()),
+            _ => self.text(row, col),
+        }
+    }
+
+    /// The merged range whose top-left cell is (row, col), if any.
+    pub fn merge_at(&self, row: usize, col: usize) -> Option<&Merge> {
+        self.merges
+            .iter()
+            .find(|m| m.first_row as usize == row && m.first_col as usize == col)
+    }
+
+    /// The merged range covering (row, col), if any.
+    pub fn merge_covering(&self, row: usize, col: usize) -> Option<&Merge> {
+        let (r, c) = (u32::try_from(row).ok()?, u32::try_from(col).ok()?);
+        self.merges.iter().find(|m| m.contains(r, c))
+    }
+
+    /// The text of (row, col), or of the top-left cell of the merged range that covers it.
+    pub fn merged_text(&self, row: usize, col: usize) -> String {
+        match self.merge_covering(row, col) {
+            Some(m) => self.text(m.first_row as usize, m.first_col as usize),
+            None => self.text(row, col),
+        }
+    }
+}
+
+/// A whole workbook.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Workbook {
+    pub format: Option<Format>,
+    pub sheets: Vec<Sheet>,
+}
+
+/// Formats a number the way a spreadsheet's "General" format would (no exponent for
+/// ordinary values, no trailing zeros).
+pub fn format_number(n: f64) -> String {
+    if n.is_finite() && n == n.trunc() && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{:.10}", n);
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    }
+}
+
+/// A number as its number format shows it: the format's decimals, `%` formats ×100 with a
+/// `%` sign, `#,##0` with thousands separators; unknown or General formats as [`format_number`].
+pub fn display_number(n: f64, format: Option<&str>) -> String {
+    let Some(code) = format.filter(|c| !c.is_empty() && *c != "General") else {
+        return format_number(n);
+    };
+    // Only the first section of a format applies to positive numbers; ignore colours etc.
+    let section = code.split(';').next().unwrap_or(code);
+    let percent = section.contains('%');
+    let decimals = section
+        .split_once('.')
+        .map(|(_, frac)| frac.chars().take_while(|c| *c == '0' || *c == '#').count())
+        .unwrap_or(0);
+    let value = if percent { n * 100.0 } else { n };
+    let mut text = format!("{:.*}", decimals, value);
+    if section.contains(',') {
+        text = group_thousands(&text);
+    }
+    if percent {
+        text.push('%');
+    }
+    text
+}
+
+fn group_thousands(text: &str) -> String {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Excel's column letters for a 0-based column index (0 → "A", 27 → "AB").
+pub fn col_letters(col: usize) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(col_letters(0), "A");
+        assert_eq!(col_letters(25), "Z");
+        assert_eq!(col_letters(26), "AA");
+        assert_eq!(col_letters(27), "AB");
+        assert_eq!(col_letters(701), "ZZ");
+        assert_eq!(col_letters(702), "AAA");
+    }
+
+    #[test]
+    fn numbers_show_as_their_format_says() {
+        assert_eq!(display_number(66.3, Some("0.00")), "66.30");
+        assert_eq!(display_number(0.879, Some("0.0%")), "87.9%");
+        assert_eq!(display_number(42300.0, Some("#,##0")), "42,300");
+        assert_eq!(display_number(1234567.5, Some("#,##0.0")), "1,234,567.5");
+        assert_eq!(display_number(8.0, None), "8");
+    }
+
+    #[test]
+    fn general_format_drops_float_noise() {
+        assert_eq!(format_number(58000.0), "58000");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+        assert_eq!(format_number(-2.5), "-2.5");
+    }
+}

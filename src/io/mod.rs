@@ -1,0 +1,65 @@
+//! Adapters: bytes in, bytes out. Pure Rust, tested natively on the fixture files.
+//!
+//! `read` turns bytes into a format-neutral [`grid::Workbook`]; `detect` finds the table and
+//! builds a [`crate::plan::Plan`]; `xlsx` writes the filled workbook; `report` the JSON report.
+
+pub mod detect;
+pub mod grid;
+pub mod read;
+pub mod report;
+pub mod xlsx;
+
+use crate::error::ImportError;
+use crate::plan::Plan;
+use detect::Layout;
+use grid::{Format, Sheet};
+use serde::{Deserialize, Serialize};
+
+/// One sheet of an imported workbook: its cells, and its table where it holds one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportedSheet {
+    pub sheet: Sheet,
+    pub layout: Option<Layout>,
+    pub plan: Option<Plan>,
+}
+
+/// A workbook read and understood.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Imported {
+    pub format: Format,
+    pub sheets: Vec<ImportedSheet>,
+}
+
+impl Imported {
+    /// The index of the first sheet that holds an indicator table.
+    pub fn first_table(&self) -> Option<usize> {
+        self.sheets.iter().position(|s| s.plan.is_some())
+    }
+}
+
+/// Reads bytes and detects the indicator table of every sheet.
+///
+/// # Errors
+/// [`ImportError`] when the bytes cannot be read, or no sheet holds an indicator table.
+pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
+    let workbook = read::read_workbook(bytes)?;
+    let format = workbook.format.unwrap_or(Format::Csv);
+    let sheets: Vec<ImportedSheet> = workbook
+        .sheets
+        .into_iter()
+        .map(|sheet| {
+            let layout = detect::detect(&sheet);
+            let plan = layout.as_ref().map(|l| detect::build_plan(&sheet, l));
+            ImportedSheet {
+                sheet,
+                layout,
+                plan,
+            }
+        })
+        .collect();
+    let imported = Imported { format, sheets };
+    if imported.first_table().is_none() {
+        return Err(ImportError::NoTable);
+    }
+    Ok(imported)
+}

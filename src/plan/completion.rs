@@ -1,0 +1,272 @@
+//! Realization, progress and status of each year with an actual (PLANNING-RULES "Completion").
+//!
+//! This module exists because "how far along is this indicator" has three different answers that
+//! people mix up: the realization (实现程度) of the year's target, the progress (进度) from the base
+//! towards the final target against the share of time gone, and the status word that the page
+//! shows. Each is defined once, here.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::model::{Direction, Indicator, Method, Shown, Status, Value, Year, YearTarget};
+use super::round;
+use super::schedule::{meets, meets_target, Basis, EPS};
+
+/// Realization in percent, before clamping: positive a/g, negative g/a, range lo..hi (100 inside,
+/// a/lo below, hi/a above). Where the ratio has no meaning (g ≤ 0 for a positive indicator, a ≤ 0
+/// for a negative one, signs that differ) it is 100 when `a` meets `g` and 0 when it does not.
+///
+/// ```
+/// use zhibiao::plan::completion::realization;
+/// use zhibiao::plan::Direction;
+/// // negative: g / a = 5.5 / 5.8 = 94.83 %
+/// let r = realization(5.8, 5.5, Direction::Negative, None);
+/// assert!((r - 94.827586).abs() < 1e-4);
+/// ```
+pub fn realization(a: f64, g: f64, direction: Direction, range: Option<(f64, f64)>) -> f64 {
+    if let Some((lo, hi)) = range {
+        let tol = EPS * lo.abs().max(hi.abs()).max(1.0);
+        return if a < lo - tol {
+            if lo > 0.0 && a >= 0.0 {
+                100.0 * a / lo
+            } else {
+                0.0
+            }
+        } else if a > hi + tol {
+            if hi > 0.0 {
+                100.0 * hi / a
+            } else {
+                0.0
+            }
+        } else {
+            100.0
+        };
+    }
+    let all_or_nothing = || if meets(a, g, direction) { 100.0 } else { 0.0 };
+    match direction {
+        Direction::Positive => {
+            if g <= 0.0 || a < 0.0 {
+                all_or_nothing()
+            } else {
+                100.0 * a / g
+            }
+        }
+        Direction::Negative => {
+            if a <= 0.0 || g < 0.0 {
+                all_or_nothing()
+            } else {
+                100.0 * g / a
+            }
+        }
+    }
+}
+
+/// Keeps a realization within 0 and the cap (`None`: no upper cap). A non-finite value becomes 0.
+///
+/// ```
+/// use zhibiao::plan::completion::clamp;
+/// assert_eq!(clamp(101.09, Some(100.0)), 100.0);
+/// assert_eq!(clamp(101.09, None), 101.09);
+/// assert_eq!(clamp(-3.0, Some(100.0)), 0.0);
+/// ```
+pub fn clamp(r: f64, cap: Option<f64>) -> f64 {
+    if !r.is_finite() {
+        return 0.0;
+    }
+    let r = r.max(0.0);
+    match cap {
+        Some(c) if !c.is_nan() => r.min(c.max(0.0)),
+        _ => r,
+    }
+}
+
+/// The time share τ = (y − t0)/(t1 − t0), within 0 and 1; `None` without both years or when
+/// t1 ≤ t0.
+pub fn time_share(y: Year, t0: Option<Year>, t1: Option<Year>) -> Option<f64> {
+    let (t0, t1) = (t0?, t1?);
+    (t1 > t0)
+        .then(|| (f64::from(y) - f64::from(t0)) / (f64::from(t1) - f64::from(t0)))
+        .map(|tau| tau.clamp(0.0, 1.0))
+}
+
+/// `true` when progress towards T has a meaning: a base is known, T ≠ b, the base does not already
+/// meet T, and the indicator is not a rate itself.
+pub fn progress_meaningful(basis: &Basis) -> bool {
+    let (Some(b), Some(t)) = (basis.start(), basis.target) else {
+        return false;
+    };
+    basis.method != Method::RateItself
+        && (t - b).abs() > EPS * t.abs().max(1.0)
+        && meets_target(b, basis) == Some(false)
+}
+
+/// The numeric value of an actual cell in the indicator's terms: a number; for a rate itself the
+/// rate; for a reduction tracked as the reduction reached, the reduction; else none.
+pub fn actual_value(v: &Value, basis: &Basis) -> Option<f64> {
+    let x = match v {
+        Value::Number { number, .. } => Some(number.value),
+        Value::Rate { rate, level } => {
+            if basis.method == Method::RateItself {
+                Some(rate.value)
+            } else {
+                level.as_ref().map(|l| l.value)
+            }
+        }
+        Value::Reduction { pct } if basis.reached => Some(pct.value),
+        _ => None,
+    };
+    x.filter(|v| v.is_finite())
+}
+
+/// Completion figures of one indicator.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Completion {
+    /// Numeric actuals by year.
+    pub actual: BTreeMap<Year, f64>,
+    /// Clamped realization in percent, shown with 2 decimals.
+    pub realization: BTreeMap<Year, Shown>,
+    /// (a − b)/(T − b), where it has a meaning.
+    pub progress: BTreeMap<Year, f64>,
+    /// Status by year.
+    pub status: BTreeMap<Year, Status>,
+}
+
+/// Realization, progress and status of `ind` for every year in `years` (the plan's years with an
+/// actual) and every year of its own actuals.
+///
+/// The status is, the first that applies: 无数据 (no numeric actual); nothing (the target is not
+/// numeric: qualitative, missing, or a group row, so the actual is not assessed); 已达标 (the
+/// actual meets T); where progress has a meaning, 达到序时进度 when progress ≥ τ (with a 1e-9
+/// tolerance) else 滞后序时进度; otherwise the same words by whether the actual meets the year's
+/// target g (the yearly target, else T).
+pub fn assess(
+    ind: &Indicator,
+    basis: &Basis,
+    yearly: &BTreeMap<Year, YearTarget>,
+    years: &BTreeSet<Year>,
+    cap: Option<f64>,
+) -> Completion {
+    let mut c = Completion::default();
+    if ind.is_group {
+        return c;
+    }
+    for (y, g) in &ind.actual {
+        if let Some(a) = actual_value(&g.value, basis) {
+            c.actual.insert(*y, a);
+        }
+    }
+    let own: BTreeSet<Year> = ind
+        .actual
+        .iter()
+        .filter(|(_, g)| g.value != Value::Empty)
+        .map(|(y, _)| *y)
+        .collect();
+    let meaningful = progress_meaningful(basis);
+    for &y in years.union(&own) {
+        let Some(&a) = c.actual.get(&y) else {
+            c.status.insert(y, Status::NoData);
+            continue;
+        };
+        let Some(target) = basis.target else {
+            continue;
+        };
+        let year_target = yearly.get(&y).map(|t| t.value);
+        let g = year_target.unwrap_or(target);
+        let use_range = basis.range.filter(|_| {
+            basis.method == Method::Hold
+                || year_target.is_none()
+                || basis.t1.is_some_and(|t1| y >= t1)
+        });
+        let r = clamp(realization(a, g, basis.direction, use_range), cap);
+        c.realization.insert(
+            y,
+            Shown {
+                value: r,
+                shown: round::shown(r, 2),
+            },
+        );
+        let progress = match (meaningful, basis.start()) {
+            (true, Some(b)) => Some((a - b) / (target - b)).filter(|p| p.is_finite()),
+            _ => None,
+        };
+        if let Some(p) = progress {
+            c.progress.insert(y, p);
+        }
+        let status = if meets_target(a, basis) == Some(true) {
+            Status::Met
+        } else if let (Some(p), Some(tau)) = (progress, time_share(y, basis.t0, basis.t1)) {
+            if p >= tau - EPS {
+                Status::OnTrack
+            } else {
+                Status::Lagging
+            }
+        } else {
+            let meets_g = match use_range {
+                Some((lo, hi)) => a >= lo - EPS && a <= hi + EPS,
+                None => meets(a, g, basis.direction),
+            };
+            if meets_g {
+                Status::OnTrack
+            } else {
+                Status::Lagging
+            }
+        };
+        c.status.insert(y, status);
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positive_negative_and_meaningless_ratios() {
+        // positive a/g: 2.55 / 2.586 = 98.6079 %
+        assert!((realization(2.55, 2.586, Direction::Positive, None) - 98.607_888).abs() < 1e-5);
+        // negative g/a: 0.4548346 / 0.455 = 99.9637 %
+        assert!(
+            (realization(0.455, 0.454_834_6, Direction::Negative, None) - 99.963_648).abs() < 1e-4
+        );
+        // g ≤ 0 for a positive indicator: 100 when met, 0 when not.
+        assert_eq!(realization(1.0, 0.0, Direction::Positive, None), 100.0);
+        assert_eq!(realization(-1.0, 0.0, Direction::Positive, None), 0.0);
+        assert_eq!(realization(3.0, -2.0, Direction::Positive, None), 100.0);
+        // a ≤ 0 for a negative indicator: met when a ≤ g.
+        assert_eq!(realization(0.0, 1.5, Direction::Negative, None), 100.0);
+        assert_eq!(realization(-0.5, -1.0, Direction::Negative, None), 0.0);
+        // signs differ: a < 0 < g positive → not met → 0.
+        assert_eq!(realization(-2.0, 5.0, Direction::Positive, None), 0.0);
+    }
+
+    #[test]
+    fn range_rule() {
+        let r = Some((3.0, 5.0));
+        assert_eq!(realization(4.0, 3.0, Direction::Positive, r), 100.0);
+        assert_eq!(realization(5.0, 3.0, Direction::Positive, r), 100.0);
+        // below: a / lo = 2.4 / 3 = 80 %
+        assert!((realization(2.4, 3.0, Direction::Positive, r) - 80.0).abs() < 1e-9);
+        // above: hi / a = 5 / 6.25 = 80 %
+        assert!((realization(6.25, 3.0, Direction::Positive, r) - 80.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn cap_and_clamp() {
+        // 203.5 / 201.312 = 101.087 % → 100 with the default cap; 101.09 without a cap.
+        let r = realization(203.5, 201.312, Direction::Positive, None);
+        assert_eq!(clamp(r, Some(100.0)), 100.0);
+        assert_eq!(round::shown(clamp(r, None), 2), "101.09");
+        assert_eq!(round::shown(clamp(r, Some(120.0)), 2), "101.09");
+        assert_eq!(clamp(f64::NAN, Some(100.0)), 0.0);
+        assert_eq!(clamp(50.0, Some(-5.0)), 0.0);
+    }
+
+    #[test]
+    fn time_share_is_capped() {
+        assert_eq!(time_share(2022, Some(2020), Some(2025)), Some(0.4));
+        assert_eq!(time_share(2027, Some(2020), Some(2025)), Some(1.0));
+        assert_eq!(time_share(2022, Some(2020), Some(2020)), None);
+        // ⅔ computed two ways is the same float.
+        let tau = time_share(2022, Some(2020), Some(2023)).unwrap_or(0.0);
+        assert!((94.0 - 82.0) / (100.0 - 82.0) >= tau - EPS);
+    }
+}

@@ -1,0 +1,302 @@
+//! Plain data of a plan: what was read from the table, and what the engine computes from it.
+//!
+//! Nothing here knows about files or the page. The importer (`io::detect`) fills a [`Plan`];
+//! [`super::compute`] turns it into [`PlanResults`]; the views and exporters read both.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A calendar year such as 2020.
+pub type Year = i32;
+
+/// A cell as the reader delivered it, before any interpretation.
+///
+/// `format` is the cell's number format code where the reader exposes it (`"0.00"`, `"0.0%"`,
+/// `"#,##0"`); `None` means unknown, not "General".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum RawCell {
+    /// Nothing in the cell.
+    #[default]
+    Empty,
+    /// Text as stored (numbers stored as text included).
+    Text { s: String },
+    /// A numeric cell with its number format, if known.
+    Number { n: f64, format: Option<String> },
+}
+
+/// A comparator attached to a number (`≥95%`, `4.5%以内`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparator {
+    /// ≥, 以上, 不低于 …
+    AtLeast,
+    /// ≤, 以内, 不高于 …
+    AtMost,
+}
+
+/// A number with the decimals it was written with and an optional unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Number {
+    /// The value in the unit the user sees (`7.5%` is 7.5).
+    pub value: f64,
+    /// Decimals as written (`9.60` has 2), or as the number format shows it.
+    pub decimals: u8,
+    /// A unit written in the cell (`%`, `万人`), never converted.
+    pub unit: Option<String>,
+}
+
+/// What a cell means (PLANNING-RULES "Cell values").
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Value {
+    /// Blank, `/`, `—`, `无` …
+    #[default]
+    Empty,
+    /// A level, possibly with a comparator; `hold` when the text says 保持, 稳定在, 维持.
+    Number {
+        number: Number,
+        comparator: Option<Comparator>,
+        hold: bool,
+    },
+    /// A range `3-5`.
+    Range { lo: Number, hi: Number },
+    /// An annual growth rate r % (`年均增长7%`), with a level when one is also stated
+    /// (`39365，年均增长7%`).
+    Rate { rate: Number, level: Option<Number> },
+    /// A cumulative reduction p % (`累计降低12.5%`).
+    Reduction { pct: Number },
+    /// A multiple of the base (`翻一番` = 2, `翻两番` = 4).
+    Multiple { factor: f64 },
+    /// Qualitative text: shown as written, never computed.
+    Text { text: String },
+}
+
+/// A cell of the table as understood: its value, a stretch target (`确保…，力争…`) and a year
+/// written in the cell (`9.60（2014年）`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Given {
+    /// The text as it was shown in the source (for display and export).
+    pub text: String,
+    /// The value (the floor when the cell also has a stretch target).
+    pub value: Value,
+    /// The stretch target (力争) when the cell gives two.
+    pub stretch: Option<Value>,
+    /// A year written in the cell, overriding the column's year.
+    pub year: Option<Year>,
+}
+
+/// Positive (more is better) or negative (less is better).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// 正向
+    Positive,
+    /// 逆向
+    Negative,
+}
+
+/// How the yearly targets are computed (PLANNING-RULES "Yearly targets").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// 等差
+    Linear,
+    /// 等比
+    Compound,
+    /// 年均增长 r %
+    Rate,
+    /// The indicator is a rate: r every year.
+    RateItself,
+    /// 累计降低 p %
+    Reduction,
+    /// 保持
+    Hold,
+    /// As typed by the user.
+    Manual,
+    /// Nothing can be computed (qualitative, missing data, group row).
+    None,
+}
+
+/// 约束性 or 预期性: a kind, not a direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    /// 预期性
+    Expected,
+    /// 约束性
+    Binding,
+}
+
+/// The user's corrections to one indicator; `None` means "as detected".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overrides {
+    pub direction: Option<Direction>,
+    pub method: Option<Method>,
+    pub decimals: Option<u8>,
+    pub base_year: Option<Year>,
+    pub target_year: Option<Year>,
+}
+
+/// One row of the table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// 1-based row in the source sheet.
+    pub row: u32,
+    pub seq: String,
+    pub category: String,
+    /// The name without a leading `*`.
+    pub name: String,
+    pub unit: String,
+    pub binding: Option<Binding>,
+    /// The explicit direction cell (`正向`, `+`, `逆指标` …), if the table has one.
+    pub direction_text: Option<String>,
+    pub weight: Option<f64>,
+    pub base: Given,
+    /// The base year from the header; `base.year` overrides it.
+    pub base_year: Option<Year>,
+    pub target: Given,
+    /// The target year from the header; `target.year` overrides it.
+    pub target_year: Option<Year>,
+    /// Yearly targets given in the table (anchors), by year.
+    pub yearly: BTreeMap<Year, Given>,
+    /// Actual values, by year.
+    pub actual: BTreeMap<Year, Given>,
+    /// Yearly targets typed by the user, by year (they win over everything else).
+    pub manual: BTreeMap<Year, f64>,
+    pub lead_units: String,
+    pub other_units: String,
+    /// A group row (`23 公共交通服务指数` above `23(1)`): shown, never computed.
+    pub is_group: bool,
+    pub overrides: Overrides,
+}
+
+/// Settings that change results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Realization cap in percent; `None` turns the cap off. Default 100.
+    pub cap: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { cap: Some(100.0) }
+    }
+}
+
+/// A whole indicator table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub title: String,
+    /// The years of the table's yearly-target columns, ascending (may be empty).
+    pub years: Vec<Year>,
+    pub indicators: Vec<Indicator>,
+    pub settings: Settings,
+}
+
+/// A number with the rounded text the user sees.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shown {
+    /// Unrounded.
+    pub value: f64,
+    /// Rounded, as displayed and exported.
+    pub shown: String,
+}
+
+/// Where a yearly target came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// From the file (an anchor).
+    Given,
+    /// Computed by the engine.
+    Computed,
+    /// Typed by the user.
+    Manual,
+}
+
+/// One year's target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearTarget {
+    pub value: f64,
+    pub shown: String,
+    pub source: Source,
+}
+
+/// Status of one year (PLANNING-RULES "Completion").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    #[serde(rename = "无数据")]
+    NoData,
+    #[serde(rename = "已达标")]
+    Met,
+    #[serde(rename = "达到序时进度")]
+    OnTrack,
+    #[serde(rename = "滞后序时进度")]
+    Lagging,
+}
+
+/// A warning the engine attaches to an indicator (shown in the page, never fatal).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Warning {
+    /// Compound needs b > 0 and T > 0; linear was used instead.
+    CompoundFellBackToLinear,
+    /// The rate path ends `gap` away from the stated level (level − path end).
+    RateLevelGap { gap: Shown },
+}
+
+/// Next year's schedule from an assessment year's actual (PLANNING-RULES "Next year's schedule").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub from_year: Year,
+    pub years: BTreeMap<Year, Shown>,
+    pub needed_change: Option<f64>,
+    pub original_change: Option<f64>,
+    pub flag: bool,
+}
+
+/// What the engine derived for one indicator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorResult {
+    pub direction: Direction,
+    /// 1–5, the rule of PLANNING-RULES "Direction" that decided; 0 when the user overrode it.
+    pub direction_rule: u8,
+    pub method: Method,
+    pub decimals: u8,
+    pub base_year: Option<Year>,
+    pub base: Option<f64>,
+    pub target_year: Option<Year>,
+    /// The final target T (the floor when there is a stretch).
+    pub target: Option<f64>,
+    pub stretch: Option<f64>,
+    pub yearly: BTreeMap<Year, YearTarget>,
+    pub actual: BTreeMap<Year, f64>,
+    pub realization: BTreeMap<Year, Shown>,
+    pub progress: BTreeMap<Year, f64>,
+    pub status: BTreeMap<Year, Status>,
+    pub draft: Option<Draft>,
+    pub warnings: Vec<Warning>,
+}
+
+/// One unit's score for one year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnitScore {
+    pub score: Shown,
+    pub count: usize,
+}
+
+/// The figures of one assessment year.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub overall: Option<Shown>,
+    pub categories: BTreeMap<String, Shown>,
+    pub units: BTreeMap<String, UnitScore>,
+}
+
+/// Everything the engine derived for a plan; `indicators[i]` belongs to `plan.indicators[i]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanResults {
+    pub indicators: Vec<IndicatorResult>,
+    pub assessment: BTreeMap<Year, Assessment>,
+}

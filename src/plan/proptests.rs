@@ -1,0 +1,230 @@
+//! Property tests: paths start at the base and end at the target, monotone methods are monotone,
+//! anchors are kept, realization stays within [0, cap], the parser never panics, and every output is
+//! finite for finite input.
+
+use proptest::prelude::*;
+
+use super::completion::{clamp, realization};
+use super::model::{
+    Direction, Given, Indicator, Method, Number, Plan, RawCell, Settings, Source, Value, Year,
+};
+use super::round;
+use super::value::parse;
+use super::{compute, Options};
+
+fn number(v: f64) -> Given {
+    Given {
+        text: v.to_string(),
+        value: Value::Number {
+            number: Number {
+                value: v,
+                decimals: 2,
+                unit: None,
+            },
+            comparator: None,
+            hold: false,
+        },
+        ..Given::default()
+    }
+}
+
+fn plan_of(ind: Indicator, years: Vec<Year>) -> Plan {
+    Plan {
+        years,
+        indicators: vec![ind],
+        ..Plan::default()
+    }
+}
+
+fn level_indicator(b: f64, t: f64, t0: Year, n: i32, method: Method) -> Indicator {
+    Indicator {
+        name: "x".into(),
+        base: number(b),
+        base_year: Some(t0),
+        target: number(t),
+        target_year: Some(t0 + n),
+        overrides: super::model::Overrides {
+            method: Some(method),
+            ..Default::default()
+        },
+        ..Indicator::default()
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+proptest! {
+    #[test]
+    fn linear_and_compound_paths_end_at_target_and_are_monotone(
+        b in 0.01f64..1e6,
+        t in 0.01f64..1e6,
+        t0 in 1990i32..2030,
+        n in 1i32..12,
+        compound in any::<bool>(),
+    ) {
+        let method = if compound { Method::Compound } else { Method::Linear };
+        let plan = plan_of(level_indicator(b, t, t0, n, method), Vec::new());
+        let r = &compute(&plan, &Options::default()).indicators[0];
+        prop_assert_eq!(r.method, method);
+        let values: Vec<f64> = r.yearly.values().map(|y| y.value).collect();
+        prop_assert_eq!(values.len(), usize::try_from(n).unwrap());
+        prop_assert!(close(*values.last().unwrap(), t));
+        // The path starts at the base: the first year is one step away from b.
+        let nf = f64::from(n);
+        let first = if compound { b * (t / b).powf(1.0 / nf) } else { b + (t - b) / nf };
+        prop_assert!(close(values[0], first));
+        // The path leaves the base: the first step is a fraction of the way.
+        let mut prev = b;
+        for v in values {
+            prop_assert!(v.is_finite());
+            if t >= b {
+                prop_assert!(v >= prev - 1e-9 * prev.abs().max(1.0));
+            } else {
+                prop_assert!(v <= prev + 1e-9 * prev.abs().max(1.0));
+            }
+            prev = v;
+        }
+    }
+
+    #[test]
+    fn anchors_are_kept(
+        b in 1f64..1000.0,
+        t in 1f64..1000.0,
+        anchor in 1f64..1000.0,
+        at in 1i32..5,
+        compound in any::<bool>(),
+    ) {
+        let method = if compound { Method::Compound } else { Method::Linear };
+        let mut ind = level_indicator(b, t, 2020, 5, method);
+        ind.yearly.insert(2020 + at, number(anchor));
+        let r = &compute(&plan_of(ind, Vec::new()), &Options::default()).indicators[0];
+        let y = &r.yearly[&(2020 + at)];
+        prop_assert_eq!(y.value, anchor);
+        prop_assert_eq!(y.source, Source::Given);
+        prop_assert!(close(r.yearly[&2025].value, t));
+        // Between base and anchor the path stays between them.
+        for k in 1..at {
+            let v = r.yearly[&(2020 + k)].value;
+            prop_assert!(v >= b.min(anchor) - 1e-9 && v <= b.max(anchor) + 1e-9);
+        }
+    }
+
+    #[test]
+    fn realization_stays_within_zero_and_cap(
+        a in -1e9f64..1e9,
+        g in -1e9f64..1e9,
+        negative in any::<bool>(),
+        cap in prop::option::of(0f64..500.0),
+        range in prop::option::of((-1e6f64..1e6, 0f64..1e6)),
+    ) {
+        let dir = if negative { Direction::Negative } else { Direction::Positive };
+        let range = range.map(|(lo, w)| (lo, lo + w));
+        let r = clamp(realization(a, g, dir, range), cap);
+        prop_assert!(r.is_finite());
+        prop_assert!(r >= 0.0);
+        if let Some(c) = cap {
+            prop_assert!(r <= c);
+        }
+    }
+
+    #[test]
+    fn parse_never_panics(s in ".{0,40}") {
+        let _ = parse(&RawCell::Text { s });
+    }
+
+    #[test]
+    fn parse_never_panics_on_cell_like_text(
+        s in "[0-9０-９.．,，%％:：~～\\-－—/ ()（）年底以上内下≥≤<>=增长降低累计翻一两番确保力争保持万元人]{0,24}"
+    ) {
+        let g = parse(&RawCell::Text { s });
+        if let Value::Number { number, .. } = g.value {
+            prop_assert!(number.value.is_finite());
+        }
+    }
+
+    #[test]
+    fn numeric_cells_never_panic(
+        n in any::<f64>(),
+        format in prop::option::of("[0#.,%\"@;_*\\[\\]a-zGeneral]{0,12}"),
+    ) {
+        let _ = parse(&RawCell::Number { n, format });
+    }
+
+    #[test]
+    fn shown_never_panics_and_round_trips(v in any::<f64>(), d in 0u8..12) {
+        let s = round::shown(v, d);
+        if v.is_finite() {
+            let back: f64 = s.parse().unwrap();
+            prop_assert!((back - v).abs() <= 0.5 * 10f64.powi(-i32::from(d)) * (1.0 + 1e-9) + v.abs() * 1e-14);
+        }
+    }
+
+    #[test]
+    fn outputs_are_finite_for_finite_inputs(
+        b in -1e6f64..1e6,
+        t in -1e6f64..1e6,
+        a1 in -1e6f64..1e6,
+        a2 in -1e6f64..1e6,
+        target_kind in 0u8..6,
+        r in -50f64..50.0,
+        cap in prop::option::of(0f64..200.0),
+        weight in prop::option::of(0f64..10.0),
+    ) {
+        let target = match target_kind {
+            0 => number(t),
+            1 => parse(&RawCell::Text { s: format!("年均增长{r:.1}%") }),
+            2 => parse(&RawCell::Text { s: format!("累计降低{:.1}%", r.abs()) }),
+            3 => parse(&RawCell::Text { s: "翻一番".into() }),
+            4 => parse(&RawCell::Text { s: format!("{:.1}-{:.1}", t.min(b), t.max(b)) }),
+            _ => parse(&RawCell::Text { s: format!("保持{t:.2}") }),
+        };
+        let mut ind = Indicator {
+            name: "x".into(),
+            lead_units: "甲、乙".into(),
+            category: "c".into(),
+            weight,
+            base: number(b),
+            base_year: Some(2020),
+            target,
+            target_year: Some(2025),
+            ..Indicator::default()
+        };
+        ind.actual.insert(2021, number(a1));
+        ind.actual.insert(2022, number(a2));
+        let plan = Plan {
+            years: (2021..=2025).collect(),
+            indicators: vec![ind],
+            settings: Settings { cap },
+            ..Plan::default()
+        };
+        let res = compute(&plan, &Options::default());
+        let r = &res.indicators[0];
+        for y in r.yearly.values() {
+            prop_assert!(y.value.is_finite());
+        }
+        for s in r.realization.values() {
+            prop_assert!(s.value.is_finite() && s.value >= 0.0);
+            if let Some(c) = cap {
+                prop_assert!(s.value <= c);
+            }
+        }
+        for p in r.progress.values() {
+            prop_assert!(p.is_finite());
+        }
+        if let Some(d) = &r.draft {
+            for s in d.years.values() {
+                prop_assert!(s.value.is_finite());
+            }
+        }
+        for a in res.assessment.values() {
+            for u in a.units.values() {
+                prop_assert!(u.score.value.is_finite() && u.score.value <= 100.0);
+            }
+            if let Some(o) = &a.overall {
+                prop_assert!(o.value.is_finite());
+            }
+        }
+    }
+}

@@ -1,0 +1,982 @@
+//! Cell text → [`Value`] (PLANNING-RULES "Cell values").
+//!
+//! This module exists because the numbers of an indicator table are written by people: `５８０００`,
+//! `≥95%`, `控制在4.5%以内`, `26000，年均增长9%`, `确保125.4，力争80`, `9.60（2014年）`. Everything
+//! the engine computes starts from what this parser understands, and anything it does not understand
+//! stays qualitative text that is shown as written and never computed. It must never panic: it is
+//! fed whatever a workbook holds.
+
+use super::model::{Comparator, Given, Number, RawCell, Value, Year};
+use super::round;
+
+/// Reads one raw cell into a [`Given`]: its value, a stretch target and a year written in the cell.
+///
+/// Text cells follow the table of PLANNING-RULES "Cell values"; numeric cells take their decimals
+/// from the number format (`0.00` → 2; `General` or unknown → the shortest form of the number, at
+/// most 4), and a percent format means the number × 100 with unit `%`. `Given::text` is the text
+/// as shown. Never panics.
+///
+/// ```
+/// use zhibiao::plan::value::parse;
+/// use zhibiao::plan::{Comparator, RawCell, Value};
+/// let g = parse(&RawCell::Text { s: "≥９５％".into() });
+/// match g.value {
+///     Value::Number { number, comparator, .. } => {
+///         assert_eq!(number.value, 95.0);
+///         assert_eq!(number.unit.as_deref(), Some("%"));
+///         assert_eq!(comparator, Some(Comparator::AtLeast));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// let p = parse(&RawCell::Number { n: 0.356, format: Some("0.0%".into()) });
+/// assert_eq!(p.text, "35.6%");
+/// ```
+pub fn parse(raw: &RawCell) -> Given {
+    match raw {
+        RawCell::Empty => Given::default(),
+        RawCell::Text { s } => parse_text(s),
+        RawCell::Number { n, format } => parse_number(*n, format.as_deref()),
+    }
+}
+
+/// Parses the text of a cell (see [`parse`]).
+///
+/// ```
+/// use zhibiao::plan::value::parse_text;
+/// use zhibiao::plan::Value;
+/// let g = parse_text("9.60（2014年）");
+/// assert_eq!(g.year, Some(2014));
+/// assert!(matches!(g.value, Value::Number { ref number, .. } if number.decimals == 2));
+/// ```
+pub fn parse_text(s: &str) -> Given {
+    let text = s.trim();
+    let mut given = Given {
+        text: text.to_string(),
+        ..Given::default()
+    };
+    let mut norm = normalize(text);
+    if is_empty_marker(&norm) {
+        return given;
+    }
+    if let Some((rest, year)) = split_year_suffix(&norm) {
+        given.year = Some(year);
+        norm = rest;
+        if is_empty_marker(&norm) {
+            return given;
+        }
+    }
+    let (value, stretch) = parse_cell(&norm);
+    given.value = match value {
+        Value::Text { .. } => Value::Text {
+            text: text.to_string(),
+        },
+        v => v,
+    };
+    given.stretch = stretch;
+    given
+}
+
+/// Reads a numeric cell with its number format code.
+fn parse_number(n: f64, format: Option<&str>) -> Given {
+    if !n.is_finite() {
+        return Given::default();
+    }
+    let fmt = analyse_format(format);
+    let value = if fmt.percent {
+        round::clean(n * 100.0)
+    } else {
+        n
+    };
+    let decimals = fmt.decimals.unwrap_or_else(|| shortest_decimals(value));
+    let mut text = round::shown(value, decimals);
+    if fmt.thousands {
+        text = group_thousands(&text);
+    }
+    if fmt.percent {
+        text.push('%');
+    }
+    Given {
+        text,
+        value: Value::Number {
+            number: Number {
+                value,
+                decimals,
+                unit: fmt.percent.then(|| "%".to_string()),
+            },
+            comparator: None,
+            hold: false,
+        },
+        stretch: None,
+        year: None,
+    }
+}
+
+/// What a number format code says about display.
+struct FormatInfo {
+    percent: bool,
+    /// `None`: General or unknown, use the shortest form.
+    decimals: Option<u8>,
+    thousands: bool,
+}
+
+/// Reads the first section of an Excel number format code.
+fn analyse_format(format: Option<&str>) -> FormatInfo {
+    let Some(code) = format else {
+        return FormatInfo {
+            percent: false,
+            decimals: None,
+            thousands: false,
+        };
+    };
+    // Drop quoted literals, escapes, [colour]/[condition] blocks and padding (_x, *x).
+    let mut cleaned = String::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                }
+            }
+            '[' => {
+                for q in chars.by_ref() {
+                    if q == ']' {
+                        break;
+                    }
+                }
+            }
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            ';' => break,
+            _ => cleaned.push(c),
+        }
+    }
+    let percent = cleaned.contains('%');
+    let has_placeholder = cleaned.chars().any(|c| matches!(c, '0' | '#' | '?'));
+    if cleaned.to_ascii_lowercase().contains("general") || !has_placeholder {
+        return FormatInfo {
+            percent,
+            decimals: None,
+            thousands: false,
+        };
+    }
+    let (int_part, frac_part) = match cleaned.split_once('.') {
+        Some((i, f)) => (i.to_string(), f.to_string()),
+        None => (cleaned.clone(), String::new()),
+    };
+    let count = frac_part
+        .chars()
+        .take_while(|c| matches!(c, '0' | '#' | '?'))
+        .count();
+    FormatInfo {
+        percent,
+        decimals: Some(u8::try_from(count).unwrap_or(u8::MAX)),
+        thousands: int_part.contains(','),
+    }
+}
+
+/// Decimals of the shortest decimal form of `v`, at most 4.
+fn shortest_decimals(v: f64) -> u8 {
+    let s = format!("{}", round::clean(v));
+    let n = s.split_once('.').map_or(0, |(_, f)| f.len());
+    u8::try_from(n.min(4)).unwrap_or(4)
+}
+
+/// `42300.5` → `42,300.5`.
+fn group_thousands(s: &str) -> String {
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s),
+    };
+    let (int_part, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits: Vec<char> = int_part.chars().collect();
+    let mut out = String::from(sign);
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Folds full-width forms and look-alikes to ASCII and drops all whitespace.
+fn normalize(s: &str) -> String {
+    super::score::fold(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '〜' | '∼' => '~',
+            '≧' | '⩾' => '≥',
+            '≦' | '⩽' => '≤',
+            '\u{2212}' | '\u{2010}' | '\u{2011}' => '-',
+            '﹪' => '%',
+            '﹙' => '(',
+            '﹚' => ')',
+            '∶' => ':',
+            _ => c,
+        })
+        .collect()
+}
+
+/// `/`, `—`, `-`, `－`, `无`, blank …
+fn is_empty_marker(s: &str) -> bool {
+    s.is_empty()
+        || s.chars().all(|c| {
+            matches!(
+                c,
+                '-' | '—' | '–' | '―' | '─' | '/' | '\\' | '…' | '.' | '·'
+            )
+        })
+        || matches!(s, "无" | "暂无" | "空")
+        || s.eq_ignore_ascii_case("n/a")
+}
+
+/// `9.60(2014年)`, `100%(2018年底)` → the text before the bracket and the year.
+fn split_year_suffix(s: &str) -> Option<(String, Year)> {
+    let body = s.strip_suffix(')')?;
+    let open = body.rfind('(')?;
+    let before = body.get(..open)?;
+    let inner = body.get(open + 1..)?;
+    let digits: String = inner.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() != 4 {
+        return None;
+    }
+    let rest = inner.get(digits.len()..)?;
+    if !(rest.is_empty() || rest.starts_with('年')) || rest.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year: Year = digits.parse().ok()?;
+    (1900..=2200)
+        .contains(&year)
+        .then(|| (before.to_string(), year))
+}
+
+/// Removes thousands separators: a comma between a digit and exactly three digits.
+fn remove_thousands(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ',' {
+            let prev_digit = i
+                .checked_sub(1)
+                .and_then(|p| chars.get(p))
+                .is_some_and(char::is_ascii_digit);
+            let next3 = (1..=3).all(|k| chars.get(i + k).is_some_and(char::is_ascii_digit));
+            let fourth_not_digit = !chars.get(i + 4).is_some_and(char::is_ascii_digit);
+            if prev_digit && next3 && fourth_not_digit {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Splits a cell into its parts: on `,;、`, and before `力争` / `确保` that follow other text.
+fn split_parts(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    for piece in s.split([',', ';', '、']) {
+        let mut rest = piece;
+        loop {
+            let cut = ["力争", "确保"]
+                .iter()
+                .filter_map(|kw| rest.find(kw))
+                .filter(|&i| i > 0)
+                .min();
+            match cut.and_then(|i| Some((rest.get(..i)?, rest.get(i..)?))) {
+                Some((head, tail)) => {
+                    parts.push(head.to_string());
+                    rest = tail;
+                }
+                None => {
+                    parts.push(rest.to_string());
+                    break;
+                }
+            }
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// A normalised cell (year suffix removed) → the value and the stretch target.
+fn parse_cell(norm: &str) -> (Value, Option<Value>) {
+    let s = remove_thousands(norm);
+    let text = || Value::Text {
+        text: norm.to_string(),
+    };
+    let parts = split_parts(&s);
+    let mut floor: Option<Value> = None;
+    let mut stretch: Option<Value> = None;
+    let mut others: Vec<Value> = Vec::new();
+    for part in &parts {
+        if let Some(rest) = part.strip_prefix("力争") {
+            if stretch.is_some() {
+                return (text(), None);
+            }
+            stretch = Some(parse_single(rest));
+        } else if let Some(rest) = part.strip_prefix("确保") {
+            if floor.is_some() {
+                return (text(), None);
+            }
+            floor = Some(parse_single(rest));
+        } else {
+            others.push(parse_single(part));
+        }
+    }
+    let value = match (floor, others.len()) {
+        (Some(f), 0) => f,
+        (Some(_), _) => return (text(), None),
+        (None, 0) => match stretch.take() {
+            Some(v) => v,
+            None => Value::Empty,
+        },
+        (None, 1) => others.pop().unwrap_or_default(),
+        (None, 2) => match combine_rate_level(&others) {
+            Some(v) => v,
+            None => return (text(), None),
+        },
+        (None, _) => return (text(), None),
+    };
+    match value {
+        Value::Text { .. } => (text(), None),
+        v => (
+            v,
+            stretch.filter(|s| !matches!(s, Value::Text { .. } | Value::Empty)),
+        ),
+    }
+}
+
+/// `26000，年均增长9%`: a level and a rate in one cell.
+fn combine_rate_level(parts: &[Value]) -> Option<Value> {
+    let mut rate = None;
+    let mut level = None;
+    for p in parts {
+        match p {
+            Value::Rate {
+                rate: r,
+                level: None,
+            } => rate = Some(r.clone()),
+            Value::Number { number, .. } => level = Some(number.clone()),
+            _ => return None,
+        }
+    }
+    Some(Value::Rate {
+        rate: rate?,
+        level: Some(level?),
+    })
+}
+
+/// Words that introduce an annual growth rate, longest first.
+const RATE_WORDS: [&str; 10] = [
+    "年均增长率",
+    "年平均增长",
+    "年均增速",
+    "年均增长",
+    "年均递增",
+    "平均增长",
+    "增长率",
+    "增速",
+    "增长",
+    "递增",
+];
+
+/// Words that introduce a cumulative reduction, longest first.
+const REDUCTION_WORDS: [&str; 6] = ["累计降低", "累计下降", "累计减少", "降低", "下降", "减少"];
+
+/// One part of a cell (no separators left).
+fn parse_single(p: &str) -> Value {
+    if is_empty_marker(p) {
+        return Value::Empty;
+    }
+    if let Some(factor) = multiple(p) {
+        return Value::Multiple { factor };
+    }
+    if let Some(v) = rate(p) {
+        return v;
+    }
+    if let Some(v) = reduction(p) {
+        return v;
+    }
+    level(p)
+}
+
+/// `翻一番` → 2, `翻两番` → 4.
+fn multiple(p: &str) -> Option<f64> {
+    let i = p.find('翻')?;
+    let after = p.get(i + '翻'.len_utf8()..)?;
+    if after.starts_with('番') {
+        return Some(2.0);
+    }
+    let mut chars = after.chars();
+    let n: i32 = match chars.next()? {
+        '一' | '1' => 1,
+        '两' | '二' | '2' => 2,
+        '三' | '3' => 3,
+        '四' | '4' => 4,
+        _ => return None,
+    };
+    (chars.next()? == '番').then(|| 2f64.powi(n))
+}
+
+/// Finds the first of `words` (in list order) in `p`: (before, after).
+fn find_word<'a>(p: &'a str, words: &[&str]) -> Option<(&'a str, &'a str)> {
+    words.iter().find_map(|w| {
+        let i = p.find(w)?;
+        Some((p.get(..i)?, p.get(i + w.len()..)?))
+    })
+}
+
+/// `年均增长7%`, `增长7%`, `26000年均增长9%`.
+fn rate(p: &str) -> Option<Value> {
+    let (before, after) = find_word(p, &RATE_WORDS)?;
+    let after = after
+        .trim_start_matches(['为', '在'])
+        .trim_start_matches("达到")
+        .trim_start_matches("保持");
+    let rate = match level(after) {
+        Value::Number { number, .. } => number,
+        _ => return None,
+    };
+    let level = match level(before) {
+        Value::Number { number, .. } => Some(number),
+        _ => None,
+    };
+    Some(Value::Rate { rate, level })
+}
+
+/// `累计降低12.5%`, `下降17.6%`.
+fn reduction(p: &str) -> Option<Value> {
+    let (_, after) = find_word(p, &REDUCTION_WORDS)?;
+    match level(after) {
+        Value::Number { number, .. } => Some(Value::Reduction { pct: number }),
+        _ => None,
+    }
+}
+
+const HOLD_PREFIXES: [&str; 6] = ["保持在", "保持", "稳定在", "稳定", "维持在", "维持"];
+const AT_LEAST_PREFIXES: [&str; 11] = [
+    "≥",
+    ">=",
+    "不低于",
+    "不少于",
+    "不小于",
+    "大于等于",
+    "大于",
+    "高于",
+    "超过",
+    "多于",
+    ">",
+];
+const AT_MOST_PREFIXES: [&str; 12] = [
+    "≤",
+    "<=",
+    "不高于",
+    "不超过",
+    "不大于",
+    "不多于",
+    "小于等于",
+    "小于",
+    "低于",
+    "少于",
+    "控制在",
+    "<",
+];
+const NEUTRAL_PREFIXES: [&str; 8] = ["力争达到", "达到", "确保", "力争", "约", "≈", "=", "为"];
+const AT_LEAST_SUFFIXES: [&str; 3] = ["及以上", "或以上", "以上"];
+const AT_MOST_SUFFIXES: [&str; 5] = ["及以下", "或以下", "以下", "以内", "之内"];
+const NEUTRAL_SUFFIXES: [&str; 2] = ["左右", "以上水平"];
+
+/// Strips the first matching prefix of `list`.
+fn strip_any_prefix<'a>(s: &'a str, list: &[&str]) -> Option<&'a str> {
+    list.iter().find_map(|w| s.strip_prefix(w))
+}
+
+/// Strips the first matching suffix of `list`.
+fn strip_any_suffix<'a>(s: &'a str, list: &[&str]) -> Option<&'a str> {
+    list.iter().find_map(|w| s.strip_suffix(w))
+}
+
+/// A level with an optional comparator and unit, a ratio or a range; anything else is text.
+fn level(p: &str) -> Value {
+    let text = || Value::Text {
+        text: p.to_string(),
+    };
+    let mut s = p;
+    let mut hold = false;
+    let mut comparator = None;
+    loop {
+        if let Some(r) = strip_any_prefix(s, &HOLD_PREFIXES) {
+            hold = true;
+            s = r;
+        } else if let Some(r) = strip_any_prefix(s, &AT_LEAST_PREFIXES) {
+            comparator = Some(Comparator::AtLeast);
+            s = r;
+        } else if let Some(r) = strip_any_prefix(s, &AT_MOST_PREFIXES) {
+            comparator = Some(Comparator::AtMost);
+            s = r;
+        } else if let Some(r) = strip_any_prefix(s, &NEUTRAL_PREFIXES) {
+            s = r;
+        } else {
+            break;
+        }
+    }
+    loop {
+        if let Some(r) = strip_any_suffix(s, &NEUTRAL_SUFFIXES) {
+            s = r;
+        } else if let Some(r) = strip_any_suffix(s, &AT_LEAST_SUFFIXES) {
+            comparator = Some(Comparator::AtLeast);
+            s = r;
+        } else if let Some(r) = strip_any_suffix(s, &AT_MOST_SUFFIXES) {
+            comparator = Some(Comparator::AtMost);
+            s = r;
+        } else {
+            break;
+        }
+    }
+    let Some((first, rest)) = leading_number(s) else {
+        return text();
+    };
+    // Ratio `2.69:1`.
+    if let Some(after) = rest.strip_prefix(':') {
+        return match leading_number(after) {
+            Some((one, "")) if one.value == 1.0 => Value::Number {
+                number: first,
+                comparator,
+                hold,
+            },
+            _ => text(),
+        };
+    }
+    // Range `3-5`, `3%~5%`, `3至5`.
+    if let Some(range) = range(first.clone(), rest) {
+        return range;
+    }
+    match unit(rest) {
+        Some(u) => Value::Number {
+            number: Number { unit: u, ..first },
+            comparator,
+            hold,
+        },
+        None => text(),
+    }
+}
+
+/// The rest of a range after its first number: `-5`, `%~5%`, `至5万人`.
+fn range(lo: Number, rest: &str) -> Option<Value> {
+    let (i, sep) = rest
+        .char_indices()
+        .find(|(_, c)| matches!(c, '-' | '~' | '至' | '到' | '—' | '–'))?;
+    let unit_lo = unit(rest.get(..i)?)?;
+    let (hi, tail) = leading_number(rest.get(i + sep.len_utf8()..)?)?;
+    if hi.value < 0.0 && sep == '-' {
+        return None;
+    }
+    let unit_hi = unit(tail)?;
+    let unit = unit_hi.or(unit_lo);
+    let lo = Number {
+        unit: unit.clone(),
+        ..lo
+    };
+    let hi = Number { unit, ..hi };
+    Some(if lo.value <= hi.value {
+        Value::Range { lo, hi }
+    } else {
+        Value::Range { lo: hi, hi: lo }
+    })
+}
+
+/// A unit after a number: `None` for no unit, `Some(None)`… flattened: `Some(Some(u))` for a
+/// plausible unit, `Some(None)` for none, `None` when the rest is not a unit.
+fn unit(rest: &str) -> Option<Option<String>> {
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let plausible = rest.chars().count() <= 6
+        && !rest.chars().any(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    ',' | ';' | '(' | ')' | ':' | '、' | '-' | '~' | '+' | '.' | '<' | '>' | '='
+                )
+        });
+    plausible.then(|| Some(rest.to_string()))
+}
+
+/// A number at the start of `s`: optional sign, digits, optional decimals. Returns the number with its
+/// written decimals and the rest of the text.
+fn leading_number(s: &str) -> Option<(Number, &str)> {
+    let mut end = 0;
+    let mut ascii = String::new();
+    let mut seen_digit = false;
+    let mut seen_point = false;
+    let mut decimals: usize = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '+' | '-' if i == 0 => {
+                if c == '-' {
+                    ascii.push('-');
+                }
+            }
+            '0'..='9' => {
+                seen_digit = true;
+                if seen_point {
+                    decimals += 1;
+                }
+                ascii.push(c);
+            }
+            '.' if !seen_point => {
+                // A point must be followed by a digit to belong to the number.
+                let next_is_digit = s
+                    .get(i + 1..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(|n| n.is_ascii_digit());
+                if !next_is_digit {
+                    break;
+                }
+                seen_point = true;
+                ascii.push('.');
+            }
+            _ => break,
+        }
+        end = i + c.len_utf8();
+    }
+    if !seen_digit {
+        return None;
+    }
+    let value: f64 = ascii.parse().ok()?;
+    if !value.is_finite() {
+        return None;
+    }
+    Some((
+        Number {
+            value,
+            decimals: u8::try_from(decimals).unwrap_or(u8::MAX),
+            unit: None,
+        },
+        s.get(end..)?,
+    ))
+}
+
+/// The numeric value of a [`Value`] that is a plain level (a [`Value::Number`]).
+///
+/// ```
+/// use zhibiao::plan::value::{level_of, parse_text};
+/// assert_eq!(level_of(&parse_text("58,000").value), Some(58000.0));
+/// assert_eq!(level_of(&parse_text("完成").value), None);
+/// ```
+pub fn level_of(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number { number, .. } if number.value.is_finite() => Some(number.value),
+        _ => None,
+    }
+}
+
+/// The decimals written in a value's numbers (the most among them), if it has any.
+pub fn decimals_of(v: &Value) -> Option<u8> {
+    match v {
+        Value::Number { number, .. } => Some(number.decimals),
+        Value::Range { lo, hi } => Some(lo.decimals.max(hi.decimals)),
+        Value::Rate { rate, level } => Some(
+            level
+                .as_ref()
+                .map_or(rate.decimals, |l| l.decimals.max(rate.decimals)),
+        ),
+        Value::Reduction { pct } => Some(pct.decimals),
+        Value::Multiple { .. } | Value::Text { .. } | Value::Empty => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Given {
+        parse(&RawCell::Text { s: s.to_string() })
+    }
+
+    /// (value, decimals, unit, comparator, hold) of a Number value.
+    fn num(s: &str) -> (f64, u8, Option<String>, Option<Comparator>, bool) {
+        match t(s).value {
+            Value::Number {
+                number,
+                comparator,
+                hold,
+            } => (number.value, number.decimals, number.unit, comparator, hold),
+            other => panic!("{s:?} gave {other:?}"),
+        }
+    }
+
+    const GE: Option<Comparator> = Some(Comparator::AtLeast);
+    const LE: Option<Comparator> = Some(Comparator::AtMost);
+    fn pct() -> Option<String> {
+        Some("%".to_string())
+    }
+
+    #[test]
+    fn plain_numbers() {
+        assert_eq!(num("58000"), (58000.0, 0, None, None, false));
+        assert_eq!(num("58,000"), (58000.0, 0, None, None, false));
+        assert_eq!(num("５８０００"), (58000.0, 0, None, None, false));
+        assert_eq!(num(" 3.25 "), (3.25, 2, None, None, false));
+        assert_eq!(num("1,286"), (1286.0, 0, None, None, false));
+        assert_eq!(num("1,234,567.5"), (1234567.5, 1, None, None, false));
+        assert_eq!(num("9.60"), (9.6, 2, None, None, false));
+        assert_eq!(num("-3.1"), (-3.1, 1, None, None, false));
+        assert_eq!(t(" 3.25 ").text, "3.25");
+    }
+
+    #[test]
+    fn percents_and_units() {
+        assert_eq!(num("7.5%"), (7.5, 1, pct(), None, false));
+        assert_eq!(num("8.0%"), (8.0, 1, pct(), None, false));
+        assert_eq!(num("８６．４％"), (86.4, 1, pct(), None, false));
+        assert_eq!(num("91.3 %"), (91.3, 1, pct(), None, false));
+        assert_eq!(
+            num("1.4332万人"),
+            (1.4332, 4, Some("万人".into()), None, false)
+        );
+        assert_eq!(num("14标台以上"), (14.0, 0, Some("标台".into()), GE, false));
+    }
+
+    #[test]
+    fn comparators() {
+        for s in [
+            "≥95%",
+            "95%以上",
+            "不低于95%",
+            "达到95%以上",
+            "≥９５％",
+            "＞＝95%",
+        ] {
+            assert_eq!(num(s), (95.0, 0, pct(), GE, false), "{s}");
+        }
+        assert_eq!(num(">=95"), (95.0, 0, None, GE, false));
+        assert_eq!(num("大于82%"), (82.0, 0, pct(), GE, false));
+        for s in ["≤4.5%", "4.5%以内", "控制在4.5%以内"] {
+            assert_eq!(num(s), (4.5, 1, pct(), LE, false), "{s}");
+        }
+        for s in ["不高于4.5", "低于4.5", "小于4.5"] {
+            assert_eq!(num(s), (4.5, 1, None, LE, false), "{s}");
+        }
+        assert_eq!(num("30以内"), (30.0, 0, None, LE, false));
+        assert_eq!(num("2.0:1以内"), (2.0, 1, None, LE, false));
+        assert_eq!(num("８０％以上"), (80.0, 0, pct(), GE, false));
+    }
+
+    #[test]
+    fn ratio() {
+        assert_eq!(num("2.69:1"), (2.69, 2, None, None, false));
+        assert_eq!(num("2.18：1"), (2.18, 2, None, None, false));
+        assert!(matches!(t("2:3").value, Value::Text { .. }));
+    }
+
+    #[test]
+    fn ranges() {
+        for s in ["3-5", "3～5", "3至5", "3~5", "5-3"] {
+            match t(s).value {
+                Value::Range { lo, hi } => {
+                    assert_eq!((lo.value, hi.value), (3.0, 5.0), "{s}");
+                }
+                other => panic!("{s}: {other:?}"),
+            }
+        }
+        match t("3%-5%").value {
+            Value::Range { lo, hi } => {
+                assert_eq!(lo.unit.as_deref(), Some("%"));
+                assert_eq!(hi.value, 5.0);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rates() {
+        for s in ["年均增长7%", "年均增速7%", "增长7%", "年均增长７％"] {
+            match t(s).value {
+                Value::Rate { rate, level } => {
+                    assert_eq!(rate.value, 7.0, "{s}");
+                    assert_eq!(rate.unit.as_deref(), Some("%"));
+                    assert!(level.is_none());
+                }
+                other => panic!("{s}: {other:?}"),
+            }
+        }
+        match t("26000，年均增长9%").value {
+            Value::Rate { rate, level } => {
+                assert_eq!(rate.value, 9.0);
+                assert_eq!(level.map(|l| l.value), Some(26000.0));
+            }
+            other => panic!("{other:?}"),
+        }
+        match t("年均增长8.5%").value {
+            Value::Rate { rate, .. } => assert_eq!((rate.value, rate.decimals), (8.5, 1)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn reductions_and_multiples() {
+        for (s, p) in [
+            ("累计降低12.5%", 12.5),
+            ("累计下降12.5%", 12.5),
+            ("下降17.6%", 17.6),
+            ("累计下降８％", 8.0),
+        ] {
+            match t(s).value {
+                Value::Reduction { pct } => assert_eq!(pct.value, p, "{s}"),
+                other => panic!("{s}: {other:?}"),
+            }
+        }
+        assert_eq!(t("翻一番").value, Value::Multiple { factor: 2.0 });
+        assert_eq!(t("翻两番").value, Value::Multiple { factor: 4.0 });
+        assert_eq!(t("比2010年翻一番").value, Value::Multiple { factor: 2.0 });
+    }
+
+    #[test]
+    fn hold() {
+        assert_eq!(num("保持100%"), (100.0, 0, pct(), None, true));
+        assert_eq!(num("保持１００％"), (100.0, 0, pct(), None, true));
+        assert_eq!(num("稳定在95%以上"), (95.0, 0, pct(), GE, true));
+        assert_eq!(num("维持3.5"), (3.5, 1, None, None, true));
+    }
+
+    #[test]
+    fn floor_and_stretch() {
+        let g = t("确保125.4，力争80");
+        assert_eq!(level_of(&g.value), Some(125.4));
+        assert_eq!(g.stretch.as_ref().and_then(level_of), Some(80.0));
+        let g = t("确保125.4 力争80");
+        assert_eq!(level_of(&g.value), Some(125.4));
+        assert_eq!(g.stretch.as_ref().and_then(level_of), Some(80.0));
+        let g = t("力争80");
+        assert_eq!(level_of(&g.value), Some(80.0));
+        assert!(g.stretch.is_none());
+    }
+
+    #[test]
+    fn empty_markers() {
+        for s in ["/", "—", "-", "－", "无", "", "   ", "——", "／"] {
+            assert_eq!(t(s).value, Value::Empty, "{s:?}");
+        }
+        assert_eq!(parse(&RawCell::Empty), Given::default());
+    }
+
+    #[test]
+    fn year_suffix() {
+        let g = t("9.60（2014年）");
+        assert_eq!(g.year, Some(2014));
+        assert_eq!(level_of(&g.value), Some(9.6));
+        assert_eq!(decimals_of(&g.value), Some(2));
+        assert_eq!(g.text, "9.60（2014年）");
+        let g = t("100%（2018年）");
+        assert_eq!((g.year, level_of(&g.value)), (Some(2018), Some(100.0)));
+        let g = t("100%（2018年底）");
+        assert_eq!((g.year, level_of(&g.value)), (Some(2018), Some(100.0)));
+        let g = t("100%(2018年)");
+        assert_eq!(g.year, Some(2018));
+    }
+
+    #[test]
+    fn qualitative_text_is_kept() {
+        for s in [
+            "上级下达指标",
+            "完成上级下达任务",
+            "较低",
+            "努力完成",
+            "完成",
+            "逐年下降",
+            "保持稳定",
+        ] {
+            assert_eq!(
+                t(s).value,
+                Value::Text {
+                    text: s.to_string()
+                },
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn numeric_cells_and_formats() {
+        let g = parse(&RawCell::Number {
+            n: 0.356,
+            format: Some("0.0%".into()),
+        });
+        assert_eq!(level_of(&g.value), Some(35.6));
+        assert_eq!(decimals_of(&g.value), Some(1));
+        assert_eq!(g.text, "35.6%");
+        let g = parse(&RawCell::Number {
+            n: 66.3,
+            format: Some("0.00".into()),
+        });
+        assert_eq!((decimals_of(&g.value), g.text.as_str()), (Some(2), "66.30"));
+        let g = parse(&RawCell::Number {
+            n: 42300.0,
+            format: Some("#,##0".into()),
+        });
+        assert_eq!(
+            (decimals_of(&g.value), g.text.as_str()),
+            (Some(0), "42,300")
+        );
+        let g = parse(&RawCell::Number {
+            n: 0.868,
+            format: Some("0.0%".into()),
+        });
+        assert_eq!(level_of(&g.value), Some(86.8));
+        let g = parse(&RawCell::Number {
+            n: 1.4332,
+            format: None,
+        });
+        assert_eq!(decimals_of(&g.value), Some(4));
+        let g = parse(&RawCell::Number {
+            n: 0.1 + 0.2,
+            format: Some("General".into()),
+        });
+        assert_eq!((decimals_of(&g.value), g.text.as_str()), (Some(1), "0.3"));
+        let g = parse(&RawCell::Number {
+            n: 1.0 / 3.0,
+            format: None,
+        });
+        assert_eq!(decimals_of(&g.value), Some(4));
+        let g = parse(&RawCell::Number {
+            n: 8.0,
+            format: Some("0.0".into()),
+        });
+        assert_eq!(g.text, "8.0");
+        let g = parse(&RawCell::Number {
+            n: 0.5,
+            format: Some("0%".into()),
+        });
+        assert_eq!((level_of(&g.value), g.text.as_str()), (Some(50.0), "50%"));
+        let g = parse(&RawCell::Number {
+            n: f64::NAN,
+            format: None,
+        });
+        assert_eq!(g.value, Value::Empty);
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for s in [
+            "(", ")", "()", "(2018年)", "１（", "翻", "翻x番", "增长", "下降%", ":", "1:", "1:1:1",
+            "1-", "-1-", "--5", "....", ".5", "5.", "力争", "确保", "确保,力争", "1e400",
+            "99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999",
+            "≥", "以上", "﹙2018年﹚", "\u{0}", "🙂5", "5🙂",
+        ] {
+            let _ = t(s);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The page: toolbar, sheet tabs, the grid and the status bar.
+
+use super::browser;
+use super::i18n::texts;
+use super::sheet::SheetGrid;
+use super::state::Doc;
+use crate::error::Lang;
+use crate::io;
+use leptos::prelude::*;
+
+/// The built-in demo plan (云浮市全面建成小康社会指标任务进度计划表).
+const DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.xlsx");
+const DEMO_NAME: &str = "示例-云浮市全面建成小康社会指标任务进度计划表.xlsx";
+const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// What the status bar says.
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Empty,
+    Loading(String),
+    Ready(String),
+    Error(String),
+}
+
+impl Status {
+    fn state(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Loading(_) => "loading",
+            Self::Ready(_) => "ready",
+            Self::Error(_) => "error",
+        }
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let (lang, set_lang) = signal(Lang::Zh);
+    let (doc, set_doc) = signal(None::<Doc>);
+    let (status, set_status) = signal(Status::Empty);
+    let (dragging, set_dragging) = signal(false);
+    let results = Memo::new(move |_| doc.with(|d| d.as_ref().and_then(Doc::results)));
+
+    // Opening never drops the current plan unless the new file was read.
+    let open_bytes = move |name: String, bytes: Vec<u8>| {
+        let t = texts(lang.get_untracked());
+        match io::import(&bytes) {
+            Ok(imported) => {
+                let new_doc = Doc::new(name.clone(), imported);
+                let count = new_doc
+                    .active_sheet()
+                    .and_then(|(_, _, p)| p)
+                    .map(|p| p.indicators.len())
+                    .unwrap_or(0);
+                set_doc.set(Some(new_doc));
+                set_status.set(Status::Ready(format!(
+                    "{}：{name}（{count} {}）",
+                    t.ready, t.indicators
+                )));
+            }
+            Err(e) => set_status.set(Status::Error(e.user_message(lang.get_untracked(), &name))),
+        }
+    };
+    let open_file = move |file: web_sys::File| {
+        let name = file.name();
+        set_status.set(Status::Loading(name.clone()));
+        leptos::task::spawn_local(async move {
+            match browser::read_file(file).await {
+                Ok(bytes) => open_bytes(name, bytes),
+                Err(e) => set_status.set(Status::Error(format!(
+                    "{}：{name}（{e}）",
+                    texts(lang.get_untracked()).read_failed
+                ))),
+            }
+        });
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            open_file(file);
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        set_dragging.set(false);
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            open_file(file);
+        }
+    };
+    let on_demo = move |_| open_bytes(DEMO_NAME.to_string(), DEMO_BYTES.to_vec());
+    let on_export = move |_| {
+        let Some(current) = doc.get_untracked() else {
+            return;
+        };
+        let l = lang.get_untracked();
+        let outcome = current
+            .export_xlsx()
+            .map_err(|e| e.user_message(l))
+            .and_then(|bytes| browser::download(&bytes, &current.export_name(), XLSX_MIME));
+        match outcome {
+            Ok(()) => set_status.set(Status::Ready(format!(
+                "{}：{}",
+                texts(l).exported,
+                current.export_name()
+            ))),
+            Err(e) => set_status.set(Status::Error(e)),
+        }
+    };
+    let toggle_lang = move |_| {
+        set_lang.update(|l| {
+            *l = match l {
+                Lang::Zh => Lang::En,
+                Lang::En => Lang::Zh,
+            }
+        })
+    };
+    let t = move || texts(lang.get());
+    let set_active = move |index: usize| {
+        set_doc.update(|d| {
+            if let Some(d) = d {
+                d.active = index;
+            }
+        })
+    };
+
+    view! {
+        <div
+            class="app"
+            class:dragging=dragging
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                set_dragging.set(true);
+            }
+            on:dragleave=move |_| set_dragging.set(false)
+            on:drop=on_drop
+        >
+            <header class="toolbar">
+                <span class="brand">{move || t().app_name}<small>{move || t().tagline}</small></span>
+                <label class="button primary">
+                    {move || t().open}
+                    <input
+                        type="file"
+                        data-testid="file-input"
+                        accept=".xlsx,.xlsm,.xls,.ods,.csv,.txt"
+                        on:change=on_pick
+                    />
+                </label>
+                <button class="button" data-testid="demo-button" on:click=on_demo>
+                    {move || t().demo}
+                </button>
+                <button
+                    class="button"
+                    data-testid="export-xlsx"
+                    disabled=move || doc.with(Option::is_none)
+                    on:click=on_export
+                >
+                    {move || t().export}
+                </button>
+                <span class="spacer"></span>
+                <span class="legend">
+                    <span class="swatch file"></span>{move || t().legend_file}
+                    <span class="swatch computed"></span>{move || t().legend_computed}
+                    <span class="swatch manual"></span>{move || t().legend_manual}
+                </span>
+                <button class="button ghost" data-testid="lang-toggle" on:click=toggle_lang>
+                    {move || t().lang_switch}
+                </button>
+            </header>
+            <Show when=move || matches!(status.get(), Status::Error(_))>
+                <div class="error" role="alert" data-testid="error-message">
+                    {move || match status.get() {
+                        Status::Error(m) => m,
+                        _ => String::new(),
+                    }}
+                </div>
+            </Show>
+            <nav class="tabs">
+                {move || {
+                    doc.with(|d| {
+                        d.as_ref()
+                            .map(|d| {
+                                let active = d.active;
+                                d.table_sheets()
+                                    .into_iter()
+                                    .map(|(index, name)| {
+                                        view! {
+                                            <button
+                                                class="tab"
+                                                class:active=index == active
+                                                on:click=move |_| set_active(index)
+                                            >
+                                                {name}
+                                            </button>
+                                        }
+                                    })
+                                    .collect_view()
+                            })
+                    })
+                }}
+            </nav>
+            <main class="content">
+                <Show
+                    when=move || doc.with(Option::is_some)
+                    fallback=move || {
+                        view! {
+                            <div class="empty">
+                                <h1>{move || t().empty_title}</h1>
+                                <p>{move || t().empty_hint}</p>
+                                <p class="drop-hint">{move || t().drop_hint}</p>
+                            </div>
+                        }
+                    }
+                >
+                    <SheetGrid doc=doc results=results />
+                </Show>
+            </main>
+            <footer class="status" data-testid="status-bar" data-state=move || status.get().state()>
+                {move || match status.get() {
+                    Status::Empty => t().empty_hint.to_string(),
+                    Status::Loading(name) => format!("{}：{name}…", t().loading),
+                    Status::Ready(m) | Status::Error(m) => m,
+                }}
+            </footer>
+        </div>
+    }
+}

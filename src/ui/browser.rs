@@ -1,0 +1,56 @@
+//! The only place that touches `web_sys`: reading a picked file, downloading bytes.
+
+use wasm_bindgen::JsCast;
+
+/// Reads a picked or dropped file into bytes.
+///
+/// # Errors
+/// The browser's message when the file cannot be read.
+pub async fn read_file(file: web_sys::File) -> Result<Vec<u8>, String> {
+    let blob = gloo::file::Blob::from(web_sys::Blob::from(file));
+    gloo::file::futures::read_as_bytes(&blob)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Offers bytes as a download with the given file name.
+///
+/// # Errors
+/// The browser's message when the download cannot be started.
+pub fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
+    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(js)?
+        .dyn_into()
+        .map_err(|_| "not an anchor")?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    // Revoke later: the download must have started reading the blob first.
+    gloo::timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// Removes the static "loading" message of the page shell.
+pub fn remove_loading_message() {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app-loading"))
+    {
+        el.remove();
+    }
+}

@@ -1,0 +1,23 @@
+//! The thin shell: Leptos components over [`state`], no arithmetic beyond formatting.
+//!
+//! [`state`] is plain Rust and compiles everywhere (tested natively); the components and the
+//! browser glue exist only in the wasm32 build.
+
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(target_arch = "wasm32")]
+pub mod i18n;
+#[cfg(target_arch = "wasm32")]
+mod sheet;
+
+/// Installs the panic hook and mounts the app on the page's body.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    browser::remove_loading_message();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,88 @@
+//! The spreadsheet grid: the source sheet with computed cells marked.
+
+use super::state::{grid_view, Doc, RowKind};
+use crate::plan::PlanResults;
+use leptos::prelude::*;
+
+fn row_class(kind: RowKind) -> &'static str {
+    match kind {
+        RowKind::Title => "title",
+        RowKind::Header => "header",
+        RowKind::Body => "body",
+        RowKind::After => "after",
+    }
+}
+
+/// The grid of the active sheet.
+#[component]
+pub fn SheetGrid(
+    doc: ReadSignal<Option<Doc>>,
+    results: Memo<Option<PlanResults>>,
+) -> impl IntoView {
+    let rows = Memo::new(move |_| {
+        doc.with(|d| {
+            let Some((sheet, layout, plan)) = d.as_ref().and_then(Doc::active_sheet) else {
+                return Vec::new();
+            };
+            results.with(|r| grid_view(sheet, layout, plan, r.as_ref()))
+        })
+    });
+    let width = Memo::new(move |_| {
+        doc.with(|d| {
+            d.as_ref()
+                .and_then(Doc::active_sheet)
+                .map(|(s, _, _)| s.width())
+                .unwrap_or(0)
+        })
+    });
+    view! {
+        <div class="grid-wrap">
+            <table class="grid" data-testid="sheet-grid">
+                <thead>
+                    <tr>
+                        <th class="corner"></th>
+                        {move || {
+                            (0..width.get())
+                                .map(|c| view! { <th class="col-head">{crate::io::grid::col_letters(c)}</th> })
+                                .collect_view()
+                        }}
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        rows.get()
+                            .into_iter()
+                            .map(|row| {
+                                let class = row_class(row.kind);
+                                view! {
+                                    <tr data-row=row.row class=class>
+                                        <th class="row-head">{row.row}</th>
+                                        {row
+                                            .cells
+                                            .into_iter()
+                                            .map(|cell| {
+                                                view! {
+                                                    <td
+                                                        data-testid="grid-cell"
+                                                        data-row=row.row
+                                                        data-col=cell.letters
+                                                        data-source=cell.source.name()
+                                                        class=cell.source.name()
+                                                        colspan=cell.colspan
+                                                        rowspan=cell.rowspan
+                                                    >
+                                                        {cell.text}
+                                                    </td>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}

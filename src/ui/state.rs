@@ -1,0 +1,227 @@
+//! App state and the view model of the grid, in plain Rust so it is tested natively.
+//!
+//! The Leptos components hold a [`Doc`] in a signal and render [`grid_view`]; nothing here
+//! knows about the DOM.
+
+use crate::io::detect::Layout;
+use crate::io::grid::{col_letters, Sheet};
+use crate::io::{xlsx, Imported};
+use crate::plan::{self, Plan, PlanResults, Source};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The document the user works on: an imported workbook and the sheet on screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    /// The name of the file it came from.
+    pub file_name: String,
+    pub imported: Imported,
+    /// The index of the sheet on screen.
+    pub active: usize,
+}
+
+impl Doc {
+    /// A document showing the first indicator table of an import.
+    pub fn new(file_name: String, imported: Imported) -> Self {
+        let active = imported.first_table().unwrap_or(0);
+        Self {
+            file_name,
+            imported,
+            active,
+        }
+    }
+
+    /// The sheet on screen with its layout and plan.
+    pub fn active_sheet(&self) -> Option<(&Sheet, Option<&Layout>, Option<&Plan>)> {
+        self.imported
+            .sheets
+            .get(self.active)
+            .map(|s| (&s.sheet, s.layout.as_ref(), s.plan.as_ref()))
+    }
+
+    /// The names of the sheets that hold an indicator table, with their indices.
+    pub fn table_sheets(&self) -> Vec<(usize, String)> {
+        self.imported
+            .sheets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.plan.is_some())
+            .map(|(i, s)| (i, s.sheet.name.clone()))
+            .collect()
+    }
+
+    /// Computes the results of the active sheet's plan.
+    pub fn results(&self) -> Option<PlanResults> {
+        let (_, _, plan) = self.active_sheet()?;
+        Some(plan::compute(plan?, &plan::Options::default()))
+    }
+
+    /// The filled workbook of every sheet that holds a table.
+    ///
+    /// # Errors
+    /// [`crate::error::ExportError`] when the writer fails.
+    pub fn export_xlsx(&self) -> Result<Vec<u8>, crate::error::ExportError> {
+        let computed: Vec<_> = self
+            .imported
+            .sheets
+            .iter()
+            .filter_map(|s| {
+                let (layout, plan) = (s.layout.as_ref()?, s.plan.as_ref()?);
+                Some((
+                    s,
+                    layout,
+                    plan,
+                    plan::compute(plan, &plan::Options::default()),
+                ))
+            })
+            .collect();
+        let sheets: Vec<xlsx::SheetExport<'_>> = computed
+            .iter()
+            .map(|(s, layout, plan, results)| xlsx::SheetExport {
+                sheet: &s.sheet,
+                layout,
+                plan,
+                results,
+            })
+            .collect();
+        xlsx::export(&sheets)
+    }
+
+    /// The name of the exported workbook: the source's stem with a suffix.
+    pub fn export_name(&self) -> String {
+        let stem = self
+            .file_name
+            .rsplit_once('.')
+            .map(|(s, _)| s)
+            .unwrap_or(&self.file_name);
+        format!("{stem}-测算.xlsx")
+    }
+}
+
+/// Where a displayed cell's content came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellSource {
+    /// As in the file.
+    File,
+    /// Computed by the engine.
+    Computed,
+    /// Typed by the user.
+    Manual,
+}
+
+impl CellSource {
+    /// The value of the `data-source` attribute.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::File => "file",
+            Self::Computed => "computed",
+            Self::Manual => "manual",
+        }
+    }
+}
+
+/// One displayed cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridCell {
+    /// 0-based column.
+    pub col: usize,
+    /// Excel's letters for the column.
+    pub letters: String,
+    pub text: String,
+    pub source: CellSource,
+    pub colspan: u32,
+    pub rowspan: u32,
+}
+
+/// What kind of row it is, for styling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    /// Above the header (titles).
+    Title,
+    Header,
+    /// A row of the table's body.
+    Body,
+    /// Below the table (notes, footers).
+    After,
+}
+
+/// One displayed row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRow {
+    /// 1-based row in the source sheet.
+    pub row: u32,
+    pub kind: RowKind,
+    pub cells: Vec<GridCell>,
+}
+
+/// The cells the grid shows: the source sheet with the engine's yearly targets filled in.
+pub fn grid_view(
+    sheet: &Sheet,
+    layout: Option<&Layout>,
+    plan: Option<&Plan>,
+    results: Option<&PlanResults>,
+) -> Vec<GridRow> {
+    let width = sheet.width();
+    let mut covered: HashMap<(usize, usize), (u32, u32)> = HashMap::new();
+    for m in &sheet.merges {
+        for r in m.first_row..=m.last_row {
+            for c in m.first_col..=m.last_col {
+                covered.insert((r as usize, c as usize), (0, 0));
+            }
+        }
+        covered.insert(
+            (m.first_row as usize, m.first_col as usize),
+            (m.last_col - m.first_col + 1, m.last_row - m.first_row + 1),
+        );
+    }
+    let mut filled: HashMap<(usize, usize), (String, CellSource)> = HashMap::new();
+    if let (Some(layout), Some(plan), Some(results)) = (layout, plan, results) {
+        let yearly_cols = layout.yearly_cols();
+        for (indicator, result) in plan.indicators.iter().zip(&results.indicators) {
+            let row = indicator.row.saturating_sub(1) as usize;
+            for (year, target) in &result.yearly {
+                let (Some(&col), false) = (yearly_cols.get(year), target.source == Source::Given)
+                else {
+                    continue;
+                };
+                let source = match target.source {
+                    Source::Manual => CellSource::Manual,
+                    _ => CellSource::Computed,
+                };
+                filled.insert((row, col), (target.shown.clone(), source));
+            }
+        }
+    }
+    let kind_of = |r: usize| match layout {
+        Some(l) if r < l.header_first => RowKind::Title,
+        Some(l) if r <= l.header_last => RowKind::Header,
+        Some(l) if r <= l.data_last => RowKind::Body,
+        Some(_) => RowKind::After,
+        None => RowKind::Body,
+    };
+    (0..sheet.rows.len())
+        .map(|r| GridRow {
+            row: u32::try_from(r + 1).unwrap_or(u32::MAX),
+            kind: kind_of(r),
+            cells: (0..width)
+                .filter_map(|c| {
+                    let (colspan, rowspan) = covered.get(&(r, c)).copied().unwrap_or((1, 1));
+                    if colspan == 0 {
+                        return None;
+                    }
+                    let (text, source) = filled
+                        .remove(&(r, c))
+                        .unwrap_or_else(|| (sheet.display(r, c), CellSource::File));
+                    Some(GridCell {
+                        col: c,
+                        letters: col_letters(c),
+                        text,
+                        source,
+                        colspan,
+                        rowspan,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
