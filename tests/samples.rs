@@ -1,6 +1,8 @@
 //! The public sample workbooks, read through the whole import path and checked against the
 //! hand-computed values of `shared/samples/README.md` (copied under `tests/fixtures/`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
+
 mod common;
 
 use common::{computed, fixture, import};

@@ -1,0 +1,270 @@
+// Shared helpers of the end-to-end tests: open dist/zhibiao.html from file:// in headless Chromium
+// (Debian's /usr/bin/chromium; playwright-core never downloads a browser), watch for console errors,
+// page errors, CSP violations and network requests, capture downloads, read exported workbooks
+// back with zhibiao-cli, and take screenshots into target/screenshots/.
+
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const TARGET_DIR = process.env.ZHIBIAO_TARGET_DIR || path.join(ROOT, "target");
+export const PAGE_PATH = path.join(ROOT, "dist", "zhibiao.html");
+export const PAGE_URL = pathToFileURL(PAGE_PATH).href;
+export const FIXTURES = path.join(ROOT, "tests", "fixtures");
+export const SCREENSHOTS = path.join(TARGET_DIR, "screenshots");
+export const CLI = path.join(TARGET_DIR, "debug", "zhibiao-cli");
+export const CHROMIUM = process.env.ZHIBIAO_CHROMIUM || "/usr/bin/chromium";
+
+const LAUNCH_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** How long the app may take to start, or to import a file. */
+export const READY_TIMEOUT = 30_000;
+
+/** The absolute path of a file under tests/fixtures/. */
+export const fixture = (name) => path.join(FIXTURES, name);
+
+/** The locator of one grid cell, by 1-based source row and Excel column letters. */
+export const cellSelector = (row, col) =>
+  `[data-testid="grid-cell"][data-row="${row}"][data-col="${col}"]`;
+
+/**
+ * Launches Chromium, opens the page from file:// and waits until the app is ready.
+ * Registers cleanup (a final screenshot, then closing the browser) on the test context `t`.
+ */
+export async function openApp(t, { name = slug(t.name) } = {}) {
+  assert.ok(fs.existsSync(PAGE_PATH), `${PAGE_PATH} is missing: run \`cargo xtask dist\` first`);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    locale: "zh-CN",
+    viewport: { width: 1400, height: 900 },
+  });
+  const app = new App(name, browser, context, await context.newPage());
+  t.after(() => app.close());
+  await app.goto();
+  return app;
+}
+
+class App {
+  constructor(name, browser, context, page) {
+    this.name = name;
+    this.browser = browser;
+    this.context = context;
+    this.page = page;
+    this.consoleErrors = [];
+    this.pageErrors = [];
+    this.cspConsole = [];
+    this.requests = [];
+    this.failedRequests = new Map();
+    this.listen();
+  }
+
+  listen() {
+    this.context.on("request", (request) => this.requests.push(request.url()));
+    this.context.on("requestfailed", (request) =>
+      this.failedRequests.set(request.url(), request.failure()?.errorText ?? "failed"),
+    );
+    this.page.on("console", (message) => {
+      const text = message.text();
+      if (message.type() === "error") this.consoleErrors.push(text);
+      if (/Content.Security.Policy/i.test(text)) this.cspConsole.push(text);
+    });
+    this.page.on("pageerror", (error) => this.pageErrors.push(String(error)));
+    this.page.on("crash", () => this.pageErrors.push("the page crashed"));
+  }
+
+  /** Opens the page, recording CSP violations from the start, and waits for the app. */
+  async goto() {
+    await this.context.addInitScript(() => {
+      window.__zhibiaoCsp = [];
+      document.addEventListener("securitypolicyviolation", (event) => {
+        window.__zhibiaoCsp.push(
+          `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} ${event.sample || ""}`.trim(),
+        );
+      });
+    });
+    await this.page.goto(PAGE_URL, { waitUntil: "load" });
+    await this.waitUntilReady();
+  }
+
+  /** Waits until #app-loading is gone and the status bar is there; fails on a start-up error. */
+  async waitUntilReady() {
+    const ready = this.page
+      .waitForFunction(
+        () =>
+          !document.getElementById("app-loading") &&
+          document.querySelector('[data-testid="status-bar"]'),
+        null,
+        { timeout: READY_TIMEOUT },
+      )
+      .then(() => "ready");
+    const failed = this.page
+      .waitForSelector("#app-boot-error", { timeout: READY_TIMEOUT + 1_000 })
+      .then(() => "failed");
+    const outcome = await Promise.race([ready, failed]).catch((error) => {
+      throw new Error(`the app did not become ready: ${error.message}\n${this.describeProblems()}`);
+    });
+    if (outcome === "failed") {
+      const text = await this.page.locator("#app-boot-error").innerText();
+      assert.fail(`the app could not start: ${text}\n${this.describeProblems()}`);
+    }
+    failed.catch(() => {});
+  }
+
+  /** The status bar's data-state. */
+  async state() {
+    return this.page.getByTestId("status-bar").getAttribute("data-state");
+  }
+
+  /** Waits until the status bar's data-state is one of `states`. */
+  async waitForState(states, timeout = READY_TIMEOUT) {
+    await this.page.waitForFunction(
+      (wanted) => wanted.includes(document.querySelector('[data-testid="status-bar"]')?.dataset.state),
+      states,
+      { timeout },
+    );
+    return this.state();
+  }
+
+  /** Clicks 示例 and waits for the demo's first data row. */
+  async loadDemo() {
+    await this.page.getByTestId("demo-button").click();
+    await this.page.waitForSelector(cellSelector(2, "C"), { timeout: READY_TIMEOUT });
+    return this.waitForState(["ready", "error"]);
+  }
+
+  /** Chooses `file` in the file input (no waiting: the caller waits for what it expects). */
+  async upload(file) {
+    await this.page.getByTestId("file-input").setInputFiles(file);
+  }
+
+  /** Chooses `file` and waits until the grid shows cell `row`/`col` of it. */
+  async uploadAndWaitFor(file, row, col) {
+    await this.upload(file);
+    await this.page.waitForSelector(cellSelector(row, col), { timeout: READY_TIMEOUT });
+    return this.waitForState(["ready", "error"]);
+  }
+
+  /** The text shown in one grid cell and where its value came from. */
+  async cell(row, col) {
+    const locator = this.page.locator(cellSelector(row, col));
+    await locator.waitFor({ state: "attached", timeout: 5_000 }).catch(() => {
+      throw new Error(`no grid cell with data-row="${row}" data-col="${col}"`);
+    });
+    const [text, source] = await Promise.all([
+      locator.innerText(),
+      locator.getAttribute("data-source"),
+    ]);
+    return { text: text.trim(), source };
+  }
+
+  /** Every rendered grid cell, as { row, col, text, source }. */
+  async cells() {
+    return this.page.$$eval('[data-testid="grid-cell"]', (nodes) =>
+      nodes.map((node) => ({
+        row: Number(node.dataset.row),
+        col: node.dataset.col,
+        text: node.innerText.trim(),
+        source: node.dataset.source ?? null,
+      })),
+    );
+  }
+
+  /** Runs `action` and saves the download it starts into a fresh temporary folder. */
+  async download(action) {
+    const [download] = await Promise.all([
+      this.page.waitForEvent("download", { timeout: READY_TIMEOUT }),
+      action(),
+    ]);
+    const failure = await download.failure();
+    assert.equal(failure, null, `the download failed: ${failure}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-download-"));
+    const file = path.join(dir, download.suggestedFilename() || "download.bin");
+    await download.saveAs(file);
+    return file;
+  }
+
+  /** Saves a full-page screenshot as target/screenshots/<test>-<label>.png. */
+  async screenshot(label) {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const file = path.join(SCREENSHOTS, `${this.name}-${slug(label)}.png`);
+    await this.page.screenshot({ path: file, fullPage: true });
+    return file;
+  }
+
+  /** CSP violations seen by the page and by the console. */
+  async cspViolations() {
+    const inPage = await this.page.evaluate(() => window.__zhibiaoCsp ?? []).catch(() => []);
+    return [...inPage, ...this.cspConsole];
+  }
+
+  /** Requests other than the page itself, data: and blob: URLs (even those the CSP then blocked). */
+  forbiddenRequests() {
+    const page = PAGE_URL.split("#")[0];
+    return this.requests.filter(
+      (url) => url.split("#")[0] !== page && !url.startsWith("data:") && !url.startsWith("blob:"),
+    );
+  }
+
+  /** Asserts: no network request, no CSP violation, no uncaught error, and (unless allowed) no console error. */
+  async assertClean({ allowConsoleErrors = false } = {}) {
+    assert.deepEqual(this.forbiddenRequests(), [], "the page made network requests");
+    assert.deepEqual(await this.cspViolations(), [], "Content-Security-Policy violations");
+    assert.deepEqual(this.pageErrors, [], "uncaught errors in the page");
+    if (!allowConsoleErrors) {
+      assert.deepEqual(this.consoleErrors, [], "console errors");
+    }
+  }
+
+  describeProblems() {
+    const lines = [
+      ...this.pageErrors.map((e) => `page error: ${e}`),
+      ...this.consoleErrors.map((e) => `console error: ${e}`),
+      ...this.forbiddenRequests().map((u) => `request: ${u}`),
+    ];
+    return lines.length ? lines.join("\n") : "(no console errors, page errors or requests)";
+  }
+
+  async close() {
+    await this.screenshot("final").catch(() => {});
+    await this.browser.close().catch(() => {});
+  }
+}
+
+/** Runs `zhibiao-cli report FILE` and returns its JSON. */
+export function readReport(file) {
+  assert.ok(fs.existsSync(CLI), `${CLI} is missing: run \`cargo build --bin zhibiao-cli\``);
+  const run = spawnSync(CLI, ["report", file], { encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(
+    run.status,
+    0,
+    `zhibiao-cli report ${file} failed (${run.status ?? run.signal}):\n${run.stderr}${run.stdout.slice(0, 2000)}`,
+  );
+  try {
+    return JSON.parse(run.stdout);
+  } catch (error) {
+    throw new Error(`zhibiao-cli report printed no JSON (${error.message}):\n${run.stdout.slice(0, 2000)}`);
+  }
+}
+
+function slug(text) {
+  return String(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60) || "test";
+}
