@@ -251,7 +251,8 @@ fn qinglan_plan_yearly_targets_match_the_readme_table() {
 fn qinglan_progress_realization_and_status_match_the_readme_table() {
     // shared/samples/README.md, File 3: (seq, 2021 realization, 2021 status, 2022 …).
     use Status::{Lagging as L, Met as M, NoData as N, OnTrack as O};
-    const TABLE: &[(&str, &str, Option<Status>, &str, Option<Status>)] = &[
+    type Row = (&'static str, &'static str, Option<Status>, &'static str, Option<Status>);
+    const TABLE: &[Row] = &[
         ("1", "100.00", Some(L), "98.70", Some(L)),
         ("2", "100.00", Some(M), "74.12", Some(L)),
         ("3", "100.00", Some(L), "97.79", Some(L)),
