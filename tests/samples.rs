@@ -251,7 +251,13 @@ fn qinglan_plan_yearly_targets_match_the_readme_table() {
 fn qinglan_progress_realization_and_status_match_the_readme_table() {
     // shared/samples/README.md, File 3: (seq, 2021 realization, 2021 status, 2022 …).
     use Status::{Lagging as L, Met as M, NoData as N, OnTrack as O};
-    type Row = (&'static str, &'static str, Option<Status>, &'static str, Option<Status>);
+    type Row = (
+        &'static str,
+        &'static str,
+        Option<Status>,
+        &'static str,
+        Option<Status>,
+    );
     const TABLE: &[Row] = &[
         ("1", "100.00", Some(L), "98.70", Some(L)),
         ("2", "100.00", Some(M), "74.12", Some(L)),
@@ -423,4 +429,36 @@ fn exported_workbook_reimports_with_the_filled_targets() {
         };
         assert_eq!(shown(a), shown(b));
     }
+}
+
+#[test]
+fn grid_marks_computed_cells_and_appends_completion_columns() {
+    use zhibiao::ui::state::{grid_view, CellSource, Doc};
+    let doc = Doc::new(
+        "p.xls".into(),
+        import("qinglan-county-2021-2022-progress.xls"),
+    );
+    let (sheet, layout, plan) = doc.active_sheet().expect("sheet");
+    let results = doc.results();
+    let rows = grid_view(sheet, layout, plan, results.as_ref());
+    let cell = |row: u32, col: &str| {
+        rows.iter()
+            .find(|r| r.row == row)
+            .and_then(|r| r.cells.iter().find(|c| c.letters == col))
+            .map(|c| (c.text.clone(), c.source))
+            .unwrap_or_else(|| panic!("no cell {col}{row}"))
+    };
+    // Seq 14 (row 19): linear 10.2 → 11.0, computed.
+    assert_eq!(cell(19, "G"), ("10.4".into(), CellSource::Computed));
+    assert_eq!(cell(19, "K"), ("10.7".into(), CellSource::Computed));
+    // Seq 6 (row 11): the file's anchor stays as it was.
+    assert_eq!(cell(11, "G").1, CellSource::File);
+    // A–S are the sheet; T/U are 2021 实现程度/状态, V/W 2022; only years with actuals.
+    assert_eq!(cell(3, "T").0, "2021年实现程度(%)");
+    assert_eq!(cell(3, "W").0, "2022年状态");
+    assert_eq!(cell(20, "V").0, "98.61");
+    assert_eq!(cell(20, "W").0, "滞后序时进度");
+    assert!(rows
+        .iter()
+        .all(|r| r.cells.iter().all(|c| c.letters != "X")));
 }

@@ -3,6 +3,7 @@
 //! `read` turns bytes into a format-neutral [`grid::Workbook`]; `detect` finds the table and
 //! builds a [`crate::plan::Plan`]; `xlsx` writes the filled workbook; `report` the JSON report.
 
+pub mod appended;
 pub mod detect;
 pub mod grid;
 pub mod read;

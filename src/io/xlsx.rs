@@ -3,10 +3,11 @@
 //! The first sheet keeps the source table's layout (same rows, columns and merged cells) with
 //! the empty yearly-target cells filled by the engine and marked by a fill colour.
 
+use super::appended;
 use super::detect::Layout;
 use super::grid::Sheet;
 use crate::error::ExportError;
-use crate::plan::{PlanResults, RawCell, Source};
+use crate::plan::{PlanResults, RawCell, Source, Status};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::collections::HashMap;
 
@@ -182,6 +183,8 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
         }
     }
 
+    write_completion_columns(ws, ex, &header, &border)?;
+
     // Column widths that fit Chinese text (header rows and data rows only).
     for c in 0..ex.sheet.width() {
         let widest = (hf..=ex
@@ -201,6 +204,68 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
         .and_then(|c| u16::try_from(c + 1).ok())
         .unwrap_or(0);
     ws.set_freeze_panes(freeze_row, freeze_col)?;
+    Ok(())
+}
+
+/// The fill of a status cell (the page uses the same colours).
+fn status_fill(status: Option<Status>) -> Option<u32> {
+    match status {
+        Some(Status::Met) => Some(0xDAFBE1),
+        Some(Status::OnTrack) => Some(0xE6F4EA),
+        Some(Status::Lagging) => Some(0xFFEBE9),
+        _ => None,
+    }
+}
+
+/// 实现程度 and 状态 for each year with actuals, to the right of the source table.
+fn write_completion_columns(
+    ws: &mut Worksheet,
+    ex: &SheetExport<'_>,
+    header: &Format,
+    border: &Format,
+) -> Result<(), XlsxError> {
+    let layout = ex.layout;
+    let first_col = ex.sheet.width();
+    let percent = border.clone().set_num_format("0.00");
+    for (i, column) in appended::columns(layout, ex.plan, ex.results)
+        .iter()
+        .enumerate()
+    {
+        let col = u16::try_from(first_col + i).unwrap_or(u16::MAX);
+        let (hf, hl) = (
+            u32::try_from(layout.header_first).unwrap_or(0),
+            u32::try_from(layout.header_last).unwrap_or(0),
+        );
+        if hl > hf {
+            ws.merge_range(hf, col, hl, col, &column.title_zh(), header)?;
+        } else {
+            ws.write_string_with_format(hf, col, column.title_zh(), header)?;
+        }
+        ws.set_column_width(col, text_width(&column.title_zh()).max(10.0) + 2.0)?;
+        for row in layout.header_last + 1..=layout.data_last {
+            let r = u32::try_from(row).unwrap_or(u32::MAX);
+            let cell = column.cells.get(&row);
+            let base = match cell.and_then(|c| status_fill(c.status)) {
+                Some(fill) => border.clone().set_background_color(Color::RGB(fill)),
+                None => border.clone(),
+            };
+            match (column.kind, cell) {
+                (appended::Kind::Realization, Some(appended::Cell { value: Some(v), .. })) => {
+                    let format = match cell.and_then(|c| status_fill(c.status)) {
+                        Some(fill) => percent.clone().set_background_color(Color::RGB(fill)),
+                        None => percent.clone(),
+                    };
+                    ws.write_number_with_format(r, col, *v, &format)?;
+                }
+                (_, Some(c)) => {
+                    ws.write_string_with_format(r, col, &c.text, &base)?;
+                }
+                (_, None) => {
+                    ws.write_blank(r, col, &base)?;
+                }
+            }
+        }
+    }
     Ok(())
 }
 

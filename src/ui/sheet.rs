@@ -1,6 +1,6 @@
 //! The spreadsheet grid: the source sheet with computed cells marked.
 
-use super::state::{grid_view, Doc, RowKind};
+use super::state::{grid_view, grid_width, status_class, Doc, RowKind};
 use crate::plan::PlanResults;
 use leptos::prelude::*;
 
@@ -27,14 +27,7 @@ pub fn SheetGrid(
             results.with(|r| grid_view(sheet, layout, plan, r.as_ref()))
         })
     });
-    let width = Memo::new(move |_| {
-        doc.with(|d| {
-            d.as_ref()
-                .and_then(Doc::active_sheet)
-                .map(|(s, _, _)| s.width())
-                .unwrap_or(0)
-        })
-    });
+    let width = Memo::new(move |_| rows.with(|r| grid_width(r)));
     view! {
         <div class="grid-wrap">
             <table class="grid" data-testid="sheet-grid">
@@ -61,13 +54,24 @@ pub fn SheetGrid(
                                             .cells
                                             .into_iter()
                                             .map(|cell| {
+                                                let class = format!(
+                                                    "{} {}",
+                                                    cell.source.name(),
+                                                    status_class(cell.status)
+                                                );
+                                                // The in-cell bar of a realization, 0–100 %.
+                                                let style = cell.bar.map(|v| {
+                                                    format!("--bar:{:.1}%", v.clamp(0.0, 100.0))
+                                                });
                                                 view! {
                                                     <td
                                                         data-testid="grid-cell"
                                                         data-row=row.row
                                                         data-col=cell.letters
                                                         data-source=cell.source.name()
-                                                        class=cell.source.name()
+                                                        class=class
+                                                        class:bar=cell.bar.is_some()
+                                                        style=style
                                                         colspan=cell.colspan
                                                         rowspan=cell.rowspan
                                                     >

@@ -3,10 +3,11 @@
 //! The Leptos components hold a [`Doc`] in a signal and render [`grid_view`]; nothing here
 //! knows about the DOM.
 
+use crate::io::appended;
 use crate::io::detect::Layout;
 use crate::io::grid::{col_letters, Sheet};
 use crate::io::{xlsx, Imported};
-use crate::plan::{self, Plan, PlanResults, Source};
+use crate::plan::{self, Plan, PlanResults, Source, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -131,6 +132,25 @@ pub struct GridCell {
     pub source: CellSource,
     pub colspan: u32,
     pub rowspan: u32,
+    /// The status of a completion cell, for its colour.
+    pub status: Option<Status>,
+    /// A realization in percent, for the in-cell bar.
+    pub bar: Option<f64>,
+}
+
+impl GridCell {
+    fn new(col: usize, text: String, source: CellSource) -> Self {
+        Self {
+            col,
+            letters: col_letters(col),
+            text,
+            source,
+            colspan: 1,
+            rowspan: 1,
+            status: None,
+            bar: None,
+        }
+    }
 }
 
 /// What kind of row it is, for styling.
@@ -192,6 +212,10 @@ pub fn grid_view(
             }
         }
     }
+    let extra = match (layout, plan, results) {
+        (Some(l), Some(p), Some(r)) => appended::columns(l, p, r),
+        _ => Vec::new(),
+    };
     let kind_of = |r: usize| match layout {
         Some(l) if r < l.header_first => RowKind::Title,
         Some(l) if r <= l.header_last => RowKind::Header,
@@ -200,10 +224,9 @@ pub fn grid_view(
         None => RowKind::Body,
     };
     (0..sheet.rows.len())
-        .map(|r| GridRow {
-            row: u32::try_from(r + 1).unwrap_or(u32::MAX),
-            kind: kind_of(r),
-            cells: (0..width)
+        .map(|r| {
+            let kind = kind_of(r);
+            let mut cells: Vec<GridCell> = (0..width)
                 .filter_map(|c| {
                     let (colspan, rowspan) = covered.get(&(r, c)).copied().unwrap_or((1, 1));
                     if colspan == 0 {
@@ -213,15 +236,76 @@ pub fn grid_view(
                         .remove(&(r, c))
                         .unwrap_or_else(|| (sheet.display(r, c), CellSource::File));
                     Some(GridCell {
-                        col: c,
-                        letters: col_letters(c),
-                        text,
-                        source,
                         colspan,
                         rowspan,
+                        ..GridCell::new(c, text, source)
                     })
                 })
-                .collect(),
+                .collect();
+            if let Some(l) = layout {
+                cells.extend(appended_cells(&extra, l, r, width));
+            }
+            GridRow {
+                row: u32::try_from(r + 1).unwrap_or(u32::MAX),
+                kind,
+                cells,
+            }
+        })
+        .collect()
+}
+
+/// The number of columns the grid shows (the sheet's and the appended ones).
+pub fn grid_width(rows: &[GridRow]) -> usize {
+    rows.iter()
+        .flat_map(|r| r.cells.last())
+        .map(|c| c.col + c.colspan as usize)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The CSS class of a completion status.
+pub fn status_class(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Met) => "st-met",
+        Some(Status::OnTrack) => "st-ontrack",
+        Some(Status::Lagging) => "st-lagging",
+        Some(Status::NoData) => "st-nodata",
+        None => "",
+    }
+}
+
+/// The completion cells of row `r`, to the right of the sheet's `width` columns.
+fn appended_cells(
+    extra: &[appended::Column],
+    layout: &Layout,
+    r: usize,
+    width: usize,
+) -> Vec<GridCell> {
+    let header_rows = layout.header_last - layout.header_first + 1;
+    extra
+        .iter()
+        .enumerate()
+        .filter_map(|(i, column)| {
+            let col = width + i;
+            if r == layout.header_first {
+                return Some(GridCell {
+                    rowspan: u32::try_from(header_rows).unwrap_or(1),
+                    ..GridCell::new(col, column.title_zh(), CellSource::Computed)
+                });
+            }
+            if r < layout.header_first || r <= layout.header_last || r > layout.data_last {
+                return None;
+            }
+            let cell = column.cells.get(&r);
+            Some(GridCell {
+                status: cell.and_then(|c| c.status),
+                bar: cell.and_then(|c| c.value),
+                ..GridCell::new(
+                    col,
+                    cell.map(|c| c.text.clone()).unwrap_or_default(),
+                    CellSource::Computed,
+                )
+            })
         })
         .collect()
 }

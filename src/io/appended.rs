@@ -1,0 +1,100 @@
+//! The completion columns appended to the source table (实现程度 and 状态 for each year with
+//! actuals), shared by the page's grid and the exported first sheet so both show the same.
+
+use super::detect::Layout;
+use crate::plan::{Plan, PlanResults, Status, Year};
+use std::collections::HashMap;
+
+/// What an appended column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Realization in percent (实现程度).
+    Realization,
+    /// Status (状态).
+    Status,
+}
+
+/// One appended cell: the value (realization, unrounded), the text shown, and the status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub value: Option<f64>,
+    pub text: String,
+    pub status: Option<Status>,
+}
+
+/// One appended column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub year: Year,
+    pub kind: Kind,
+    /// By 0-based source row.
+    pub cells: HashMap<usize, Cell>,
+}
+
+impl Column {
+    /// The header text in Chinese (the exported workbook and the page's default).
+    pub fn title_zh(&self) -> String {
+        match self.kind {
+            Kind::Realization => format!("{}年实现程度(%)", self.year),
+            Kind::Status => format!("{}年状态", self.year),
+        }
+    }
+}
+
+/// The Chinese word of a status, as in PLANNING-RULES.
+pub fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::NoData => "无数据",
+        Status::Met => "已达标",
+        Status::OnTrack => "达到序时进度",
+        Status::Lagging => "滞后序时进度",
+    }
+}
+
+/// The appended columns: for each year whose actual column holds any value, realization then
+/// status.
+pub fn columns(layout: &Layout, plan: &Plan, results: &PlanResults) -> Vec<Column> {
+    let mut out = Vec::new();
+    for year in layout.actual_cols().keys().copied() {
+        if !plan.indicators.iter().any(|i| i.actual.contains_key(&year)) {
+            continue;
+        }
+        let mut realization = HashMap::new();
+        let mut status = HashMap::new();
+        for (indicator, result) in plan.indicators.iter().zip(&results.indicators) {
+            let row = indicator.row.saturating_sub(1) as usize;
+            let st = result.status.get(&year).copied();
+            if let Some(r) = result.realization.get(&year) {
+                realization.insert(
+                    row,
+                    Cell {
+                        value: Some(r.value),
+                        text: r.shown.clone(),
+                        status: st,
+                    },
+                );
+            }
+            if let Some(s) = st {
+                status.insert(
+                    row,
+                    Cell {
+                        value: None,
+                        text: status_text(s).to_string(),
+                        status: Some(s),
+                    },
+                );
+            }
+        }
+        out.push(Column {
+            year,
+            kind: Kind::Realization,
+            cells: realization,
+        });
+        out.push(Column {
+            year,
+            kind: Kind::Status,
+            cells: status,
+        });
+    }
+    out
+}
