@@ -462,3 +462,46 @@ fn grid_marks_computed_cells_and_appends_completion_columns() {
         .iter()
         .all(|r| r.cells.iter().all(|c| c.letters != "X")));
 }
+
+#[test]
+fn summary_view_shows_the_assessment_of_the_chosen_year() {
+    use zhibiao::ui::state::{assessment_years, summary};
+    let c = computed("qinglan-county-2021-2022-progress.xls", 0);
+    assert_eq!(assessment_years(&c.results), [2021, 2022]);
+    let s = summary(&c.plan, &c.results, 2022);
+    assert_eq!(s.overall.as_deref(), Some("96.50"));
+    assert_eq!(
+        s.categories[0],
+        ("经济发展".to_string(), "93.07".to_string())
+    );
+    // Ranking best first: 各乡(镇)人民政府 98.11 ranks above 县卫生健康局 95.64.
+    let rank = |u: &str| s.units.iter().position(|x| x.0 == u).expect("unit");
+    assert!(rank("各乡(镇)人民政府") < rank("县卫生健康局"));
+    assert!(s.units.windows(2).all(|w| w[0].1 >= w[1].1));
+    // 2022 (27 rows): seq 25 met; 7, 18, 19 on track; 9, 21 no data; 24 qualitative (no
+    // status); the other 27 − 1 − 3 − 2 − 1 = 20 lagging.
+    let count = |st: Status| s.counts.iter().find(|(x, _)| *x == st).map(|(_, n)| *n);
+    assert_eq!(count(Status::Met), Some(1));
+    assert_eq!(count(Status::OnTrack), Some(3));
+    assert_eq!(count(Status::NoData), Some(2));
+    assert_eq!(count(Status::Lagging), Some(20));
+    assert_eq!(s.lagging.len(), 20);
+}
+
+#[test]
+fn next_year_view_drafts_from_the_chosen_year() {
+    use zhibiao::ui::state::drafts;
+    let c = computed("qinglan-county-2021-2022-progress.xls", 0);
+    let rows = drafts(&c.plan, 2022);
+    // Seq 14 (linear, 10.2 → 11.0 by 2025), actual 2022 = 10.5: the draft runs from
+    // (2022, 10.5) to (2025, 11.0): 10.5 + 0.5·⅓ = 10.667 → 10.7, 10.833 → 10.8, 11.0.
+    let row = rows.iter().find(|r| r.seq == "14").expect("seq 14");
+    let shown: Vec<_> = row.draft.years.values().map(|s| s.shown.as_str()).collect();
+    assert_eq!(shown, ["10.7", "10.8", "11.0"]);
+    // Needed yearly difference 0.5/3 = 0.1667 against the original 0.8/5 = 0.16: not flagged.
+    let needed = row.draft.needed_change.expect("needed");
+    assert!((needed - 0.5 / 3.0).abs() < 1e-9, "{needed}");
+    assert!(!row.draft.flag);
+    // Seq 9 has no 2022 actual: no draft from 2022.
+    assert!(rows.iter().all(|r| r.seq != "9"));
+}

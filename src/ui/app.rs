@@ -2,8 +2,10 @@
 
 use super::browser;
 use super::i18n::texts;
+use super::indicator::IndicatorPanel;
 use super::sheet::SheetGrid;
-use super::state::Doc;
+use super::state::{Doc, Edit};
+use super::summary::{DraftView, SummaryView};
 use crate::error::Lang;
 use crate::io;
 use leptos::prelude::*;
@@ -33,6 +35,14 @@ impl Status {
     }
 }
 
+/// Which view the content area shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum View {
+    Sheet,
+    Summary,
+    Draft,
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -40,7 +50,40 @@ pub fn App() -> impl IntoView {
     let (doc, set_doc) = signal(None::<Doc>);
     let (status, set_status) = signal(Status::Empty);
     let (dragging, set_dragging) = signal(false);
+    let (selected, set_selected) = signal(None::<usize>);
+    let (view, set_view) = signal(View::Sheet);
+    // Undo and redo hold inverse edits; a new edit clears redo.
+    let (undo, set_undo) = signal(Vec::<Edit>::new());
+    let (redo, set_redo) = signal(Vec::<Edit>::new());
     let results = Memo::new(move |_| doc.with(|d| d.as_ref().and_then(Doc::results)));
+    let apply = move |edit: Edit| {
+        let mut inverse = None;
+        set_doc.update(|d| inverse = d.as_mut().and_then(|d| d.apply(edit)));
+        inverse
+    };
+    let on_edit = Callback::new(move |edit: Edit| {
+        if let Some(inverse) = apply(edit) {
+            set_undo.update(|u| u.push(inverse));
+            set_redo.update(Vec::clear);
+        }
+    });
+    let on_undo = move |_| {
+        if let Some(edit) = set_undo.try_update(|u| u.pop()).flatten() {
+            if let Some(inverse) = apply(edit) {
+                set_redo.update(|r| r.push(inverse));
+            }
+        }
+    };
+    let on_redo = move |_| {
+        if let Some(edit) = set_redo.try_update(|r| r.pop()).flatten() {
+            if let Some(inverse) = apply(edit) {
+                set_undo.update(|u| u.push(inverse));
+            }
+        }
+    };
+    let on_select = Callback::new(move |row: u32| {
+        set_selected.set(doc.with(|d| d.as_ref().and_then(|d| d.indicator_at_row(row))));
+    });
 
     // Opening never drops the current plan unless the new file was read.
     let open_bytes = move |name: String, bytes: Vec<u8>| {
@@ -54,6 +97,9 @@ pub fn App() -> impl IntoView {
                     .map(|p| p.indicators.len())
                     .unwrap_or(0);
                 set_doc.set(Some(new_doc));
+                set_selected.set(None);
+                set_undo.update(Vec::clear);
+                set_redo.update(Vec::clear);
                 set_status.set(Status::Ready(format!(
                     "{}：{name}（{count} {}）",
                     t.ready, t.indicators
@@ -121,6 +167,40 @@ pub fn App() -> impl IntoView {
         })
     };
     let t = move || texts(lang.get());
+    let cap = move || {
+        doc.with(|d| {
+            d.as_ref()
+                .and_then(Doc::active_sheet)
+                .and_then(|(_, _, p)| p)
+                .and_then(|p| p.settings.cap)
+                .map(crate::io::grid::format_number)
+                .unwrap_or_default()
+        })
+    };
+    let on_cap = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let value = text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0);
+        if let Some(sheet) = doc.with_untracked(|d| d.as_ref().map(|d| d.active)) {
+            on_edit.run(Edit::Cap { sheet, value });
+        }
+    };
+    let view_tab =
+        move |v: View, label: fn(&'static super::i18n::Texts) -> &'static str, id: &'static str| {
+            view! {
+                <button
+                    class="tab view-tab"
+                    data-testid=id
+                    class:active=move || view.get() == v
+                    on:click=move |_| set_view.set(v)
+                >
+                    {move || label(t())}
+                </button>
+            }
+        };
     let set_active = move |index: usize| {
         set_doc.update(|d| {
             if let Some(d) = d {
@@ -162,7 +242,38 @@ pub fn App() -> impl IntoView {
                 >
                     {move || t().export}
                 </button>
+                <button
+                    class="button"
+                    data-testid="undo"
+                    title="Ctrl+Z"
+                    disabled=move || undo.with(Vec::is_empty)
+                    on:click=on_undo
+                >
+                    {move || t().undo}
+                </button>
+                <button
+                    class="button"
+                    data-testid="redo"
+                    title="Ctrl+Y"
+                    disabled=move || redo.with(Vec::is_empty)
+                    on:click=on_redo
+                >
+                    {move || t().redo}
+                </button>
                 <span class="spacer"></span>
+                <label class="cap" title=move || t().cap_hint>
+                    {move || t().cap}
+                    <input
+                        type="number"
+                        min="1"
+                        step="any"
+                        data-testid="cap-input"
+                        placeholder="∞"
+                        disabled=move || doc.with(Option::is_none)
+                        prop:value=cap
+                        on:change=on_cap
+                    />
+                </label>
                 <span class="legend">
                     <span class="swatch file"></span>{move || t().legend_file}
                     <span class="swatch computed"></span>{move || t().legend_computed}
@@ -181,6 +292,12 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             <nav class="tabs">
+                <Show when=move || doc.with(Option::is_some)>
+                    {view_tab(View::Sheet, |t| t.view_sheet, "view-sheet")}
+                    {view_tab(View::Summary, |t| t.view_summary, "view-summary")}
+                    {view_tab(View::Draft, |t| t.view_draft, "view-draft")}
+                    <span class="tab-gap"></span>
+                </Show>
                 {move || {
                     doc.with(|d| {
                         d.as_ref()
@@ -217,7 +334,23 @@ pub fn App() -> impl IntoView {
                         }
                     }
                 >
-                    <SheetGrid doc=doc results=results />
+                    {move || match view.get() {
+                        View::Sheet => view! {
+                            <div class="workspace">
+                                <SheetGrid doc=doc results=results on_select=on_select />
+                                <IndicatorPanel
+                                    doc=doc
+                                    results=results
+                                    selected=selected
+                                    lang=lang
+                                    on_edit=on_edit
+                                    on_close=Callback::new(move |()| set_selected.set(None))
+                                />
+                            </div>
+                        }.into_any(),
+                        View::Summary => view! { <SummaryView doc=doc results=results lang=lang /> }.into_any(),
+                        View::Draft => view! { <DraftView doc=doc results=results lang=lang /> }.into_any(),
+                    }}
                 </Show>
             </main>
             <footer class="status" data-testid="status-bar" data-state=move || status.get().state()>

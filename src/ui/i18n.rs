@@ -11,6 +11,8 @@ pub struct Texts {
     pub open: &'static str,
     pub demo: &'static str,
     pub export: &'static str,
+    pub undo: &'static str,
+    pub redo: &'static str,
     pub lang_switch: &'static str,
     pub empty_title: &'static str,
     pub empty_hint: &'static str,
@@ -24,6 +26,21 @@ pub struct Texts {
     pub legend_computed: &'static str,
     pub legend_manual: &'static str,
     pub read_failed: &'static str,
+    pub view_sheet: &'static str,
+    pub view_summary: &'static str,
+    pub view_draft: &'static str,
+    pub assessment_year: &'static str,
+    pub overall: &'static str,
+    pub by_category: &'static str,
+    pub unit_scores: &'static str,
+    pub lagging: &'static str,
+    pub no_actuals: &'static str,
+    pub draft_hint: &'static str,
+    pub seq: &'static str,
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub cap: &'static str,
+    pub cap_hint: &'static str,
 }
 
 const ZH: Texts = Texts {
@@ -32,6 +49,8 @@ const ZH: Texts = Texts {
     open: "打开",
     demo: "示例",
     export: "导出",
+    undo: "撤销",
+    redo: "重做",
     lang_switch: "English",
     empty_title: "打开指标任务分解表",
     empty_hint: "选择或拖入 .xlsx、.xls、.ods 或 .csv 文件；文件只在本机浏览器中处理，不会上传。",
@@ -45,6 +64,21 @@ const ZH: Texts = Texts {
     legend_computed: "测算值",
     legend_manual: "手工输入",
     read_failed: "无法读取文件",
+    view_sheet: "表格",
+    view_summary: "考核汇总",
+    view_draft: "下年度目标",
+    assessment_year: "考核年度",
+    overall: "总体实现程度(%)",
+    by_category: "分领域实现程度(%)",
+    unit_scores: "单位考核得分",
+    lagging: "滞后序时进度的指标",
+    no_actuals: "表中还没有实际完成值。",
+    draft_hint: "从该年实际值出发，重新测算其后各年目标；⚑ 表示所需改进超过原计划 1.5 倍。",
+    seq: "序号",
+    name: "指标名称",
+    unit: "单位",
+    cap: "实现程度上限(%)",
+    cap_hint: "留空表示不设上限",
 };
 
 const EN: Texts = Texts {
@@ -53,6 +87,8 @@ const EN: Texts = Texts {
     open: "Open",
     demo: "Demo",
     export: "Export",
+    undo: "Undo",
+    redo: "Redo",
     lang_switch: "中文",
     empty_title: "Open a target decomposition table",
     empty_hint: "Pick or drop an .xlsx, .xls, .ods or .csv file. It is processed in this browser only and never uploaded.",
@@ -66,6 +102,21 @@ const EN: Texts = Texts {
     legend_computed: "computed",
     legend_manual: "typed",
     read_failed: "Cannot read the file",
+    view_sheet: "Table",
+    view_summary: "Assessment",
+    view_draft: "Next years",
+    assessment_year: "Assessment year",
+    overall: "Overall realization (%)",
+    by_category: "Realization by category (%)",
+    unit_scores: "Unit scores",
+    lagging: "Indicators behind schedule",
+    no_actuals: "The table has no actual values yet.",
+    draft_hint: "Targets of the following years, recomputed from that year's actuals; ⚑: the needed improvement exceeds 1.5× the plan's.",
+    seq: "No.",
+    name: "Indicator",
+    unit: "Unit",
+    cap: "Realization cap (%)",
+    cap_hint: "Empty: no cap",
 };
 
 /// The texts of a language.
@@ -73,5 +124,167 @@ pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::Zh => &ZH,
         Lang::En => &EN,
+    }
+}
+
+use crate::plan::{Direction, Method, Status};
+
+/// Every method the user can choose, in menu order.
+pub const METHODS: [Method; 8] = [
+    Method::Linear,
+    Method::Compound,
+    Method::Rate,
+    Method::RateItself,
+    Method::Reduction,
+    Method::Hold,
+    Method::Manual,
+    Method::None,
+];
+
+/// The name of a method.
+pub fn method_name(lang: Lang, method: Method) -> &'static str {
+    match (lang, method) {
+        (Lang::Zh, Method::Linear) => "等差（线性）",
+        (Lang::Zh, Method::Compound) => "等比",
+        (Lang::Zh, Method::Rate) => "年均增长",
+        (Lang::Zh, Method::RateItself) => "增速指标（每年 r）",
+        (Lang::Zh, Method::Reduction) => "累计降低",
+        (Lang::Zh, Method::Hold) => "保持",
+        (Lang::Zh, Method::Manual) => "手工",
+        (Lang::Zh, Method::None) => "不测算",
+        (Lang::En, Method::Linear) => "Linear",
+        (Lang::En, Method::Compound) => "Compound",
+        (Lang::En, Method::Rate) => "Annual growth rate",
+        (Lang::En, Method::RateItself) => "Rate itself (r every year)",
+        (Lang::En, Method::Reduction) => "Cumulative reduction",
+        (Lang::En, Method::Hold) => "Hold",
+        (Lang::En, Method::Manual) => "Manual",
+        (Lang::En, Method::None) => "Not computed",
+    }
+}
+
+/// The name of a direction.
+pub fn direction_name(lang: Lang, direction: Direction) -> &'static str {
+    match (lang, direction) {
+        (Lang::Zh, Direction::Positive) => "正向（越大越好）",
+        (Lang::Zh, Direction::Negative) => "逆向（越小越好）",
+        (Lang::En, Direction::Positive) => "Positive (more is better)",
+        (Lang::En, Direction::Negative) => "Negative (less is better)",
+    }
+}
+
+/// What decided a direction (PLANNING-RULES "Direction", rules 1–5; 0 = the user).
+pub fn rule_name(lang: Lang, rule: u8) -> &'static str {
+    match (lang, rule) {
+        (Lang::Zh, 0) => "手工设定",
+        (Lang::Zh, 1) => "规则1：表中方向列",
+        (Lang::Zh, 2) => "规则2：目标的比较符（≥/≤）",
+        (Lang::Zh, 3) => "规则3：累计降低目标",
+        (Lang::Zh, 4) => "规则4：指标名称",
+        (Lang::Zh, _) => "规则5：默认正向",
+        (Lang::En, 0) => "set by hand",
+        (Lang::En, 1) => "rule 1: the direction column",
+        (Lang::En, 2) => "rule 2: the target's comparator (≥/≤)",
+        (Lang::En, 3) => "rule 3: a cumulative reduction target",
+        (Lang::En, 4) => "rule 4: the indicator's name",
+        (Lang::En, _) => "rule 5: positive by default",
+    }
+}
+
+/// The name of a status.
+pub fn status_name(lang: Lang, status: Status) -> &'static str {
+    match (lang, status) {
+        (Lang::Zh, s) => crate::io::appended::status_text(s),
+        (Lang::En, Status::NoData) => "no data",
+        (Lang::En, Status::Met) => "target met",
+        (Lang::En, Status::OnTrack) => "on schedule",
+        (Lang::En, Status::Lagging) => "behind schedule",
+    }
+}
+
+/// The words of the indicator panel.
+pub struct PanelTexts {
+    pub direction: &'static str,
+    pub method: &'static str,
+    pub decimals: &'static str,
+    pub auto: &'static str,
+    pub base: &'static str,
+    pub target: &'static str,
+    pub stretch: &'static str,
+    pub year: &'static str,
+    pub yearly_target: &'static str,
+    pub source: &'static str,
+    pub actual: &'static str,
+    pub realization: &'static str,
+    pub status: &'static str,
+    pub draft: &'static str,
+    pub needed: &'static str,
+    pub original: &'static str,
+    pub flagged: &'static str,
+    pub close: &'static str,
+    pub source_given: &'static str,
+    pub source_computed: &'static str,
+    pub source_manual: &'static str,
+    pub gap: &'static str,
+    pub fallback: &'static str,
+}
+
+const PANEL_ZH: PanelTexts = PanelTexts {
+    direction: "方向",
+    method: "测算方法",
+    decimals: "小数位",
+    auto: "自动",
+    base: "基期",
+    target: "目标",
+    stretch: "力争",
+    year: "年份",
+    yearly_target: "年度目标",
+    source: "来源",
+    actual: "实际",
+    realization: "实现程度(%)",
+    status: "状态",
+    draft: "下年度目标草案",
+    needed: "所需年变化",
+    original: "原计划年变化",
+    flagged: "需关注：所需改进超过原计划 1.5 倍",
+    close: "关闭",
+    source_given: "文件",
+    source_computed: "测算",
+    source_manual: "手工",
+    gap: "按年均增速推算的终点与目标值之差",
+    fallback: "等比需要基期值和目标值均为正数，已改用等差",
+};
+
+const PANEL_EN: PanelTexts = PanelTexts {
+    direction: "Direction",
+    method: "Method",
+    decimals: "Decimals",
+    auto: "Auto",
+    base: "Base",
+    target: "Target",
+    stretch: "Stretch",
+    year: "Year",
+    yearly_target: "Yearly target",
+    source: "Source",
+    actual: "Actual",
+    realization: "Realization (%)",
+    status: "Status",
+    draft: "Draft of next years' targets",
+    needed: "Needed annual change",
+    original: "Original annual change",
+    flagged: "Attention: the needed improvement exceeds 1.5× the original",
+    close: "Close",
+    source_given: "file",
+    source_computed: "computed",
+    source_manual: "typed",
+    gap: "Gap between the rate path's end and the stated level",
+    fallback: "Compound needs a positive base and target; linear was used",
+};
+
+/// The panel's words in a language.
+pub fn panel_texts(lang: Lang) -> &'static PanelTexts {
+    match lang {
+        Lang::Zh => &PANEL_ZH,
+        Lang::En => &PANEL_EN,
     }
 }

@@ -3,6 +3,7 @@
 //! [`state`] is plain Rust and compiles everywhere (tested natively); the components and the
 //! browser glue exist only in the wasm32 build.
 
+pub mod chart;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -12,7 +13,11 @@ mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod i18n;
 #[cfg(target_arch = "wasm32")]
+mod indicator;
+#[cfg(target_arch = "wasm32")]
 mod sheet;
+#[cfg(target_arch = "wasm32")]
+mod summary;
 
 /// Installs the panic hook and mounts the app on the page's body.
 #[cfg(target_arch = "wasm32")]

@@ -18,6 +18,8 @@ fn row_class(kind: RowKind) -> &'static str {
 pub fn SheetGrid(
     doc: ReadSignal<Option<Doc>>,
     results: Memo<Option<PlanResults>>,
+    /// Called with the 1-based source row of a clicked row.
+    on_select: Callback<u32>,
 ) -> impl IntoView {
     let rows = Memo::new(move |_| {
         doc.with(|d| {
@@ -47,8 +49,13 @@ pub fn SheetGrid(
                             .into_iter()
                             .map(|row| {
                                 let class = row_class(row.kind);
+                                let number = row.row;
                                 view! {
-                                    <tr data-row=row.row class=class>
+                                    <tr
+                                        data-row=row.row
+                                        class=class
+                                        on:click=move |_| on_select.run(number)
+                                    >
                                         <th class="row-head">{row.row}</th>
                                         {row
                                             .cells

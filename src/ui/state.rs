@@ -7,7 +7,7 @@ use crate::io::appended;
 use crate::io::detect::Layout;
 use crate::io::grid::{col_letters, Sheet};
 use crate::io::{xlsx, Imported};
-use crate::plan::{self, Plan, PlanResults, Source, Status};
+use crate::plan::{self, Direction, Method, Plan, PlanResults, Source, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -57,6 +57,67 @@ impl Doc {
         Some(plan::compute(plan?, &plan::Options::default()))
     }
 
+    /// The index of the active plan's indicator on a 1-based source row.
+    pub fn indicator_at_row(&self, row: u32) -> Option<usize> {
+        let (_, _, plan) = self.active_sheet()?;
+        plan?.indicators.iter().position(|i| i.row == row)
+    }
+
+    fn plan_mut(&mut self, sheet: usize) -> Option<&mut Plan> {
+        self.imported.sheets.get_mut(sheet)?.plan.as_mut()
+    }
+
+    /// Applies an edit and returns the edit that undoes it, or `None` when it did not apply.
+    pub fn apply(&mut self, edit: Edit) -> Option<Edit> {
+        let plan = self.plan_mut(edit.sheet())?;
+        let inverse = match edit {
+            Edit::Direction {
+                sheet,
+                indicator,
+                value,
+            } => {
+                let slot = &mut plan.indicators.get_mut(indicator)?.overrides.direction;
+                let old = std::mem::replace(slot, value);
+                Edit::Direction {
+                    sheet,
+                    indicator,
+                    value: old,
+                }
+            }
+            Edit::Method {
+                sheet,
+                indicator,
+                value,
+            } => {
+                let slot = &mut plan.indicators.get_mut(indicator)?.overrides.method;
+                let old = std::mem::replace(slot, value);
+                Edit::Method {
+                    sheet,
+                    indicator,
+                    value: old,
+                }
+            }
+            Edit::Decimals {
+                sheet,
+                indicator,
+                value,
+            } => {
+                let slot = &mut plan.indicators.get_mut(indicator)?.overrides.decimals;
+                let old = std::mem::replace(slot, value.map(|d| d.min(4)));
+                Edit::Decimals {
+                    sheet,
+                    indicator,
+                    value: old,
+                }
+            }
+            Edit::Cap { sheet, value } => {
+                let old = std::mem::replace(&mut plan.settings.cap, value);
+                Edit::Cap { sheet, value: old }
+            }
+        };
+        Some(inverse)
+    }
+
     /// The filled workbook of every sheet that holds a table.
     ///
     /// # Errors
@@ -96,6 +157,43 @@ impl Doc {
             .map(|(s, _)| s)
             .unwrap_or(&self.file_name);
         format!("{stem}-测算.xlsx")
+    }
+}
+
+/// A change the user makes to the document; [`Doc::apply`] returns its inverse for undo.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Edit {
+    /// Override (or, with `None`, restore) an indicator's direction.
+    Direction {
+        sheet: usize,
+        indicator: usize,
+        value: Option<Direction>,
+    },
+    /// Override an indicator's method.
+    Method {
+        sheet: usize,
+        indicator: usize,
+        value: Option<Method>,
+    },
+    /// Override an indicator's decimals (0–4).
+    Decimals {
+        sheet: usize,
+        indicator: usize,
+        value: Option<u8>,
+    },
+    /// Change the realization cap of a sheet's plan (`None`: no cap).
+    Cap { sheet: usize, value: Option<f64> },
+}
+
+impl Edit {
+    /// The sheet the edit applies to.
+    pub fn sheet(&self) -> usize {
+        match self {
+            Self::Direction { sheet, .. }
+            | Self::Method { sheet, .. }
+            | Self::Decimals { sheet, .. }
+            | Self::Cap { sheet, .. } => *sheet,
+        }
     }
 }
 
@@ -305,6 +403,127 @@ fn appended_cells(
                     cell.map(|c| c.text.clone()).unwrap_or_default(),
                     CellSource::Computed,
                 )
+            })
+        })
+        .collect()
+}
+
+/// The figures of the summary view for one assessment year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub year: plan::Year,
+    pub overall: Option<String>,
+    /// (category, shown realization), in the plan's order.
+    pub categories: Vec<(String, String)>,
+    /// (unit, score value, shown score, indicators counted), best first.
+    pub units: Vec<(String, f64, String, usize)>,
+    /// How many indicators have each status this year.
+    pub counts: Vec<(Status, usize)>,
+    /// The indicators behind schedule: (seq, name, shown realization, lead units).
+    pub lagging: Vec<(String, String, String, String)>,
+}
+
+/// The years that can be assessed (those with any actual), ascending.
+pub fn assessment_years(results: &PlanResults) -> Vec<plan::Year> {
+    results.assessment.keys().copied().collect()
+}
+
+/// The summary of one year.
+pub fn summary(plan: &Plan, results: &PlanResults, year: plan::Year) -> Summary {
+    let assessment = results.assessment.get(&year);
+    let mut categories: Vec<(String, String)> = Vec::new();
+    if let Some(a) = assessment {
+        for i in &plan.indicators {
+            let key = plan::score::fold(&i.category);
+            if let Some(shown) = a.categories.get(&key) {
+                if !categories.iter().any(|(c, _)| *c == key) {
+                    categories.push((key, shown.shown.clone()));
+                }
+            }
+        }
+    }
+    let mut units: Vec<(String, f64, String, usize)> = assessment
+        .map(|a| {
+            a.units
+                .iter()
+                .map(|(u, s)| (u.clone(), s.score.value, s.score.shown.clone(), s.count))
+                .collect()
+        })
+        .unwrap_or_default();
+    units.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let statuses: Vec<Status> = results
+        .indicators
+        .iter()
+        .filter_map(|r| r.status.get(&year).copied())
+        .collect();
+    let counts = [
+        Status::Met,
+        Status::OnTrack,
+        Status::Lagging,
+        Status::NoData,
+    ]
+    .into_iter()
+    .map(|s| (s, statuses.iter().filter(|x| **x == s).count()))
+    .collect();
+    let lagging = plan
+        .indicators
+        .iter()
+        .zip(&results.indicators)
+        .filter(|(_, r)| r.status.get(&year) == Some(&Status::Lagging))
+        .map(|(i, r)| {
+            (
+                i.seq.clone(),
+                i.name.clone(),
+                r.realization
+                    .get(&year)
+                    .map(|s| s.shown.clone())
+                    .unwrap_or_default(),
+                i.lead_units.clone(),
+            )
+        })
+        .collect();
+    Summary {
+        year,
+        overall: assessment
+            .and_then(|a| a.overall.as_ref())
+            .map(|s| s.shown.clone()),
+        categories,
+        units,
+        counts,
+        lagging,
+    }
+}
+
+/// One row of the next-year view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftRow {
+    pub seq: String,
+    pub name: String,
+    pub unit: String,
+    pub method: plan::Method,
+    pub draft: plan::Draft,
+    pub decimals: u8,
+}
+
+/// The drafts of every indicator that has one, starting from the assessment year `year`.
+pub fn drafts(plan: &Plan, year: plan::Year) -> Vec<DraftRow> {
+    let results = plan::compute(
+        plan,
+        &plan::Options {
+            assessment_year: Some(year),
+        },
+    );
+    plan.indicators
+        .iter()
+        .zip(results.indicators)
+        .filter_map(|(i, r)| {
+            Some(DraftRow {
+                seq: i.seq.clone(),
+                name: i.name.clone(),
+                unit: i.unit.clone(),
+                method: r.method,
+                decimals: r.decimals,
+                draft: r.draft.filter(|d| d.from_year == year)?,
             })
         })
         .collect()

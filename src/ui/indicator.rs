@@ -1,0 +1,266 @@
+//! The indicator panel: what the engine decided for the selected row, editable, with a chart.
+
+use super::chart::chart;
+use super::i18n::{direction_name, method_name, panel_texts, rule_name, status_name, METHODS};
+use super::state::{Doc, Edit};
+use crate::error::Lang;
+use crate::plan::{Direction, Method, PlanResults, Source, Warning};
+use leptos::prelude::*;
+
+fn method_key(m: Method) -> String {
+    serde_json::to_value(m)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn method_from_key(key: &str) -> Option<Method> {
+    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
+}
+
+/// The panel of the selected indicator.
+#[component]
+pub fn IndicatorPanel(
+    doc: ReadSignal<Option<Doc>>,
+    results: Memo<Option<PlanResults>>,
+    selected: ReadSignal<Option<usize>>,
+    lang: ReadSignal<Lang>,
+    on_edit: Callback<Edit>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    move || {
+        let index = selected.get()?;
+        let lang = lang.get();
+        let p = panel_texts(lang);
+        let (sheet, indicator) = doc.with(|d| {
+            let d = d.as_ref()?;
+            let (_, _, plan) = d.active_sheet()?;
+            Some((d.active, plan?.indicators.get(index)?.clone()))
+        })?;
+        let result = results.with(|r| r.as_ref()?.indicators.get(index).cloned())?;
+        let overrides = indicator.overrides.clone();
+        let on_direction = move |ev: leptos::ev::Event| {
+            let value = match event_target_value(&ev).as_str() {
+                "positive" => Some(Direction::Positive),
+                "negative" => Some(Direction::Negative),
+                _ => None,
+            };
+            on_edit.run(Edit::Direction {
+                sheet,
+                indicator: index,
+                value,
+            });
+        };
+        let on_method = move |ev: leptos::ev::Event| {
+            on_edit.run(Edit::Method {
+                sheet,
+                indicator: index,
+                value: method_from_key(&event_target_value(&ev)),
+            });
+        };
+        let on_decimals = move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev).trim().parse::<u8>().ok();
+            on_edit.run(Edit::Decimals {
+                sheet,
+                indicator: index,
+                value,
+            });
+        };
+        let auto_direction = format!(
+            "{}（{}，{}）",
+            p.auto,
+            direction_name(lang, result.direction),
+            rule_name(lang, result.direction_rule)
+        );
+        let auto_method = format!("{}（{}）", p.auto, method_name(lang, result.method));
+        let years: Vec<i32> = result
+            .yearly
+            .keys()
+            .chain(result.actual.keys())
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let rows = years
+            .into_iter()
+            .map(|year| {
+                let target = result.yearly.get(&year);
+                let source = target.map(|t| match t.source {
+                    Source::Given => p.source_given,
+                    Source::Computed => p.source_computed,
+                    Source::Manual => p.source_manual,
+                });
+                let actual = result
+                    .actual
+                    .get(&year)
+                    .map(|a| crate::plan::round::shown(*a, result.decimals));
+                let status = result.status.get(&year).copied();
+                view! {
+                    <tr class=super::state::status_class(status)>
+                        <td>{year}</td>
+                        <td class="num">{target.map(|t| t.shown.clone())}</td>
+                        <td>{source}</td>
+                        <td class="num">{actual}</td>
+                        <td class="num">{result.realization.get(&year).map(|r| r.shown.clone())}</td>
+                        <td>{status.map(|s| status_name(lang, s))}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let warnings = result
+            .warnings
+            .iter()
+            .map(|w| match w {
+                Warning::CompoundFellBackToLinear => p.fallback.to_string(),
+                Warning::RateLevelGap { gap } => format!("{}：{}", p.gap, gap.shown),
+            })
+            .map(|w| view! { <p class="warning">{w}</p> })
+            .collect_view();
+        let draft = result.draft.clone().map(|d| {
+            let change = |v: Option<f64>| {
+                v.map(|v| crate::plan::round::shown(v, result.decimals.max(2)))
+                    .unwrap_or_else(|| "—".into())
+            };
+            view! {
+                <section class="draft" data-testid="indicator-draft">
+                    <h3>{p.draft}" ("{d.from_year}" →)"</h3>
+                    <p>
+                        {d.years
+                            .iter()
+                            .map(|(y, s)| format!("{y}: {}", s.shown))
+                            .collect::<Vec<_>>()
+                            .join("　")}
+                    </p>
+                    <p>{p.needed}"："{change(d.needed_change)}"　"{p.original}"："{change(d.original_change)}</p>
+                    {d.flag.then(|| view! { <p class="warning">{p.flagged}</p> })}
+                </section>
+            }
+        });
+        let svg = chart(&result, 340.0, 170.0).map(|c| {
+            let polyline = c.polyline();
+            view! {
+                <svg class="chart" viewBox="0 0 340 170" width="340" height="170" role="img">
+                    {c.y_ticks
+                        .iter()
+                        .map(|(y, label)| view! {
+                            <line x1="48" x2="328" y1=*y y2=*y class="tick"></line>
+                            <text x="44" y=*y class="ylabel">{label.clone()}</text>
+                        })
+                        .collect_view()}
+                    {c.x_ticks
+                        .iter()
+                        .map(|(x, year)| view! { <text x=*x y="164" class="xlabel">{*year}</text> })
+                        .collect_view()}
+                    <polyline points=polyline class="path"></polyline>
+                    {c.path
+                        .iter()
+                        .map(|pt| view! {
+                            <circle cx=pt.x cy=pt.y r="2.5" class="target"><title>{format!("{} {}", pt.year, pt.label)}</title></circle>
+                        })
+                        .collect_view()}
+                    {c.actuals
+                        .iter()
+                        .map(|pt| view! {
+                            <circle cx=pt.x cy=pt.y r="4" class="actual"><title>{format!("{} {}", pt.year, pt.label)}</title></circle>
+                        })
+                        .collect_view()}
+                </svg>
+            }
+        });
+        let dir_value = match overrides.direction {
+            Some(Direction::Positive) => "positive",
+            Some(Direction::Negative) => "negative",
+            None => "auto",
+        };
+        let method_value = overrides
+            .method
+            .map(method_key)
+            .unwrap_or_else(|| "auto".into());
+        let base = format!(
+            "{}：{}{}",
+            p.base,
+            indicator.base.text,
+            result
+                .base_year
+                .map(|y| format!("（{y}）"))
+                .unwrap_or_default()
+        );
+        let target = format!(
+            "{}：{}{}{}",
+            p.target,
+            indicator.target.text,
+            result
+                .target_year
+                .map(|y| format!("（{y}）"))
+                .unwrap_or_default(),
+            result
+                .stretch
+                .map(|s| format!(
+                    "；{} {}",
+                    p.stretch,
+                    crate::plan::round::shown(s, result.decimals)
+                ))
+                .unwrap_or_default()
+        );
+        Some(view! {
+            <aside class="panel" data-testid="indicator-panel">
+                <header>
+                    <h2>{indicator.seq.clone()}" "{indicator.name.clone()}</h2>
+                    <button class="button ghost" on:click=move |_| on_close.run(())>{p.close}</button>
+                </header>
+                <p class="meta">{indicator.category.clone()}" · "{indicator.unit.clone()}</p>
+                <p>{base}<br/>{target}</p>
+                <label>
+                    {p.direction}
+                    <select data-testid="direction-select" on:change=on_direction>
+                        <option value="auto" selected=dir_value == "auto">{auto_direction}</option>
+                        <option value="positive" selected=dir_value == "positive">{direction_name(lang, Direction::Positive)}</option>
+                        <option value="negative" selected=dir_value == "negative">{direction_name(lang, Direction::Negative)}</option>
+                    </select>
+                </label>
+                <label>
+                    {p.method}
+                    <select data-testid="method-select" on:change=on_method>
+                        <option value="auto" selected=method_value == "auto">{auto_method}</option>
+                        {METHODS
+                            .iter()
+                            .map(|m| {
+                                let key = method_key(*m);
+                                let selected = key == method_value;
+                                view! { <option value=key selected=selected>{method_name(lang, *m)}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {p.decimals}
+                    <input
+                        type="number"
+                        min="0"
+                        max="4"
+                        data-testid="decimals-input"
+                        placeholder=result.decimals.to_string()
+                        prop:value=overrides.decimals.map(|d| d.to_string()).unwrap_or_default()
+                        on:change=on_decimals
+                    />
+                </label>
+                {warnings}
+                {svg}
+                <table class="years">
+                    <thead>
+                        <tr>
+                            <th>{p.year}</th>
+                            <th>{p.yearly_target}</th>
+                            <th>{p.source}</th>
+                            <th>{p.actual}</th>
+                            <th>{p.realization}</th>
+                            <th>{p.status}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                {draft}
+            </aside>
+        })
+    }
+}

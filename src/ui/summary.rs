@@ -1,0 +1,214 @@
+//! The summary view (overall, categories, unit ranking with a bar chart, counts, lagging list)
+//! and the next-year view (drafts from an assessment year).
+
+use super::i18n::{method_name, panel_texts, status_name, texts};
+use super::state::{assessment_years, drafts, summary, Doc};
+use crate::error::Lang;
+use crate::plan::PlanResults;
+use leptos::prelude::*;
+
+/// A year picker over the years with actuals; keeps the latest by default.
+fn year_select(
+    years: Vec<i32>,
+    year: ReadSignal<Option<i32>>,
+    set_year: WriteSignal<Option<i32>>,
+    testid: &'static str,
+) -> impl IntoView {
+    let current = year
+        .get_untracked()
+        .filter(|y| years.contains(y))
+        .or(years.last().copied());
+    view! {
+        <select
+            data-testid=testid
+            on:change=move |ev| set_year.set(event_target_value(&ev).parse().ok())
+        >
+            {years
+                .into_iter()
+                .map(|y| view! { <option value=y.to_string() selected=Some(y) == current>{y}</option> })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// The summary of the active plan.
+#[component]
+pub fn SummaryView(
+    doc: ReadSignal<Option<Doc>>,
+    results: Memo<Option<PlanResults>>,
+    lang: ReadSignal<Lang>,
+) -> impl IntoView {
+    let (year, set_year) = signal(None::<i32>);
+    move || {
+        let lang = lang.get();
+        let t = texts(lang);
+        let years = results.with(|r| r.as_ref().map(assessment_years))?;
+        let chosen = year
+            .get()
+            .filter(|y| years.contains(y))
+            .or(years.last().copied());
+        let Some(chosen) = chosen else {
+            return Some(
+                view! { <div class="view summary"><p>{t.no_actuals}</p></div> }.into_any(),
+            );
+        };
+        let s = doc.with(|d| {
+            let (_, _, plan) = d.as_ref()?.active_sheet()?;
+            results.with(|r| Some(summary(plan?, r.as_ref()?, chosen)))
+        })?;
+        let max_bar = 100.0_f64;
+        let bar_h = 18.0;
+        let chart_h = s.units.len() as f64 * (bar_h + 4.0) + 4.0;
+        Some(view! {
+            <div class="view summary">
+                <div class="view-head">
+                    <label>{t.assessment_year}" "{year_select(years, year, set_year, "summary-year")}</label>
+                </div>
+                <div class="cards">
+                    <div class="card big">
+                        <div class="label">{t.overall}</div>
+                        <div class="value" data-testid="summary-overall">{s.overall.clone().unwrap_or_else(|| "—".into())}</div>
+                    </div>
+                    {s.counts
+                        .iter()
+                        .map(|(st, n)| view! {
+                            <div class=format!("card {}", super::state::status_class(Some(*st)))>
+                                <div class="label">{status_name(lang, *st)}</div>
+                                <div class="value">{*n}</div>
+                            </div>
+                        })
+                        .collect_view()}
+                </div>
+                <div class="columns">
+                    <section>
+                        <h3>{t.by_category}</h3>
+                        <table class="list" data-testid="category-realization">
+                            <tbody>
+                                {s.categories
+                                    .iter()
+                                    .map(|(c, v)| view! { <tr><td>{c.clone()}</td><td class="num">{v.clone()}</td></tr> })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                        <h3>{t.lagging}</h3>
+                        <table class="list" data-testid="lagging-list">
+                            <tbody>
+                                {s.lagging
+                                    .iter()
+                                    .map(|(seq, name, r, lead)| view! {
+                                        <tr><td>{seq.clone()}</td><td>{name.clone()}</td><td class="num">{r.clone()}</td><td class="muted">{lead.clone()}</td></tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                    <section>
+                        <h3>{t.unit_scores}</h3>
+                        <table class="list" data-testid="unit-scores">
+                            <tbody>
+                                {s.units
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, (u, _, shown, n))| view! {
+                                        <tr><td class="num">{i + 1}</td><td>{u.clone()}</td><td class="num">{shown.clone()}</td><td class="muted">{format!("{n} {}", t.indicators)}</td></tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                        <svg class="bars" viewBox=format!("0 0 420 {chart_h}") width="420" height=chart_h role="img">
+                            {s.units
+                                .iter()
+                                .enumerate()
+                                .map(|(i, (u, v, shown, _))| {
+                                    let y = 4.0 + i as f64 * (bar_h + 4.0);
+                                    let w = (v / max_bar).clamp(0.0, 1.0) * 240.0;
+                                    view! {
+                                        <text x="150" y=y + bar_h / 2.0 class="bar-label">{u.clone()}</text>
+                                        <rect x="156" y=y width=w height=bar_h class="bar"></rect>
+                                        <text x=160.0 + w y=y + bar_h / 2.0 class="bar-value">{shown.clone()}</text>
+                                    }
+                                })
+                                .collect_view()}
+                        </svg>
+                    </section>
+                </div>
+            </div>
+        }.into_any())
+    }
+}
+
+/// The next-year view: drafts of the remaining years from an assessment year's actuals.
+#[component]
+pub fn DraftView(
+    doc: ReadSignal<Option<Doc>>,
+    results: Memo<Option<PlanResults>>,
+    lang: ReadSignal<Lang>,
+) -> impl IntoView {
+    let (year, set_year) = signal(None::<i32>);
+    move || {
+        let lang = lang.get();
+        let t = texts(lang);
+        let p = panel_texts(lang);
+        let years = results.with(|r| r.as_ref().map(assessment_years))?;
+        let chosen = year
+            .get()
+            .filter(|y| years.contains(y))
+            .or(years.last().copied());
+        let Some(chosen) = chosen else {
+            return Some(
+                view! { <div class="view" data-testid="draft-view"><p>{t.no_actuals}</p></div> }
+                    .into_any(),
+            );
+        };
+        let rows = doc.with(|d| {
+            let (_, _, plan) = d.as_ref()?.active_sheet()?;
+            Some(drafts(plan?, chosen))
+        })?;
+        let change = |v: Option<f64>, d: u8| {
+            v.map(|v| crate::plan::round::shown(v, d.max(2)))
+                .unwrap_or_else(|| "—".into())
+        };
+        Some(view! {
+            <div class="view" data-testid="draft-view">
+                <div class="view-head">
+                    <label>{t.assessment_year}" "{year_select(years, year, set_year, "draft-year")}</label>
+                    <span class="muted">{t.draft_hint}</span>
+                </div>
+                <table class="list drafts">
+                    <thead>
+                        <tr>
+                            <th>{t.seq}</th><th>{t.name}</th><th>{t.unit}</th><th>{p.method}</th>
+                            <th>{p.yearly_target}</th><th>{p.needed}</th><th>{p.original}</th><th></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|r| {
+                                let years = r
+                                    .draft
+                                    .years
+                                    .iter()
+                                    .map(|(y, s)| format!("{y}: {}", s.shown))
+                                    .collect::<Vec<_>>()
+                                    .join("　");
+                                view! {
+                                    <tr class:flagged=r.draft.flag>
+                                        <td>{r.seq.clone()}</td>
+                                        <td>{r.name.clone()}</td>
+                                        <td>{r.unit.clone()}</td>
+                                        <td>{method_name(lang, r.method)}</td>
+                                        <td>{years}</td>
+                                        <td class="num">{change(r.draft.needed_change, r.decimals)}</td>
+                                        <td class="num">{change(r.draft.original_change, r.decimals)}</td>
+                                        <td>{r.draft.flag.then_some("⚑")}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any())
+    }
+}
