@@ -99,6 +99,36 @@ const LAYOUTS: &[LayoutCase] = &[
         ],
     ),
     (
+        // No merges from calamine for .ods: ods_extra reads them, so G3:H3 covers both years.
+        "wangchuan-city-2016-2020-assessment.ods",
+        0,
+        [3, 4],
+        [6, 28],
+        2015,
+        2020,
+        &[
+            ("weight", "D"),
+            ("actual_2018", "G"),
+            ("actual_2019", "H"),
+            ("other_units", "J"),
+        ],
+    ),
+    (
+        "liuwan-township-2022-text-numbers.xls",
+        0,
+        [2, 2],
+        [3, 10],
+        2021,
+        2023,
+        &[
+            ("base", "D"),
+            ("target", "E"),
+            ("actual_2022", "F"),
+            ("lead_units", "G"),
+            ("note", "H"),
+        ],
+    ),
+    (
         "three-districts-2021-2023.xlsx",
         2,
         [3, 3],
@@ -329,7 +359,17 @@ fn qinglan_progress_realization_and_status_match_the_readme_table() {
 
 #[test]
 fn wangchuan_weighted_assessment_matches_the_readme() {
-    let c = computed("wangchuan-city-2016-2020-assessment.xlsx", 0);
+    // The .ods twin needs its merges (2-row header) and percent formats read from content.xml.
+    for file in [
+        "wangchuan-city-2016-2020-assessment.xlsx",
+        "wangchuan-city-2016-2020-assessment.ods",
+    ] {
+        wangchuan(file);
+    }
+}
+
+fn wangchuan(file: &str) {
+    let c = computed(file, 0);
     assert_eq!(c.plan.indicators.len(), 20);
     assert_eq!(c.yearly("2", 2018), "52920");
     assert_eq!(c.yearly("3", 2019), "150.6");
@@ -355,8 +395,11 @@ fn wangchuan_weighted_assessment_matches_the_readme() {
 }
 
 #[test]
-fn liuwan_csv_in_gbk_and_utf8_give_the_same_figures() {
+fn liuwan_csv_in_gbk_and_utf8_and_xls_give_the_same_figures() {
+    // The .xls (written by xlwt) stores every number as text except D5 = 0.356 with the
+    // format 0.0%, which must read as 35.6 with 1 decimal.
     for file in [
+        "liuwan-township-2022-text-numbers.xls",
         "liuwan-township-2022-text-numbers-gbk.csv",
         "liuwan-township-2022-text-numbers-utf8-bom.csv",
     ] {

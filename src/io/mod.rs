@@ -6,8 +6,10 @@
 pub mod appended;
 pub mod detect;
 pub mod grid;
+pub mod ods_extra;
 pub mod read;
 pub mod report;
+pub mod xls_formats;
 pub mod xlsx;
 
 use crate::error::ImportError;

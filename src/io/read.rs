@@ -174,12 +174,26 @@ fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
         other => damaged(other),
     })?;
     let names = checked_names(wb.sheet_names())?;
+    // calamine does not expose .xls number formats: read them from the XF records. A file
+    // whose formats cannot be read still opens, with numbers in their General form.
+    let mut formats = match super::xls_formats::cell_formats(bytes) {
+        Ok(f) => f,
+        Err(super::xls_formats::XlsFormatError::Encrypted) => return Err(ImportError::Encrypted),
+        Err(_) => Vec::new(),
+    };
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let range = wb.worksheet_range(&name).map_err(damaged)?;
         check_size(&name, &range)?;
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        sheets.push(to_sheet(name, &range, &merges, |_, _| None));
+        let sheet_formats = formats
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|i| formats.swap_remove(i).1)
+            .unwrap_or_default();
+        sheets.push(to_sheet(name, &range, &merges, |r, c| {
+            sheet_formats.get(&(r, c)).cloned()
+        }));
     }
     Ok(Workbook {
         format: Some(Format::Xls),
@@ -193,11 +207,24 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, ImportError> {
         other => damaged(other),
     })?;
     let names = checked_names(wb.sheet_names())?;
+    // calamine does not expose .ods merges and number formats: read them from content.xml.
+    let mut extras = match super::ods_extra::sheet_extras(bytes) {
+        Ok(e) => e,
+        Err(super::ods_extra::OdsExtraError::Encrypted) => return Err(ImportError::Encrypted),
+        Err(_) => Vec::new(),
+    };
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let range = wb.worksheet_range(&name).map_err(damaged)?;
         check_size(&name, &range)?;
-        sheets.push(to_sheet(name, &range, &[], |_, _| None));
+        let extra = extras
+            .iter()
+            .position(|e| e.name == name)
+            .map(|i| extras.swap_remove(i));
+        let (merges, formats) = extra.map(|e| (e.merges, e.formats)).unwrap_or_default();
+        let mut sheet = to_sheet(name, &range, &[], |r, c| formats.get(&(r, c)).cloned());
+        sheet.merges = merges;
+        sheets.push(sheet);
     }
     Ok(Workbook {
         format: Some(Format::Ods),
