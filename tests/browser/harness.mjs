@@ -45,7 +45,14 @@ export const cellSelector = (row, col) =>
  * Launches Chromium, opens the page from file:// and waits until the app is ready.
  * Registers cleanup (a final screenshot, then closing the browser) on the test context `t`.
  */
-export async function openApp(t, { name = slug(t.name) } = {}) {
+export async function openApp(t, options = {}) {
+  const app = await launchApp(t, options);
+  await app.waitUntilReady();
+  return app;
+}
+
+/** Launches Chromium with a fresh profile and opens `url` (the page by default) without waiting for the app. */
+export async function launchApp(t, { name = slug(t.name), url = PAGE_URL } = {}) {
   assert.ok(fs.existsSync(PAGE_PATH), `${PAGE_PATH} is missing: run \`cargo xtask dist\` first`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   const context = await browser.newContext({
@@ -53,15 +60,16 @@ export async function openApp(t, { name = slug(t.name) } = {}) {
     locale: "zh-CN",
     viewport: { width: 1400, height: 900 },
   });
-  const app = new App(name, browser, context, await context.newPage());
+  const app = new App(name, url, browser, context, await context.newPage());
   t.after(() => app.close());
   await app.goto();
   return app;
 }
 
 class App {
-  constructor(name, browser, context, page) {
+  constructor(name, url, browser, context, page) {
     this.name = name;
+    this.url = url;
     this.browser = browser;
     this.context = context;
     this.page = page;
@@ -87,7 +95,7 @@ class App {
     this.page.on("crash", () => this.pageErrors.push("the page crashed"));
   }
 
-  /** Opens the page, recording CSP violations from the start, and waits for the app. */
+  /** Opens the page, recording CSP violations from the start. */
   async goto() {
     await this.context.addInitScript(() => {
       window.__zhibiaoCsp = [];
@@ -97,8 +105,7 @@ class App {
         );
       });
     });
-    await this.page.goto(PAGE_URL, { waitUntil: "load" });
-    await this.waitUntilReady();
+    await this.page.goto(this.url, { waitUntil: "load" });
   }
 
   /** Waits until #app-loading is gone and the status bar is there; fails on a start-up error. */
@@ -115,6 +122,9 @@ class App {
     const failed = this.page
       .waitForSelector("#app-boot-error", { timeout: READY_TIMEOUT + 1_000 })
       .then(() => "failed");
+    // The loser of the race keeps waiting until the browser closes: ignore its rejection.
+    ready.catch(() => {});
+    failed.catch(() => {});
     const outcome = await Promise.race([ready, failed]).catch((error) => {
       throw new Error(`the app did not become ready: ${error.message}\n${this.describeProblems()}`);
     });
@@ -122,7 +132,6 @@ class App {
       const text = await this.page.locator("#app-boot-error").innerText();
       assert.fail(`the app could not start: ${text}\n${this.describeProblems()}`);
     }
-    failed.catch(() => {});
   }
 
   /** The status bar's data-state. */
@@ -214,7 +223,7 @@ class App {
 
   /** Requests other than the page itself, data: and blob: URLs (even those the CSP then blocked). */
   forbiddenRequests() {
-    const page = PAGE_URL.split("#")[0];
+    const page = this.url.split("#")[0];
     return this.requests.filter(
       (url) => url.split("#")[0] !== page && !url.startsWith("data:") && !url.startsWith("blob:"),
     );

@@ -1,0 +1,261 @@
+//! Assembles the single self-contained page from the template `index.html`.
+//!
+//! This module needs only `sha2` and `base64`, so it can move unchanged into the app (for a page
+//! that saves itself with a plan embedded, `io/share.rs`).
+//!
+//! # Template markers
+//!
+//! Each marker appears exactly once in the template, and each element marker is the whole content
+//! of its element (so the element's text, and with it the CSP hash, is exactly what is filled in):
+//!
+//! | marker               | where                                                      | filled with |
+//! |----------------------|------------------------------------------------------------|-------------|
+//! | `{{ZHIBIAO_CSP}}`    | `content` of `<meta http-equiv="Content-Security-Policy">` | [`csp`] with the hashes of the style and the module script |
+//! | `{{ZHIBIAO_CSS}}`    | `<style id="zhibiao-style">`                               | the page CSS |
+//! | `{{ZHIBIAO_WASM}}`   | `<script type="application/octet-stream" id="zhibiao-wasm">` | the wasm module, base64 (a data block: never executed) |
+//! | `{{ZHIBIAO_PLAN}}`   | `<script type="application/json" id="zhibiao-plan">`       | an embedded plan as JSON, or nothing (a data block) |
+//! | `{{ZHIBIAO_SCRIPT}}` | `<script type="module" id="zhibiao-boot">`                 | the wasm-bindgen glue followed by the bootstrap |
+//!
+//! The data blocks are not covered by the CSP hashes, so a plan can be embedded (or replaced)
+//! without touching the policy. In the running page the parts can be read back from the DOM
+//! (`textContent` of the elements above) to build the same page again with another plan.
+
+use anyhow::{bail, Result};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+/// The CSP meta's `content`.
+pub const CSP_MARKER: &str = "{{ZHIBIAO_CSP}}";
+/// The content of `<style id="zhibiao-style">`.
+pub const CSS_MARKER: &str = "{{ZHIBIAO_CSS}}";
+/// The content of `<script type="application/octet-stream" id="zhibiao-wasm">`.
+pub const WASM_MARKER: &str = "{{ZHIBIAO_WASM}}";
+/// The content of `<script type="application/json" id="zhibiao-plan">`.
+pub const PLAN_MARKER: &str = "{{ZHIBIAO_PLAN}}";
+/// The content of `<script type="module" id="zhibiao-boot">`.
+pub const SCRIPT_MARKER: &str = "{{ZHIBIAO_SCRIPT}}";
+
+/// What goes into the page.
+pub struct Parts<'a> {
+    /// The whole stylesheet.
+    pub css: &'a str,
+    /// The module script: glue and bootstrap (see [`module_script`]).
+    pub script: &'a str,
+    /// The wasm module's bytes.
+    pub wasm: &'a [u8],
+    /// A plan to embed, as JSON; `None` leaves the plan block empty.
+    pub plan_json: Option<&'a str>,
+}
+
+/// Fills `template` with `parts`, computing the Content-Security-Policy for exactly that content.
+///
+/// # Errors
+///
+/// When a marker is missing, repeated or not the whole content of its element, or when a part
+/// would end its element early (`</style`, `</script`, `<!--`).
+pub fn assemble(template: &str, parts: &Parts<'_>) -> Result<String> {
+    let css = normalize(parts.css);
+    let script = normalize(parts.script);
+    check_raw_text("CSS", &css, "</style")?;
+    check_raw_text("module script", &script, "</script")?;
+    check_raw_text("module script", &script, "<!--")?;
+    check_element_markers(template)?;
+
+    let policy = csp(&sha256_source(&script), &sha256_source(&css));
+    let wasm = base64::engine::general_purpose::STANDARD.encode(parts.wasm);
+    let plan = parts
+        .plan_json
+        .map(escape_json_for_html)
+        .unwrap_or_default();
+    fill(
+        template,
+        &[
+            (CSP_MARKER, policy.as_str()),
+            (CSS_MARKER, css.as_str()),
+            (WASM_MARKER, wasm.as_str()),
+            (PLAN_MARKER, plan.as_str()),
+            (SCRIPT_MARKER, script.as_str()),
+        ],
+    )
+}
+
+/// The page's Content-Security-Policy: nothing may be fetched from anywhere, only the one inline
+/// module script (by hash) runs, and it may compile WebAssembly.
+///
+/// `style-src-attr 'unsafe-inline'` lets the app set `style="…"` attributes (column widths, chart
+/// bars); it allows no stylesheet and no request.
+pub fn csp(script_hash: &str, style_hash: &str) -> String {
+    [
+        "default-src 'none'".to_string(),
+        format!("script-src '{script_hash}' 'wasm-unsafe-eval'"),
+        format!("style-src '{style_hash}'"),
+        "style-src-attr 'unsafe-inline'".to_string(),
+        "img-src data: blob:".to_string(),
+        "font-src data:".to_string(),
+        "connect-src 'none'".to_string(),
+        "object-src 'none'".to_string(),
+        "base-uri 'none'".to_string(),
+        "form-action 'none'".to_string(),
+    ]
+    .join("; ")
+}
+
+/// The CSP hash source of an inline element's text: `sha256-<base64>`.
+pub fn sha256_source(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// The page's one module script: the wasm-bindgen glue (target `web`), then the bootstrap that
+/// decodes the inlined wasm and calls the glue's init with it.
+///
+/// # Errors
+///
+/// When the glue does not define the init function the bootstrap calls.
+pub fn module_script(glue: &str) -> Result<String> {
+    if !glue.contains("function __wbg_init(") {
+        bail!(
+            "the wasm-bindgen glue has no `function __wbg_init(`: the bootstrap \
+             (xtask/src/bootstrap.js) must be adapted to this wasm-bindgen version"
+        );
+    }
+    Ok(format!(
+        "{}\n{}",
+        glue.trim_end(),
+        include_str!("bootstrap.js").trim_end()
+    ))
+}
+
+/// Text as the HTML parser will hand it to CSP: no byte order mark, LF line ends.
+fn normalize(text: &str) -> String {
+    text.trim_start_matches('\u{feff}')
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+}
+
+/// Fails when `text` contains `forbidden` (case-insensitively), which would break out of its element.
+fn check_raw_text(what: &str, text: &str, forbidden: &str) -> Result<()> {
+    if text.to_ascii_lowercase().contains(forbidden) {
+        bail!("the {what} contains `{forbidden}`, which cannot be inlined in the page");
+    }
+    Ok(())
+}
+
+/// Each element marker must be the whole content of its element, or the hash would not match.
+fn check_element_markers(template: &str) -> Result<()> {
+    for (marker, closing) in [
+        (CSS_MARKER, "</style>"),
+        (WASM_MARKER, "</script>"),
+        (PLAN_MARKER, "</script>"),
+        (SCRIPT_MARKER, "</script>"),
+    ] {
+        if !template.contains(&format!(">{marker}{closing}")) {
+            bail!("index.html: `{marker}` must be the whole content of its element (`>{marker}{closing}`)");
+        }
+    }
+    Ok(())
+}
+
+/// In JSON, `<` occurs only inside strings, where `\u003c` means the same: no `</script>` can appear.
+fn escape_json_for_html(json: &str) -> String {
+    json.replace('<', "\\u003c")
+}
+
+/// Replaces each marker, which must occur exactly once, in one pass over the template (so filled-in
+/// text is never searched for markers).
+fn fill(template: &str, pairs: &[(&str, &str)]) -> Result<String> {
+    let mut found = Vec::with_capacity(pairs.len());
+    for &(marker, value) in pairs {
+        let mut hits = template.match_indices(marker).map(|(at, _)| at);
+        let Some(at) = hits.next() else {
+            bail!("index.html: the marker `{marker}` is missing");
+        };
+        if hits.next().is_some() {
+            bail!("index.html: the marker `{marker}` occurs more than once");
+        }
+        found.push((at, marker.len(), value));
+    }
+    found.sort_by_key(|&(at, _, _)| at);
+
+    let extra: usize = found.iter().map(|&(_, _, value)| value.len()).sum();
+    let mut out = String::with_capacity(template.len() + extra);
+    let mut from = 0;
+    for (at, len, value) in found {
+        out.push_str(&template[from..at]);
+        out.push_str(value);
+        from = at + len;
+    }
+    out.push_str(&template[from..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = include_str!("../../index.html");
+
+    fn parts<'a>(plan_json: Option<&'a str>) -> Parts<'a> {
+        Parts {
+            css: "body { color: red }\r\n",
+            script: "function __wbg_init() {}\n",
+            wasm: b"\0asm",
+            plan_json,
+        }
+    }
+
+    #[test]
+    fn fills_every_marker_and_hashes_exact_content() {
+        let page = assemble(TEMPLATE, &parts(None)).unwrap();
+        assert!(!page.contains("{{ZHIBIAO_"));
+        assert!(page.contains(">AGFzbQ==</script>"));
+        let css_hash = sha256_source("body { color: red }\n");
+        let script_hash = sha256_source("function __wbg_init() {}\n");
+        assert!(page.contains(&format!("style-src '{css_hash}'")));
+        assert!(page.contains(&format!("script-src '{script_hash}' 'wasm-unsafe-eval'")));
+    }
+
+    #[test]
+    fn known_hash() {
+        // printf 'alert(1)' | openssl dgst -sha256 -binary | base64
+        assert_eq!(
+            sha256_source("alert(1)"),
+            "sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI="
+        );
+    }
+
+    #[test]
+    fn embeds_a_plan_without_a_closing_tag() {
+        let page = assemble(TEMPLATE, &parts(Some(r#"{"title":"</script>"}"#))).unwrap();
+        assert!(page.contains(r#"{"title":"\u003c/script>"}"#));
+    }
+
+    #[test]
+    fn rejects_text_that_would_close_its_element() {
+        let bad = Parts {
+            css: "a::after { content: '</style>' }",
+            ..parts(None)
+        };
+        assert!(assemble(TEMPLATE, &bad).is_err());
+    }
+
+    #[test]
+    fn rejects_missing_or_repeated_markers() {
+        assert!(assemble("<html></html>", &parts(None)).is_err());
+        let twice = format!("{TEMPLATE}{CSP_MARKER}");
+        assert!(assemble(&twice, &parts(None)).is_err());
+    }
+
+    #[test]
+    fn filled_values_are_not_searched_for_markers() {
+        let sneaky = Parts {
+            css: "/* {{ZHIBIAO_WASM}} */",
+            ..parts(None)
+        };
+        let page = assemble(TEMPLATE, &sneaky).unwrap();
+        assert!(page.contains("/* {{ZHIBIAO_WASM}} */"));
+    }
+}

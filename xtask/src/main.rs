@@ -1,0 +1,65 @@
+//! Build, serve and test tooling for Zhibiao, run as `cargo xtask <command>`.
+//!
+//! The commands:
+//! - `dist`: compile the app to wasm, run wasm-bindgen and wasm-opt, and inline everything into the
+//!   single self-contained page `dist/zhibiao.html` (see [`dist`] and, for the page template, [`html`]);
+//! - `run`: `dist`, then serve `dist/` on 127.0.0.1 (see [`serve`]);
+//! - `test`: install what the tests need, then run every check that CI runs (see [`test`]).
+
+mod cmd;
+mod dist;
+mod html;
+mod serve;
+mod test;
+
+use anyhow::{bail, Result};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <command> [flags]
+
+Commands:
+  dist                 build dist/zhibiao.html (one self-contained file)
+      --no-wasm-opt    skip wasm-opt (quicker, larger)
+  run                  dist, then serve dist/ on 127.0.0.1:8080 (or $ZHIBIAO_PORT)
+  test                 set up the machine, then run every check CI runs
+      --no-setup       skip rustup/apt-get/npm set-up
+      --no-browser     skip dist and the browser tests
+      --browser-only   only dist and the browser tests
+  help                 show this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let (command, flags) = match args.split_first() {
+        Some((command, flags)) => (command.as_str(), flags),
+        None => ("help", &[][..]),
+    };
+    match command {
+        "dist" => {
+            let opts = dist::Options::from_flags(flags)?;
+            dist::dist(&opts).map(|_| ())
+        }
+        "run" => {
+            let opts = dist::Options::from_flags(flags)?;
+            let page = dist::dist(&opts)?;
+            serve::serve(&page)
+        }
+        "test" => test::test(&test::Options::from_flags(flags)?),
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
