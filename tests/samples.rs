@@ -548,3 +548,43 @@ fn next_year_view_drafts_from_the_chosen_year() {
     // Seq 9 has no 2022 actual: no draft from 2022.
     assert!(rows.iter().all(|r| r.seq != "9"));
 }
+
+#[test]
+fn edits_return_their_inverse_and_no_ops_are_not_undoable() {
+    use zhibiao::plan::Method;
+    use zhibiao::ui::state::{Doc, Edit};
+    let mut doc = Doc::new(
+        "p.xls".into(),
+        import("qinglan-county-2021-2022-progress.xls"),
+    );
+    let hold = Edit::Method {
+        sheet: 0,
+        indicator: 14,
+        value: Some(Method::Hold),
+    };
+    let inverse = doc.apply(hold.clone()).expect("applies");
+    assert_eq!(
+        inverse,
+        Edit::Method {
+            sheet: 0,
+            indicator: 14,
+            value: None
+        }
+    );
+    // Seq 15 held at T = 3.00.
+    let results = doc.results().expect("results");
+    assert_eq!(results.indicators[14].yearly[&2021].shown, "3.00");
+    // The same edit again changes nothing.
+    assert_eq!(doc.apply(hold), None);
+    doc.apply(inverse).expect("undo");
+    let results = doc.results().expect("results");
+    assert_eq!(results.indicators[14].yearly[&2021].shown, "2.45");
+    // Caps: 203.5 / 201.312 = 101.0869 % shows as 101.09 with a cap of 120.
+    doc.apply(Edit::Cap {
+        sheet: 0,
+        value: Some(120.0),
+    })
+    .expect("cap");
+    let results = doc.results().expect("results");
+    assert_eq!(results.indicators[0].realization[&2021].shown, "101.09");
+}

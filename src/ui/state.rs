@@ -67,8 +67,14 @@ impl Doc {
         self.imported.sheets.get_mut(sheet)?.plan.as_mut()
     }
 
-    /// Applies an edit and returns the edit that undoes it, or `None` when it did not apply.
+    /// Applies an edit and returns the edit that undoes it, or `None` when it did not apply or
+    /// changed nothing (so a repeated event never puts a no-op on the undo stack).
     pub fn apply(&mut self, edit: Edit) -> Option<Edit> {
+        let inverse = self.apply_raw(edit.clone())?;
+        (inverse != edit).then_some(inverse)
+    }
+
+    fn apply_raw(&mut self, edit: Edit) -> Option<Edit> {
         let plan = self.plan_mut(edit.sheet())?;
         let inverse = match edit {
             Edit::Direction {

@@ -1,0 +1,101 @@
+// The views around the grid: indicator panel with overrides and undo/redo, the summary
+// (checked against the JSON report of the same file), the next-year view, the cap setting and
+// the language switch.
+import assert from "node:assert/strict";
+import test from "node:test";
+import { fixture, openApp, readReport } from "./harness.mjs";
+
+const PROGRESS = "qinglan-county-2021-2022-progress.xls";
+
+test("indicator panel: a method override recomputes the row, undo and redo restore it", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "views-panel" });
+  await app.uploadAndWaitFor(fixture(PROGRESS), 20, "G");
+  const page = app.page;
+  // Seq 15 (row 20): linear 2.31 → 3.00, so 2021 is 2.31 + 0.69·0.2 = 2.448 → 2.45.
+  assert.equal((await app.cell(20, "G")).text, "2.45");
+  await page.locator('tr[data-row="20"] td[data-col="C"]').click();
+  const panel = page.getByTestId("indicator-panel");
+  await panel.waitFor();
+  const text = await panel.innerText();
+  assert.match(text, /98\.61/, "2022 realization in the panel");
+  assert.match(text, /滞后序时进度/);
+  assert.match(text, /规则5/, "the rule that decided the direction");
+  await app.screenshot("panel");
+  // Hold: T = 3.00 every year.
+  await page.getByTestId("method-select").selectOption("hold");
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="grid-cell"][data-row="20"][data-col="G"]')?.textContent === "3.00");
+  await page.getByTestId("undo").click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="grid-cell"][data-row="20"][data-col="G"]')?.textContent === "2.45");
+  await page.getByTestId("redo").click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="grid-cell"][data-row="20"][data-col="G"]')?.textContent === "3.00");
+  await app.assertClean();
+});
+
+test("summary: overall, categories and unit scores match the JSON report", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "views-summary" });
+  await app.uploadAndWaitFor(fixture(PROGRESS), 20, "G");
+  const report = readReport(fixture(PROGRESS));
+  const assessment = report.sheets[0].assessment["2022"];
+  const page = app.page;
+  await page.getByTestId("view-summary").click();
+  const overall = page.getByTestId("summary-overall");
+  await overall.waitFor();
+  assert.equal(await overall.innerText(), assessment.overall.shown);
+  assert.equal(assessment.overall.shown, "96.50");
+  const units = await page.getByTestId("unit-scores").innerText();
+  for (const [unit, { score }] of Object.entries(assessment.units)) {
+    assert.ok(units.includes(unit) && units.includes(score.shown), `${unit} ${score.shown} in the ranking`);
+  }
+  const categories = await page.getByTestId("category-realization").innerText();
+  for (const [category, { shown }] of Object.entries(assessment.categories)) {
+    assert.ok(categories.includes(category) && categories.includes(shown), `${category} ${shown}`);
+  }
+  await app.screenshot("summary");
+  // 2021 from the year picker.
+  await page.getByTestId("summary-year").selectOption("2021");
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="summary-overall"]')?.textContent === "99.44");
+  await app.assertClean();
+});
+
+test("next-year view: drafts from the chosen year", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "views-draft" });
+  await app.uploadAndWaitFor(fixture(PROGRESS), 20, "G");
+  const page = app.page;
+  await page.getByTestId("view-draft").click();
+  const view = page.getByTestId("draft-view");
+  await view.waitFor();
+  // Seq 14: from (2022, 10.5) to (2025, 11.0): 10.7, 10.8, 11.0.
+  const row = view.locator("tr", { hasText: "平均受教育年限" }).first();
+  const fallback = await view.innerText();
+  const text = (await row.count()) ? await row.innerText() : fallback;
+  assert.match(text, /2023: 10\.7/);
+  assert.match(text, /2025: 11\.0/);
+  await app.screenshot("draft");
+  await app.assertClean();
+});
+
+test("cap setting and language switch", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "views-settings" });
+  await app.uploadAndWaitFor(fixture(PROGRESS), 6, "T");
+  const page = app.page;
+  // Seq 1 (row 6), 2021: 203.5 / 201.312 = 101.0869 %, capped to 100.00 by default.
+  assert.equal((await app.cell(6, "T")).text, "100.00");
+  await page.getByTestId("cap-input").fill("120");
+  await page.getByTestId("cap-input").dispatchEvent("change");
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="grid-cell"][data-row="6"][data-col="T"]')?.textContent === "101.09");
+  await page.getByTestId("undo").click();
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="grid-cell"][data-row="6"][data-col="T"]')?.textContent === "100.00");
+  assert.equal(await page.getByTestId("demo-button").innerText(), "示例");
+  await page.getByTestId("lang-toggle").click();
+  assert.equal(await page.getByTestId("demo-button").innerText(), "Demo");
+  await app.screenshot("english");
+  await page.getByTestId("lang-toggle").click();
+  assert.equal(await page.getByTestId("demo-button").innerText(), "示例");
+  await app.assertClean();
+});
