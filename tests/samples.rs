@@ -588,3 +588,93 @@ fn edits_return_their_inverse_and_no_ops_are_not_undoable() {
     let results = doc.results().expect("results");
     assert_eq!(results.indicators[0].realization[&2021].shown, "101.09");
 }
+
+#[test]
+fn typing_a_base_or_a_yearly_target_recomputes_and_undo_restores_the_file() {
+    use zhibiao::plan::Source;
+    use zhibiao::ui::state::{typed_cell, Doc, Edit};
+    let mut doc = Doc::new(
+        "q.xlsx".into(),
+        import("qinglan-county-2021-2025-plan.xlsx"),
+    );
+    let seq14 = 13; // row 16; base in E (col 4), 2021 in G (col 6)
+    let shown = |doc: &Doc, year: i32| {
+        let r = doc.results().expect("results");
+        let t = &r.indicators[seq14].yearly[&year];
+        (t.shown.clone(), t.source)
+    };
+    assert_eq!(shown(&doc, 2021), ("10.4".into(), Source::Computed));
+    // Base 10.0 → 11.0: 2021 = 10.0 + 1.0·0.2 = 10.2.
+    let undo_base = doc
+        .apply(Edit::Cell {
+            sheet: 0,
+            row: 15,
+            col: 4,
+            raw: typed_cell("10.0"),
+            typed: true,
+        })
+        .expect("edit");
+    assert_eq!(shown(&doc, 2021), ("10.2".into(), Source::Computed));
+    assert!(doc.typed_cells().contains(&(15, 4)));
+    // A typed yearly target is manual and anchors the path: 2022 = 10.5 + (11 − 10.5)/4 = 10.625.
+    let undo_year = doc
+        .apply(Edit::Cell {
+            sheet: 0,
+            row: 15,
+            col: 6,
+            raw: typed_cell("10.5"),
+            typed: true,
+        })
+        .expect("edit");
+    assert_eq!(shown(&doc, 2021), ("10.5".into(), Source::Manual));
+    assert_eq!(shown(&doc, 2022), ("10.6".into(), Source::Computed));
+    doc.apply(undo_year).expect("undo");
+    doc.apply(undo_base).expect("undo");
+    assert_eq!(shown(&doc, 2021), ("10.4".into(), Source::Computed));
+    assert!(doc.typed_cells().is_empty());
+    // A paste is one step: a batch undone at once.
+    let paste = Edit::Batch(vec![
+        Edit::Cell {
+            sheet: 0,
+            row: 15,
+            col: 4,
+            raw: typed_cell("10.0"),
+            typed: true,
+        },
+        Edit::Cell {
+            sheet: 0,
+            row: 15,
+            col: 5,
+            raw: typed_cell("12.0"),
+            typed: true,
+        },
+    ]);
+    let undo = doc.apply(paste).expect("paste");
+    assert_eq!(shown(&doc, 2025), ("12.0".into(), Source::Computed));
+    doc.apply(undo).expect("undo paste");
+    assert_eq!(shown(&doc, 2025), ("11.0".into(), Source::Computed));
+}
+
+#[test]
+fn typed_text_keeps_its_decimals() {
+    use zhibiao::plan::RawCell;
+    use zhibiao::ui::state::typed_cell;
+    assert_eq!(
+        typed_cell("10.50"),
+        RawCell::Number {
+            n: 10.5,
+            format: Some("0.00".into())
+        }
+    );
+    assert_eq!(typed_cell(" "), RawCell::Empty);
+    assert_eq!(typed_cell("≥95%"), RawCell::Text { s: "≥95%".into() });
+}
+
+#[test]
+fn tsv_from_excel_splits_into_rows_and_cells() {
+    use zhibiao::ui::state::parse_tsv;
+    // Excel ends the copy with CRLF and quotes a cell that holds a tab or a line break.
+    let rows = parse_tsv("1\t2\r\n\"a\tb\"\t\"x\r\ny\"\r\n");
+    assert_eq!(rows, [vec!["1", "2"], vec!["a\tb", "x\r\ny"]]);
+    assert_eq!(parse_tsv("58000"), [vec!["58000"]]);
+}

@@ -67,20 +67,20 @@ pub fn App() -> impl IntoView {
             set_redo.update(Vec::clear);
         }
     });
-    let on_undo = move |_| {
+    let on_undo = Callback::new(move |()| {
         if let Some(edit) = set_undo.try_update(|u| u.pop()).flatten() {
             if let Some(inverse) = apply(edit) {
                 set_redo.update(|r| r.push(inverse));
             }
         }
-    };
-    let on_redo = move |_| {
+    });
+    let on_redo = Callback::new(move |()| {
         if let Some(edit) = set_redo.try_update(|r| r.pop()).flatten() {
             if let Some(inverse) = apply(edit) {
                 set_undo.update(|u| u.push(inverse));
             }
         }
-    };
+    });
     let on_select = Callback::new(move |row: u32| {
         set_selected.set(doc.with(|d| d.as_ref().and_then(|d| d.indicator_at_row(row))));
     });
@@ -247,7 +247,7 @@ pub fn App() -> impl IntoView {
                     data-testid="undo"
                     title="Ctrl+Z"
                     disabled=move || undo.with(Vec::is_empty)
-                    on:click=on_undo
+                    on:click=move |_| on_undo.run(())
                 >
                     {move || t().undo}
                 </button>
@@ -256,7 +256,7 @@ pub fn App() -> impl IntoView {
                     data-testid="redo"
                     title="Ctrl+Y"
                     disabled=move || redo.with(Vec::is_empty)
-                    on:click=on_redo
+                    on:click=move |_| on_redo.run(())
                 >
                     {move || t().redo}
                 </button>
@@ -337,7 +337,14 @@ pub fn App() -> impl IntoView {
                     {move || match view.get() {
                         View::Sheet => view! {
                             <div class="workspace">
-                                <SheetGrid doc=doc results=results on_select=on_select />
+                                <SheetGrid
+                                    doc=doc
+                                    results=results
+                                    on_select=on_select
+                                    on_edit=on_edit
+                                    on_undo=on_undo
+                                    on_redo=on_redo
+                                />
                                 <IndicatorPanel
                                     doc=doc
                                     results=results

@@ -1,8 +1,16 @@
-//! The spreadsheet grid: the source sheet with computed cells marked.
+//! The spreadsheet grid: the source sheet with computed cells marked, virtualised (only the
+//! rows in view are in the DOM), with a frozen header and frozen first columns, keyboard
+//! navigation and editing, and copy/paste of rectangular ranges as tab-separated text.
 
-use super::state::{grid_view, grid_width, status_class, Doc, RowKind};
+use super::state::{parse_tsv, status_class, typed_cell, Doc, Edit, GridCell, GridModel, RowKind};
+use crate::io::grid::col_letters;
 use crate::plan::PlanResults;
 use leptos::prelude::*;
+
+/// The height of a body row in pixels (the stylesheet's `--row-h`).
+const ROW_H: f64 = 26.0;
+/// Rows rendered above and below the visible ones.
+const OVERSCAN: usize = 12;
 
 fn row_class(kind: RowKind) -> &'static str {
     match kind {
@@ -13,6 +21,13 @@ fn row_class(kind: RowKind) -> &'static str {
     }
 }
 
+/// A selection: the anchor and the active cell (0-based row and column).
+type Pos = (usize, usize);
+
+fn in_rect(pos: Pos, a: Pos, b: Pos) -> bool {
+    (a.0.min(b.0)..=a.0.max(b.0)).contains(&pos.0) && (a.1.min(b.1)..=a.1.max(b.1)).contains(&pos.1)
+}
+
 /// The grid of the active sheet.
 #[component]
 pub fn SheetGrid(
@@ -20,78 +35,452 @@ pub fn SheetGrid(
     results: Memo<Option<PlanResults>>,
     /// Called with the 1-based source row of a clicked row.
     on_select: Callback<u32>,
+    /// Called with every edit the user makes in the grid.
+    on_edit: Callback<Edit>,
+    on_undo: Callback<()>,
+    on_redo: Callback<()>,
 ) -> impl IntoView {
-    let rows = Memo::new(move |_| {
+    let model = Memo::new(move |_| {
         doc.with(|d| {
-            let Some((sheet, layout, plan)) = d.as_ref().and_then(Doc::active_sheet) else {
-                return Vec::new();
-            };
-            results.with(|r| grid_view(sheet, layout, plan, r.as_ref()))
+            let d = d.as_ref()?;
+            let (sheet, layout, plan) = d.active_sheet()?;
+            Some(
+                results.with(|r| GridModel::new(sheet, layout, plan, r.as_ref(), &d.typed_cells())),
+            )
         })
     });
-    let width = Memo::new(move |_| rows.with(|r| grid_width(r)));
+    let (scroll_top, set_scroll_top) = signal(0.0_f64);
+    let (view_h, set_view_h) = signal(
+        window()
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(900.0),
+    );
+    let (active, set_active) = signal(None::<Pos>);
+    let (anchor, set_anchor) = signal(None::<Pos>);
+    let (editing, set_editing) = signal(None::<String>);
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    let editor = NodeRef::<leptos::html::Input>::new();
+
+    // The body rows in view, as a range of sheet rows; a memo so scrolling within a row does
+    // not re-render.
+    let window_rows = Memo::new(move |_| {
+        let Some((start, rows)) = model.with(|m| m.as_ref().map(|m| (m.body_start, m.rows))) else {
+            return 0..0;
+        };
+        let first = (scroll_top.get() / ROW_H).floor().max(0.0) as usize;
+        let visible = (view_h.get() / ROW_H).ceil() as usize;
+        let from = (start + first).saturating_sub(OVERSCAN).max(start);
+        let to = (start + first + visible + OVERSCAN).min(rows);
+        from..to.max(from)
+    });
+
+    let with_sheet = move |f: &dyn Fn(&crate::io::grid::Sheet, &GridModel) -> Option<String>| {
+        doc.with_untracked(|d| {
+            let (sheet, _, _) = d.as_ref()?.active_sheet()?;
+            model.with_untracked(|m| f(sheet, m.as_ref()?))
+        })
+    };
+    let sheet_index = move || {
+        doc.with_untracked(|d| d.as_ref().map(|d| d.active))
+            .unwrap_or(0)
+    };
+    let bounds = move || {
+        model
+            .with_untracked(|m| m.as_ref().map(|m| (m.body_start, m.rows, m.width())))
+            .unwrap_or((0, 0, 0))
+    };
+    let focus_grid = move || {
+        if let Some(el) = wrap.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    // Keeps the active row in view after keyboard moves.
+    let scroll_into_view = move |row: usize| {
+        let Some(el) = wrap.get_untracked() else {
+            return;
+        };
+        let (start, _, _) = bounds();
+        if row < start {
+            return;
+        }
+        let head = el
+            .query_selector("thead")
+            .ok()
+            .flatten()
+            .map(|h| f64::from(h.client_height()))
+            .unwrap_or(0.0);
+        let y = (row - start) as f64 * ROW_H;
+        let top = el.scroll_top() as f64;
+        let height = f64::from(el.client_height()) - head;
+        if y < top {
+            el.set_scroll_top(y as i32);
+        } else if y + ROW_H > top + height {
+            el.set_scroll_top((y + ROW_H - height) as i32);
+        }
+    };
+    let move_to = move |pos: Pos, extend: bool| {
+        let (start, rows, width) = bounds();
+        if rows == 0 || width == 0 {
+            return;
+        }
+        let pos = (pos.0.clamp(start, rows - 1), pos.1.min(width - 1));
+        set_active.set(Some(pos));
+        if !extend {
+            set_anchor.set(Some(pos));
+        }
+        scroll_into_view(pos.0);
+    };
+    let commit = move |text: String| {
+        if let Some((row, col)) = active.get_untracked() {
+            on_edit.run(Edit::Cell {
+                sheet: sheet_index(),
+                row,
+                col,
+                raw: typed_cell(&text),
+                typed: true,
+            });
+        }
+        set_editing.set(None);
+    };
+    let start_editing = move |initial: Option<String>| {
+        let Some((row, col)) = active.get_untracked() else {
+            return;
+        };
+        let text = initial.unwrap_or_else(|| {
+            with_sheet(&|sheet, m| Some(m.text(sheet, row, col))).unwrap_or_default()
+        });
+        set_editing.set(Some(text));
+        request_animation_frame(move || {
+            if let Some(input) = editor.get_untracked() {
+                let _ = input.focus();
+            }
+        });
+    };
+    let selection_tsv = move || -> Option<String> {
+        let (a, b) = (anchor.get_untracked()?, active.get_untracked()?);
+        with_sheet(&|sheet, m| {
+            let lines: Vec<String> = (a.0.min(b.0)..=a.0.max(b.0))
+                .map(|r| {
+                    (a.1.min(b.1)..=a.1.max(b.1))
+                        .map(|c| m.text(sheet, r, c).replace(['\t', '\n', '\r'], " "))
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                })
+                .collect();
+            Some(lines.join("\r\n"))
+        })
+    };
+    let paste = move |text: &str| {
+        let Some((row, col)) = active.get_untracked() else {
+            return;
+        };
+        let sheet = sheet_index();
+        let edits: Vec<Edit> = parse_tsv(text)
+            .into_iter()
+            .enumerate()
+            .flat_map(|(dr, cells)| {
+                cells
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(dc, value)| Edit::Cell {
+                        sheet,
+                        row: row + dr,
+                        col: col + dc,
+                        raw: typed_cell(&value),
+                        typed: true,
+                    })
+            })
+            .collect();
+        on_edit.run(Edit::Batch(edits));
+    };
+    let clear_selection = move || {
+        let (Some(a), Some(b)) = (anchor.get_untracked(), active.get_untracked()) else {
+            return;
+        };
+        let sheet = sheet_index();
+        let edits = (a.0.min(b.0)..=a.0.max(b.0))
+            .flat_map(|r| {
+                (a.1.min(b.1)..=a.1.max(b.1)).map(move |c| Edit::Cell {
+                    sheet,
+                    row: r,
+                    col: c,
+                    raw: crate::plan::RawCell::Empty,
+                    typed: true,
+                })
+            })
+            .collect();
+        on_edit.run(Edit::Batch(edits));
+    };
+
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if editing.get_untracked().is_some() {
+            return;
+        }
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        let key = ev.key();
+        match (ctrl, key.as_str()) {
+            (true, "z") | (true, "Z") if !ev.shift_key() => on_undo.run(()),
+            (true, "y") | (true, "Y") | (true, "Z") => on_redo.run(()),
+            (true, _) => return,
+            _ => {
+                let Some((r, c)) = active.get_untracked() else {
+                    return;
+                };
+                let extend = ev.shift_key();
+                match key.as_str() {
+                    "ArrowUp" => move_to((r.saturating_sub(1), c), extend),
+                    "ArrowDown" => move_to((r + 1, c), extend),
+                    "ArrowLeft" => move_to((r, c.saturating_sub(1)), extend),
+                    "ArrowRight" => move_to((r, c + 1), extend),
+                    "Tab" if extend => move_to((r, c.saturating_sub(1)), false),
+                    "Tab" => move_to((r, c + 1), false),
+                    "Enter" => move_to((r + 1, c), false),
+                    "F2" => start_editing(None),
+                    "Delete" | "Backspace" => clear_selection(),
+                    k if k.chars().count() == 1 && !ev.alt_key() => {
+                        start_editing(Some(k.to_string()))
+                    }
+                    _ => return,
+                }
+            }
+        }
+        ev.prevent_default();
+    };
+    let on_editor_key = move |ev: leptos::ev::KeyboardEvent| {
+        ev.stop_propagation();
+        let value = || editing.get_untracked().unwrap_or_default();
+        let Some((r, c)) = active.get_untracked() else {
+            return;
+        };
+        match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                commit(value());
+                move_to((r + 1, c), false);
+                focus_grid();
+            }
+            "Tab" => {
+                ev.prevent_default();
+                commit(value());
+                move_to((r, c + 1), false);
+                focus_grid();
+            }
+            "Escape" => {
+                ev.prevent_default();
+                set_editing.set(None);
+                focus_grid();
+            }
+            _ => {}
+        }
+    };
+
+    let render_cell = move |cell: GridCell, row: usize, frozen_left: Option<u32>| {
+        let pos = (row, cell.col);
+        let is_active = active.get() == Some(pos);
+        let selected = match (anchor.get(), active.get()) {
+            (Some(a), Some(b)) => in_rect(pos, a, b),
+            _ => false,
+        };
+        let class = format!(
+            "{} {}{}{}{}",
+            cell.source.name(),
+            status_class(cell.status),
+            if cell.bar.is_some() { " bar" } else { "" },
+            if selected { " sel" } else { "" },
+            if frozen_left.is_some() { " frozen" } else { "" },
+        );
+        let mut style = String::new();
+        if let Some(v) = cell.bar {
+            style.push_str(&format!("--bar:{:.1}%;", v.clamp(0.0, 100.0)));
+        }
+        if let Some(left) = frozen_left {
+            style.push_str(&format!("left:{left}px;"));
+        }
+        let letters = cell.letters.clone();
+        let number = u32::try_from(row + 1).unwrap_or(u32::MAX);
+        let editor_view = (is_active && editing.get().is_some()).then(|| {
+            view! {
+                <input
+                    class="cell-editor"
+                    data-testid="cell-editor"
+                    node_ref=editor
+                    prop:value=move || editing.get().unwrap_or_default()
+                    on:input=move |ev| set_editing.set(Some(event_target_value(&ev)))
+                    on:keydown=on_editor_key
+                    on:blur=move |_| {
+                        if let Some(text) = editing.get_untracked() {
+                            commit(text);
+                        }
+                    }
+                />
+            }
+        });
+        view! {
+            <td
+                data-testid="grid-cell"
+                data-row=number
+                data-col=letters
+                data-source=cell.source.name()
+                class=class
+                class:active=is_active
+                style=style
+                colspan=cell.colspan
+                rowspan=cell.rowspan
+                on:mousedown=move |ev: leptos::ev::MouseEvent| {
+                    if editing.get_untracked().is_some() {
+                        return;
+                    }
+                    move_to(pos, ev.shift_key());
+                    on_select.run(number);
+                }
+                on:dblclick=move |_| start_editing(None)
+            >
+                {editor_view.map(IntoAny::into_any).unwrap_or_else(|| cell.text.clone().into_any())}
+            </td>
+        }
+    };
+
+    // Left offsets of the frozen columns.
+    let frozen_offsets = move || -> Vec<u32> {
+        model.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    let mut left = m.row_head_width();
+                    m.widths
+                        .iter()
+                        .take(m.frozen)
+                        .map(|w| {
+                            let here = left;
+                            left += w;
+                            here
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let render_rows = move |range: std::ops::Range<usize>| {
+        let offsets = frozen_offsets();
+        doc.with(|d| {
+            let Some((sheet, _, _)) = d.as_ref().and_then(Doc::active_sheet) else {
+                return Vec::new();
+            };
+            model.with(|m| {
+                let Some(m) = m.as_ref() else {
+                    return Vec::new();
+                };
+                m.window(sheet, range)
+                    .into_iter()
+                    .map(|row| {
+                        let r = row.row.saturating_sub(1) as usize;
+                        let class = row_class(row.kind);
+                        let cells = row
+                            .cells
+                            .into_iter()
+                            .map(|cell| {
+                                let freeze = (cell.col + cell.colspan as usize <= offsets.len())
+                                    .then(|| offsets.get(cell.col).copied())
+                                    .flatten();
+                                render_cell(cell, r, freeze)
+                            })
+                            .collect_view();
+                        view! {
+                            <tr data-row=row.row class=class>
+                                <th class="row-head">{row.row}</th>
+                                {cells}
+                            </tr>
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+
     view! {
-        <div class="grid-wrap">
-            <table class="grid" data-testid="sheet-grid">
+        <div
+            class="grid-wrap"
+            node_ref=wrap
+            tabindex="0"
+            data-testid="grid-scroll"
+            data-body-start=move || model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0))
+            on:scroll=move |_| {
+                if let Some(el) = wrap.get_untracked() {
+                    set_scroll_top.set(f64::from(el.scroll_top()));
+                    set_view_h.set(f64::from(el.client_height()));
+                }
+            }
+            on:keydown=on_keydown
+            on:copy=move |ev: leptos::ev::ClipboardEvent| {
+                if editing.get_untracked().is_some() {
+                    return;
+                }
+                if let (Some(text), Some(data)) = (selection_tsv(), ev.clipboard_data()) {
+                    let _ = data.set_data("text/plain", &text);
+                    ev.prevent_default();
+                }
+            }
+            on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                if editing.get_untracked().is_some() {
+                    return;
+                }
+                if let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {
+                    paste(&text);
+                    ev.prevent_default();
+                }
+            }
+        >
+            <table
+                class="grid"
+                data-testid="sheet-grid"
+                style=move || {
+                    let total: u32 = model.with(|m| {
+                        m.as_ref().map(|m| m.widths.iter().sum::<u32>() + m.row_head_width()).unwrap_or(0)
+                    });
+                    format!("width:{total}px")
+                }
+            >
+                <colgroup>
+                    <col style=move || {
+                        format!("width:{}px", model.with(|m| m.as_ref().map(GridModel::row_head_width).unwrap_or(36)))
+                    } />
+                    {move || {
+                        model.with(|m| {
+                            m.as_ref()
+                                .map(|m| m.widths.clone())
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|w| view! { <col style=format!("width:{w}px") /> })
+                                .collect_view()
+                        })
+                    }}
+                </colgroup>
                 <thead>
-                    <tr>
+                    <tr class="letters">
                         <th class="corner"></th>
                         {move || {
-                            (0..width.get())
-                                .map(|c| view! { <th class="col-head">{crate::io::grid::col_letters(c)}</th> })
+                            let width = model.with(|m| m.as_ref().map(GridModel::width).unwrap_or(0));
+                            (0..width)
+                                .map(|c| view! { <th class="col-head">{col_letters(c)}</th> })
                                 .collect_view()
                         }}
                     </tr>
+                    {move || {
+                        let end = model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0));
+                        render_rows(0..end)
+                    }}
                 </thead>
                 <tbody>
-                    {move || {
-                        rows.get()
-                            .into_iter()
-                            .map(|row| {
-                                let class = row_class(row.kind);
-                                let number = row.row;
-                                view! {
-                                    <tr
-                                        data-row=row.row
-                                        class=class
-                                        on:click=move |_| on_select.run(number)
-                                    >
-                                        <th class="row-head">{row.row}</th>
-                                        {row
-                                            .cells
-                                            .into_iter()
-                                            .map(|cell| {
-                                                let class = format!(
-                                                    "{} {}",
-                                                    cell.source.name(),
-                                                    status_class(cell.status)
-                                                );
-                                                // The in-cell bar of a realization, 0–100 %.
-                                                let style = cell.bar.map(|v| {
-                                                    format!("--bar:{:.1}%", v.clamp(0.0, 100.0))
-                                                });
-                                                view! {
-                                                    <td
-                                                        data-testid="grid-cell"
-                                                        data-row=row.row
-                                                        data-col=cell.letters
-                                                        data-source=cell.source.name()
-                                                        class=class
-                                                        class:bar=cell.bar.is_some()
-                                                        style=style
-                                                        colspan=cell.colspan
-                                                        rowspan=cell.rowspan
-                                                    >
-                                                        {cell.text}
-                                                    </td>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
+                    <tr class="spacer" style=move || {
+                        let start = model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0));
+                        format!("height:{}px", (window_rows.get().start - start) as f64 * ROW_H)
+                    }></tr>
+                    {move || render_rows(window_rows.get())}
+                    <tr class="spacer" style=move || {
+                        let rows = model.with(|m| m.as_ref().map(|m| m.rows).unwrap_or(0));
+                        format!("height:{}px", rows.saturating_sub(window_rows.get().end) as f64 * ROW_H)
+                    }></tr>
                 </tbody>
             </table>
         </div>

@@ -7,9 +7,9 @@ use crate::io::appended;
 use crate::io::detect::Layout;
 use crate::io::grid::{col_letters, Sheet};
 use crate::io::{xlsx, Imported};
-use crate::plan::{self, Direction, Method, Plan, PlanResults, Source, Status};
+use crate::plan::{self, Direction, Method, Plan, PlanResults, RawCell, Source, Status};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The document the user works on: an imported workbook and the sheet on screen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +19,9 @@ pub struct Doc {
     pub imported: Imported,
     /// The index of the sheet on screen.
     pub active: usize,
+    /// Cells the user typed: (sheet, row, col), 0-based.
+    #[serde(default)]
+    pub typed: std::collections::BTreeSet<(usize, usize, usize)>,
 }
 
 impl Doc {
@@ -29,7 +32,17 @@ impl Doc {
             file_name,
             imported,
             active,
+            typed: Default::default(),
         }
+    }
+
+    /// The typed cells of the active sheet, as (row, col).
+    pub fn typed_cells(&self) -> HashSet<(usize, usize)> {
+        self.typed
+            .iter()
+            .filter(|(s, _, _)| *s == self.active)
+            .map(|(_, r, c)| (*r, *c))
+            .collect()
     }
 
     /// The sheet on screen with its layout and plan.
@@ -71,10 +84,29 @@ impl Doc {
     /// changed nothing (so a repeated event never puts a no-op on the undo stack).
     pub fn apply(&mut self, edit: Edit) -> Option<Edit> {
         let inverse = self.apply_raw(edit.clone())?;
-        (inverse != edit).then_some(inverse)
+        let empty_batch = matches!(&inverse, Edit::Batch(v) if v.is_empty());
+        (inverse != edit && !empty_batch).then_some(inverse)
     }
 
     fn apply_raw(&mut self, edit: Edit) -> Option<Edit> {
+        match edit {
+            Edit::Batch(edits) => {
+                let mut inverses: Vec<Edit> = edits
+                    .into_iter()
+                    .filter_map(|e| self.apply_raw(e))
+                    .collect();
+                inverses.reverse();
+                return Some(Edit::Batch(inverses));
+            }
+            Edit::Cell {
+                sheet,
+                row,
+                col,
+                raw,
+                typed,
+            } => return self.set_cell(sheet, row, col, raw, typed),
+            _ => {}
+        }
         let plan = self.plan_mut(edit.sheet())?;
         let inverse = match edit {
             Edit::Direction {
@@ -120,8 +152,50 @@ impl Doc {
                 let old = std::mem::replace(&mut plan.settings.cap, value);
                 Edit::Cap { sheet, value: old }
             }
+            Edit::Cell { .. } | Edit::Batch(_) => return None,
         };
         Some(inverse)
+    }
+
+    /// Sets one cell of a sheet and updates the indicator of its row.
+    fn set_cell(
+        &mut self,
+        sheet: usize,
+        row: usize,
+        col: usize,
+        raw: RawCell,
+        typed: bool,
+    ) -> Option<Edit> {
+        let was_typed = self.typed.contains(&(sheet, row, col));
+        let imported = self.imported.sheets.get_mut(sheet)?;
+        let layout = imported.layout.as_ref()?;
+        if row > layout.data_last || row <= layout.header_last || col >= imported.sheet.width() {
+            return None;
+        }
+        let rows = &mut imported.sheet.rows;
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = rows.get_mut(row)?;
+        if cells.len() <= col {
+            cells.resize(col + 1, RawCell::Empty);
+        }
+        let old = std::mem::replace(cells.get_mut(col)?, raw);
+        if typed {
+            self.typed.insert((sheet, row, col));
+        } else {
+            self.typed.remove(&(sheet, row, col));
+        }
+        if let Some(plan) = imported.plan.as_mut() {
+            refresh_indicator(&imported.sheet, layout, plan, row, col, typed);
+        }
+        Some(Edit::Cell {
+            sheet,
+            row,
+            col,
+            raw: old,
+            typed: was_typed,
+        })
     }
 
     /// The filled workbook of every sheet that holds a table.
@@ -189,6 +263,16 @@ pub enum Edit {
     },
     /// Change the realization cap of a sheet's plan (`None`: no cap).
     Cap { sheet: usize, value: Option<f64> },
+    /// Set a cell (0-based row and column of the sheet); `typed` marks it as typed by the user.
+    Cell {
+        sheet: usize,
+        row: usize,
+        col: usize,
+        raw: RawCell,
+        typed: bool,
+    },
+    /// Several edits as one step (a paste).
+    Batch(Vec<Edit>),
 }
 
 impl Edit {
@@ -198,9 +282,107 @@ impl Edit {
             Self::Direction { sheet, .. }
             | Self::Method { sheet, .. }
             | Self::Decimals { sheet, .. }
-            | Self::Cap { sheet, .. } => *sheet,
+            | Self::Cap { sheet, .. }
+            | Self::Cell { sheet, .. } => *sheet,
+            Self::Batch(edits) => edits.first().map(Edit::sheet).unwrap_or(0),
         }
     }
+}
+
+/// What the user typed, as a cell: empty, a plain number (keeping its decimals in a number
+/// format, so `10.50` stays 2 decimals), or text for the value parser (`≥95%`, `年均增长7%`).
+pub fn typed_cell(text: &str) -> RawCell {
+    let t = text.trim();
+    if t.is_empty() {
+        return RawCell::Empty;
+    }
+    let plain = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        && t.chars().any(|c| c.is_ascii_digit());
+    match t.parse::<f64>() {
+        Ok(n) if plain && n.is_finite() => {
+            let decimals = t.split_once('.').map(|(_, f)| f.len()).unwrap_or(0).min(4);
+            RawCell::Number {
+                n,
+                format: Some(crate::io::xlsx::decimals_format(decimals as u8)),
+            }
+        }
+        _ => RawCell::Text { s: t.to_string() },
+    }
+}
+
+/// Re-reads the field of the indicator on `row` that column `col` holds, after an edit.
+fn refresh_indicator(
+    sheet: &Sheet,
+    layout: &Layout,
+    plan: &mut Plan,
+    row: usize,
+    col: usize,
+    typed: bool,
+) {
+    use crate::io::detect::Role;
+    let Some(ind) = plan
+        .indicators
+        .iter_mut()
+        .find(|i| i.row as usize == row + 1)
+    else {
+        return;
+    };
+    let Some(role) = layout.columns.iter().find(|c| c.col == col).map(|c| c.role) else {
+        return;
+    };
+    let given = plan::value::parse(sheet.cell(row, col));
+    let text = sheet.text(row, col);
+    let empty = given.value == plan::Value::Empty;
+    match role {
+        Role::Base => ind.base = given,
+        Role::Target => ind.target = given,
+        Role::Yearly(y) => {
+            ind.manual.remove(&y);
+            ind.yearly.remove(&y);
+            match plan::value::level_of(&given.value) {
+                Some(n) if typed => {
+                    ind.manual.insert(y, n);
+                }
+                _ if !empty => {
+                    ind.yearly.insert(y, given);
+                }
+                _ => {}
+            }
+        }
+        Role::Actual(y) => {
+            if empty {
+                ind.actual.remove(&y);
+            } else {
+                ind.actual.insert(y, given);
+            }
+        }
+        Role::Name => ind.name = text.trim_start_matches(['*', '＊']).trim().to_string(),
+        Role::Unit => ind.unit = text,
+        Role::Seq => ind.seq = text,
+        Role::Category => ind.category = crate::io::detect::strip_ordinal(&text),
+        Role::Lead => ind.lead_units = text,
+        Role::Other => ind.other_units = text,
+        Role::Direction => ind.direction_text = Some(text).filter(|t| !t.is_empty()),
+        Role::Weight => ind.weight = plan::value::level_of(&given.value),
+        Role::Binding | Role::Leader | Role::Note => {}
+    }
+}
+
+/// Splits tab-separated text as Excel and WPS put it on the clipboard (CRLF rows, quoted
+/// cells when they hold tabs, quotes or line breaks); a trailing line break ends the last row.
+pub fn parse_tsv(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect()
 }
 
 /// Where a displayed cell's content came from.
@@ -278,6 +460,263 @@ pub struct GridRow {
     pub cells: Vec<GridCell>,
 }
 
+/// Everything the grid needs that depends on the whole sheet, derived once per change so that
+/// rendering a window of rows costs only that window.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GridModel {
+    /// Rows of the sheet.
+    pub rows: usize,
+    /// Columns of the sheet (the appended columns come after these).
+    pub sheet_width: usize,
+    /// The first row of the body: rows above it (titles, header) are always shown.
+    pub body_start: usize,
+    /// The last row that belongs to the table (0-based).
+    pub data_last: usize,
+    /// Merged ranges by their top-left cell: (colspan, rowspan, last row).
+    anchors: HashMap<(usize, usize), (u32, usize)>,
+    /// Cells covered by a merge, with the merge's top-left cell.
+    covered: HashMap<(usize, usize), (usize, usize)>,
+    /// Yearly targets the engine filled or the user typed, by cell.
+    filled: HashMap<(usize, usize), (String, CellSource)>,
+    /// Cells the user typed.
+    typed: HashSet<(usize, usize)>,
+    extra: Vec<appended::Column>,
+    header_first: usize,
+    header_last: usize,
+    has_layout: bool,
+    /// Display widths in pixels, one per column (sheet and appended).
+    pub widths: Vec<u32>,
+    /// How many columns from the left stay frozen (序号 … 指标名称).
+    pub frozen: usize,
+}
+
+/// The pixel width of a column holding texts of the given display widths.
+fn px(width: f64) -> u32 {
+    (width * 7.0 + 14.0).clamp(44.0, 320.0) as u32
+}
+
+impl GridModel {
+    /// Derives the model of a sheet with its table, results and typed cells.
+    pub fn new(
+        sheet: &Sheet,
+        layout: Option<&Layout>,
+        plan: Option<&Plan>,
+        results: Option<&PlanResults>,
+        typed: &HashSet<(usize, usize)>,
+    ) -> Self {
+        let mut anchors = HashMap::new();
+        let mut covered = HashMap::new();
+        for m in &sheet.merges {
+            let (r0, c0) = (m.first_row as usize, m.first_col as usize);
+            let (r1, c1) = (m.last_row as usize, m.last_col as usize);
+            if (r1, c1) == (r0, c0)
+                || r1.saturating_sub(r0) > 100_000
+                || c1.saturating_sub(c0) > 1_000
+            {
+                continue;
+            }
+            anchors.insert((r0, c0), (u32::try_from(c1 - c0 + 1).unwrap_or(1), r1));
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    if (r, c) != (r0, c0) {
+                        covered.insert((r, c), (r0, c0));
+                    }
+                }
+            }
+        }
+        let mut filled = HashMap::new();
+        if let (Some(layout), Some(plan), Some(results)) = (layout, plan, results) {
+            let yearly_cols = layout.yearly_cols();
+            for (indicator, result) in plan.indicators.iter().zip(&results.indicators) {
+                let row = indicator.row.saturating_sub(1) as usize;
+                for (year, target) in &result.yearly {
+                    let Some(&col) = yearly_cols.get(year) else {
+                        continue;
+                    };
+                    let source = match target.source {
+                        Source::Given => continue,
+                        Source::Manual => CellSource::Manual,
+                        Source::Computed => CellSource::Computed,
+                    };
+                    filled.insert((row, col), (target.shown.clone(), source));
+                }
+            }
+        }
+        let extra = match (layout, plan, results) {
+            (Some(l), Some(p), Some(r)) => appended::columns(l, p, r),
+            _ => Vec::new(),
+        };
+        let sheet_width = sheet.width();
+        let (header_first, header_last, data_last) = layout
+            .map(|l| (l.header_first, l.header_last, l.data_last))
+            .unwrap_or((0, 0, sheet.rows.len().saturating_sub(1)));
+        let body_start = layout.map(|l| l.header_last + 1).unwrap_or(0);
+        // Widths from the header, the first and the last rows (long plans grow their numbers).
+        let n = sheet.rows.len();
+        let sample: Vec<usize> = (header_first..(body_start + 200).min(n))
+            .chain(n.saturating_sub(200).max(body_start + 200)..n)
+            .collect();
+        let mut widths: Vec<u32> = (0..sheet_width)
+            .map(|c| {
+                let widest = sample
+                    .iter()
+                    .copied()
+                    .filter(|&r| !anchors.contains_key(&(r, c)) && !covered.contains_key(&(r, c)))
+                    .map(|r| crate::io::xlsx::text_width(&sheet.display(r, c)))
+                    .fold(4.0_f64, f64::max);
+                px(widest.min(40.0))
+            })
+            .collect();
+        widths.extend(
+            extra
+                .iter()
+                .map(|e| px(crate::io::xlsx::text_width(&e.title_zh()) / 2.0 + 2.0).max(96)),
+        );
+        let frozen = layout
+            .and_then(|l| l.col(crate::io::detect::Role::Name))
+            .filter(|&c| c < 4)
+            .map(|c| c + 1)
+            .unwrap_or(0);
+        Self {
+            rows: sheet.rows.len(),
+            sheet_width,
+            body_start,
+            data_last,
+            anchors,
+            covered,
+            filled,
+            typed: typed.clone(),
+            extra,
+            header_first,
+            header_last,
+            has_layout: layout.is_some(),
+            widths,
+            frozen,
+        }
+    }
+
+    /// The width in pixels of the row-number column: wide enough for the last row's number.
+    pub fn row_head_width(&self) -> u32 {
+        let digits = self.rows.max(1).to_string().len() as u32;
+        (digits * 8 + 16).max(36)
+    }
+
+    /// All columns the grid shows, appended ones included.
+    pub fn width(&self) -> usize {
+        self.sheet_width + self.extra.len()
+    }
+
+    /// The rows `range` (0-based, clipped to the sheet) as displayed. A merged range that
+    /// starts above the window shows its text in the window's first row, its row span clipped.
+    pub fn window(&self, sheet: &Sheet, range: std::ops::Range<usize>) -> Vec<GridRow> {
+        let end = range.end.min(self.rows);
+        let start = range.start.min(end);
+        (start..end)
+            .map(|r| {
+                let mut cells = Vec::with_capacity(self.width());
+                for c in 0..self.sheet_width {
+                    let (anchor, rowspan_end, colspan) = match self.covered.get(&(r, c)) {
+                        Some(&(r0, c0)) => {
+                            // Covered: shown only where the window cuts through a vertical merge.
+                            if !(r0 < start && r == start && c == c0) {
+                                continue;
+                            }
+                            let (colspan, r1) =
+                                self.anchors.get(&(r0, c0)).copied().unwrap_or((1, r));
+                            ((r0, c0), r1, colspan)
+                        }
+                        None => match self.anchors.get(&(r, c)) {
+                            Some(&(colspan, r1)) => ((r, c), r1, colspan),
+                            None => ((r, c), r, 1),
+                        },
+                    };
+                    let rowspan = u32::try_from(rowspan_end.min(end - 1) - r + 1).unwrap_or(1);
+                    let (text, source) = match self.filled.get(&(r, c)) {
+                        Some((text, source)) => (text.clone(), *source),
+                        None if self.typed.contains(&(r, c)) => {
+                            (sheet.display(anchor.0, anchor.1), CellSource::Manual)
+                        }
+                        None => (sheet.display(anchor.0, anchor.1), CellSource::File),
+                    };
+                    cells.push(GridCell {
+                        colspan,
+                        rowspan,
+                        ..GridCell::new(c, text, source)
+                    });
+                }
+                cells.extend(self.appended_cells(r));
+                GridRow {
+                    row: u32::try_from(r + 1).unwrap_or(u32::MAX),
+                    kind: self.kind(r),
+                    cells,
+                }
+            })
+            .collect()
+    }
+
+    fn kind(&self, r: usize) -> RowKind {
+        if !self.has_layout {
+            return RowKind::Body;
+        }
+        if r < self.header_first {
+            RowKind::Title
+        } else if r <= self.header_last {
+            RowKind::Header
+        } else if r <= self.data_last {
+            RowKind::Body
+        } else {
+            RowKind::After
+        }
+    }
+
+    /// The completion cells of row `r`, to the right of the sheet's columns.
+    fn appended_cells(&self, r: usize) -> Vec<GridCell> {
+        let header_rows = self.header_last - self.header_first + 1;
+        self.extra
+            .iter()
+            .enumerate()
+            .filter_map(|(i, column)| {
+                let col = self.sheet_width + i;
+                if r == self.header_first {
+                    return Some(GridCell {
+                        rowspan: u32::try_from(header_rows).unwrap_or(1),
+                        ..GridCell::new(col, column.title_zh(), CellSource::Computed)
+                    });
+                }
+                if r < self.header_first || r <= self.header_last || r > self.data_last {
+                    return None;
+                }
+                let cell = column.cells.get(&r);
+                Some(GridCell {
+                    status: cell.and_then(|c| c.status),
+                    bar: cell.and_then(|c| c.value),
+                    ..GridCell::new(
+                        col,
+                        cell.map(|c| c.text.clone()).unwrap_or_default(),
+                        CellSource::Computed,
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// The text a cell shows (for copying), `""` outside the grid.
+    pub fn text(&self, sheet: &Sheet, r: usize, c: usize) -> String {
+        if c >= self.sheet_width {
+            return self
+                .extra
+                .get(c - self.sheet_width)
+                .and_then(|e| e.cells.get(&r))
+                .map(|cell| cell.text.clone())
+                .unwrap_or_default();
+        }
+        match self.filled.get(&(r, c)) {
+            Some((text, _)) => text.clone(),
+            None => sheet.display(r, c),
+        }
+    }
+}
+
 /// The cells the grid shows: the source sheet with the engine's yearly targets filled in.
 pub fn grid_view(
     sheet: &Sheet,
@@ -285,77 +724,7 @@ pub fn grid_view(
     plan: Option<&Plan>,
     results: Option<&PlanResults>,
 ) -> Vec<GridRow> {
-    let width = sheet.width();
-    let mut covered: HashMap<(usize, usize), (u32, u32)> = HashMap::new();
-    for m in &sheet.merges {
-        for r in m.first_row..=m.last_row {
-            for c in m.first_col..=m.last_col {
-                covered.insert((r as usize, c as usize), (0, 0));
-            }
-        }
-        covered.insert(
-            (m.first_row as usize, m.first_col as usize),
-            (m.last_col - m.first_col + 1, m.last_row - m.first_row + 1),
-        );
-    }
-    let mut filled: HashMap<(usize, usize), (String, CellSource)> = HashMap::new();
-    if let (Some(layout), Some(plan), Some(results)) = (layout, plan, results) {
-        let yearly_cols = layout.yearly_cols();
-        for (indicator, result) in plan.indicators.iter().zip(&results.indicators) {
-            let row = indicator.row.saturating_sub(1) as usize;
-            for (year, target) in &result.yearly {
-                let (Some(&col), false) = (yearly_cols.get(year), target.source == Source::Given)
-                else {
-                    continue;
-                };
-                let source = match target.source {
-                    Source::Manual => CellSource::Manual,
-                    _ => CellSource::Computed,
-                };
-                filled.insert((row, col), (target.shown.clone(), source));
-            }
-        }
-    }
-    let extra = match (layout, plan, results) {
-        (Some(l), Some(p), Some(r)) => appended::columns(l, p, r),
-        _ => Vec::new(),
-    };
-    let kind_of = |r: usize| match layout {
-        Some(l) if r < l.header_first => RowKind::Title,
-        Some(l) if r <= l.header_last => RowKind::Header,
-        Some(l) if r <= l.data_last => RowKind::Body,
-        Some(_) => RowKind::After,
-        None => RowKind::Body,
-    };
-    (0..sheet.rows.len())
-        .map(|r| {
-            let kind = kind_of(r);
-            let mut cells: Vec<GridCell> = (0..width)
-                .filter_map(|c| {
-                    let (colspan, rowspan) = covered.get(&(r, c)).copied().unwrap_or((1, 1));
-                    if colspan == 0 {
-                        return None;
-                    }
-                    let (text, source) = filled
-                        .remove(&(r, c))
-                        .unwrap_or_else(|| (sheet.display(r, c), CellSource::File));
-                    Some(GridCell {
-                        colspan,
-                        rowspan,
-                        ..GridCell::new(c, text, source)
-                    })
-                })
-                .collect();
-            if let Some(l) = layout {
-                cells.extend(appended_cells(&extra, l, r, width));
-            }
-            GridRow {
-                row: u32::try_from(r + 1).unwrap_or(u32::MAX),
-                kind,
-                cells,
-            }
-        })
-        .collect()
+    GridModel::new(sheet, layout, plan, results, &HashSet::new()).window(sheet, 0..sheet.rows.len())
 }
 
 /// The number of columns the grid shows (the sheet's and the appended ones).
@@ -376,42 +745,6 @@ pub fn status_class(status: Option<Status>) -> &'static str {
         Some(Status::NoData) => "st-nodata",
         None => "",
     }
-}
-
-/// The completion cells of row `r`, to the right of the sheet's `width` columns.
-fn appended_cells(
-    extra: &[appended::Column],
-    layout: &Layout,
-    r: usize,
-    width: usize,
-) -> Vec<GridCell> {
-    let header_rows = layout.header_last - layout.header_first + 1;
-    extra
-        .iter()
-        .enumerate()
-        .filter_map(|(i, column)| {
-            let col = width + i;
-            if r == layout.header_first {
-                return Some(GridCell {
-                    rowspan: u32::try_from(header_rows).unwrap_or(1),
-                    ..GridCell::new(col, column.title_zh(), CellSource::Computed)
-                });
-            }
-            if r < layout.header_first || r <= layout.header_last || r > layout.data_last {
-                return None;
-            }
-            let cell = column.cells.get(&r);
-            Some(GridCell {
-                status: cell.and_then(|c| c.status),
-                bar: cell.and_then(|c| c.value),
-                ..GridCell::new(
-                    col,
-                    cell.map(|c| c.text.clone()).unwrap_or_default(),
-                    CellSource::Computed,
-                )
-            })
-        })
-        .collect()
 }
 
 /// The figures of the summary view for one assessment year.

@@ -164,12 +164,31 @@ class App {
   /** Chooses `file` and waits until the grid shows cell `row`/`col` of it. */
   async uploadAndWaitFor(file, row, col) {
     await this.upload(file);
+    await this.waitForState(["ready", "error"]);
+    if ((await this.page.locator(cellSelector(row, col)).count()) === 0) await this.scrollToRow(row);
     await this.page.waitForSelector(cellSelector(row, col), { timeout: READY_TIMEOUT });
     return this.waitForState(["ready", "error"]);
   }
 
+  /**
+   * Scrolls the virtualised grid so that source row `row` is rendered (only the rows in view
+   * are in the DOM). Rows above the body (titles, header) are always rendered.
+   */
+  async scrollToRow(row) {
+    await this.page.evaluate((row) => {
+      const el = document.querySelector('[data-testid="grid-scroll"]');
+      if (!el) return;
+      const start = Number(el.dataset.bodyStart || 0);
+      el.scrollTop = Math.max(0, (row - 1 - start) * 26 - 52);
+    }, row);
+    await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  }
+
   /** The text shown in one grid cell and where its value came from. */
   async cell(row, col) {
+    if ((await this.page.locator(cellSelector(row, col)).count()) === 0) {
+      await this.scrollToRow(row);
+    }
     const locator = this.page.locator(cellSelector(row, col));
     await locator.waitFor({ state: "attached", timeout: 5_000 }).catch(() => {
       throw new Error(`no grid cell with data-row="${row}" data-col="${col}"`);
@@ -181,8 +200,8 @@ class App {
     return { text: text.trim(), source };
   }
 
-  /** Every rendered grid cell, as { row, col, text, source }. */
-  async cells() {
+  /** The grid cells rendered now, as { row, col, text, source }. */
+  async renderedCells() {
     return this.page.$$eval('[data-testid="grid-cell"]', (nodes) =>
       nodes.map((node) => ({
         row: Number(node.dataset.row),
@@ -191,6 +210,30 @@ class App {
         source: node.dataset.source ?? null,
       })),
     );
+  }
+
+  /** Every grid cell of the sheet, scrolling the virtualised grid from top to bottom. */
+  async cells() {
+    const seen = new Map();
+    const frame = () =>
+      this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const scroll = (top) =>
+      this.page.evaluate((top) => {
+        const el = document.querySelector('[data-testid="grid-scroll"]');
+        if (!el) return { done: true };
+        el.scrollTop = top;
+        return { done: el.scrollTop + el.clientHeight >= el.scrollHeight - 1, step: el.clientHeight / 2 };
+      }, top);
+    let top = 0;
+    for (let i = 0; i < 10_000; i += 1) {
+      const { done, step } = await scroll(top);
+      await frame();
+      for (const cell of await this.renderedCells()) seen.set(`${cell.row}:${cell.col}`, cell);
+      if (done) break;
+      top += Math.max(step, 26);
+    }
+    await scroll(0);
+    return [...seen.values()];
   }
 
   /** Runs `action` and saves the download it starts into a fresh temporary folder. */

@@ -1,0 +1,123 @@
+// The grid as a spreadsheet: keyboard editing with recompute, undo/redo from the keyboard,
+// copy and paste of tab-separated ranges, and a 20,000-row plan that keeps the DOM small.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "node:test";
+import { cellSelector, fixture, openApp } from "./harness.mjs";
+
+const PLAN = "qinglan-county-2021-2025-plan.xlsx";
+
+/** Waits until cell `ref` (e.g. "G16") shows `text`. */
+async function waitForCell(page, row, col, text) {
+  await page.waitForFunction(
+    ([sel, text]) => document.querySelector(sel)?.textContent === text,
+    [cellSelector(row, col), text],
+    { timeout: 10_000 },
+  );
+}
+
+test("typing a base recomputes the row; Ctrl+Z and Ctrl+Y undo and redo it", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "grid-edit" });
+  await app.uploadAndWaitFor(fixture(PLAN), 16, "G");
+  const page = app.page;
+  // Seq 14 (row 16): base E16 10.2 → target 11.0; 2021 is 10.4.
+  assert.equal((await app.cell(16, "G")).text, "10.4");
+  await page.locator(cellSelector(16, "E")).click();
+  await page.keyboard.type("10.0");
+  await page.keyboard.press("Enter");
+  // 10.0 + (11.0 − 10.0)·0.2 = 10.2
+  await waitForCell(page, 16, "G", "10.2");
+  assert.deepEqual(await app.cell(16, "E"), { text: "10.0", source: "manual" });
+  // Enter moved the active cell down.
+  assert.equal(await page.locator(`${cellSelector(17, "E")}.active`).count(), 1);
+  await page.keyboard.press("Control+z");
+  await waitForCell(page, 16, "G", "10.4");
+  assert.equal((await app.cell(16, "E")).source, "file");
+  await page.keyboard.press("Control+y");
+  await waitForCell(page, 16, "G", "10.2");
+  await app.screenshot("edited");
+
+  // A typed yearly target is manual and the following years interpolate from it:
+  // G16 = 10.5, then 10.5 + (11.0 − 10.5)/4 = 10.625 → 10.6.
+  await page.locator(cellSelector(16, "G")).click();
+  await page.keyboard.press("F2");
+  await page.getByTestId("cell-editor").fill("10.5");
+  await page.keyboard.press("Enter");
+  await waitForCell(page, 16, "H", "10.6");
+  assert.deepEqual(await app.cell(16, "G"), { text: "10.5", source: "manual" });
+  // Escape cancels an edit.
+  await page.locator(cellSelector(16, "F")).click();
+  await page.keyboard.type("99");
+  await page.keyboard.press("Escape");
+  assert.equal((await app.cell(16, "F")).text, "11.0");
+  await app.assertClean();
+});
+
+test("paste of a TSV block is one undoable step; copy gives TSV", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "grid-paste" });
+  await app.uploadAndWaitFor(fixture(PLAN), 16, "G");
+  const page = app.page;
+  await page.locator(cellSelector(16, "E")).click();
+  // As Excel puts two cells on the clipboard: base 10.0 and target 12.0 for seq 14.
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "10.0\t12.0\r\n");
+    document
+      .querySelector('[data-testid="grid-scroll"]')
+      .dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  // 2025 = the new target; 2021 = 10.0 + 2.0·0.2 = 10.4.
+  await waitForCell(page, 16, "K", "12.0");
+  assert.equal((await app.cell(16, "F")).text, "12.0");
+  await page.getByTestId("undo").click();
+  await waitForCell(page, 16, "K", "11.0");
+  assert.equal((await app.cell(16, "E")).text, "10.2");
+
+  // Copy E16:G16 (click, shift+click).
+  await page.locator(cellSelector(16, "E")).click();
+  await page.locator(cellSelector(16, "G")).click({ modifiers: ["Shift"] });
+  const copied = await page.evaluate(() => {
+    const data = new DataTransfer();
+    document
+      .querySelector('[data-testid="grid-scroll"]')
+      .dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
+    return data.getData("text/plain");
+  });
+  assert.equal(copied, "10.2\t11.0\t10.4");
+  await app.assertClean();
+});
+
+test("a 20,000-row plan renders few rows and scrolls to the end", { timeout: 180_000 }, async (t) => {
+  const lines = ["序号,指标名称,单位,2020年基期值,2025年目标值,2021年,2022年,2023年,2024年,2025年,牵头单位"];
+  for (let i = 1; i <= 20_000; i += 1) {
+    lines.push(`${i},指标${i},%,${(50 + (i % 40)).toFixed(1)},${(60 + (i % 40)).toFixed(1)},,,,,,单位${i % 31}`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-20k-"));
+  const file = path.join(dir, "plan-20000.csv");
+  fs.writeFileSync(file, "\ufeff" + lines.join("\r\n"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const app = await openApp(t, { name: "grid-20k" });
+  const page = app.page;
+  const started = Date.now();
+  await app.upload(file);
+  await page.waitForSelector(cellSelector(2, "F"), { timeout: 60_000 });
+  t.diagnostic(`20,000 rows: file chosen → first rows shown in ${Date.now() - started} ms`);
+  // Row 2: 51.0 → 61.0: 2021 = 53.0.
+  assert.equal((await app.cell(2, "F")).text, "53.0");
+  const rowsInDom = () => page.locator('[data-testid="sheet-grid"] tbody tr[data-row]').count();
+  const before = await rowsInDom();
+  assert.ok(before > 10 && before < 200, `rows in the DOM: ${before}`);
+  const scrollStart = Date.now();
+  await app.scrollToRow(20_001);
+  await page.waitForSelector(cellSelector(20_001, "F"), { timeout: 30_000 });
+  t.diagnostic(`scroll to the last row: ${Date.now() - scrollStart} ms`);
+  // Row 20,001 (i = 20,000): 50 + 0 = 50.0 → 60.0: 2021 = 52.0.
+  assert.equal((await app.cell(20_001, "F")).text, "52.0");
+  const after = await rowsInDom();
+  assert.ok(after < 200, `rows in the DOM after scrolling: ${after}`);
+  await app.screenshot("end");
+  await app.assertClean();
+});
