@@ -678,3 +678,60 @@ fn tsv_from_excel_splits_into_rows_and_cells() {
     assert_eq!(rows, [vec!["1", "2"], vec!["a\tb", "x\r\ny"]]);
     assert_eq!(parse_tsv("58000"), [vec!["58000"]]);
 }
+
+#[test]
+fn a_session_with_edits_survives_json_and_an_embedded_page() {
+    use zhibiao::io::share::{embed, embedded};
+    use zhibiao::ui::state::{typed_cell, Doc, Edit, Session, SESSION_VERSION};
+    let mut doc = Doc::new(
+        "q.xlsx".into(),
+        import("qinglan-county-2021-2025-plan.xlsx"),
+    );
+    let hostile = "</script><script>window.__pwned=1</script>";
+    let undo = vec![
+        doc.apply(Edit::Cell {
+            sheet: 0,
+            row: 15,
+            col: 4,
+            raw: typed_cell("10.0"),
+            typed: true,
+        })
+        .expect("edit"),
+        doc.apply(Edit::Cell {
+            sheet: 0,
+            row: 15,
+            col: 2,
+            raw: typed_cell(hostile),
+            typed: true,
+        })
+        .expect("edit"),
+    ];
+    let session = Session {
+        version: SESSION_VERSION,
+        doc: Some(doc),
+        undo,
+        ..Session::default()
+    };
+    let json = session.to_json().expect("json");
+    let page = "<html><script type=\"application/json\" id=\"zhibiao-plan\"></script></html>";
+    let saved = embed(page, &json).expect("embed");
+    assert!(!saved.contains(hostile));
+    let back = Session::from_json(&embedded(&saved).expect("plan")).expect("session");
+    assert_eq!(back, session);
+    let doc = back.doc.expect("doc");
+    assert_eq!(
+        doc.results().expect("results").indicators[13].yearly[&2021].shown,
+        "10.2"
+    );
+    assert_eq!(
+        doc.active_sheet()
+            .expect("sheet")
+            .2
+            .expect("plan")
+            .indicators[13]
+            .name,
+        hostile
+    );
+    assert_eq!(Session::from_json("{\"version\":99}"), None);
+    assert_eq!(Session::from_json("not json"), None);
+}

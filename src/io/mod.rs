@@ -9,6 +9,7 @@ pub mod grid;
 pub mod ods_extra;
 pub mod read;
 pub mod report;
+pub mod share;
 pub mod xls_formats;
 pub mod xlsx;
 

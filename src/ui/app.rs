@@ -4,7 +4,7 @@ use super::browser;
 use super::i18n::texts;
 use super::indicator::IndicatorPanel;
 use super::sheet::SheetGrid;
-use super::state::{Doc, Edit};
+use super::state::{autosave_key, Doc, Edit, Session, SESSION_VERSION};
 use super::summary::{DraftView, SummaryView};
 use crate::error::Lang;
 use crate::io;
@@ -14,6 +14,9 @@ use leptos::prelude::*;
 const DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.xlsx");
 const DEMO_NAME: &str = "示例-云浮市全面建成小康社会指标任务进度计划表.xlsx";
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const HTML_MIME: &str = "text/html;charset=utf-8";
+/// How long autosave waits after the last change before it writes.
+const AUTOSAVE_DELAY_MS: u32 = 400;
 
 /// What the status bar says.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,15 +49,64 @@ enum View {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let (lang, set_lang) = signal(Lang::Zh);
-    let (doc, set_doc) = signal(None::<Doc>);
-    let (status, set_status) = signal(Status::Empty);
+    // A saved page embeds its plan; autosave keeps a slot per saved page and one for the app.
+    let embedded = browser::embedded_plan();
+    let storage_key = autosave_key(embedded.as_deref());
+    let from_storage = browser::load(&storage_key).and_then(|j| Session::from_json(&j));
+    let restored_from_page = from_storage.is_none() && embedded.is_some();
+    let session = from_storage
+        .or_else(|| embedded.as_deref().and_then(Session::from_json))
+        .unwrap_or_default();
+    let initial_status = match &session.doc {
+        Some(d) if restored_from_page => Status::Ready(format!(
+            "{}：{}",
+            texts(session.lang).restored_page,
+            d.file_name
+        )),
+        Some(d) => Status::Ready(format!("{}：{}", texts(session.lang).restored, d.file_name)),
+        None => Status::Empty,
+    };
+    let (lang, set_lang) = signal(session.lang);
+    let (doc, set_doc) = signal(session.doc);
+    let (status, set_status) = signal(initial_status);
+    let (dirty, set_dirty) = signal(!session.undo.is_empty());
     let (dragging, set_dragging) = signal(false);
     let (selected, set_selected) = signal(None::<usize>);
     let (view, set_view) = signal(View::Sheet);
     // Undo and redo hold inverse edits; a new edit clears redo.
-    let (undo, set_undo) = signal(Vec::<Edit>::new());
-    let (redo, set_redo) = signal(Vec::<Edit>::new());
+    let (undo, set_undo) = signal(session.undo);
+    let (redo, set_redo) = signal(session.redo);
+
+    // Autosave: a moment after the last change, the session goes to the browser's storage.
+    // A failure (quota) is reported in the status bar, never fatal.
+    let pending = std::rc::Rc::new(std::cell::RefCell::new(
+        None::<gloo::timers::callback::Timeout>,
+    ));
+    Effect::new(move |_| {
+        doc.track();
+        undo.track();
+        redo.track();
+        lang.track();
+        let key = storage_key.clone();
+        let save = gloo::timers::callback::Timeout::new(AUTOSAVE_DELAY_MS, move || {
+            let session = Session {
+                version: SESSION_VERSION,
+                doc: doc.get_untracked(),
+                undo: undo.get_untracked(),
+                redo: redo.get_untracked(),
+                lang: lang.get_untracked(),
+            };
+            let saved = session
+                .to_json()
+                .and_then(|json| browser::store(&key, &json));
+            if let Err(e) = saved {
+                let t = texts(lang.get_untracked());
+                set_status.set(Status::Error(format!("{}（{e}）", t.autosave_failed)));
+            }
+        });
+        // Replacing the pending timeout cancels it.
+        *pending.borrow_mut() = Some(save);
+    });
     let results = Memo::new(move |_| doc.with(|d| d.as_ref().and_then(Doc::results)));
     let apply = move |edit: Edit| {
         let mut inverse = None;
@@ -65,12 +117,18 @@ pub fn App() -> impl IntoView {
         if let Some(inverse) = apply(edit) {
             set_undo.update(|u| u.push(inverse));
             set_redo.update(Vec::clear);
+            set_dirty.set(true);
         }
     });
+    // Replacing the plan never drops unsaved work without asking.
+    let may_replace = move || {
+        !dirty.get_untracked() || browser::confirm(texts(lang.get_untracked()).confirm_replace)
+    };
     let on_undo = Callback::new(move |()| {
         if let Some(edit) = set_undo.try_update(|u| u.pop()).flatten() {
             if let Some(inverse) = apply(edit) {
                 set_redo.update(|r| r.push(inverse));
+                set_dirty.set(true);
             }
         }
     });
@@ -78,6 +136,7 @@ pub fn App() -> impl IntoView {
         if let Some(edit) = set_redo.try_update(|r| r.pop()).flatten() {
             if let Some(inverse) = apply(edit) {
                 set_undo.update(|u| u.push(inverse));
+                set_dirty.set(true);
             }
         }
     });
@@ -100,6 +159,7 @@ pub fn App() -> impl IntoView {
                 set_selected.set(None);
                 set_undo.update(Vec::clear);
                 set_redo.update(Vec::clear);
+                set_dirty.set(false);
                 set_status.set(Status::Ready(format!(
                     "{}：{name}（{count} {}）",
                     t.ready, t.indicators
@@ -109,6 +169,9 @@ pub fn App() -> impl IntoView {
         }
     };
     let open_file = move |file: web_sys::File| {
+        if !may_replace() {
+            return;
+        }
         let name = file.name();
         set_status.set(Status::Loading(name.clone()));
         leptos::task::spawn_local(async move {
@@ -139,7 +202,48 @@ pub fn App() -> impl IntoView {
             open_file(file);
         }
     };
-    let on_demo = move |_| open_bytes(DEMO_NAME.to_string(), DEMO_BYTES.to_vec());
+    let on_demo = move |_| {
+        if may_replace() {
+            open_bytes(DEMO_NAME.to_string(), DEMO_BYTES.to_vec());
+        }
+    };
+    let on_new = move |_| {
+        if may_replace() {
+            set_doc.set(None);
+            set_selected.set(None);
+            set_undo.update(Vec::clear);
+            set_redo.update(Vec::clear);
+            set_dirty.set(false);
+            set_status.set(Status::Empty);
+        }
+    };
+    let on_save_html = move |_| {
+        let l = lang.get_untracked();
+        let Some(current) = doc.get_untracked() else {
+            return;
+        };
+        let name = current.html_name();
+        let session = Session {
+            version: SESSION_VERSION,
+            doc: Some(current),
+            lang: l,
+            ..Session::default()
+        };
+        let outcome = browser::page_html()
+            .ok_or_else(|| "page".to_string())
+            .and_then(|page| {
+                let json = session.to_json()?;
+                crate::io::share::embed(&page, &json).map_err(|e| e.to_string())
+            })
+            .and_then(|html| browser::download(html.as_bytes(), &name, HTML_MIME));
+        match outcome {
+            Ok(()) => {
+                set_dirty.set(false);
+                set_status.set(Status::Ready(format!("{}：{name}", texts(l).saved_html)));
+            }
+            Err(e) => set_status.set(Status::Error(e)),
+        }
+    };
     let on_export = move |_| {
         let Some(current) = doc.get_untracked() else {
             return;
@@ -150,11 +254,14 @@ pub fn App() -> impl IntoView {
             .map_err(|e| e.user_message(l))
             .and_then(|bytes| browser::download(&bytes, &current.export_name(), XLSX_MIME));
         match outcome {
-            Ok(()) => set_status.set(Status::Ready(format!(
-                "{}：{}",
-                texts(l).exported,
-                current.export_name()
-            ))),
+            Ok(()) => {
+                set_dirty.set(false);
+                set_status.set(Status::Ready(format!(
+                    "{}：{}",
+                    texts(l).exported,
+                    current.export_name()
+                )));
+            }
             Err(e) => set_status.set(Status::Error(e)),
         }
     };
@@ -222,6 +329,9 @@ pub fn App() -> impl IntoView {
         >
             <header class="toolbar">
                 <span class="brand">{move || t().app_name}<small>{move || t().tagline}</small></span>
+                <button class="button" data-testid="new-button" on:click=on_new>
+                    {move || t().new}
+                </button>
                 <label class="button primary">
                     {move || t().open}
                     <input
@@ -241,6 +351,14 @@ pub fn App() -> impl IntoView {
                     on:click=on_export
                 >
                     {move || t().export}
+                </button>
+                <button
+                    class="button"
+                    data-testid="save-html"
+                    disabled=move || doc.with(Option::is_none)
+                    on:click=on_save_html
+                >
+                    {move || t().save_html}
                 </button>
                 <button
                     class="button"

@@ -54,3 +54,56 @@ pub fn remove_loading_message() {
         el.remove();
     }
 }
+
+thread_local! {
+    /// The page's own HTML as it was loaded, before the app changed the DOM.
+    static ORIGINAL_HTML: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the page's own HTML (call before mounting), for 保存为网页.
+pub fn capture_page() {
+    let html = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .map(|e| format!("<!doctype html>\n{}", e.outer_html()));
+    ORIGINAL_HTML.with(|cell| *cell.borrow_mut() = html);
+}
+
+/// The page's own HTML as loaded.
+pub fn page_html() -> Option<String> {
+    ORIGINAL_HTML.with(|cell| cell.borrow().clone())
+}
+
+/// The plan embedded in this page (a saved page), if any.
+pub fn embedded_plan() -> Option<String> {
+    page_html().and_then(|html| crate::io::share::embedded(&html))
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Reads a text from the browser's storage.
+pub fn load(key: &str) -> Option<String> {
+    local_storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Writes a text to the browser's storage.
+///
+/// # Errors
+/// The browser's message, e.g. when the storage quota is exceeded.
+pub fn store(key: &str, value: &str) -> Result<(), String> {
+    let storage = local_storage().ok_or("no local storage")?;
+    storage.set_item(key, value).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| format!("{e:?}"))
+    })
+}
+
+/// Asks the user to confirm (the browser's own dialog).
+pub fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}

@@ -41,6 +41,13 @@ pub struct Texts {
     pub unit: &'static str,
     pub cap: &'static str,
     pub cap_hint: &'static str,
+    pub new: &'static str,
+    pub save_html: &'static str,
+    pub saved_html: &'static str,
+    pub restored: &'static str,
+    pub restored_page: &'static str,
+    pub confirm_replace: &'static str,
+    pub autosave_failed: &'static str,
 }
 
 const ZH: Texts = Texts {
@@ -79,6 +86,13 @@ const ZH: Texts = Texts {
     unit: "单位",
     cap: "实现程度上限(%)",
     cap_hint: "留空表示不设上限",
+    new: "新建",
+    save_html: "保存为网页",
+    saved_html: "已保存为网页",
+    restored: "已恢复上次的工作",
+    restored_page: "已打开网页中保存的计划",
+    confirm_replace: "当前计划有尚未导出或保存的修改。继续将替换当前计划（修改会丢失）。是否继续？",
+    autosave_failed: "自动保存失败（浏览器存储空间不足？）。请用“导出”或“保存为网页”保存工作",
 };
 
 const EN: Texts = Texts {
@@ -117,6 +131,13 @@ const EN: Texts = Texts {
     unit: "Unit",
     cap: "Realization cap (%)",
     cap_hint: "Empty: no cap",
+    new: "New",
+    save_html: "Save as web page",
+    saved_html: "Saved as a web page",
+    restored: "Your last work was restored",
+    restored_page: "Opened the plan saved in this page",
+    confirm_replace: "The current plan has changes that were not exported or saved. Replace it (the changes are lost)?",
+    autosave_failed: "Autosave failed (browser storage full?). Use Export or Save as web page to keep your work",
 };
 
 /// The texts of a language.

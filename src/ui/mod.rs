@@ -23,6 +23,8 @@ mod summary;
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     console_error_panic_hook::set_once();
+    // Keep the page as loaded (with its loading message) for 保存为网页.
+    browser::capture_page();
     browser::remove_loading_message();
     leptos::mount::mount_to_body(app::App);
 }

@@ -229,14 +229,41 @@ impl Doc {
         xlsx::export(&sheets)
     }
 
-    /// The name of the exported workbook: the source's stem with a suffix.
-    pub fn export_name(&self) -> String {
-        let stem = self
-            .file_name
+    /// The source file's name without its extension.
+    fn stem(&self) -> &str {
+        self.file_name
             .rsplit_once('.')
             .map(|(s, _)| s)
-            .unwrap_or(&self.file_name);
-        format!("{stem}-测算.xlsx")
+            .unwrap_or(&self.file_name)
+    }
+
+    /// The name of the saved page: the source's stem with a suffix.
+    pub fn html_name(&self) -> String {
+        format!("{}-指标.html", self.stem())
+    }
+
+    /// The name of the exported workbook: the source's stem with a suffix.
+    pub fn export_name(&self) -> String {
+        format!("{}-测算.xlsx", self.stem())
+    }
+
+    /// 计划明细 of the sheet on screen (or the first table) as CSV: UTF-8 with a byte-order
+    /// mark, figures as shown, texts that a spreadsheet would run as formulas prefixed with `'`.
+    /// Only the byte-order mark when no sheet holds a table.
+    pub fn export_csv(&self) -> Vec<u8> {
+        let sheet = self
+            .imported
+            .sheets
+            .get(self.active)
+            .filter(|s| s.plan.is_some())
+            .or_else(|| self.imported.sheets.iter().find(|s| s.plan.is_some()));
+        match sheet.and_then(|s| s.plan.as_ref()) {
+            Some(plan) => {
+                let results = plan::compute(plan, &plan::Options::default());
+                crate::io::csv_export::detail_csv(&crate::io::formulas::detail(plan, &results))
+            }
+            None => crate::io::csv_export::BOM.to_vec(),
+        }
     }
 }
 
@@ -866,4 +893,48 @@ pub fn drafts(plan: &Plan, year: plan::Year) -> Vec<DraftRow> {
             })
         })
         .collect()
+}
+
+/// What autosave keeps and a saved page embeds: the document, its undo history and the
+/// language, so that a reload or a crash loses nothing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The format version, for later migrations.
+    pub version: u32,
+    pub doc: Option<Doc>,
+    #[serde(default)]
+    pub undo: Vec<Edit>,
+    #[serde(default)]
+    pub redo: Vec<Edit>,
+    #[serde(default)]
+    pub lang: crate::error::Lang,
+}
+
+/// The current session format.
+pub const SESSION_VERSION: u32 = 1;
+
+impl Session {
+    /// The session as JSON.
+    ///
+    /// # Errors
+    /// The serializer's message (it fails only on non-string map keys, which the types have not).
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| e.to_string())
+    }
+
+    /// A session read back from JSON; `None` for anything that is not one of ours.
+    pub fn from_json(json: &str) -> Option<Self> {
+        serde_json::from_str::<Self>(json)
+            .ok()
+            .filter(|s| s.version == SESSION_VERSION)
+    }
+}
+
+/// The browser-storage key of the autosave slot: one for the plain app, and one per saved page
+/// (named by its embedded plan) so that opening a saved page never overwrites other work.
+pub fn autosave_key(embedded_plan: Option<&str>) -> String {
+    match embedded_plan {
+        Some(json) => format!("zhibiao.session.{}", crate::io::share::fingerprint(json)),
+        None => "zhibiao.session".to_string(),
+    }
 }
