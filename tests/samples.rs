@@ -735,3 +735,60 @@ fn a_session_with_edits_survives_json_and_an_embedded_page() {
     assert_eq!(Session::from_json("{\"version\":99}"), None);
     assert_eq!(Session::from_json("not json"), None);
 }
+
+#[test]
+fn correcting_a_column_role_rebuilds_the_plan_and_undo_restores_it() {
+    use zhibiao::io::detect::Role;
+    use zhibiao::plan::Method;
+    use zhibiao::ui::state::{with_column_role, Doc, Edit};
+    let mut doc = Doc::new(
+        "q.xlsx".into(),
+        import("qinglan-county-2021-2025-plan.xlsx"),
+    );
+    doc.apply(Edit::Method {
+        sheet: 0,
+        indicator: 13,
+        value: Some(Method::Hold),
+    })
+    .expect("override");
+    let layout = doc
+        .active_sheet()
+        .expect("sheet")
+        .1
+        .expect("layout")
+        .clone();
+    // Say column K (2025年) is not a yearly target: 2025 is then only the final target's year.
+    let corrected = with_column_role(&layout, 10, None, "2025年");
+    assert_eq!(corrected.col(Role::Yearly(2025)), None);
+    let undo = doc
+        .apply(Edit::Layout {
+            sheet: 0,
+            layout: Box::new(corrected),
+        })
+        .expect("layout edit");
+    let plan = doc.active_sheet().expect("sheet").2.expect("plan").clone();
+    assert_eq!(plan.years, [2021, 2022, 2023, 2024]);
+    assert_eq!(
+        plan.indicators[13].overrides.method,
+        Some(Method::Hold),
+        "overrides kept"
+    );
+    // Seq 3's given 2025 anchor (14.50 in K5) is no longer read.
+    assert!(!plan.indicators[2].yearly.contains_key(&2025));
+    doc.apply(undo).expect("undo");
+    let plan = doc.active_sheet().expect("sheet").2.expect("plan");
+    assert_eq!(plan.years, [2021, 2022, 2023, 2024, 2025]);
+    assert!(plan.indicators[2].yearly.contains_key(&2025));
+    // Moving a role takes it from the column that had it.
+    let moved = with_column_role(&layout, 3, Some(Role::Name), "单位");
+    assert_eq!(moved.col(Role::Name), Some(3));
+    assert_eq!(
+        moved
+            .columns
+            .iter()
+            .filter(|c| c.role == Role::Name)
+            .count(),
+        1
+    );
+    assert_eq!(moved.col(Role::Unit), None);
+}

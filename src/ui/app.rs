@@ -3,6 +3,7 @@
 use super::browser;
 use super::i18n::texts;
 use super::indicator::IndicatorPanel;
+use super::layout::LayoutView;
 use super::sheet::SheetGrid;
 use super::state::{autosave_key, Doc, Edit, Session, SESSION_VERSION};
 use super::summary::{DraftView, SummaryView};
@@ -44,6 +45,7 @@ enum View {
     Sheet,
     Summary,
     Draft,
+    Layout,
 }
 
 /// The whole page.
@@ -414,6 +416,14 @@ pub fn App() -> impl IntoView {
                     {view_tab(View::Sheet, |t| t.view_sheet, "view-sheet")}
                     {view_tab(View::Summary, |t| t.view_summary, "view-summary")}
                     {view_tab(View::Draft, |t| t.view_draft, "view-draft")}
+                    <button
+                        class="tab view-tab"
+                        data-testid="view-layout"
+                        class:active=move || view.get() == View::Layout
+                        on:click=move |_| set_view.set(View::Layout)
+                    >
+                        {move || super::i18n::layout_texts(lang.get()).view}
+                    </button>
                     <span class="tab-gap"></span>
                 </Show>
                 {move || {
@@ -475,6 +485,7 @@ pub fn App() -> impl IntoView {
                         }.into_any(),
                         View::Summary => view! { <SummaryView doc=doc results=results lang=lang /> }.into_any(),
                         View::Draft => view! { <DraftView doc=doc results=results lang=lang /> }.into_any(),
+                        View::Layout => view! { <LayoutView doc=doc lang=lang on_edit=on_edit /> }.into_any(),
                     }}
                 </Show>
             </main>

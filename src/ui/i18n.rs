@@ -309,3 +309,71 @@ pub fn panel_texts(lang: Lang) -> &'static PanelTexts {
         Lang::En => &PANEL_EN,
     }
 }
+
+/// The roles a column can have, as (key, 中文, English); "none" ignores the column.
+pub const ROLES: [(&str, &str, &str); 16] = [
+    ("seq", "序号", "No."),
+    ("category", "领域/类别", "Category"),
+    ("name", "指标名称", "Indicator name"),
+    ("unit", "单位", "Unit"),
+    ("direction", "方向（正向/逆向）", "Direction"),
+    ("binding", "属性（预期性/约束性）", "Binding"),
+    ("weight", "权重", "Weight"),
+    ("base", "基期值", "Base value"),
+    ("target", "目标值", "Target value"),
+    ("yearly", "年度目标", "Yearly target"),
+    ("actual", "实际完成值", "Actual value"),
+    ("lead", "牵头单位", "Lead unit"),
+    ("other", "配合单位", "Other units"),
+    ("leader", "责任领导", "Leader"),
+    ("note", "备注", "Note"),
+    ("none", "（忽略此列）", "(ignore)"),
+];
+
+/// The words of the layout view.
+pub struct LayoutTexts {
+    pub view: &'static str,
+    pub intro: &'static str,
+    pub header_rows: &'static str,
+    pub data_rows: &'static str,
+    pub base_year: &'static str,
+    pub target_year: &'static str,
+    pub column: &'static str,
+    pub header: &'static str,
+    pub role: &'static str,
+    pub year: &'static str,
+}
+
+const LAYOUT_ZH: LayoutTexts = LayoutTexts {
+    view: "表头识别",
+    intro: "以下是自动识别的表格结构。如有误，可直接修改列的含义或年份，计算会立即更新，修改随计划一起保存。",
+    header_rows: "表头行",
+    data_rows: "数据行",
+    base_year: "基期年",
+    target_year: "目标年",
+    column: "列",
+    header: "表头文字",
+    role: "识别为",
+    year: "年份",
+};
+
+const LAYOUT_EN: LayoutTexts = LayoutTexts {
+    view: "Layout",
+    intro: "The table structure as detected. Correct a column's role or year here: results update at once, and the correction is kept with the plan.",
+    header_rows: "Header rows",
+    data_rows: "Data rows",
+    base_year: "Base year",
+    target_year: "Target year",
+    column: "Column",
+    header: "Header text",
+    role: "Role",
+    year: "Year",
+};
+
+/// The layout view's words in a language.
+pub fn layout_texts(lang: Lang) -> &'static LayoutTexts {
+    match lang {
+        Lang::Zh => &LAYOUT_ZH,
+        Lang::En => &LAYOUT_EN,
+    }
+}

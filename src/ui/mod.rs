@@ -15,6 +15,8 @@ pub mod i18n;
 #[cfg(target_arch = "wasm32")]
 mod indicator;
 #[cfg(target_arch = "wasm32")]
+mod layout;
+#[cfg(target_arch = "wasm32")]
 mod sheet;
 #[cfg(target_arch = "wasm32")]
 mod summary;

@@ -105,6 +105,7 @@ impl Doc {
                 raw,
                 typed,
             } => return self.set_cell(sheet, row, col, raw, typed),
+            Edit::Layout { sheet, layout } => return self.set_layout(sheet, *layout),
             _ => {}
         }
         let plan = self.plan_mut(edit.sheet())?;
@@ -152,9 +153,38 @@ impl Doc {
                 let old = std::mem::replace(&mut plan.settings.cap, value);
                 Edit::Cap { sheet, value: old }
             }
-            Edit::Cell { .. } | Edit::Batch(_) => return None,
+            Edit::Cell { .. } | Edit::Batch(_) | Edit::Layout { .. } => return None,
         };
         Some(inverse)
+    }
+
+    /// Replaces a sheet's layout and rebuilds its plan, keeping what the user set.
+    fn set_layout(&mut self, sheet: usize, layout: Layout) -> Option<Edit> {
+        let typed: Vec<(usize, usize)> = self
+            .typed
+            .iter()
+            .filter(|(s, _, _)| *s == sheet)
+            .map(|(_, r, c)| (*r, *c))
+            .collect();
+        let imported = self.imported.sheets.get_mut(sheet)?;
+        let mut plan = crate::io::detect::build_plan(&imported.sheet, &layout);
+        if let Some(old) = imported.plan.as_ref() {
+            plan.settings = old.settings.clone();
+            for ind in &mut plan.indicators {
+                if let Some(prev) = old.indicators.iter().find(|i| i.row == ind.row) {
+                    ind.overrides = prev.overrides.clone();
+                }
+            }
+        }
+        for (row, col) in typed {
+            refresh_indicator(&imported.sheet, &layout, &mut plan, row, col, true);
+        }
+        let old = imported.layout.replace(layout)?;
+        imported.plan = Some(plan);
+        Some(Edit::Layout {
+            sheet,
+            layout: Box::new(old),
+        })
     }
 
     /// Sets one cell of a sheet and updates the indicator of its row.
@@ -298,6 +328,9 @@ pub enum Edit {
         raw: RawCell,
         typed: bool,
     },
+    /// Replace a sheet's layout (the user corrected a column role, a year or the header rows):
+    /// the plan is rebuilt from the sheet, keeping each row's overrides and typed cells.
+    Layout { sheet: usize, layout: Box<Layout> },
     /// Several edits as one step (a paste).
     Batch(Vec<Edit>),
 }
@@ -310,10 +343,33 @@ impl Edit {
             | Self::Method { sheet, .. }
             | Self::Decimals { sheet, .. }
             | Self::Cap { sheet, .. }
-            | Self::Cell { sheet, .. } => *sheet,
+            | Self::Cell { sheet, .. }
+            | Self::Layout { sheet, .. } => *sheet,
             Self::Batch(edits) => edits.first().map(Edit::sheet).unwrap_or(0),
         }
     }
+}
+
+/// The layout with column `col` given `role` (`None`: the column is ignored). A role that
+/// names one column (every role but none) is taken from any other column that had it.
+pub fn with_column_role(
+    layout: &Layout,
+    col: usize,
+    role: Option<crate::io::detect::Role>,
+    header: &str,
+) -> Layout {
+    let mut next = layout.clone();
+    next.columns
+        .retain(|c| c.col != col && Some(c.role) != role);
+    if let Some(role) = role {
+        next.columns.push(crate::io::detect::Column {
+            col,
+            role,
+            header: header.to_string(),
+        });
+        next.columns.sort_by_key(|c| c.col);
+    }
+    next
 }
 
 /// What the user typed, as a cell: empty, a plain number (keeping its decimals in a number
