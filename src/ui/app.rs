@@ -75,6 +75,15 @@ pub fn App() -> impl IntoView {
     let (dragging, set_dragging) = signal(false);
     let (selected, set_selected) = signal(None::<usize>);
     let (view, set_view) = signal(View::Sheet);
+    // Printing renders every row of the grid and the summary below it.
+    let (printing, set_printing) = signal(false);
+    let before_print =
+        window_event_listener_untyped("beforeprint", move |_| set_printing.set(true));
+    let after_print = window_event_listener_untyped("afterprint", move |_| set_printing.set(false));
+    on_cleanup(move || {
+        before_print.remove();
+        after_print.remove();
+    });
     // Undo and redo hold inverse edits; a new edit clears redo.
     let (undo, set_undo) = signal(session.undo);
     let (redo, set_redo) = signal(session.redo);
@@ -472,6 +481,7 @@ pub fn App() -> impl IntoView {
                                     on_edit=on_edit
                                     on_undo=on_undo
                                     on_redo=on_redo
+                                    printing=printing
                                 />
                                 <IndicatorPanel
                                     doc=doc
@@ -487,6 +497,11 @@ pub fn App() -> impl IntoView {
                         View::Draft => view! { <DraftView doc=doc results=results lang=lang /> }.into_any(),
                         View::Layout => view! { <LayoutView doc=doc lang=lang on_edit=on_edit /> }.into_any(),
                     }}
+                    <Show when=move || printing.get() && view.get() == View::Sheet>
+                        <div class="print-summary" data-testid="print-summary">
+                            <SummaryView doc=doc results=results lang=lang />
+                        </div>
+                    </Show>
                 </Show>
             </main>
             <footer class="status" data-testid="status-bar" data-state=move || status.get().state()>

@@ -39,6 +39,8 @@ pub fn SheetGrid(
     on_edit: Callback<Edit>,
     on_undo: Callback<()>,
     on_redo: Callback<()>,
+    /// While printing, every row is rendered (print has no scrolling).
+    printing: ReadSignal<bool>,
 ) -> impl IntoView {
     let model = Memo::new(move |_| {
         doc.with(|d| {
@@ -69,6 +71,9 @@ pub fn SheetGrid(
         let Some((start, rows)) = model.with(|m| m.as_ref().map(|m| (m.body_start, m.rows))) else {
             return 0..0;
         };
+        if printing.get() {
+            return start..rows;
+        }
         let first = (scroll_top.get() / ROW_H).floor().max(0.0) as usize;
         let visible = (view_h.get() / ROW_H).ceil() as usize;
         let from = (start + first).saturating_sub(OVERSCAN).max(start);
