@@ -792,3 +792,59 @@ fn correcting_a_column_role_rebuilds_the_plan_and_undo_restores_it() {
     );
     assert_eq!(moved.col(Role::Unit), None);
 }
+
+#[test]
+fn three_district_sheets_combine_into_one_plan() {
+    use zhibiao::io::combine::{combine, shared_layout_groups};
+    let imported = import("three-districts-2021-2023.xlsx");
+    let groups = shared_layout_groups(&imported);
+    assert_eq!(groups, [vec![0, 1, 2]]);
+    let combined = combine(&imported, &groups[0]).expect("combined");
+    assert_eq!(combined.sheet.name, "合并：川东区、川西区、新港区");
+    let plan = combined.plan.expect("plan");
+    assert_eq!(plan.indicators.len(), 24);
+    let results = zhibiao::plan::compute(&plan, &Default::default());
+    // README, File 7: all 24 rows as one plan: 99.37 (2021: 99.60); per sheet as categories.
+    assert_eq!(
+        results.assessment[&2022]
+            .overall
+            .as_ref()
+            .expect("overall")
+            .shown,
+        "99.37"
+    );
+    assert_eq!(
+        results.assessment[&2021]
+            .overall
+            .as_ref()
+            .expect("overall")
+            .shown,
+        "99.60"
+    );
+    let cats = &results.assessment[&2022].categories;
+    assert_eq!(cats["川东区"].shown, "99.13");
+    assert_eq!(cats["川西区"].shown, "99.27");
+    assert_eq!(cats["新港区"].shown, "99.70");
+    // One sheet alone is no group.
+    assert!(shared_layout_groups(&import("qinglan-county-2021-2025-plan.xlsx")).is_empty());
+}
+
+#[test]
+fn the_combined_sheet_is_offered_but_not_exported() {
+    use zhibiao::ui::state::Doc;
+    let doc = Doc::new("d.xlsx".into(), import("three-districts-2021-2023.xlsx"));
+    let tabs: Vec<String> = doc.table_sheets().into_iter().map(|(_, n)| n).collect();
+    assert_eq!(
+        tabs,
+        ["川东区", "川西区", "新港区", "合并：川东区、川西区、新港区"]
+    );
+    let bytes = doc.export_xlsx().expect("export");
+    let again = zhibiao::io::import(&bytes).expect("re-import");
+    let names: Vec<_> = again
+        .sheets
+        .iter()
+        .filter(|s| s.plan.is_some())
+        .map(|s| s.sheet.name.clone())
+        .collect();
+    assert_eq!(names, ["川东区", "川西区", "新港区"]);
+}

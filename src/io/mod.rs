@@ -4,6 +4,7 @@
 //! builds a [`crate::plan::Plan`]; `xlsx` writes the filled workbook; `report` the JSON report.
 
 pub mod appended;
+pub mod combine;
 pub mod detect;
 pub mod grid;
 pub mod ods_extra;

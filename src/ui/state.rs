@@ -22,17 +22,30 @@ pub struct Doc {
     /// Cells the user typed: (sheet, row, col), 0-based.
     #[serde(default)]
     pub typed: std::collections::BTreeSet<(usize, usize, usize)>,
+    /// Sheets the app made by combining sheets that share one layout (not in the file, so
+    /// not exported).
+    #[serde(default)]
+    pub combined: std::collections::BTreeSet<usize>,
 }
 
 impl Doc {
-    /// A document showing the first indicator table of an import.
-    pub fn new(file_name: String, imported: Imported) -> Self {
+    /// A document showing the first indicator table of an import. Sheets that share one
+    /// layout (one per county or department) are also offered combined, as one more sheet.
+    pub fn new(file_name: String, mut imported: Imported) -> Self {
         let active = imported.first_table().unwrap_or(0);
+        let mut combined = std::collections::BTreeSet::new();
+        for group in crate::io::combine::shared_layout_groups(&imported) {
+            if let Some(sheet) = crate::io::combine::combine(&imported, &group) {
+                combined.insert(imported.sheets.len());
+                imported.sheets.push(sheet);
+            }
+        }
         Self {
             file_name,
             imported,
             active,
             typed: Default::default(),
+            combined,
         }
     }
 
@@ -237,7 +250,9 @@ impl Doc {
             .imported
             .sheets
             .iter()
-            .filter_map(|s| {
+            .enumerate()
+            .filter(|(i, _)| !self.combined.contains(i))
+            .filter_map(|(_, s)| {
                 let (layout, plan) = (s.layout.as_ref()?, s.plan.as_ref()?);
                 Some((
                     s,
