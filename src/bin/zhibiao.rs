@@ -3,6 +3,7 @@
 //! ```text
 //! zhibiao-cli report FILE [--year YEAR]     JSON report on stdout
 //! zhibiao-cli fill FILE -o OUT.xlsx         the filled workbook
+//! zhibiao-cli sheets FILE                   the workbook's sheet names, one per line
 //! ```
 //! A file that cannot be read exits with status 2 and one line on stderr.
 
@@ -13,7 +14,8 @@ use zhibiao::io::{self, xlsx};
 use zhibiao::plan;
 
 const USAGE: &str =
-    "usage: zhibiao-cli report FILE [--year YEAR] | zhibiao-cli fill FILE -o OUT.xlsx";
+    "usage: zhibiao-cli report FILE [--year YEAR] | zhibiao-cli fill FILE -o OUT.xlsx \
+     | zhibiao-cli sheets FILE";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,6 +45,14 @@ fn run(args: &[String]) -> Result<(), String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| file.to_string());
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    if command == "sheets" {
+        let workbook =
+            io::read::read_workbook(&bytes).map_err(|e| e.user_message(Lang::Zh, &name))?;
+        for sheet in &workbook.sheets {
+            println!("{}", sheet.name);
+        }
+        return Ok(());
+    }
     let imported = io::import(&bytes).map_err(|e| e.user_message(Lang::Zh, &name))?;
     let year = match option(args, "--year") {
         Some(y) => Some(y.parse().map_err(|_| format!("--year: not a year: {y}"))?),

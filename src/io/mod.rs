@@ -5,11 +5,14 @@
 
 pub mod appended;
 pub mod combine;
+pub mod csv_export;
 pub mod detect;
+pub mod formulas;
 pub mod grid;
 pub mod ods_extra;
 pub mod read;
 pub mod report;
+pub mod roundtrip;
 pub mod share;
 pub mod xls_formats;
 pub mod xlsx;
@@ -62,6 +65,8 @@ pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
             }
         })
         .collect();
+    let mut sheets = sheets;
+    roundtrip::apply(&mut sheets);
     let imported = Imported { format, sheets };
     if imported.first_table().is_none() {
         return Err(ImportError::NoTable);

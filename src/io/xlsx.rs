@@ -1,24 +1,53 @@
 //! Plan + results → a filled `.xlsx` with rust_xlsxwriter.
 //!
-//! The first sheet keeps the source table's layout (same rows, columns and merged cells) with
-//! the empty yearly-target cells filled by the engine and marked by a fill colour.
+//! The workbook holds, in this order:
+//! 1. each source table sheet in its own layout (same rows, columns and merged cells) with the
+//!    empty yearly-target cells filled by the engine and marked by a fill colour, and 实现程度 /
+//!    状态 appended for each year with actuals;
+//! 2. for each of them, 计划明细 (one row per indicator, every computed figure a live formula:
+//!    see [`super::formulas`] for the layout), 考核得分 (overall, category and unit figures per
+//!    assessment year as formulas over 计划明细, with a chart of the unit scores and one of the
+//!    overall realization over the years) and 下年度目标 (next year's draft with its flags); with
+//!    more than one table the sheet names end in `-<source sheet>`;
+//! 3. the hidden sheet [`super::roundtrip::SHEET_NAME`] that makes a re-import give back the
+//!    same plan.
 
 use super::appended;
 use super::detect::Layout;
+use super::formulas::{self, Cached, ColumnKind, Content, Detail, Origin};
 use super::grid::Sheet;
+use super::roundtrip;
 use crate::error::ExportError;
-use crate::plan::{PlanResults, RawCell, Source, Status};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use std::collections::HashMap;
+use crate::plan::{score, PlanResults, RawCell, Source, Status, Year};
+use rust_xlsxwriter::{
+    Chart, ChartType, Color, ConditionalFormatDataBar, ConditionalFormatText,
+    ConditionalFormatTextRule, Format, FormatAlign, FormatBorder, Formula, Note, Workbook,
+    Worksheet, XlsxError,
+};
+use std::collections::{BTreeSet, HashMap};
 
 /// The fill colour of cells the engine computed (light yellow, as in the page's legend).
 pub const COMPUTED_FILL: u32 = 0xFFF2CC;
 
+/// The fill colour of values typed by the user (light blue).
+pub const MANUAL_FILL: u32 = 0xDDEBF7;
+
+/// The base names of the sheets added for each plan.
+pub const DETAIL_SHEET: &str = "计划明细";
+/// See [`DETAIL_SHEET`].
+pub const SCORES_SHEET: &str = "考核得分";
+/// See [`DETAIL_SHEET`].
+pub const DRAFT_SHEET: &str = "下年度目标";
+
 /// One sheet to export: its source cells, its table and the engine's results.
 pub struct SheetExport<'a> {
+    /// The source sheet's cells.
     pub sheet: &'a Sheet,
+    /// Its detected table.
     pub layout: &'a Layout,
+    /// The plan built from it (with the user's overrides).
     pub plan: &'a crate::plan::Plan,
+    /// The engine's results of `plan`.
     pub results: &'a PlanResults,
 }
 
@@ -62,20 +91,124 @@ pub fn decimals_format(decimals: u8) -> String {
 /// # Errors
 /// [`ExportError::Writer`] when rust_xlsxwriter refuses the workbook.
 pub fn export(sheets: &[SheetExport<'_>]) -> Result<Vec<u8>, ExportError> {
-    let mut workbook = Workbook::new();
-    for export in sheets {
-        let worksheet = workbook.add_worksheet();
-        write_source_sheet(worksheet, export).map_err(writer_error)?;
-    }
-    workbook.save_to_buffer().map_err(writer_error)
+    export_workbook(sheets).map_err(writer_error)
 }
 
+fn export_workbook(sheets: &[SheetExport<'_>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let mut names = Names::default();
+    let mut sources = Vec::new();
+    for export in sheets {
+        let name = names.unique(&sheet_name(&export.sheet.name));
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(&name)?;
+        write_source_sheet(worksheet, export)?;
+        sources.push(name);
+    }
+    let mut meta = roundtrip::Metadata::default();
+    for (export, source) in sheets.iter().zip(&sources) {
+        let suffix = if sheets.len() > 1 {
+            format!("-{source}")
+        } else {
+            String::new()
+        };
+        let detail = formulas::detail(export.plan, export.results);
+        let detail_name = names.unique(&sheet_name(&format!("{DETAIL_SHEET}{suffix}")));
+        write_detail_sheet(workbook.add_worksheet(), &detail_name, &detail)?;
+        let (cap_row, cap_col) = formulas::CAP_CELL;
+        workbook.define_name(
+            format!("{}!{}", quote_sheet(&detail_name), formulas::CAP_NAME),
+            &format!(
+                "={}!${}${}",
+                quote_sheet(&detail_name),
+                super::grid::col_letters(usize::from(cap_col)),
+                cap_row + 1
+            ),
+        )?;
+        let scores_name = names.unique(&sheet_name(&format!("{SCORES_SHEET}{suffix}")));
+        write_scores_sheet(
+            workbook.add_worksheet(),
+            &scores_name,
+            &detail_name,
+            &detail,
+            export,
+        )?;
+        let draft_name = names.unique(&sheet_name(&format!("{DRAFT_SHEET}{suffix}")));
+        write_draft_sheet(workbook.add_worksheet(), &draft_name, export)?;
+        meta.sheets.push(roundtrip::sheet_meta(
+            source,
+            vec![detail_name, scores_name, draft_name],
+            export.plan,
+            export.results,
+            &export.layout.yearly_cols(),
+        ));
+    }
+    let ws = workbook.add_worksheet();
+    ws.set_name(roundtrip::SHEET_NAME)?;
+    ws.write_string(0, 0, roundtrip::MARKER)?;
+    for (i, chunk) in roundtrip::to_chunks(&meta).iter().enumerate() {
+        ws.write_string(u32::try_from(i + 1).unwrap_or(u32::MAX), 0, chunk)?;
+    }
+    ws.set_hidden(true);
+    workbook.save_to_buffer()
+}
+
+/// Sheet names already used (Excel compares them without case).
+#[derive(Default)]
+struct Names(Vec<String>);
+
+impl Names {
+    /// `name`, or `name (2)`, `name (3)` … when it is taken; at most 31 characters.
+    fn unique(&mut self, name: &str) -> String {
+        let taken =
+            |n: &str, used: &[String]| used.iter().any(|u| u.to_lowercase() == n.to_lowercase());
+        let mut candidate = name.to_string();
+        let mut i = 2;
+        while taken(&candidate, &self.0) {
+            let suffix = format!(" ({i})");
+            let keep = 31usize.saturating_sub(suffix.len());
+            candidate = format!("{}{suffix}", cut_utf16(name, keep).trim_end_matches('\''));
+            i += 1;
+        }
+        self.0.push(candidate.clone());
+        candidate
+    }
+}
+
+/// A sheet name quoted for a formula: `'计划明细'`.
+pub fn quote_sheet(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
+
+/// The longest text Excel keeps in a cell, in UTF-16 units.
+const MAX_CELL_TEXT: usize = 32_767;
+
+/// `s` cut to at most `max` UTF-16 units (on a character boundary).
+fn cut_utf16(s: &str, max: usize) -> &str {
+    let mut units = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > max {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// `s` cut to what an Excel cell holds (a longer text would make the writer refuse the file).
+fn clip(s: &str) -> &str {
+    cut_utf16(s, MAX_CELL_TEXT)
+}
+
+/// A valid worksheet name: no `[]:*?/\`, no apostrophe at either end, at most 31 UTF-16 units.
 fn sheet_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
-        .take(31)
         .collect();
+    let cleaned = cut_utf16(cleaned.trim_matches('\''), 31)
+        .trim_end_matches('\'')
+        .to_string();
     if cleaned.trim().is_empty() {
         "Sheet1".to_string()
     } else {
@@ -84,7 +217,6 @@ fn sheet_name(name: &str) -> String {
 }
 
 fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), XlsxError> {
-    ws.set_name(sheet_name(&ex.sheet.name))?;
     let border = Format::new().set_border(FormatBorder::Thin);
     let header = border
         .clone()
@@ -129,7 +261,7 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
                     }
                 }
                 RawCell::Text { s } => {
-                    ws.write_string_with_format(row, col, s, &base)?;
+                    ws.write_string_with_format(row, col, clip(s), &base)?;
                 }
                 RawCell::Number { n, format } => {
                     ws.write_number_with_format(row, col, *n, &fmt_for(format, &base))?;
@@ -155,7 +287,7 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
             u16::try_from(m.first_col).unwrap_or(u16::MAX),
             u16::try_from(m.last_col).unwrap_or(u16::MAX),
         );
-        ws.merge_range(m.first_row, fc, m.last_row, lc, &text, &base)?;
+        ws.merge_range(m.first_row, fc, m.last_row, lc, clip(&text), &base)?;
         if let RawCell::Number { n, format } = ex.sheet.cell(r, c) {
             ws.write_number_with_format(m.first_row, fc, *n, &fmt_for(format, &base))?;
         }
@@ -269,6 +401,587 @@ fn write_completion_columns(
     Ok(())
 }
 
+/// Formats of figure cells, by where they came from and their decimals.
+struct Formats {
+    cache: HashMap<(u8, Option<u8>, bool), Format>,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Self {
+            cache: HashMap::new(),
+        }
+    }
+
+    /// A bordered format with the fill of `origin`, the decimals' number format and, for
+    /// texts, wrapping.
+    fn get(&mut self, origin: Origin, decimals: Option<u8>, wrap: bool) -> Format {
+        let key = (origin as u8, decimals, wrap);
+        self.cache
+            .entry(key)
+            .or_insert_with(|| {
+                let mut f = Format::new()
+                    .set_border(FormatBorder::Thin)
+                    .set_align(FormatAlign::VerticalCenter);
+                if let Some(d) = decimals {
+                    f = f.set_num_format(decimals_format(d));
+                }
+                if wrap {
+                    f = f.set_text_wrap();
+                }
+                match origin {
+                    Origin::Computed => f.set_background_color(Color::RGB(COMPUTED_FILL)),
+                    Origin::Manual => f.set_background_color(Color::RGB(MANUAL_FILL)),
+                    Origin::File => f,
+                }
+            })
+            .clone()
+    }
+}
+
+fn header_format() -> Format {
+    Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color(Color::RGB(0xF2F2F2))
+}
+
+fn title_format() -> Format {
+    Format::new().set_bold().set_font_size(14)
+}
+
+fn col16(c: usize) -> u16 {
+    u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+fn row32(r: usize) -> u32 {
+    u32::try_from(r).unwrap_or(u32::MAX)
+}
+
+/// A cached result as rust_xlsxwriter stores it.
+fn cached_text(cached: &Cached) -> String {
+    match cached {
+        Cached::Number(n) => format!("{n}"),
+        Cached::Text(s) => s.clone(),
+    }
+}
+
+/// A note that does not prefix the author's name.
+fn note(text: &str) -> Note {
+    Note::new(text).add_author_prefix(false).set_author("指标")
+}
+
+/// Status colours as conditional formats over a range (the page uses the same colours).
+fn status_conditional_formats(
+    ws: &mut Worksheet,
+    first_row: u32,
+    col: u16,
+    last_row: u32,
+) -> Result<(), XlsxError> {
+    for (status, fill) in [
+        (Status::Met, 0xDAFBE1),
+        (Status::OnTrack, 0xE6F4EA),
+        (Status::Lagging, 0xFFEBE9),
+    ] {
+        let cf = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::Contains(
+                appended::status_text(status).to_string(),
+            ))
+            .set_format(Format::new().set_background_color(Color::RGB(fill)));
+        ws.add_conditional_format(first_row, col, last_row, col, &cf)?;
+    }
+    Ok(())
+}
+
+/// 计划明细: see [`super::formulas`] for the layout.
+fn write_detail_sheet(ws: &mut Worksheet, name: &str, detail: &Detail) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    // An empty cached result is an empty text, not rust_xlsxwriter's default 0.
+    ws.set_formula_result_default("");
+    let header = header_format();
+    let mut formats = Formats::new();
+    let title = if detail.title.trim().is_empty() {
+        DETAIL_SHEET.to_string()
+    } else {
+        format!("{} — {DETAIL_SHEET}", detail.title.trim())
+    };
+    ws.write_string_with_format(0, 0, clip(&title), &title_format())?;
+    let (cap_row, cap_col) = formulas::CAP_CELL;
+    ws.write_string_with_format(cap_row, 0, "实现程度上限(%)", &Format::new().set_bold())?;
+    let cap_format = Format::new()
+        .set_border(FormatBorder::Medium)
+        .set_background_color(Color::RGB(MANUAL_FILL));
+    match detail.cap {
+        Some(c) => ws.write_number_with_format(cap_row, cap_col, c, &cap_format)?,
+        None => ws.write_blank(cap_row, cap_col, &cap_format)?,
+    };
+    ws.insert_note(
+        cap_row,
+        cap_col,
+        &note(
+            "实现程度的上限（名称“上限”）。改动或清空（不设上限）后，全部实现程度和得分随之重算。",
+        ),
+    )?;
+    ws.write_string(
+        cap_row,
+        cap_col + 2,
+        "黄色：公式计算值（改动基期值、目标值、实际值后自动重算）；蓝色：手工输入；其余为原表数值。",
+    )?;
+    let mut widths: Vec<f64> = detail
+        .columns
+        .iter()
+        .map(|k| text_width(&k.title()).min(16.0))
+        .collect();
+    for (c, kind) in detail.columns.iter().enumerate() {
+        ws.write_string_with_format(formulas::HEADER_ROW, col16(c), kind.title(), &header)?;
+    }
+    let wrap_cols = [ColumnKind::Name, ColumnKind::Lead, ColumnKind::Other];
+    for (i, row) in detail.rows.iter().enumerate() {
+        let r = formulas::FIRST_ROW.saturating_add(row32(i));
+        for (c, (cell, kind)) in row.iter().zip(&detail.columns).enumerate() {
+            let col = col16(c);
+            let wrap = wrap_cols.contains(kind);
+            let format = formats.get(cell.origin, cell.decimals, wrap);
+            match &cell.content {
+                Content::Empty => {
+                    ws.write_blank(r, col, &format)?;
+                }
+                Content::Text(t) => {
+                    ws.write_string_with_format(r, col, clip(t), &format)?;
+                }
+                Content::Number(n) => {
+                    ws.write_number_with_format(r, col, *n, &format)?;
+                }
+                Content::Formula { formula, cached } => {
+                    let f = Formula::new(format!("={formula}")).set_result(cached_text(cached));
+                    ws.write_formula_with_format(r, col, f, &format)?;
+                }
+            }
+            if let Some(text) = &cell.note {
+                ws.insert_note(r, col, &note(clip(text)))?;
+            }
+            if let Some(w) = widths.get_mut(c) {
+                *w = w.max(text_width(&cell.shown()));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        let max = match detail.columns.get(c) {
+            Some(ColumnKind::Name) => 36.0,
+            Some(ColumnKind::Lead | ColumnKind::Other | ColumnKind::Units) => 30.0,
+            _ => 20.0,
+        };
+        ws.set_column_width(col16(c), (w + 2.0).clamp(6.0, max))?;
+    }
+    ws.set_row_height(formulas::HEADER_ROW, 32)?;
+    let last = detail.last_row();
+    if !detail.rows.is_empty() {
+        for y in detail.actual_years() {
+            if let Some(c) = detail.col(ColumnKind::Status(y)) {
+                status_conditional_formats(ws, formulas::FIRST_ROW, c, last)?;
+            }
+            if let Some(c) = detail.col(ColumnKind::Realization(y)) {
+                let bar = ConditionalFormatDataBar::new();
+                ws.add_conditional_format(formulas::FIRST_ROW, c, last, c, &bar)?;
+            }
+        }
+    }
+    let name_col = detail.col(ColumnKind::Name).map_or(0, |c| c + 1);
+    ws.set_freeze_panes(formulas::FIRST_ROW, name_col)?;
+    Ok(())
+}
+
+/// The engine's unit membership as the 考核单位 column tests it: `FIND("|"&unit&"|", cell)`.
+fn units_match_engine(sx: &SheetExport<'_>, unit: &str) -> bool {
+    let needle = format!("{0}{unit}{0}", formulas::UNIT_SEPARATOR);
+    !unit.contains(formulas::UNIT_SEPARATOR)
+        && sx.plan.indicators.iter().all(|i| {
+            let engine = score::units_of(&i.lead_units, &i.other_units).contains(unit);
+            formulas::units_cell(i).contains(&needle) == engine
+        })
+}
+
+/// 考核得分: overall, category and unit figures per assessment year, as formulas over 计划明细.
+fn write_scores_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    detail_name: &str,
+    detail: &Detail,
+    sx: &SheetExport<'_>,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    ws.set_formula_result_default("");
+    let header = header_format();
+    let mut formats = Formats::new();
+    let computed = formats.get(Origin::Computed, Some(2), false);
+    let count_format = formats.get(Origin::Computed, Some(0), false);
+    let plain = formats.get(Origin::File, None, false);
+    let title = if sx.plan.title.trim().is_empty() {
+        SCORES_SHEET.to_string()
+    } else {
+        format!("{} — {SCORES_SHEET}", sx.plan.title.trim())
+    };
+    ws.write_string_with_format(0, 0, clip(&title), &title_format())?;
+    let years: Vec<Year> = sx.results.assessment.keys().copied().collect();
+    if years.is_empty() {
+        ws.write_string(2, 0, "表中没有实际值，没有可考核的年份。")?;
+        return Ok(());
+    }
+    let q = quote_sheet(detail_name);
+    let range = |kind: ColumnKind| {
+        detail
+            .col(kind)
+            .map(|c| format!("{q}!{}", formulas::column_range(detail, c)))
+    };
+    let (w, c_range, u_range) = (
+        range(ColumnKind::Weight).unwrap_or_default(),
+        range(ColumnKind::Category).unwrap_or_default(),
+        range(ColumnKind::Units).unwrap_or_default(),
+    );
+    let weighted = sx
+        .plan
+        .indicators
+        .iter()
+        .any(|i| i.weight.is_some_and(f64::is_finite));
+    let write = |ws: &mut Worksheet,
+                 r: u32,
+                 c: u16,
+                 formula: Option<String>,
+                 value: Option<f64>,
+                 format: &Format,
+                 why: Option<&str>|
+     -> Result<(), XlsxError> {
+        let cached = value.map_or(String::new(), |v| format!("{v}"));
+        match (formula, why) {
+            (Some(f), None) => {
+                ws.write_formula_with_format(r, c, Formula::new(f).set_result(cached), format)?;
+            }
+            (_, why) => {
+                match value {
+                    Some(v) => ws.write_number_with_format(r, c, v, format)?,
+                    None => ws.write_blank(r, c, format)?,
+                };
+                if let Some(why) = why {
+                    ws.insert_note(r, c, &note(&format!("计算值（未写成公式：{why}）")))?;
+                }
+            }
+        }
+        Ok(())
+    };
+
+    // Overall and categories.
+    ws.write_string_with_format(2, 0, "项目", &header)?;
+    ws.write_string_with_format(2, 1, "名称", &header)?;
+    for (j, y) in years.iter().enumerate() {
+        ws.write_string_with_format(2, col16(j + 2), format!("{y}年"), &header)?;
+    }
+    ws.write_string_with_format(3, 0, "总体实现程度(%)", &plain)?;
+    ws.write_string_with_format(3, 1, "全部指标", &plain)?;
+    let mut categories: Vec<String> = Vec::new();
+    for i in &sx.plan.indicators {
+        let key = score::fold(i.category.trim());
+        if !key.is_empty() && !categories.contains(&key) {
+            categories.push(key);
+        }
+    }
+    let categories: Vec<String> = categories
+        .into_iter()
+        .filter(|k| {
+            sx.results
+                .assessment
+                .values()
+                .any(|a| a.categories.contains_key(k))
+        })
+        .collect();
+    // Excel's `=` compares texts without case: distinct categories must stay distinct.
+    let lower: BTreeSet<String> = categories.iter().map(|c| c.to_lowercase()).collect();
+    let categories_ok = lower.len() == categories.len();
+    for (j, y) in years.iter().enumerate() {
+        let col = col16(j + 2);
+        let a = sx.results.assessment.get(y);
+        let r_range = range(ColumnKind::Realization(*y));
+        let overall = r_range.as_ref().map(|r| {
+            if weighted {
+                format!(
+                    "=IF(COUNT({r})=0,\"\",IF(SUMPRODUCT(ISNUMBER({r})*({w}>0)*{w})>0,\
+                     SUMPRODUCT({r},({w}>0)*{w})/SUMPRODUCT(ISNUMBER({r})*({w}>0)*{w}),AVERAGE({r})))"
+                )
+            } else {
+                format!("=IF(COUNT({r})=0,\"\",AVERAGE({r}))")
+            }
+        });
+        let value = a.and_then(|a| a.overall.as_ref()).map(|s| s.value);
+        write(ws, 3, col, overall, value, &computed, None)?;
+        for (k, cat) in categories.iter().enumerate() {
+            let row = row32(4 + k);
+            if j == 0 {
+                ws.write_string_with_format(row, 0, "领域实现程度(%)", &plain)?;
+                ws.write_string_with_format(row, 1, clip(cat), &plain)?;
+            }
+            let m = format!("({c_range}=$B{})", row + 1);
+            let formula = r_range.as_ref().map(|r| {
+                let n = format!("SUMPRODUCT({m}*ISNUMBER({r}))");
+                let mean = format!("SUMPRODUCT({m}*1,{r})/{n}");
+                if weighted {
+                    let ws_ = format!("SUMPRODUCT({m}*ISNUMBER({r})*({w}>0)*{w})");
+                    format!(
+                        "=IF({n}=0,\"\",IF({ws_}>0,SUMPRODUCT({m}*({w}>0)*{w},{r})/{ws_},{mean}))"
+                    )
+                } else {
+                    format!("=IF({n}=0,\"\",{mean})")
+                }
+            });
+            let value = a.and_then(|a| a.categories.get(cat)).map(|s| s.value);
+            let why = (!categories_ok).then_some("领域名称只在大小写上不同，公式无法区分");
+            write(ws, row, col, formula, value, &computed, why)?;
+        }
+    }
+
+    // Unit scores and counts.
+    let units: Vec<String> = sx
+        .results
+        .assessment
+        .values()
+        .flat_map(|a| a.units.keys().cloned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let top = row32(4 + categories.len() + 1);
+    let n_years = years.len();
+    if !units.is_empty() {
+        ws.write_string_with_format(top, 0, "", &header)?;
+        ws.write_string_with_format(top, 1, "单位", &header)?;
+        for (j, y) in years.iter().enumerate() {
+            ws.write_string_with_format(top, col16(j + 2), format!("{y}年得分"), &header)?;
+            ws.write_string_with_format(
+                top,
+                col16(j + 2 + n_years),
+                format!("{y}年指标数"),
+                &header,
+            )?;
+        }
+        for (k, unit) in units.iter().enumerate() {
+            let row = top + 1 + row32(k);
+            ws.write_string_with_format(row, 0, if k == 0 { "单位考核得分" } else { "" }, &plain)?;
+            ws.write_string_with_format(row, 1, clip(unit), &plain)?;
+            let ok = units_match_engine(sx, unit);
+            let why = (!ok).then_some("单位名称含分隔符“|”，公式无法按单位筛选");
+            for (j, y) in years.iter().enumerate() {
+                let r_range = range(ColumnKind::Realization(*y));
+                let m = format!(
+                    "ISNUMBER(FIND(\"{0}\"&$B{1}&\"{0}\",{u_range}))",
+                    formulas::UNIT_SEPARATOR,
+                    row + 1
+                );
+                let score = sx.results.assessment.get(y).and_then(|a| a.units.get(unit));
+                let n = r_range
+                    .as_ref()
+                    .map(|r| format!("SUMPRODUCT({m}*ISNUMBER({r}))"));
+                let formula = r_range
+                    .as_ref()
+                    .zip(n.as_ref())
+                    .map(|(r, n)| format!("=IF({n}=0,\"\",MIN(100,SUMPRODUCT({m}*1,{r})/{n}))"));
+                write(
+                    ws,
+                    row,
+                    col16(j + 2),
+                    formula,
+                    score.map(|s| s.score.value),
+                    &computed,
+                    why,
+                )?;
+                let count = score.map_or(0.0, |s| s.count as f64);
+                write(
+                    ws,
+                    row,
+                    col16(j + 2 + n_years),
+                    n.map(|n| format!("={n}")),
+                    Some(count),
+                    &count_format,
+                    why,
+                )?;
+            }
+        }
+    }
+    let note_row = top + row32(units.len()) + 2;
+    ws.write_string(
+        note_row,
+        0,
+        "说明：实现程度取自“计划明细”（已按上限封顶）；总体与领域为加权平均（有权重时按权重，否则等权）；\
+         单位得分 = 该单位（牵头或配合）各指标实现程度之和 ÷ 指标个数，最高100。",
+    )?;
+    ws.set_column_width(0, 18)?;
+    let widest_name = units
+        .iter()
+        .chain(&categories)
+        .map(|u| text_width(u))
+        .fold(10.0_f64, f64::max);
+    ws.set_column_width(1, (widest_name + 2.0).min(40.0))?;
+    for j in 0..n_years * 2 {
+        ws.set_column_width(col16(j + 2), 12)?;
+    }
+    ws.set_freeze_panes(3, 2)?;
+
+    // Charts: unit scores, and the overall realization over the years.
+    let chart_col = col16(2 + n_years * 2 + 1);
+    if !units.is_empty() {
+        let mut chart = Chart::new(ChartType::Column);
+        chart.title().set_name("单位考核得分");
+        let (first, last) = (top + 1, top + row32(units.len()));
+        for j in 0..years.len() {
+            chart
+                .add_series()
+                .set_name((name, top, col16(j + 2)))
+                .set_categories((name, first, 1, last, 1))
+                .set_values((name, first, col16(j + 2), last, col16(j + 2)));
+        }
+        chart.y_axis().set_min(0).set_max(100);
+        ws.insert_chart(2, chart_col, &chart)?;
+    }
+    let mut chart = Chart::new(ChartType::Line);
+    chart.title().set_name("总体实现程度(%)");
+    let last_col = col16(1 + n_years);
+    chart
+        .add_series()
+        .set_name((name, 3, 0))
+        .set_categories((name, 2, 2, 2, last_col))
+        .set_values((name, 3, 2, 3, last_col));
+    chart.y_axis().set_min(0);
+    chart.legend().set_hidden();
+    ws.insert_chart(18, chart_col, &chart)?;
+    Ok(())
+}
+
+/// 下年度目标: each indicator's draft from its latest actual, with the flag.
+fn write_draft_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    sx: &SheetExport<'_>,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    let header = header_format();
+    let mut formats = Formats::new();
+    let plain = formats.get(Origin::File, None, false);
+    let wrap = formats.get(Origin::File, None, true);
+    let flag = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_bold()
+        .set_font_color(Color::RGB(0xC00000))
+        .set_background_color(Color::RGB(0xFFEBE9));
+    let title = if sx.plan.title.trim().is_empty() {
+        DRAFT_SHEET.to_string()
+    } else {
+        format!("{} — {DRAFT_SHEET}", sx.plan.title.trim())
+    };
+    ws.write_string_with_format(0, 0, clip(&title), &title_format())?;
+    ws.write_string(
+        1,
+        0,
+        "从最近一年的实际值出发，按原方法重新测算到目标年；需要的年均变化超过原计划1.5倍（或保持类、增速类未达标）的指标标“需关注”。\
+         年均变化：等差为每年增加值，等比和年均增长为年均增速(%)，累计降低为年均降低率(%)，增速类为r(%)。\
+         本表为导出时的测算值（不是公式）：起算年取导出时各指标最近一年的实际值，改动“计划明细”后请在指标页重新导出。",
+    )?;
+    let rows: Vec<_> = sx
+        .plan
+        .indicators
+        .iter()
+        .zip(&sx.results.indicators)
+        .filter_map(|(i, r)| Some((i, r, r.draft.as_ref()?)))
+        .collect();
+    let years: BTreeSet<Year> = rows
+        .iter()
+        .flat_map(|(_, _, d)| d.years.keys().copied())
+        .collect();
+    let mut titles: Vec<String> = [
+        "序号",
+        "指标名称",
+        "单位",
+        "方法",
+        "起算年",
+        "起算年实际值",
+        "目标年",
+        "目标值",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    titles.extend(years.iter().map(|y| format!("{y}年")));
+    titles.extend(
+        ["需要的年均变化", "原计划年均变化", "预警", "源行"]
+            .iter()
+            .map(|s| (*s).to_string()),
+    );
+    for (c, t) in titles.iter().enumerate() {
+        ws.write_string_with_format(2, col16(c), t, &header)?;
+    }
+    if rows.is_empty() {
+        ws.write_string(3, 0, "没有可起算的实际值。")?;
+    }
+    let mut name_width: f64 = 10.0;
+    for (k, (ind, res, draft)) in rows.iter().enumerate() {
+        let r = 3 + row32(k);
+        let d = Some(res.decimals);
+        let number = formats.get(Origin::File, d, false);
+        let computed = formats.get(Origin::Computed, d, false);
+        let change = formats.get(Origin::Computed, Some(res.decimals.max(2)), false);
+        name_width = name_width.max(text_width(&ind.name));
+        ws.write_string_with_format(r, 0, clip(&ind.seq), &plain)?;
+        ws.write_string_with_format(r, 1, clip(&ind.name), &wrap)?;
+        ws.write_string_with_format(r, 2, clip(&ind.unit), &plain)?;
+        ws.write_string_with_format(r, 3, formulas::method_name(res.method), &plain)?;
+        ws.write_number_with_format(r, 4, f64::from(draft.from_year), &plain)?;
+        match res.actual.get(&draft.from_year) {
+            Some(a) => ws.write_number_with_format(r, 5, *a, &number)?,
+            None => ws.write_blank(r, 5, &number)?,
+        };
+        match res.target_year {
+            Some(t1) => ws.write_number_with_format(r, 6, f64::from(t1), &plain)?,
+            None => ws.write_blank(r, 6, &plain)?,
+        };
+        match res.target {
+            Some(t) => ws.write_number_with_format(r, 7, t, &number)?,
+            None => ws.write_blank(r, 7, &number)?,
+        };
+        for (j, y) in years.iter().enumerate() {
+            let col = col16(8 + j);
+            match draft.years.get(y) {
+                Some(v) => ws.write_number_with_format(r, col, v.value, &computed)?,
+                None => ws.write_blank(r, col, &plain)?,
+            };
+        }
+        let base = 8 + years.len();
+        for (off, v) in [draft.needed_change, draft.original_change]
+            .iter()
+            .enumerate()
+        {
+            match v {
+                Some(v) => ws.write_number_with_format(r, col16(base + off), *v, &change)?,
+                None => ws.write_blank(r, col16(base + off), &plain)?,
+            };
+        }
+        if draft.flag {
+            ws.write_string_with_format(r, col16(base + 2), "需关注", &flag)?;
+        } else {
+            ws.write_blank(r, col16(base + 2), &plain)?;
+        }
+        ws.write_number_with_format(r, col16(base + 3), f64::from(ind.row), &plain)?;
+    }
+    ws.set_column_width(0, 6)?;
+    ws.set_column_width(1, (name_width + 2.0).min(36.0))?;
+    ws.set_column_width(3, 12)?;
+    ws.set_column_width(5, 12)?;
+    for c in 8..titles.len() {
+        let w = titles.get(c).map_or(10.0, |t| text_width(t) + 2.0);
+        ws.set_column_width(col16(c), w.max(10.0))?;
+    }
+    ws.set_row_height(2, 32)?;
+    ws.set_freeze_panes(3, 2)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +990,64 @@ mod tests {
     fn chinese_counts_double() {
         assert_eq!(text_width("ab"), 2.0);
         assert_eq!(text_width("指标"), 4.0);
+    }
+
+    #[test]
+    fn hostile_names_and_long_texts_still_export() {
+        use crate::plan::RawCell;
+        let text = |s: &str| RawCell::Text { s: s.to_string() };
+        let num = |n: f64| RawCell::Number { n, format: None };
+        let long = "长".repeat(40_000);
+        let sheet = Sheet {
+            name: "'History[1]:2'".repeat(4),
+            rows: vec![
+                vec![
+                    text("序号"),
+                    text("指标名称"),
+                    text("单位"),
+                    text("2020年基期值"),
+                    text("2025年目标值"),
+                    text("牵头单位"),
+                ],
+                vec![
+                    text("1"),
+                    text(&long),
+                    text("元"),
+                    num(1.0),
+                    num(2.0),
+                    text(&long),
+                ],
+            ],
+            merges: vec![],
+        };
+        let Some(layout) = super::super::detect::detect(&sheet) else {
+            panic!("no table")
+        };
+        let plan = super::super::detect::build_plan(&sheet, &layout);
+        let results = crate::plan::compute(&plan, &crate::plan::Options::default());
+        let ex = SheetExport {
+            sheet: &sheet,
+            layout: &layout,
+            plan: &plan,
+            results: &results,
+        };
+        let bytes = export(&[ex]);
+        assert!(bytes.is_ok(), "{bytes:?}");
+        assert_eq!(sheet_name("'a'"), "a");
+        assert_eq!(sheet_name("x".repeat(40).as_str()).len(), 31);
+        assert_eq!(clip(&long).chars().count(), MAX_CELL_TEXT);
+    }
+
+    #[test]
+    fn sheet_names_stay_unique() {
+        let mut names = Names::default();
+        assert_eq!(names.unique("计划明细"), "计划明细");
+        assert_eq!(names.unique("计划明细"), "计划明细 (2)");
+        assert_eq!(names.unique(&"x".repeat(31)), "x".repeat(31));
+        assert_eq!(
+            names.unique(&"X".repeat(31)),
+            format!("{} (2)", "X".repeat(27))
+        );
     }
 
     #[test]

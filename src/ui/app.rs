@@ -16,6 +16,7 @@ const DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.xlsx");
 const DEMO_NAME: &str = "示例-云浮市全面建成小康社会指标任务进度计划表.xlsx";
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const HTML_MIME: &str = "text/html;charset=utf-8";
+const CSV_MIME: &str = "text/csv;charset=utf-8";
 /// How long autosave waits after the last change before it writes.
 const AUTOSAVE_DELAY_MS: u32 = 400;
 
@@ -276,6 +277,19 @@ pub fn App() -> impl IntoView {
             Err(e) => set_status.set(Status::Error(e)),
         }
     };
+    let on_export_csv = move |_| {
+        let Some((bytes, name)) = doc.with_untracked(|d| d.as_ref().map(|d| (d.export_csv(), d.csv_name())))
+        else {
+            return;
+        };
+        match browser::download(&bytes, &name, CSV_MIME) {
+            Ok(()) => set_status.set(Status::Ready(format!(
+                "{}：{name}",
+                texts(lang.get_untracked()).exported
+            ))),
+            Err(e) => set_status.set(Status::Error(e)),
+        }
+    };
     let toggle_lang = move |_| {
         set_lang.update(|l| {
             *l = match l {
@@ -362,6 +376,14 @@ pub fn App() -> impl IntoView {
                     on:click=on_export
                 >
                     {move || t().export}
+                </button>
+                <button
+                    class="button"
+                    data-testid="export-csv"
+                    disabled=move || doc.with(Option::is_none)
+                    on:click=on_export_csv
+                >
+                    "CSV"
                 </button>
                 <button
                     class="button"

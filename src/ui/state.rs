@@ -292,6 +292,11 @@ impl Doc {
         format!("{}-测算.xlsx", self.stem())
     }
 
+    /// The name of the exported CSV of 计划明细.
+    pub fn csv_name(&self) -> String {
+        format!("{}-计划明细.csv", self.stem())
+    }
+
     /// 计划明细 of the sheet on screen (or the first table) as CSV: UTF-8 with a byte-order
     /// mark, figures as shown, texts that a spreadsheet would run as formulas prefixed with `'`.
     /// Only the byte-order mark when no sheet holds a table.

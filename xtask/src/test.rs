@@ -90,6 +90,9 @@ fn steps(opts: &Options) -> Vec<Step> {
     let mut steps = Vec::new();
     if !opts.no_setup {
         steps.push(Step::new("set-up: rust targets and components", setup_rust));
+        if !opts.browser_only {
+            steps.push(Step::new("set-up: libreoffice", setup_libreoffice));
+        }
         if !opts.no_browser {
             steps.push(Step::new("set-up: chromium", setup_chromium));
             steps.push(Step::new("set-up: node packages", setup_node));
@@ -155,7 +158,7 @@ fn setup_rust() -> Result<()> {
 
 /// Debian's chromium and chromium-driver when either is missing, and a Chinese font when there is
 /// none (without one, screenshots show boxes instead of Chinese text).
-fn setup_chromium() -> Result<()> {
+pub(crate) fn setup_chromium() -> Result<()> {
     let mut missing = Vec::new();
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         missing.extend(["chromium", "chromium-driver"]);
@@ -170,6 +173,16 @@ fn setup_chromium() -> Result<()> {
     apt_install(&missing)
 }
 
+/// LibreOffice Calc (headless), the independent client that recomputes every exported formula
+/// in `tests/libreoffice.rs`.
+fn setup_libreoffice() -> Result<()> {
+    if cmd::on_path("soffice") {
+        println!("soffice is installed");
+        return Ok(());
+    }
+    apt_install(&["libreoffice-calc-nogui"])
+}
+
 /// Whether fontconfig knows a font for Chinese.
 fn has_chinese_font() -> bool {
     Path::new(CJK_FONT_FILE).exists()
@@ -179,7 +192,7 @@ fn has_chinese_font() -> bool {
 
 /// Node.js (from Debian, when missing) and `npm ci` when node_modules is missing or older than
 /// package-lock.json.
-fn setup_node() -> Result<()> {
+pub(crate) fn setup_node() -> Result<()> {
     if !cmd::on_path("node") || !cmd::on_path("npm") {
         apt_install(&["nodejs", "npm"])?;
     }
@@ -202,7 +215,7 @@ fn modified(path: &Path) -> Option<SystemTime> {
 }
 
 /// `apt-get update && apt-get install -y PACKAGES`, non-interactively.
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub(crate) fn apt_install(packages: &[&str]) -> Result<()> {
     if !cmd::on_path("apt-get") {
         bail!(
             "{} missing and apt-get is not available: install {} yourself",

@@ -1,0 +1,1388 @@
+//! The 计划明细 sheet as a table of cells: one row per indicator, every computed yearly target,
+//! realization and status an Excel formula over the base, target and actual cells of its row, with
+//! the engine's value as its cached result.
+//!
+//! This module exists because a filled workbook with bare numbers stops being a plan the moment a
+//! user corrects a base or types next year's actual: Excel, WPS and LibreOffice should recompute
+//! the yearly targets, realizations and statuses the way the engine does. Every formula is built
+//! as a small expression tree ([`Expr`]) that is both rendered for Excel and evaluated here; a
+//! formula whose evaluation does not give the engine's value is not written: the value is, with a
+//! note saying why ([`Detail::fallbacks`] counts them, and the tests expect none on the samples).
+//!
+//! # Layout of 计划明细
+//!
+//! Row 1 holds the title, row 2 the realization cap (`B2`, the sheet-local name [`CAP_NAME`]:
+//! edit or clear it and every realization recomputes), row 3 the headers, rows 4… one indicator
+//! each, in the order of the source table. Columns:
+//!
+//! | col | header | content |
+//! |---|---|---|
+//! | A | 序号 | as in the source |
+//! | B | 领域 | the category (full-width forms folded, as the scores compare it) |
+//! | C | 指标名称 | |
+//! | D | 单位 | |
+//! | E | 方向 | 正向 / 逆向 as the engine decided (or the user set) |
+//! | F | 方法 | 等差, 等比, 年均增长, 增速(每年r), 累计降低, 保持, 手工, 不计算 |
+//! | G | 小数位 | the decimals the figures are shown with (the cells' number format) |
+//! | H | 基期年 | t0 |
+//! | I | 基期值 | b (0 for a 累计降低 tracked as the reduction reached) |
+//! | J | 目标年 | t1 |
+//! | K | 目标值 | T; a formula where the engine derives it: `=I*(1-L/100)` (累计降低 of a level), `=L` (reduction reached), `=I*2` (翻一番), the growth path's end (年均增长 without a level) |
+//! | L | 年均增速/累计降低(%) | r or p |
+//! | M, N | 区间下限, 区间上限 | a range target lo..hi |
+//! | O | 力争值 | the stretch target |
+//! | P | 权重 | the weight (overall and category realization are weighted by it) |
+//! | … | `2021年目标` … | one column per year: a formula for a computed target, the number for one given in the file (an anchor) or typed by the user |
+//! | … | `2021年实际`, `2021年实现程度(%)`, `2021年状态` | three columns per year with any actual |
+//! | … | 牵头单位, 配合单位 | as in the source |
+//! | … | 考核单位 | the units the scores count, folded, each between `|` (`|县发改局|县统计局|`) |
+//! | … | 源行 | the indicator's row in the first sheet |
+//!
+//! The rules behind the formulas are those of PLANNING-RULES; see [`detail`] for each.
+
+use crate::plan::schedule::{self, Basis, Shape, EPS};
+use crate::plan::score::{fold, units_of};
+use crate::plan::{
+    actual_years, Direction, Given, Indicator, IndicatorResult, Method, Plan, PlanResults, Source,
+    Status, Value, Year,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The 0-based row of the header row of 计划明细.
+pub const HEADER_ROW: u32 = 2;
+/// The 0-based row of the first indicator of 计划明细.
+pub const FIRST_ROW: u32 = 3;
+/// The 0-based (row, col) of the realization cap cell.
+pub const CAP_CELL: (u32, u16) = (1, 1);
+/// The sheet-local defined name of the cap cell.
+pub const CAP_NAME: &str = "上限";
+/// The separator around each unit in the 考核单位 column.
+pub const UNIT_SEPARATOR: char = '|';
+
+/// What a column of 计划明细 holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnKind {
+    /// 序号
+    Seq,
+    /// 领域
+    Category,
+    /// 指标名称
+    Name,
+    /// 单位
+    Unit,
+    /// 方向
+    Direction,
+    /// 方法
+    Method,
+    /// 小数位
+    Decimals,
+    /// 基期年
+    BaseYear,
+    /// 基期值
+    Base,
+    /// 目标年
+    TargetYear,
+    /// 目标值
+    Target,
+    /// 年均增速/累计降低(%)
+    Param,
+    /// 区间下限
+    RangeLo,
+    /// 区间上限
+    RangeHi,
+    /// 力争值
+    Stretch,
+    /// 权重
+    Weight,
+    /// The yearly target of a year.
+    Yearly(Year),
+    /// The actual of a year.
+    Actual(Year),
+    /// The realization of a year, in percent.
+    Realization(Year),
+    /// The status of a year.
+    Status(Year),
+    /// 牵头单位
+    Lead,
+    /// 配合单位
+    Other,
+    /// 考核单位
+    Units,
+    /// 源行
+    SourceRow,
+}
+
+impl ColumnKind {
+    /// The header text.
+    pub fn title(self) -> String {
+        match self {
+            Self::Seq => "序号".into(),
+            Self::Category => "领域".into(),
+            Self::Name => "指标名称".into(),
+            Self::Unit => "单位".into(),
+            Self::Direction => "方向".into(),
+            Self::Method => "方法".into(),
+            Self::Decimals => "小数位".into(),
+            Self::BaseYear => "基期年".into(),
+            Self::Base => "基期值".into(),
+            Self::TargetYear => "目标年".into(),
+            Self::Target => "目标值".into(),
+            Self::Param => "年均增速/累计降低(%)".into(),
+            Self::RangeLo => "区间下限".into(),
+            Self::RangeHi => "区间上限".into(),
+            Self::Stretch => "力争值".into(),
+            Self::Weight => "权重".into(),
+            Self::Yearly(y) => format!("{y}年目标"),
+            Self::Actual(y) => format!("{y}年实际"),
+            Self::Realization(y) => format!("{y}年实现程度(%)"),
+            Self::Status(y) => format!("{y}年状态"),
+            Self::Lead => "牵头单位".into(),
+            Self::Other => "配合单位".into(),
+            Self::Units => "考核单位".into(),
+            Self::SourceRow => "源行".into(),
+        }
+    }
+}
+
+/// The cached result of a formula: what a spreadsheet shows before it recomputes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cached {
+    /// A number (the engine's unrounded value).
+    Number(f64),
+    /// A text (a status word, or `""` for no value).
+    Text(String),
+}
+
+/// The content of one cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    /// Nothing.
+    Empty,
+    /// A text.
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// A formula with its cached result.
+    Formula {
+        /// The formula text without the leading `=`.
+        formula: String,
+        /// The engine's value, shown until the spreadsheet recomputes.
+        cached: Cached,
+    },
+}
+
+/// Where a figure came from, for its fill colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// From the file, or a label.
+    File,
+    /// Computed (a formula, or a value the engine computed).
+    Computed,
+    /// Typed by the user.
+    Manual,
+}
+
+/// One cell of 计划明细.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    /// What the cell holds.
+    pub content: Content,
+    /// Decimals of the number format; `None` for the general format.
+    pub decimals: Option<u8>,
+    /// Where the figure came from (its fill colour).
+    pub origin: Origin,
+    /// A cell comment (the source text of a figure, or why a value is not a formula).
+    pub note: Option<String>,
+}
+
+impl Cell {
+    fn empty() -> Self {
+        Self {
+            content: Content::Empty,
+            decimals: None,
+            origin: Origin::File,
+            note: None,
+        }
+    }
+
+    fn text(s: impl Into<String>) -> Self {
+        let s = s.into();
+        Self {
+            content: if s.is_empty() {
+                Content::Empty
+            } else {
+                Content::Text(s)
+            },
+            ..Self::empty()
+        }
+    }
+
+    fn number(n: f64, decimals: Option<u8>) -> Self {
+        Self {
+            content: Content::Number(n),
+            decimals,
+            ..Self::empty()
+        }
+    }
+
+    fn with_note(mut self, note: Option<String>) -> Self {
+        self.note = note;
+        self
+    }
+
+    /// The text a reader sees: numbers and cached numbers rounded to the cell's decimals.
+    pub fn shown(&self) -> String {
+        let number = |n: f64| match self.decimals {
+            Some(d) => crate::plan::round::shown(n, d),
+            None => super::grid::format_number(n),
+        };
+        match &self.content {
+            Content::Empty => String::new(),
+            Content::Text(s) => s.clone(),
+            Content::Number(n) => number(*n),
+            Content::Formula { cached, .. } => match cached {
+                Cached::Number(n) => number(*n),
+                Cached::Text(s) => s.clone(),
+            },
+        }
+    }
+}
+
+/// 计划明细 of one plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detail {
+    /// The plan's title.
+    pub title: String,
+    /// The realization cap (`None`: no cap).
+    pub cap: Option<f64>,
+    /// The columns, left to right.
+    pub columns: Vec<ColumnKind>,
+    /// One row per indicator, `rows[i]` for `plan.indicators[i]`.
+    pub rows: Vec<Vec<Cell>>,
+    /// How many figures were written as values because no formula gave the engine's value.
+    pub fallbacks: usize,
+}
+
+impl Detail {
+    /// The 0-based column of a kind.
+    pub fn col(&self, kind: ColumnKind) -> Option<u16> {
+        self.columns
+            .iter()
+            .position(|k| *k == kind)
+            .and_then(|c| u16::try_from(c).ok())
+    }
+
+    /// The years with an actual column.
+    pub fn actual_years(&self) -> Vec<Year> {
+        self.columns
+            .iter()
+            .filter_map(|k| match k {
+                ColumnKind::Actual(y) => Some(*y),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The 0-based sheet row of the last indicator (the header row when there is none).
+    pub fn last_row(&self) -> u32 {
+        let n = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
+        (FIRST_ROW + n).saturating_sub(1).max(HEADER_ROW)
+    }
+}
+
+/// Excel's A1 reference of a 0-based (row, col), with `$` before the column (rows move with
+/// the row, columns stay put).
+pub fn cell_ref(row: u32, col: u16) -> String {
+    format!(
+        "${}{}",
+        super::grid::col_letters(usize::from(col)),
+        u64::from(row) + 1
+    )
+}
+
+/// An absolute range `$X$4:$X$30` of one column over the indicator rows.
+pub fn column_range(detail: &Detail, col: u16) -> String {
+    let letters = super::grid::col_letters(usize::from(col));
+    format!(
+        "${letters}${}:${letters}${}",
+        FIRST_ROW + 1,
+        u64::from(detail.last_row()) + 1
+    )
+}
+
+/// The Chinese name of a method.
+pub fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Linear => "等差",
+        Method::Compound => "等比",
+        Method::Rate => "年均增长",
+        Method::RateItself => "增速(每年r)",
+        Method::Reduction => "累计降低",
+        Method::Hold => "保持",
+        Method::Manual => "手工",
+        Method::None => "不计算",
+    }
+}
+
+/// The Chinese word of a direction.
+pub fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Positive => "正向",
+        Direction::Negative => "逆向",
+    }
+}
+
+/// The 考核单位 text of an indicator: its folded units, each between [`UNIT_SEPARATOR`]s.
+pub fn units_cell(ind: &Indicator) -> String {
+    let units = units_of(&ind.lead_units, &ind.other_units);
+    if units.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(UNIT_SEPARATOR);
+    for u in units {
+        s.push_str(&u);
+        s.push(UNIT_SEPARATOR);
+    }
+    s
+}
+
+/// Builds 计划明细 of a plan (`results` computed from it).
+///
+/// Formulas, per indicator (PLANNING-RULES "Yearly targets" and "Completion"):
+/// - a computed yearly target interpolates between its nearest known points (t0, b), the anchors,
+///   the typed values and (t1, T), referring to their cells: linear `b+(T-b)*((t-t0)/(t1-t0))`;
+///   compound and rate towards a later point `IF(AND(b>0,T>0),b*POWER(T/b,f),linear)`; a rate
+///   after its last known point `b*POWER(1+r/100,t-t0)`; the reduction reached
+///   `IF(…,100*(1-(1-b/100)*POWER((1-T/100)/(1-b/100),f)),linear)`; hold and rate-itself refer
+///   to T; a year after t1 (and the target year of a rate with a stated level) refers to T;
+/// - realization `IF(ISNUMBER(a),MIN(cap,MAX(0,r)),"")` with r = `100*a/g` (positive),
+///   `100*g/a` (negative), the range rule, and 100/0 where the ratio has no meaning;
+/// - status 无数据 / 已达标 / 达到序时进度 / 滞后序时进度 by the rules' order, with progress
+///   `(a-b)/(T-b)` against the time share `MIN(1,MAX(0,(y-t0)/(t1-t0)))`.
+///
+/// Anchors from the file and typed values are numbers (typed ones with a note); so are the
+/// actuals. The direction and method are those decided at export.
+pub fn detail(plan: &Plan, results: &PlanResults) -> Detail {
+    let target_years: BTreeSet<Year> = results
+        .indicators
+        .iter()
+        .flat_map(|r| r.yearly.keys().copied())
+        .collect();
+    let actual: Vec<Year> = actual_years(plan).into_iter().collect();
+    let mut columns = vec![
+        ColumnKind::Seq,
+        ColumnKind::Category,
+        ColumnKind::Name,
+        ColumnKind::Unit,
+        ColumnKind::Direction,
+        ColumnKind::Method,
+        ColumnKind::Decimals,
+        ColumnKind::BaseYear,
+        ColumnKind::Base,
+        ColumnKind::TargetYear,
+        ColumnKind::Target,
+        ColumnKind::Param,
+        ColumnKind::RangeLo,
+        ColumnKind::RangeHi,
+        ColumnKind::Stretch,
+        ColumnKind::Weight,
+    ];
+    columns.extend(target_years.iter().map(|y| ColumnKind::Yearly(*y)));
+    for y in &actual {
+        columns.extend([
+            ColumnKind::Actual(*y),
+            ColumnKind::Realization(*y),
+            ColumnKind::Status(*y),
+        ]);
+    }
+    columns.extend([
+        ColumnKind::Lead,
+        ColumnKind::Other,
+        ColumnKind::Units,
+        ColumnKind::SourceRow,
+    ]);
+    let index: HashMap<ColumnKind, u16> = columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| Some((*k, u16::try_from(i).ok()?)))
+        .collect();
+    let mut fallbacks = 0;
+    let rows = plan
+        .indicators
+        .iter()
+        .zip(&results.indicators)
+        .enumerate()
+        .map(|(i, (ind, res))| {
+            let row = FIRST_ROW.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+            let mut b = RowBuilder {
+                plan,
+                ind,
+                res,
+                row,
+                index: &index,
+                cells: vec![Cell::empty(); columns.len()],
+                values: HashMap::new(),
+                fallbacks: 0,
+            };
+            b.build(&actual);
+            fallbacks += b.fallbacks;
+            b.cells
+        })
+        .collect();
+    Detail {
+        title: plan.title.clone(),
+        cap: plan.settings.cap,
+        columns,
+        rows,
+        fallbacks,
+    }
+}
+
+/// A value as a spreadsheet sees it, for evaluating an [`Expr`].
+#[derive(Clone, Debug, PartialEq)]
+enum V {
+    Empty,
+    Num(f64),
+    Str(String),
+    Bool(bool),
+}
+
+impl V {
+    fn num(&self) -> Option<f64> {
+        match self {
+            V::Empty => Some(0.0),
+            V::Num(n) => Some(*n),
+            V::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+            V::Str(_) => None,
+        }
+    }
+
+    fn truth(&self) -> Option<bool> {
+        match self {
+            V::Bool(b) => Some(*b),
+            V::Num(n) => Some(*n != 0.0),
+            V::Empty => Some(false),
+            V::Str(_) => None,
+        }
+    }
+}
+
+/// A formula as a tree: rendered for Excel by [`Expr::render`] and evaluated by [`Expr::eval`],
+/// so the formula written is the formula checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A number literal.
+    Num(f64),
+    /// A text literal.
+    Str(String),
+    /// A cell of the same row, by column.
+    Col(u16),
+    /// The cap cell, by its name.
+    Cap,
+    /// Arithmetic.
+    Bin(Op, Box<Expr>, Box<Expr>),
+    /// A comparison.
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// `AND(…)`
+    And(Vec<Expr>),
+    /// `OR(…)`
+    Or(Vec<Expr>),
+    /// `NOT(…)`
+    Not(Box<Expr>),
+    /// `IF(c, a, b)`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `MIN(…)`
+    Min(Vec<Expr>),
+    /// `MAX(…)`
+    Max(Vec<Expr>),
+    /// `ABS(x)`
+    Abs(Box<Expr>),
+    /// `ISNUMBER(x)`
+    IsNumber(Box<Expr>),
+    /// `POWER(x, y)`
+    Pow(Box<Expr>, Box<Expr>),
+}
+
+/// An arithmetic operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `=`
+    Eq,
+}
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+fn add(a: Expr, b: Expr) -> Expr {
+    Expr::Bin(Op::Add, bx(a), bx(b))
+}
+fn sub(a: Expr, b: Expr) -> Expr {
+    Expr::Bin(Op::Sub, bx(a), bx(b))
+}
+fn mul(a: Expr, b: Expr) -> Expr {
+    Expr::Bin(Op::Mul, bx(a), bx(b))
+}
+fn div(a: Expr, b: Expr) -> Expr {
+    Expr::Bin(Op::Div, bx(a), bx(b))
+}
+fn pow(a: Expr, b: Expr) -> Expr {
+    Expr::Pow(bx(a), bx(b))
+}
+fn cmp(op: CmpOp, a: Expr, b: Expr) -> Expr {
+    Expr::Cmp(op, bx(a), bx(b))
+}
+fn iff(c: Expr, a: Expr, b: Expr) -> Expr {
+    Expr::If(bx(c), bx(a), bx(b))
+}
+fn num(n: f64) -> Expr {
+    Expr::Num(n)
+}
+fn year(y: Year) -> Expr {
+    Expr::Num(f64::from(y))
+}
+fn text(s: &str) -> Expr {
+    Expr::Str(s.to_string())
+}
+
+/// `EPS·MAX(ABS(x),1)`: the engine's tolerance around x.
+fn tol(x: Expr) -> Expr {
+    mul(num(EPS), Expr::Max(vec![Expr::Abs(bx(x)), num(1.0)]))
+}
+
+/// `a` meets `g` in `direction`, as [`schedule::meets`].
+fn meets(a: Expr, g: Expr, direction: Direction) -> Expr {
+    match direction {
+        Direction::Positive => cmp(CmpOp::Ge, a, sub(g.clone(), tol(g))),
+        Direction::Negative => cmp(CmpOp::Le, a, add(g.clone(), tol(g))),
+    }
+}
+
+impl Expr {
+    /// The formula text, without the leading `=`.
+    pub fn render(&self, row: u32) -> String {
+        let list = |name: &str, items: &[Expr]| {
+            let parts: Vec<String> = items.iter().map(|e| e.render(row)).collect();
+            format!("{name}({})", parts.join(","))
+        };
+        match self {
+            Expr::Num(n) => render_number(*n),
+            Expr::Str(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+            Expr::Col(c) => cell_ref(row, *c),
+            Expr::Cap => CAP_NAME.to_string(),
+            Expr::Bin(op, a, b) => {
+                let sign = match op {
+                    Op::Add => "+",
+                    Op::Sub => "-",
+                    Op::Mul => "*",
+                    Op::Div => "/",
+                };
+                format!("({}{sign}{})", a.render(row), b.render(row))
+            }
+            Expr::Cmp(op, a, b) => {
+                let sign = match op {
+                    CmpOp::Lt => "<",
+                    CmpOp::Le => "<=",
+                    CmpOp::Gt => ">",
+                    CmpOp::Ge => ">=",
+                    CmpOp::Eq => "=",
+                };
+                format!("{}{sign}{}", a.render(row), b.render(row))
+            }
+            Expr::And(items) => list("AND", items),
+            Expr::Or(items) => list("OR", items),
+            Expr::Not(a) => format!("NOT({})", a.render(row)),
+            Expr::If(c, a, b) => {
+                format!("IF({},{},{})", c.render(row), a.render(row), b.render(row))
+            }
+            Expr::Min(items) => list("MIN", items),
+            Expr::Max(items) => list("MAX", items),
+            Expr::Abs(a) => format!("ABS({})", a.render(row)),
+            Expr::IsNumber(a) => format!("ISNUMBER({})", a.render(row)),
+            Expr::Pow(a, b) => format!("POWER({},{})", a.render(row), b.render(row)),
+        }
+    }
+
+    /// The value, with `cells` the row's values by column and `cap` the cap cell; `None` where a
+    /// spreadsheet would show an error.
+    fn eval(&self, cells: &HashMap<u16, V>, cap: Option<f64>) -> Option<V> {
+        let n = |e: &Expr| e.eval(cells, cap)?.num();
+        let finite = |x: f64| x.is_finite().then_some(V::Num(x));
+        Some(match self {
+            Expr::Num(x) => V::Num(*x),
+            Expr::Str(s) => V::Str(s.clone()),
+            Expr::Col(c) => cells.get(c).cloned().unwrap_or(V::Empty),
+            Expr::Cap => cap.map_or(V::Empty, V::Num),
+            Expr::Bin(op, a, b) => {
+                let (x, y) = (n(a)?, n(b)?);
+                match op {
+                    Op::Add => finite(x + y)?,
+                    Op::Sub => finite(x - y)?,
+                    Op::Mul => finite(x * y)?,
+                    Op::Div if y == 0.0 => return None,
+                    Op::Div => finite(x / y)?,
+                }
+            }
+            Expr::Pow(a, b) => finite(n(a)?.powf(n(b)?))?,
+            Expr::Cmp(op, a, b) => {
+                let (x, y) = (n(a)?, n(b)?);
+                V::Bool(match op {
+                    CmpOp::Lt => x < y,
+                    CmpOp::Le => x <= y,
+                    CmpOp::Gt => x > y,
+                    CmpOp::Ge => x >= y,
+                    CmpOp::Eq => x == y,
+                })
+            }
+            Expr::And(items) => {
+                let mut all = true;
+                for e in items {
+                    all &= e.eval(cells, cap)?.truth()?;
+                }
+                V::Bool(all)
+            }
+            Expr::Or(items) => {
+                let mut any = false;
+                for e in items {
+                    any |= e.eval(cells, cap)?.truth()?;
+                }
+                V::Bool(any)
+            }
+            Expr::Not(a) => V::Bool(!a.eval(cells, cap)?.truth()?),
+            Expr::If(c, a, b) => {
+                if c.eval(cells, cap)?.truth()? {
+                    a.eval(cells, cap)?
+                } else {
+                    b.eval(cells, cap)?
+                }
+            }
+            Expr::Min(items) => {
+                let mut m = f64::INFINITY;
+                for e in items {
+                    m = m.min(n(e)?);
+                }
+                V::Num(m)
+            }
+            Expr::Max(items) => {
+                let mut m = f64::NEG_INFINITY;
+                for e in items {
+                    m = m.max(n(e)?);
+                }
+                V::Num(m)
+            }
+            Expr::Abs(a) => V::Num(n(a)?.abs()),
+            Expr::IsNumber(a) => V::Bool(matches!(a.eval(cells, cap)?, V::Num(_))),
+        })
+    }
+}
+
+/// A number literal as Excel reads it (negative numbers in brackets, so `-2^2` never occurs).
+fn render_number(n: f64) -> String {
+    let s = if n == 0.0 {
+        "0".to_string()
+    } else if n.abs() < 1e-6 || n.abs() >= 1e15 {
+        format!("{n:E}")
+    } else {
+        format!("{n}")
+    };
+    if n < 0.0 {
+        format!("({s})")
+    } else {
+        s
+    }
+}
+
+/// Whether a formula's value is the engine's (numbers within a relative 1e-9).
+fn agrees(got: &V, want: &Cached) -> bool {
+    match (got, want) {
+        (V::Num(g), Cached::Number(w)) => (g - w).abs() <= 1e-9 * w.abs().max(1.0),
+        (V::Str(g), Cached::Text(w)) => g == w,
+        _ => false,
+    }
+}
+
+/// The text of a given cell when it says more than its number (`≥95%`, `9.60（2014年）`).
+fn source_note(given: &Given, value: Option<f64>) -> Option<String> {
+    let t = given.text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let plain = value.is_some_and(|v| {
+        fold(t)
+            .replace(',', "")
+            .parse::<f64>()
+            .is_ok_and(|x| (x - v).abs() <= 1e-12 * v.abs().max(1.0))
+    });
+    (!plain).then(|| format!("原文：{t}"))
+}
+
+struct RowBuilder<'a> {
+    plan: &'a Plan,
+    ind: &'a Indicator,
+    res: &'a IndicatorResult,
+    row: u32,
+    index: &'a HashMap<ColumnKind, u16>,
+    cells: Vec<Cell>,
+    /// Values of the row's cells for evaluation, by column.
+    values: HashMap<u16, V>,
+    fallbacks: usize,
+}
+
+impl RowBuilder<'_> {
+    fn col(&self, kind: ColumnKind) -> Option<u16> {
+        self.index.get(&kind).copied()
+    }
+
+    fn set(&mut self, kind: ColumnKind, cell: Cell) {
+        let Some(c) = self.col(kind) else { return };
+        let v = match &cell.content {
+            Content::Empty => V::Empty,
+            Content::Text(s) => V::Str(s.clone()),
+            Content::Number(n) => V::Num(*n),
+            Content::Formula { cached, .. } => match cached {
+                Cached::Number(n) => V::Num(*n),
+                Cached::Text(s) => V::Str(s.clone()),
+            },
+        };
+        self.values.insert(c, v);
+        if let Some(slot) = self.cells.get_mut(usize::from(c)) {
+            *slot = cell;
+        }
+    }
+
+    /// Writes `expr` when it evaluates to `want`, else the value with a note saying why.
+    fn formula(
+        &mut self,
+        kind: ColumnKind,
+        expr: Option<Expr>,
+        want: Cached,
+        decimals: Option<u8>,
+        why: &str,
+    ) {
+        let cap = self.plan.settings.cap;
+        let ok = expr.filter(|e| {
+            e.eval(&self.values, cap)
+                .is_some_and(|got| agrees(&got, &want))
+        });
+        let cell = match ok {
+            Some(e) => Cell {
+                content: Content::Formula {
+                    formula: e.render(self.row),
+                    cached: want,
+                },
+                decimals,
+                origin: Origin::Computed,
+                note: None,
+            },
+            None => {
+                self.fallbacks += 1;
+                let content = match want {
+                    Cached::Number(n) => Content::Number(n),
+                    Cached::Text(s) => Content::Text(s),
+                };
+                Cell {
+                    content,
+                    decimals,
+                    origin: Origin::Computed,
+                    note: Some(format!("计算值（未写成公式：{why}）")),
+                }
+            }
+        };
+        self.set(kind, cell);
+    }
+
+    fn build(&mut self, actual_years: &[Year]) {
+        let (ind, res) = (self.ind, self.res);
+        let d = Some(res.decimals);
+        self.set(ColumnKind::Seq, Cell::text(ind.seq.clone()));
+        self.set(ColumnKind::Category, Cell::text(fold(ind.category.trim())));
+        self.set(ColumnKind::Name, Cell::text(ind.name.clone()));
+        self.set(ColumnKind::Unit, Cell::text(ind.unit.clone()));
+        self.set(ColumnKind::Lead, Cell::text(ind.lead_units.clone()));
+        self.set(ColumnKind::Other, Cell::text(ind.other_units.clone()));
+        self.set(ColumnKind::Units, Cell::text(units_cell(ind)));
+        self.set(
+            ColumnKind::SourceRow,
+            Cell::number(f64::from(ind.row), None),
+        );
+        if let Some(w) = ind.weight.filter(|w| w.is_finite()) {
+            self.set(ColumnKind::Weight, Cell::number(w, None));
+        }
+        if ind.is_group {
+            self.set(ColumnKind::Base, Cell::text(ind.base.text.clone()));
+            self.set(ColumnKind::Target, Cell::text(ind.target.text.clone()));
+            return;
+        }
+        let mut basis = schedule::basis(self.plan, ind);
+        let _ = schedule::yearly(self.plan, ind, &mut basis);
+        self.set(
+            ColumnKind::Direction,
+            Cell::text(direction_name(res.direction)),
+        );
+        self.set(ColumnKind::Method, Cell::text(method_name(res.method)));
+        self.set(
+            ColumnKind::Decimals,
+            Cell::number(f64::from(res.decimals), None),
+        );
+        if let Some(t0) = basis.t0 {
+            self.set(ColumnKind::BaseYear, Cell::number(f64::from(t0), None));
+        }
+        if let Some(t1) = basis.t1 {
+            self.set(ColumnKind::TargetYear, Cell::number(f64::from(t1), None));
+        }
+        // b: the start of the schedule.
+        match basis.start() {
+            Some(b) if basis.reached => self.set(
+                ColumnKind::Base,
+                Cell::number(b, d).with_note(Some(format!(
+                    "累计降低无基期水平：按已降低的百分比计算，基期为0（原文：{}）",
+                    ind.base.text.trim()
+                ))),
+            ),
+            Some(b) => self.set(
+                ColumnKind::Base,
+                Cell::number(b, d).with_note(source_note(&ind.base, Some(b))),
+            ),
+            None => self.set(ColumnKind::Base, Cell::text(ind.base.text.clone())),
+        }
+        if let Some(p) = basis.rate.or(basis.reduction) {
+            self.set(ColumnKind::Param, Cell::number(p, None));
+        }
+        if let Some((lo, hi)) = basis.range {
+            self.set(ColumnKind::RangeLo, Cell::number(lo, d));
+            self.set(ColumnKind::RangeHi, Cell::number(hi, d));
+        }
+        if let Some(s) = basis.stretch {
+            self.set(ColumnKind::Stretch, Cell::number(s, d));
+        }
+        // Constants of the yearly columns first: anchors and typed values.
+        for (y, t) in &res.yearly {
+            let kind = ColumnKind::Yearly(*y);
+            match t.source {
+                Source::Given => {
+                    let note = ind
+                        .yearly
+                        .get(y)
+                        .and_then(|g| source_note(g, Some(t.value)));
+                    self.set(kind, Cell::number(t.value, d).with_note(note));
+                }
+                Source::Manual => self.set(
+                    kind,
+                    Cell {
+                        origin: Origin::Manual,
+                        note: Some("手工输入".to_string()),
+                        ..Cell::number(t.value, d)
+                    },
+                ),
+                Source::Computed => {}
+            }
+        }
+        // Actuals: the engine's number, or the text.
+        for y in actual_years {
+            let kind = ColumnKind::Actual(*y);
+            match (res.actual.get(y), ind.actual.get(y)) {
+                (Some(a), g) => {
+                    let note = g.and_then(|g| source_note(g, Some(*a)));
+                    self.set(kind, Cell::number(*a, d).with_note(note));
+                }
+                (None, Some(g)) => self.set(kind, Cell::text(g.text.clone())),
+                (None, None) => {}
+            }
+        }
+        self.target(&basis);
+        let points = schedule::known_points(ind, &basis);
+        let shape = schedule::shape_of(&basis);
+        for (y, t) in &res.yearly {
+            if t.source != Source::Computed {
+                continue;
+            }
+            let expr = shape.and_then(|s| self.yearly_expr(&basis, s, &points, *y));
+            self.formula(
+                ColumnKind::Yearly(*y),
+                expr,
+                Cached::Number(t.value),
+                d,
+                "此年的目标无法由本行的基期、目标和已知年份算出",
+            );
+        }
+        for y in actual_years {
+            self.completion(&basis, *y);
+        }
+    }
+
+    /// K: T, a formula where the engine derives it from other cells of the row.
+    fn target(&mut self, basis: &Basis) {
+        let (ind, d) = (self.ind, Some(self.res.decimals));
+        let Some(t) = basis.target else {
+            self.set(ColumnKind::Target, Cell::text(ind.target.text.clone()));
+            return;
+        };
+        let (i, l) = (self.col(ColumnKind::Base), self.col(ColumnKind::Param));
+        let derived = match &ind.target.value {
+            _ if basis.method == Method::Rate && basis.level.is_none() && basis.rate.is_some() => {
+                let points = schedule::known_points(ind, basis);
+                let shape = schedule::shape_of(basis);
+                let j = self.col(ColumnKind::TargetYear).map(Expr::Col);
+                basis
+                    .t1
+                    .zip(shape)
+                    .zip(j)
+                    .and_then(|((t1, s), j)| self.interp(basis, s, &points, t1, j))
+            }
+            Value::Reduction { .. } if basis.reached => l.map(Expr::Col),
+            Value::Reduction { .. } => i
+                .zip(l)
+                .map(|(i, l)| mul(Expr::Col(i), sub(num(1.0), div(Expr::Col(l), num(100.0))))),
+            Value::Multiple { factor } => i.map(|i| mul(Expr::Col(i), num(*factor))),
+            _ => None,
+        };
+        let note = source_note(&ind.target, Some(t));
+        match derived {
+            Some(e) => {
+                self.formula(
+                    ColumnKind::Target,
+                    Some(e),
+                    Cached::Number(t),
+                    d,
+                    "目标值由原文推出",
+                );
+                if let Some(c) = self.col(ColumnKind::Target) {
+                    if let Some(cell) = self.cells.get_mut(usize::from(c)) {
+                        let why = cell.note.take();
+                        cell.note = match (why, note) {
+                            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+                            (a, b) => a.or(b),
+                        };
+                    }
+                }
+            }
+            None => self.set(ColumnKind::Target, Cell::number(t, d).with_note(note)),
+        }
+    }
+
+    /// The (year, value) expressions of a known point of the schedule.
+    fn point(&self, basis: &Basis, y: Year) -> Option<(Expr, Expr)> {
+        if Some(y) == basis.t0 {
+            return Some((
+                Expr::Col(self.col(ColumnKind::BaseYear)?),
+                Expr::Col(self.col(ColumnKind::Base)?),
+            ));
+        }
+        let known = self
+            .res
+            .yearly
+            .get(&y)
+            .is_some_and(|t| t.source != Source::Computed);
+        if known {
+            return Some((year(y), Expr::Col(self.col(ColumnKind::Yearly(y))?)));
+        }
+        if Some(y) == basis.t1 {
+            return Some((
+                Expr::Col(self.col(ColumnKind::TargetYear)?),
+                Expr::Col(self.col(ColumnKind::Target)?),
+            ));
+        }
+        None
+    }
+
+    /// The cell that holds the constant `v` of a hold or rate-itself schedule.
+    fn constant(&self, basis: &Basis, v: f64) -> Option<Expr> {
+        let same = |x: Option<f64>| x.is_some_and(|x| x == v);
+        if same(basis.target) {
+            self.col(ColumnKind::Target).map(Expr::Col)
+        } else if same(basis.rate) {
+            self.col(ColumnKind::Param).map(Expr::Col)
+        } else if same(basis.start()) {
+            self.col(ColumnKind::Base).map(Expr::Col)
+        } else {
+            None
+        }
+    }
+
+    /// The formula of a computed yearly target, as [`schedule::yearly`] computes it.
+    fn yearly_expr(
+        &self,
+        basis: &Basis,
+        shape: Shape,
+        points: &BTreeMap<Year, f64>,
+        t: Year,
+    ) -> Option<Expr> {
+        let beyond = basis.t1.is_some_and(|t1| t > t1);
+        let at_end_with_level =
+            basis.method == Method::Rate && basis.level.is_some() && basis.t1 == Some(t);
+        if beyond || at_end_with_level {
+            return match shape {
+                Shape::Constant(v) => self.constant(basis, v),
+                _ => self.col(ColumnKind::Target).map(Expr::Col),
+            };
+        }
+        if let Shape::Constant(v) = shape {
+            return self.constant(basis, v);
+        }
+        self.interp(basis, shape, points, t, year(t))
+    }
+
+    /// [`schedule::interpolate`] as a formula for year `t`, written as `ty` (a literal year, or
+    /// the target-year cell when the formula is T itself).
+    fn interp(
+        &self,
+        basis: &Basis,
+        shape: Shape,
+        points: &BTreeMap<Year, f64>,
+        t: Year,
+        ty: Expr,
+    ) -> Option<Expr> {
+        if points.contains_key(&t) {
+            return self.point(basis, t).map(|(_, v)| v);
+        }
+        let (&ta, _) = points.range(..t).next_back()?;
+        let (ya, va) = self.point(basis, ta)?;
+        let next = points.range(t..).next();
+        if let Shape::Rate(_) = shape {
+            if next.is_none() {
+                let l = Expr::Col(self.col(ColumnKind::Param)?);
+                return Some(mul(va, pow(add(num(1.0), div(l, num(100.0))), sub(ty, ya))));
+            }
+        }
+        let (&tb, _) = next?;
+        let (yb, vb) = self.point(basis, tb)?;
+        let s = div(sub(ty, ya.clone()), sub(yb, ya));
+        let linear = add(va.clone(), mul(sub(vb.clone(), va.clone()), s.clone()));
+        Some(match shape {
+            Shape::Linear | Shape::Constant(_) => linear,
+            Shape::Geometric | Shape::Rate(_) => iff(
+                Expr::And(vec![
+                    cmp(CmpOp::Gt, va.clone(), num(0.0)),
+                    cmp(CmpOp::Gt, vb.clone(), num(0.0)),
+                ]),
+                mul(va.clone(), pow(div(vb, va), s)),
+                linear,
+            ),
+            Shape::Reached => {
+                let la = sub(num(1.0), div(va, num(100.0)));
+                let lb = sub(num(1.0), div(vb, num(100.0)));
+                iff(
+                    Expr::And(vec![
+                        cmp(CmpOp::Gt, la.clone(), num(0.0)),
+                        cmp(CmpOp::Gt, lb.clone(), num(0.0)),
+                    ]),
+                    mul(
+                        num(100.0),
+                        sub(num(1.0), mul(la.clone(), pow(div(lb, la), s))),
+                    ),
+                    linear,
+                )
+            }
+        })
+    }
+
+    /// Realization and status of year `y`.
+    fn completion(&mut self, basis: &Basis, y: Year) {
+        let res = self.res;
+        let (Some(a_col), Some(k)) = (
+            self.col(ColumnKind::Actual(y)),
+            self.col(ColumnKind::Target),
+        ) else {
+            return;
+        };
+        let a = Expr::Col(a_col);
+        let has_a = Expr::IsNumber(bx(a.clone()));
+        let status_want = |s: Option<Status>| {
+            Cached::Text(s.map_or("", super::appended::status_text).to_string())
+        };
+        if basis.target.is_none() {
+            // No numeric target: only 无数据 where there is no actual.
+            let expr = iff(has_a, text(""), text("无数据"));
+            self.formula(
+                ColumnKind::Status(y),
+                Some(expr),
+                status_want(res.status.get(&y).copied()),
+                None,
+                "状态无法由本行算出",
+            );
+            return;
+        };
+        let year_target = res
+            .yearly
+            .contains_key(&y)
+            .then(|| self.col(ColumnKind::Yearly(y)))
+            .flatten();
+        let g = Expr::Col(year_target.unwrap_or(k));
+        let use_range = basis.range.filter(|_| {
+            basis.method == Method::Hold
+                || year_target.is_none()
+                || basis.t1.is_some_and(|t1| y >= t1)
+        });
+        let range_cells = self
+            .col(ColumnKind::RangeLo)
+            .zip(self.col(ColumnKind::RangeHi))
+            .map(|(l, h)| (Expr::Col(l), Expr::Col(h)));
+        let ratio = match (use_range, &range_cells) {
+            (Some(_), Some((lo, hi))) => {
+                let t = mul(
+                    num(EPS),
+                    Expr::Max(vec![
+                        Expr::Abs(bx(lo.clone())),
+                        Expr::Abs(bx(hi.clone())),
+                        num(1.0),
+                    ]),
+                );
+                Some(iff(
+                    cmp(CmpOp::Lt, a.clone(), sub(lo.clone(), t.clone())),
+                    iff(
+                        Expr::And(vec![
+                            cmp(CmpOp::Gt, lo.clone(), num(0.0)),
+                            cmp(CmpOp::Ge, a.clone(), num(0.0)),
+                        ]),
+                        div(mul(num(100.0), a.clone()), lo.clone()),
+                        num(0.0),
+                    ),
+                    iff(
+                        cmp(CmpOp::Gt, a.clone(), add(hi.clone(), t)),
+                        iff(
+                            cmp(CmpOp::Gt, hi.clone(), num(0.0)),
+                            div(mul(num(100.0), hi.clone()), a.clone()),
+                            num(0.0),
+                        ),
+                        num(100.0),
+                    ),
+                ))
+            }
+            (Some(_), None) => None,
+            (None, _) => {
+                let all_or_nothing = iff(
+                    meets(a.clone(), g.clone(), basis.direction),
+                    num(100.0),
+                    num(0.0),
+                );
+                Some(match basis.direction {
+                    Direction::Positive => iff(
+                        Expr::Or(vec![
+                            cmp(CmpOp::Le, g.clone(), num(0.0)),
+                            cmp(CmpOp::Lt, a.clone(), num(0.0)),
+                        ]),
+                        all_or_nothing,
+                        div(mul(num(100.0), a.clone()), g.clone()),
+                    ),
+                    Direction::Negative => iff(
+                        Expr::Or(vec![
+                            cmp(CmpOp::Le, a.clone(), num(0.0)),
+                            cmp(CmpOp::Lt, g.clone(), num(0.0)),
+                        ]),
+                        all_or_nothing,
+                        div(mul(num(100.0), g.clone()), a.clone()),
+                    ),
+                })
+            }
+        };
+        let clamped = ratio.map(|r| {
+            let floor = Expr::Max(vec![num(0.0), r]);
+            iff(
+                Expr::IsNumber(bx(Expr::Cap)),
+                Expr::Min(vec![Expr::Max(vec![Expr::Cap, num(0.0)]), floor.clone()]),
+                floor,
+            )
+        });
+        let want = match res.realization.get(&y) {
+            Some(r) => Cached::Number(r.value),
+            None => Cached::Text(String::new()),
+        };
+        self.formula(
+            ColumnKind::Realization(y),
+            clamped.map(|c| iff(has_a.clone(), c, text(""))),
+            want,
+            Some(2),
+            "实现程度无法由本行算出",
+        );
+        let status = self.status_expr(basis, y, &a, &g, use_range.and(range_cells));
+        self.formula(
+            ColumnKind::Status(y),
+            status.map(|s| iff(has_a, s, text("无数据"))),
+            status_want(res.status.get(&y).copied()),
+            None,
+            "状态无法由本行算出",
+        );
+    }
+
+    /// The status of year `y` when there is an actual, as [`crate::plan::completion::assess`].
+    fn status_expr(
+        &self,
+        basis: &Basis,
+        y: Year,
+        a: &Expr,
+        g: &Expr,
+        range: Option<(Expr, Expr)>,
+    ) -> Option<Expr> {
+        let k = Expr::Col(self.col(ColumnKind::Target)?);
+        let meets_t = |x: Expr| -> Option<Expr> {
+            Some(match basis.range {
+                Some(_) => {
+                    let lo = Expr::Col(self.col(ColumnKind::RangeLo)?);
+                    let hi = Expr::Col(self.col(ColumnKind::RangeHi)?);
+                    let t = mul(
+                        num(EPS),
+                        Expr::Max(vec![
+                            Expr::Abs(bx(lo.clone())),
+                            Expr::Abs(bx(hi.clone())),
+                            num(1.0),
+                        ]),
+                    );
+                    Expr::And(vec![
+                        cmp(CmpOp::Ge, x.clone(), sub(lo, t.clone())),
+                        cmp(CmpOp::Le, x, add(hi, t)),
+                    ])
+                }
+                None => meets(x, k.clone(), basis.direction),
+            })
+        };
+        let on = text(super::appended::status_text(Status::OnTrack));
+        let lag = text(super::appended::status_text(Status::Lagging));
+        let by_g = match range {
+            Some((lo, hi)) => Expr::And(vec![
+                cmp(CmpOp::Ge, a.clone(), sub(lo, num(EPS))),
+                cmp(CmpOp::Le, a.clone(), add(hi, num(EPS))),
+            ]),
+            None => meets(a.clone(), g.clone(), basis.direction),
+        };
+        let by_g = iff(by_g, on.clone(), lag.clone());
+        let b = Expr::Col(self.col(ColumnKind::Base)?);
+        let years = basis.t0.zip(basis.t1).filter(|(t0, t1)| t1 > t0);
+        let rest = match years {
+            Some(_) if basis.method != Method::RateItself && basis.start().is_some() => {
+                let h = Expr::Col(self.col(ColumnKind::BaseYear)?);
+                let j = Expr::Col(self.col(ColumnKind::TargetYear)?);
+                let tau = Expr::Min(vec![
+                    num(1.0),
+                    Expr::Max(vec![num(0.0), div(sub(year(y), h.clone()), sub(j, h))]),
+                ]);
+                let progress = div(sub(a.clone(), b.clone()), sub(k.clone(), b.clone()));
+                let meaningful = Expr::And(vec![
+                    Expr::IsNumber(bx(b.clone())),
+                    cmp(
+                        CmpOp::Gt,
+                        Expr::Abs(bx(sub(k.clone(), b.clone()))),
+                        tol(k.clone()),
+                    ),
+                    Expr::Not(bx(meets_t(b.clone())?)),
+                ]);
+                // Evaluated only where meaningful, so T ≠ b.
+                iff(
+                    meaningful,
+                    iff(cmp(CmpOp::Ge, progress, sub(tau, num(EPS))), on, lag),
+                    by_g,
+                )
+            }
+            _ => by_g,
+        };
+        Some(iff(
+            meets_t(a.clone())?,
+            text(super::appended::status_text(Status::Met)),
+            rest,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::value::parse_text;
+    use crate::plan::{compute, Options};
+
+    fn one(base: &str, target: &str, name: &str, actual: &[(Year, &str)]) -> (Plan, Detail) {
+        let ind = Indicator {
+            name: name.into(),
+            base: parse_text(base),
+            base_year: Some(2020),
+            target: parse_text(target),
+            target_year: Some(2025),
+            actual: actual.iter().map(|(y, s)| (*y, parse_text(s))).collect(),
+            row: 4,
+            ..Indicator::default()
+        };
+        let plan = Plan {
+            years: (2021..=2025).collect(),
+            indicators: vec![ind],
+            ..Plan::default()
+        };
+        let results = compute(&plan, &Options::default());
+        let d = detail(&plan, &results);
+        (plan, d)
+    }
+
+    fn formula(d: &Detail, kind: ColumnKind) -> String {
+        let c = d.col(kind).map(usize::from).unwrap_or(usize::MAX);
+        match &d.rows[0][c].content {
+            Content::Formula { formula, .. } => formula.clone(),
+            other => panic!("{kind:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn linear_targets_are_formulas_over_base_and_target() {
+        let (_, d) = one("31502", "58000", "人均GDP", &[(2022, "45000")]);
+        assert_eq!(d.fallbacks, 0);
+        assert_eq!(
+            formula(&d, ColumnKind::Yearly(2021)),
+            "($I4+(($K4-$I4)*((2021-$H4)/($J4-$H4))))"
+        );
+        assert!(formula(&d, ColumnKind::Yearly(2025)).starts_with("$K4"));
+        let r = formula(&d, ColumnKind::Realization(2022));
+        assert!(r.starts_with("IF(ISNUMBER($"), "{r}");
+        assert!(r.contains("上限"), "{r}");
+    }
+
+    #[test]
+    fn rate_without_level_derives_the_target() {
+        let (_, d) = one("35620", "年均增长7%", "城镇居民人均可支配收入", &[]);
+        assert_eq!(d.fallbacks, 0);
+        let k = formula(&d, ColumnKind::Target);
+        assert!(k.contains("POWER"), "{k}");
+    }
+
+    #[test]
+    fn reduction_and_reached() {
+        let (_, d) = one("0.482", "累计降低13.5%", "单位地区生产总值能源消耗", &[]);
+        assert_eq!(d.fallbacks, 0);
+        assert_eq!(formula(&d, ColumnKind::Target), "($I4*(1-($L4/100)))");
+        let (_, d) = one("—", "累计降低12.5%", "单位GDP能耗降低", &[(2021, "3")]);
+        assert_eq!(d.fallbacks, 0);
+        assert_eq!(formula(&d, ColumnKind::Target), "$L4");
+    }
+
+    #[test]
+    fn cells_show_rounded_values() {
+        let (_, d) = one("31502", "58000", "人均GDP", &[]);
+        let c = d
+            .col(ColumnKind::Yearly(2021))
+            .map(usize::from)
+            .unwrap_or(0);
+        assert_eq!(d.rows[0][c].shown(), "36802");
+    }
+
+    #[test]
+    fn numbers_render_for_excel() {
+        assert_eq!(render_number(-2.0), "(-2)");
+        assert_eq!(render_number(1e-9), "1E-9");
+        assert_eq!(render_number(100.0), "100");
+    }
+}

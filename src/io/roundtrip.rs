@@ -1,0 +1,208 @@
+//! What an exported workbook carries so that importing it again gives back the same plan.
+//!
+//! This module exists because the first sheet of the export is the source table with the
+//! computed yearly targets filled in: read back as it is, every filled cell would become an
+//! anchor, the user's corrections (direction, method, decimals, years, the cap, typed targets)
+//! would be lost, and the added sheets (计划明细, 考核得分, 下年度目标) would look like indicator
+//! tables of their own. The export therefore writes a hidden sheet [`SHEET_NAME`] holding
+//! [`Metadata`] as JSON (cut into cells of at most [`CHUNK_CHARS`] characters, Excel's cell
+//! limit being 32,767); [`apply`] reads it back during import: it restores the overrides, the
+//! settings and the typed values, empties the filled cells again (unless the user changed them,
+//! which makes them anchors), drops the added sheets' tables and removes the hidden sheet.
+//! A damaged or foreign metadata sheet is ignored.
+
+use super::ImportedSheet;
+use crate::plan::{
+    Given, Indicator, Overrides, Plan, PlanResults, RawCell, Settings, Source, Value, Year,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The name of the hidden metadata sheet.
+pub const SHEET_NAME: &str = "_zhibiao";
+/// The text of its cell A1.
+pub const MARKER: &str = "zhibiao-export-metadata v1";
+/// The most characters of JSON in one cell.
+pub const CHUNK_CHARS: usize = 30_000;
+
+/// The round-trip data of one exported workbook.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// One entry per exported source sheet.
+    pub sheets: Vec<SheetMeta>,
+}
+
+/// The round-trip data of one source sheet.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SheetMeta {
+    /// The sheet's name as written in the export.
+    pub name: String,
+    /// The names of the sheets the export added for this plan (never indicator tables).
+    #[serde(default)]
+    pub derived: Vec<String>,
+    /// The plan's settings.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Indicators with overrides, typed values or filled cells.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorMeta>,
+}
+
+/// The round-trip data of one indicator.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorMeta {
+    /// 1-based source row.
+    pub row: u32,
+    /// The name, to find the indicator if rows moved.
+    pub name: String,
+    #[serde(default)]
+    pub overrides: Overrides,
+    /// Yearly targets typed by the user.
+    #[serde(default)]
+    pub manual: BTreeMap<Year, f64>,
+    /// Yearly-target cells the export filled (computed or typed), with the value written.
+    #[serde(default)]
+    pub filled: BTreeMap<Year, f64>,
+    /// Anchors of the file that a typed value covered in the filled cell, to put back.
+    #[serde(default)]
+    pub replaced: BTreeMap<Year, Given>,
+}
+
+/// The round-trip data of one plan: `filled` are the yearly cells written into the first
+/// sheet (those whose source is not [`Source::Given`] and that have a column there).
+pub fn sheet_meta(
+    name: &str,
+    derived: Vec<String>,
+    plan: &Plan,
+    results: &PlanResults,
+    yearly_cols: &BTreeMap<Year, usize>,
+) -> SheetMeta {
+    let indicators = plan
+        .indicators
+        .iter()
+        .zip(&results.indicators)
+        .filter_map(|(ind, res)| {
+            let filled: BTreeMap<Year, f64> = res
+                .yearly
+                .iter()
+                .filter(|(y, t)| t.source != Source::Given && yearly_cols.contains_key(y))
+                .map(|(y, t)| (*y, t.value))
+                .collect();
+            let replaced = filled
+                .keys()
+                .filter_map(|y| Some((*y, ind.yearly.get(y)?.clone())))
+                .collect();
+            let meta = IndicatorMeta {
+                row: ind.row,
+                name: ind.name.clone(),
+                overrides: ind.overrides.clone(),
+                manual: ind.manual.clone(),
+                filled,
+                replaced,
+            };
+            let plain = meta.overrides == Overrides::default()
+                && meta.manual.is_empty()
+                && meta.filled.is_empty();
+            (!plain).then_some(meta)
+        })
+        .collect();
+    SheetMeta {
+        name: name.to_string(),
+        derived,
+        settings: plan.settings.clone(),
+        indicators,
+    }
+}
+
+/// The JSON of `meta` cut into cell-sized pieces.
+pub fn to_chunks(meta: &Metadata) -> Vec<String> {
+    let json = serde_json::to_string(meta).unwrap_or_default();
+    let chars: Vec<char> = json.chars().collect();
+    chars
+        .chunks(CHUNK_CHARS)
+        .map(|c| c.iter().collect())
+        .collect()
+}
+
+/// Reads the metadata sheet, if the workbook has one, and applies it (see the module docs).
+pub fn apply(sheets: &mut Vec<ImportedSheet>) {
+    let Some(pos) = sheets
+        .iter()
+        .position(|s| s.sheet.name == SHEET_NAME && s.sheet.text(0, 0) == MARKER)
+    else {
+        return;
+    };
+    let meta_sheet = sheets.remove(pos);
+    let json: String = meta_sheet
+        .sheet
+        .rows
+        .iter()
+        .skip(1)
+        .filter_map(|r| match r.first() {
+            Some(RawCell::Text { s }) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect();
+    let Ok(meta) = serde_json::from_str::<Metadata>(&json) else {
+        return;
+    };
+    for sm in &meta.sheets {
+        for s in sheets.iter_mut() {
+            if sm.derived.contains(&s.sheet.name) {
+                s.layout = None;
+                s.plan = None;
+            }
+        }
+        let Some(plan) = sheets
+            .iter_mut()
+            .find(|s| s.sheet.name == sm.name)
+            .and_then(|s| s.plan.as_mut())
+        else {
+            continue;
+        };
+        plan.settings = sm.settings.clone();
+        for im in &sm.indicators {
+            if let Some(ind) = find(&mut plan.indicators, im) {
+                restore(ind, im);
+            }
+        }
+    }
+}
+
+/// The indicator on the same row with the same name, else the only one with that name.
+fn find<'a>(indicators: &'a mut [Indicator], im: &IndicatorMeta) -> Option<&'a mut Indicator> {
+    let at_row = indicators
+        .iter()
+        .position(|i| i.row == im.row && i.name == im.name);
+    let index = at_row.or_else(|| {
+        let mut same = indicators
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.name == im.name);
+        match (same.next(), same.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    })?;
+    indicators.get_mut(index)
+}
+
+fn restore(ind: &mut Indicator, im: &IndicatorMeta) {
+    ind.overrides = im.overrides.clone();
+    ind.manual = im.manual.clone();
+    for (y, v) in &im.filled {
+        let unchanged = ind.yearly.get(y).is_some_and(|g| match &g.value {
+            Value::Number { number, .. } => (number.value - v).abs() <= 1e-9 * v.abs().max(1.0),
+            _ => false,
+        });
+        if unchanged {
+            match im.replaced.get(y) {
+                Some(given) => ind.yearly.insert(*y, given.clone()),
+                None => ind.yearly.remove(y),
+            };
+        } else if ind.yearly.contains_key(y) {
+            // Edited in the spreadsheet: the cell is an anchor now, and wins over a typed value.
+            ind.manual.remove(y);
+        }
+    }
+}

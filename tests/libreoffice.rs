@@ -1,0 +1,239 @@
+//! LibreOffice as an independent client of the exported workbook: every formula's cached result
+//! is first overwritten with 0, LibreOffice (headless, with a profile that recalculates every
+//! file on load) converts the workbook to .xlsx, and the values it computed are compared with
+//! the engine's, to the figures' decimals.
+//!
+//! Needs `soffice` (Debian: `apt-get install -y libreoffice-calc-nogui`). Without it the test
+//! fails: it never passes silently.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
+
+#[allow(dead_code)]
+mod common;
+mod export_check;
+
+use common::import;
+use export_check::{check_detail, check_scores, fixtures, read_book};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use zhibiao::io::Imported;
+use zhibiao::plan::{self, Direction, Method, Plan};
+use zhibiao::ui::state::Doc;
+
+/// The LibreOffice settings that make it recalculate every formula of every file it loads
+/// (0 = always), whatever the file's cached results say.
+const RECALC_PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#;
+
+fn soffice() -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("soffice"))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!(
+            "soffice is missing: install LibreOffice (`apt-get install -y libreoffice-calc-nogui`); \
+             this test checks the exported formulas with it and must not pass without it"
+        )
+    })
+}
+
+/// Every formula's cached result (`<f>…</f><v>…</v>`) in the worksheets replaced by 0.
+fn tamper(xlsx: &[u8]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        if name.starts_with("xl/worksheets/sheet") && name.ends_with(".xml") {
+            let text = String::from_utf8(data).unwrap();
+            let mut result = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("</f><v>") {
+                let (head, tail) = rest.split_at(at + "</f><v>".len());
+                result.push_str(head);
+                result.push('0');
+                let end = tail.find("</v>").unwrap();
+                rest = &tail[end..];
+            }
+            result.push_str(rest);
+            data = result.into_bytes();
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Converts every `.xlsx` in `input` to `.xlsx` in `output` with LibreOffice, recalculating.
+fn convert(input: &[PathBuf], output: &Path, profile: &Path) {
+    let user = profile.join("user");
+    std::fs::create_dir_all(&user).unwrap();
+    std::fs::write(user.join("registrymodifications.xcu"), RECALC_PROFILE).unwrap();
+    let started = std::time::Instant::now();
+    let run = Command::new(soffice())
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(output)
+        .args(input)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        run.status.success(),
+        "soffice failed: {}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    println!(
+        "LibreOffice converted {} workbooks in {:.1} s",
+        input.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The plans of an import's table sheets, in order (those the export writes as sources).
+fn table_plans(imported: &Imported) -> Vec<Plan> {
+    imported
+        .sheets
+        .iter()
+        .filter_map(|s| s.plan.clone())
+        .collect()
+}
+
+/// Every sample, and two with the user's corrections: a cap of 120 with overridden methods,
+/// direction, decimals and years and a typed target; no cap at all.
+fn cases() -> Vec<(String, Imported)> {
+    let mut cases: Vec<(String, Imported)> = fixtures()
+        .into_iter()
+        .map(|name| (name.clone(), import(&name)))
+        .collect();
+    let mut imported = import("qinglan-county-2021-2022-progress.xls");
+    let plan = imported.sheets[0].plan.as_mut().unwrap();
+    plan.settings.cap = Some(120.0);
+    plan.indicators[2].overrides.method = Some(Method::Compound);
+    plan.indicators[2].overrides.decimals = Some(3);
+    plan.indicators[4].overrides.direction = Some(Direction::Negative);
+    plan.indicators[5].overrides.method = Some(Method::Manual);
+    plan.indicators[5].manual.insert(2023, 52.25);
+    plan.indicators[6].overrides.base_year = Some(2019);
+    plan.indicators[6].overrides.target_year = Some(2024);
+    plan.indicators[10].overrides.method = Some(Method::Linear);
+    plan.indicators[12].overrides.method = Some(Method::Hold);
+    cases.push(("overrides".into(), imported));
+    let mut imported = import("wangchuan-city-2016-2020-assessment.xlsx");
+    imported.sheets[0].plan.as_mut().unwrap().settings.cap = None;
+    cases.push(("no-cap".into(), imported));
+    cases
+}
+
+#[test]
+fn libreoffice_recomputes_every_formula_to_the_engines_value() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("libreoffice-{}", std::process::id()));
+    let (input, output, profile) = (dir.join("in"), dir.join("out"), dir.join("profile"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::create_dir_all(&output).unwrap();
+    let cases = cases();
+    let mut files = Vec::new();
+    for (name, imported) in &cases {
+        let doc = Doc::new(name.clone(), imported.clone());
+        let bytes = tamper(&doc.export_xlsx().unwrap());
+        // The tampered workbook is wrong as it stands: a reader that does not recalculate
+        // would fail the checks below.
+        let book = read_book(&bytes);
+        let plans = table_plans(imported);
+        let results = plan::compute(&plans[0], &plan::Options::default());
+        let computed = results.indicators.iter().any(|r| {
+            r.yearly
+                .values()
+                .any(|t| t.source == plan::Source::Computed)
+        });
+        if computed {
+            let wrong = check_detail(&book[plans.len()], &plans[0], &results);
+            assert!(
+                !wrong.problems.is_empty(),
+                "{name}: tampering changed nothing"
+            );
+        }
+        let file = input.join(format!("{}.xlsx", name.replace('.', "_")));
+        std::fs::write(&file, bytes).unwrap();
+        files.push(file);
+    }
+    convert(&files, &output, &profile);
+    let mut total = (0, 0);
+    for ((name, imported), file) in cases.iter().zip(&files) {
+        let out = output.join(file.file_name().unwrap());
+        let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{name}: {out:?}: {e}"));
+        let book = read_book(&bytes);
+        let plans = table_plans(imported);
+        let n = plans.len();
+        for (i, plan) in plans.iter().enumerate() {
+            let results = plan::compute(plan, &plan::Options::default());
+            let d = check_detail(&book[n + 3 * i], plan, &results);
+            let s = check_scores(&book[n + 3 * i + 1], &results);
+            let problems: Vec<&String> = d.problems.iter().chain(&s.problems).take(20).collect();
+            assert!(
+                problems.is_empty(),
+                "{name} (LibreOffice, sheet {}): {problems:#?}",
+                book[n + 3 * i].name
+            );
+            assert!(
+                book[n + 3 * i].formula_count() > 0,
+                "{name}: LibreOffice kept no formula"
+            );
+            total.0 += d.figures + s.figures;
+            total.1 += d.formulas + s.formulas;
+        }
+        // The workbook as LibreOffice saved it still imports as the same plan.
+        let again = zhibiao::io::import(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(again.first_table(), Some(0), "{name}");
+        let back: Vec<Plan> = again.sheets.into_iter().filter_map(|s| s.plan).collect();
+        assert_eq!(
+            back.len(),
+            plans.len(),
+            "{name}: table sheets after LibreOffice"
+        );
+        for (a, b) in plans.iter().zip(&back) {
+            let shown = |p: &Plan| {
+                let r = plan::compute(p, &plan::Options::default());
+                r.indicators
+                    .iter()
+                    .map(|i| {
+                        let y: Vec<_> = i
+                            .yearly
+                            .iter()
+                            .map(|(y, t)| (*y, t.shown.clone()))
+                            .collect();
+                        (i.method, i.direction, i.decimals, y, i.realization.clone())
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(a.settings, b.settings, "{name}: settings after LibreOffice");
+            assert_eq!(shown(a), shown(b), "{name}: figures after LibreOffice");
+        }
+    }
+    println!(
+        "LibreOffice: {} figures compared, {} of them formulas it recomputed",
+        total.0, total.1
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
