@@ -278,7 +278,8 @@ pub fn App() -> impl IntoView {
         }
     };
     let on_export_csv = move |_| {
-        let Some((bytes, name)) = doc.with_untracked(|d| d.as_ref().map(|d| (d.export_csv(), d.csv_name())))
+        let Some((bytes, name)) =
+            doc.with_untracked(|d| d.as_ref().map(|d| (d.export_csv(), d.csv_name())))
         else {
             return;
         };
