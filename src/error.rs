@@ -5,6 +5,11 @@
 
 use std::fmt;
 
+/// Bytes as the “MB” of messages (MiB, as file managers count them).
+fn mib<T: TryInto<u64>>(bytes: T) -> u64 {
+    bytes.try_into().unwrap_or(u64::MAX) / (1024 * 1024)
+}
+
 /// The language of user-facing text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
@@ -50,6 +55,118 @@ pub enum ImportError {
     },
     /// The workbook was read, but no sheet holds an indicator table.
     NoTable,
+    /// The workbook has more sheets than the importer accepts ([`crate::io::limits::MAX_SHEETS`]).
+    TooManySheets {
+        /// The number of sheets.
+        sheets: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A sheet has more rows than the importer accepts ([`crate::io::limits::MAX_ROWS`]).
+    TooManyRows {
+        /// The sheet's name.
+        sheet: String,
+        /// The rows found so far (reading stops at the first row over the limit).
+        rows: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A sheet has more columns than the importer accepts ([`crate::io::limits::MAX_COLUMNS`]).
+    TooManyColumns {
+        /// The sheet's name.
+        sheet: String,
+        /// The columns found so far.
+        columns: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// All sheets together have more cells than the importer accepts
+    /// ([`crate::io::limits::MAX_WORKBOOK_CELLS`]).
+    TooManyCellsInWorkbook {
+        /// The cells counted so far.
+        cells: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A cell holds more characters than a spreadsheet cell can
+    /// ([`crate::io::limits::MAX_CELL_CHARS`], Excel's own limit).
+    TextTooLong {
+        /// The sheet's name, or the part of the file that holds the text.
+        sheet: String,
+        /// The cell's length in characters (at least).
+        chars: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The cells hold more text than the importer accepts ([`crate::io::limits::MAX_TEXT_BYTES`]).
+    TooMuchText {
+        /// The bytes of text counted so far (UTF-8).
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The workbook declares or holds more distinct strings than the importer accepts
+    /// ([`crate::io::limits::MAX_SHARED_STRINGS`]).
+    TooManyStrings {
+        /// The strings declared or counted.
+        strings: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The workbook declares more cell formats, fonts, fills, borders and number formats than
+    /// the importer accepts ([`crate::io::limits::MAX_STYLES`]).
+    TooManyStyles {
+        /// The styles counted so far.
+        styles: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A sheet has more merged ranges than the importer accepts ([`crate::io::limits::MAX_MERGES`]).
+    TooManyMerges {
+        /// The sheet's name.
+        sheet: String,
+        /// The merged ranges found so far.
+        merges: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The zip container (.xlsx, .ods) has more parts than the importer accepts
+    /// ([`crate::io::limits::MAX_ZIP_ENTRIES`]).
+    TooManyParts {
+        /// The number of parts.
+        parts: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A part of the zip container, or all of them together (`part` is empty), unpacks to more
+    /// bytes than the importer accepts ([`crate::io::limits::MAX_PART_BYTES`],
+    /// [`crate::io::limits::MAX_UNPACKED_BYTES`]): a zip bomb, or a damaged size.
+    UnpacksTooLarge {
+        /// The part's name, or empty for the whole container.
+        part: String,
+        /// The declared or actual size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A part of the zip container is compressed far more than any spreadsheet is
+    /// ([`crate::io::limits::MAX_COMPRESSION_RATIO`]): a zip bomb.
+    SuspiciousCompression {
+        /// The part's name.
+        part: String,
+        /// Unpacked size ÷ packed size, rounded down.
+        ratio: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// XML elements are nested deeper than any spreadsheet nests them
+    /// ([`crate::io::limits::MAX_XML_DEPTH`]).
+    TooDeep {
+        /// The part's name.
+        part: String,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl ImportError {
@@ -78,13 +195,13 @@ impl ImportError {
             ),
             (Lang::Zh, Self::TooLarge { size, limit }) => format!(
                 "“{file}”过大（{} MB），超过上限 {} MB。",
-                size / 1_000_000,
-                limit / 1_000_000
+                mib(*size),
+                mib(*limit)
             ),
             (Lang::En, Self::TooLarge { size, limit }) => format!(
                 "“{file}” is too large ({} MB; the limit is {} MB).",
-                size / 1_000_000,
-                limit / 1_000_000
+                mib(*size),
+                mib(*limit)
             ),
             (Lang::Zh, Self::TooManyCells { sheet, cells, limit }) => format!(
                 "“{file}”的工作表“{sheet}”有 {cells} 个单元格，超过上限 {limit}。"
@@ -97,6 +214,126 @@ impl ImportError {
             ),
             (Lang::En, Self::NoTable) => format!(
                 "No indicator table found in “{file}” (a header such as 指标名称 is needed)."
+            ),
+            (Lang::Zh, Self::TooManySheets { sheets, limit }) => {
+                format!("“{file}”有 {sheets} 个工作表，超过上限 {limit} 个。")
+            }
+            (Lang::En, Self::TooManySheets { sheets, limit }) => {
+                format!("“{file}” has {sheets} sheets, more than the limit of {limit}.")
+            }
+            (Lang::Zh, Self::TooManyRows { sheet, rows, limit }) => format!(
+                "“{file}”的工作表“{sheet}”超过 {limit} 行（至少 {rows} 行），无法打开。指标表不会这么长，请检查文件。"
+            ),
+            (Lang::En, Self::TooManyRows { sheet, rows, limit }) => format!(
+                "Sheet “{sheet}” of “{file}” has more than {limit} rows (at least {rows}). No indicator table is that long: check the file."
+            ),
+            (Lang::Zh, Self::TooManyColumns {
+                sheet,
+                columns,
+                limit,
+            }) => format!(
+                "“{file}”的工作表“{sheet}”超过 {limit} 列（至少 {columns} 列），无法打开。"
+            ),
+            (Lang::En, Self::TooManyColumns {
+                sheet,
+                columns,
+                limit,
+            }) => format!(
+                "Sheet “{sheet}” of “{file}” has more than {limit} columns (at least {columns})."
+            ),
+            (Lang::Zh, Self::TooManyCellsInWorkbook { cells, limit }) => format!(
+                "“{file}”的各工作表合计超过 {limit} 个单元格（至少 {cells} 个），无法打开。"
+            ),
+            (Lang::En, Self::TooManyCellsInWorkbook { cells, limit }) => format!(
+                "The sheets of “{file}” have more than {limit} cells together (at least {cells})."
+            ),
+            (Lang::Zh, Self::TextTooLong {
+                sheet,
+                chars,
+                limit,
+            }) => format!(
+                "“{file}”（{sheet}）中有一个单元格超过 {limit} 个字符（{chars} 个），电子表格的单元格不会这么长，文件可能已损坏。"
+            ),
+            (Lang::En, Self::TextTooLong {
+                sheet,
+                chars,
+                limit,
+            }) => format!(
+                "A cell of “{file}” ({sheet}) has {chars} characters, more than a spreadsheet cell can hold ({limit}): the file may be damaged."
+            ),
+            (Lang::Zh, Self::TooMuchText { bytes, limit }) => format!(
+                "“{file}”中的文字过多（超过 {} MB，至少 {} MB），无法打开。",
+                mib(*limit),
+                mib(*bytes)
+            ),
+            (Lang::En, Self::TooMuchText { bytes, limit }) => format!(
+                "“{file}” holds too much text (more than {} MB; at least {} MB).",
+                mib(*limit),
+                mib(*bytes)
+            ),
+            (Lang::Zh, Self::TooManyStrings { strings, limit }) => format!(
+                "“{file}”有 {strings} 个不同的文字串，超过上限 {limit} 个，无法打开。"
+            ),
+            (Lang::En, Self::TooManyStrings { strings, limit }) => format!(
+                "“{file}” has {strings} distinct strings, more than the limit of {limit}."
+            ),
+            (Lang::Zh, Self::TooManyStyles { styles, limit }) => format!(
+                "“{file}”定义了超过 {limit} 个单元格格式（至少 {styles} 个），可能已损坏，无法打开。"
+            ),
+            (Lang::En, Self::TooManyStyles { styles, limit }) => format!(
+                "“{file}” declares more than {limit} cell formats (at least {styles}): it may be damaged."
+            ),
+            (Lang::Zh, Self::TooManyMerges {
+                sheet,
+                merges,
+                limit,
+            }) => format!(
+                "“{file}”的工作表“{sheet}”有超过 {limit} 个合并单元格（至少 {merges} 个），无法打开。"
+            ),
+            (Lang::En, Self::TooManyMerges {
+                sheet,
+                merges,
+                limit,
+            }) => format!(
+                "Sheet “{sheet}” of “{file}” has more than {limit} merged ranges (at least {merges})."
+            ),
+            (Lang::Zh, Self::TooManyParts { parts, limit }) => format!(
+                "“{file}”内部有 {parts} 个部件，超过上限 {limit} 个，可能已损坏或不是普通的电子表格。"
+            ),
+            (Lang::En, Self::TooManyParts { parts, limit }) => format!(
+                "“{file}” is made of {parts} parts, more than the limit of {limit}: it may be damaged, or not an ordinary spreadsheet."
+            ),
+            (Lang::Zh, Self::UnpacksTooLarge { part, size, limit }) if part.is_empty() => format!(
+                "“{file}”解压后过大（{} MB，上限 {} MB），可能是损坏或恶意构造的文件（“压缩炸弹”），已拒绝打开。",
+                mib(*size),
+                mib(*limit)
+            ),
+            (Lang::En, Self::UnpacksTooLarge { part, size, limit }) if part.is_empty() => format!(
+                "“{file}” unpacks to {} MB, more than the limit of {} MB: it may be damaged or a “zip bomb”, and was not opened.",
+                mib(*size),
+                mib(*limit)
+            ),
+            (Lang::Zh, Self::UnpacksTooLarge { part, size, limit }) => format!(
+                "“{file}”中的 {part} 解压后过大（{} MB，上限 {} MB），可能是损坏或恶意构造的文件（“压缩炸弹”），已拒绝打开。",
+                mib(*size),
+                mib(*limit)
+            ),
+            (Lang::En, Self::UnpacksTooLarge { part, size, limit }) => format!(
+                "{part} in “{file}” unpacks to {} MB, more than the limit of {} MB: it may be damaged or a “zip bomb”, and was not opened.",
+                mib(*size),
+                mib(*limit)
+            ),
+            (Lang::Zh, Self::SuspiciousCompression { part, ratio, limit }) => format!(
+                "“{file}”中的 {part} 压缩比异常（{ratio}:1，正常文件不超过 {limit}:1），可能是恶意构造的文件（“压缩炸弹”），已拒绝打开。"
+            ),
+            (Lang::En, Self::SuspiciousCompression { part, ratio, limit }) => format!(
+                "{part} in “{file}” is compressed {ratio}:1, far more than any spreadsheet (at most {limit}:1): it looks like a “zip bomb”, and was not opened."
+            ),
+            (Lang::Zh, Self::TooDeep { part, limit }) => format!(
+                "“{file}”中的 {part} 嵌套超过 {limit} 层，可能已损坏或是恶意构造的文件，已拒绝打开。"
+            ),
+            (Lang::En, Self::TooDeep { part, limit }) => format!(
+                "{part} in “{file}” is nested more than {limit} levels deep: it may be damaged or hostile, and was not opened."
             ),
         }
     }

@@ -10,6 +10,8 @@
 //!
 //! Dependency rule: `ui → io → plan` and `ui → plan`; `plan` depends on nothing above it.
 
+#[cfg(all(feature = "bench-api", target_arch = "wasm32"))]
+pub mod bench_api;
 pub mod error;
 pub mod io;
 pub mod plan;

@@ -558,7 +558,7 @@ fn classify_row(sheet: &Sheet, layout: &Layout, row: usize, width: usize) -> Row
     let name = name_col.map(|c| sheet.text(row, c)).unwrap_or_default();
     let spans_wide = sheet
         .merge_at(row, first_col)
-        .is_some_and(|m| (m.last_col - m.first_col) as usize + 1 >= width.max(2) / 2);
+        .is_some_and(|m| m.last_col.saturating_sub(m.first_col) as usize + 1 >= width.max(2) / 2);
     if distinct.len() == 1 && (spans_wide || name.is_empty() || Some(first_col) != name_col) {
         if matches!(sheet.cell(row, first_col), RawCell::Number { .. }) {
             return RowKind::Blank;

@@ -9,6 +9,7 @@ pub mod csv_export;
 pub mod detect;
 pub mod formulas;
 pub mod grid;
+pub mod limits;
 pub mod ods_extra;
 pub mod read;
 pub mod report;

@@ -5,17 +5,17 @@
 //! before anything is handed to a parser.
 
 use super::grid::{Format, Merge, Sheet, Workbook};
+use super::limits::{self, Budget};
 use crate::error::ImportError;
 use crate::plan::RawCell;
-use calamine::{Data, Dimensions, Ods, Range, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx, XlsxError};
 use std::io::Cursor;
 
-/// The largest file the importer accepts, in bytes.
-pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
-/// The most cells (rows × columns of the used range) one sheet may have.
-pub const MAX_SHEET_CELLS: usize = 8_000_000;
-/// The most sheets a workbook may have.
-pub const MAX_SHEETS: usize = 256;
+pub use super::limits::{MAX_FILE_BYTES, MAX_SHEETS, MAX_SHEET_CELLS};
+
+/// Number format codes are cut to this many characters (Excel's own limit); longer ones are
+/// dropped, as a hostile workbook could copy a huge code into every cell.
+const MAX_CODE_CHARS: usize = 255;
 
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
@@ -29,8 +29,12 @@ enum Sniffed {
 
 /// Reads a workbook from its bytes.
 ///
+/// Every limit of [`super::limits`] is checked before and while the bytes are parsed, so a
+/// damaged, huge or hostile file gets its error quickly and with bounded memory.
+///
 /// # Errors
-/// [`ImportError`] when the bytes are empty, too large, encrypted, not a spreadsheet, or damaged.
+/// [`ImportError`] when the bytes are empty, too large, encrypted, not a spreadsheet, damaged,
+/// or over one of the limits.
 pub fn read_workbook(bytes: &[u8]) -> Result<Workbook, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
@@ -141,26 +145,151 @@ fn read_cfb(bytes: &[u8]) -> Result<Workbook, ImportError> {
     read_xls(bytes)
 }
 
+/// A sheet being read: cells are placed as they come, each checked against the limits first.
+struct SheetBuilder<'b> {
+    name: String,
+    rows: Vec<Vec<RawCell>>,
+    /// Rows × columns from A1 that the cells so far span.
+    height: usize,
+    width: usize,
+    budget: &'b mut Budget,
+}
+
+impl<'b> SheetBuilder<'b> {
+    fn new(name: String, budget: &'b mut Budget) -> Self {
+        Self {
+            name,
+            rows: Vec::new(),
+            height: 0,
+            width: 0,
+            budget,
+        }
+    }
+
+    /// Places a cell at 0-based (row, col), after checking the sheet's extent, the workbook's
+    /// cells and text.
+    fn put(&mut self, row: usize, col: usize, cell: RawCell) -> Result<(), ImportError> {
+        let height = self.height.max(row.saturating_add(1));
+        let width = self.width.max(col.saturating_add(1));
+        limits::check_extent(&self.name, height, width)?;
+        self.budget.check_cells(height.saturating_mul(width))?;
+        match &cell {
+            RawCell::Empty => return Ok(()),
+            RawCell::Text { s } => self.budget.add_text(&self.name, s, 1)?,
+            RawCell::Number { format, .. } => {
+                self.budget
+                    .add_bytes(format.as_ref().map_or(0, String::len))?;
+            }
+        }
+        self.height = height;
+        self.width = width;
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        if let Some(cells) = self.rows.get_mut(row) {
+            if cells.len() <= col {
+                cells.resize(col + 1, RawCell::Empty);
+            }
+            if let Some(slot) = cells.get_mut(col) {
+                *slot = cell;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, merges: Vec<Merge>) -> Result<Sheet, ImportError> {
+        limits::check_merges(&self.name, merges.len())?;
+        self.budget
+            .add_sheet(self.height.saturating_mul(self.width))?;
+        Ok(Sheet {
+            name: self.name,
+            rows: self.rows,
+            merges,
+        })
+    }
+}
+
+/// Merged ranges as the grid keeps them: first ≤ last in both directions, whatever order the
+/// file wrote them in (an inverted range made header detection subtract with overflow; found by
+/// fuzzing).
+fn merges_of(dims: &[Dimensions]) -> Vec<Merge> {
+    dims.iter()
+        .map(|d| Merge {
+            first_row: d.start.0.min(d.end.0),
+            first_col: d.start.1.min(d.end.1),
+            last_row: d.start.0.max(d.end.0),
+            last_col: d.start.1.max(d.end.1),
+        })
+        .collect()
+}
+
+/// A format code as a cell keeps it: `None` when it is longer than Excel allows.
+fn code(format: &str) -> Option<String> {
+    (format.len() <= MAX_CODE_CHARS * 4 && format.chars().count() <= MAX_CODE_CHARS)
+        .then(|| format.to_string())
+}
+
+/// .xlsx: the zip container and the parts calamine reads whole are checked before it opens the
+/// workbook; the cells are then streamed one by one (calamine's `worksheet_range` would
+/// allocate the bounding box of the cells first, whatever its size) and checked as they come.
 fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ImportError> {
+    limits::check_zip(bytes)?;
+    limits::check_xlsx_parts(bytes)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::XlsxError::Password => ImportError::Encrypted,
+        XlsxError::Password => ImportError::Encrypted,
         other => damaged(other),
     })?;
     let names = checked_names(wb.sheet_names())?;
+    let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let range = wb.worksheet_range(&name).map_err(damaged)?;
-        check_size(&name, &range)?;
-        let styles = wb.worksheet_style(&name).ok();
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(damaged)?;
-        let format_of = |row: u32, col: u32| {
-            styles
-                .as_ref()
-                .and_then(|s| s.get((row, col)))
-                .and_then(|st| st.number_format.as_ref())
-                .map(|f| f.format_code.clone())
-        };
-        sheets.push(to_sheet(name, &range, &merges, format_of));
+        limits::check_merges(&name, merges.len())?;
+        let merges = merges_of(&merges);
+        let mut sheet = SheetBuilder::new(name.clone(), &mut budget);
+        match wb.worksheet_cells_reader(&name) {
+            Ok(mut reader) => {
+                while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
+                    let (row, col) = cell.get_position();
+                    let format = || {
+                        reader
+                            .styles()
+                            .get(style)
+                            .and_then(|st| st.number_format.as_ref())
+                            .and_then(|f| code(&f.format_code))
+                    };
+                    let raw = match cell.get_value() {
+                        DataRef::Empty => continue,
+                        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                            RawCell::Text { s: s.clone() }
+                        }
+                        DataRef::SharedString(s) => RawCell::Text {
+                            s: (*s).to_string(),
+                        },
+                        DataRef::Float(n) => RawCell::Number {
+                            n: *n,
+                            format: format(),
+                        },
+                        DataRef::Int(i) => RawCell::Number {
+                            n: *i as f64,
+                            format: format(),
+                        },
+                        DataRef::Bool(b) => RawCell::Text {
+                            s: if *b { "TRUE" } else { "FALSE" }.to_string(),
+                        },
+                        DataRef::DateTime(d) => RawCell::Number {
+                            n: d.as_f64(),
+                            format: format(),
+                        },
+                        DataRef::Error(e) => RawCell::Text { s: e.to_string() },
+                    };
+                    sheet.put(row as usize, col as usize, raw)?;
+                }
+            }
+            Err(XlsxError::NotAWorksheet(_)) => {}
+            Err(e) => return Err(damaged(e)),
+        }
+        sheets.push(sheet.finish(merges)?);
     }
     Ok(Workbook {
         format: Some(Format::Xlsx),
@@ -168,8 +297,12 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ImportError> {
     })
 }
 
+/// .xls: calamine is handed a compound file rebuilt from checked records only
+/// ([`super::xls_formats::checked_for_calamine`]): a crafted record can otherwise make it
+/// reserve gigabytes or index out of bounds (calamine issue 714).
 fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
-    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+    let checked = super::xls_formats::checked_for_calamine(bytes)?;
+    let mut wb: Xls<_> = Xls::new(Cursor::new(checked.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::Encrypted,
         other => damaged(other),
     })?;
@@ -181,19 +314,20 @@ fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
         Err(super::xls_formats::XlsFormatError::Encrypted) => return Err(ImportError::Encrypted),
         Err(_) => Vec::new(),
     };
+    let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let range = wb.worksheet_range(&name).map_err(damaged)?;
-        check_size(&name, &range)?;
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let sheet_formats = formats
             .iter()
             .position(|(n, _)| *n == name)
             .map(|i| formats.swap_remove(i).1)
             .unwrap_or_default();
-        sheets.push(to_sheet(name, &range, &merges, |r, c| {
-            sheet_formats.get(&(r, c)).cloned()
-        }));
+        let sheet = to_sheet(name, &range, &mut budget, |r, c| {
+            sheet_formats.get(&(r, c)).and_then(|f| code(f))
+        })?;
+        sheets.push(sheet.finish(merges_of(&merges))?);
     }
     Ok(Workbook {
         format: Some(Format::Xls),
@@ -201,7 +335,49 @@ fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
     })
 }
 
+/// .ods: the zip container is checked, then `content.xml` is measured
+/// ([`super::ods_extra::sheet_extents`]) before calamine reads it: calamine copies repeated
+/// rows and cells, so a few bytes of XML can ask for billions of cells.
 fn read_ods(bytes: &[u8]) -> Result<Workbook, ImportError> {
+    limits::check_zip(bytes)?;
+    let extents = super::ods_extra::sheet_extents(bytes).map_err(ImportError::from)?;
+    if extents.len() > MAX_SHEETS {
+        return Err(ImportError::TooManySheets {
+            sheets: extents.len(),
+            limit: MAX_SHEETS,
+        });
+    }
+    let mut cells = 0usize;
+    let mut text = Budget::default();
+    for e in &extents {
+        let rows = usize::try_from(e.rows).unwrap_or(usize::MAX);
+        let cols = usize::try_from(e.cols).unwrap_or(usize::MAX);
+        limits::check_extent(&e.name, rows, cols)?;
+        let stored = usize::try_from(e.stored).unwrap_or(usize::MAX);
+        if stored > limits::MAX_SHEET_CELLS {
+            return Err(ImportError::TooManyCells {
+                sheet: e.name.clone(),
+                cells: stored,
+                limit: limits::MAX_SHEET_CELLS,
+            });
+        }
+        let longest = usize::try_from(e.longest).unwrap_or(usize::MAX);
+        if longest > limits::MAX_CELL_CHARS {
+            return Err(ImportError::TextTooLong {
+                sheet: e.name.clone(),
+                chars: longest,
+                limit: limits::MAX_CELL_CHARS,
+            });
+        }
+        text.add_bytes(usize::try_from(e.text).unwrap_or(usize::MAX))?;
+        cells = cells.saturating_add(rows.saturating_mul(cols));
+        if cells > limits::MAX_WORKBOOK_CELLS {
+            return Err(ImportError::TooManyCellsInWorkbook {
+                cells,
+                limit: limits::MAX_WORKBOOK_CELLS,
+            });
+        }
+    }
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::OdsError::Password => ImportError::Encrypted,
         other => damaged(other),
@@ -213,18 +389,19 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, ImportError> {
         Err(super::ods_extra::OdsExtraError::Encrypted) => return Err(ImportError::Encrypted),
         Err(_) => Vec::new(),
     };
+    let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let range = wb.worksheet_range(&name).map_err(damaged)?;
-        check_size(&name, &range)?;
         let extra = extras
             .iter()
             .position(|e| e.name == name)
             .map(|i| extras.swap_remove(i));
         let (merges, formats) = extra.map(|e| (e.merges, e.formats)).unwrap_or_default();
-        let mut sheet = to_sheet(name, &range, &[], |r, c| formats.get(&(r, c)).cloned());
-        sheet.merges = merges;
-        sheets.push(sheet);
+        let sheet = to_sheet(name, &range, &mut budget, |r, c| {
+            formats.get(&(r, c)).and_then(|f| code(f))
+        })?;
+        sheets.push(sheet.finish(merges)?);
     }
     Ok(Workbook {
         format: Some(Format::Ods),
@@ -234,34 +411,22 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, ImportError> {
 
 fn checked_names(names: Vec<String>) -> Result<Vec<String>, ImportError> {
     if names.len() > MAX_SHEETS {
-        return Err(damaged(format!("{} sheets", names.len())));
+        return Err(ImportError::TooManySheets {
+            sheets: names.len(),
+            limit: MAX_SHEETS,
+        });
     }
     Ok(names)
 }
 
-fn check_size(name: &str, range: &Range<Data>) -> Result<(), ImportError> {
-    let (height, width) = range.get_size();
-    let end = range.end().unwrap_or((0, 0));
-    // Cells are stored from A1, so the grid is as large as the range's end.
-    let cells = (end.0 as usize + 1).saturating_mul(end.1 as usize + 1);
-    let cells = cells.max(height.saturating_mul(width));
-    if cells > MAX_SHEET_CELLS {
-        return Err(ImportError::TooManyCells {
-            sheet: name.to_string(),
-            cells,
-            limit: MAX_SHEET_CELLS,
-        });
-    }
-    Ok(())
-}
-
-fn to_sheet(
+/// A calamine range (whose size was checked before calamine built it) as a sheet.
+fn to_sheet<'b>(
     name: String,
     range: &Range<Data>,
-    merges: &[Dimensions],
+    budget: &'b mut Budget,
     format_of: impl Fn(u32, u32) -> Option<String>,
-) -> Sheet {
-    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+) -> Result<SheetBuilder<'b>, ImportError> {
+    let mut sheet = SheetBuilder::new(name, budget);
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, data) in range.used_cells() {
         let (row, col) = (r0 as usize + r, c0 as usize + c);
@@ -287,28 +452,9 @@ fn to_sheet(
             },
             Data::Error(e) => RawCell::Text { s: e.to_string() },
         };
-        if rows.len() <= row {
-            rows.resize_with(row + 1, Vec::new);
-        }
-        if let Some(cells) = rows.get_mut(row) {
-            if cells.len() <= col {
-                cells.resize(col + 1, RawCell::Empty);
-            }
-            if let Some(slot) = cells.get_mut(col) {
-                *slot = cell;
-            }
-        }
+        sheet.put(row, col, cell)?;
     }
-    let merges = merges
-        .iter()
-        .map(|d| Merge {
-            first_row: d.start.0,
-            first_col: d.start.1,
-            last_row: d.end.0,
-            last_col: d.end.1,
-        })
-        .collect();
-    Sheet { name, rows, merges }
+    Ok(sheet)
 }
 
 /// Decodes CSV text: a BOM decides; else valid UTF-8 is UTF-8; else UTF-16 by its NULs; else
@@ -344,38 +490,33 @@ fn read_csv(bytes: &[u8]) -> Result<Workbook, ImportError> {
         .flexible(true)
         .delimiter(sniff_delimiter(&text))
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut cells = 0usize;
-    for record in reader.records() {
-        let record = record.map_err(damaged)?;
-        cells = cells.saturating_add(record.len());
-        if cells > MAX_SHEET_CELLS {
-            return Err(ImportError::TooManyCells {
-                sheet: "CSV".to_string(),
-                cells,
-                limit: MAX_SHEET_CELLS,
-            });
+    let mut budget = Budget::default();
+    let mut sheet = SheetBuilder::new("CSV".to_string(), &mut budget);
+    let mut record = csv::StringRecord::new();
+    let mut row = 0usize;
+    while reader.read_record(&mut record).map_err(damaged)? {
+        // A row of empty fields still counts as a row.
+        limits::check_extent("CSV", row + 1, record.len().max(1))?;
+        for (col, field) in record.iter().enumerate() {
+            if !field.trim().is_empty() {
+                sheet.put(
+                    row,
+                    col,
+                    RawCell::Text {
+                        s: field.to_string(),
+                    },
+                )?;
+            }
         }
-        rows.push(
-            record
-                .iter()
-                .map(|s| {
-                    if s.trim().is_empty() {
-                        RawCell::Empty
-                    } else {
-                        RawCell::Text { s: s.to_string() }
-                    }
-                })
-                .collect(),
-        );
+        row += 1;
+    }
+    // Trailing empty rows are kept as rows, as before.
+    if sheet.rows.len() < row {
+        sheet.rows.resize_with(row, Vec::new);
     }
     Ok(Workbook {
         format: Some(Format::Csv),
-        sheets: vec![Sheet {
-            name: "CSV".to_string(),
-            rows,
-            merges: Vec::new(),
-        }],
+        sheets: vec![sheet.finish(Vec::new())?],
     })
 }
 

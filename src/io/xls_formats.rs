@@ -629,6 +629,686 @@ fn builtin_format(id: u16) -> Option<&'static str> {
     })
 }
 
+// ---------------------------------------------------------------------------------------------
+// The workbook as calamine gets it: every record calamine parses is checked first, and calamine
+// is handed a compound file rebuilt around a workbook stream of checked records only.
+
+/// What calamine's reader of a BIFF stream would do with the records, replayed without
+/// panicking: each record calamine parses is checked the way calamine reads it (lengths, counts,
+/// string sizes it reserves room for), and the limits of [`crate::io::limits`] are applied to
+/// the cells calamine would build. The records calamine does not need for cell values (defined
+/// names, external sheets, drawings, formulas' token arrays …) are left out.
+///
+/// The result is a new compound file holding one `Workbook` stream: the checked globals (BOF,
+/// CODEPAGE, DATEMODE, FORMAT, XF, BOUNDSHEET8, SST with its CONTINUE records, EOF) and, for
+/// each sheet, its BOF, the cell records (NUMBER, RK, MULRK, LABEL, RSTRING, LABELSST, BOOLERR),
+/// MERGECELLS and EOF. A FORMULA becomes the record of its cached value (NUMBER, BOOLERR, or a
+/// LABEL made from the STRING record that follows it), which is what calamine would read.
+/// String records declare at most the characters they hold (calamine reserves what they
+/// declare).
+///
+/// # Errors
+/// [`ImportError::Encrypted`] for a FILEPASS record, [`ImportError::Damaged`] where calamine
+/// would fail or panic, and the limit errors ([`ImportError::TooManySheets`],
+/// [`ImportError::TooManyRows`], [`ImportError::TooManyColumns`], [`ImportError::TooManyCells`],
+/// [`ImportError::TooManyCellsInWorkbook`], [`ImportError::TooManyStrings`],
+/// [`ImportError::TextTooLong`], [`ImportError::TooMuchText`], [`ImportError::TooManyMerges`]).
+pub fn checked_for_calamine(bytes: &[u8]) -> Result<Vec<u8>, ImportError> {
+    let stream = workbook_stream(bytes).map_err(ImportError::from)?;
+    let mut out = Vec::with_capacity(stream.len().min(MAX_REBUILT_BYTES));
+    let mut state = Globals2::default();
+    copy_globals(&stream, &mut out, &mut state)?;
+    let mut budget = Budget::default();
+    let sheets = std::mem::take(&mut state.sheets);
+    for sheet in &sheets {
+        let at = out.len();
+        let at32 = u32::try_from(at).map_err(|_| damaged_x("workbook too large"))?;
+        let slot = out
+            .get_mut(sheet.slot..sheet.slot + 4)
+            .ok_or_else(|| damaged_x("BOUNDSHEET8 offset"))?;
+        slot.copy_from_slice(&at32.to_le_bytes());
+        copy_sheet(&stream, sheet, &state, &mut out, &mut budget)?;
+        if out.len() > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
+            return Err(damaged_x("sheets overlap"));
+        }
+    }
+    compound_file(&out)
+}
+
+/// The rebuilt workbook stream may not grow beyond this (besides twice the original stream).
+const MAX_REBUILT_BYTES: usize = 128 * 1024 * 1024;
+/// The most CONTINUE records one record may have (an SST of 64 MiB has about 8,000).
+const MAX_CONTINUES: usize = 65_536;
+
+const CONTINUE: u16 = 0x003C;
+const CODEPAGE: u16 = 0x0042;
+const DATEMODE: u16 = 0x0022;
+const SST: u16 = 0x00FC;
+const LABEL: u16 = 0x0204;
+const RSTRING: u16 = 0x00D6;
+const BOOLERR: u16 = 0x0205;
+const STRING: u16 = 0x0207;
+const LABELSST: u16 = 0x00FD;
+const MERGECELLS: u16 = 0x00E5;
+
+use crate::error::ImportError;
+use crate::io::limits::{self, Budget};
+
+fn damaged_x(what: &str) -> ImportError {
+    ImportError::Damaged {
+        detail: format!("damaged .xls: {what}"),
+    }
+}
+
+fn le16(b: &[u8], off: usize) -> Result<u16, ImportError> {
+    u16_at(b, off).ok_or_else(|| damaged_x("record too short"))
+}
+
+/// A record as calamine's record iterator yields it: its data, the CONTINUE records right
+/// after it, and its whole span in the stream.
+struct FullRecord<'a> {
+    typ: u16,
+    data: &'a [u8],
+    conts: Vec<&'a [u8]>,
+    raw: &'a [u8],
+}
+
+/// The record at `pos`, the way calamine's `RecordIter` reads it (a CONTINUE is attached only
+/// when more than 4 bytes follow).
+fn full_record_at(
+    stream: &[u8],
+    pos: usize,
+) -> Result<Option<(FullRecord<'_>, usize)>, ImportError> {
+    let rest = stream.get(pos..).unwrap_or_default();
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let typ = le16(rest, 0)?;
+    let len = usize::from(le16(rest, 2)?);
+    let data = rest
+        .get(4..4 + len)
+        .ok_or_else(|| damaged_x("record past the end of the stream"))?;
+    let mut at = 4 + len;
+    let mut conts = Vec::new();
+    while rest.len() - at > 4 && le16(rest, at)? == CONTINUE {
+        let l = usize::from(le16(rest, at + 2)?);
+        let cont = rest
+            .get(at + 4..at + 4 + l)
+            .ok_or_else(|| damaged_x("CONTINUE past the end of the stream"))?;
+        conts.push(cont);
+        if conts.len() > MAX_CONTINUES {
+            return Err(damaged_x("too many CONTINUE records"));
+        }
+        at += 4 + l;
+    }
+    let raw = rest.get(..at).unwrap_or_default();
+    Ok(Some((
+        FullRecord {
+            typ,
+            data,
+            conts,
+            raw,
+        },
+        pos + at,
+    )))
+}
+
+fn push_record(out: &mut Vec<u8>, typ: u16, parts: &[&[u8]]) -> Result<(), ImportError> {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let len = u16::try_from(len).map_err(|_| damaged_x("record too long"))?;
+    out.extend_from_slice(&typ.to_le_bytes());
+    out.extend_from_slice(&len.to_le_bytes());
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+    Ok(())
+}
+
+/// One sheet of the globals: its name, its offset in the original stream, and where its
+/// offset goes in the rebuilt one.
+struct SheetRef {
+    name: String,
+    pos: usize,
+    slot: usize,
+}
+
+#[derive(Default)]
+struct Globals2 {
+    biff8: bool,
+    sheets: Vec<SheetRef>,
+    /// The UTF-16 units (or bytes) of each SST string, for the text a LABELSST costs.
+    sst: Vec<u32>,
+}
+
+/// The BIFF version from a BOF record, as calamine reads it (`biff8` unless it says older).
+fn bof_is_biff8(data: &[u8]) -> Result<bool, ImportError> {
+    let version = le16(data, 0)?;
+    let dt = u16_at(data, 2).unwrap_or(0);
+    Ok(match version {
+        0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500 => false,
+        0 => dt != 0x1000,
+        _ => true,
+    })
+}
+
+fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<(), ImportError> {
+    let mut pos = 0;
+    g.biff8 = true;
+    let mut strings_seen = false;
+    while let Some((rec, next)) = full_record_at(stream, pos)? {
+        pos = next;
+        let d = rec.data;
+        match rec.typ {
+            FILEPASS => return Err(ImportError::Encrypted),
+            BOF => {
+                g.biff8 = bof_is_biff8(d)?;
+                out.extend_from_slice(rec.raw.get(..4 + d.len()).unwrap_or_default());
+            }
+            CODEPAGE | DATEMODE => {
+                le16(d, 0)?;
+                push_record(out, rec.typ, &[d])?;
+            }
+            XF => {
+                if d.len() < 4 {
+                    return Err(damaged_x("XF record"));
+                }
+                push_record(out, rec.typ, &[d])?;
+            }
+            FORMAT => {
+                // calamine skips a FORMAT it cannot read; it reserves room for its string.
+                if let Some(body) = d.get(2..) {
+                    let head = d.get(..2).unwrap_or_default();
+                    if let Some(s) = clamp_xl_unicode_string(body, g.biff8) {
+                        push_record(out, rec.typ, &[head, &s])?;
+                    }
+                }
+            }
+            BOUNDSHEET8 => {
+                if d.len() < 6 || d.len() < 6 + if g.biff8 { 2 } else { 1 } {
+                    return Err(damaged_x("BOUNDSHEET8 record"));
+                }
+                let pos = u32_at(d, 0).ok_or_else(|| damaged_x("BOUNDSHEET8"))? as usize;
+                if pos > stream.len() {
+                    return Err(damaged_x("sheet offset past the end of the stream"));
+                }
+                let name = short_string_lossy(d.get(6..).unwrap_or_default(), g.biff8);
+                g.sheets.push(SheetRef {
+                    name,
+                    pos,
+                    slot: out.len() + 4,
+                });
+                if g.sheets.len() > limits::MAX_SHEETS {
+                    return Err(ImportError::TooManySheets {
+                        sheets: g.sheets.len(),
+                        limit: limits::MAX_SHEETS,
+                    });
+                }
+                push_record(out, rec.typ, &[d])?;
+            }
+            SST => {
+                if strings_seen {
+                    // calamine keeps the last SST; so does this.
+                    g.sst.clear();
+                }
+                strings_seen = true;
+                g.sst = check_sst(d, &rec.conts)?;
+                out.extend_from_slice(rec.raw);
+            }
+            EOF => {
+                push_record(out, EOF, &[])?;
+                return Ok(());
+            }
+            _ => {}
+        }
+        if out.len() > MAX_REBUILT_BYTES {
+            return Err(damaged_x("globals too large"));
+        }
+    }
+    // calamine reads globals to the end of the stream when there is no EOF.
+    push_record(out, EOF, &[])
+}
+
+/// A sheet name (ShortXLUnicodeString), for messages only.
+fn short_string_lossy(body: &[u8], biff8: bool) -> String {
+    let cch = usize::from(u8_at(body, 0).unwrap_or(0));
+    let mut name = if biff8 {
+        xl_string(body.get(1..).unwrap_or_default(), cch).unwrap_or_default()
+    } else {
+        let bytes = body.get(1..).unwrap_or_default();
+        let bytes = bytes.get(..cch.min(bytes.len())).unwrap_or_default();
+        encoding_rs::GB18030.decode(bytes).0.into_owned()
+    };
+    name.retain(|c| c != '\0');
+    name
+}
+
+/// An XLUnicodeString (`cch`, in BIFF8 a flags byte, then characters) as calamine's
+/// `parse_string` reads it, with `cch` cut to the characters present (calamine reserves room
+/// for `cch`). `None` where calamine would fail.
+fn clamp_xl_unicode_string(body: &[u8], biff8: bool) -> Option<Vec<u8>> {
+    let head = if biff8 { 3 } else { 2 };
+    if body.len() < head {
+        return (body.len() == 2 && u16_at(body, 0) == Some(0)).then(|| vec![0, 0]);
+    }
+    let cch = usize::from(u16_at(body, 0)?);
+    let chars = body.len() - head;
+    let present = if biff8 && u8_at(body, 2)? & 1 == 1 {
+        chars / 2
+    } else {
+        chars
+    };
+    let cch = u16::try_from(cch.min(present)).ok()?;
+    let mut s = body.to_vec();
+    s.get_mut(..2)?.copy_from_slice(&cch.to_le_bytes());
+    Some(s)
+}
+
+/// The characters an XLUnicodeString declares, at most.
+fn string_units(s: &[u8]) -> usize {
+    usize::from(u16_at(s, 0).unwrap_or(0))
+}
+
+/// The SST (shared strings) as calamine's `parse_sst` reads it, checked where it would panic;
+/// returns each string's length in characters.
+fn check_sst(data: &[u8], conts: &[&[u8]]) -> Result<Vec<u32>, ImportError> {
+    struct Reader<'a> {
+        data: &'a [u8],
+        conts: &'a [&'a [u8]],
+        next: usize,
+    }
+    impl<'a> Reader<'a> {
+        fn cont(&mut self) -> bool {
+            match self.conts.get(self.next) {
+                Some(c) => {
+                    self.data = c;
+                    self.next += 1;
+                    true
+                }
+                None => false,
+            }
+        }
+        fn skip(&mut self, mut len: usize) -> Result<(), ImportError> {
+            while len > 0 {
+                if self.data.is_empty() && !self.cont() {
+                    return Err(damaged_x("SST string past its record"));
+                }
+                let l = len.min(self.data.len());
+                self.data = self.data.get(l..).unwrap_or_default();
+                len -= l;
+            }
+            Ok(())
+        }
+        fn advance(&mut self, n: usize) -> Result<(), ImportError> {
+            self.data = self
+                .data
+                .get(n..)
+                .ok_or_else(|| damaged_x("SST string header"))?;
+            Ok(())
+        }
+    }
+    let mut r = Reader {
+        data: data.get(8..).ok_or_else(|| damaged_x("SST record"))?,
+        conts,
+        next: 0,
+    };
+    let mut strings = Vec::new();
+    let mut text = 0usize;
+    while !r.data.is_empty() || r.cont() {
+        if strings.len() >= limits::MAX_SHARED_STRINGS {
+            return Err(ImportError::TooManyStrings {
+                strings: strings.len() + 1,
+                limit: limits::MAX_SHARED_STRINGS,
+            });
+        }
+        if r.data.is_empty() {
+            strings.push(0);
+            continue;
+        }
+        let cch = usize::from(le16(r.data, 0)?);
+        let flags = u8_at(r.data, 2).ok_or_else(|| damaged_x("SST string header"))?;
+        r.advance(3)?;
+        let mut high = flags & 1 != 0;
+        let mut runs = 0usize;
+        let mut ext = 0usize;
+        if flags & 0x8 != 0 {
+            runs = usize::from(le16(r.data, 0)?);
+            r.advance(2)?;
+        }
+        if flags & 0x4 != 0 {
+            let v = u32_at(r.data, 0).ok_or_else(|| damaged_x("SST string header"))?;
+            // calamine: `read_i32(..) as usize`, sign-extended.
+            ext = i32::from_le_bytes(v.to_le_bytes()) as isize as usize;
+            r.advance(4)?;
+        }
+        let mut left = cch;
+        while left > 0 {
+            let l = if high {
+                (r.data.len() / 2).min(left)
+            } else {
+                r.data.len().min(left)
+            };
+            r.advance(if high { 2 * l } else { l })?;
+            left -= l;
+            if left > 0 {
+                if !r.cont() {
+                    return Err(damaged_x("SST string past its record"));
+                }
+                high = u8_at(r.data, 0).ok_or_else(|| damaged_x("empty CONTINUE in SST"))? & 1 != 0;
+                r.advance(1)?;
+            }
+        }
+        r.skip(runs * 4)?;
+        r.skip(ext)?;
+        if cch > limits::MAX_CELL_CHARS {
+            return Err(ImportError::TextTooLong {
+                sheet: "SST".to_string(),
+                chars: cch,
+                limit: limits::MAX_CELL_CHARS,
+            });
+        }
+        text = text.saturating_add(cch.saturating_mul(3));
+        if text > limits::MAX_TEXT_BYTES {
+            return Err(ImportError::TooMuchText {
+                bytes: text,
+                limit: limits::MAX_TEXT_BYTES,
+            });
+        }
+        strings.push(u32::try_from(cch).unwrap_or(u32::MAX));
+    }
+    Ok(strings)
+}
+
+/// The extent of one sheet's cells, checked against the limits as cells are added.
+struct Extent<'a> {
+    name: &'a str,
+    rows: usize,
+    cols: usize,
+    merges: usize,
+}
+
+impl Extent<'_> {
+    fn cell(&mut self, row: u16, col: u16, budget: &Budget) -> Result<(), ImportError> {
+        self.rows = self.rows.max(usize::from(row) + 1);
+        self.cols = self.cols.max(usize::from(col) + 1);
+        limits::check_extent(self.name, self.rows, self.cols)?;
+        budget.check_cells(self.rows.saturating_mul(self.cols))
+    }
+}
+
+fn copy_sheet(
+    stream: &[u8],
+    sheet: &SheetRef,
+    g: &Globals2,
+    out: &mut Vec<u8>,
+    budget: &mut Budget,
+) -> Result<(), ImportError> {
+    let mut ext = Extent {
+        name: &sheet.name,
+        rows: 0,
+        cols: 0,
+        merges: 0,
+    };
+    let mut pos = sheet.pos;
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    // calamine's `fmla_pos`: where a STRING record's text goes.
+    let mut fmla: [u8; 6] = [0; 6];
+    let text_units = |units: usize| units.saturating_mul(3);
+    while let Some((rec, next)) = full_record_at(stream, pos)? {
+        pos = next;
+        let d = rec.data;
+        if depth > 0 {
+            match rec.typ {
+                BOF => depth += 1,
+                EOF => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let head = d.get(..6);
+        let rc = || -> Result<(u16, u16), ImportError> { Ok((le16(d, 0)?, le16(d, 2)?)) };
+        match rec.typ {
+            BOF => {
+                if seen_bof {
+                    depth += 1;
+                } else {
+                    seen_bof = true;
+                    push_record(out, BOF, &[d])?;
+                }
+            }
+            NUMBER | RK | LABELSST | BOOLERR => {
+                let min = match rec.typ {
+                    NUMBER => 14,
+                    RK | LABELSST => 10,
+                    _ => 8,
+                };
+                if d.len() < min {
+                    return Err(damaged_x("cell record too short"));
+                }
+                let (row, col) = rc()?;
+                if rec.typ == LABELSST {
+                    let i = u32_at(d, 6).unwrap_or(u32::MAX) as usize;
+                    let Some(&units) = g.sst.get(i) else { continue };
+                    budget.add_bytes(text_units(units as usize))?;
+                }
+                ext.cell(row, col, budget)?;
+                push_record(out, rec.typ, &[d])?;
+            }
+            LABEL | RSTRING => {
+                let (Some(head), Some(body)) = (head, d.get(6..)) else {
+                    return Err(damaged_x("LABEL record too short"));
+                };
+                let s = clamp_xl_unicode_string(body, g.biff8)
+                    .ok_or_else(|| damaged_x("LABEL string"))?;
+                let (row, col) = rc()?;
+                check_units(&sheet.name, string_units(&s), g.biff8)?;
+                budget.add_bytes(text_units(string_units(&s)))?;
+                ext.cell(row, col, budget)?;
+                push_record(out, LABEL, &[head, &s])?;
+            }
+            FORMULA => {
+                if d.len() < 20 {
+                    return Err(damaged_x("FORMULA record too short"));
+                }
+                let (row, col) = rc()?;
+                let head = d.get(..6).unwrap_or_default();
+                fmla.copy_from_slice(head);
+                let value = d.get(6..14).unwrap_or_default();
+                let tagged = value.get(6..8) == Some(&[0xFF, 0xFF][..]);
+                let kind = value.first().copied().unwrap_or(0);
+                let extra = value.get(2).copied().unwrap_or(0);
+                match (tagged, kind) {
+                    (false, _) => {
+                        ext.cell(row, col, budget)?;
+                        push_record(out, NUMBER, &[head, value])?;
+                    }
+                    (true, 0) => {} // the text is in the STRING record that follows
+                    (true, 1) => {
+                        ext.cell(row, col, budget)?;
+                        push_record(out, BOOLERR, &[head, &[extra, 0]])?;
+                    }
+                    (true, 2) => {
+                        ext.cell(row, col, budget)?;
+                        push_record(out, BOOLERR, &[head, &[extra, 1]])?;
+                    }
+                    (true, 3) => {
+                        ext.cell(row, col, budget)?;
+                        let empty: &[u8] = if g.biff8 { &[0, 0, 0] } else { &[0, 0] };
+                        push_record(out, LABEL, &[head, empty])?;
+                    }
+                    _ => return Err(damaged_x("FORMULA value")),
+                }
+            }
+            STRING => {
+                let s = clamp_xl_unicode_string(d, g.biff8)
+                    .ok_or_else(|| damaged_x("STRING record"))?;
+                let (row, col) = (le16(&fmla, 0)?, le16(&fmla, 2)?);
+                check_units(&sheet.name, string_units(&s), g.biff8)?;
+                budget.add_bytes(text_units(string_units(&s)))?;
+                ext.cell(row, col, budget)?;
+                push_record(out, LABEL, &[&fmla, &s])?;
+            }
+            MULRK => {
+                if d.len() < 6 {
+                    return Err(damaged_x("MULRK record too short"));
+                }
+                let (row, first) = rc()?;
+                let last = le16(d, d.len() - 2)?;
+                if last < first || d.len() != 6 + 6 * (usize::from(last) - usize::from(first) + 1) {
+                    return Err(damaged_x("MULRK record"));
+                }
+                ext.cell(row, first, budget)?;
+                ext.cell(row, last, budget)?;
+                push_record(out, MULRK, &[d])?;
+            }
+            MERGECELLS => {
+                let count = usize::from(le16(d, 0)?);
+                let count = count.min((d.len() - 2) / 8);
+                ext.merges = ext.merges.saturating_add(count);
+                limits::check_merges(&sheet.name, ext.merges)?;
+                let n = u16::try_from(count).unwrap_or(0).to_le_bytes();
+                let body = d.get(2..2 + 8 * count).unwrap_or_default();
+                push_record(out, MERGECELLS, &[&n, body])?;
+            }
+            EOF => break,
+            _ => {}
+        }
+    }
+    if !seen_bof {
+        // calamine reads no BOF record of a sheet; an empty sheet needs none either.
+    }
+    push_record(out, EOF, &[])?;
+    budget.add_sheet(ext.rows.saturating_mul(ext.cols))
+}
+
+/// A cell's declared characters against [`limits::MAX_CELL_CHARS`] (bytes of a DBCS codepage
+/// before BIFF8: up to two per character).
+fn check_units(sheet: &str, units: usize, biff8: bool) -> Result<(), ImportError> {
+    let chars = if biff8 { units } else { units / 2 };
+    if chars > limits::MAX_CELL_CHARS {
+        return Err(ImportError::TextTooLong {
+            sheet: sheet.to_string(),
+            chars,
+            limit: limits::MAX_CELL_CHARS,
+        });
+    }
+    Ok(())
+}
+
+/// A version 4 compound file (4096-byte sectors) with one stream named `Workbook`: the header,
+/// the stream (at least 4096 bytes, so it is not a mini stream), one directory sector and the
+/// FAT. Sector ids: the stream first, then the directory, then the FAT.
+fn compound_file(stream: &[u8]) -> Result<Vec<u8>, ImportError> {
+    const SECTOR: usize = 4096;
+    const FATSECT: u32 = 0xFFFF_FFFD;
+    let n_stream = stream.len().max(SECTOR).div_ceil(SECTOR);
+    let per_fat = SECTOR / 4;
+    let mut n_fat = 1usize;
+    while n_stream + 1 + n_fat > n_fat * per_fat {
+        n_fat += 1;
+    }
+    if n_fat > 109 {
+        return Err(damaged_x("workbook too large"));
+    }
+    let id = |i: usize| u32::try_from(i).map_err(|_| damaged_x("workbook too large"));
+    let mut file = Vec::with_capacity((2 + n_stream + n_fat) * SECTOR);
+    // Header (its sector is 4096 bytes in version 4).
+    let mut header = vec![0u8; SECTOR];
+    header[..8].copy_from_slice(&CFB_MAGIC);
+    let put16 = |h: &mut Vec<u8>, off: usize, v: u16| {
+        if let Some(s) = h.get_mut(off..off + 2) {
+            s.copy_from_slice(&v.to_le_bytes());
+        }
+    };
+    put16(&mut header, 0x18, 0x003E);
+    put16(&mut header, 0x1A, 4);
+    put16(&mut header, 0x1C, 0xFFFE);
+    put16(&mut header, 0x1E, 12);
+    put16(&mut header, 0x20, 6);
+    let put32 = |h: &mut Vec<u8>, off: usize, v: u32| {
+        if let Some(s) = h.get_mut(off..off + 4) {
+            s.copy_from_slice(&v.to_le_bytes());
+        }
+    };
+    put32(&mut header, 0x28, 1);
+    put32(&mut header, 0x2C, id(n_fat)?);
+    put32(&mut header, 0x30, id(n_stream)?);
+    put32(&mut header, 0x38, 4096);
+    put32(&mut header, 0x3C, END_OF_CHAIN);
+    put32(&mut header, 0x44, END_OF_CHAIN);
+    for i in 0..109 {
+        let v = if i < n_fat {
+            id(n_stream + 1 + i)?
+        } else {
+            FREE_SECT
+        };
+        put32(&mut header, 0x4C + 4 * i, v);
+    }
+    file.extend_from_slice(&header);
+    // The stream, padded to whole sectors.
+    file.extend_from_slice(stream);
+    file.resize(SECTOR * (1 + n_stream), 0);
+    // The directory: the root storage and the Workbook stream.
+    let mut dir = vec![0u8; SECTOR];
+    let entry =
+        |dir: &mut Vec<u8>, i: usize, name: &str, typ: u8, child: u32, start: u32, size: u64| {
+            let base = i * DIR_ENTRY_LEN;
+            let units: Vec<u16> = name.encode_utf16().collect();
+            for (k, u) in units.iter().enumerate() {
+                put16(dir, base + 2 * k, *u);
+            }
+            put16(
+                dir,
+                base + 64,
+                u16::try_from(2 * (units.len() + 1)).unwrap_or(0),
+            );
+            if let Some(b) = dir.get_mut(base + 66) {
+                *b = typ;
+            }
+            if let Some(b) = dir.get_mut(base + 67) {
+                *b = 1; // black
+            }
+            put32(dir, base + 68, NO_STREAM);
+            put32(dir, base + 72, NO_STREAM);
+            put32(dir, base + 76, child);
+            put32(dir, base + 116, start);
+            if let Some(s) = dir.get_mut(base + 120..base + 128) {
+                s.copy_from_slice(&size.to_le_bytes());
+            }
+        };
+    let size = (n_stream * SECTOR) as u64;
+    entry(&mut dir, 0, "Root Entry", 5, 1, 0, 0);
+    entry(&mut dir, 1, "Workbook", 2, NO_STREAM, 0, size);
+    for i in 2..SECTOR / DIR_ENTRY_LEN {
+        let base = i * DIR_ENTRY_LEN;
+        put32(&mut dir, base + 68, NO_STREAM);
+        put32(&mut dir, base + 72, NO_STREAM);
+        put32(&mut dir, base + 76, NO_STREAM);
+    }
+    file.extend_from_slice(&dir);
+    // The FAT.
+    let mut fat = vec![FREE_SECT; n_fat * per_fat];
+    for (i, slot) in fat.iter_mut().enumerate().take(n_stream) {
+        *slot = if i + 1 < n_stream {
+            id(i + 1)?
+        } else {
+            END_OF_CHAIN
+        };
+    }
+    if let Some(slot) = fat.get_mut(n_stream) {
+        *slot = END_OF_CHAIN;
+    }
+    for i in 0..n_fat {
+        if let Some(slot) = fat.get_mut(n_stream + 1 + i) {
+            *slot = FATSECT;
+        }
+    }
+    for v in fat {
+        file.extend_from_slice(&v.to_le_bytes());
+    }
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

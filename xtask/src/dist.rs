@@ -21,7 +21,7 @@ const BINDGEN_CRATE: &str = "wasm-bindgen-cli-support";
 const HTML_LIMIT: usize = 3_000_000;
 /// The wasm features rustc 1.95 enables by default for wasm32-unknown-unknown (LLVM's `generic`
 /// CPU); wasm-opt must accept every instruction the compiler may emit.
-const WASM_OPT_FEATURES: &[&str] = &[
+pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-bulk-memory-opt",
     "--enable-call-indirect-overlong",
@@ -324,7 +324,7 @@ fn assemble_page(root: &Path, glue: &str, wasm: &[u8]) -> Result<String> {
 
 /// The page's stylesheet: the shell's own rules, `style/main.css`, then `style/print.css` as
 /// `@media print`.
-fn page_css(root: &Path) -> Result<String> {
+pub(crate) fn page_css(root: &Path) -> Result<String> {
     let mut css = include_str!("shell.css").to_string();
     let main = root.join("style").join("main.css");
     match std::fs::read_to_string(&main) {

@@ -4,10 +4,14 @@
 //! - `dist`: compile the app to wasm, run wasm-bindgen and wasm-opt, and inline everything into the
 //!   single self-contained page `dist/zhibiao.html` (see [`dist`] and, for the page template, [`html`]);
 //! - `run`: `dist`, then serve `dist/` on 127.0.0.1 (see [`serve`]);
-//! - `test`: install what the tests need, then run every check that CI runs (see [`test`]).
+//! - `test`: install what the tests need, then run every check that CI runs (see [`test`]);
+//! - `fuzz`: run the cargo-fuzz targets of `fuzz/` for a bounded time each (see [`fuzz`]).
 
+mod bench;
 mod cmd;
 mod dist;
+mod fuzz;
+mod gen;
 mod html;
 mod serve;
 mod test;
@@ -26,6 +30,13 @@ Commands:
       --no-setup       skip rustup/apt-get/npm set-up
       --no-browser     skip dist and the browser tests
       --browser-only   only dist and the browser tests
+  bench                generate plans, run the native and in-browser benchmarks (target/bench/)
+      --quick          only the 2,000- and 20,000-row plans
+      --native-only | --browser-only | --gen-only | --divan (also the divan stage benches)
+      --no-dist        measure the existing dist/zhibiao.html
+      --no-setup       skip apt-get/npm set-up
+  fuzz [TARGET …]      run the cargo-fuzz targets (import, value, detect, export), one by one
+      --seconds N      seconds per target (default 60)
   help                 show this text
 ";
 
@@ -56,6 +67,8 @@ fn run(args: &[String]) -> Result<()> {
             serve::serve(&page)
         }
         "test" => test::test(&test::Options::from_flags(flags)?),
+        "bench" => bench::bench(&bench::Options::from_flags(flags)?),
+        "fuzz" => fuzz::fuzz(&fuzz::Options::from_flags(flags)?),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,489 @@
+//! Native benchmarks of every stage of the pipeline — read, detect, build, compute, export and
+//! the JSON report — on the generated plans in `target/bench/data/` (written by
+//! `cargo xtask bench --gen-only`, or by any `cargo xtask bench`), against calamine alone.
+//!
+//! Two modes, one binary:
+//! - `cargo bench --bench pipeline`: divan benchmarks of each stage, by plan size
+//!   (`ZHIBIAO_BENCH_SIZES=2000,20000` limits the sizes; divan's own flags filter by name);
+//! - with `ZHIBIAO_BENCH_JSON=path` (what `cargo xtask bench` runs): every stage timed side by side
+//!   — a warm-up, then each run times every stage in turn, so a busy machine slows all of them
+//!   alike — and the medians written to `path` for `benches/browser/run.mjs`'s tables.
+//!
+//! No time is asserted anywhere.
+
+// A benchmark whose input does not import must stop with the reason, not measure nothing.
+#![allow(clippy::expect_used, clippy::panic)]
+
+use calamine::{Reader, Xls, Xlsx};
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+use zhibiao::io::{self, detect, read, report, xls_formats, xlsx, Imported};
+use zhibiao::plan::{self, PlanResults};
+
+/// The sizes `gen.rs` writes, and the row cap of its `.xls`.
+const SIZES: &[usize] = &[2_000, 20_000, 100_000];
+const XLS_MAX_DATA_ROWS: usize = 65_534;
+
+fn main() {
+    match std::env::var_os("ZHIBIAO_BENCH_JSON") {
+        Some(path) => summary::run(PathBuf::from(path)),
+        None => divan::main(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+// ---------------------------------------------------------------------------------------------
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("ZHIBIAO_BENCH_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+                .join("bench")
+                .join("data")
+        })
+}
+
+/// The sizes to run: `ZHIBIAO_BENCH_SIZES` or all, keeping those whose files exist.
+fn sizes() -> Vec<usize> {
+    let wanted: Vec<usize> = std::env::var("ZHIBIAO_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| SIZES.to_vec());
+    let present: Vec<usize> = wanted
+        .into_iter()
+        .filter(|&n| data_dir().join(file_name(n, "xlsx")).is_file())
+        .collect();
+    if present.is_empty() {
+        eprintln!(
+            "no generated plans in {}: run `cargo xtask bench --gen-only` first",
+            data_dir().display()
+        );
+    }
+    present
+}
+
+/// `plan-20000.xlsx`, or the capped `.xls` (`plan-65534.xls`).
+fn file_name(rows: usize, format: &str) -> String {
+    let rows = if format == "xls" {
+        rows.min(XLS_MAX_DATA_ROWS)
+    } else {
+        rows
+    };
+    format!("plan-{rows}.{format}")
+}
+
+/// The bytes of a generated file, read once.
+fn bytes(rows: usize, format: &str) -> &'static [u8] {
+    static CACHE: OnceLock<Mutex<HashMap<String, &'static [u8]>>> = OnceLock::new();
+    let name = file_name(rows, format);
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache.entry(name.clone()).or_insert_with(|| {
+        let path = data_dir().join(&name);
+        let data = std::fs::read(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (run `cargo xtask bench --gen-only`)",
+                path.display()
+            )
+        });
+        Box::leak(data.into_boxed_slice())
+    })
+}
+
+/// One import and its results, made once per file.
+struct Prepared {
+    imported: Imported,
+    results: Vec<Option<PlanResults>>,
+}
+
+fn prepared(rows: usize, format: &str) -> &'static Prepared {
+    static CACHE: OnceLock<Mutex<HashMap<String, &'static Prepared>>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache.entry(file_name(rows, format)).or_insert_with(|| {
+        let imported = io::import(bytes(rows, format)).expect("the generated plan imports");
+        let results = imported
+            .sheets
+            .iter()
+            .map(|s| {
+                s.plan
+                    .as_ref()
+                    .map(|p| plan::compute(p, &plan::Options::default()))
+            })
+            .collect();
+        Box::leak(Box::new(Prepared { imported, results }))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stages (shared by both modes)
+// ---------------------------------------------------------------------------------------------
+
+mod stage {
+    use super::*;
+
+    /// calamine opens the workbook: the zip, shared strings, styles, relationships.
+    pub fn calamine_open(bytes: &[u8]) -> usize {
+        if bytes.starts_with(b"PK") {
+            let wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+            wb.sheet_names().len()
+        } else {
+            let wb: Xls<_> = Xls::new(Cursor::new(bytes)).expect("xls");
+            wb.sheet_names().len()
+        }
+    }
+
+    /// calamine alone: open, then every sheet's cells (what a plain calamine user does).
+    pub fn calamine_cells(bytes: &[u8]) -> usize {
+        let mut cells = 0;
+        if bytes.starts_with(b"PK") {
+            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+            for name in wb.sheet_names() {
+                cells += wb.worksheet_range(&name).expect("range").get_size().0;
+            }
+        } else {
+            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).expect("xls");
+            for name in wb.sheet_names() {
+                cells += wb.worksheet_range(&name).expect("range").get_size().0;
+            }
+        }
+        cells
+    }
+
+    /// Open, then the styles pass `io/read.rs` makes over each `.xlsx` sheet (`worksheet_style`).
+    pub fn calamine_styles(bytes: &[u8]) -> usize {
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+        let mut n = 0;
+        for name in wb.sheet_names() {
+            n += usize::from(!wb.worksheet_style(&name).expect("styles").is_empty());
+        }
+        n
+    }
+
+    /// Open, then the merged-cells pass over each `.xlsx` sheet (`merge_cells_by_sheet_name`).
+    pub fn calamine_merges(bytes: &[u8]) -> usize {
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+        let mut n = 0;
+        for name in wb.sheet_names() {
+            n += wb.merge_cells_by_sheet_name(&name).expect("merges").len();
+        }
+        n
+    }
+
+    /// Our `.xls` number-format reader (`io/xls_formats.rs`) alone.
+    pub fn xls_formats(bytes: &[u8]) -> usize {
+        xls_formats::cell_formats(bytes)
+            .map(|f| f.len())
+            .unwrap_or(0)
+    }
+
+    /// Our reading stage: bytes → grid (calamine plus formats and merges).
+    pub fn read(bytes: &[u8]) -> usize {
+        read::read_workbook(bytes).expect("read").sheets.len()
+    }
+
+    /// Our whole import: bytes → grid → layouts → plans.
+    pub fn import(bytes: &[u8]) -> usize {
+        io::import(bytes).expect("import").sheets.len()
+    }
+
+    /// Layout detection on every sheet.
+    pub fn detect(p: &Prepared) -> usize {
+        p.imported
+            .sheets
+            .iter()
+            .filter_map(|s| detect::detect(&s.sheet))
+            .count()
+    }
+
+    /// Plan building from the detected layouts.
+    pub fn build_plan(p: &Prepared) -> usize {
+        p.imported
+            .sheets
+            .iter()
+            .filter_map(|s| Some(detect::build_plan(&s.sheet, s.layout.as_ref()?)))
+            .map(|plan| plan.indicators.len())
+            .sum()
+    }
+
+    /// The engine on every plan.
+    pub fn compute(p: &Prepared) -> usize {
+        p.imported
+            .sheets
+            .iter()
+            .filter_map(|s| s.plan.as_ref())
+            .map(|plan| {
+                plan::compute(plan, &plan::Options::default())
+                    .indicators
+                    .len()
+            })
+            .sum()
+    }
+
+    /// The filled workbook.
+    pub fn export(p: &Prepared) -> usize {
+        let sheets: Vec<xlsx::SheetExport<'_>> = p
+            .imported
+            .sheets
+            .iter()
+            .zip(&p.results)
+            .filter_map(|(s, results)| {
+                Some(xlsx::SheetExport {
+                    sheet: &s.sheet,
+                    layout: s.layout.as_ref()?,
+                    plan: s.plan.as_ref()?,
+                    results: results.as_ref()?,
+                })
+            })
+            .collect();
+        xlsx::export(&sheets).expect("export").len()
+    }
+
+    /// The JSON report, serialised (computes every plan, as `zhibiao-cli report` does).
+    pub fn report(p: &Prepared) -> usize {
+        let json = report::report("bench", &p.imported, &plan::Options::default());
+        serde_json::to_string(&json).expect("json").len()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// divan: `cargo bench --bench pipeline`
+// ---------------------------------------------------------------------------------------------
+
+/// Reading an `.xlsx`: calamine alone and each of our steps.
+#[divan::bench_group(sample_count = 10, sample_size = 1)]
+mod read_xlsx {
+    use super::*;
+
+    #[divan::bench(args = sizes())]
+    fn calamine_cells(rows: usize) -> usize {
+        stage::calamine_cells(black_box(bytes(rows, "xlsx")))
+    }
+
+    #[divan::bench(args = sizes())]
+    fn calamine_styles(rows: usize) -> usize {
+        stage::calamine_styles(black_box(bytes(rows, "xlsx")))
+    }
+
+    #[divan::bench(args = sizes())]
+    fn calamine_merges(rows: usize) -> usize {
+        stage::calamine_merges(black_box(bytes(rows, "xlsx")))
+    }
+
+    #[divan::bench(args = sizes())]
+    fn read(rows: usize) -> usize {
+        stage::read(black_box(bytes(rows, "xlsx")))
+    }
+
+    #[divan::bench(args = sizes())]
+    fn import(rows: usize) -> usize {
+        stage::import(black_box(bytes(rows, "xlsx")))
+    }
+}
+
+/// Reading an `.xls` (the largest is capped at 65,534 rows).
+#[divan::bench_group(sample_count = 10, sample_size = 1)]
+mod read_xls {
+    use super::*;
+
+    #[divan::bench(args = sizes())]
+    fn calamine_cells(rows: usize) -> usize {
+        stage::calamine_cells(black_box(bytes(rows, "xls")))
+    }
+
+    #[divan::bench(args = sizes())]
+    fn xls_formats(rows: usize) -> usize {
+        stage::xls_formats(black_box(bytes(rows, "xls")))
+    }
+
+    #[divan::bench(args = sizes())]
+    fn read(rows: usize) -> usize {
+        stage::read(black_box(bytes(rows, "xls")))
+    }
+
+    #[divan::bench(args = sizes())]
+    fn import(rows: usize) -> usize {
+        stage::import(black_box(bytes(rows, "xls")))
+    }
+}
+
+/// The stages after reading, on the `.xlsx` plans.
+#[divan::bench_group(sample_count = 10, sample_size = 1)]
+mod stages {
+    use super::*;
+
+    #[divan::bench(args = sizes())]
+    fn detect(bencher: divan::Bencher, rows: usize) {
+        let p = prepared(rows, "xlsx");
+        bencher.bench(|| stage::detect(black_box(p)));
+    }
+
+    #[divan::bench(args = sizes())]
+    fn build_plan(bencher: divan::Bencher, rows: usize) {
+        let p = prepared(rows, "xlsx");
+        bencher.bench(|| stage::build_plan(black_box(p)));
+    }
+
+    #[divan::bench(args = sizes())]
+    fn compute(bencher: divan::Bencher, rows: usize) {
+        let p = prepared(rows, "xlsx");
+        bencher.bench(|| stage::compute(black_box(p)));
+    }
+
+    #[divan::bench(args = sizes())]
+    fn export(bencher: divan::Bencher, rows: usize) {
+        let p = prepared(rows, "xlsx");
+        bencher.bench(|| stage::export(black_box(p)));
+    }
+
+    #[divan::bench(args = sizes())]
+    fn report(bencher: divan::Bencher, rows: usize) {
+        let p = prepared(rows, "xlsx");
+        bencher.bench(|| stage::report(black_box(p)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary mode: `ZHIBIAO_BENCH_JSON=path cargo bench --bench pipeline`
+// ---------------------------------------------------------------------------------------------
+
+mod summary {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// Runs per size after one warm-up: enough for a median on a busy machine without taking
+    /// minutes on the largest plan. `ZHIBIAO_BENCH_RUNS` overrides.
+    fn runs(rows: usize) -> usize {
+        if let Some(n) = std::env::var("ZHIBIAO_BENCH_RUNS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+        {
+            return n;
+        }
+        match rows {
+            0..=5_000 => 15,
+            5_001..=50_000 => 7,
+            _ => 3,
+        }
+    }
+
+    type Stage<'a> = (&'static str, Box<dyn Fn() -> usize + 'a>);
+
+    /// Times every stage `runs` times, interleaved, after a warm-up of each.
+    fn time_side_by_side(stages: &[Stage<'_>], runs: usize) -> Value {
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); stages.len()];
+        for round in 0..=runs {
+            for (i, (_, f)) in stages.iter().enumerate() {
+                let started = Instant::now();
+                black_box(f());
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                if round > 0 {
+                    samples[i].push(ms);
+                }
+            }
+        }
+        let mut out = serde_json::Map::new();
+        for ((name, _), mut s) in stages.iter().zip(samples) {
+            s.sort_by(f64::total_cmp);
+            let median = if s.len() % 2 == 1 {
+                s[s.len() / 2]
+            } else {
+                (s[s.len() / 2 - 1] + s[s.len() / 2]) / 2.0
+            };
+            out.insert(
+                name.to_string(),
+                json!({
+                    "median_ms": median,
+                    "min_ms": s.first().copied().unwrap_or(0.0),
+                    "max_ms": s.last().copied().unwrap_or(0.0),
+                    "runs": s.len(),
+                }),
+            );
+        }
+        Value::Object(out)
+    }
+
+    pub fn run(path: PathBuf) {
+        let mut files = Vec::new();
+        for rows in sizes() {
+            for format in ["xlsx", "xls"] {
+                let data = bytes(rows, format);
+                let p = prepared(rows, format);
+                let indicators: usize = p
+                    .imported
+                    .sheets
+                    .iter()
+                    .filter_map(|s| s.plan.as_ref())
+                    .map(|plan| plan.indicators.len())
+                    .sum();
+                let mut list: Vec<Stage<'_>> = vec![
+                    ("calamine_open", Box::new(|| stage::calamine_open(data))),
+                    ("calamine_cells", Box::new(|| stage::calamine_cells(data))),
+                ];
+                if format == "xlsx" {
+                    list.push(("calamine_styles", Box::new(|| stage::calamine_styles(data))));
+                    list.push(("calamine_merges", Box::new(|| stage::calamine_merges(data))));
+                } else {
+                    list.push(("xls_formats", Box::new(|| stage::xls_formats(data))));
+                }
+                list.extend::<Vec<Stage<'_>>>(vec![
+                    ("read", Box::new(|| stage::read(data))),
+                    ("import", Box::new(|| stage::import(data))),
+                    ("detect", Box::new(|| stage::detect(p))),
+                    ("build_plan", Box::new(|| stage::build_plan(p))),
+                    ("compute", Box::new(|| stage::compute(p))),
+                ]);
+                // The export goal is on 20,000 rows, and an .xls holds the same plan as its .xlsx:
+                // export and report only where they tell something new.
+                if format == "xlsx" && rows <= 20_000 {
+                    list.push(("export", Box::new(|| stage::export(p))));
+                    list.push(("report", Box::new(|| stage::report(p))));
+                }
+                let runs = runs(rows);
+                let name = file_name(rows, format);
+                eprintln!("native: {name} ({runs} runs after a warm-up)");
+                let stages = time_side_by_side(&list, runs);
+                for (stage, t) in stages.as_object().into_iter().flatten() {
+                    eprintln!(
+                        "  {stage:<16} median {:>9.1} ms  (min {:.1}, max {:.1})",
+                        t["median_ms"].as_f64().unwrap_or(0.0),
+                        t["min_ms"].as_f64().unwrap_or(0.0),
+                        t["max_ms"].as_f64().unwrap_or(0.0)
+                    );
+                }
+                files.push(json!({
+                    "name": name,
+                    "format": format,
+                    "rows": if format == "xls" { rows.min(XLS_MAX_DATA_ROWS) } else { rows },
+                    "bytes": data.len(),
+                    "indicators": indicators,
+                    "stages": stages,
+                }));
+            }
+        }
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        let out = json!({
+            "profile": "bench (release, native)",
+            "loadavg_after": load.trim(),
+            "files": files,
+        });
+        let text = serde_json::to_string_pretty(&out).expect("json");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("create the output folder");
+        }
+        std::fs::write(&path, text).expect("write the summary");
+        eprintln!("native: wrote {}", path.display());
+    }
+}

@@ -1,0 +1,258 @@
+// Issue 8: hostile cells are shown as text and exported as strings, never run or turned into
+// formulas; no request leaves the page while it imports, exports and saves; bad files of every
+// kind get their own message and leave the plan on screen as it was.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "node:test";
+import zlib from "node:zlib";
+import { cellSelector, fixture, openApp, READY_TIMEOUT } from "./harness.mjs";
+
+/** The hostile texts of tests/fixtures/bad/hostile-cells.xlsx (see tests/hostile.rs): [row, column, text]. */
+const HOSTILE = [
+  [2, "B", "</script><script>window.__pwned=1</script>"],
+  [2, "C", '<img src=x onerror="window.__pwned=2">'],
+  [2, "H", '=HYPERLINK("http://evil.example/","点击")'],
+  [3, "B", "=cmd|' /C calc'!A0"],
+  [3, "C", "@SUM(1+1)"],
+  [3, "E", '=HYPERLINK("http://evil.example/")'],
+  [3, "H", "-2+3"],
+  [4, "B", "<svg onload=alert(1)>森林覆盖率"],
+  [4, "H", "+cmd|' /C calc'!A0"],
+];
+
+// ---------------------------------------------------------------------------------------------
+// A small zip reader and writer (node:zlib only), for exported workbooks and generated files.
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A zip of [{ name, data, deflate, declared }] (`declared`: the size the central directory claims). */
+function zip(entries) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const { name, data, deflate = true, declared } of entries) {
+    const nameBuf = Buffer.from(name, "utf8");
+    const packed = deflate ? zlib.deflateRawSync(data, { level: 9 }) : data;
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(deflate ? 8 : 0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(declared ?? data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(deflate ? 8 : 0, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(declared ?? data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, packed);
+    centrals.push(central, nameBuf);
+    offset += local.length + nameBuf.length + packed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/** The parts of a zip file: { name: Buffer }. */
+function unzip(file) {
+  const buf = fs.readFileSync(file);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(eocd >= 0, `${file} is not a zip`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const parts = {};
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(at + 10);
+    const packed = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString("utf8");
+    const dataAt = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(dataAt, dataAt + packed);
+    parts[name] = method === 8 ? zlib.inflateRawSync(data) : Buffer.from(data);
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return parts;
+}
+
+const xmlUnescape = (s) =>
+  s
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&apos;", "'")
+    .replaceAll("&amp;", "&");
+
+function tmpFile(name, data) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-hostile-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, data);
+  return file;
+}
+
+/** Watches for dialogs (alert, confirm …) and script the page did not mean to run. */
+function watchForInjection(app) {
+  const dialogs = [];
+  app.page.on("dialog", async (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    await dialog.dismiss().catch(() => {});
+  });
+  return dialogs;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+test("hostile cells are shown literally, run nothing, and export as strings", { timeout: 180_000 }, async (t) => {
+  const app = await openApp(t, { name: "hostile-cells" });
+  const dialogs = watchForInjection(app);
+  await app.uploadAndWaitFor(fixture("bad/hostile-cells.xlsx"), 4, "B");
+  await app.screenshot("hostile");
+
+  for (const [row, col, text] of HOSTILE) {
+    const cell = await app.cell(row, col);
+    assert.equal(cell.text, text, `cell ${col}${row} is shown as written`);
+  }
+  // The texts are text nodes, not markup: no element from a cell made it into the page.
+  const injected = await app.page.evaluate(() => ({
+    pwned: window.__pwned ?? null,
+    img: document.querySelectorAll('[data-testid="sheet-grid"] img').length,
+    svg: document.querySelectorAll('[data-testid="sheet-grid"] svg[onload]').length,
+    scripts: [...document.scripts].filter((s) => s.textContent.includes("__pwned")).length,
+    links: [...document.querySelectorAll("a[href]")].filter((a) => a.href.includes("evil.example")).length,
+  }));
+  assert.deepEqual(injected, { pwned: null, img: 0, svg: 0, scripts: 0, links: 0 });
+  // The indicator panel shows the name too.
+  await app.page.locator(cellSelector(2, "B")).click();
+  await app.page.waitForTimeout(300);
+  assert.equal(await app.page.evaluate(() => window.__pwned ?? null), null);
+
+  const file = await app.download(() => app.page.getByTestId("export-xlsx").click());
+  const parts = unzip(file);
+  const sheets = Object.keys(parts).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n));
+  assert.ok(sheets.length > 0, `no sheets in ${Object.keys(parts)}`);
+  const formulas = sheets.flatMap((n) =>
+    [...parts[n].toString("utf8").matchAll(/<f[^>]*>([^<]*)<\/f>/g)].map((m) => xmlUnescape(m[1])),
+  );
+  for (const f of formulas) {
+    assert.doesNotMatch(f, /HYPERLINK|cmd|calc|SUM\(1\+1\)|2\+3|__pwned/i, `an exported formula came from a cell: ${f}`);
+  }
+  const texts = new Set(
+    [parts["xl/sharedStrings.xml"]?.toString("utf8") ?? "", ...sheets.map((n) => parts[n].toString("utf8"))]
+      .flatMap((xml) => [...xml.matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)])
+      .map((m) => xmlUnescape(m[1])),
+  );
+  for (const [row, col, text] of HOSTILE) {
+    assert.ok(texts.has(text), `${col}${row} is exported as the string ${text}`);
+  }
+  assert.deepEqual(dialogs, [], "no dialog opened");
+  assert.equal(await app.page.evaluate(() => window.__pwned ?? null), null, "no injected script ran");
+  await app.assertClean();
+});
+
+test("importing, exporting and saving send no request", { timeout: 180_000 }, async (t) => {
+  const app = await openApp(t, { name: "no-network" });
+  await app.uploadAndWaitFor(fixture("qinglan-county-2021-2025-plan.xlsx"), 16, "G");
+  await app.upload(fixture("wangchuan-city-2016-2020-assessment.ods"));
+  await app.page.waitForSelector(cellSelector(6, "B"), { timeout: READY_TIMEOUT });
+  await app.upload(fixture("qinglan-county-2021-2022-progress.xls"));
+  await app.page.waitForSelector(cellSelector(6, "C"), { timeout: READY_TIMEOUT });
+  const exported = await app.download(() => app.page.getByTestId("export-xlsx").click());
+  assert.ok(fs.statSync(exported).size > 0);
+  const save = app.page.getByTestId("save-html");
+  if (await save.count()) {
+    const saved = await app.download(() => save.click());
+    assert.ok(fs.statSync(saved).size > 0);
+  }
+  await app.page.waitForTimeout(500);
+  assert.deepEqual(app.forbiddenRequests(), [], "no request left the page");
+  assert.deepEqual([...app.failedRequests.keys()].filter((u) => !u.startsWith("blob:") && !u.startsWith("data:")), []);
+  await app.assertClean();
+});
+
+/** Bad files made here: [file name, bytes, words the message must hold]. */
+function badFiles() {
+  const million = ["序号,指标名称,单位,2020年,2025年"];
+  for (let i = 0; i < 1_000_000; i++) million.push(`${i},指标${i},万元,1,2`);
+  const sst = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>${"A".repeat(64 * 1024 * 1024)}</t></si></sst>`;
+  const bomb = zip([
+    { name: "[Content_Types].xml", data: Buffer.from("<Types/>") },
+    { name: "xl/workbook.xml", data: Buffer.from("<workbook/>") },
+    { name: "xl/sharedStrings.xml", data: Buffer.from(sst) },
+  ]);
+  const declared = zip([
+    { name: "xl/workbook.xml", data: Buffer.from("<workbook/>") },
+    { name: "xl/sharedStrings.xml", data: Buffer.from("<sst/>"), declared: 540_000_000 },
+  ]);
+  const docx = zip([
+    { name: "[Content_Types].xml", data: Buffer.from("<Types/>") },
+    { name: "word/document.xml", data: Buffer.from("<w:document/>") },
+  ]);
+  const html =
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table><tr><td>序号</td><td>指标名称</td></tr></table></body></html>';
+  // The Liuwan .xls with its CODEPAGE record turned into FILEPASS (same length).
+  const xls = fs.readFileSync(fixture("liuwan-township-2022-text-numbers.xls"));
+  const codepage = xls.indexOf(Buffer.from([0x42, 0x00, 0x02, 0x00]));
+  assert.ok(codepage > 0, "the Liuwan .xls has a CODEPAGE record");
+  const encrypted = Buffer.from(xls);
+  Buffer.from([0x2f, 0x00, 0x02, 0x00, 0x01, 0x00]).copy(encrypted, codepage);
+  return [
+    ["bomb.xlsx", bomb, ["压缩比异常"]],
+    ["bomb-540mb.xlsx", declared, ["解压后过大", "514 MB"]],
+    ["encrypted.xls", encrypted, ["已加密"]],
+    ["report.xlsx", docx, ["Word"]],
+    ["plan.xls", Buffer.from(html), ["HTML"]],
+    ["million.csv", Buffer.from(million.join("\n")), ["200000 行"]],
+  ];
+}
+
+test("bad files each get their message and the plan stays", { timeout: 300_000 }, async (t) => {
+  const app = await openApp(t, { name: "bad-files" });
+  await app.loadDemo();
+  const before = await app.cell(2, "C");
+  for (const [name, bytes, words] of badFiles()) {
+    const file = tmpFile(name, bytes);
+    const started = Date.now();
+    await app.upload(file);
+    const error = app.page.getByTestId("error-message");
+    await app.page.waitForFunction(
+      (name) => document.querySelector('[data-testid="error-message"]')?.innerText.includes(name),
+      name,
+      { timeout: READY_TIMEOUT },
+    );
+    const text = (await error.innerText()).trim();
+    console.log(`${name} (${bytes.length} bytes): ${Date.now() - started} ms: ${text}`);
+    for (const w of words) assert.ok(text.includes(w), `${name}: “${text}” should say ${w}`);
+    assert.deepEqual(await app.cell(2, "C"), before, `${name}: the demo plan is still on screen`);
+    await app.screenshot(name);
+  }
+  await app.assertClean({ allowConsoleErrors: true });
+});
