@@ -20,7 +20,7 @@ export const SCREENSHOTS = path.join(TARGET_DIR, "screenshots");
 export const CLI = path.join(TARGET_DIR, "debug", "zhibiao-cli");
 export const CHROMIUM = process.env.ZHIBIAO_CHROMIUM || "/usr/bin/chromium";
 
-const LAUNCH_ARGS = [
+export const LAUNCH_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
