@@ -848,3 +848,28 @@ fn the_combined_sheet_is_offered_but_not_exported() {
         .collect();
     assert_eq!(names, ["川东区", "川西区", "新港区"]);
 }
+
+#[test]
+fn liuwan_csv_in_utf16_gives_the_same_figures() {
+    // The UTF-8 sample re-encoded as UTF-16LE with a BOM (what "Unicode text" from Excel is).
+    let bytes =
+        std::fs::read(fixture("liuwan-township-2022-text-numbers-utf8-bom.csv")).expect("csv");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        text.trim_start_matches('\u{feff}')
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let imported = io::import(&utf16).expect("utf-16 csv");
+    let plan = imported.sheets[0].plan.clone().expect("table");
+    let results = zhibiao::plan::compute(&plan, &Default::default());
+    assert_eq!(
+        results.assessment[&2022]
+            .overall
+            .as_ref()
+            .expect("overall")
+            .shown,
+        "98.94"
+    );
+}
