@@ -51,7 +51,9 @@ test("typing a base recomputes the row; Ctrl+Z and Ctrl+Y undo and redo it", { t
   await page.locator(cellSelector(16, "F")).click();
   await page.keyboard.type("99");
   await page.keyboard.press("Escape");
-  assert.equal((await app.cell(16, "F")).text, "11.0");
+  await waitForCell(page, 16, "F", "11.0");
+  assert.equal(await page.getByTestId("cell-editor").count(), 0, "the editor is gone");
+  assert.deepEqual(await app.cell(16, "F"), { text: "11.0", source: "file" });
   await app.assertClean();
 });
 
