@@ -102,21 +102,35 @@ pub fn assess(
         .indicators
         .iter()
         .any(|i| i.weight.is_some_and(f64::is_finite));
+    // Each assessed indicator's units and folded category, split once rather than once a year.
+    let keys: Vec<Option<(BTreeSet<String>, String)>> = plan
+        .indicators
+        .iter()
+        .zip(results)
+        .map(|(ind, res)| {
+            (!res.realization.is_empty()).then(|| {
+                (
+                    units_of(&ind.lead_units, &ind.other_units),
+                    fold(ind.category.trim()),
+                )
+            })
+        })
+        .collect();
     let mut out = BTreeMap::new();
     for &year in years {
         let mut units: BTreeMap<String, (f64, usize)> = BTreeMap::new();
         let mut all: Vec<(f64, f64)> = Vec::new();
         let mut categories: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-        for (ind, res) in plan.indicators.iter().zip(results) {
-            let Some(r) = res.realization.get(&year) else {
+        for ((ind, res), key) in plan.indicators.iter().zip(results).zip(&keys) {
+            let (Some(r), Some((ind_units, cat))) = (res.realization.get(&year), key) else {
                 continue;
             };
             let r = r.value;
             if !r.is_finite() {
                 continue;
             }
-            for unit in units_of(&ind.lead_units, &ind.other_units) {
-                let e = units.entry(unit).or_insert((0.0, 0));
+            for unit in ind_units {
+                let e = units.entry(unit.clone()).or_insert((0.0, 0));
                 e.0 += r;
                 e.1 += 1;
             }
@@ -128,9 +142,8 @@ pub fn assess(
                 1.0
             };
             all.push((r, w));
-            let cat = ind.category.trim();
             if !cat.is_empty() {
-                categories.entry(fold(cat)).or_default().push((r, w));
+                categories.entry(cat.clone()).or_default().push((r, w));
             }
         }
         let assessment = Assessment {
