@@ -220,7 +220,27 @@ pub fn SheetGrid(
     };
 
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if editing.get_untracked().is_some() {
+        if let Some(text) = editing.get_untracked() {
+            // Keys typed before the editor has focus (it appears a moment after editing
+            // starts): the editor's own keys stop at the editor.
+            let Some((r, c)) = active.get_untracked() else {
+                return;
+            };
+            let plain = !(ev.ctrl_key() || ev.meta_key() || ev.alt_key());
+            match ev.key().as_str() {
+                "Escape" => set_editing.set(None),
+                "Enter" => {
+                    commit(text);
+                    move_to((r + 1, c), false);
+                }
+                "Tab" => {
+                    commit(text);
+                    move_to((r, c + 1), false);
+                }
+                k if plain && k.chars().count() == 1 => set_editing.set(Some(format!("{text}{k}"))),
+                _ => return,
+            }
+            ev.prevent_default();
             return;
         }
         let ctrl = ev.ctrl_key() || ev.meta_key();
