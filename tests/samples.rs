@@ -873,3 +873,13 @@ fn liuwan_csv_in_utf16_gives_the_same_figures() {
         "98.94"
     );
 }
+
+#[test]
+fn a_view_shows_the_picked_year_while_it_can_be_assessed_else_the_latest() {
+    use zhibiao::ui::state::chosen_year;
+    assert_eq!(chosen_year(&[2021, 2022], Some(2021)), Some(2021));
+    assert_eq!(chosen_year(&[2021, 2022], None), Some(2022));
+    // A year picked on another plan that this one cannot assess.
+    assert_eq!(chosen_year(&[2021, 2022], Some(2019)), Some(2022));
+    assert_eq!(chosen_year(&[], Some(2021)), None);
+}

@@ -869,6 +869,13 @@ pub fn assessment_years(results: &PlanResults) -> Vec<plan::Year> {
     results.assessment.keys().copied().collect()
 }
 
+/// The year a view shows: the one the user picked while it can be assessed, else the latest.
+pub fn chosen_year(years: &[plan::Year], wanted: Option<plan::Year>) -> Option<plan::Year> {
+    wanted
+        .filter(|y| years.contains(y))
+        .or(years.last().copied())
+}
+
 /// The summary of one year.
 pub fn summary(plan: &Plan, results: &PlanResults, year: plan::Year) -> Summary {
     let assessment = results.assessment.get(&year);

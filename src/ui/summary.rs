@@ -2,7 +2,7 @@
 //! and the next-year view (drafts from an assessment year).
 
 use super::i18n::{method_name, panel_texts, status_name, texts};
-use super::state::{assessment_years, drafts, summary, Doc};
+use super::state::{assessment_years, chosen_year, drafts, summary, Doc};
 use crate::error::Lang;
 use crate::plan::PlanResults;
 use leptos::prelude::*;
@@ -14,10 +14,7 @@ fn year_select(
     set_year: WriteSignal<Option<i32>>,
     testid: &'static str,
 ) -> impl IntoView {
-    let current = year
-        .get_untracked()
-        .filter(|y| years.contains(y))
-        .or(years.last().copied());
+    let current = chosen_year(&years, year.get_untracked());
     view! {
         <select
             data-testid=testid
@@ -43,10 +40,7 @@ pub fn SummaryView(
         let lang = lang.get();
         let t = texts(lang);
         let years = results.with(|r| r.as_ref().map(assessment_years))?;
-        let chosen = year
-            .get()
-            .filter(|y| years.contains(y))
-            .or(years.last().copied());
+        let chosen = chosen_year(&years, year.get());
         let Some(chosen) = chosen else {
             return Some(
                 view! { <div class="view summary"><p>{t.no_actuals}</p></div> }.into_any(),
@@ -150,10 +144,7 @@ pub fn DraftView(
         let t = texts(lang);
         let p = panel_texts(lang);
         let years = results.with(|r| r.as_ref().map(assessment_years))?;
-        let chosen = year
-            .get()
-            .filter(|y| years.contains(y))
-            .or(years.last().copied());
+        let chosen = chosen_year(&years, year.get());
         let Some(chosen) = chosen else {
             return Some(
                 view! { <div class="view" data-testid="draft-view"><p>{t.no_actuals}</p></div> }
