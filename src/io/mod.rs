@@ -11,6 +11,7 @@ pub mod formulas;
 pub mod grid;
 pub mod limits;
 pub mod ods_extra;
+pub mod pace;
 pub mod read;
 pub mod report;
 pub mod roundtrip;
@@ -51,22 +52,36 @@ impl Imported {
 /// # Errors
 /// [`ImportError`] when the bytes cannot be read, or no sheet holds an indicator table.
 pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
-    let workbook = read::read_workbook(bytes)?;
-    let format = workbook.format.unwrap_or(Format::Csv);
-    let sheets: Vec<ImportedSheet> = workbook
-        .sheets
-        .into_iter()
-        .map(|sheet| {
-            let layout = detect::detect(&sheet);
-            let plan = layout.as_ref().map(|l| detect::build_plan(&sheet, l));
-            ImportedSheet {
-                sheet,
-                layout,
-                plan,
-            }
+    pace::finish(import_paced(bytes, &mut pace::Straight)).unwrap_or_else(|| {
+        Err(ImportError::Damaged {
+            detail: "the import waited without a pace".to_string(),
         })
-        .collect();
-    let mut sheets = sheets;
+    })
+}
+
+/// [`import`] in slices: progress goes to `pace`, which is awaited between them.
+///
+/// # Errors
+/// As [`import`].
+pub async fn import_paced<P: pace::Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+) -> Result<Imported, ImportError> {
+    let workbook = read::read_workbook_paced(bytes, pace).await?;
+    let format = workbook.format.unwrap_or(Format::Csv);
+    let count = workbook.sheets.len();
+    let mut sheets = Vec::with_capacity(count);
+    for (index, sheet) in workbook.sheets.into_iter().enumerate() {
+        pace.step(pace::Stage::Detect, pace::fraction(index, count, 0.0))
+            .await;
+        let layout = detect::detect(&sheet);
+        let plan = layout.as_ref().map(|l| detect::build_plan(&sheet, l));
+        sheets.push(ImportedSheet {
+            sheet,
+            layout,
+            plan,
+        });
+    }
     roundtrip::apply(&mut sheets);
     let imported = Imported { format, sheets };
     if imported.first_table().is_none() {

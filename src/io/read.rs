@@ -6,6 +6,7 @@
 
 use super::grid::{Format, Merge, Sheet, Workbook};
 use super::limits::{self, Budget};
+use super::pace::{self, Pace, Stage, STEP};
 use crate::error::ImportError;
 use crate::plan::RawCell;
 use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx, XlsxError};
@@ -36,6 +37,21 @@ enum Sniffed {
 /// [`ImportError`] when the bytes are empty, too large, encrypted, not a spreadsheet, damaged,
 /// or over one of the limits.
 pub fn read_workbook(bytes: &[u8]) -> Result<Workbook, ImportError> {
+    pace::finish(read_workbook_paced(bytes, &mut pace::Straight)).unwrap_or_else(|| {
+        Err(ImportError::Damaged {
+            detail: "the reader waited without a pace".to_string(),
+        })
+    })
+}
+
+/// [`read_workbook`], reporting progress to `pace` every [`STEP`] cells and awaiting it.
+///
+/// # Errors
+/// As [`read_workbook`].
+pub async fn read_workbook_paced<P: Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+) -> Result<Workbook, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
     }
@@ -46,9 +62,9 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Workbook, ImportError> {
         });
     }
     match sniff(bytes)? {
-        Sniffed::Zip => read_zip(bytes),
-        Sniffed::Cfb => read_cfb(bytes),
-        Sniffed::Text => read_csv(bytes),
+        Sniffed::Zip => read_zip(bytes, pace).await,
+        Sniffed::Cfb => read_cfb(bytes, pace).await,
+        Sniffed::Text => read_csv(bytes, pace).await,
     }
 }
 
@@ -116,10 +132,10 @@ fn damaged(detail: impl std::fmt::Display) -> ImportError {
     }
 }
 
-fn read_zip(bytes: &[u8]) -> Result<Workbook, ImportError> {
+async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     let head = &bytes[..bytes.len().min(256)];
     if find(head, b"mimetype") && find(head, b"opendocument.spreadsheet") {
-        return read_ods(bytes);
+        return read_ods(bytes, pace).await;
     }
     if find(head, b"mimetype") && find(head, b"opendocument") {
         return Err(ImportError::NotAWorkbook {
@@ -132,17 +148,17 @@ fn read_zip(bytes: &[u8]) -> Result<Workbook, ImportError> {
     if find(bytes, b"ppt/presentation.xml") {
         return Err(ImportError::NotAWorkbook { what: "PowerPoint" });
     }
-    read_xlsx(bytes)
+    read_xlsx(bytes, pace).await
 }
 
-fn read_cfb(bytes: &[u8]) -> Result<Workbook, ImportError> {
+async fn read_cfb<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     if find(bytes, &utf16le("EncryptedPackage")) || find(bytes, &utf16le("EncryptionInfo")) {
         return Err(ImportError::Encrypted);
     }
     if find(bytes, &utf16le("WordDocument")) {
         return Err(ImportError::NotAWorkbook { what: "Word" });
     }
-    read_xls(bytes)
+    read_xls(bytes, pace).await
 }
 
 /// A sheet being read: cells are placed as they come, each checked against the limits first.
@@ -232,7 +248,7 @@ fn code(format: &str) -> Option<String> {
 /// .xlsx: the zip container and the parts calamine reads whole are checked before it opens the
 /// workbook; the cells are then streamed one by one (calamine's `worksheet_range` would
 /// allocate the bounding box of the cells first, whatever its size) and checked as they come.
-fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ImportError> {
+async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
     limits::check_xlsx_parts(bytes)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
@@ -242,15 +258,27 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ImportError> {
     let names = checked_names(wb.sheet_names())?;
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
+    let count = names.len();
+    for (index, name) in names.into_iter().enumerate() {
+        pace.step(Stage::Read, pace::fraction(index, count, 0.0))
+            .await;
         let merges = wb.merge_cells_by_sheet_name(&name).map_err(damaged)?;
         limits::check_merges(&name, merges.len())?;
         let merges = merges_of(&merges);
         let mut sheet = SheetBuilder::new(name.clone(), &mut budget);
         match wb.worksheet_cells_reader(&name) {
             Ok(mut reader) => {
+                let rows = f64::from(reader.dimensions().end.0.max(1));
+                let mut since_step = 0;
                 while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
                     let (row, col) = cell.get_position();
+                    since_step += 1;
+                    if since_step == STEP {
+                        since_step = 0;
+                        let part = f64::from(row) / rows;
+                        pace.step(Stage::Read, pace::fraction(index, count, part))
+                            .await;
+                    }
                     let format = || {
                         reader
                             .styles()
@@ -300,7 +328,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Workbook, ImportError> {
 /// .xls: calamine is handed a compound file rebuilt from checked records only
 /// ([`super::xls_formats::checked_for_calamine`]): a crafted record can otherwise make it
 /// reserve gigabytes or index out of bounds (calamine issue 714).
-fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
+async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     let checked = super::xls_formats::checked_for_calamine(bytes)?;
     let mut wb: Xls<_> = Xls::new(Cursor::new(checked.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::Encrypted,
@@ -316,7 +344,10 @@ fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
     };
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
+    let count = names.len();
+    for (index, name) in names.into_iter().enumerate() {
+        pace.step(Stage::Read, pace::fraction(index, count, 0.0))
+            .await;
         let range = wb.worksheet_range(&name).map_err(damaged)?;
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let sheet_formats = formats
@@ -324,9 +355,11 @@ fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
             .position(|(n, _)| *n == name)
             .map(|i| formats.swap_remove(i).1)
             .unwrap_or_default();
-        let sheet = to_sheet(name, &range, &mut budget, |r, c| {
+        let progress = |part| pace::fraction(index, count, part);
+        let sheet = to_sheet(name, &range, &mut budget, pace, progress, |r, c| {
             sheet_formats.get(&(r, c)).and_then(|f| code(f))
-        })?;
+        })
+        .await?;
         sheets.push(sheet.finish(merges_of(&merges))?);
     }
     Ok(Workbook {
@@ -338,7 +371,7 @@ fn read_xls(bytes: &[u8]) -> Result<Workbook, ImportError> {
 /// .ods: the zip container is checked, then `content.xml` is measured
 /// ([`super::ods_extra::sheet_extents`]) before calamine reads it: calamine copies repeated
 /// rows and cells, so a few bytes of XML can ask for billions of cells.
-fn read_ods(bytes: &[u8]) -> Result<Workbook, ImportError> {
+async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
     let extents = super::ods_extra::sheet_extents(bytes).map_err(ImportError::from)?;
     if extents.len() > MAX_SHEETS {
@@ -391,16 +424,21 @@ fn read_ods(bytes: &[u8]) -> Result<Workbook, ImportError> {
     };
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
+    let count = names.len();
+    for (index, name) in names.into_iter().enumerate() {
+        pace.step(Stage::Read, pace::fraction(index, count, 0.0))
+            .await;
         let range = wb.worksheet_range(&name).map_err(damaged)?;
         let extra = extras
             .iter()
             .position(|e| e.name == name)
             .map(|i| extras.swap_remove(i));
         let (merges, formats) = extra.map(|e| (e.merges, e.formats)).unwrap_or_default();
-        let sheet = to_sheet(name, &range, &mut budget, |r, c| {
+        let progress = |part| pace::fraction(index, count, part);
+        let sheet = to_sheet(name, &range, &mut budget, pace, progress, |r, c| {
             formats.get(&(r, c)).and_then(|f| code(f))
-        })?;
+        })
+        .await?;
         sheets.push(sheet.finish(merges)?);
     }
     Ok(Workbook {
@@ -420,15 +458,21 @@ fn checked_names(names: Vec<String>) -> Result<Vec<String>, ImportError> {
 }
 
 /// A calamine range (whose size was checked before calamine built it) as a sheet.
-fn to_sheet<'b>(
+async fn to_sheet<'b, P: Pace>(
     name: String,
     range: &Range<Data>,
     budget: &'b mut Budget,
+    pace: &mut P,
+    progress: impl Fn(f64) -> f64,
     format_of: impl Fn(u32, u32) -> Option<String>,
 ) -> Result<SheetBuilder<'b>, ImportError> {
     let mut sheet = SheetBuilder::new(name, budget);
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    for (r, c, data) in range.used_cells() {
+    let rows = range.height().max(1) as f64;
+    for (i, (r, c, data)) in range.used_cells().enumerate() {
+        if i % STEP == STEP - 1 {
+            pace.step(Stage::Read, progress(r as f64 / rows)).await;
+        }
         let (row, col) = (r0 as usize + r, c0 as usize + c);
         let cell = match data {
             Data::Empty => continue,
@@ -483,8 +527,9 @@ fn sniff_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Workbook, ImportError> {
+async fn read_csv<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     let text = decode_text(bytes);
+    pace.step(Stage::Read, 0.0).await;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -494,7 +539,15 @@ fn read_csv(bytes: &[u8]) -> Result<Workbook, ImportError> {
     let mut sheet = SheetBuilder::new("CSV".to_string(), &mut budget);
     let mut record = csv::StringRecord::new();
     let mut row = 0usize;
+    let total = text.len().max(1) as f64;
+    let mut since_step = 0;
     while reader.read_record(&mut record).map_err(damaged)? {
+        since_step += record.len().max(1);
+        if since_step >= STEP {
+            since_step = 0;
+            let done = reader.position().byte() as f64;
+            pace.step(Stage::Read, done / total).await;
+        }
         // A row of empty fields still counts as a row.
         limits::check_extent("CSV", row + 1, record.len().max(1))?;
         for (col, field) in record.iter().enumerate() {

@@ -1,0 +1,192 @@
+//! Long work in slices. The importer reports its progress to a [`Pace`] every few thousand cells
+//! and awaits it, so that the page can yield to the browser between slices (and paint a
+//! progress bar) while native callers run straight through with [`Straight`].
+//!
+//! The core never reads the clock: deciding when a slice is long enough is the caller's.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+/// How many cells (or rows, or indicators) are handled between two calls of [`Pace::step`].
+pub const STEP: usize = 2048;
+
+/// What the long work is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the cells of the file.
+    Read,
+    /// Finding the table and building the plan.
+    Detect,
+    /// Computing targets, completion and scores.
+    Compute,
+}
+
+/// Where long work reports progress and may be suspended.
+pub trait Pace {
+    /// `fraction` (0 to 1) of `stage` is done. The returned future may wait (in the browser:
+    /// until the page has had its turn).
+    fn step(&mut self, stage: Stage, fraction: f64) -> impl Future<Output = ()>;
+}
+
+/// Runs straight through: every step is ready at once.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Straight;
+
+impl Pace for Straight {
+    fn step(&mut self, _: Stage, _: f64) -> impl Future<Output = ()> {
+        std::future::ready(())
+    }
+}
+
+/// The output of a future that never waits (one driven by [`Straight`]); `None` if it waited.
+pub fn finish<F: Future>(work: F) -> Option<F::Output> {
+    let mut work = pin!(work);
+    match work.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
+    }
+}
+
+/// The fraction done when `part` (0 to 1) of item `index` of `count` equal items is done.
+pub fn fraction(index: usize, count: usize, part: f64) -> f64 {
+    if count == 0 {
+        return 1.0;
+    }
+    ((index as f64 + part.clamp(0.0, 1.0)) / count as f64).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records every step and waits once on each, like the page does.
+    #[derive(Default)]
+    struct Recorder {
+        steps: Vec<(Stage, f64)>,
+    }
+
+    impl Pace for Recorder {
+        fn step(&mut self, stage: Stage, fraction: f64) -> impl Future<Output = ()> {
+            self.steps.push((stage, fraction));
+            let mut waited = false;
+            std::future::poll_fn(move |cx| {
+                if waited {
+                    Poll::Ready(())
+                } else {
+                    waited = true;
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+            })
+        }
+    }
+
+    /// Polls to the end, counting how often the work was suspended.
+    fn drive<F: Future>(work: F) -> (F::Output, usize) {
+        let mut work = pin!(work);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut suspended = 0;
+        loop {
+            match work.as_mut().poll(&mut cx) {
+                Poll::Ready(out) => return (out, suspended),
+                Poll::Pending => suspended += 1,
+            }
+        }
+    }
+
+    #[test]
+    fn straight_work_finishes_in_one_poll() {
+        let out = finish(async {
+            let mut pace = Straight;
+            for i in 0..10 {
+                pace.step(Stage::Read, fraction(i, 10, 0.0)).await;
+            }
+            42
+        });
+        assert_eq!(out, Some(42));
+    }
+
+    #[test]
+    fn waiting_work_is_not_finished_by_finish() {
+        let out = finish(async {
+            Recorder::default().step(Stage::Read, 0.5).await;
+        });
+        assert_eq!(out, None);
+    }
+
+    #[test]
+    fn fractions_split_items_evenly() {
+        assert_eq!(fraction(0, 4, 0.0), 0.0);
+        assert_eq!(fraction(1, 4, 0.5), 0.375);
+        assert_eq!(fraction(3, 4, 1.0), 1.0);
+        assert_eq!(fraction(3, 4, 7.0), 1.0);
+        assert_eq!(fraction(0, 0, 0.0), 1.0);
+    }
+
+    #[test]
+    fn a_large_import_is_suspended_in_slices_and_gives_the_same_plan() {
+        // 30,000 indicator rows: the reader must step at least every STEP cells.
+        let mut csv = String::from("序号,指标名称,单位,2020年基期值,2025年目标值\n");
+        for i in 1..=30_000 {
+            csv.push_str(&format!("{i},指标{i},%,{},{}\n", i % 90, i % 90 + 5));
+        }
+        let straight = crate::io::import(csv.as_bytes());
+        let mut pace = Recorder::default();
+        let (paced, suspended) = drive(crate::io::import_paced(csv.as_bytes(), &mut pace));
+        assert_eq!(paced, straight);
+        assert!(
+            suspended >= 30_000 * 5 / STEP,
+            "suspended {suspended} times"
+        );
+        let reads: Vec<f64> = pace
+            .steps
+            .iter()
+            .filter(|(s, _)| *s == Stage::Read)
+            .map(|(_, f)| *f)
+            .collect();
+        assert!(
+            reads.windows(2).all(|w| w[0] <= w[1]),
+            "progress goes forward"
+        );
+        assert!(pace.steps.iter().any(|(s, _)| *s == Stage::Detect));
+    }
+
+    #[test]
+    fn every_format_reads_the_same_in_slices() {
+        for file in [
+            "synthetic-2021-2025-2000-rows.xlsx",
+            "qinglan-county-2021-2022-progress.xls",
+            "wangchuan-city-2016-2020-assessment.ods",
+            "liuwan-township-2022-text-numbers-gbk.csv",
+        ] {
+            let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            assert!(!bytes.is_empty(), "{path}");
+            let mut pace = Recorder::default();
+            let (paced, _) = drive(crate::io::import_paced(&bytes, &mut pace));
+            assert_eq!(paced, crate::io::import(&bytes), "{file}");
+            assert!(paced.is_ok(), "{file}");
+            assert!(pace.steps.iter().any(|(s, _)| *s == Stage::Read), "{file}");
+            assert!(
+                pace.steps.iter().all(|(_, f)| (0.0..=1.0).contains(f)),
+                "{file}"
+            );
+        }
+        // 2,000 rows × 20 columns: the .xlsx reader steps inside the sheet too.
+        let path = format!(
+            "{}/tests/fixtures/synthetic-2021-2025-2000-rows.xlsx",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let mut pace = Recorder::default();
+        let (imported, _) = drive(crate::io::import_paced(&bytes, &mut pace));
+        assert!(imported.is_ok());
+        let inside = pace
+            .steps
+            .iter()
+            .filter(|(s, f)| *s == Stage::Read && *f > 0.0 && *f < 1.0)
+            .count();
+        assert!(inside >= 10, "{inside} steps inside the sheet");
+    }
+}
