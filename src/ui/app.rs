@@ -9,6 +9,7 @@ use super::state::{autosave_key, Doc, Edit, Session, SESSION_VERSION};
 use super::summary::{DraftView, SummaryView};
 use crate::error::Lang;
 use crate::io;
+use crate::io::pace::Stage;
 use leptos::prelude::*;
 
 /// The built-in demo plan (云浮市全面建成小康社会指标任务进度计划表).
@@ -76,6 +77,9 @@ pub fn App() -> impl IntoView {
     let (dragging, set_dragging) = signal(false);
     let (selected, set_selected) = signal(None::<usize>);
     let (view, set_view) = signal(View::Sheet);
+    // Long work in progress (an import): its stage and the fraction done. While it runs, no
+    // other file is opened.
+    let (progress, set_progress) = signal(None::<(Stage, f64)>);
     // Printing renders every row of the grid and the summary below it.
     let (printing, set_printing) = signal(false);
     let before_print =
@@ -156,32 +160,49 @@ pub fn App() -> impl IntoView {
         set_selected.set(doc.with(|d| d.as_ref().and_then(|d| d.indicator_at_row(row))));
     });
 
-    // Opening never drops the current plan unless the new file was read.
+    // Opening never drops the current plan unless the new file was read. The import runs in
+    // slices that yield to the page, with a progress bar; a second file waits its turn.
     let open_bytes = move |name: String, bytes: Vec<u8>| {
-        let t = texts(lang.get_untracked());
-        match io::import(&bytes) {
-            Ok(imported) => {
-                let new_doc = Doc::new(name.clone(), imported);
-                let count = new_doc
-                    .active_sheet()
-                    .and_then(|(_, _, p)| p)
-                    .map(|p| p.indicators.len())
-                    .unwrap_or(0);
-                set_doc.set(Some(new_doc));
-                set_selected.set(None);
-                set_undo.update(Vec::clear);
-                set_redo.update(Vec::clear);
-                set_dirty.set(false);
-                set_status.set(Status::Ready(format!(
-                    "{}：{name}（{count} {}）",
-                    t.ready, t.indicators
-                )));
+        set_progress.set(Some((Stage::Read, 0.0)));
+        set_status.set(Status::Loading(name.clone()));
+        leptos::task::spawn_local(async move {
+            let mut pace = browser::PagePace::new(move |stage, fraction| {
+                set_progress.set(Some((stage, fraction)));
+            });
+            // Let the bar appear before the first slice.
+            pace.breathe().await;
+            let imported = io::import_paced(&bytes, &mut pace).await;
+            let t = texts(lang.get_untracked());
+            match imported {
+                Ok(imported) => {
+                    set_progress.set(Some((Stage::Compute, 0.0)));
+                    pace.breathe().await;
+                    let new_doc = Doc::new(name.clone(), imported);
+                    let count = new_doc
+                        .active_sheet()
+                        .and_then(|(_, _, p)| p)
+                        .map(|p| p.indicators.len())
+                        .unwrap_or(0);
+                    set_doc.set(Some(new_doc));
+                    set_selected.set(None);
+                    set_undo.update(Vec::clear);
+                    set_redo.update(Vec::clear);
+                    set_dirty.set(false);
+                    set_status.set(Status::Ready(format!(
+                        "{}：{name}（{count} {}）",
+                        t.ready, t.indicators
+                    )));
+                }
+                Err(e) => {
+                    set_status.set(Status::Error(e.user_message(lang.get_untracked(), &name)))
+                }
             }
-            Err(e) => set_status.set(Status::Error(e.user_message(lang.get_untracked(), &name))),
-        }
+            set_progress.set(None);
+        });
     };
+    let busy = move || progress.with(Option::is_some);
     let open_file = move |file: web_sys::File| {
-        if !may_replace() {
+        if busy() || !may_replace() {
             return;
         }
         let name = file.name();
@@ -215,12 +236,12 @@ pub fn App() -> impl IntoView {
         }
     };
     let on_demo = move |_| {
-        if may_replace() {
+        if !busy() && may_replace() {
             open_bytes(DEMO_NAME.to_string(), DEMO_BYTES.to_vec());
         }
     };
     let on_new = move |_| {
-        if may_replace() {
+        if !busy() && may_replace() {
             set_doc.set(None);
             set_selected.set(None);
             set_undo.update(Vec::clear);
@@ -532,6 +553,27 @@ pub fn App() -> impl IntoView {
                     Status::Empty => t().empty_hint.to_string(),
                     Status::Loading(name) => format!("{}：{name}…", t().loading),
                     Status::Ready(m) | Status::Error(m) => m,
+                }}
+                {move || {
+                    progress
+                        .get()
+                        .map(|(stage, fraction)| {
+                            let percent = (fraction * 100.0).round().clamp(0.0, 100.0);
+                            let label = match stage {
+                                Stage::Read => t().stage_read,
+                                Stage::Detect => t().stage_detect,
+                                Stage::Compute => t().stage_compute,
+                            };
+                            view! {
+                                <span class="progress" data-testid="progress" role="progressbar"
+                                    aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+                                    <span class="progress-label">{format!("{label} {percent}%")}</span>
+                                    <span class="progress-track">
+                                        <span class="progress-bar" style:width=format!("{percent}%")></span>
+                                    </span>
+                                </span>
+                            }
+                        })
                 }}
             </footer>
         </div>

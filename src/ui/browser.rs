@@ -107,3 +107,39 @@ pub fn confirm(message: &str) -> bool {
         .and_then(|w| w.confirm_with_message(message).ok())
         .unwrap_or(false)
 }
+
+/// A [`Pace`](crate::io::pace::Pace) for the page: after each slice of about
+/// [`SLICE_MS`] it reports the progress and yields to the browser (a zero timeout, so input
+/// and painting get their turn) before the work goes on.
+pub struct PagePace<F: FnMut(crate::io::pace::Stage, f64)> {
+    report: F,
+    slice_start: f64,
+}
+
+/// How long the work runs before it lets the page breathe.
+pub const SLICE_MS: f64 = 30.0;
+
+impl<F: FnMut(crate::io::pace::Stage, f64)> PagePace<F> {
+    /// Starts timing the first slice now.
+    pub fn new(report: F) -> Self {
+        Self {
+            report,
+            slice_start: js_sys::Date::now(),
+        }
+    }
+
+    /// Yields to the page now (before work that cannot be sliced).
+    pub async fn breathe(&mut self) {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        self.slice_start = js_sys::Date::now();
+    }
+}
+
+impl<F: FnMut(crate::io::pace::Stage, f64)> crate::io::pace::Pace for PagePace<F> {
+    async fn step(&mut self, stage: crate::io::pace::Stage, fraction: f64) {
+        if js_sys::Date::now() - self.slice_start >= SLICE_MS {
+            (self.report)(stage, fraction);
+            self.breathe().await;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// Long work never freezes the page: a large import runs in slices with a progress bar, and the
+// page keeps painting frames while it runs (issue 5, "Long work").
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import test from "node:test";
+import { cellSelector, openApp } from "./harness.mjs";
+
+const ROWS = 60_000;
+
+function largePlan(t) {
+  const lines = ["序号,指标名称,单位,2020年基期值,2025年目标值,2021年,2022年,2023年,2024年,2025年,牵头单位"];
+  for (let i = 1; i <= ROWS; i += 1) {
+    lines.push(`${i},指标${i},%,${(50 + (i % 40)).toFixed(1)},${(60 + (i % 40)).toFixed(1)},,,,,,单位${i % 31}`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-progress-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, `plan-${ROWS}.csv`);
+  fs.writeFileSync(file, lines.join("\n"));
+  return file;
+}
+
+test("a large import shows its progress and the page keeps painting", { timeout: 240_000 }, async (t) => {
+  const file = largePlan(t);
+  const app = await openApp(t, { name: "progress-large-import" });
+  const page = app.page;
+  await page.evaluate(() => {
+    // Every progress value shown, and the frames painted, while the import runs.
+    window.__progress = [];
+    window.__frames = 0;
+    const seen = () => {
+      const bar = document.querySelector('[data-testid="progress"]');
+      if (bar) window.__progress.push(`${bar.textContent}|${bar.getAttribute("aria-valuenow")}`);
+    };
+    new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    const frame = () => {
+      if (document.querySelector('[data-testid="progress"]')) window.__frames += 1;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  await app.upload(file);
+  await page.waitForSelector('[data-testid="progress"]', { timeout: 30_000 });
+  await app.screenshot("importing");
+  await page.waitForSelector(cellSelector(2, "F"), { timeout: 180_000 });
+  await page.waitForSelector('[data-testid="progress"]', { state: "detached", timeout: 60_000 });
+  const { progress, frames } = await page.evaluate(() => ({ progress: window.__progress, frames: window.__frames }));
+  const shown = [...new Set(progress)];
+  t.diagnostic(`${shown.length} progress states, ${frames} frames painted during the import`);
+  const reading = shown
+    .filter((s) => s.startsWith("读取单元格"))
+    .map((s) => Number(s.split("|")[1]));
+  assert.ok(reading.length >= 3, `reading progress shown ${reading.length} times: ${shown.join(", ")}`);
+  assert.deepEqual(reading, [...reading].sort((a, b) => a - b), "reading progress only goes forward");
+  assert.ok(reading.at(-1) > 50, `reading progress reached ${reading.at(-1)}%`);
+  assert.ok(frames >= 5, `frames painted while importing: ${frames}`);
+  assert.equal(await app.state(), "ready");
+  // Row 2: 51.0 → 61.0: 2021 = 53.0; the last row: i = 60,000 → 50.0 → 60.0: 2021 = 52.0.
+  assert.equal((await app.cell(2, "F")).text, "53.0");
+  assert.equal((await app.cell(ROWS + 1, "F")).text, "52.0");
+  await app.assertClean();
+});
+
+test("a file opened while another is importing is ignored, the first one wins", { timeout: 240_000 }, async (t) => {
+  const file = largePlan(t);
+  const app = await openApp(t, { name: "progress-busy" });
+  const page = app.page;
+  // 示例 clicked the moment the progress bar appears, while the import runs, does nothing.
+  await page.evaluate(() => {
+    window.__clicked = false;
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('[data-testid="progress"]')) return;
+      observer.disconnect();
+      document.querySelector('[data-testid="demo-button"]').click();
+      window.__clicked = true;
+    });
+    observer.observe(document.body, { subtree: true, childList: true });
+  });
+  await app.upload(file);
+  await page.waitForFunction(() => window.__clicked, null, { timeout: 30_000 });
+  await page.waitForSelector(cellSelector(2, "F"), { timeout: 180_000 });
+  await page.waitForSelector('[data-testid="progress"]', { state: "detached", timeout: 60_000 });
+  assert.match(await page.getByTestId("status-bar").innerText(), new RegExp(`plan-${ROWS}\\.csv`));
+  assert.equal((await app.cell(2, "B")).text, "指标1");
+  await app.assertClean();
+});
