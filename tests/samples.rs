@@ -883,3 +883,144 @@ fn a_view_shows_the_picked_year_while_it_can_be_assessed_else_the_latest() {
     assert_eq!(chosen_year(&[2021, 2022], Some(2019)), Some(2022));
     assert_eq!(chosen_year(&[], Some(2021)), None);
 }
+
+#[test]
+fn the_panel_edits_years_and_cells_of_one_indicator_and_undo_restores_them() {
+    use zhibiao::plan::Source;
+    use zhibiao::ui::state::{Doc, Edit};
+    let mut doc = Doc::new(
+        "q.xlsx".into(),
+        import("qinglan-county-2021-2025-plan.xlsx"),
+    );
+    let seq14 = 13; // row 16: 10.2 (2020) → 11.0 (2025), linear
+    let target = |doc: &Doc, year: i32| {
+        let r = doc.results().expect("results");
+        r.indicators[seq14]
+            .yearly
+            .get(&year)
+            .map(|t| (t.shown.clone(), t.source))
+    };
+    // The panel finds the row's cells: base E16, target F16, 2021–2025 in G–K.
+    let cells = doc.indicator_cells(seq14).expect("cells");
+    let base = cells.base.expect("base cell");
+    assert_eq!((base.row, base.col, base.text.as_str()), (15, 4, "10.2"));
+    assert_eq!(cells.target.expect("target cell").col, 5);
+    assert_eq!(
+        cells.yearly.keys().copied().collect::<Vec<_>>(),
+        vec![2021, 2022, 2023, 2024, 2025]
+    );
+    assert_eq!(cells.yearly[&2021].col, 6);
+    // Base year 2021 instead of 2020: four steps of (11.0 − 10.2)/4 = 0.2:
+    // 2022 = 10.4, 2023 = 10.6, 2024 = 10.8.
+    let undo_base_year = doc
+        .apply(Edit::BaseYear {
+            sheet: 0,
+            indicator: seq14,
+            value: Some(2021),
+        })
+        .expect("edit");
+    assert_eq!(
+        doc.results().expect("r").indicators[seq14].base_year,
+        Some(2021)
+    );
+    assert_eq!(target(&doc, 2022), Some(("10.4".into(), Source::Computed)));
+    assert_eq!(target(&doc, 2023), Some(("10.6".into(), Source::Computed)));
+    assert_eq!(target(&doc, 2024), Some(("10.8".into(), Source::Computed)));
+    // Target year 2023 as well: two steps of 0.4 from 2021: 2022 = 10.6, 2023 = 11.0.
+    let undo_target_year = doc
+        .apply(Edit::TargetYear {
+            sheet: 0,
+            indicator: seq14,
+            value: Some(2023),
+        })
+        .expect("edit");
+    assert_eq!(target(&doc, 2022), Some(("10.6".into(), Source::Computed)));
+    assert_eq!(target(&doc, 2023), Some(("11.0".into(), Source::Computed)));
+    // A year nobody means is not taken.
+    assert_eq!(
+        doc.apply(Edit::BaseYear {
+            sheet: 0,
+            indicator: seq14,
+            value: Some(202),
+        })
+        .map(|_| ()),
+        Some(()),
+        "the override is cleared, not set to 202"
+    );
+    assert_eq!(
+        doc.results().expect("r").indicators[seq14].base_year,
+        Some(2020)
+    );
+    doc.apply(Edit::BaseYear {
+        sheet: 0,
+        indicator: seq14,
+        value: Some(2021),
+    })
+    .expect("edit");
+    doc.apply(undo_target_year).expect("undo");
+    doc.apply(undo_base_year).expect("undo");
+    assert_eq!(target(&doc, 2021), Some(("10.4".into(), Source::Computed)));
+    assert_eq!(
+        doc.results().expect("r").indicators[seq14].base_year,
+        Some(2020)
+    );
+}
+
+#[test]
+fn a_journal_of_edits_replayed_on_the_file_gives_the_same_document() {
+    use zhibiao::ui::state::{typed_cell, Doc, Edit, Journal, Origin, JOURNAL_VERSION};
+    let open = || {
+        Doc::new(
+            "q.xlsx".into(),
+            import("qinglan-county-2021-2025-plan.xlsx"),
+        )
+    };
+    let mut doc = open();
+    let mut journal = Journal {
+        version: JOURNAL_VERSION,
+        origin: Origin::File { key: "k".into() },
+        file_name: "q.xlsx".into(),
+        ..Journal::default()
+    };
+    let mut undo = Vec::new();
+    let apply = |doc: &mut Doc, journal: &mut Journal, edit: Edit| {
+        let inverse = doc.apply(edit.clone());
+        if inverse.is_some() {
+            journal.log.push(edit);
+        }
+        inverse
+    };
+    // Base of seq 14 typed, a method override, then the method undone.
+    let edits = [
+        Edit::Cell {
+            sheet: 0,
+            row: 15,
+            col: 4,
+            raw: typed_cell("10.0"),
+            typed: true,
+        },
+        Edit::Method {
+            sheet: 0,
+            indicator: 13,
+            value: Some(zhibiao::plan::Method::Hold),
+        },
+    ];
+    for edit in edits {
+        undo.extend(apply(&mut doc, &mut journal, edit));
+    }
+    let method_undo = undo.pop().expect("undo");
+    apply(&mut doc, &mut journal, method_undo);
+    journal.active = doc.active;
+    assert_eq!(journal.log.len(), 3);
+    // The journal is small: the edits, not the plan.
+    let json = journal.to_json().expect("json");
+    assert!(json.len() < 1_000, "{} bytes", json.len());
+    let back = Journal::from_json(&json).expect("journal");
+    let replayed = back.replay(open());
+    assert_eq!(replayed, doc);
+    let r = replayed.results().expect("results");
+    // 10.0 → 11.0 linear again: 2021 = 10.2.
+    assert_eq!(r.indicators[13].yearly[&2021].shown, "10.2");
+    // Another version's journal is not taken.
+    assert!(Journal::from_json(&json.replace("\"version\":2", "\"version\":1")).is_none());
+}

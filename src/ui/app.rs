@@ -5,7 +5,9 @@ use super::i18n::texts;
 use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
-use super::state::{autosave_key, Doc, Edit, Session, SESSION_VERSION};
+use super::state::{
+    autosave_key, file_key, Doc, Edit, Journal, Origin, Session, JOURNAL_VERSION, SESSION_VERSION,
+};
 use super::summary::{DraftView, SummaryView};
 use crate::error::Lang;
 use crate::io;
@@ -56,24 +58,59 @@ pub fn App() -> impl IntoView {
     // A saved page embeds its plan; autosave keeps a slot per saved page and one for the app.
     let embedded = browser::embedded_plan();
     let storage_key = autosave_key(embedded.as_deref());
-    let from_storage = browser::load(&storage_key).and_then(|j| Session::from_json(&j));
-    let restored_from_page = from_storage.is_none() && embedded.is_some();
-    let session = from_storage
-        .or_else(|| embedded.as_deref().and_then(Session::from_json))
-        .unwrap_or_default();
-    let initial_status = match &session.doc {
-        Some(d) if restored_from_page => Status::Ready(format!(
-            "{}：{}",
-            texts(session.lang).restored_page,
-            d.file_name
-        )),
-        Some(d) => Status::Ready(format!("{}：{}", texts(session.lang).restored, d.file_name)),
-        None => Status::Empty,
+    let page_session = embedded.as_deref().and_then(Session::from_json);
+    let journal = browser::load(&storage_key).and_then(|j| Journal::from_json(&j));
+    // What the page starts with: the journal replayed on its origin when that is at hand at
+    // once (the demo, the saved page); a file's bytes are read back below, asynchronously.
+    let (start_doc, start_status, origin0) = match &journal {
+        Some(j) => {
+            let t = texts(j.lang);
+            let restored = |d: Doc| {
+                let d = j.replay(d);
+                let status = Status::Ready(format!("{}：{}", t.restored, d.file_name));
+                (Some(d), status, j.origin.clone())
+            };
+            match &j.origin {
+                Origin::Demo => match io::import(DEMO_BYTES) {
+                    Ok(imported) => restored(Doc::new(DEMO_NAME.to_string(), imported)),
+                    Err(_) => (None, Status::Empty, Origin::None),
+                },
+                Origin::Page => match page_session.as_ref().and_then(|s| s.doc.clone()) {
+                    Some(d) => restored(d),
+                    None => (None, Status::Empty, Origin::None),
+                },
+                Origin::File { .. } => {
+                    (None, Status::Loading(j.file_name.clone()), j.origin.clone())
+                }
+                Origin::None => (None, Status::Empty, Origin::None),
+            }
+        }
+        None => match page_session.as_ref().and_then(|s| s.doc.clone()) {
+            Some(d) => {
+                let lang = page_session.as_ref().map(|s| s.lang).unwrap_or_default();
+                let status =
+                    Status::Ready(format!("{}：{}", texts(lang).restored_page, d.file_name));
+                (Some(d), status, Origin::Page)
+            }
+            None => (None, Status::Empty, Origin::None),
+        },
     };
-    let (lang, set_lang) = signal(session.lang);
-    let (doc, set_doc) = signal(session.doc);
-    let (status, set_status) = signal(initial_status);
-    let (dirty, set_dirty) = signal(!session.undo.is_empty());
+    let journal = journal.unwrap_or_else(|| Journal {
+        lang: page_session.as_ref().map(|s| s.lang).unwrap_or_default(),
+        undo: page_session
+            .as_ref()
+            .map(|s| s.undo.clone())
+            .unwrap_or_default(),
+        redo: page_session
+            .as_ref()
+            .map(|s| s.redo.clone())
+            .unwrap_or_default(),
+        ..Journal::default()
+    });
+    let (lang, set_lang) = signal(journal.lang);
+    let (doc, set_doc) = signal(start_doc);
+    let (status, set_status) = signal(start_status);
+    let (dirty, set_dirty) = signal(!journal.log.is_empty());
     let (dragging, set_dragging) = signal(false);
     let (selected, set_selected) = signal(None::<usize>);
     let (view, set_view) = signal(View::Sheet);
@@ -90,29 +127,39 @@ pub fn App() -> impl IntoView {
         after_print.remove();
     });
     // Undo and redo hold inverse edits; a new edit clears redo.
-    let (undo, set_undo) = signal(session.undo);
-    let (redo, set_redo) = signal(session.redo);
+    let (undo, set_undo) = signal(journal.undo.clone());
+    let (redo, set_redo) = signal(journal.redo.clone());
+    // Where the document came from, and every edit since (the journal autosave writes).
+    let (origin, set_origin) = signal(origin0);
+    let (log, set_log) = signal(journal.log.clone());
 
-    // Autosave: a moment after the last change, the session goes to the browser's storage.
-    // A failure (quota) is reported in the status bar, never fatal.
+    // Autosave: a moment after each change, the journal (origin and edits, never the plan
+    // itself) goes to the browser's storage. A failure is reported, never fatal.
     let pending = std::rc::Rc::new(std::cell::RefCell::new(
         None::<gloo::timers::callback::Timeout>,
     ));
     Effect::new(move |_| {
-        doc.track();
+        log.track();
         undo.track();
         redo.track();
         lang.track();
+        origin.track();
+        let active = doc.with(|d| d.as_ref().map(|d| d.active)).unwrap_or(0);
         let key = storage_key.clone();
         let save = gloo::timers::callback::Timeout::new(AUTOSAVE_DELAY_MS, move || {
-            let session = Session {
-                version: SESSION_VERSION,
-                doc: doc.get_untracked(),
+            let journal = Journal {
+                version: JOURNAL_VERSION,
+                origin: origin.get_untracked(),
+                file_name: doc
+                    .with_untracked(|d| d.as_ref().map(|d| d.file_name.clone()))
+                    .unwrap_or_default(),
+                active,
+                log: log.get_untracked(),
                 undo: undo.get_untracked(),
                 redo: redo.get_untracked(),
                 lang: lang.get_untracked(),
             };
-            let saved = session
+            let saved = journal
                 .to_json()
                 .and_then(|json| browser::store(&key, &json));
             if let Err(e) = saved {
@@ -126,7 +173,10 @@ pub fn App() -> impl IntoView {
     let results = Memo::new(move |_| doc.with(|d| d.as_ref().and_then(Doc::results)));
     let apply = move |edit: Edit| {
         let mut inverse = None;
-        set_doc.update(|d| inverse = d.as_mut().and_then(|d| d.apply(edit)));
+        set_doc.update(|d| inverse = d.as_mut().and_then(|d| d.apply(edit.clone())));
+        if inverse.is_some() {
+            set_log.update(|l| l.push(edit));
+        }
         inverse
     };
     let on_edit = Callback::new(move |edit: Edit| {
@@ -162,7 +212,8 @@ pub fn App() -> impl IntoView {
 
     // Opening never drops the current plan unless the new file was read. The import runs in
     // slices that yield to the page, with a progress bar; a second file waits its turn.
-    let open_bytes = move |name: String, bytes: Vec<u8>| {
+    // `restore`: the journal's edits to replay on it (a reload), else a fresh start.
+    let open_bytes = move |name: String, bytes: Vec<u8>, from: Origin, restore: Option<Journal>| {
         set_progress.set(Some((Stage::Read, 0.0)));
         set_status.set(Status::Loading(name.clone()));
         leptos::task::spawn_local(async move {
@@ -177,7 +228,11 @@ pub fn App() -> impl IntoView {
                 Ok(imported) => {
                     set_progress.set(Some((Stage::Compute, 0.0)));
                     pace.breathe().await;
-                    let new_doc = Doc::new(name.clone(), imported);
+                    let mut new_doc = Doc::new(name.clone(), imported);
+                    let restoring = restore.is_some();
+                    if let Some(j) = &restore {
+                        new_doc = j.replay(new_doc);
+                    }
                     let count = new_doc
                         .active_sheet()
                         .and_then(|(_, _, p)| p)
@@ -185,13 +240,23 @@ pub fn App() -> impl IntoView {
                         .unwrap_or(0);
                     set_doc.set(Some(new_doc));
                     set_selected.set(None);
-                    set_undo.update(Vec::clear);
-                    set_redo.update(Vec::clear);
-                    set_dirty.set(false);
+                    set_origin.set(from.clone());
+                    let j = restore.unwrap_or_default();
+                    set_dirty.set(!j.log.is_empty());
+                    set_log.set(j.log);
+                    set_undo.set(j.undo);
+                    set_redo.set(j.redo);
+                    let done = if restoring { t.restored } else { t.ready };
                     set_status.set(Status::Ready(format!(
-                        "{}：{name}（{count} {}）",
-                        t.ready, t.indicators
+                        "{done}：{name}（{count} {}）",
+                        t.indicators
                     )));
+                    // The bytes go to the browser's file store, so a reload finds them.
+                    if let (Origin::File { key }, false) = (&from, restoring) {
+                        if let Err(e) = browser::keep_file(key, &bytes).await {
+                            set_status.set(Status::Error(format!("{}（{e}）", t.autosave_failed)));
+                        }
+                    }
                 }
                 Err(e) => {
                     set_status.set(Status::Error(e.user_message(lang.get_untracked(), &name)))
@@ -200,6 +265,22 @@ pub fn App() -> impl IntoView {
             set_progress.set(None);
         });
     };
+    // A file saved by autosave: its bytes are read back and its edits replayed.
+    if let Origin::File { key } = &journal.origin {
+        let (key, j) = (key.clone(), journal.clone());
+        leptos::task::spawn_local(async move {
+            match browser::kept_file(&key).await {
+                Some(bytes) => {
+                    open_bytes(j.file_name.clone(), bytes, Origin::File { key }, Some(j))
+                }
+                None => set_status.set(Status::Error(format!(
+                    "{}：{}",
+                    texts(j.lang).restore_failed,
+                    j.file_name
+                ))),
+            }
+        });
+    }
     let busy = move || progress.with(Option::is_some);
     let open_file = move |file: web_sys::File| {
         if busy() || !may_replace() {
@@ -209,7 +290,10 @@ pub fn App() -> impl IntoView {
         set_status.set(Status::Loading(name.clone()));
         leptos::task::spawn_local(async move {
             match browser::read_file(file).await {
-                Ok(bytes) => open_bytes(name, bytes),
+                Ok(bytes) => {
+                    let key = file_key(&bytes, js_sys::Date::now());
+                    open_bytes(name, bytes, Origin::File { key }, None)
+                }
                 Err(e) => set_status.set(Status::Error(format!(
                     "{}：{name}（{e}）",
                     texts(lang.get_untracked()).read_failed
@@ -237,12 +321,19 @@ pub fn App() -> impl IntoView {
     };
     let on_demo = move |_| {
         if !busy() && may_replace() {
-            open_bytes(DEMO_NAME.to_string(), DEMO_BYTES.to_vec());
+            open_bytes(
+                DEMO_NAME.to_string(),
+                DEMO_BYTES.to_vec(),
+                Origin::Demo,
+                None,
+            );
         }
     };
     let on_new = move |_| {
         if !busy() && may_replace() {
             set_doc.set(None);
+            set_origin.set(Origin::None);
+            set_log.update(Vec::clear);
             set_selected.set(None);
             set_undo.update(Vec::clear);
             set_redo.update(Vec::clear);

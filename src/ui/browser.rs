@@ -143,3 +143,148 @@ impl<F: FnMut(crate::io::pace::Stage, f64)> crate::io::pace::Pace for PagePace<F
         }
     }
 }
+
+/// The IndexedDB database and object store that keep the bytes of the open file, so that a
+/// reload can read it again and replay the edits (localStorage is far too small for them).
+const FILES_DB: &str = "zhibiao";
+const FILES_STORE: &str = "files";
+
+fn js_message(e: wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| {
+            e.dyn_ref::<web_sys::DomException>()
+                .map(web_sys::DomException::message)
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// A promise settled by a callback pair that the caller installs on an IndexedDB object.
+fn settled(
+    install: impl FnOnce(&js_sys::Function, &js_sys::Function),
+) -> wasm_bindgen_futures::JsFuture {
+    let mut install = Some(install);
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        if let Some(install) = install.take() {
+            install(&resolve, &reject);
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+}
+
+/// The callbacks of a request or transaction: `resolve` on success, `reject` with the error.
+fn callbacks(
+    resolve: &js_sys::Function,
+    reject: &js_sys::Function,
+) -> (wasm_bindgen::JsValue, wasm_bindgen::JsValue) {
+    let (resolve, reject) = (resolve.clone(), reject.clone());
+    let ok = wasm_bindgen::closure::Closure::once_into_js(move |_: web_sys::Event| {
+        let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+    });
+    let failed = wasm_bindgen::closure::Closure::once_into_js(move |e: web_sys::Event| {
+        let _ = reject.call1(&wasm_bindgen::JsValue::NULL, &e);
+    });
+    (ok, failed)
+}
+
+async fn request_done(request: &web_sys::IdbRequest) -> Result<(), String> {
+    settled(|resolve, reject| {
+        let (ok, failed) = callbacks(resolve, reject);
+        request.set_onsuccess(Some(ok.unchecked_ref()));
+        request.set_onerror(Some(failed.unchecked_ref()));
+    })
+    .await
+    .map(|_| ())
+    .map_err(|_| {
+        request
+            .error()
+            .ok()
+            .flatten()
+            .map_or_else(|| "IndexedDB".to_string(), |e| e.message())
+    })
+}
+
+async fn files_db() -> Result<web_sys::IdbDatabase, String> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or("no IndexedDB")?;
+    let open = factory.open_with_u32(FILES_DB, 1).map_err(js_message)?;
+    let upgrade = wasm_bindgen::closure::Closure::once_into_js({
+        let open = open.clone();
+        move |_: web_sys::Event| {
+            if let Some(db) = open
+                .result()
+                .ok()
+                .and_then(|r| r.dyn_into::<web_sys::IdbDatabase>().ok())
+            {
+                let _ = db.create_object_store(FILES_STORE);
+            }
+        }
+    });
+    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    request_done(&open).await?;
+    open.result()
+        .map_err(js_message)?
+        .dyn_into::<web_sys::IdbDatabase>()
+        .map_err(|_| "not a database".to_string())
+}
+
+/// How many files the browser's file store keeps (the app and saved pages each have their own
+/// autosave, and each may have a different file open).
+const FILES_KEPT: u32 = 4;
+
+/// Keeps `bytes` in the browser's file store under `key` (keys sort by age), drops all but the
+/// newest [`FILES_KEPT`], and waits until the write is committed.
+///
+/// # Errors
+/// The browser's message (no IndexedDB, quota exceeded …).
+pub async fn keep_file(key: &str, bytes: &[u8]) -> Result<(), String> {
+    let db = files_db().await?;
+    let tx = db
+        .transaction_with_str_and_mode(FILES_STORE, web_sys::IdbTransactionMode::Readwrite)
+        .map_err(js_message)?;
+    let store = tx.object_store(FILES_STORE).map_err(js_message)?;
+    let array = js_sys::Uint8Array::from(bytes);
+    store
+        .put_with_key(&array, &wasm_bindgen::JsValue::from_str(key))
+        .map_err(js_message)?;
+    // Keys come sorted; all but the newest few go, in the same transaction.
+    let keys = store.get_all_keys().map_err(js_message)?;
+    request_done(&keys).await?;
+    if let Ok(keys) = keys.result().map(|k| js_sys::Array::from(&k)) {
+        let old = keys.length().saturating_sub(FILES_KEPT);
+        for i in 0..old {
+            let _ = store.delete(&keys.get(i));
+        }
+    }
+    let done = settled(|resolve, reject| {
+        let (ok, failed) = callbacks(resolve, reject);
+        tx.set_oncomplete(Some(ok.unchecked_ref()));
+        tx.set_onerror(Some(failed.unchecked_ref()));
+        tx.set_onabort(Some(failed.unchecked_ref()));
+    })
+    .await;
+    db.close();
+    done.map(|_| ()).map_err(|_| {
+        tx.error()
+            .map_or_else(|| "IndexedDB".to_string(), |e| e.message())
+    })
+}
+
+/// The bytes kept under `key`, if the store still has them.
+pub async fn kept_file(key: &str) -> Option<Vec<u8>> {
+    let db = files_db().await.ok()?;
+    let request = db
+        .transaction_with_str(FILES_STORE)
+        .and_then(|tx| tx.object_store(FILES_STORE))
+        .and_then(|store| store.get(&wasm_bindgen::JsValue::from_str(key)))
+        .ok()?;
+    let read = request_done(&request).await;
+    db.close();
+    read.ok()?;
+    let value = request.result().ok()?;
+    value
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()
+        .map(|a| a.to_vec())
+}

@@ -50,6 +50,8 @@ pub struct Texts {
     pub saved_html: &'static str,
     pub restored: &'static str,
     pub restored_page: &'static str,
+    /// The autosaved file's bytes are gone from the browser's store.
+    pub restore_failed: &'static str,
     pub confirm_replace: &'static str,
     pub autosave_failed: &'static str,
 }
@@ -98,6 +100,7 @@ const ZH: Texts = Texts {
     saved_html: "已保存为网页",
     restored: "已恢复上次的工作",
     restored_page: "已打开网页中保存的计划",
+    restore_failed: "无法恢复上次的工作（浏览器中保存的文件已不存在），请重新打开文件",
     confirm_replace: "当前计划有尚未导出或保存的修改。继续将替换当前计划（修改会丢失）。是否继续？",
     autosave_failed: "自动保存失败（浏览器存储空间不足？）。请用“导出”或“保存为网页”保存工作",
 };
@@ -146,6 +149,7 @@ const EN: Texts = Texts {
     saved_html: "Saved as a web page",
     restored: "Your last work was restored",
     restored_page: "Opened the plan saved in this page",
+    restore_failed: "Your last work could not be restored (the file kept by the browser is gone); please open the file again",
     confirm_replace: "The current plan has changes that were not exported or saved. Replace it (the changes are lost)?",
     autosave_failed: "Autosave failed (browser storage full?). Use Export or Save as web page to keep your work",
 };
@@ -242,6 +246,11 @@ pub struct PanelTexts {
     pub base: &'static str,
     pub target: &'static str,
     pub stretch: &'static str,
+    /// Labels of the panel's base and target year inputs.
+    pub base_year: &'static str,
+    pub target_year: &'static str,
+    /// What a year's input says when the table has no column for it.
+    pub no_column: &'static str,
     pub year: &'static str,
     pub yearly_target: &'static str,
     pub source: &'static str,
@@ -268,6 +277,9 @@ const PANEL_ZH: PanelTexts = PanelTexts {
     base: "基期",
     target: "目标",
     stretch: "力争",
+    base_year: "基期年份",
+    target_year: "目标年份",
+    no_column: "表中无此列",
     year: "年份",
     yearly_target: "年度目标",
     source: "来源",
@@ -294,6 +306,9 @@ const PANEL_EN: PanelTexts = PanelTexts {
     base: "Base",
     target: "Target",
     stretch: "Stretch",
+    base_year: "Base year",
+    target_year: "Target year",
+    no_column: "no column in the table",
     year: "Year",
     yearly_target: "Yearly target",
     source: "Source",

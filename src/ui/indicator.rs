@@ -2,7 +2,7 @@
 
 use super::chart::chart;
 use super::i18n::{direction_name, method_name, panel_texts, rule_name, status_name, METHODS};
-use super::state::{Doc, Edit};
+use super::state::{typed_cell, Doc, Edit, PanelCell};
 use crate::error::Lang;
 use crate::plan::{Direction, Method, PlanResults, Source, Warning};
 use leptos::prelude::*;
@@ -38,7 +38,76 @@ pub fn IndicatorPanel(
             Some((d.active, plan?.indicators.get(index)?.clone()))
         })?;
         let result = results.with(|r| r.as_ref()?.indicators.get(index).cloned())?;
+        let cells = doc
+            .with(|d| d.as_ref()?.indicator_cells(index))
+            .unwrap_or_default();
         let overrides = indicator.overrides.clone();
+        // A typed value goes into the sheet cell, exactly as if typed in the grid.
+        let cell_input = move |cell: Option<PanelCell>,
+                               testid: &'static str,
+                               year: Option<i32>,
+                               placeholder: String| {
+            match cell {
+                Some(c) => {
+                    let (row, col) = (c.row, c.col);
+                    let on_change = move |ev: leptos::ev::Event| {
+                        on_edit.run(Edit::Cell {
+                            sheet,
+                            row,
+                            col,
+                            raw: typed_cell(&event_target_value(&ev)),
+                            typed: true,
+                        });
+                    };
+                    view! {
+                        <input
+                            type="text"
+                            class="cell-input"
+                            data-testid=testid
+                            data-year=year
+                            placeholder=placeholder
+                            prop:value=c.text
+                            on:change=on_change
+                        />
+                    }
+                    .into_any()
+                }
+                None => {
+                    view! { <span class="num" title=p.no_column>{placeholder}</span> }.into_any()
+                }
+            }
+        };
+        let year_input =
+            move |testid: &'static str, value: Option<i32>, shown: Option<i32>, base: bool| {
+                let on_change = move |ev: leptos::ev::Event| {
+                    let value = event_target_value(&ev).trim().parse::<i32>().ok();
+                    on_edit.run(if base {
+                        Edit::BaseYear {
+                            sheet,
+                            indicator: index,
+                            value,
+                        }
+                    } else {
+                        Edit::TargetYear {
+                            sheet,
+                            indicator: index,
+                            value,
+                        }
+                    });
+                };
+                view! {
+                    <input
+                        type="number"
+                        min="1900"
+                        max="2200"
+                        class="year-input"
+                        data-testid=testid
+                        placeholder=shown.map(|y| y.to_string()).unwrap_or_default()
+                        prop:value=value.map(|y| y.to_string()).unwrap_or_default()
+                        on:change=on_change
+                    />
+                }
+            };
         let on_direction = move |ev: leptos::ev::Event| {
             let value = match event_target_value(&ev).as_str() {
                 "positive" => Some(Direction::Positive),
@@ -95,12 +164,15 @@ pub fn IndicatorPanel(
                     .get(&year)
                     .map(|a| crate::plan::round::shown(*a, result.decimals));
                 let status = result.status.get(&year).copied();
+                let target_shown = target.map(|t| t.shown.clone()).unwrap_or_default();
+                let target_cell = cells.yearly.get(&year).cloned();
+                let actual_cell = cells.actual.get(&year).cloned();
                 view! {
                     <tr class=super::state::status_class(status)>
                         <td>{year}</td>
-                        <td class="num">{target.map(|t| t.shown.clone())}</td>
+                        <td class="num">{cell_input(target_cell, "panel-yearly", Some(year), target_shown)}</td>
                         <td>{source}</td>
-                        <td class="num">{actual}</td>
+                        <td class="num">{cell_input(actual_cell, "panel-actual", Some(year), actual.unwrap_or_default())}</td>
                         <td class="num">{result.realization.get(&year).map(|r| r.shown.clone())}</td>
                         <td>{status.map(|s| status_name(lang, s))}</td>
                     </tr>
@@ -176,32 +248,15 @@ pub fn IndicatorPanel(
             .method
             .map(method_key)
             .unwrap_or_else(|| "auto".into());
-        let base = format!(
-            "{}：{}{}",
-            p.base,
-            indicator.base.text,
-            result
-                .base_year
-                .map(|y| format!("（{y}）"))
-                .unwrap_or_default()
-        );
-        let target = format!(
-            "{}：{}{}{}",
-            p.target,
-            indicator.target.text,
-            result
-                .target_year
-                .map(|y| format!("（{y}）"))
-                .unwrap_or_default(),
-            result
-                .stretch
-                .map(|s| format!(
-                    "；{} {}",
-                    p.stretch,
-                    crate::plan::round::shown(s, result.decimals)
-                ))
-                .unwrap_or_default()
-        );
+        let stretch = result.stretch.map(|s| {
+            format!(
+                "{} {}",
+                p.stretch,
+                crate::plan::round::shown(s, result.decimals)
+            )
+        });
+        let base_text = indicator.base.text.clone();
+        let target_text = indicator.target.text.clone();
         Some(view! {
             <aside class="panel" data-testid="indicator-panel">
                 <header>
@@ -209,7 +264,13 @@ pub fn IndicatorPanel(
                     <button class="button ghost" on:click=move |_| on_close.run(())>{p.close}</button>
                 </header>
                 <p class="meta">{indicator.category.clone()}" · "{indicator.unit.clone()}</p>
-                <p>{base}<br/>{target}</p>
+                <div class="fields">
+                    <label>{p.base}{cell_input(cells.base.clone(), "panel-base", None, base_text)}</label>
+                    <label>{p.base_year}{year_input("panel-base-year", overrides.base_year, result.base_year, true)}</label>
+                    <label>{p.target}{cell_input(cells.target.clone(), "panel-target", None, target_text)}</label>
+                    <label>{p.target_year}{year_input("panel-target-year", overrides.target_year, result.target_year, false)}</label>
+                    {stretch.map(|s| view! { <span class="stretch">{s}</span> })}
+                </div>
                 <label>
                     {p.direction}
                     <select data-testid="direction-select" on:change=on_direction>

@@ -83,6 +83,38 @@ impl Doc {
         Some(plan::compute(plan?, &plan::Options::default()))
     }
 
+    /// The cells of the active plan's indicator `index` that the indicator panel edits: the
+    /// base and target cells and the yearly target and actual cells, each with its text.
+    pub fn indicator_cells(&self, index: usize) -> Option<IndicatorCells> {
+        use crate::io::detect::Role;
+        let (sheet, layout, plan) = self.active_sheet()?;
+        let (layout, ind) = (layout?, plan?.indicators.get(index)?);
+        let row = (ind.row as usize).checked_sub(1)?;
+        // The text as the grid shows it (and as its editor starts from).
+        let cell = |col: usize| PanelCell {
+            row,
+            col,
+            text: sheet.display(row, col),
+        };
+        let by_year = |actual: bool| {
+            layout
+                .columns
+                .iter()
+                .filter_map(|c| match c.role {
+                    Role::Yearly(y) if !actual => Some((y, cell(c.col))),
+                    Role::Actual(y) if actual => Some((y, cell(c.col))),
+                    _ => None,
+                })
+                .collect()
+        };
+        Some(IndicatorCells {
+            base: layout.col(Role::Base).map(cell),
+            target: layout.col(Role::Target).map(cell),
+            yearly: by_year(false),
+            actual: by_year(true),
+        })
+    }
+
     /// The index of the active plan's indicator on a 1-based source row.
     pub fn indicator_at_row(&self, row: u32) -> Option<usize> {
         let (_, _, plan) = self.active_sheet()?;
@@ -157,6 +189,32 @@ impl Doc {
                 let slot = &mut plan.indicators.get_mut(indicator)?.overrides.decimals;
                 let old = std::mem::replace(slot, value.map(|d| d.min(4)));
                 Edit::Decimals {
+                    sheet,
+                    indicator,
+                    value: old,
+                }
+            }
+            Edit::BaseYear {
+                sheet,
+                indicator,
+                value,
+            } => {
+                let slot = &mut plan.indicators.get_mut(indicator)?.overrides.base_year;
+                let old = std::mem::replace(slot, value.filter(|y| plausible_year(*y)));
+                Edit::BaseYear {
+                    sheet,
+                    indicator,
+                    value: old,
+                }
+            }
+            Edit::TargetYear {
+                sheet,
+                indicator,
+                value,
+            } => {
+                let slot = &mut plan.indicators.get_mut(indicator)?.overrides.target_year;
+                let old = std::mem::replace(slot, value.filter(|y| plausible_year(*y)));
+                Edit::TargetYear {
                     sheet,
                     indicator,
                     value: old,
@@ -338,6 +396,18 @@ pub enum Edit {
         indicator: usize,
         value: Option<u8>,
     },
+    /// Override an indicator's base year t0 (`None`: back to the cell's or the header's).
+    BaseYear {
+        sheet: usize,
+        indicator: usize,
+        value: Option<plan::Year>,
+    },
+    /// Override an indicator's target year t1.
+    TargetYear {
+        sheet: usize,
+        indicator: usize,
+        value: Option<plan::Year>,
+    },
     /// Change the realization cap of a sheet's plan (`None`: no cap).
     Cap { sheet: usize, value: Option<f64> },
     /// Set a cell (0-based row and column of the sheet); `typed` marks it as typed by the user.
@@ -362,12 +432,36 @@ impl Edit {
             Self::Direction { sheet, .. }
             | Self::Method { sheet, .. }
             | Self::Decimals { sheet, .. }
+            | Self::BaseYear { sheet, .. }
+            | Self::TargetYear { sheet, .. }
             | Self::Cap { sheet, .. }
             | Self::Cell { sheet, .. }
             | Self::Layout { sheet, .. } => *sheet,
             Self::Batch(edits) => edits.first().map(Edit::sheet).unwrap_or(0),
         }
     }
+}
+
+/// A sheet cell the indicator panel edits (0-based), with its text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PanelCell {
+    pub row: usize,
+    pub col: usize,
+    pub text: String,
+}
+
+/// The cells of one indicator, by what they hold.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IndicatorCells {
+    pub base: Option<PanelCell>,
+    pub target: Option<PanelCell>,
+    pub yearly: std::collections::BTreeMap<plan::Year, PanelCell>,
+    pub actual: std::collections::BTreeMap<plan::Year, PanelCell>,
+}
+
+/// A year a plan can mean (a typo such as 202 or 20255 is not taken).
+fn plausible_year(year: plan::Year) -> bool {
+    (1900..=2200).contains(&year)
 }
 
 /// The layout with column `col` given `role` (`None`: the column is ignored). A role that
@@ -1009,6 +1103,81 @@ impl Session {
         serde_json::from_str::<Self>(json)
             .ok()
             .filter(|s| s.version == SESSION_VERSION)
+    }
+}
+
+/// Where an autosaved session starts before its edits are replayed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Origin {
+    /// Nothing open.
+    #[default]
+    None,
+    /// The built-in demo.
+    Demo,
+    /// A file whose bytes the browser keeps (IndexedDB) under `key`.
+    File { key: String },
+    /// The plan embedded in the saved page.
+    Page,
+}
+
+/// The key under which the browser keeps a file's bytes: the time it was opened (`now_ms`,
+/// so keys sort by age) and a fingerprint of the bytes.
+pub fn file_key(bytes: &[u8], now_ms: f64) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{:015}-{hash:016x}", now_ms.max(0.0) as u64)
+}
+
+/// What autosave writes after every change: where the document came from and the edits made
+/// since, so a write costs the size of the edits, never of the plan (a 100,000-row plan does
+/// not fit in the browser's small storage, and serialising it on every keystroke would freeze
+/// the page). Reopening replays the edits on the same start.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Journal {
+    pub version: u32,
+    pub origin: Origin,
+    pub file_name: String,
+    /// The sheet on screen.
+    pub active: usize,
+    /// Every edit applied since the document was opened, in order (undo and redo add the edit
+    /// they applied).
+    pub log: Vec<Edit>,
+    pub undo: Vec<Edit>,
+    pub redo: Vec<Edit>,
+    pub lang: crate::error::Lang,
+}
+
+/// The current journal format.
+pub const JOURNAL_VERSION: u32 = 2;
+
+impl Journal {
+    /// The journal as JSON.
+    ///
+    /// # Errors
+    /// The serializer's message.
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| e.to_string())
+    }
+
+    /// A journal read back from JSON; `None` for anything that is not one of ours.
+    pub fn from_json(json: &str) -> Option<Self> {
+        serde_json::from_str::<Self>(json)
+            .ok()
+            .filter(|j| j.version == JOURNAL_VERSION)
+    }
+
+    /// The document as it was: `start` with the logged edits applied and the sheet that was
+    /// on screen.
+    pub fn replay(&self, mut start: Doc) -> Doc {
+        for edit in &self.log {
+            start.apply(edit.clone());
+        }
+        if start.imported.sheets.get(self.active).is_some() {
+            start.active = self.active;
+        }
+        start
     }
 }
 

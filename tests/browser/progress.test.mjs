@@ -85,3 +85,32 @@ test("a file opened while another is importing is ignored, the first one wins", 
   assert.equal((await app.cell(2, "B")).text, "指标1");
   await app.assertClean();
 });
+
+test("a large plan autosaves its edits and comes back after a reload", { timeout: 240_000 }, async (t) => {
+  const file = largePlan(t);
+  const app = await openApp(t, { name: "progress-large-autosave" });
+  const page = app.page;
+  await app.upload(file);
+  await page.waitForSelector(cellSelector(2, "F"), { timeout: 180_000 });
+  await page.waitForSelector('[data-testid="progress"]', { state: "detached", timeout: 60_000 });
+  // Row 3 (i = 2): 52.0 → 62.0; base typed 42.0: 2021 = 42 + 20·0.2 = 46.0.
+  await page.locator(cellSelector(3, "D")).click();
+  await page.keyboard.press("F2");
+  await page.getByTestId("cell-editor").fill("42.0");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === "46.0", cellSelector(3, "F"));
+  await page.waitForTimeout(1_500); // autosave writes a moment after the last change
+  assert.equal(await app.state(), "ready", await page.getByTestId("status-bar").innerText());
+  // What autosave keeps in localStorage is the journal of edits, not the 60,000 rows.
+  const stored = await page.evaluate(() => Object.values(localStorage).map((v) => v.length));
+  assert.ok(Math.max(...stored) < 10_000, `localStorage holds ${stored} characters`);
+  await page.reload({ waitUntil: "load" });
+  await app.waitUntilReady();
+  await page.waitForSelector(cellSelector(3, "F"), { timeout: 180_000 });
+  assert.equal((await app.cell(3, "F")).text, "46.0");
+  assert.deepEqual(await app.cell(3, "D"), { text: "42.0", source: "manual" });
+  assert.match(await page.getByTestId("status-bar").innerText(), /已恢复.*plan-60000\.csv/);
+  await page.getByTestId("undo").click();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === "54.0", cellSelector(3, "F"));
+  await app.assertClean();
+});

@@ -34,6 +34,46 @@ test("indicator panel: a method override recomputes the row, undo and redo resto
   await app.assertClean();
 });
 
+test("indicator panel: base year, a yearly anchor and the base edited there recompute the grid", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "views-panel-edit" });
+  await app.uploadAndWaitFor(fixture("qinglan-county-2021-2025-plan.xlsx"), 16, "G");
+  const page = app.page;
+  const gridText = (col) => page.locator(`[data-testid="grid-cell"][data-row="16"][data-col="${col}"]`).innerText();
+  const waitFor = (col, text) =>
+    page.waitForFunction(
+      ([col, text]) => document.querySelector(`[data-testid="grid-cell"][data-row="16"][data-col="${col}"]`)?.textContent === text,
+      [col, text],
+    );
+  // Seq 14 (row 16): linear 10.2 (2020) → 11.0 (2025): 2022 = 10.2 + 0.8·0.4 = 10.52 → 10.5.
+  assert.equal(await gridText("H"), "10.5");
+  await page.locator('tr[data-row="16"] td[data-col="C"]').click();
+  const panel = page.getByTestId("indicator-panel");
+  await panel.waitFor();
+  assert.equal(await panel.getByTestId("panel-base").inputValue(), "10.2");
+  assert.equal(await panel.getByTestId("panel-base-year").getAttribute("placeholder"), "2020");
+  // Base year 2021: steps of 0.2 from 2021, so 2022 = 10.4.
+  await panel.getByTestId("panel-base-year").fill("2021");
+  await panel.getByTestId("panel-base-year").press("Enter");
+  await waitFor("H", "10.4");
+  await app.screenshot("base-year");
+  await page.getByTestId("undo").click();
+  await waitFor("H", "10.5");
+  // A yearly anchor typed in the panel is a typed cell of the grid: 2021 = 10.5 (manual), and
+  // 2022 = 10.5 + (11.0 − 10.5)/4 = 10.625 → 10.6.
+  await panel.locator('[data-testid="panel-yearly"][data-year="2021"]').fill("10.5");
+  await panel.locator('[data-testid="panel-yearly"][data-year="2021"]').press("Enter");
+  await waitFor("H", "10.6");
+  assert.equal(await page.locator('[data-testid="grid-cell"][data-row="16"][data-col="G"]').getAttribute("data-source"), "manual");
+  await page.getByTestId("undo").click();
+  await waitFor("H", "10.5");
+  // The base typed in the panel: 10.0 → 11.0, so 2021 = 10.2.
+  await panel.getByTestId("panel-base").fill("10.0");
+  await panel.getByTestId("panel-base").press("Enter");
+  await waitFor("G", "10.2");
+  assert.equal(await gridText("E"), "10.0");
+  await app.assertClean();
+});
+
 test("summary: overall, categories and unit scores match the JSON report", { timeout: 90_000 }, async (t) => {
   const app = await openApp(t, { name: "views-summary" });
   await app.uploadAndWaitFor(fixture(PROGRESS), 20, "G");
