@@ -34,10 +34,44 @@ pub struct Column {
 impl Column {
     /// The header text in Chinese (the exported workbook and the page's default).
     pub fn title_zh(&self) -> String {
-        match self.kind {
-            Kind::Realization => format!("{}年实现程度(%)", self.year),
-            Kind::Status => format!("{}年状态", self.year),
-        }
+        title_zh(self.year, self.kind)
+    }
+}
+
+/// The header text in Chinese of the appended column of `year` and `kind`.
+pub fn title_zh(year: Year, kind: Kind) -> String {
+    match kind {
+        Kind::Realization => format!("{year}年实现程度(%)"),
+        Kind::Status => format!("{year}年状态"),
+    }
+}
+
+/// The appended columns without their cells: for each year whose actual column holds any
+/// value, realization then status (the page looks cells up with [`cell`] row by row).
+pub fn column_kinds(layout: &Layout, plan: &Plan) -> Vec<(Year, Kind)> {
+    layout
+        .actual_cols()
+        .keys()
+        .copied()
+        .filter(|year| plan.indicators.iter().any(|i| i.actual.contains_key(year)))
+        .flat_map(|year| [(year, Kind::Realization), (year, Kind::Status)])
+        .collect()
+}
+
+/// One indicator's cell in the appended column of `year` and `kind`, if it has one.
+pub fn cell(result: &crate::plan::IndicatorResult, year: Year, kind: Kind) -> Option<Cell> {
+    let status = result.status.get(&year).copied();
+    match kind {
+        Kind::Realization => result.realization.get(&year).map(|r| Cell {
+            value: Some(r.value),
+            text: r.shown.clone(),
+            status,
+        }),
+        Kind::Status => status.map(|s| Cell {
+            value: None,
+            text: status_text(s).to_string(),
+            status: Some(s),
+        }),
     }
 }
 

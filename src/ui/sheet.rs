@@ -46,9 +46,7 @@ pub fn SheetGrid(
         doc.with(|d| {
             let d = d.as_ref()?;
             let (sheet, layout, plan) = d.active_sheet()?;
-            Some(
-                results.with(|r| GridModel::new(sheet, layout, plan, r.as_ref(), &d.typed_cells())),
-            )
+            Some(GridModel::new(sheet, layout, plan, &d.typed_cells()))
         })
     });
     let (scroll_top, set_scroll_top) = signal(0.0_f64);
@@ -154,7 +152,10 @@ pub fn SheetGrid(
             return;
         };
         let text = initial.unwrap_or_else(|| {
-            with_sheet(&|sheet, m| Some(m.text(sheet, row, col))).unwrap_or_default()
+            with_sheet(&|sheet, m| {
+                Some(results.with_untracked(|res| m.text(sheet, res.as_ref(), row, col)))
+            })
+            .unwrap_or_default()
         });
         set_editing.set(Some(text));
         request_animation_frame(move || {
@@ -169,7 +170,11 @@ pub fn SheetGrid(
             let lines: Vec<String> = (a.0.min(b.0)..=a.0.max(b.0))
                 .map(|r| {
                     (a.1.min(b.1)..=a.1.max(b.1))
-                        .map(|c| m.text(sheet, r, c).replace(['\t', '\n', '\r'], " "))
+                        .map(|c| {
+                            results
+                                .with_untracked(|res| m.text(sheet, res.as_ref(), r, c))
+                                .replace(['\t', '\n', '\r'], " ")
+                        })
                         .collect::<Vec<_>>()
                         .join("\t")
                 })
@@ -396,7 +401,8 @@ pub fn SheetGrid(
                 let Some(m) = m.as_ref() else {
                     return Vec::new();
                 };
-                m.window(sheet, range)
+                results
+                    .with(|res| m.window(sheet, res.as_ref(), range))
                     .into_iter()
                     .map(|row| {
                         let r = row.row.saturating_sub(1) as usize;

@@ -673,11 +673,15 @@ pub struct GridModel {
     anchors: HashMap<(usize, usize), (u32, usize)>,
     /// Cells covered by a merge, with the merge's top-left cell.
     covered: HashMap<(usize, usize), (usize, usize)>,
-    /// Yearly targets the engine filled or the user typed, by cell.
-    filled: HashMap<(usize, usize), (String, CellSource)>,
+    /// The plan's indicator on each 0-based row, as an index into the results.
+    by_row: HashMap<usize, usize>,
+    /// The year of each yearly-target column.
+    yearly_cols: HashMap<usize, plan::Year>,
     /// Cells the user typed.
     typed: HashSet<(usize, usize)>,
-    extra: Vec<appended::Column>,
+    /// The appended completion columns: (year, kind). Their cells come from the results when
+    /// a row is shown, so an edit never rebuilds them for every row.
+    extra: Vec<(plan::Year, appended::Kind)>,
     header_first: usize,
     header_last: usize,
     has_layout: bool,
@@ -693,12 +697,12 @@ fn px(width: f64) -> u32 {
 }
 
 impl GridModel {
-    /// Derives the model of a sheet with its table, results and typed cells.
+    /// Derives the model of a sheet with its table and typed cells. The results are looked up
+    /// only for the rows shown ([`Self::window`]), so an edit costs the window, not the plan.
     pub fn new(
         sheet: &Sheet,
         layout: Option<&Layout>,
         plan: Option<&Plan>,
-        results: Option<&PlanResults>,
         typed: &HashSet<(usize, usize)>,
     ) -> Self {
         let mut anchors = HashMap::new();
@@ -720,27 +724,23 @@ impl GridModel {
                 }
             }
         }
-        let mut filled = HashMap::new();
-        if let (Some(layout), Some(plan), Some(results)) = (layout, plan, results) {
-            let yearly_cols = layout.yearly_cols();
-            for (indicator, result) in plan.indicators.iter().zip(&results.indicators) {
-                let row = indicator.row.saturating_sub(1) as usize;
-                for (year, target) in &result.yearly {
-                    let Some(&col) = yearly_cols.get(year) else {
-                        continue;
-                    };
-                    let source = match target.source {
-                        Source::Given => continue,
-                        Source::Manual => CellSource::Manual,
-                        Source::Computed => CellSource::Computed,
-                    };
-                    filled.insert((row, col), (target.shown.clone(), source));
-                }
+        let (by_row, yearly_cols, extra) = match (layout, plan) {
+            (Some(layout), Some(plan)) => {
+                let by_row = plan
+                    .indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ind)| (ind.row.saturating_sub(1) as usize, i))
+                    .collect();
+                let yearly_cols = layout
+                    .yearly_cols()
+                    .into_iter()
+                    .map(|(year, col)| (col, year))
+                    .collect();
+                let extra = appended::column_kinds(layout, plan);
+                (by_row, yearly_cols, extra)
             }
-        }
-        let extra = match (layout, plan, results) {
-            (Some(l), Some(p), Some(r)) => appended::columns(l, p, r),
-            _ => Vec::new(),
+            _ => Default::default(),
         };
         let sheet_width = sheet.width();
         let (header_first, header_last, data_last) = layout
@@ -763,11 +763,9 @@ impl GridModel {
                 px(widest.min(40.0))
             })
             .collect();
-        widths.extend(
-            extra
-                .iter()
-                .map(|e| px(crate::io::xlsx::text_width(&e.title_zh()) / 2.0 + 2.0).max(96)),
-        );
+        widths.extend(extra.iter().map(|&(year, kind)| {
+            px(crate::io::xlsx::text_width(&appended::title_zh(year, kind)) / 2.0 + 2.0).max(96)
+        }));
         let frozen = layout
             .and_then(|l| l.col(crate::io::detect::Role::Name))
             .filter(|&c| c < 4)
@@ -780,7 +778,8 @@ impl GridModel {
             data_last,
             anchors,
             covered,
-            filled,
+            by_row,
+            yearly_cols,
             typed: typed.clone(),
             extra,
             header_first,
@@ -804,11 +803,17 @@ impl GridModel {
 
     /// The rows `range` (0-based, clipped to the sheet) as displayed. A merged range that
     /// starts above the window shows its text in the window's first row, its row span clipped.
-    pub fn window(&self, sheet: &Sheet, range: std::ops::Range<usize>) -> Vec<GridRow> {
+    pub fn window(
+        &self,
+        sheet: &Sheet,
+        results: Option<&PlanResults>,
+        range: std::ops::Range<usize>,
+    ) -> Vec<GridRow> {
         let end = range.end.min(self.rows);
         let start = range.start.min(end);
         (start..end)
             .map(|r| {
+                let result = self.result(results, r);
                 let mut cells = Vec::with_capacity(self.width());
                 for c in 0..self.sheet_width {
                     let (anchor, rowspan_end, colspan) = match self.covered.get(&(r, c)) {
@@ -827,8 +832,8 @@ impl GridModel {
                         },
                     };
                     let rowspan = u32::try_from(rowspan_end.min(end - 1) - r + 1).unwrap_or(1);
-                    let (text, source) = match self.filled.get(&(r, c)) {
-                        Some((text, source)) => (text.clone(), *source),
+                    let (text, source) = match self.filled(result, c) {
+                        Some(filled) => filled,
                         None if self.typed.contains(&(r, c)) => {
                             (sheet.display(anchor.0, anchor.1), CellSource::Manual)
                         }
@@ -840,7 +845,7 @@ impl GridModel {
                         ..GridCell::new(c, text, source)
                     });
                 }
-                cells.extend(self.appended_cells(r));
+                cells.extend(self.appended_cells(result, r));
                 GridRow {
                     row: u32::try_from(r + 1).unwrap_or(u32::MAX),
                     kind: self.kind(r),
@@ -865,30 +870,54 @@ impl GridModel {
         }
     }
 
+    /// The results of the indicator on 0-based row `r`, if it has one.
+    fn result<'r>(
+        &self,
+        results: Option<&'r PlanResults>,
+        r: usize,
+    ) -> Option<&'r plan::IndicatorResult> {
+        results?.indicators.get(*self.by_row.get(&r)?)
+    }
+
+    /// The text and source of a yearly-target cell the engine filled or the user typed.
+    fn filled(
+        &self,
+        result: Option<&plan::IndicatorResult>,
+        c: usize,
+    ) -> Option<(String, CellSource)> {
+        let target = result?.yearly.get(self.yearly_cols.get(&c)?)?;
+        let source = match target.source {
+            Source::Given => return None,
+            Source::Manual => CellSource::Manual,
+            Source::Computed => CellSource::Computed,
+        };
+        Some((target.shown.clone(), source))
+    }
+
     /// The completion cells of row `r`, to the right of the sheet's columns.
-    fn appended_cells(&self, r: usize) -> Vec<GridCell> {
+    fn appended_cells(&self, result: Option<&plan::IndicatorResult>, r: usize) -> Vec<GridCell> {
         let header_rows = self.header_last - self.header_first + 1;
         self.extra
             .iter()
             .enumerate()
-            .filter_map(|(i, column)| {
+            .filter_map(|(i, &(year, kind))| {
                 let col = self.sheet_width + i;
                 if r == self.header_first {
                     return Some(GridCell {
                         rowspan: u32::try_from(header_rows).unwrap_or(1),
-                        ..GridCell::new(col, column.title_zh(), CellSource::Computed)
+                        ..GridCell::new(col, appended::title_zh(year, kind), CellSource::Computed)
                     });
                 }
                 if r < self.header_first || r <= self.header_last || r > self.data_last {
                     return None;
                 }
-                let cell = column.cells.get(&r);
+                let cell = result.and_then(|res| appended::cell(res, year, kind));
                 Some(GridCell {
-                    status: cell.and_then(|c| c.status),
-                    bar: cell.and_then(|c| c.value),
+                    status: cell.as_ref().and_then(|c| c.status),
+                    bar: cell.as_ref().and_then(|c| c.value),
                     ..GridCell::new(
                         col,
-                        cell.map(|c| c.text.clone()).unwrap_or_default(),
+                        cell.map(|c| c.text).unwrap_or_default(),
                         CellSource::Computed,
                     )
                 })
@@ -897,17 +926,18 @@ impl GridModel {
     }
 
     /// The text a cell shows (for copying), `""` outside the grid.
-    pub fn text(&self, sheet: &Sheet, r: usize, c: usize) -> String {
+    pub fn text(&self, sheet: &Sheet, results: Option<&PlanResults>, r: usize, c: usize) -> String {
+        let result = self.result(results, r);
         if c >= self.sheet_width {
             return self
                 .extra
                 .get(c - self.sheet_width)
-                .and_then(|e| e.cells.get(&r))
-                .map(|cell| cell.text.clone())
+                .and_then(|&(year, kind)| appended::cell(result?, year, kind))
+                .map(|cell| cell.text)
                 .unwrap_or_default();
         }
-        match self.filled.get(&(r, c)) {
-            Some((text, _)) => text.clone(),
+        match self.filled(result, c) {
+            Some((text, _)) => text,
             None => sheet.display(r, c),
         }
     }
@@ -920,7 +950,7 @@ pub fn grid_view(
     plan: Option<&Plan>,
     results: Option<&PlanResults>,
 ) -> Vec<GridRow> {
-    GridModel::new(sheet, layout, plan, results, &HashSet::new()).window(sheet, 0..sheet.rows.len())
+    GridModel::new(sheet, layout, plan, &HashSet::new()).window(sheet, results, 0..sheet.rows.len())
 }
 
 /// The number of columns the grid shows (the sheet's and the appended ones).
