@@ -5,7 +5,7 @@
 //! the tables rarely say so. The rule that decided is shown to the user, who can override it.
 
 use super::model::{Comparator, Direction, Indicator, Value};
-use super::score::fold;
+use super::score::{fold, fold_cow};
 
 /// Names that *measure a reduction* (rule 4, positive).
 const REDUCTION_NAME_WORDS: [&str; 3] = ["降低", "下降", "减少"];
@@ -114,7 +114,7 @@ pub fn from_text(s: &str) -> Option<Direction> {
 /// assert_eq!(from_name("森林覆盖率"), None);
 /// ```
 pub fn from_name(name: &str) -> Option<Direction> {
-    let n = fold(name);
+    let n = fold_cow(name);
     if REDUCTION_NAME_WORDS.iter().any(|w| n.contains(w)) {
         Some(Direction::Positive)
     } else if NEGATIVE_NAME_WORDS.iter().any(|w| n.contains(w)) {

@@ -228,3 +228,232 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Incremental computation: after random edits, `recompute` gives what `compute` gives.
+// ---------------------------------------------------------------------------------------------
+
+/// Unit cells and categories that share names in different spellings (full-width brackets,
+/// spaces, repeats), so that edits move indicators between units and categories.
+const UNIT_CELLS: [&str; 7] = [
+    "甲",
+    "甲、乙",
+    "乙，丙 丁",
+    "各县（市、区）政府",
+    "各县(市、区)政府；甲",
+    "",
+    "丙、丙",
+];
+const CATEGORIES: [&str; 5] = ["经济", " 经济 ", "民生", "", "ＡＢ"];
+
+/// One indicator from drawn numbers: a base, a target of one of several forms, actuals in some
+/// of 2021–2025, units, a category and a weight.
+/// What [`drawn_indicator`] is made of.
+type Drawn = (
+    f64,
+    f64,
+    u8,
+    Vec<Option<f64>>,
+    (usize, usize),
+    usize,
+    Option<f64>,
+);
+
+fn drawn_indicator((b, t, kind, actuals, units, category, weight): Drawn) -> Indicator {
+    let target = match kind {
+        0 => number(t),
+        1 => parse(&RawCell::Text {
+            s: format!("年均增长{:.1}%", t / 100.0),
+        }),
+        2 => parse(&RawCell::Text {
+            s: format!("累计降低{:.1}%", (t / 100.0).abs()),
+        }),
+        3 => parse(&RawCell::Text {
+            s: format!("≤{t:.2}"),
+        }),
+        _ => parse(&RawCell::Text {
+            s: "上级下达指标".into(),
+        }),
+    };
+    let mut ind = Indicator {
+        name: "x".into(),
+        base: number(b),
+        base_year: Some(2020),
+        target,
+        target_year: Some(2025),
+        lead_units: UNIT_CELLS[units.0 % UNIT_CELLS.len()].into(),
+        other_units: UNIT_CELLS[units.1 % UNIT_CELLS.len()].into(),
+        category: CATEGORIES[category % CATEGORIES.len()].into(),
+        weight,
+        ..Indicator::default()
+    };
+    for (y, a) in (2021..).zip(actuals) {
+        if let Some(a) = a {
+            ind.actual.insert(y, number(a));
+        }
+    }
+    ind
+}
+
+fn indicator_strategy() -> impl Strategy<Value = Indicator> {
+    (
+        1f64..1000.0,
+        -1000f64..1000.0,
+        0u8..5,
+        prop::collection::vec(prop::option::of(1f64..1000.0), 0..5),
+        (0usize..7, 0usize..7),
+        0usize..5,
+        prop::option::of(0f64..5.0),
+    )
+        .prop_map(drawn_indicator)
+}
+
+/// An edit of one indicator: (index, what, a number to use).
+fn apply_edit(plan: &mut Plan, (index, what, x): (usize, u8, f64)) -> usize {
+    let i = index % plan.indicators.len();
+    let ind = &mut plan.indicators[i];
+    match what {
+        // A figure typed into an actual cell (possibly a year no indicator had yet).
+        0 => {
+            ind.actual
+                .insert(2021 + (x as i32).rem_euclid(6), number(x));
+        }
+        // An actual cleared.
+        1 => {
+            let y = ind.actual.keys().next().copied();
+            if let Some(y) = y {
+                ind.actual.remove(&y);
+            }
+        }
+        2 => ind.target = number(x),
+        3 => ind.base = number(x),
+        4 => ind.lead_units = UNIT_CELLS[(x as usize) % UNIT_CELLS.len()].into(),
+        5 => ind.category = CATEGORIES[(x as usize) % CATEGORIES.len()].into(),
+        6 => ind.weight = Some(x / 100.0),
+        7 => ind.overrides.method = Some(Method::Hold),
+        _ => ind.manual.insert(2022, x).map_or((), |_| ()),
+    }
+    i
+}
+
+/// The scores as PLANNING-RULES "Scores" states them, computed the plain way (the engine's
+/// first version): every year, every indicator, maps keyed by the folded names.
+fn assess_reference(
+    plan: &Plan,
+    results: &[super::model::IndicatorResult],
+    years: &std::collections::BTreeSet<Year>,
+) -> std::collections::BTreeMap<Year, super::model::Assessment> {
+    use super::model::{Assessment, Shown, UnitScore};
+    use super::score::{fold, units_of};
+    use std::collections::BTreeMap;
+    let two = |value: f64| Shown {
+        value,
+        shown: round::shown(value, 2),
+    };
+    let mean = |values: &[(f64, f64)]| -> Option<f64> {
+        if values.is_empty() {
+            return None;
+        }
+        let total: f64 = values.iter().map(|(_, w)| w).sum();
+        Some(if total > 0.0 {
+            values.iter().map(|(r, w)| r * w).sum::<f64>() / total
+        } else {
+            values.iter().map(|(r, _)| r).sum::<f64>() / values.len() as f64
+        })
+    };
+    let weighted = plan
+        .indicators
+        .iter()
+        .any(|i| i.weight.is_some_and(f64::is_finite));
+    let mut out = BTreeMap::new();
+    for &year in years {
+        let mut units: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+        let mut all = Vec::new();
+        let mut categories: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+        for (ind, res) in plan.indicators.iter().zip(results) {
+            let Some(r) = res.realization.get(&year) else {
+                continue;
+            };
+            let r = r.value;
+            for unit in units_of(&ind.lead_units, &ind.other_units) {
+                let e = units.entry(unit).or_insert((0.0, 0));
+                e.0 += r;
+                e.1 += 1;
+            }
+            let w = if weighted {
+                ind.weight
+                    .filter(|w| w.is_finite() && *w > 0.0)
+                    .unwrap_or(0.0)
+            } else {
+                1.0
+            };
+            all.push((r, w));
+            let cat = fold(ind.category.trim());
+            if !cat.is_empty() {
+                categories.entry(cat).or_default().push((r, w));
+            }
+        }
+        out.insert(
+            year,
+            Assessment {
+                overall: mean(&all).map(two),
+                categories: categories
+                    .into_iter()
+                    .filter_map(|(k, v)| mean(&v).map(|m| (k, two(m))))
+                    .collect(),
+                units: units
+                    .into_iter()
+                    .map(|(k, (sum, n))| {
+                        let score = two((sum / n as f64).min(100.0));
+                        (k, UnitScore { score, count: n })
+                    })
+                    .collect(),
+            },
+        );
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn incremental_equals_full_compute(
+        indicators in prop::collection::vec(indicator_strategy(), 1..8),
+        edits in prop::collection::vec((0usize..8, 0u8..9, -50f64..900.0), 1..6),
+        cap in prop::option::of(50f64..150.0),
+        assessment_year in prop::option::of(2021i32..2026),
+    ) {
+        let mut plan = Plan {
+            years: (2021..=2025).collect(),
+            indicators,
+            settings: Settings { cap },
+            ..Plan::default()
+        };
+        let opts = Options { assessment_year };
+        let mut results = compute(&plan, &opts);
+        let mut kept = results.clone();
+        let mut keys = super::ScoreKeys::new(&plan);
+        for edit in edits {
+            let i = apply_edit(&mut plan, edit);
+            super::recompute(&plan, &opts, &mut results, &[i]);
+            super::recompute_with(&plan, &opts, &mut kept, &[i], &mut keys);
+            let full = compute(&plan, &opts);
+            prop_assert_eq!(&results, &full);
+            prop_assert_eq!(&kept, &full);
+            // The scores by the plain reference.
+            let years = super::actual_years(&plan);
+            prop_assert_eq!(&assess_reference(&plan, &full.indicators, &years), &full.assessment);
+        }
+        // In slices: the same as a whole.
+        let years = super::actual_years(&plan);
+        let mut sliced = Vec::new();
+        for chunk in (0..plan.indicators.len()).collect::<Vec<_>>().chunks(3) {
+            sliced.extend(chunk.iter().filter_map(|&i| super::compute_indicator(&plan, i, &opts, &years)));
+        }
+        let assessment = super::assess(&plan, &sliced, &years);
+        let full = compute(&plan, &opts);
+        prop_assert_eq!(&sliced, &full.indicators);
+        prop_assert_eq!(&assessment, &full.assessment);
+    }
+}

@@ -35,6 +35,152 @@ pub fn shown(value: f64, decimals: u8) -> String {
     if value.is_infinite() {
         return if value > 0.0 { "inf" } else { "-inf" }.to_string();
     }
+    if value == 0.0 {
+        return from_decimal(false, 0, 0, decimals);
+    }
+    match decimal15(value.abs()) {
+        Some((mantissa, exp)) => from_decimal(value < 0.0, mantissa, exp, decimals),
+        None => shown_by_text(value, decimals),
+    }
+}
+
+/// 10^14 and 10^15: the bounds of a 15-digit mantissa.
+const P14: u64 = 100_000_000_000_000;
+const P15: u64 = 1_000_000_000_000_000;
+
+/// The exact powers of ten of an `f64` (10^22 is the largest one a double holds exactly).
+const POW10_F64: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The 15-significant-digit decimal form of a finite `a > 0`: `(m, e)` with 10^14 ≤ m < 10^15
+/// and `a ≈ m × 10^(e − 14)`, rounded half to even on the exact binary value — the digits and
+/// exponent that `format!("{:.14e}", a)` writes, without formatting. Integer arithmetic on
+/// `a = f × 2^q`: `a × 10^s = f × 5^s × 2^(q + s)`, exact in `u128` while `|s| ≤ 30` and the
+/// shifts fit; `None` outside that (the caller then formats).
+fn decimal15(a: f64) -> Option<(u64, i32)> {
+    let bits = a.to_bits();
+    let biased = i32::try_from((bits >> 52) & 0x7ff).ok()?;
+    if biased == 0 || biased == 0x7ff {
+        // Subnormal, or not finite: rare, left to the formatter.
+        return None;
+    }
+    let f = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let q = biased - 1075;
+    // floor(log10(a)), possibly one too low; the loop corrects it.
+    let log2 = biased - 1023;
+    let mut e = (f64::from(log2) * std::f64::consts::LOG10_2).floor() as i32;
+    for _ in 0..4 {
+        let (quot, half) = scaled(f, q, 14 - e)?;
+        if quot >= u128::from(P15) {
+            e += 1;
+            continue;
+        }
+        if quot < u128::from(P14) {
+            e -= 1;
+            continue;
+        }
+        let mut m = u64::try_from(quot).ok()?;
+        let up = match half {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => m % 2 == 1,
+            std::cmp::Ordering::Less => false,
+        };
+        if up {
+            m += 1;
+        }
+        return Some(if m == P15 { (P14, e + 1) } else { (m, e) });
+    }
+    None
+}
+
+/// `floor(f × 2^q × 10^s)` and how the dropped fraction compares with ½; `None` when the
+/// numbers would not fit in `u128`.
+fn scaled(f: u64, q: i32, s: i32) -> Option<(u128, std::cmp::Ordering)> {
+    if !(-30..=30).contains(&s) {
+        return None;
+    }
+    let p5 = 5u128.pow(s.unsigned_abs());
+    let (mut num, mut den) = if s >= 0 {
+        (u128::from(f) * p5, 1u128)
+    } else {
+        (u128::from(f), p5)
+    };
+    let e2 = q + s;
+    if e2 >= 0 {
+        let sh = e2.unsigned_abs();
+        if sh >= num.leading_zeros() {
+            return None;
+        }
+        num <<= sh;
+    } else {
+        let sh = e2.unsigned_abs();
+        // Keep two spare bits so that 2 × remainder cannot overflow.
+        if sh + 2 > den.leading_zeros() {
+            return None;
+        }
+        den <<= sh;
+    }
+    Some((num / den, (2 * (num % den)).cmp(&den)))
+}
+
+/// The text of `m × 10^(e − 14)` (a 15-digit mantissa, or 0) rounded half away from zero to
+/// `decimals` decimals, with a `-` when `negative` and the result is not zero.
+fn from_decimal(negative: bool, m: u64, e: i32, decimals: u8) -> String {
+    let d = i64::from(decimals);
+    // Digits of the mantissa dropped by the rounding; negative: zeros appended.
+    let k = 14 - i64::from(e) - d;
+    let (rounded, zeros) = if k <= 0 {
+        (m, usize::try_from(-k).unwrap_or(0))
+    } else if k <= 19 {
+        let p = 10u64.pow(u32::try_from(k).unwrap_or(0));
+        (m / p + u64::from(m % p >= p / 2), 0)
+    } else {
+        (0, 0)
+    };
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut r = rounded;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (r % 10) as u8;
+        r /= 10;
+        if r == 0 {
+            break;
+        }
+    }
+    let digits = &buf[i..];
+    let d = usize::from(decimals);
+    let len = digits.len() + zeros;
+    // Leading zeros so that there is at least one integer digit.
+    let pad = (d + 1).saturating_sub(len);
+    let mut out = String::with_capacity(len + pad + 2);
+    if negative && rounded != 0 {
+        out.push('-');
+    }
+    let int_len = len + pad - d;
+    let all = std::iter::repeat_n(b'0', pad)
+        .chain(digits.iter().copied())
+        .chain(std::iter::repeat_n(b'0', zeros));
+    for (written, b) in all.enumerate() {
+        if written == int_len {
+            out.push('.');
+        }
+        out.push(char::from(b));
+    }
+    out
+}
+
+/// [`shown`] by formatting: the decimal string of 15 significant digits, rounded as a string.
+/// The reference for [`decimal15`] and the path for values it does not handle.
+fn shown_by_text(value: f64, decimals: u8) -> String {
+    if value.is_nan() {
+        return "NaN".to_string();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
     let d = usize::from(decimals);
     // "d.dddddddddddddde<exp>" with SIGNIFICANT digits.
     let sci = format!("{:.*e}", SIGNIFICANT - 1, value.abs());
@@ -124,8 +270,19 @@ pub fn round(value: f64, decimals: u8) -> f64 {
 /// `value` cleaned to 15 significant digits: removes binary noise such as 0.356 × 100 =
 /// 35.599999999999994 (→ 35.6) without changing any figure a person could have written.
 pub fn clean(value: f64) -> f64 {
-    if !value.is_finite() {
+    if !value.is_finite() || value == 0.0 {
         return value;
+    }
+    // m × 10^(e − 14) with m < 2^53 and an exact power of ten: one correctly rounded operation,
+    // the number that parsing the 15-digit text gives.
+    if let Some((m, e)) = decimal15(value.abs()) {
+        let k = e - 14;
+        let m = m as f64;
+        let p = POW10_F64.get(usize::try_from(k.unsigned_abs()).unwrap_or(usize::MAX));
+        if let Some(&p) = p {
+            let a = if k >= 0 { m * p } else { m / p };
+            return if value < 0.0 { -a } else { a };
+        }
     }
     format!("{:.*e}", SIGNIFICANT - 1, value)
         .parse()
@@ -171,6 +328,113 @@ mod tests {
         assert_eq!(shown(0.5, 0), "1");
         assert_eq!(shown(0.4999, 0), "0");
         assert_eq!(shown(f64::NAN, 2), "NaN");
+    }
+
+    /// A small deterministic generator (xorshift64*), so the comparison below is reproducible.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+        fn unit(&mut self) -> f64 {
+            (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// The reference of [`clean`]: the number that the 15-digit text parses to.
+    fn clean_by_text(value: f64) -> f64 {
+        format!("{:.*e}", SIGNIFICANT - 1, value)
+            .parse()
+            .unwrap_or(value)
+    }
+
+    fn check(v: f64) {
+        if (1e-12..1e25).contains(&v.abs()) {
+            assert!(
+                decimal15(v.abs()).is_some(),
+                "{v:e} is left to the formatter"
+            );
+        }
+        for d in [0u8, 1, 2, 3, 4, 5, 6, 8, 12, 15, 17, 20, 25] {
+            assert_eq!(shown(v, d), shown_by_text(v, d), "shown({v:e}, {d})");
+        }
+        let c = clean(v);
+        let r = clean_by_text(v);
+        assert!(
+            c.to_bits() == r.to_bits() || (c.is_nan() && r.is_nan()),
+            "clean({v:e}) = {c:e}, not {r:e}"
+        );
+    }
+
+    #[test]
+    fn arithmetic_rounding_equals_the_text_rounding() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        // Edge values: zeros, ties, carries, powers of ten and their neighbours, huge and tiny.
+        let mut edges = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            9.995,
+            9.996,
+            99.5,
+            999_999_999_999_999.0,
+            1_000_000_000_000_005.0,
+            1_000_000_000_000_015.0,
+            1_000_000_000_000_025.0,
+            9.999_999_999_999_995e14,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1e-300,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for k in -40..=40 {
+            let p = 10f64.powi(k);
+            for x in [p, p * 0.5, p * 1.5, p * 2.5, p * 9.5] {
+                edges.extend([
+                    x,
+                    -x,
+                    f64::from_bits(x.to_bits() + 1),
+                    f64::from_bits(x.to_bits() - 1),
+                ]);
+            }
+        }
+        for v in edges {
+            check(v);
+        }
+        for _ in 0..8_000 {
+            // Any bit pattern.
+            check(f64::from_bits(rng.next()));
+            // Numbers a person writes: a few digits at a few decimals, and their ties.
+            let digits = rng.below(10_000_000) as f64;
+            let scale = 10f64.powi(rng.below(12) as i32 - 4);
+            let written = digits / scale;
+            check(written);
+            check(-written);
+            check((digits + 0.5) / scale);
+            // What the engine computes from them: interpolations, growth, ratios.
+            let b = rng.below(100_000) as f64 / 100.0;
+            let t = rng.below(100_000) as f64 / 100.0;
+            let f = rng.unit();
+            check(b + (t - b) * f);
+            check(b * (1.0 + t / 1000.0).powf(f * 10.0));
+            if t > 0.0 {
+                check(100.0 * b / t);
+            }
+            check(b * 100.0);
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::model::{
     Direction, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearTarget,
 };
 use super::round;
-use super::score::fold;
+use super::score::fold_cow;
 use super::value::{decimals_of, level_of};
 
 /// Largest number of decimals derived from the written numbers (PLANNING-RULES "Rounding").
@@ -105,14 +105,14 @@ pub fn meets_target(a: f64, basis: &Basis) -> Option<bool> {
 
 /// `true` when the indicator *is* a rate: its name says 增速, 增长率 or 年均增长 and its unit is %.
 pub fn is_rate_itself(ind: &Indicator) -> bool {
-    let name = fold(&ind.name);
+    let name = fold_cow(&ind.name);
     let named = ["增速", "增长率", "年均增长"]
         .iter()
         .any(|w| name.contains(w));
     if !named {
         return false;
     }
-    let unit = fold(ind.unit.trim());
+    let unit = fold_cow(ind.unit.trim());
     if unit == "%" {
         return true;
     }

@@ -5,10 +5,16 @@
 //! brackets (`各县(市、区)人民政府` / `各县（市、区）人民政府`), and a bracket may hold a separator
 //! that must not split the name.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::model::{Assessment, IndicatorResult, Plan, Shown, UnitScore, Year};
+use super::model::{Assessment, Indicator, IndicatorResult, Plan, Shown, UnitScore, Year};
 use super::round;
+
+/// Whether [`fold`] changes `c`.
+fn folds(c: char) -> bool {
+    matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}')
+}
 
 /// Folds full-width ASCII forms (`（）０-９％，；` …) and the ideographic space to their half-width
 /// forms, so that unit names and cell texts compare equal however they were typed.
@@ -19,13 +25,67 @@ use super::round;
 /// assert_eq!(fold("８６．４％"), "86.4%");
 /// ```
 pub fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`], borrowing `s` when nothing in it folds (most texts).
+pub fn fold_cow(s: &str) -> Cow<'_, str> {
+    if s.chars().any(folds) {
+        Cow::Owned(fold(s))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Appends the [`fold`] of `s` to `out`.
+fn fold_into(s: &str, out: &mut String) {
+    out.extend(s.chars().map(|c| match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }));
+}
+
+/// The unit names of a unit cell as slices of it (see [`split_units`]).
+fn unit_pieces(s: &str) -> impl Iterator<Item = &str> {
+    let mut depth: usize = 0;
+    let mut start = 0;
+    let mut chars = s.char_indices();
+    let mut done = false;
+    std::iter::from_fn(move || loop {
+        if done {
+            return None;
+        }
+        let piece = loop {
+            match chars.next() {
+                Some((i, c)) => match c {
+                    '(' | '（' | '[' | '【' => depth += 1,
+                    ')' | '）' | ']' | '】' => depth = depth.saturating_sub(1),
+                    '、' | '，' | ',' | ';' | '；' if depth == 0 => {
+                        let p = s.get(start..i);
+                        start = i + c.len_utf8();
+                        break p;
+                    }
+                    c if c.is_whitespace() && depth == 0 => {
+                        let p = s.get(start..i);
+                        start = i + c.len_utf8();
+                        break p;
+                    }
+                    _ => {}
+                },
+                None => {
+                    done = true;
+                    break s.get(start..);
+                }
+            }
+        };
+        let piece = piece.unwrap_or("").trim();
+        if !piece.is_empty() {
+            return Some(piece);
+        }
+    })
 }
 
 /// Splits a unit cell into unit names: on `、，,;；` and whitespace, never inside brackets `()`,
@@ -40,41 +100,14 @@ pub fn fold(s: &str) -> String {
 /// );
 /// ```
 pub fn split_units(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut depth: usize = 0;
-    for c in s.chars() {
-        match c {
-            '(' | '（' | '[' | '【' => {
-                depth += 1;
-                current.push(c);
-            }
-            ')' | '）' | ']' | '】' => {
-                depth = depth.saturating_sub(1);
-                current.push(c);
-            }
-            '、' | '，' | ',' | ';' | '；' if depth == 0 => {
-                out.push(std::mem::take(&mut current));
-            }
-            c if c.is_whitespace() && depth == 0 => {
-                out.push(std::mem::take(&mut current));
-            }
-            _ => current.push(c),
-        }
-    }
-    out.push(current);
-    out.into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
+    unit_pieces(s).map(str::to_string).collect()
 }
 
 /// The units an indicator names (lead and other units), folded and each listed once.
 pub fn units_of(lead: &str, other: &str) -> BTreeSet<String> {
-    split_units(lead)
-        .into_iter()
-        .chain(split_units(other))
-        .map(|u| fold(&u))
+    unit_pieces(lead)
+        .chain(unit_pieces(other))
+        .map(fold)
         .collect()
 }
 
@@ -83,6 +116,144 @@ fn two(value: f64) -> Shown {
     Shown {
         value,
         shown: round::shown(value, 2),
+    }
+}
+
+/// What [`assess`] reads from the plan's text, worked out once: the folded units each indicator
+/// names (each once) and its folded category, as indices into sorted name lists.
+///
+/// Splitting and folding 100,000 unit cells costs more than the scores themselves, so a caller
+/// that assesses the same plan again (the page, after an edit of a figure) keeps these and
+/// refreshes only the edited indicators with [`ScoreKeys::update`].
+#[derive(Clone, Debug, Default)]
+pub struct ScoreKeys {
+    /// Folded unit names, by id.
+    units: Vec<String>,
+    /// Folded, trimmed category names, by id (never empty).
+    categories: Vec<String>,
+    /// Each indicator's unit ids, sorted and distinct.
+    indicator_units: Vec<Vec<u32>>,
+    /// Each indicator's category id (`None`: no category).
+    indicator_category: Vec<Option<u32>>,
+    unit_ids: HashMap<String, u32>,
+    category_ids: HashMap<String, u32>,
+    /// Whether any indicator of the plan has a finite weight (weights then apply).
+    weighted: bool,
+}
+
+impl ScoreKeys {
+    /// The keys of every indicator of `plan`.
+    pub fn new(plan: &Plan) -> Self {
+        let mut keys = Self::default();
+        let mut buf = String::new();
+        for ind in &plan.indicators {
+            let (units, category) = keys.keys_of(ind, &mut buf);
+            keys.indicator_units.push(units);
+            keys.indicator_category.push(category);
+        }
+        keys.weighted = is_weighted(plan);
+        keys
+    }
+
+    /// Refreshes the keys of the indicators `changed` (indices into `plan.indicators`) after an
+    /// edit; rebuilds everything when the plan has another number of indicators.
+    pub fn update(&mut self, plan: &Plan, changed: &[usize]) {
+        if plan.indicators.len() != self.indicator_units.len() {
+            *self = Self::new(plan);
+            return;
+        }
+        let mut buf = String::new();
+        for &i in changed {
+            let Some(ind) = plan.indicators.get(i) else {
+                continue;
+            };
+            let (units, category) = self.keys_of(ind, &mut buf);
+            if let (Some(u), Some(c)) = (
+                self.indicator_units.get_mut(i),
+                self.indicator_category.get_mut(i),
+            ) {
+                *u = units;
+                *c = category;
+            }
+        }
+        self.weighted = is_weighted(plan);
+    }
+
+    fn keys_of(&mut self, ind: &Indicator, buf: &mut String) -> (Vec<u32>, Option<u32>) {
+        let mut units: Vec<u32> = unit_pieces(&ind.lead_units)
+            .chain(unit_pieces(&ind.other_units))
+            .map(|piece| {
+                buf.clear();
+                fold_into(piece, buf);
+                intern(&mut self.unit_ids, &mut self.units, buf)
+            })
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        buf.clear();
+        fold_into(ind.category.trim(), buf);
+        let category =
+            (!buf.is_empty()).then(|| intern(&mut self.category_ids, &mut self.categories, buf));
+        (units, category)
+    }
+}
+
+/// The id of `name`, adding it when new.
+fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    let id = u32::try_from(names.len()).unwrap_or(u32::MAX);
+    names.push(name.to_string());
+    ids.insert(name.to_string(), id);
+    id
+}
+
+/// Weights apply when any indicator has a finite weight.
+fn is_weighted(plan: &Plan) -> bool {
+    plan.indicators
+        .iter()
+        .any(|i| i.weight.is_some_and(f64::is_finite))
+}
+
+/// Running sums of a weighted mean, added in indicator order as [`weighted_mean`] adds them
+/// (a float sum starts from −0.0), so both give the same bits.
+#[derive(Clone, Copy, Debug)]
+struct Mean {
+    weights: f64,
+    weighted: f64,
+    plain: f64,
+    n: usize,
+}
+
+impl Default for Mean {
+    fn default() -> Self {
+        Self {
+            weights: -0.0,
+            weighted: -0.0,
+            plain: -0.0,
+            n: 0,
+        }
+    }
+}
+
+impl Mean {
+    fn add(&mut self, r: f64, w: f64) {
+        self.weights += w;
+        self.weighted += r * w;
+        self.plain += r;
+        self.n += 1;
+    }
+
+    /// Σ w·r / Σ w; equal weights when Σ w = 0; `None` for no values.
+    fn get(&self) -> Option<f64> {
+        if self.n == 0 {
+            None
+        } else if self.weights > 0.0 {
+            Some(self.weighted / self.weights)
+        } else {
+            Some(self.plain / count(self.n))
+        }
     }
 }
 
@@ -98,72 +269,87 @@ pub fn assess(
     results: &[IndicatorResult],
     years: &BTreeSet<Year>,
 ) -> BTreeMap<Year, Assessment> {
-    let weighted = plan
-        .indicators
-        .iter()
-        .any(|i| i.weight.is_some_and(f64::is_finite));
-    // Each assessed indicator's units and folded category, split once rather than once a year.
-    let keys: Vec<Option<(BTreeSet<String>, String)>> = plan
+    assess_with(plan, &ScoreKeys::new(plan), results, years)
+}
+
+/// [`assess`] with the plan's [`ScoreKeys`] worked out beforehand (they must describe `plan`;
+/// see [`ScoreKeys::update`]). One pass over the realizations, then one map per year.
+pub fn assess_with(
+    plan: &Plan,
+    keys: &ScoreKeys,
+    results: &[IndicatorResult],
+    years: &BTreeSet<Year>,
+) -> BTreeMap<Year, Assessment> {
+    let years: Vec<Year> = years.iter().copied().collect();
+    let (nu, nc) = (keys.units.len(), keys.categories.len());
+    let mut units = vec![(0.0f64, 0usize); years.len() * nu];
+    let mut categories = vec![Mean::default(); years.len() * nc];
+    let mut overall = vec![Mean::default(); years.len()];
+    let indicators = plan
         .indicators
         .iter()
         .zip(results)
-        .map(|(ind, res)| {
-            (!res.realization.is_empty()).then(|| {
-                (
-                    units_of(&ind.lead_units, &ind.other_units),
-                    fold(ind.category.trim()),
-                )
-            })
-        })
-        .collect();
-    let mut out = BTreeMap::new();
-    for &year in years {
-        let mut units: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-        let mut all: Vec<(f64, f64)> = Vec::new();
-        let mut categories: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-        for ((ind, res), key) in plan.indicators.iter().zip(results).zip(&keys) {
-            let (Some(r), Some((ind_units, cat))) = (res.realization.get(&year), key) else {
+        .zip(keys.indicator_units.iter().zip(&keys.indicator_category));
+    for ((ind, res), (ind_units, cat)) in indicators {
+        if res.realization.is_empty() {
+            continue;
+        }
+        let w = if keys.weighted {
+            ind.weight
+                .filter(|w| w.is_finite() && *w > 0.0)
+                .unwrap_or(0.0)
+        } else {
+            1.0
+        };
+        for (year, r) in &res.realization {
+            let r = r.value;
+            let Ok(y) = years.binary_search(year) else {
                 continue;
             };
-            let r = r.value;
             if !r.is_finite() {
                 continue;
             }
-            for unit in ind_units {
-                let e = units.entry(unit.clone()).or_insert((0.0, 0));
-                e.0 += r;
-                e.1 += 1;
+            for &u in ind_units {
+                if let Some(e) = units.get_mut(y * nu + u as usize) {
+                    e.0 += r;
+                    e.1 += 1;
+                }
             }
-            let w = if weighted {
-                ind.weight
-                    .filter(|w| w.is_finite() && *w > 0.0)
-                    .unwrap_or(0.0)
-            } else {
-                1.0
-            };
-            all.push((r, w));
-            if !cat.is_empty() {
-                categories.entry(cat.clone()).or_default().push((r, w));
+            if let Some(m) = overall.get_mut(y) {
+                m.add(r, w);
+            }
+            if let Some(m) = cat.and_then(|c| categories.get_mut(y * nc + c as usize)) {
+                m.add(r, w);
             }
         }
+    }
+    // Names in sorted order, so that each map is built from sorted input.
+    let by_name = |names: &[String]| {
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]));
+        order
+    };
+    let (unit_order, category_order) = (by_name(&keys.units), by_name(&keys.categories));
+    let mut out = BTreeMap::new();
+    for (y, &year) in years.iter().enumerate() {
         let assessment = Assessment {
-            overall: weighted_mean(&all).map(two),
-            categories: categories
-                .into_iter()
-                .filter_map(|(k, v)| weighted_mean(&v).map(|m| (k, two(m))))
+            overall: overall.get(y).and_then(Mean::get).map(two),
+            categories: category_order
+                .iter()
+                .filter_map(|&c| {
+                    let mean = categories.get(y * nc + c)?.get()?;
+                    Some((keys.categories.get(c)?.clone(), two(mean)))
+                })
                 .collect(),
-            units: units
-                .into_iter()
-                .filter(|(_, (_, n))| *n > 0)
-                .map(|(k, (sum, n))| {
-                    let mean = sum / count(n);
-                    (
-                        k,
-                        UnitScore {
-                            score: two(mean.min(100.0)),
-                            count: n,
-                        },
-                    )
+            units: unit_order
+                .iter()
+                .filter_map(|&u| {
+                    let &(sum, n) = units.get(y * nu + u)?;
+                    if n == 0 {
+                        return None;
+                    }
+                    let score = two((sum / count(n)).min(100.0));
+                    Some((keys.units.get(u)?.clone(), UnitScore { score, count: n }))
                 })
                 .collect(),
         };
@@ -178,16 +364,13 @@ fn count(n: usize) -> f64 {
 }
 
 /// Σ w·r / Σ w; equal weights when Σ w = 0; `None` for no values.
+#[cfg(test)]
 fn weighted_mean(values: &[(f64, f64)]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
+    let mut m = Mean::default();
+    for &(r, w) in values {
+        m.add(r, w);
     }
-    let total: f64 = values.iter().map(|(_, w)| w).sum();
-    if total > 0.0 {
-        Some(values.iter().map(|(r, w)| r * w).sum::<f64>() / total)
-    } else {
-        Some(values.iter().map(|(r, _)| r).sum::<f64>() / count(values.len()))
-    }
+    m.get()
 }
 
 #[cfg(test)]
