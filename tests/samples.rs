@@ -1024,3 +1024,88 @@ fn a_journal_of_edits_replayed_on_the_file_gives_the_same_document() {
     // Another version's journal is not taken.
     assert!(Journal::from_json(&json.replace("\"version\":2", "\"version\":1")).is_none());
 }
+
+#[test]
+fn live_results_follow_each_edit_as_a_full_computation_would() {
+    use zhibiao::ui::state::{typed_cell, Doc, Edit, Live};
+    let mut doc = Doc::new(
+        "p.xls".into(),
+        import("qinglan-county-2021-2022-progress.xls"),
+    );
+    let plan = |doc: &Doc| {
+        doc.active_sheet()
+            .and_then(|(_, _, p)| p)
+            .cloned()
+            .expect("plan")
+    };
+    let mut live = Live::new(&plan(&doc));
+    let paced = zhibiao::io::pace::finish(Live::new_paced(
+        &plan(&doc),
+        &mut zhibiao::io::pace::Straight,
+    ))
+    .expect("finished");
+    assert_eq!(paced.results, live.results);
+    // Row 20 is seq 15 (index 14); its 2022 actual, a method, a base year, a paste over two
+    // rows, the cap, then undo of each.
+    let edits = vec![
+        Edit::Cell {
+            sheet: 0,
+            row: 19,
+            col: 12,
+            raw: typed_cell("2.9"),
+            typed: true,
+        },
+        Edit::Method {
+            sheet: 0,
+            indicator: 14,
+            value: Some(zhibiao::plan::Method::Hold),
+        },
+        Edit::BaseYear {
+            sheet: 0,
+            indicator: 3,
+            value: Some(2021),
+        },
+        Edit::Batch(vec![
+            Edit::Cell {
+                sheet: 0,
+                row: 5,
+                col: 4,
+                raw: typed_cell("1"),
+                typed: true,
+            },
+            Edit::Cell {
+                sheet: 0,
+                row: 6,
+                col: 4,
+                raw: typed_cell("2"),
+                typed: true,
+            },
+        ]),
+        Edit::Cap {
+            sheet: 0,
+            value: Some(120.0),
+        },
+    ];
+    let mut undo = Vec::new();
+    for edit in edits {
+        let inverse = doc.apply(edit.clone()).expect("applied");
+        let touched = doc.touched(&edit);
+        live.update(&plan(&doc), touched.as_deref());
+        assert_eq!(
+            live.results,
+            Live::new(&plan(&doc)).results,
+            "after {edit:?}"
+        );
+        undo.push(inverse);
+    }
+    while let Some(edit) = undo.pop() {
+        let inverse = doc.apply(edit.clone()).expect("undone");
+        live.update(&plan(&doc), doc.touched(&edit).as_deref());
+        assert_eq!(
+            live.results,
+            Live::new(&plan(&doc)).results,
+            "after undo {inverse:?}"
+        );
+    }
+    assert_eq!(live.results, doc.results().expect("results"));
+}

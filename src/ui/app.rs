@@ -6,7 +6,8 @@ use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
 use super::state::{
-    autosave_key, file_key, Doc, Edit, Journal, Origin, Session, JOURNAL_VERSION, SESSION_VERSION,
+    autosave_key, file_key, Doc, Edit, Journal, Live, Origin, Session, JOURNAL_VERSION,
+    SESSION_VERSION,
 };
 use super::summary::{DraftView, SummaryView};
 use crate::error::Lang;
@@ -170,11 +171,25 @@ pub fn App() -> impl IntoView {
         // Replacing the pending timeout cancels it.
         *pending.borrow_mut() = Some(save);
     });
-    let results = Memo::new(move |_| doc.with(|d| d.as_ref().and_then(Doc::results)));
+    // The results of the plan on screen: computed in full when a plan opens or the sheet
+    // changes, and edit by edit after that (only what an edit can change).
+    let live_of = |d: &Doc| d.active_sheet().and_then(|(_, _, p)| p).map(Live::new);
+    let (results, set_results) = signal(doc.with_untracked(|d| d.as_ref().and_then(live_of)));
     let apply = move |edit: Edit| {
         let mut inverse = None;
         set_doc.update(|d| inverse = d.as_mut().and_then(|d| d.apply(edit.clone())));
         if inverse.is_some() {
+            doc.with_untracked(|d| {
+                let Some(d) = d.as_ref() else { return };
+                let Some((_, _, Some(plan))) = d.active_sheet() else {
+                    return;
+                };
+                let touched = d.touched(&edit);
+                set_results.update(|live| match live {
+                    Some(live) => live.update(plan, touched.as_deref()),
+                    None => *live = Some(Live::new(plan)),
+                });
+            });
             set_log.update(|l| l.push(edit));
         }
         inverse
@@ -233,6 +248,11 @@ pub fn App() -> impl IntoView {
                     if let Some(j) = &restore {
                         new_doc = j.replay(new_doc);
                     }
+                    let live = match new_doc.active_sheet() {
+                        Some((_, _, Some(plan))) => Some(Live::new_paced(plan, &mut pace).await),
+                        _ => None,
+                    };
+                    set_results.set(live);
                     let count = new_doc
                         .active_sheet()
                         .and_then(|(_, _, p)| p)
@@ -332,6 +352,7 @@ pub fn App() -> impl IntoView {
     let on_new = move |_| {
         if !busy() && may_replace() {
             set_doc.set(None);
+            set_results.set(None);
             set_origin.set(Origin::None);
             set_log.update(Vec::clear);
             set_selected.set(None);
@@ -451,7 +472,8 @@ pub fn App() -> impl IntoView {
             if let Some(d) = d {
                 d.active = index;
             }
-        })
+        });
+        set_results.set(doc.with_untracked(|d| d.as_ref().and_then(live_of)));
     };
 
     view! {

@@ -2,9 +2,9 @@
 
 use super::chart::chart;
 use super::i18n::{direction_name, method_name, panel_texts, rule_name, status_name, METHODS};
-use super::state::{typed_cell, Doc, Edit, PanelCell};
+use super::state::{typed_cell, Doc, Edit, Live, PanelCell};
 use crate::error::Lang;
-use crate::plan::{Direction, Method, PlanResults, Source, Warning};
+use crate::plan::{Direction, Method, Source, Warning};
 use leptos::prelude::*;
 
 fn method_key(m: Method) -> String {
@@ -22,7 +22,7 @@ fn method_from_key(key: &str) -> Option<Method> {
 #[component]
 pub fn IndicatorPanel(
     doc: ReadSignal<Option<Doc>>,
-    results: Memo<Option<PlanResults>>,
+    results: ReadSignal<Option<Live>>,
     selected: ReadSignal<Option<usize>>,
     lang: ReadSignal<Lang>,
     on_edit: Callback<Edit>,
@@ -37,7 +37,7 @@ pub fn IndicatorPanel(
             let (_, _, plan) = d.active_sheet()?;
             Some((d.active, plan?.indicators.get(index)?.clone()))
         })?;
-        let result = results.with(|r| r.as_ref()?.indicators.get(index).cloned())?;
+        let result = results.with(|r| r.as_ref()?.results.indicators.get(index).cloned())?;
         let cells = doc
             .with(|d| d.as_ref()?.indicator_cells(index))
             .unwrap_or_default();

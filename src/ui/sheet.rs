@@ -2,9 +2,10 @@
 //! rows in view are in the DOM), with a frozen header and frozen first columns, keyboard
 //! navigation and editing, and copy/paste of rectangular ranges as tab-separated text.
 
-use super::state::{parse_tsv, status_class, typed_cell, Doc, Edit, GridCell, GridModel, RowKind};
+use super::state::{
+    parse_tsv, status_class, typed_cell, Doc, Edit, GridCell, GridModel, Live, RowKind,
+};
 use crate::io::grid::col_letters;
-use crate::plan::PlanResults;
 use leptos::prelude::*;
 
 /// The height of a body row in pixels (the stylesheet's `--row-h`).
@@ -32,7 +33,7 @@ fn in_rect(pos: Pos, a: Pos, b: Pos) -> bool {
 #[component]
 pub fn SheetGrid(
     doc: ReadSignal<Option<Doc>>,
-    results: Memo<Option<PlanResults>>,
+    results: ReadSignal<Option<Live>>,
     /// Called with the 1-based source row of a clicked row.
     on_select: Callback<u32>,
     /// Called with every edit the user makes in the grid.
@@ -153,7 +154,9 @@ pub fn SheetGrid(
         };
         let text = initial.unwrap_or_else(|| {
             with_sheet(&|sheet, m| {
-                Some(results.with_untracked(|res| m.text(sheet, res.as_ref(), row, col)))
+                Some(results.with_untracked(|res| {
+                    m.text(sheet, res.as_ref().map(|l| &l.results), row, col)
+                }))
             })
             .unwrap_or_default()
         });
@@ -172,7 +175,9 @@ pub fn SheetGrid(
                     (a.1.min(b.1)..=a.1.max(b.1))
                         .map(|c| {
                             results
-                                .with_untracked(|res| m.text(sheet, res.as_ref(), r, c))
+                                .with_untracked(|res| {
+                                    m.text(sheet, res.as_ref().map(|l| &l.results), r, c)
+                                })
                                 .replace(['\t', '\n', '\r'], " ")
                         })
                         .collect::<Vec<_>>()
@@ -402,7 +407,7 @@ pub fn SheetGrid(
                     return Vec::new();
                 };
                 results
-                    .with(|res| m.window(sheet, res.as_ref(), range))
+                    .with(|res| m.window(sheet, res.as_ref().map(|l| &l.results), range))
                     .into_iter()
                     .map(|row| {
                         let r = row.row.saturating_sub(1) as usize;

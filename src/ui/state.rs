@@ -115,6 +115,35 @@ impl Doc {
         })
     }
 
+    /// The indicators of the active plan an edit (already applied) can have changed; `None`
+    /// when it can have changed anything (a setting, the layout, another sheet).
+    pub fn touched(&self, edit: &Edit) -> Option<Vec<usize>> {
+        if edit.sheet() != self.active {
+            return None;
+        }
+        match edit {
+            Edit::Direction { indicator, .. }
+            | Edit::Method { indicator, .. }
+            | Edit::Decimals { indicator, .. }
+            | Edit::BaseYear { indicator, .. }
+            | Edit::TargetYear { indicator, .. } => Some(vec![*indicator]),
+            Edit::Cell { row, .. } => {
+                let row = u32::try_from(*row + 1).ok()?;
+                Some(self.indicator_at_row(row).into_iter().collect())
+            }
+            Edit::Batch(edits) => {
+                let mut all = Vec::new();
+                for e in edits {
+                    all.extend(self.touched(e)?);
+                }
+                all.sort_unstable();
+                all.dedup();
+                Some(all)
+            }
+            Edit::Cap { .. } | Edit::Layout { .. } => None,
+        }
+    }
+
     /// The index of the active plan's indicator on a 1-based source row.
     pub fn indicator_at_row(&self, row: u32) -> Option<usize> {
         let (_, _, plan) = self.active_sheet()?;
@@ -438,6 +467,64 @@ impl Edit {
             | Self::Cell { sheet, .. }
             | Self::Layout { sheet, .. } => *sheet,
             Self::Batch(edits) => edits.first().map(Edit::sheet).unwrap_or(0),
+        }
+    }
+}
+
+/// The results of the plan on screen, kept up to date edit by edit: an edit of one
+/// indicator computes that indicator and the scores again, never the whole plan.
+#[derive(Clone, Debug, Default)]
+pub struct Live {
+    pub results: PlanResults,
+    keys: plan::ScoreKeys,
+}
+
+impl Live {
+    /// Computes every result of `plan`.
+    pub fn new(plan: &Plan) -> Self {
+        Self {
+            results: plan::compute(plan, &plan::Options::default()),
+            keys: plan::ScoreKeys::new(plan),
+        }
+    }
+
+    /// [`Live::new`] in slices of [`STEP`](crate::io::pace::STEP) indicators, reporting to
+    /// `pace` between them.
+    pub async fn new_paced<P: crate::io::pace::Pace>(plan: &Plan, pace: &mut P) -> Self {
+        use crate::io::pace::{Stage, STEP};
+        let opts = plan::Options::default();
+        let years = plan::actual_years(plan);
+        let count = plan.indicators.len();
+        let mut indicators = Vec::with_capacity(count);
+        for index in 0..count {
+            if index % STEP == STEP - 1 {
+                pace.step(Stage::Compute, index as f64 / count as f64).await;
+            }
+            indicators.extend(plan::compute_indicator(plan, index, &opts, &years));
+        }
+        pace.step(Stage::Compute, 1.0).await;
+        let assessment = plan::assess(plan, &indicators, &years);
+        Self {
+            results: PlanResults {
+                indicators,
+                assessment,
+            },
+            keys: plan::ScoreKeys::new(plan),
+        }
+    }
+
+    /// Brings the results up to date with `plan` after an edit that changed the indicators
+    /// `changed` (`None`: anything, so everything is computed again).
+    pub fn update(&mut self, plan: &Plan, changed: Option<&[usize]>) {
+        match changed {
+            Some(changed) => plan::recompute_with(
+                plan,
+                &plan::Options::default(),
+                &mut self.results,
+                changed,
+                &mut self.keys,
+            ),
+            None => *self = Self::new(plan),
         }
     }
 }

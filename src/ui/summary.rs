@@ -2,9 +2,8 @@
 //! and the next-year view (drafts from an assessment year).
 
 use super::i18n::{method_name, panel_texts, status_name, texts};
-use super::state::{assessment_years, chosen_year, drafts, summary, Doc};
+use super::state::{assessment_years, chosen_year, drafts, summary, Doc, Live};
 use crate::error::Lang;
-use crate::plan::PlanResults;
 use leptos::prelude::*;
 
 /// A year picker over the years with actuals; keeps the latest by default.
@@ -32,14 +31,14 @@ fn year_select(
 #[component]
 pub fn SummaryView(
     doc: ReadSignal<Option<Doc>>,
-    results: Memo<Option<PlanResults>>,
+    results: ReadSignal<Option<Live>>,
     lang: ReadSignal<Lang>,
 ) -> impl IntoView {
     let (year, set_year) = signal(None::<i32>);
     move || {
         let lang = lang.get();
         let t = texts(lang);
-        let years = results.with(|r| r.as_ref().map(assessment_years))?;
+        let years = results.with(|r| r.as_ref().map(|l| assessment_years(&l.results)))?;
         let chosen = chosen_year(&years, year.get());
         let Some(chosen) = chosen else {
             return Some(
@@ -48,7 +47,7 @@ pub fn SummaryView(
         };
         let s = doc.with(|d| {
             let (_, _, plan) = d.as_ref()?.active_sheet()?;
-            results.with(|r| Some(summary(plan?, r.as_ref()?, chosen)))
+            results.with(|r| Some(summary(plan?, &r.as_ref()?.results, chosen)))
         })?;
         let max_bar = 100.0_f64;
         let bar_h = 18.0;
@@ -135,7 +134,7 @@ pub fn SummaryView(
 #[component]
 pub fn DraftView(
     doc: ReadSignal<Option<Doc>>,
-    results: Memo<Option<PlanResults>>,
+    results: ReadSignal<Option<Live>>,
     lang: ReadSignal<Lang>,
 ) -> impl IntoView {
     let (year, set_year) = signal(None::<i32>);
@@ -143,7 +142,7 @@ pub fn DraftView(
         let lang = lang.get();
         let t = texts(lang);
         let p = panel_texts(lang);
-        let years = results.with(|r| r.as_ref().map(assessment_years))?;
+        let years = results.with(|r| r.as_ref().map(|l| assessment_years(&l.results)))?;
         let chosen = chosen_year(&years, year.get());
         let Some(chosen) = chosen else {
             return Some(
