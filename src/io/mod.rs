@@ -18,6 +18,7 @@ pub mod roundtrip;
 pub mod share;
 pub mod xls_formats;
 pub mod xlsx;
+pub mod xlsx_merges;
 
 use crate::error::ImportError;
 use crate::plan::Plan;

@@ -18,6 +18,9 @@ pub use super::limits::{MAX_FILE_BYTES, MAX_SHEETS, MAX_SHEET_CELLS};
 /// dropped, as a hostile workbook could copy a huge code into every cell.
 const MAX_CODE_CHARS: usize = 255;
 
+/// The share of an .xlsx sheet's reading progress that is its cells (the merges are the rest).
+const CELLS_SHARE: f64 = 0.8;
+
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// What the first bytes say the file is.
@@ -256,15 +259,13 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         other => damaged(other),
     })?;
     let names = checked_names(wb.sheet_names())?;
+    let paths = super::xlsx_merges::sheet_paths(bytes);
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     let count = names.len();
     for (index, name) in names.into_iter().enumerate() {
         pace.step(Stage::Read, pace::fraction(index, count, 0.0))
             .await;
-        let merges = wb.merge_cells_by_sheet_name(&name).map_err(damaged)?;
-        limits::check_merges(&name, merges.len())?;
-        let merges = merges_of(&merges);
         let mut sheet = SheetBuilder::new(name.clone(), &mut budget);
         match wb.worksheet_cells_reader(&name) {
             Ok(mut reader) => {
@@ -275,7 +276,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
                     since_step += 1;
                     if since_step == STEP {
                         since_step = 0;
-                        let part = f64::from(row) / rows;
+                        let part = CELLS_SHARE * f64::from(row) / rows;
                         pace.step(Stage::Read, pace::fraction(index, count, part))
                             .await;
                     }
@@ -317,6 +318,20 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
             Err(XlsxError::NotAWorksheet(_)) => {}
             Err(e) => return Err(damaged(e)),
         }
+        // The merges from the end of the sheet's XML (calamine would parse it all again),
+        // with calamine as the fallback for a part we cannot find.
+        let progress =
+            |part: f64| pace::fraction(index, count, CELLS_SHARE + (1.0 - CELLS_SHARE) * part);
+        let part = paths.as_ref().and_then(|p| p.get(&name));
+        let merges = match part {
+            Some(part) => super::xlsx_merges::merges(bytes, part, pace, progress).await,
+            None => None,
+        };
+        let merges = match merges {
+            Some(m) => m,
+            None => merges_of(&wb.merge_cells_by_sheet_name(&name).map_err(damaged)?),
+        };
+        limits::check_merges(&name, merges.len())?;
         sheets.push(sheet.finish(merges)?);
     }
     Ok(Workbook {
