@@ -1,18 +1,30 @@
 // Zhibiao bootstrap (xtask/src/bootstrap.js), appended after the wasm-bindgen glue in the page's one
-// module script. It decodes the inlined wasm and starts it asynchronously (WebAssembly.instantiate,
-// never a synchronous compile); on failure it shows a message in the page.
+// module script. The data block #zhibiao-wasm holds the wasm module deflated (zlib format) and
+// base64-encoded (xtask/src/html.rs): this decodes it, inflates it with the browser's own
+// DecompressionStream and compiles it as it streams in (WebAssembly.instantiateStreaming via the
+// glue; never a synchronous compile). On failure it shows a message in the page.
 {
+  // One native decode of the whole block; both decoders skip the ASCII whitespace themselves.
   const decodeBase64 = (text) => {
-    const clean = text.replace(/\s+/g, "");
     if (typeof Uint8Array.fromBase64 === "function") {
-      return Uint8Array.fromBase64(clean);
+      return Uint8Array.fromBase64(text);
     }
-    const binary = atob(clean);
+    const binary = atob(text);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i += 1) {
       bytes[i] = binary.charCodeAt(i);
     }
     return bytes;
+  };
+
+  // The module as a Response that inflates as it is read: the glue hands a Response to
+  // WebAssembly.instantiateStreaming, which wants the wasm MIME type.
+  const inflate = (deflated) => {
+    if (typeof DecompressionStream !== "function") {
+      throw new Error("此浏览器不支持 DecompressionStream");
+    }
+    const stream = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream, { headers: { "Content-Type": "application/wasm" } });
   };
 
   const showBootError = (error) => {
@@ -36,8 +48,8 @@
     if (!holder || !holder.textContent) {
       throw new Error("页面中缺少程序数据（#zhibiao-wasm）");
     }
-    const bytes = decodeBase64(holder.textContent);
-    await __wbg_init({ module_or_path: bytes });
+    const module = inflate(decodeBase64(holder.textContent));
+    await __wbg_init({ module_or_path: module });
     // The app removes #app-loading when it mounts; this is only a fallback.
     document.getElementById("app-loading")?.remove();
   };

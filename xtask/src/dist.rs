@@ -1,8 +1,9 @@
 //! `cargo xtask dist`: the app as one self-contained page, `dist/zhibiao.html`.
 //!
 //! cargo (wasm32, release) → wasm-bindgen (library, target `web`) → wasm-opt (npm `binaryen`, when
-//! installed) → [`html::assemble`] with `index.html`, `style/main.css` and `style/print.css`.
-//! wasm-bindgen and wasm-opt are skipped when their input has not changed since the last run.
+//! installed) → deflate ([`html::deflate_wasm`]) → [`html::assemble_deflated`] with `index.html`,
+//! `style/main.css` and `style/print.css`. wasm-bindgen, wasm-opt and the deflate are skipped when
+//! their input has not changed since the last run.
 
 use crate::cmd;
 use crate::html;
@@ -62,7 +63,8 @@ pub fn dist(opts: &Options) -> Result<PathBuf> {
     let raw_wasm = build_wasm()?;
     let bound = bindgen(&raw_wasm)?;
     let wasm = optimize(&bound.wasm, opts)?;
-    let page = assemble_page(&root, &bound.glue, &wasm)?;
+    let packed = deflate_wasm_cached(&wasm, &target_dir().join("bindgen"))?;
+    let page = assemble_page(&root, &bound.glue, &packed)?;
     let out = root.join("dist").join("zhibiao.html");
     cmd::write(&out, &page)?;
     report_page(&out, page.len())?;
@@ -281,6 +283,32 @@ fn optimize(wasm: &[u8], opts: &Options) -> Result<Vec<u8>> {
     Ok(optimized)
 }
 
+/// [`html::deflate_wasm`], reusing `dir/zhibiao_bg.wasm.zlib` when the module has not changed since.
+fn deflate_wasm_cached(wasm: &[u8], dir: &Path) -> Result<Vec<u8>> {
+    let output = dir.join(format!("{APP_BIN}_bg.wasm.zlib"));
+    let stamp = dir.join(".deflate-stamp");
+    let key = stamp_key(&[
+        wasm,
+        html::DEFLATE_SETTINGS.as_bytes(),
+        &html::ZOPFLI_ITERATIONS.to_le_bytes(),
+    ]);
+    if is_fresh(&stamp, &key, &[&output]) {
+        println!("deflate: input unchanged, reusing {}", output.display());
+        return cmd::read(&output);
+    }
+    let started = Instant::now();
+    let packed = html::deflate_wasm(wasm)?;
+    cmd::write(&output, &packed)?;
+    cmd::write(&stamp, &key)?;
+    println!(
+        "deflate (zopfli, zlib format): {} → {} in {:.1} s",
+        cmd::size(wasm.len()),
+        cmd::size(packed.len()),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(packed)
+}
+
 /// The installed binaryen version, from its package.json (part of the cache key).
 fn binaryen_version() -> String {
     let manifest = cmd::root().join("node_modules/binaryen/package.json");
@@ -299,7 +327,8 @@ fn binaryen_version() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Reads the template and the CSS, and fills in the page.
+/// Reads the template and the CSS, and fills in the page; `wasm` is the module deflated by
+/// [`html::deflate_wasm`].
 fn assemble_page(root: &Path, glue: &str, wasm: &[u8]) -> Result<String> {
     let template_path = root.join("index.html");
     let template = std::fs::read_to_string(&template_path).with_context(|| {
@@ -310,7 +339,7 @@ fn assemble_page(root: &Path, glue: &str, wasm: &[u8]) -> Result<String> {
     })?;
     let css = page_css(root)?;
     let script = html::module_script(glue)?;
-    html::assemble(
+    html::assemble_deflated(
         &template,
         &html::Parts {
             css: &css,
