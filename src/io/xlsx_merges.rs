@@ -52,9 +52,7 @@ fn elements(xml: &str, local: &str, wanted: &[&str]) -> Vec<HashMap<String, Stri
     let mut out = Vec::new();
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e))
-                if e.local_name().as_ref() == local =>
-            {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == local => {
                 let attrs = e
                     .attributes()
                     .flatten()

@@ -63,6 +63,44 @@ pub fn SheetGrid(
     let (editing, set_editing) = signal(None::<String>);
     let wrap = NodeRef::<leptos::html::Div>::new();
     let editor = NodeRef::<leptos::html::Input>::new();
+    // The header block as rendered: the height of the title rows (they scroll away) and of the
+    // rows that stay at the top (column letters and header rows).
+    let (title_h, set_title_h) = signal(0.0_f64);
+    let (sticky_h, set_sticky_h) = signal(0.0_f64);
+    let measure_head = move || {
+        let Some(el) = wrap.get_untracked() else {
+            return;
+        };
+        let Ok(rows) = el.query_selector_all("thead tr") else {
+            return;
+        };
+        let (mut top, mut title) = (0.0, 0.0);
+        for i in 0..rows.length() {
+            let Some(tr) = rows
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            else {
+                continue;
+            };
+            let height = f64::from(tr.client_height());
+            if tr
+                .get_attribute("class")
+                .is_some_and(|c| c.split(' ').any(|c| c == "title"))
+            {
+                title += height;
+                continue;
+            }
+            let _ = tr.set_attribute("style", &format!("--top:{top}px"));
+            top += height;
+        }
+        set_title_h.set(title);
+        set_sticky_h.set(top);
+    };
+    Effect::new(move |_| {
+        model.track();
+        printing.track();
+        request_animation_frame(measure_head);
+    });
 
     // The body rows in view, as a range of sheet rows; a memo so scrolling within a row does
     // not re-render.
@@ -73,7 +111,9 @@ pub fn SheetGrid(
         if printing.get() {
             return start..rows;
         }
-        let first = (scroll_top.get() / ROW_H).floor().max(0.0) as usize;
+        let first = ((scroll_top.get() - title_h.get()) / ROW_H)
+            .floor()
+            .max(0.0) as usize;
         let visible = (view_h.get() / ROW_H).ceil() as usize;
         let from = (start + first).saturating_sub(OVERSCAN).max(start);
         let to = (start + first + visible + OVERSCAN).min(rows);
@@ -109,13 +149,9 @@ pub fn SheetGrid(
         if row < start {
             return;
         }
-        let head = el
-            .query_selector("thead")
-            .ok()
-            .flatten()
-            .map(|h| f64::from(h.client_height()))
-            .unwrap_or(0.0);
-        let y = (row - start) as f64 * ROW_H;
+        // Body rows sit below the title rows, which scroll away, and under the sticky rows.
+        let head = sticky_h.get_untracked();
+        let y = (row - start) as f64 * ROW_H + title_h.get_untracked();
         let top = el.scroll_top() as f64;
         let height = f64::from(el.client_height()) - head;
         if y < top {

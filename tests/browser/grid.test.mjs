@@ -123,3 +123,45 @@ test("a 20,000-row plan renders few rows and scrolls to the end", { timeout: 180
   await app.screenshot("end");
   await app.assertClean();
 });
+
+test("title rows scroll away while the column letters and header rows stay on top", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "grid-sticky-header" });
+  const page = app.page;
+  await page.setViewportSize({ width: 1100, height: 420 });
+  await app.uploadAndWaitFor(fixture("qinglan-county-2021-2025-plan.xlsx"), 16, "G");
+  const wrap = page.getByTestId("grid-scroll");
+  await wrap.evaluate((el) => { el.scrollTop = 260; });
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const geometry = await page.evaluate(() => {
+    const wrap = document.querySelector('[data-testid="grid-scroll"]').getBoundingClientRect();
+    const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+    return {
+      wrapTop: wrap.top,
+      // Cells, not rows: sticky cells move, their row boxes stay in the flow.
+      letters: box("thead tr.letters th.col-head"),
+      title: box('thead tr[data-row="1"] td'),
+      header: box('thead tr[data-row="2"] td'),
+    };
+  });
+  await app.screenshot("scrolled");
+  // Row 1 (the title) went up with the body; the letters and row 2 (the header) stay on top.
+  assert.ok(geometry.title.bottom <= geometry.wrapTop + 1, `title row bottom ${geometry.title.bottom} vs grid top ${geometry.wrapTop}`);
+  assert.ok(Math.abs(geometry.letters.top - geometry.wrapTop) < 2, "letters at the top");
+  assert.ok(Math.abs(geometry.header.top - geometry.letters.bottom) < 2, "the header row right under the letters");
+  const corner = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.className, [geometry.letters.left - 10, geometry.letters.top + 5]);
+  assert.equal(corner, "corner", "nothing of the title row is left over the corner");
+  // The first body row visible under the header is the one a click there reaches, and it is
+  // rendered (the virtual window accounts for the title rows that scrolled away).
+  const hit = await page.evaluate(([x, y]) => {
+    const el = document.elementFromPoint(x, y)?.closest('[data-testid="grid-cell"]');
+    return el ? Number(el.dataset.row) : null;
+  }, [geometry.header.left + 300, geometry.header.bottom + 5]);
+  assert.ok(hit && hit > 2, `a body cell under the header: row ${hit}`);
+  // Keyboard moves keep the active cell out from under the header rows.
+  await page.locator(cellSelector(hit + 2, "C")).click();
+  for (let i = 0; i < 6; i += 1) await page.keyboard.press("ArrowUp");
+  const active = await page.evaluate(() => document.querySelector("td.active").getBoundingClientRect().top);
+  const headerBottom = await page.evaluate(() => document.querySelector('thead tr[data-row="2"] td').getBoundingClientRect().bottom);
+  assert.ok(active >= headerBottom - 1, `active cell top ${active} below the header ${headerBottom}`);
+  await app.assertClean();
+});
