@@ -253,7 +253,10 @@ fn code(format: &str) -> Option<String> {
 /// allocate the bounding box of the cells first, whatever its size) and checked as they come.
 async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
+    pace.step(Stage::Read, 0.0).await;
     limits::check_xlsx_parts(bytes)?;
+    pace.step(Stage::Read, 0.0).await;
+    // calamine reads the shared strings and styles here, in one go.
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsxError::Password => ImportError::Encrypted,
         other => damaged(other),
