@@ -18,8 +18,10 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const APP_BIN: &str = "zhibiao";
 /// wasm-bindgen's version, compiled into this xtask; the app's `wasm-bindgen` must match it.
 const BINDGEN_CRATE: &str = "wasm-bindgen-cli-support";
-/// The largest page we ship.
-const HTML_LIMIT: usize = 3_000_000;
+/// The largest page we ship (issue 7: under 2.5 MB raw).
+const HTML_LIMIT: usize = 2_500_000;
+/// Issue 7's goal for the gzipped page: over it, `dist` warns.
+const HTML_GZIP_GOAL: usize = 1_000_000;
 /// The wasm features rustc 1.95 enables by default for wasm32-unknown-unknown (LLVM's `generic`
 /// CPU); wasm-opt must accept every instruction the compiler may emit.
 pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
@@ -387,6 +389,9 @@ fn report_page(path: &Path, raw: usize) -> Result<()> {
         cmd::size(raw),
         cmd::size(gzipped)
     );
+    if gzipped >= HTML_GZIP_GOAL {
+        println!("warning: the page is {gzipped} bytes gzipped, over the goal of {HTML_GZIP_GOAL}");
+    }
     if raw > HTML_LIMIT {
         bail!(
             "{} is {} bytes, over the limit of {HTML_LIMIT} bytes",
