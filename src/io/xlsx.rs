@@ -118,6 +118,11 @@ pub async fn export_paced<P: Pace>(
         .map_err(writer_error)
 }
 
+/// The deflate level of the file's parts. The default (6) spent most of a large export in
+/// compression; level 2 takes well under half of that for files about a quarter larger (the
+/// parts themselves are the same).
+const ZIP_LEVEL: u8 = 2;
+
 /// The share of [`Stage::Export`]'s progress that writing the cells takes; the rest is the file's
 /// assembly, which cannot be sliced.
 pub const WRITE_SHARE: f64 = 0.6;
@@ -184,6 +189,7 @@ async fn export_workbook<P: Pace>(
     let mut progress = Progress::new(pace, estimated_cells(sheets, &details));
     progress.at(0.0).await;
     let mut workbook = Workbook::new();
+    workbook.set_zip_compression_level(ZIP_LEVEL);
     if let Some(created) = created {
         workbook.set_properties(&DocProperties::new().set_creation_datetime(created));
     }
