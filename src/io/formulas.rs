@@ -47,6 +47,8 @@ use crate::plan::{
     Status, Value, Year,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The 0-based row of the header row of 计划明细.
 pub const HEADER_ROW: u32 = 2;
@@ -293,20 +295,40 @@ impl Detail {
 /// Excel's A1 reference of a 0-based (row, col), with `$` before the column (rows move with
 /// the row, columns stay put).
 pub fn cell_ref(row: u32, col: u16) -> String {
-    format!(
-        "${}{}",
-        super::grid::col_letters(usize::from(col)),
-        u64::from(row) + 1
-    )
+    let mut out = String::with_capacity(8);
+    out.push('$');
+    push_col_letters(&mut out, col);
+    let _ = write!(out, "{}", u64::from(row) + 1);
+    out
+}
+
+/// Appends the letters of a 0-based column (`A`, `Z`, `AA` …), as [`super::grid::col_letters`].
+fn push_col_letters(out: &mut String, col: u16) {
+    let mut letters = [0u8; 4];
+    let mut len = 0;
+    let mut n = u32::from(col) + 1;
+    while n > 0 && len < letters.len() {
+        letters[len] = b'A' + ((n - 1) % 26) as u8;
+        len += 1;
+        n = (n - 1) / 26;
+    }
+    for &b in letters[..len].iter().rev() {
+        out.push(char::from(b));
+    }
 }
 
 /// An absolute range `$X$4:$X$30` of one column over the indicator rows.
 pub fn column_range(detail: &Detail, col: u16) -> String {
+    range_over(col, detail.last_row())
+}
+
+/// `$X$4:$X$<last_row + 1>`.
+fn range_over(col: u16, last_row: u32) -> String {
     let letters = super::grid::col_letters(usize::from(col));
     format!(
         "${letters}${}:${letters}${}",
         FIRST_ROW + 1,
-        u64::from(detail.last_row()) + 1
+        u64::from(last_row) + 1
     )
 }
 
@@ -363,78 +385,199 @@ pub fn units_cell(ind: &Indicator) -> String {
 /// Anchors from the file and typed values are numbers (typed ones with a note); so are the
 /// actuals. The direction and method are those decided at export.
 pub fn detail(plan: &Plan, results: &PlanResults) -> Detail {
-    let target_years: BTreeSet<Year> = results
-        .indicators
-        .iter()
-        .flat_map(|r| r.yearly.keys().copied())
-        .collect();
-    let actual: Vec<Year> = actual_years(plan).into_iter().collect();
-    let mut columns = vec![
-        ColumnKind::Seq,
-        ColumnKind::Category,
-        ColumnKind::Name,
-        ColumnKind::Unit,
-        ColumnKind::Direction,
-        ColumnKind::Method,
-        ColumnKind::Decimals,
-        ColumnKind::BaseYear,
-        ColumnKind::Base,
-        ColumnKind::TargetYear,
-        ColumnKind::Target,
-        ColumnKind::Param,
-        ColumnKind::RangeLo,
-        ColumnKind::RangeHi,
-        ColumnKind::Stretch,
-        ColumnKind::Weight,
-    ];
-    columns.extend(target_years.iter().map(|y| ColumnKind::Yearly(*y)));
-    for y in &actual {
-        columns.extend([
-            ColumnKind::Actual(*y),
-            ColumnKind::Realization(*y),
-            ColumnKind::Status(*y),
-        ]);
-    }
-    columns.extend([
-        ColumnKind::Lead,
-        ColumnKind::Other,
-        ColumnKind::Units,
-        ColumnKind::SourceRow,
-    ]);
-    let index: HashMap<ColumnKind, u16> = columns
-        .iter()
-        .enumerate()
-        .filter_map(|(i, k)| Some((*k, u16::try_from(i).ok()?)))
-        .collect();
+    let builder = DetailBuilder::new(plan, results);
     let mut fallbacks = 0;
-    let rows = plan
-        .indicators
-        .iter()
-        .zip(&results.indicators)
-        .enumerate()
-        .map(|(i, (ind, res))| {
-            let row = FIRST_ROW.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-            let mut b = RowBuilder {
-                plan,
-                ind,
-                res,
-                row,
-                index: &index,
-                cells: vec![Cell::empty(); columns.len()],
-                values: HashMap::new(),
-                fallbacks: 0,
-            };
-            b.build(&actual);
-            fallbacks += b.fallbacks;
-            b.cells
+    let rows = (0..builder.len())
+        .filter_map(|i| builder.row(i))
+        .map(|row| {
+            fallbacks += row.fallbacks;
+            row.cells
         })
         .collect();
     Detail {
         title: plan.title.clone(),
         cap: plan.settings.cap,
-        columns,
+        columns: builder.columns,
         rows,
         fallbacks,
+    }
+}
+
+/// A small, fast hasher for the column index (FNV-1a): it is looked up for every cell.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The column of each kind.
+type ColumnIndex = HashMap<ColumnKind, u16, BuildHasherDefault<Fnv>>;
+
+/// One row of 计划明细 as [`DetailBuilder::row`] builds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetailRow {
+    /// The cells, one per column.
+    pub cells: Vec<Cell>,
+    /// How many of its figures were written as values (see [`Detail::fallbacks`]).
+    pub fallbacks: usize,
+}
+
+/// 计划明细 built one row at a time: [`detail`] collects the rows, the export writes each one as
+/// it is built (so the formulas of a large plan are never all held at once).
+pub struct DetailBuilder<'a> {
+    plan: &'a Plan,
+    results: &'a PlanResults,
+    actual: Vec<Year>,
+    columns: Vec<ColumnKind>,
+    index: ColumnIndex,
+}
+
+impl<'a> DetailBuilder<'a> {
+    /// The columns of `plan`'s 计划明细 (`results` computed from it); no row is built yet.
+    pub fn new(plan: &'a Plan, results: &'a PlanResults) -> Self {
+        let target_years: BTreeSet<Year> = results
+            .indicators
+            .iter()
+            .flat_map(|r| r.yearly.keys().copied())
+            .collect();
+        let actual: Vec<Year> = actual_years(plan).into_iter().collect();
+        let mut columns = vec![
+            ColumnKind::Seq,
+            ColumnKind::Category,
+            ColumnKind::Name,
+            ColumnKind::Unit,
+            ColumnKind::Direction,
+            ColumnKind::Method,
+            ColumnKind::Decimals,
+            ColumnKind::BaseYear,
+            ColumnKind::Base,
+            ColumnKind::TargetYear,
+            ColumnKind::Target,
+            ColumnKind::Param,
+            ColumnKind::RangeLo,
+            ColumnKind::RangeHi,
+            ColumnKind::Stretch,
+            ColumnKind::Weight,
+        ];
+        columns.extend(target_years.iter().map(|y| ColumnKind::Yearly(*y)));
+        for y in &actual {
+            columns.extend([
+                ColumnKind::Actual(*y),
+                ColumnKind::Realization(*y),
+                ColumnKind::Status(*y),
+            ]);
+        }
+        columns.extend([
+            ColumnKind::Lead,
+            ColumnKind::Other,
+            ColumnKind::Units,
+            ColumnKind::SourceRow,
+        ]);
+        let index: ColumnIndex = columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| Some((*k, u16::try_from(i).ok()?)))
+            .collect();
+        Self {
+            plan,
+            results,
+            actual,
+            columns,
+            index,
+        }
+    }
+
+    /// The columns, left to right.
+    pub fn columns(&self) -> &[ColumnKind] {
+        &self.columns
+    }
+
+    /// The 0-based column of a kind (as [`Detail::col`]).
+    pub fn col(&self, kind: ColumnKind) -> Option<u16> {
+        self.columns
+            .iter()
+            .position(|k| *k == kind)
+            .and_then(|c| u16::try_from(c).ok())
+    }
+
+    /// The years with an actual column.
+    pub fn actual_years(&self) -> &[Year] {
+        &self.actual
+    }
+
+    /// How many rows (indicators) the sheet has.
+    pub fn len(&self) -> usize {
+        self.plan
+            .indicators
+            .len()
+            .min(self.results.indicators.len())
+    }
+
+    /// Whether the sheet has no indicator row.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The 0-based sheet row of the last indicator (the header row when there is none), as
+    /// [`Detail::last_row`].
+    pub fn last_row(&self) -> u32 {
+        let n = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        (FIRST_ROW + n).saturating_sub(1).max(HEADER_ROW)
+    }
+
+    /// An absolute range of one column over the indicator rows, as [`column_range`].
+    pub fn column_range(&self, col: u16) -> String {
+        range_over(col, self.last_row())
+    }
+
+    /// The plan's title.
+    pub fn title(&self) -> &str {
+        &self.plan.title
+    }
+
+    /// The realization cap (`None`: no cap).
+    pub fn cap(&self) -> Option<f64> {
+        self.plan.settings.cap
+    }
+
+    /// Row `i` (for `plan.indicators[i]`), built; `None` past the last.
+    pub fn row(&self, i: usize) -> Option<DetailRow> {
+        let (ind, res) = (
+            self.plan.indicators.get(i)?,
+            self.results.indicators.get(i)?,
+        );
+        let row = FIRST_ROW.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+        let mut b = RowBuilder {
+            plan: self.plan,
+            ind,
+            res,
+            row_text: (u64::from(row) + 1).to_string(),
+            index: &self.index,
+            cells: vec![Cell::empty(); self.columns.len()],
+            values: vec![V::Empty; self.columns.len()],
+            fallbacks: 0,
+        };
+        b.build(&self.actual);
+        Some(DetailRow {
+            cells: b.cells,
+            fallbacks: b.fallbacks,
+        })
     }
 }
 
@@ -581,23 +724,60 @@ fn meets(a: Expr, g: Expr, direction: Direction) -> Expr {
 impl Expr {
     /// The formula text, without the leading `=`.
     pub fn render(&self, row: u32) -> String {
-        let list = |name: &str, items: &[Expr]| {
-            let parts: Vec<String> = items.iter().map(|e| e.render(row)).collect();
-            format!("{name}({})", parts.join(","))
+        let mut out = String::new();
+        self.render_into(&mut out, &(u64::from(row) + 1).to_string());
+        out
+    }
+
+    /// Appends the formula text to `out`; `row` is the 1-based row number as text.
+    fn render_into(&self, out: &mut String, row: &str) {
+        let list = |out: &mut String, name: &str, items: &[Expr]| {
+            out.push_str(name);
+            out.push('(');
+            for (i, e) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                e.render_into(out, row);
+            }
+            out.push(')');
+        };
+        let call = |out: &mut String, name: &str, a: &Expr| {
+            out.push_str(name);
+            out.push('(');
+            a.render_into(out, row);
+            out.push(')');
         };
         match self {
-            Expr::Num(n) => render_number(*n),
-            Expr::Str(s) => format!("\"{}\"", s.replace('"', "\"\"")),
-            Expr::Col(c) => cell_ref(row, *c),
-            Expr::Cap => CAP_NAME.to_string(),
+            Expr::Num(n) => push_number(out, *n),
+            Expr::Str(s) => {
+                out.push('"');
+                for c in s.chars() {
+                    if c == '"' {
+                        out.push('"');
+                    }
+                    out.push(c);
+                }
+                out.push('"');
+            }
+            Expr::Col(c) => {
+                out.push('$');
+                push_col_letters(out, *c);
+                out.push_str(row);
+            }
+            Expr::Cap => out.push_str(CAP_NAME),
             Expr::Bin(op, a, b) => {
                 let sign = match op {
-                    Op::Add => "+",
-                    Op::Sub => "-",
-                    Op::Mul => "*",
-                    Op::Div => "/",
+                    Op::Add => '+',
+                    Op::Sub => '-',
+                    Op::Mul => '*',
+                    Op::Div => '/',
                 };
-                format!("({}{sign}{})", a.render(row), b.render(row))
+                out.push('(');
+                a.render_into(out, row);
+                out.push(sign);
+                b.render_into(out, row);
+                out.push(')');
             }
             Expr::Cmp(op, a, b) => {
                 let sign = match op {
@@ -607,31 +787,45 @@ impl Expr {
                     CmpOp::Ge => ">=",
                     CmpOp::Eq => "=",
                 };
-                format!("{}{sign}{}", a.render(row), b.render(row))
+                a.render_into(out, row);
+                out.push_str(sign);
+                b.render_into(out, row);
             }
-            Expr::And(items) => list("AND", items),
-            Expr::Or(items) => list("OR", items),
-            Expr::Not(a) => format!("NOT({})", a.render(row)),
+            Expr::And(items) => list(out, "AND", items),
+            Expr::Or(items) => list(out, "OR", items),
+            Expr::Not(a) => call(out, "NOT", a),
             Expr::If(c, a, b) => {
-                format!("IF({},{},{})", c.render(row), a.render(row), b.render(row))
+                out.push_str("IF(");
+                c.render_into(out, row);
+                out.push(',');
+                a.render_into(out, row);
+                out.push(',');
+                b.render_into(out, row);
+                out.push(')');
             }
-            Expr::Min(items) => list("MIN", items),
-            Expr::Max(items) => list("MAX", items),
-            Expr::Abs(a) => format!("ABS({})", a.render(row)),
-            Expr::IsNumber(a) => format!("ISNUMBER({})", a.render(row)),
-            Expr::Pow(a, b) => format!("POWER({},{})", a.render(row), b.render(row)),
+            Expr::Min(items) => list(out, "MIN", items),
+            Expr::Max(items) => list(out, "MAX", items),
+            Expr::Abs(a) => call(out, "ABS", a),
+            Expr::IsNumber(a) => call(out, "ISNUMBER", a),
+            Expr::Pow(a, b) => {
+                out.push_str("POWER(");
+                a.render_into(out, row);
+                out.push(',');
+                b.render_into(out, row);
+                out.push(')');
+            }
         }
     }
 
     /// The value, with `cells` the row's values by column and `cap` the cap cell; `None` where a
     /// spreadsheet would show an error.
-    fn eval(&self, cells: &HashMap<u16, V>, cap: Option<f64>) -> Option<V> {
+    fn eval(&self, cells: &[V], cap: Option<f64>) -> Option<V> {
         let n = |e: &Expr| e.eval(cells, cap)?.num();
         let finite = |x: f64| x.is_finite().then_some(V::Num(x));
         Some(match self {
             Expr::Num(x) => V::Num(*x),
             Expr::Str(s) => V::Str(s.clone()),
-            Expr::Col(c) => cells.get(c).cloned().unwrap_or(V::Empty),
+            Expr::Col(c) => cells.get(usize::from(*c)).cloned().unwrap_or(V::Empty),
             Expr::Cap => cap.map_or(V::Empty, V::Num),
             Expr::Bin(op, a, b) => {
                 let (x, y) = (n(a)?, n(b)?);
@@ -697,18 +891,34 @@ impl Expr {
 }
 
 /// A number literal as Excel reads it (negative numbers in brackets, so `-2^2` never occurs).
+#[cfg(test)]
 fn render_number(n: f64) -> String {
-    let s = if n == 0.0 {
-        "0".to_string()
-    } else if n.abs() < 1e-6 || n.abs() >= 1e15 {
-        format!("{n:E}")
-    } else {
-        format!("{n}")
-    };
+    let mut out = String::new();
+    push_number(&mut out, n);
+    out
+}
+
+/// Appends a number literal as Excel reads it (see [`render_number`]).
+fn push_number(out: &mut String, n: f64) {
     if n < 0.0 {
-        format!("({s})")
+        out.push('(');
+    }
+    if n == 0.0 {
+        out.push('0');
+    } else if n == EPS {
+        // The tolerance, in most status formulas: formatted once.
+        static EPS_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        out.push_str(EPS_TEXT.get_or_init(|| format!("{EPS:E}")));
+    } else if n.abs() < 1e-6 || n.abs() >= 1e15 {
+        let _ = write!(out, "{n:E}");
+    } else if n == n.trunc() {
+        // A whole number (a year, 100): the same digits as `{n}`, without the float formatting.
+        let _ = write!(out, "{}", n as i64);
     } else {
-        s
+        let _ = write!(out, "{n}");
+    }
+    if n < 0.0 {
+        out.push(')');
     }
 }
 
@@ -740,11 +950,12 @@ struct RowBuilder<'a> {
     plan: &'a Plan,
     ind: &'a Indicator,
     res: &'a IndicatorResult,
-    row: u32,
-    index: &'a HashMap<ColumnKind, u16>,
+    /// The 1-based sheet row as text, for rendering.
+    row_text: String,
+    index: &'a ColumnIndex,
     cells: Vec<Cell>,
     /// Values of the row's cells for evaluation, by column.
-    values: HashMap<u16, V>,
+    values: Vec<V>,
     fallbacks: usize,
 }
 
@@ -764,7 +975,9 @@ impl RowBuilder<'_> {
                 Cached::Text(s) => V::Str(s.clone()),
             },
         };
-        self.values.insert(c, v);
+        if let Some(slot) = self.values.get_mut(usize::from(c)) {
+            *slot = v;
+        }
         if let Some(slot) = self.cells.get_mut(usize::from(c)) {
             *slot = cell;
         }
@@ -787,7 +1000,11 @@ impl RowBuilder<'_> {
         let cell = match ok {
             Some(e) => Cell {
                 content: Content::Formula {
-                    formula: e.render(self.row),
+                    formula: {
+                        let mut f = String::with_capacity(512);
+                        e.render_into(&mut f, &self.row_text);
+                        f
+                    },
                     cached: want,
                 },
                 decimals,
@@ -1384,5 +1601,55 @@ mod tests {
         assert_eq!(render_number(-2.0), "(-2)");
         assert_eq!(render_number(1e-9), "1E-9");
         assert_eq!(render_number(100.0), "100");
+    }
+
+    #[test]
+    fn numbers_render_as_their_float_formatting() {
+        // The shortcuts for whole numbers and the tolerance give what `{n}` / `{n:E}` give.
+        let reference = |n: f64| {
+            let s = if n == 0.0 {
+                "0".to_string()
+            } else if n.abs() < 1e-6 || n.abs() >= 1e15 {
+                format!("{n:E}")
+            } else {
+                format!("{n}")
+            };
+            if n < 0.0 {
+                format!("({s})")
+            } else {
+                s
+            }
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            EPS,
+            -EPS,
+            1.0,
+            -1.0,
+            2021.0,
+            100.0,
+            1e15 - 1.0,
+            -(1e15 - 1.0),
+            1e15,
+            999_999_999_999_999.5,
+            0.5,
+            1.25,
+            -7.125,
+            1e-6,
+            9.99e-7,
+            123_456_789.0,
+            4_503_599_627_370_496.0,
+        ];
+        let mut x = 0.123_f64;
+        for _ in 0..2000 {
+            x = (x * 7919.0 + 0.377).fract();
+            let scale = 10f64.powi((x * 30.0) as i32 - 12);
+            values.push(x * scale);
+            values.push(-(x * scale).round());
+        }
+        for n in values {
+            assert_eq!(render_number(n), reference(n), "{n:?}");
+        }
     }
 }

@@ -20,6 +20,8 @@ pub enum Stage {
     Detect,
     /// Computing targets, completion and scores.
     Compute,
+    /// Writing the filled workbook.
+    Export,
 }
 
 /// Where long work reports progress and may be suspended.

@@ -14,17 +14,19 @@
 
 use super::appended;
 use super::detect::Layout;
-use super::formulas::{self, Cached, ColumnKind, Content, Detail, Origin};
+use super::formulas::{self, Cached, Cell, ColumnKind, Content, DetailBuilder, Origin};
 use super::grid::Sheet;
+use super::pace::{self, Pace, Stage, STEP};
 use super::roundtrip;
 use crate::error::ExportError;
 use crate::plan::{score, PlanResults, RawCell, Source, Status, Year};
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatDataBar, ConditionalFormatText,
-    ConditionalFormatTextRule, Format, FormatAlign, FormatBorder, Formula, Note, Workbook,
-    Worksheet, XlsxError,
+    ConditionalFormatTextRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Formula, Note, Workbook, Worksheet, XlsxError,
 };
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 /// The fill colour of cells the engine computed (light yellow, as in the page's legend).
 pub const COMPUTED_FILL: u32 = 0xFFF2CC;
@@ -91,30 +93,130 @@ pub fn decimals_format(decimals: u8) -> String {
 /// # Errors
 /// [`ExportError::Writer`] when rust_xlsxwriter refuses the workbook.
 pub fn export(sheets: &[SheetExport<'_>]) -> Result<Vec<u8>, ExportError> {
-    export_workbook(sheets).map_err(writer_error)
+    pace::finish(export_paced(sheets, &mut pace::Straight)).unwrap_or_else(|| {
+        Err(ExportError::Writer {
+            detail: "the export waited without a pace".to_string(),
+        })
+    })
 }
 
-fn export_workbook(sheets: &[SheetExport<'_>]) -> Result<Vec<u8>, XlsxError> {
+/// [`export`] in slices: progress goes to `pace` (as [`Stage::Export`]) every [`STEP`] cells
+/// written, and is awaited, so that the page can yield between slices. The bytes are those of
+/// [`export`].
+///
+/// The last part, rust_xlsxwriter's assembly of the file (each sheet's XML, then zip
+/// compression), is one call that cannot be sliced; the pace is told [`WRITE_SHARE`] before it.
+///
+/// # Errors
+/// As [`export`].
+pub async fn export_paced<P: Pace>(
+    sheets: &[SheetExport<'_>],
+    pace: &mut P,
+) -> Result<Vec<u8>, ExportError> {
+    export_workbook(sheets, pace, None)
+        .await
+        .map_err(writer_error)
+}
+
+/// The deflate level of the file's parts. The default (6) spent most of a large export in
+/// compression; level 2 takes well under half of that for files about a quarter larger (the
+/// parts themselves are the same).
+const ZIP_LEVEL: u8 = 2;
+
+/// The share of [`Stage::Export`]'s progress that writing the cells takes; the rest is the file's
+/// assembly, which cannot be sliced.
+pub const WRITE_SHARE: f64 = 0.6;
+
+/// Counts the cells written and steps the pace every [`STEP`] of them.
+struct Progress<'p, P> {
+    pace: &'p mut P,
+    done: usize,
+    total: usize,
+    next: usize,
+}
+
+impl<'p, P: Pace> Progress<'p, P> {
+    fn new(pace: &'p mut P, total: usize) -> Self {
+        Self {
+            pace,
+            done: 0,
+            total,
+            next: STEP,
+        }
+    }
+
+    /// `n` more cells are written.
+    async fn cells(&mut self, n: usize) {
+        self.done = self.done.saturating_add(n);
+        if self.done >= self.next {
+            self.next = self.done.saturating_add(STEP);
+            let part = pace::fraction(self.done.min(self.total), self.total.max(1), 0.0);
+            self.pace.step(Stage::Export, WRITE_SHARE * part).await;
+        }
+    }
+
+    async fn at(&mut self, fraction: f64) {
+        self.pace.step(Stage::Export, fraction).await;
+    }
+}
+
+/// About how many cells the export writes (for the progress fraction only).
+fn estimated_cells(sheets: &[SheetExport<'_>], details: &[DetailBuilder<'_>]) -> usize {
+    sheets
+        .iter()
+        .zip(details)
+        .map(|(ex, detail)| {
+            let source: usize = ex.sheet.rows.iter().map(Vec::len).sum();
+            let data_rows = ex.layout.data_last.saturating_sub(ex.layout.header_last);
+            let appended = 2 * ex.layout.actual_cols().len() * data_rows;
+            let n = detail.len();
+            source + ex.sheet.merges.len() + n + appended + n * detail.columns().len() + n * 14
+        })
+        .sum()
+}
+
+/// The workbook; `created` replaces the clock's time in the file's properties (for tests that
+/// compare bytes).
+async fn export_workbook<P: Pace>(
+    sheets: &[SheetExport<'_>],
+    pace: &mut P,
+    created: Option<&ExcelDateTime>,
+) -> Result<Vec<u8>, XlsxError> {
+    let details: Vec<DetailBuilder<'_>> = sheets
+        .iter()
+        .map(|ex| DetailBuilder::new(ex.plan, ex.results))
+        .collect();
+    let mut progress = Progress::new(pace, estimated_cells(sheets, &details));
+    progress.at(0.0).await;
     let mut workbook = Workbook::new();
+    workbook.set_zip_compression_level(ZIP_LEVEL);
+    if let Some(created) = created {
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(created));
+    }
     let mut names = Names::default();
     let mut sources = Vec::new();
     for export in sheets {
         let name = names.unique(&sheet_name(&export.sheet.name));
         let worksheet = workbook.add_worksheet();
         worksheet.set_name(&name)?;
-        write_source_sheet(worksheet, export)?;
+        write_source_sheet(worksheet, export, &mut progress).await?;
         sources.push(name);
     }
     let mut meta = roundtrip::Metadata::default();
-    for (export, source) in sheets.iter().zip(&sources) {
+    for ((export, source), detail) in sheets.iter().zip(&sources).zip(&details) {
         let suffix = if sheets.len() > 1 {
             format!("-{source}")
         } else {
             String::new()
         };
-        let detail = formulas::detail(export.plan, export.results);
         let detail_name = names.unique(&sheet_name(&format!("{DETAIL_SHEET}{suffix}")));
-        write_detail_sheet(workbook.add_worksheet(), &detail_name, &detail)?;
+        write_detail_sheet(
+            workbook.add_worksheet(),
+            &detail_name,
+            detail,
+            &mut progress,
+        )
+        .await?;
         let (cap_row, cap_col) = formulas::CAP_CELL;
         workbook.define_name(
             format!("{}!{}", quote_sheet(&detail_name), formulas::CAP_NAME),
@@ -130,11 +232,11 @@ fn export_workbook(sheets: &[SheetExport<'_>]) -> Result<Vec<u8>, XlsxError> {
             workbook.add_worksheet(),
             &scores_name,
             &detail_name,
-            &detail,
+            detail,
             export,
         )?;
         let draft_name = names.unique(&sheet_name(&format!("{DRAFT_SHEET}{suffix}")));
-        write_draft_sheet(workbook.add_worksheet(), &draft_name, export)?;
+        write_draft_sheet(workbook.add_worksheet(), &draft_name, export, &mut progress).await?;
         meta.sheets.push(roundtrip::sheet_meta(
             source,
             vec![detail_name, scores_name, draft_name],
@@ -150,6 +252,7 @@ fn export_workbook(sheets: &[SheetExport<'_>]) -> Result<Vec<u8>, XlsxError> {
         ws.write_string(u32::try_from(i + 1).unwrap_or(u32::MAX), 0, chunk)?;
     }
     ws.set_hidden(true);
+    progress.at(WRITE_SHARE).await;
     workbook.save_to_buffer()
 }
 
@@ -216,7 +319,50 @@ fn sheet_name(name: &str) -> String {
     }
 }
 
-fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), XlsxError> {
+/// The format of a number with the number format `code`: the first format made for a code is
+/// used for every cell with that code (the base of the cell that made it).
+fn with_code<'m>(
+    made: &'m mut HashMap<String, Format>,
+    code: Option<&str>,
+    base: &'m Format,
+) -> &'m Format {
+    match code {
+        Some(code) if code != "General" => {
+            if !made.contains_key(code) {
+                made.insert(code.to_string(), base.clone().set_num_format(code));
+            }
+            made.get(code).unwrap_or(base)
+        }
+        _ => base,
+    }
+}
+
+/// The width of a number as [`super::grid::format_number`] writes it (ASCII: one unit per byte).
+fn general_width(n: f64, buf: &mut String) -> f64 {
+    buf.clear();
+    if n.is_finite() && n == n.trunc() && n.abs() < 1e15 {
+        let _ = write!(buf, "{}", n as i64);
+        buf.len() as f64
+    } else {
+        let _ = write!(buf, "{n:.10}");
+        buf.trim_end_matches('0').trim_end_matches('.').len() as f64
+    }
+}
+
+/// The width of [`Sheet::text`] of a cell.
+fn raw_width(cell: &RawCell, buf: &mut String) -> f64 {
+    match cell {
+        RawCell::Empty => 0.0,
+        RawCell::Text { s } => text_width(s.trim()),
+        RawCell::Number { n, .. } => general_width(*n, buf),
+    }
+}
+
+async fn write_source_sheet<P: Pace>(
+    ws: &mut Worksheet,
+    ex: &SheetExport<'_>,
+    progress: &mut Progress<'_, P>,
+) -> Result<(), XlsxError> {
     let border = Format::new().set_border(FormatBorder::Thin);
     let header = border
         .clone()
@@ -224,16 +370,12 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
         .set_text_wrap()
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
+    let plain = Format::new();
+    let merged_title = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
     let mut number_formats: HashMap<String, Format> = HashMap::new();
-    let mut fmt_for = |code: &Option<String>, base: &Format| -> Format {
-        match code {
-            Some(code) if code != "General" => number_formats
-                .entry(code.clone())
-                .or_insert_with(|| base.clone().set_num_format(code.as_str()))
-                .clone(),
-            _ => base.clone(),
-        }
-    };
     let (hf, hl) = (ex.layout.header_first, ex.layout.header_last);
     let cell_format = |row: usize| {
         if (hf..=hl).contains(&row) {
@@ -247,27 +389,26 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
     // Source cells, with the table's cells bordered.
     for (r, cells) in ex.sheet.rows.iter().enumerate() {
         let row = u32::try_from(r).unwrap_or(u32::MAX);
+        let table = in_table(r);
+        let base = if table { cell_format(r) } else { &plain };
         for (c, cell) in cells.iter().enumerate() {
             let col = u16::try_from(c).unwrap_or(u16::MAX);
-            let base = if in_table(r) {
-                cell_format(r).clone()
-            } else {
-                Format::new()
-            };
             match cell {
                 RawCell::Empty => {
-                    if in_table(r) {
-                        ws.write_blank(row, col, &base)?;
+                    if table {
+                        ws.write_blank(row, col, base)?;
                     }
                 }
                 RawCell::Text { s } => {
-                    ws.write_string_with_format(row, col, clip(s), &base)?;
+                    ws.write_string_with_format(row, col, clip(s), base)?;
                 }
                 RawCell::Number { n, format } => {
-                    ws.write_number_with_format(row, col, *n, &fmt_for(format, &base))?;
+                    let f = with_code(&mut number_formats, format.as_deref(), base);
+                    ws.write_number_with_format(row, col, *n, f)?;
                 }
             }
         }
+        progress.cells(cells.len()).await;
     }
     for m in &ex.sheet.merges {
         if m.first_row == m.last_row && m.first_col == m.last_col {
@@ -276,21 +417,20 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
         let (r, c) = (m.first_row as usize, m.first_col as usize);
         let text = ex.sheet.text(r, c);
         let base = if in_table(r) {
-            cell_format(r).clone()
+            cell_format(r)
         } else {
-            Format::new()
-                .set_bold()
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter)
+            &merged_title
         };
         let (fc, lc) = (
             u16::try_from(m.first_col).unwrap_or(u16::MAX),
             u16::try_from(m.last_col).unwrap_or(u16::MAX),
         );
-        ws.merge_range(m.first_row, fc, m.last_row, lc, clip(&text), &base)?;
+        ws.merge_range(m.first_row, fc, m.last_row, lc, clip(&text), base)?;
         if let RawCell::Number { n, format } = ex.sheet.cell(r, c) {
-            ws.write_number_with_format(m.first_row, fc, *n, &fmt_for(format, &base))?;
+            let f = with_code(&mut number_formats, format.as_deref(), base);
+            ws.write_number_with_format(m.first_row, fc, *n, f)?;
         }
+        progress.cells(1).await;
     }
 
     // Computed yearly targets, filled and marked.
@@ -298,6 +438,7 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
     let computed = border
         .clone()
         .set_background_color(Color::RGB(COMPUTED_FILL));
+    let mut by_decimals: HashMap<u8, Format> = HashMap::new();
     for (indicator, result) in ex.plan.indicators.iter().zip(&ex.results.indicators) {
         let row = indicator.row.saturating_sub(1);
         for (year, target) in &result.yearly {
@@ -308,24 +449,69 @@ fn write_source_sheet(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), Xl
                 continue;
             }
             let col = u16::try_from(col).unwrap_or(u16::MAX);
-            let format = computed
-                .clone()
-                .set_num_format(decimals_format(result.decimals));
-            ws.write_number_with_format(row, col, target.value, &format)?;
+            let format = by_decimals.entry(result.decimals).or_insert_with(|| {
+                computed
+                    .clone()
+                    .set_num_format(decimals_format(result.decimals))
+            });
+            ws.write_number_with_format(row, col, target.value, format)?;
         }
+        progress.cells(1).await;
     }
 
-    write_completion_columns(ws, ex, &header, &border)?;
+    write_completion_columns(ws, ex, &header, &border, progress).await?;
 
-    // Column widths that fit Chinese text (header rows and data rows only).
-    for c in 0..ex.sheet.width() {
-        let widest = (hf..=ex
-            .layout
-            .data_last
-            .min(ex.sheet.rows.len().saturating_sub(1)))
-            .filter(|&r| ex.sheet.merge_covering(r, c).is_none())
-            .map(|r| text_width(&ex.sheet.text(r, c)))
-            .fold(6.0_f64, f64::max);
+    // Column widths that fit Chinese text (header rows and data rows only, not merged cells).
+    let width = ex.sheet.width();
+    let last = ex
+        .layout
+        .data_last
+        .min(ex.sheet.rows.len().saturating_sub(1));
+    let mut widest = vec![6.0_f64; width];
+    // Per column, the merged row ranges over it, by first row (merged ranges do not overlap).
+    let mut merged: Vec<Vec<(usize, usize)>> = vec![Vec::new(); width];
+    for m in &ex.sheet.merges {
+        for c in m.first_col as usize..=(m.last_col as usize).min(width.saturating_sub(1)) {
+            if let Some(list) = merged.get_mut(c) {
+                list.push((m.first_row as usize, m.last_row as usize));
+            }
+        }
+    }
+    // With each range, the furthest last row of the ranges up to it: (row, col) is covered when
+    // a range starting at or before the row reaches it.
+    let reach: Vec<Vec<(usize, usize)>> = merged
+        .iter_mut()
+        .map(|list| {
+            list.sort_unstable();
+            let mut furthest = 0;
+            list.iter()
+                .map(|&(first, last)| {
+                    furthest = furthest.max(last);
+                    (first, furthest)
+                })
+                .collect()
+        })
+        .collect();
+    let covered = |r: usize, c: usize| {
+        reach.get(c).is_some_and(|list| {
+            let n = list.partition_point(|&(first, _)| first <= r);
+            n > 0 && list.get(n - 1).is_some_and(|&(_, furthest)| furthest >= r)
+        })
+    };
+    let mut buf = String::new();
+    for r in hf..=last {
+        let Some(cells) = ex.sheet.rows.get(r) else {
+            continue;
+        };
+        for (c, cell) in cells.iter().enumerate() {
+            let Some(w) = widest.get_mut(c) else { break };
+            if matches!(cell, RawCell::Empty) || covered(r, c) {
+                continue;
+            }
+            *w = w.max(raw_width(cell, &mut buf));
+        }
+    }
+    for (c, widest) in widest.iter().enumerate() {
         let col = u16::try_from(c).unwrap_or(u16::MAX);
         ws.set_column_width(col, (widest + 2.0).min(40.0))?;
     }
@@ -349,16 +535,40 @@ fn status_fill(status: Option<Status>) -> Option<u32> {
     }
 }
 
+/// A format and its variants with each status fill.
+struct Filled {
+    plain: Format,
+    filled: Vec<(u32, Format)>,
+}
+
+impl Filled {
+    fn new(plain: Format) -> Self {
+        let filled = [Status::Met, Status::OnTrack, Status::Lagging]
+            .into_iter()
+            .filter_map(|s| status_fill(Some(s)))
+            .map(|fill| (fill, plain.clone().set_background_color(Color::RGB(fill))))
+            .collect();
+        Self { plain, filled }
+    }
+
+    fn with(&self, fill: Option<u32>) -> &Format {
+        fill.and_then(|fill| self.filled.iter().find(|(f, _)| *f == fill))
+            .map_or(&self.plain, |(_, format)| format)
+    }
+}
+
 /// 实现程度 and 状态 for each year with actuals, to the right of the source table.
-fn write_completion_columns(
+async fn write_completion_columns<P: Pace>(
     ws: &mut Worksheet,
     ex: &SheetExport<'_>,
     header: &Format,
     border: &Format,
+    progress: &mut Progress<'_, P>,
 ) -> Result<(), XlsxError> {
     let layout = ex.layout;
     let first_col = ex.sheet.width();
-    let percent = border.clone().set_num_format("0.00");
+    let bordered = Filled::new(border.clone());
+    let percent = Filled::new(border.clone().set_num_format("0.00"));
     for (i, column) in appended::columns(layout, ex.plan, ex.results)
         .iter()
         .enumerate()
@@ -368,74 +578,100 @@ fn write_completion_columns(
             u32::try_from(layout.header_first).unwrap_or(0),
             u32::try_from(layout.header_last).unwrap_or(0),
         );
+        let title = column.title_zh();
         if hl > hf {
-            ws.merge_range(hf, col, hl, col, &column.title_zh(), header)?;
+            ws.merge_range(hf, col, hl, col, &title, header)?;
         } else {
-            ws.write_string_with_format(hf, col, column.title_zh(), header)?;
+            ws.write_string_with_format(hf, col, &title, header)?;
         }
-        ws.set_column_width(col, text_width(&column.title_zh()).max(10.0) + 2.0)?;
+        ws.set_column_width(col, text_width(&title).max(10.0) + 2.0)?;
         for row in layout.header_last + 1..=layout.data_last {
             let r = u32::try_from(row).unwrap_or(u32::MAX);
             let cell = column.cells.get(&row);
-            let base = match cell.and_then(|c| status_fill(c.status)) {
-                Some(fill) => border.clone().set_background_color(Color::RGB(fill)),
-                None => border.clone(),
-            };
+            let fill = cell.and_then(|c| status_fill(c.status));
             match (column.kind, cell) {
                 (appended::Kind::Realization, Some(appended::Cell { value: Some(v), .. })) => {
-                    let format = match cell.and_then(|c| status_fill(c.status)) {
-                        Some(fill) => percent.clone().set_background_color(Color::RGB(fill)),
-                        None => percent.clone(),
-                    };
-                    ws.write_number_with_format(r, col, *v, &format)?;
+                    ws.write_number_with_format(r, col, *v, percent.with(fill))?;
                 }
                 (_, Some(c)) => {
-                    ws.write_string_with_format(r, col, &c.text, &base)?;
+                    ws.write_string_with_format(r, col, &c.text, bordered.with(fill))?;
                 }
                 (_, None) => {
-                    ws.write_blank(r, col, &base)?;
+                    ws.write_blank(r, col, bordered.with(fill))?;
                 }
             }
+            progress.cells(1).await;
         }
     }
     Ok(())
 }
 
-/// Formats of figure cells, by where they came from and their decimals.
+/// Formats of figure cells, by where they came from and their decimals; each made once and
+/// looked up by an index (a slot per origin, decimals and wrapping).
 struct Formats {
-    cache: HashMap<(u8, Option<u8>, bool), Format>,
+    made: Vec<Format>,
+    slots: Vec<Option<usize>>,
+    /// What [`Formats::at`] gives for an index it never made.
+    plain: Format,
 }
 
 impl Formats {
     fn new() -> Self {
         Self {
-            cache: HashMap::new(),
+            made: Vec::new(),
+            slots: vec![None; 3 * 257 * 2],
+            plain: Format::new(),
         }
     }
 
-    /// A bordered format with the fill of `origin`, the decimals' number format and, for
-    /// texts, wrapping.
+    fn slot(origin: Origin, decimals: Option<u8>, wrap: bool) -> usize {
+        let origin = match origin {
+            Origin::File => 0,
+            Origin::Computed => 1,
+            Origin::Manual => 2,
+        };
+        let decimals = decimals.map_or(0, |d| usize::from(d) + 1);
+        (origin * 257 + decimals) * 2 + usize::from(wrap)
+    }
+
+    /// The index of a bordered format with the fill of `origin`, the decimals' number format
+    /// and, for texts, wrapping.
+    fn id(&mut self, origin: Origin, decimals: Option<u8>, wrap: bool) -> usize {
+        let slot = Self::slot(origin, decimals, wrap);
+        if let Some(Some(id)) = self.slots.get(slot) {
+            return *id;
+        }
+        let mut f = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        if let Some(d) = decimals {
+            f = f.set_num_format(decimals_format(d));
+        }
+        if wrap {
+            f = f.set_text_wrap();
+        }
+        let f = match origin {
+            Origin::Computed => f.set_background_color(Color::RGB(COMPUTED_FILL)),
+            Origin::Manual => f.set_background_color(Color::RGB(MANUAL_FILL)),
+            Origin::File => f,
+        };
+        let id = self.made.len();
+        self.made.push(f);
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = Some(id);
+        }
+        id
+    }
+
+    /// The format of an index from [`Formats::id`].
+    fn at(&self, id: usize) -> &Format {
+        self.made.get(id).unwrap_or(&self.plain)
+    }
+
+    /// A copy of the format [`Formats::id`] gives.
     fn get(&mut self, origin: Origin, decimals: Option<u8>, wrap: bool) -> Format {
-        let key = (origin as u8, decimals, wrap);
-        self.cache
-            .entry(key)
-            .or_insert_with(|| {
-                let mut f = Format::new()
-                    .set_border(FormatBorder::Thin)
-                    .set_align(FormatAlign::VerticalCenter);
-                if let Some(d) = decimals {
-                    f = f.set_num_format(decimals_format(d));
-                }
-                if wrap {
-                    f = f.set_text_wrap();
-                }
-                match origin {
-                    Origin::Computed => f.set_background_color(Color::RGB(COMPUTED_FILL)),
-                    Origin::Manual => f.set_background_color(Color::RGB(MANUAL_FILL)),
-                    Origin::File => f,
-                }
-            })
-            .clone()
+        let id = self.id(origin, decimals, wrap);
+        self.at(id).clone()
     }
 }
 
@@ -459,14 +695,6 @@ fn col16(c: usize) -> u16 {
 
 fn row32(r: usize) -> u32 {
     u32::try_from(r).unwrap_or(u32::MAX)
-}
-
-/// A cached result as rust_xlsxwriter stores it.
-fn cached_text(cached: &Cached) -> String {
-    match cached {
-        Cached::Number(n) => format!("{n}"),
-        Cached::Text(s) => s.clone(),
-    }
 }
 
 /// A note that does not prefix the author's name.
@@ -496,17 +724,70 @@ fn status_conditional_formats(
     Ok(())
 }
 
-/// 计划明细: see [`super::formulas`] for the layout.
-fn write_detail_sheet(ws: &mut Worksheet, name: &str, detail: &Detail) -> Result<(), XlsxError> {
+/// The display width of a number shown with `decimals` (as [`Cell::shown`]).
+fn number_width(n: f64, decimals: Option<u8>, buf: &mut String) -> f64 {
+    match decimals {
+        Some(d) => rounded_len(n, d) as f64,
+        None => general_width(n, buf),
+    }
+}
+
+/// The length of [`crate::plan::round::shown`]`(n, d)`, worked out from the rounded number where
+/// no rounding tie is near (else from the text itself).
+fn rounded_len(n: f64, d: u8) -> usize {
+    let exact = || crate::plan::round::shown(n, d).len();
+    if !n.is_finite() || d > 9 {
+        return exact();
+    }
+    let x = n.abs() * 10f64.powi(i32::from(d));
+    if x >= 1e12 {
+        return exact();
+    }
+    let frac = x - x.floor();
+    if (frac - 0.5).abs() < 1e-6 + x * 1e-13 {
+        return exact();
+    }
+    let rounded = x.round() as u64;
+    let digits = rounded.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let d = usize::from(d);
+    let int_digits = if digits > d { digits - d } else { 1 };
+    let sign = usize::from(n < 0.0 && rounded != 0);
+    sign + int_digits + if d > 0 { d + 1 } else { 0 }
+}
+
+/// The display width of what a cell shows (as `text_width(&cell.shown())`).
+fn cell_width(cell: &Cell, buf: &mut String) -> f64 {
+    match &cell.content {
+        Content::Empty => 0.0,
+        Content::Text(s)
+        | Content::Formula {
+            cached: Cached::Text(s),
+            ..
+        } => text_width(s),
+        Content::Number(n)
+        | Content::Formula {
+            cached: Cached::Number(n),
+            ..
+        } => number_width(*n, cell.decimals, buf),
+    }
+}
+
+/// 计划明细: see [`super::formulas`] for the layout. Each row is built as it is written.
+async fn write_detail_sheet<P: Pace>(
+    ws: &mut Worksheet,
+    name: &str,
+    detail: &DetailBuilder<'_>,
+    progress: &mut Progress<'_, P>,
+) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     // An empty cached result is an empty text, not rust_xlsxwriter's default 0.
     ws.set_formula_result_default("");
     let header = header_format();
     let mut formats = Formats::new();
-    let title = if detail.title.trim().is_empty() {
+    let title = if detail.title().trim().is_empty() {
         DETAIL_SHEET.to_string()
     } else {
-        format!("{} — {DETAIL_SHEET}", detail.title.trim())
+        format!("{} — {DETAIL_SHEET}", detail.title().trim())
     };
     ws.write_string_with_format(0, 0, clip(&title), &title_format())?;
     let (cap_row, cap_col) = formulas::CAP_CELL;
@@ -514,7 +795,7 @@ fn write_detail_sheet(ws: &mut Worksheet, name: &str, detail: &Detail) -> Result
     let cap_format = Format::new()
         .set_border(FormatBorder::Medium)
         .set_background_color(Color::RGB(MANUAL_FILL));
-    match detail.cap {
+    match detail.cap() {
         Some(c) => ws.write_number_with_format(cap_row, cap_col, c, &cap_format)?,
         None => ws.write_blank(cap_row, cap_col, &cap_format)?,
     };
@@ -530,60 +811,82 @@ fn write_detail_sheet(ws: &mut Worksheet, name: &str, detail: &Detail) -> Result
         cap_col + 2,
         "黄色：公式计算值（改动基期值、目标值、实际值后自动重算）；蓝色：手工输入；其余为原表数值。",
     )?;
-    let mut widths: Vec<f64> = detail
-        .columns
+    let columns = detail.columns();
+    let mut widths: Vec<f64> = columns
         .iter()
         .map(|k| text_width(&k.title()).min(16.0))
         .collect();
-    for (c, kind) in detail.columns.iter().enumerate() {
+    // The widest a column gets; a cell cannot widen a column already this wide.
+    let max_widths: Vec<f64> = columns
+        .iter()
+        .map(|k| match k {
+            ColumnKind::Name => 36.0,
+            ColumnKind::Lead | ColumnKind::Other | ColumnKind::Units => 30.0,
+            _ => 20.0,
+        })
+        .collect();
+    for (c, kind) in columns.iter().enumerate() {
         ws.write_string_with_format(formulas::HEADER_ROW, col16(c), kind.title(), &header)?;
     }
     let wrap_cols = [ColumnKind::Name, ColumnKind::Lead, ColumnKind::Other];
-    for (i, row) in detail.rows.iter().enumerate() {
+    let wraps: Vec<bool> = columns.iter().map(|k| wrap_cols.contains(k)).collect();
+    let mut buf = String::new();
+    for i in 0..detail.len() {
+        let Some(row) = detail.row(i) else { break };
         let r = formulas::FIRST_ROW.saturating_add(row32(i));
-        for (c, (cell, kind)) in row.iter().zip(&detail.columns).enumerate() {
+        for (c, (cell, wrap)) in row.cells.into_iter().zip(&wraps).enumerate() {
             let col = col16(c);
-            let wrap = wrap_cols.contains(kind);
-            let format = formats.get(cell.origin, cell.decimals, wrap);
-            match &cell.content {
+            let id = formats.id(cell.origin, cell.decimals, *wrap);
+            let format = formats.at(id);
+            if let (Some(w), Some(max)) = (widths.get_mut(c), max_widths.get(c)) {
+                if *w + 2.0 < *max {
+                    *w = w.max(cell_width(&cell, &mut buf));
+                }
+            }
+            match cell.content {
                 Content::Empty => {
-                    ws.write_blank(r, col, &format)?;
+                    ws.write_blank(r, col, format)?;
                 }
                 Content::Text(t) => {
-                    ws.write_string_with_format(r, col, clip(t), &format)?;
+                    ws.write_string_with_format(r, col, clip(&t), format)?;
                 }
                 Content::Number(n) => {
-                    ws.write_number_with_format(r, col, *n, &format)?;
+                    ws.write_number_with_format(r, col, n, format)?;
                 }
                 Content::Formula { formula, cached } => {
-                    let f = Formula::new(format!("={formula}")).set_result(cached_text(cached));
-                    ws.write_formula_with_format(r, col, f, &format)?;
+                    let result = match cached {
+                        Cached::Number(n) => format!("{n}"),
+                        Cached::Text(s) => s,
+                    };
+                    // rust_xlsxwriter drops a leading `=` (and `{`): keep one in front of a
+                    // formula that would lose its own.
+                    let formula = if formula.starts_with(['=', '{']) {
+                        format!("={formula}")
+                    } else {
+                        formula
+                    };
+                    let f = Formula::new(formula).set_result(result);
+                    ws.write_formula_with_format(r, col, f, format)?;
                 }
             }
             if let Some(text) = &cell.note {
                 ws.insert_note(r, col, &note(clip(text)))?;
             }
-            if let Some(w) = widths.get_mut(c) {
-                *w = w.max(text_width(&cell.shown()));
-            }
         }
+        progress.cells(columns.len()).await;
     }
     for (c, w) in widths.iter().enumerate() {
-        let max = match detail.columns.get(c) {
-            Some(ColumnKind::Name) => 36.0,
-            Some(ColumnKind::Lead | ColumnKind::Other | ColumnKind::Units) => 30.0,
-            _ => 20.0,
-        };
+        let max = max_widths.get(c).copied().unwrap_or(20.0);
         ws.set_column_width(col16(c), (w + 2.0).clamp(6.0, max))?;
     }
     ws.set_row_height(formulas::HEADER_ROW, 32)?;
     let last = detail.last_row();
-    if !detail.rows.is_empty() {
+    if !detail.is_empty() {
         for y in detail.actual_years() {
-            if let Some(c) = detail.col(ColumnKind::Status(y)) {
+            if let Some(c) = detail.col(ColumnKind::Status(*y)) {
                 status_conditional_formats(ws, formulas::FIRST_ROW, c, last)?;
             }
-            if let Some(c) = detail.col(ColumnKind::Realization(y)) {
+            if let Some(c) = detail.col(ColumnKind::Realization(*y)) {
                 let bar = ConditionalFormatDataBar::new();
                 ws.add_conditional_format(formulas::FIRST_ROW, c, last, c, &bar)?;
             }
@@ -594,14 +897,44 @@ fn write_detail_sheet(ws: &mut Worksheet, name: &str, detail: &Detail) -> Result
     Ok(())
 }
 
-/// The engine's unit membership as the 考核单位 column tests it: `FIND("|"&unit&"|", cell)`.
-fn units_match_engine(sx: &SheetExport<'_>, unit: &str) -> bool {
-    let needle = format!("{0}{unit}{0}", formulas::UNIT_SEPARATOR);
-    !unit.contains(formulas::UNIT_SEPARATOR)
-        && sx.plan.indicators.iter().all(|i| {
-            let engine = score::units_of(&i.lead_units, &i.other_units).contains(unit);
-            formulas::units_cell(i).contains(&needle) == engine
+/// For each unit, whether the 考核单位 column selects the indicators the engine counts for it:
+/// `FIND("|"&unit&"|", cell)` finds the unit in exactly the cells of the indicators that name it.
+fn units_match_engine(sx: &SheetExport<'_>, units: &[String]) -> Vec<bool> {
+    let sep = formulas::UNIT_SEPARATOR;
+    let named: Vec<BTreeSet<String>> = sx
+        .plan
+        .indicators
+        .iter()
+        .map(|i| score::units_of(&i.lead_units, &i.other_units))
+        .collect();
+    // A cell lists its units between separators; when no unit holds a separator, a unit
+    // without one is found in a cell exactly when it is one of the cell's units.
+    let clean = named.iter().flatten().all(|u| !u.contains(sep));
+    let cells: Vec<String> = if clean {
+        Vec::new()
+    } else {
+        sx.plan
+            .indicators
+            .iter()
+            .map(formulas::units_cell)
+            .collect()
+    };
+    units
+        .iter()
+        .map(|unit| {
+            if unit.contains(sep) {
+                return false;
+            }
+            if clean {
+                return true;
+            }
+            let needle = format!("{sep}{unit}{sep}");
+            cells
+                .iter()
+                .zip(&named)
+                .all(|(cell, named)| cell.contains(&needle) == named.contains(unit))
         })
+        .collect()
 }
 
 /// 考核得分: overall, category and unit figures per assessment year, as formulas over 计划明细.
@@ -609,7 +942,7 @@ fn write_scores_sheet(
     ws: &mut Worksheet,
     name: &str,
     detail_name: &str,
-    detail: &Detail,
+    detail: &DetailBuilder<'_>,
     sx: &SheetExport<'_>,
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
@@ -634,7 +967,7 @@ fn write_scores_sheet(
     let range = |kind: ColumnKind| {
         detail
             .col(kind)
-            .map(|c| format!("{q}!{}", formulas::column_range(detail, c)))
+            .map(|c| format!("{q}!{}", detail.column_range(c)))
     };
     let (w, c_range, u_range) = (
         range(ColumnKind::Weight).unwrap_or_default(),
@@ -763,11 +1096,12 @@ fn write_scores_sheet(
                 &header,
             )?;
         }
+        let matching = units_match_engine(sx, &units);
         for (k, unit) in units.iter().enumerate() {
             let row = top + 1 + row32(k);
             ws.write_string_with_format(row, 0, if k == 0 { "单位考核得分" } else { "" }, &plain)?;
             ws.write_string_with_format(row, 1, clip(unit), &plain)?;
-            let ok = units_match_engine(sx, unit);
+            let ok = matching.get(k).copied().unwrap_or(false);
             let why = (!ok).then_some("单位名称含分隔符“|”，公式无法按单位筛选");
             for (j, y) in years.iter().enumerate() {
                 let r_range = range(ColumnKind::Realization(*y));
@@ -856,10 +1190,11 @@ fn write_scores_sheet(
 }
 
 /// 下年度目标: each indicator's draft from its latest actual, with the flag.
-fn write_draft_sheet(
+async fn write_draft_sheet<P: Pace>(
     ws: &mut Worksheet,
     name: &str,
     sx: &SheetExport<'_>,
+    progress: &mut Progress<'_, P>,
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     let header = header_format();
@@ -924,9 +1259,12 @@ fn write_draft_sheet(
     for (k, (ind, res, draft)) in rows.iter().enumerate() {
         let r = 3 + row32(k);
         let d = Some(res.decimals);
-        let number = formats.get(Origin::File, d, false);
-        let computed = formats.get(Origin::Computed, d, false);
-        let change = formats.get(Origin::Computed, Some(res.decimals.max(2)), false);
+        let ids = (
+            formats.id(Origin::File, d, false),
+            formats.id(Origin::Computed, d, false),
+            formats.id(Origin::Computed, Some(res.decimals.max(2)), false),
+        );
+        let (number, computed, change) = (formats.at(ids.0), formats.at(ids.1), formats.at(ids.2));
         name_width = name_width.max(text_width(&ind.name));
         ws.write_string_with_format(r, 0, clip(&ind.seq), &plain)?;
         ws.write_string_with_format(r, 1, clip(&ind.name), &wrap)?;
@@ -934,21 +1272,21 @@ fn write_draft_sheet(
         ws.write_string_with_format(r, 3, formulas::method_name(res.method), &plain)?;
         ws.write_number_with_format(r, 4, f64::from(draft.from_year), &plain)?;
         match res.actual.get(&draft.from_year) {
-            Some(a) => ws.write_number_with_format(r, 5, *a, &number)?,
-            None => ws.write_blank(r, 5, &number)?,
+            Some(a) => ws.write_number_with_format(r, 5, *a, number)?,
+            None => ws.write_blank(r, 5, number)?,
         };
         match res.target_year {
             Some(t1) => ws.write_number_with_format(r, 6, f64::from(t1), &plain)?,
             None => ws.write_blank(r, 6, &plain)?,
         };
         match res.target {
-            Some(t) => ws.write_number_with_format(r, 7, t, &number)?,
-            None => ws.write_blank(r, 7, &number)?,
+            Some(t) => ws.write_number_with_format(r, 7, t, number)?,
+            None => ws.write_blank(r, 7, number)?,
         };
         for (j, y) in years.iter().enumerate() {
             let col = col16(8 + j);
             match draft.years.get(y) {
-                Some(v) => ws.write_number_with_format(r, col, v.value, &computed)?,
+                Some(v) => ws.write_number_with_format(r, col, v.value, computed)?,
                 None => ws.write_blank(r, col, &plain)?,
             };
         }
@@ -958,7 +1296,7 @@ fn write_draft_sheet(
             .enumerate()
         {
             match v {
-                Some(v) => ws.write_number_with_format(r, col16(base + off), *v, &change)?,
+                Some(v) => ws.write_number_with_format(r, col16(base + off), *v, change)?,
                 None => ws.write_blank(r, col16(base + off), &plain)?,
             };
         }
@@ -968,6 +1306,7 @@ fn write_draft_sheet(
             ws.write_blank(r, col16(base + 2), &plain)?;
         }
         ws.write_number_with_format(r, col16(base + 3), f64::from(ind.row), &plain)?;
+        progress.cells(titles.len()).await;
     }
     ws.set_column_width(0, 6)?;
     ws.set_column_width(1, (name_width + 2.0).min(36.0))?;
@@ -1048,6 +1387,140 @@ mod tests {
             names.unique(&"X".repeat(31)),
             format!("{} (2)", "X".repeat(27))
         );
+    }
+
+    /// Records every step and waits once on each, like the page does.
+    #[derive(Default)]
+    struct Recorder {
+        steps: Vec<(Stage, f64)>,
+    }
+
+    impl Pace for Recorder {
+        fn step(&mut self, stage: Stage, fraction: f64) -> impl std::future::Future<Output = ()> {
+            self.steps.push((stage, fraction));
+            let mut waited = false;
+            std::future::poll_fn(move |cx| {
+                if waited {
+                    std::task::Poll::Ready(())
+                } else {
+                    waited = true;
+                    cx.waker().wake_by_ref();
+                    std::task::Poll::Pending
+                }
+            })
+        }
+    }
+
+    /// Polls to the end, counting how often the work was suspended.
+    fn drive<F: std::future::Future>(work: F) -> (F::Output, usize) {
+        let mut work = std::pin::pin!(work);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let mut suspended = 0;
+        loop {
+            match work.as_mut().poll(&mut cx) {
+                std::task::Poll::Ready(out) => return (out, suspended),
+                std::task::Poll::Pending => suspended += 1,
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_export_is_written_in_slices_and_gives_the_same_bytes() {
+        let path = format!(
+            "{}/tests/fixtures/synthetic-2021-2025-2000-rows.xlsx",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let imported = crate::io::import(&bytes).expect("the fixture imports");
+        let tables: Vec<_> = imported
+            .sheets
+            .iter()
+            .filter_map(|s| {
+                let plan = s.plan.as_ref()?;
+                let results = crate::plan::compute(plan, &crate::plan::Options::default());
+                Some((s, s.layout.as_ref()?, plan, results))
+            })
+            .collect();
+        let sheets: Vec<SheetExport<'_>> = tables
+            .iter()
+            .map(|(s, layout, plan, results)| SheetExport {
+                sheet: &s.sheet,
+                layout,
+                plan,
+                results,
+            })
+            .collect();
+        let cells: usize = tables
+            .iter()
+            .map(|(s, _, plan, _)| {
+                s.sheet.rows.iter().map(Vec::len).sum::<usize>() + plan.indicators.len() * 30
+            })
+            .sum();
+        // The file records when it was made: give both the same time.
+        let created = ExcelDateTime::from_ymd(2026, 1, 2).expect("a date");
+        let straight = pace::finish(export_workbook(
+            &sheets,
+            &mut pace::Straight,
+            Some(&created),
+        ))
+        .expect("runs straight through")
+        .expect("export");
+        let mut pace = Recorder::default();
+        let (paced, suspended) = drive(export_workbook(&sheets, &mut pace, Some(&created)));
+        let paced = paced.expect("paced export");
+        assert!(paced == straight, "the paced export differs");
+        assert!(suspended >= cells / STEP, "suspended {suspended} times");
+        assert_eq!(suspended, pace.steps.len());
+        assert!(pace.steps.iter().all(|(s, _)| *s == Stage::Export));
+        let fractions: Vec<f64> = pace.steps.iter().map(|(_, f)| *f).collect();
+        assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
+        assert!(fractions.iter().all(|f| (0.0..=1.0).contains(f)));
+        assert_eq!(fractions.last(), Some(&WRITE_SHARE));
+        // The public entry points are these two.
+        let mut pace = Recorder::default();
+        let (paced, _) = drive(export_paced(&sheets, &mut pace));
+        assert!(paced.is_ok_and(|b| b.len() > 100_000));
+        assert!(export(&sheets).is_ok());
+    }
+
+    #[test]
+    fn widths_of_shown_numbers_match_their_texts() {
+        let mut buf = String::new();
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.004,
+            0.005,
+            -0.004,
+            -0.005,
+            0.5,
+            -0.5,
+            9.995,
+            99.5,
+            999.95,
+            -999.95,
+            1e11,
+            123_456.789,
+            38126.5,
+            71.25,
+            2.675,
+            1.0 / 3.0,
+        ];
+        let mut x = 0.377_f64;
+        for _ in 0..5000 {
+            x = (x * 7919.0 + 0.123).fract();
+            let scale = 10f64.powi((x * 16.0) as i32 - 5);
+            values.push((x - 0.5) * scale);
+            values.push(((x - 0.3) * scale * 100.0).round() / 100.0 + 0.005);
+        }
+        for n in values {
+            for d in 0..=6u8 {
+                let want = crate::plan::round::shown(n, d).len() as f64;
+                assert_eq!(number_width(n, Some(d), &mut buf), want, "{n:?} {d}");
+            }
+            let want = super::super::grid::format_number(n).len() as f64;
+            assert_eq!(number_width(n, None, &mut buf), want, "{n:?}");
+        }
     }
 
     #[test]

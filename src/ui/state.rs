@@ -333,22 +333,45 @@ impl Doc {
     /// # Errors
     /// [`crate::error::ExportError`] when the writer fails.
     pub fn export_xlsx(&self) -> Result<Vec<u8>, crate::error::ExportError> {
-        let computed: Vec<_> = self
+        use crate::io::pace;
+        pace::finish(self.export_xlsx_paced(&mut pace::Straight)).unwrap_or_else(|| {
+            Err(crate::error::ExportError::Writer {
+                detail: "the export waited without a pace".to_string(),
+            })
+        })
+    }
+
+    /// [`Doc::export_xlsx`] in slices: each plan's computation ([`crate::io::pace::Stage::Compute`])
+    /// and the writing ([`crate::io::pace::Stage::Export`], every
+    /// [`crate::io::pace::STEP`] cells) report to `pace` and await it, so that the page can
+    /// paint between slices. The bytes are those of [`Doc::export_xlsx`].
+    ///
+    /// # Errors
+    /// As [`Doc::export_xlsx`].
+    pub async fn export_xlsx_paced<P: crate::io::pace::Pace>(
+        &self,
+        pace: &mut P,
+    ) -> Result<Vec<u8>, crate::error::ExportError> {
+        use crate::io::pace::{self, Stage};
+        let tables: Vec<_> = self
             .imported
             .sheets
             .iter()
             .enumerate()
             .filter(|(i, _)| !self.combined.contains(i))
-            .filter_map(|(_, s)| {
-                let (layout, plan) = (s.layout.as_ref()?, s.plan.as_ref()?);
-                Some((
-                    s,
-                    layout,
-                    plan,
-                    plan::compute(plan, &plan::Options::default()),
-                ))
-            })
+            .filter_map(|(_, s)| Some((s, s.layout.as_ref()?, s.plan.as_ref()?)))
             .collect();
+        let mut computed = Vec::with_capacity(tables.len());
+        for (index, (s, layout, plan)) in tables.iter().enumerate() {
+            pace.step(Stage::Compute, pace::fraction(index, tables.len(), 0.0))
+                .await;
+            computed.push((
+                s,
+                layout,
+                plan,
+                plan::compute(plan, &plan::Options::default()),
+            ));
+        }
         let sheets: Vec<xlsx::SheetExport<'_>> = computed
             .iter()
             .map(|(s, layout, plan, results)| xlsx::SheetExport {
@@ -358,7 +381,7 @@ impl Doc {
                 results,
             })
             .collect();
-        xlsx::export(&sheets)
+        xlsx::export_paced(&sheets, pace).await
     }
 
     /// The source file's name without its extension.
