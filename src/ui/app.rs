@@ -389,26 +389,40 @@ pub fn App() -> impl IntoView {
             Err(e) => set_status.set(Status::Error(e)),
         }
     };
+    // The export runs in slices with the progress bar, on a copy of the document, so the page
+    // stays usable while a large workbook is written.
     let on_export = move |_| {
+        if busy() {
+            return;
+        }
         let Some(current) = doc.get_untracked() else {
             return;
         };
         let l = lang.get_untracked();
-        let outcome = current
-            .export_xlsx()
-            .map_err(|e| e.user_message(l))
-            .and_then(|bytes| browser::download(&bytes, &current.export_name(), XLSX_MIME));
-        match outcome {
-            Ok(()) => {
-                set_dirty.set(false);
-                set_status.set(Status::Ready(format!(
-                    "{}：{}",
-                    texts(l).exported,
-                    current.export_name()
-                )));
+        set_progress.set(Some((Stage::Compute, 0.0)));
+        leptos::task::spawn_local(async move {
+            let mut pace = browser::PagePace::new(move |stage, fraction| {
+                set_progress.set(Some((stage, fraction)));
+            });
+            pace.breathe().await;
+            let outcome = current
+                .export_xlsx_paced(&mut pace)
+                .await
+                .map_err(|e| e.user_message(l))
+                .and_then(|bytes| browser::download(&bytes, &current.export_name(), XLSX_MIME));
+            set_progress.set(None);
+            match outcome {
+                Ok(()) => {
+                    set_dirty.set(false);
+                    set_status.set(Status::Ready(format!(
+                        "{}：{}",
+                        texts(l).exported,
+                        current.export_name()
+                    )));
+                }
+                Err(e) => set_status.set(Status::Error(e)),
             }
-            Err(e) => set_status.set(Status::Error(e)),
-        }
+        });
     };
     let on_export_csv = move |_| {
         let Some((bytes, name)) =
@@ -676,6 +690,7 @@ pub fn App() -> impl IntoView {
                                 Stage::Read => t().stage_read,
                                 Stage::Detect => t().stage_detect,
                                 Stage::Compute => t().stage_compute,
+                                Stage::Export => t().stage_export,
                             };
                             view! {
                                 <span class="progress" data-testid="progress" role="progressbar"

@@ -5,7 +5,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "node:test";
-import { cellSelector, openApp } from "./harness.mjs";
+import { CLI, cellSelector, openApp } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
 
 const ROWS = 60_000;
 
@@ -112,5 +113,45 @@ test("a large plan autosaves its edits and comes back after a reload", { timeout
   assert.match(await page.getByTestId("status-bar").innerText(), /已恢复.*plan-60000\.csv/);
   await page.getByTestId("undo").click();
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === "54.0", cellSelector(3, "F"));
+  await app.assertClean();
+});
+
+test("exporting a large plan shows its progress and the page keeps painting", { timeout: 300_000 }, async (t) => {
+  const file = largePlan(t);
+  const app = await openApp(t, { name: "progress-large-export" });
+  const page = app.page;
+  await app.upload(file);
+  await page.waitForSelector(cellSelector(2, "F"), { timeout: 180_000 });
+  await page.waitForSelector('[data-testid="progress"]', { state: "detached", timeout: 60_000 });
+  await page.evaluate(() => {
+    window.__progress = [];
+    window.__frames = 0;
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="progress"]');
+      if (bar) window.__progress.push(bar.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    const frame = () => {
+      if (document.querySelector('[data-testid="progress"]')) window.__frames += 1;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  const [download] = await Promise.all([
+    page.waitForEvent("download", { timeout: 240_000 }),
+    page.getByTestId("export-xlsx").click(),
+  ]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-export-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const saved = path.join(dir, download.suggestedFilename());
+  await download.saveAs(saved);
+  const { progress, frames } = await page.evaluate(() => ({ progress: window.__progress, frames: window.__frames }));
+  t.diagnostic(`${new Set(progress).size} progress states, ${frames} frames painted during the export`);
+  assert.ok(progress.some((p) => p.startsWith("写出工作簿")), `export progress shown: ${[...new Set(progress)].slice(0, 5)}`);
+  assert.ok(frames >= 5, `frames painted while exporting: ${frames}`);
+  // The workbook reads back: row 2's 2021 target is 53.0 (51.0 → 61.0).
+  const report = JSON.parse(execFileSync(CLI, ["report", saved], { maxBuffer: 1 << 30 }).toString());
+  const first = report.sheets[0].indicators[0];
+  assert.equal(first.yearly["2021"].shown, "53.0");
+  assert.equal(report.sheets[0].indicators.length, ROWS);
   await app.assertClean();
 });
