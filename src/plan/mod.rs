@@ -59,16 +59,16 @@ pub struct Options {
 
 /// The years in which any indicator has an actual (a non-empty actual cell).
 pub fn actual_years(plan: &Plan) -> BTreeSet<Year> {
-    plan.indicators
-        .iter()
-        .filter(|i| !i.is_group)
-        .flat_map(|i| {
-            i.actual
-                .iter()
-                .filter(|(_, g)| g.value != Value::Empty)
-                .map(|(y, _)| *y)
-        })
-        .collect()
+    // A plan has a handful of years and many indicators: gather them in a short list first.
+    let mut years: Vec<Year> = Vec::new();
+    for ind in plan.indicators.iter().filter(|i| !i.is_group) {
+        for (y, g) in &ind.actual {
+            if g.value != Value::Empty && !years.contains(y) {
+                years.push(*y);
+            }
+        }
+    }
+    years.into_iter().collect()
 }
 
 /// Computes every result of a plan: for each indicator its direction, method, yearly targets,

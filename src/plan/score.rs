@@ -7,12 +7,13 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::model::{Assessment, Indicator, IndicatorResult, Plan, Shown, UnitScore, Year};
 use super::round;
 
 /// Whether [`fold`] changes `c`.
-fn folds(c: char) -> bool {
+pub(super) fn folds(c: char) -> bool {
     matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}')
 }
 
@@ -131,12 +132,15 @@ pub struct ScoreKeys {
     units: Vec<String>,
     /// Folded, trimmed category names, by id (never empty).
     categories: Vec<String>,
-    /// Each indicator's unit ids, sorted and distinct.
-    indicator_units: Vec<Vec<u32>>,
+    /// Sets of unit ids (sorted, distinct), by id: indicators with the same units share one.
+    unit_sets: Vec<Vec<u32>>,
+    /// Each indicator's unit set id.
+    indicator_units: Vec<u32>,
     /// Each indicator's category id (`None`: no category).
     indicator_category: Vec<Option<u32>>,
-    unit_ids: HashMap<String, u32>,
-    category_ids: HashMap<String, u32>,
+    unit_ids: FastMap<String, u32>,
+    category_ids: FastMap<String, u32>,
+    set_ids: FastMap<Vec<u32>, u32>,
     /// Whether any indicator of the plan has a finite weight (weights then apply).
     weighted: bool,
 }
@@ -146,9 +150,18 @@ impl ScoreKeys {
     pub fn new(plan: &Plan) -> Self {
         let mut keys = Self::default();
         let mut buf = String::new();
+        // Unit and category cells repeat down a table: split and fold each distinct text once.
+        let mut by_units: FastMap<(&str, &str), u32> = FastMap::default();
+        let mut by_category: FastMap<&str, Option<u32>> = FastMap::default();
         for ind in &plan.indicators {
-            let (units, category) = keys.keys_of(ind, &mut buf);
-            keys.indicator_units.push(units);
+            let cells = (ind.lead_units.as_str(), ind.other_units.as_str());
+            let set = *by_units
+                .entry(cells)
+                .or_insert_with(|| keys.unit_set_of(ind, &mut buf));
+            let category = *by_category
+                .entry(&ind.category)
+                .or_insert_with(|| keys.category_of(ind, &mut buf));
+            keys.indicator_units.push(set);
             keys.indicator_category.push(category);
         }
         keys.weighted = is_weighted(plan);
@@ -167,19 +180,21 @@ impl ScoreKeys {
             let Some(ind) = plan.indicators.get(i) else {
                 continue;
             };
-            let (units, category) = self.keys_of(ind, &mut buf);
+            let set = self.unit_set_of(ind, &mut buf);
+            let category = self.category_of(ind, &mut buf);
             if let (Some(u), Some(c)) = (
                 self.indicator_units.get_mut(i),
                 self.indicator_category.get_mut(i),
             ) {
-                *u = units;
+                *u = set;
                 *c = category;
             }
         }
         self.weighted = is_weighted(plan);
     }
 
-    fn keys_of(&mut self, ind: &Indicator, buf: &mut String) -> (Vec<u32>, Option<u32>) {
+    /// The id of the set of units `ind` names, interning names and set as needed.
+    fn unit_set_of(&mut self, ind: &Indicator, buf: &mut String) -> u32 {
         let mut units: Vec<u32> = unit_pieces(&ind.lead_units)
             .chain(unit_pieces(&ind.other_units))
             .map(|piece| {
@@ -190,16 +205,86 @@ impl ScoreKeys {
             .collect();
         units.sort_unstable();
         units.dedup();
+        if let Some(&id) = self.set_ids.get(&units) {
+            return id;
+        }
+        let id = u32::try_from(self.unit_sets.len()).unwrap_or(u32::MAX);
+        self.unit_sets.push(units.clone());
+        self.set_ids.insert(units, id);
+        id
+    }
+
+    /// The id of `ind`'s folded, trimmed category; `None` when it is empty.
+    fn category_of(&mut self, ind: &Indicator, buf: &mut String) -> Option<u32> {
         buf.clear();
         fold_into(ind.category.trim(), buf);
-        let category =
-            (!buf.is_empty()).then(|| intern(&mut self.category_ids, &mut self.categories, buf));
-        (units, category)
+        (!buf.is_empty()).then(|| intern(&mut self.category_ids, &mut self.categories, buf))
+    }
+
+    /// The unit ids of indicator `i`.
+    fn unit_ids_of(&self, i: usize) -> &[u32] {
+        self.indicator_units
+            .get(i)
+            .and_then(|&set| self.unit_sets.get(set as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A hash map with a cheap hash (the Fx multiply-rotate of rustc) for the short names and ids
+/// here; SipHash's resistance to chosen collisions buys nothing in a one-user calculator.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The Fx hash: per 8 bytes, `(h.rotl(5) ^ word) × K`.
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
 /// The id of `name`, adding it when new.
-fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+fn intern(ids: &mut FastMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
     if let Some(&id) = ids.get(name) {
         return id;
     }
@@ -289,8 +374,9 @@ pub fn assess_with(
         .indicators
         .iter()
         .zip(results)
-        .zip(keys.indicator_units.iter().zip(&keys.indicator_category));
-    for ((ind, res), (ind_units, cat)) in indicators {
+        .zip(&keys.indicator_category)
+        .enumerate();
+    for (i, ((ind, res), cat)) in indicators {
         if res.realization.is_empty() {
             continue;
         }
@@ -309,7 +395,7 @@ pub fn assess_with(
             if !r.is_finite() {
                 continue;
             }
-            for &u in ind_units {
+            for &u in keys.unit_ids_of(i) {
                 if let Some(e) = units.get_mut(y * nu + u as usize) {
                     e.0 += r;
                     e.1 += 1;
