@@ -350,6 +350,20 @@ pub fn clean(value: f64) -> f64 {
         .unwrap_or(value)
 }
 
+/// The decimals of `format!("{}", clean(value))` (the shortest text of the cleaned number), from
+/// its 15 significant digits without trailing zeros; `None` where [`clean`] formats.
+pub(super) fn clean_decimals(value: f64) -> Option<usize> {
+    if value == 0.0 {
+        return Some(0);
+    }
+    if !value.is_finite() {
+        return None;
+    }
+    let (m, e) = decimal15(value.abs())?;
+    let tz = (0..15).find(|&k| m % 10u64.pow(k + 1) != 0).unwrap_or(15);
+    Some(usize::try_from(14 - i64::from(e) - i64::from(tz)).unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +438,13 @@ mod tests {
         }
         for d in [0u8, 1, 2, 3, 4, 5, 6, 8, 12, 15, 17, 20, 25, 40, 63, 100] {
             assert_eq!(shown(v, d), shown_by_text(v, d), "shown({v:e}, {d})");
+        }
+        let shortest = format!("{}", clean_by_text(v));
+        if v.is_finite() {
+            let d = shortest.split_once('.').map_or(0, |(_, f)| f.len());
+            if let Some(fast) = clean_decimals(v) {
+                assert_eq!(fast, d, "decimals of {shortest}");
+            }
         }
         let c = clean(v);
         let r = clean_by_text(v);
