@@ -141,8 +141,6 @@ pub struct ScoreKeys {
     unit_ids: FastMap<String, u32>,
     category_ids: FastMap<String, u32>,
     set_ids: FastMap<Vec<u32>, u32>,
-    /// Whether any indicator of the plan has a finite weight (weights then apply).
-    weighted: bool,
 }
 
 impl ScoreKeys {
@@ -164,7 +162,6 @@ impl ScoreKeys {
             keys.indicator_units.push(set);
             keys.indicator_category.push(category);
         }
-        keys.weighted = is_weighted(plan);
         keys
     }
 
@@ -190,7 +187,6 @@ impl ScoreKeys {
                 *c = category;
             }
         }
-        self.weighted = is_weighted(plan);
     }
 
     /// The id of the set of units `ind` names, interning names and set as needed.
@@ -294,13 +290,6 @@ fn intern(ids: &mut FastMap<String, u32>, names: &mut Vec<String>, name: &str) -
     id
 }
 
-/// Weights apply when any indicator has a finite weight.
-fn is_weighted(plan: &Plan) -> bool {
-    plan.indicators
-        .iter()
-        .any(|i| i.weight.is_some_and(f64::is_finite))
-}
-
 /// Running sums of a weighted mean, added in indicator order as [`weighted_mean`] adds them
 /// (a float sum starts from −0.0), so both give the same bits.
 #[derive(Clone, Copy, Debug)]
@@ -358,90 +347,159 @@ pub fn assess(
 }
 
 /// [`assess`] with the plan's [`ScoreKeys`] worked out beforehand (they must describe `plan`;
-/// see [`ScoreKeys::update`]). One pass over the realizations, then one map per year.
+/// see [`ScoreKeys::update`]).
 pub fn assess_with(
     plan: &Plan,
     keys: &ScoreKeys,
     results: &[IndicatorResult],
     years: &BTreeSet<Year>,
 ) -> BTreeMap<Year, Assessment> {
-    let years: Vec<Year> = years.iter().copied().collect();
-    let (nu, nc) = (keys.units.len(), keys.categories.len());
-    let mut units = vec![(0.0f64, 0usize); years.len() * nu];
-    let mut categories = vec![Mean::default(); years.len() * nc];
-    let mut overall = vec![Mean::default(); years.len()];
-    let indicators = plan
-        .indicators
-        .iter()
-        .zip(results)
-        .zip(&keys.indicator_category)
-        .enumerate();
-    for (i, ((ind, res), cat)) in indicators {
-        if res.realization.is_empty() {
-            continue;
-        }
-        let w = if keys.weighted {
-            ind.weight
-                .filter(|w| w.is_finite() && *w > 0.0)
-                .unwrap_or(0.0)
-        } else {
-            1.0
+    Table::new(plan, results, years).assess(keys)
+}
+
+/// What the scores read from a plan and its results, in one dense table: each indicator's
+/// realization in each assessed year, and its weight. Kept between edits (see
+/// `plan::recompute_with`), a row is refreshed per edited indicator and the scores are one
+/// pass over contiguous numbers instead of a walk through every indicator's maps.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Table {
+    /// The assessed years: the columns.
+    years: Vec<Year>,
+    /// `values[i × years.len() + y]`: indicator i's realization in `years[y]`; NaN for none.
+    values: Vec<f64>,
+    /// Each indicator's weight; NaN for none.
+    weights: Vec<f64>,
+}
+
+impl Table {
+    /// The table of `results` (`results[i]` belongs to `plan.indicators[i]`) for `years`.
+    pub(super) fn new(plan: &Plan, results: &[IndicatorResult], years: &BTreeSet<Year>) -> Self {
+        let n = plan.indicators.len().min(results.len());
+        let years: Vec<Year> = years.iter().copied().collect();
+        let mut table = Self {
+            values: vec![f64::NAN; n * years.len()],
+            // Every indicator's weight: whether weights apply depends on the whole plan.
+            weights: plan
+                .indicators
+                .iter()
+                .map(|i| i.weight.unwrap_or(f64::NAN))
+                .collect(),
+            years,
         };
+        for (i, (ind, res)) in plan.indicators.iter().zip(results).enumerate() {
+            table.set(i, ind, res);
+        }
+        table
+    }
+
+    /// The number of indicators.
+    pub(super) fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The assessed years.
+    pub(super) fn years(&self) -> &[Year] {
+        &self.years
+    }
+
+    /// Refreshes the row of indicator `i` from its results.
+    pub(super) fn set(&mut self, i: usize, ind: &Indicator, res: &IndicatorResult) {
+        if let Some(w) = self.weights.get_mut(i) {
+            *w = ind.weight.unwrap_or(f64::NAN);
+        }
+        let ny = self.years.len();
+        let Some(row) = self.values.get_mut(i * ny..(i + 1) * ny) else {
+            return;
+        };
+        row.fill(f64::NAN);
         for (year, r) in &res.realization {
-            let r = r.value;
-            let Ok(y) = years.binary_search(year) else {
-                continue;
-            };
-            if !r.is_finite() {
-                continue;
-            }
-            for &u in keys.unit_ids_of(i) {
-                if let Some(e) = units.get_mut(y * nu + u as usize) {
-                    e.0 += r;
-                    e.1 += 1;
+            if let Ok(y) = self.years.binary_search(year) {
+                if let Some(v) = row.get_mut(y) {
+                    *v = r.value;
                 }
             }
-            if let Some(m) = overall.get_mut(y) {
-                m.add(r, w);
-            }
-            if let Some(m) = cat.and_then(|c| categories.get_mut(y * nc + c as usize)) {
-                m.add(r, w);
-            }
         }
     }
-    // Names in sorted order, so that each map is built from sorted input.
-    let by_name = |names: &[String]| {
-        let mut order: Vec<usize> = (0..names.len()).collect();
-        order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]));
-        order
-    };
-    let (unit_order, category_order) = (by_name(&keys.units), by_name(&keys.categories));
-    let mut out = BTreeMap::new();
-    for (y, &year) in years.iter().enumerate() {
-        let assessment = Assessment {
-            overall: overall.get(y).and_then(Mean::get).map(two),
-            categories: category_order
-                .iter()
-                .filter_map(|&c| {
-                    let mean = categories.get(y * nc + c)?.get()?;
-                    Some((keys.categories.get(c)?.clone(), two(mean)))
-                })
-                .collect(),
-            units: unit_order
-                .iter()
-                .filter_map(|&u| {
-                    let &(sum, n) = units.get(y * nu + u)?;
-                    if n == 0 {
-                        return None;
+
+    /// The scores of every year of the table (PLANNING-RULES "Scores"; see [`assess`]): one
+    /// pass in indicator order, so every sum adds the same numbers in the same order as the
+    /// rules' plain per-year reading does.
+    pub(super) fn assess(&self, keys: &ScoreKeys) -> BTreeMap<Year, Assessment> {
+        let ny = self.years.len();
+        let (nu, nc) = (keys.units.len(), keys.categories.len());
+        let mut units = vec![(0.0f64, 0usize); ny * nu];
+        let mut categories = vec![Mean::default(); ny * nc];
+        let mut overall = vec![Mean::default(); ny];
+        // Weights apply when any indicator of the plan has a finite weight.
+        let weighted = self.weights.iter().any(|w| w.is_finite());
+        if ny > 0 {
+            let rows = self.values.chunks_exact(ny).zip(&self.weights);
+            for (i, (row, &weight)) in rows.enumerate() {
+                if row.iter().all(|r| r.is_nan()) {
+                    continue;
+                }
+                let w = if !weighted {
+                    1.0
+                } else if weight.is_finite() && weight > 0.0 {
+                    weight
+                } else {
+                    0.0
+                };
+                let unit_ids = keys.unit_ids_of(i);
+                let cat = keys.indicator_category.get(i).copied().flatten();
+                for (y, &r) in row.iter().enumerate() {
+                    if !r.is_finite() {
+                        continue;
                     }
-                    let score = two((sum / count(n)).min(100.0));
-                    Some((keys.units.get(u)?.clone(), UnitScore { score, count: n }))
-                })
-                .collect(),
+                    for &u in unit_ids {
+                        if let Some(e) = units.get_mut(y * nu + u as usize) {
+                            e.0 += r;
+                            e.1 += 1;
+                        }
+                    }
+                    if let Some(m) = overall.get_mut(y) {
+                        m.add(r, w);
+                    }
+                    if let Some(m) = cat.and_then(|c| categories.get_mut(y * nc + c as usize)) {
+                        m.add(r, w);
+                    }
+                }
+            }
+        }
+        // Names in sorted order, so that each map is built from sorted input.
+        let by_name = |names: &[String]| {
+            let mut order: Vec<usize> = (0..names.len()).collect();
+            order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]));
+            order
         };
-        out.insert(year, assessment);
+        let (unit_order, category_order) = (by_name(&keys.units), by_name(&keys.categories));
+        let mut out = BTreeMap::new();
+        for (y, &year) in self.years.iter().enumerate() {
+            let assessment = Assessment {
+                overall: overall.get(y).and_then(Mean::get).map(two),
+                categories: category_order
+                    .iter()
+                    .filter_map(|&c| {
+                        let mean = categories.get(y * nc + c)?.get()?;
+                        Some((keys.categories.get(c)?.clone(), two(mean)))
+                    })
+                    .collect(),
+                units: unit_order
+                    .iter()
+                    .filter_map(|&u| {
+                        let &(sum, n) = units.get(y * nu + u)?;
+                        if n == 0 {
+                            return None;
+                        }
+                        let score = two((sum / count(n)).min(100.0));
+                        Some((keys.units.get(u)?.clone(), UnitScore { score, count: n }))
+                    })
+                    .collect(),
+            };
+            out.insert(year, assessment);
+        }
+        out
     }
-    out
 }
 
 /// A count as a float (exact up to 2³²; larger counts do not occur).
