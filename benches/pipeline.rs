@@ -127,6 +127,16 @@ fn prepared(rows: usize, format: &str) -> &'static Prepared {
     })
 }
 
+/// The first sheet's plan and its results.
+fn first_plan(p: &Prepared) -> (&plan::Plan, &PlanResults) {
+    p.imported
+        .sheets
+        .iter()
+        .zip(&p.results)
+        .find_map(|(s, r)| Some((s.plan.as_ref()?, r.as_ref()?)))
+        .expect("the generated plan has a table")
+}
+
 // ---------------------------------------------------------------------------------------------
 // The stages (shared by both modes)
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +350,30 @@ mod stages {
     fn compute(bencher: divan::Bencher, rows: usize) {
         let p = prepared(rows, "xlsx");
         bencher.bench(|| stage::compute(black_box(p)));
+    }
+
+    /// A keystroke: one indicator in the middle edited, its results and the scores again
+    /// (`plan::recompute_with`, with the memo of the previous call).
+    #[divan::bench(args = sizes())]
+    fn recompute_one(bencher: divan::Bencher, rows: usize) {
+        let (plan, _) = first_plan(prepared(rows, "xlsx"));
+        let opts = plan::Options::default();
+        let mut memo = plan::Memo::default();
+        let mut results = plan::compute_with(plan, &opts, &mut memo);
+        let mid = plan.indicators.len() / 2;
+        bencher.bench_local(|| {
+            plan::recompute_with(plan, &opts, &mut results, &[mid], &mut memo);
+            results.indicators.len()
+        });
+    }
+
+    /// The scores alone, from computed indicator results and kept score keys.
+    #[divan::bench(args = sizes())]
+    fn assess(bencher: divan::Bencher, rows: usize) {
+        let (plan, results) = first_plan(prepared(rows, "xlsx"));
+        let keys = plan::ScoreKeys::new(plan);
+        let years = plan::actual_years(plan);
+        bencher.bench(|| plan::score::assess_with(plan, &keys, &results.indicators, &years).len());
     }
 
     #[divan::bench(args = sizes())]

@@ -4,9 +4,10 @@
 //! Detection reads header words, never positions: real tables put the same roles in different
 //! columns, under one to three header rows with merged cells.
 
-use super::grid::{col_letters, Sheet};
+use super::grid::{col_letters, format_number, MergeIndex, Sheet};
 use crate::plan::{value, Binding, Given, Indicator, Plan, RawCell, Year};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// How many rows from the top are searched for the header.
@@ -259,28 +260,33 @@ fn is_strong_target(parts: &[String]) -> bool {
     })
 }
 
-fn header_word_count(sheet: &Sheet, row: usize, width: usize) -> usize {
+fn header_word_count(merges: &MergeIndex<'_>, row: usize, width: usize) -> usize {
     (0..width)
         .filter(|&c| {
             // Count a merged range once, at its top-left cell.
-            match sheet.merge_covering(row, c) {
+            match merges.covering(row, c) {
                 Some(m) if (m.first_row as usize, m.first_col as usize) != (row, c) => false,
-                _ => kind_of(&sheet.merged_text(row, c)).is_some(),
+                _ => kind_of(&merges.merged_text(row, c)).is_some(),
             }
         })
         .count()
 }
 
-fn has_name_word(sheet: &Sheet, row: usize, width: usize) -> bool {
-    (0..width).any(|c| kind_of(&sheet.merged_text(row, c)) == Some(Kind::Name))
+fn has_name_word(merges: &MergeIndex<'_>, row: usize, width: usize) -> bool {
+    (0..width).any(|c| kind_of(&merges.merged_text(row, c)) == Some(Kind::Name))
 }
 
 /// A row below the first header row that still belongs to the header: all of its own cells
 /// (not covered by a merge from above) are header words or years, and it has at least one.
-fn is_header_continuation(sheet: &Sheet, row: usize, width: usize) -> bool {
+fn is_header_continuation(
+    sheet: &Sheet,
+    merges: &MergeIndex<'_>,
+    row: usize,
+    width: usize,
+) -> bool {
     let mut own = 0;
     for c in 0..width {
-        if let Some(m) = sheet.merge_covering(row, c) {
+        if let Some(m) = merges.covering(row, c) {
             if (m.first_row as usize) < row {
                 continue;
             }
@@ -304,16 +310,17 @@ fn is_header_continuation(sheet: &Sheet, row: usize, width: usize) -> bool {
 pub fn detect(sheet: &Sheet) -> Option<Layout> {
     let width = sheet.width();
     let rows = sheet.rows.len();
+    let merges = MergeIndex::new(sheet);
     let header_first = (0..rows.min(HEADER_SEARCH_ROWS))
-        .find(|&r| header_word_count(sheet, r, width) >= 3 && has_name_word(sheet, r, width))?;
+        .find(|&r| header_word_count(&merges, r, width) >= 3 && has_name_word(&merges, r, width))?;
     let mut header_last = header_first;
     while header_last + 1 < rows
         && header_last + 1 < header_first + MAX_HEADER_ROWS
-        && is_header_continuation(sheet, header_last + 1, width)
+        && is_header_continuation(sheet, &merges, header_last + 1, width)
     {
         header_last += 1;
     }
-    let columns = classify_columns(sheet, header_first, header_last, width);
+    let columns = classify_columns(sheet, &merges, header_first, header_last, width);
     let has = |f: fn(&Role) -> bool| columns.iter().any(|c| f(&c.role));
     if !has(|r| *r == Role::Name)
         || !has(|r| {
@@ -355,10 +362,11 @@ pub fn detect(sheet: &Sheet) -> Option<Layout> {
             .or_else(|| layout.actual_cols().keys().next().copied());
         layout.base_year = first_year.map(|y| y - 1);
     }
-    let data: Vec<usize> = ((header_last + 1)..rows)
-        .filter(|&r| matches!(classify_row(sheet, &layout, r, width), RowKind::Indicator))
-        .collect();
-    let (first, last) = (data.first().copied()?, data.last().copied()?);
+    let name_col = layout.col(Role::Name);
+    let mut data = ((header_last + 1)..rows)
+        .filter(|&r| classify_row(sheet, &merges, name_col, r, width) == RowKind::Indicator);
+    let first = data.next()?;
+    let last = data.next_back().unwrap_or(first);
     layout.data_first = first;
     layout.data_last = last;
     Some(layout)
@@ -372,7 +380,13 @@ fn title_above(sheet: &Sheet, header_first: usize, width: usize) -> String {
         .unwrap_or_else(|| sheet.name.clone())
 }
 
-fn classify_columns(sheet: &Sheet, first: usize, last: usize, width: usize) -> Vec<Column> {
+fn classify_columns(
+    sheet: &Sheet,
+    merges: &MergeIndex<'_>,
+    first: usize,
+    last: usize,
+    width: usize,
+) -> Vec<Column> {
     struct Found {
         col: usize,
         kind: Option<Kind>,
@@ -383,7 +397,7 @@ fn classify_columns(sheet: &Sheet, first: usize, last: usize, width: usize) -> V
     for col in 0..width {
         let mut parts: Vec<String> = Vec::new();
         for row in first..=last {
-            let t = sheet.merged_text(row, col);
+            let t = merges.merged_text(row, col);
             if !t.is_empty() && parts.last() != Some(&t) {
                 parts.push(t);
             }
@@ -469,6 +483,7 @@ fn attribute_role(sheet: &Sheet, header_last: usize, col: usize) -> Role {
     }
 }
 
+#[derive(Debug, PartialEq, Eq)]
 enum RowKind {
     Blank,
     Note,
@@ -477,37 +492,78 @@ enum RowKind {
     Indicator,
 }
 
+/// The text with all white space removed and full-width forms folded ([`squash`]), char by char
+/// and without building it.
+fn squashed(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace())
+}
+
+/// `squash(s).starts_with(prefix)`.
+fn squashed_starts_with(s: &str, prefix: &str) -> bool {
+    let mut t = squashed(s);
+    prefix.chars().all(|p| t.next() == Some(p))
+}
+
+/// `squash(s) == word`.
+fn squashed_is(s: &str, word: &str) -> bool {
+    squashed(s).eq(word.chars())
+}
+
+/// The squashed beginnings of a note row.
+const NOTE_PREFIXES: [&str; 7] = [
+    "注:",
+    "注：",
+    "备注:",
+    "备注：",
+    "说明:",
+    "说明：",
+    "资料来源",
+];
+/// Squashed footer texts, and beginnings of footer texts.
+const FOOTER_WORDS: [&str; 3] = ["合计", "总计", "小计"];
+const FOOTER_PREFIXES: [&str; 8] = [
+    "填报人",
+    "制表",
+    "审核",
+    "负责人",
+    "签字",
+    "联系人",
+    "填表人",
+    "报送",
+];
+
+/// The first character (compared as a `char`: `str::starts_with(char)` goes through `memcmp`).
+fn first_char(s: &str) -> Option<char> {
+    s.chars().next()
+}
+
 fn is_note(text: &str) -> bool {
-    let t = squash(text);
-    [
-        "注:",
-        "注：",
-        "备注:",
-        "备注：",
-        "说明:",
-        "说明：",
-        "资料来源",
-    ]
-    .iter()
-    .any(|p| t.starts_with(p))
-        || (t.starts_with('注') && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit()))
+    // Most cells are no note: their first character already says so.
+    let Some(first) = squashed(text).next() else {
+        return false;
+    };
+    (NOTE_PREFIXES
+        .iter()
+        .any(|p| first_char(p) == Some(first) && squashed_starts_with(text, p)))
+        || (first == '注' && squashed(text).nth(1).is_some_and(|c| c.is_ascii_digit()))
 }
 
 fn is_footer(text: &str) -> bool {
-    let t = squash(text);
-    ["合计", "总计", "小计"].contains(&t.as_str())
-        || [
-            "填报人",
-            "制表",
-            "审核",
-            "负责人",
-            "签字",
-            "联系人",
-            "填表人",
-            "报送",
-        ]
+    let Some(first) = squashed(text).next() else {
+        return false;
+    };
+    FOOTER_WORDS
         .iter()
-        .any(|p| t.starts_with(p))
+        .any(|w| first_char(w) == Some(first) && squashed_is(text, w))
+        || FOOTER_PREFIXES
+            .iter()
+            .any(|p| first_char(p) == Some(first) && squashed_starts_with(text, p))
 }
 
 /// Strips an ordinal prefix such as `一、`, `（一）`, `1.` from a category label.
@@ -536,36 +592,65 @@ pub fn strip_ordinal(s: &str) -> String {
     t.to_string()
 }
 
-fn classify_row(sheet: &Sheet, layout: &Layout, row: usize, width: usize) -> RowKind {
-    let mut distinct = Vec::new();
-    for c in 0..width {
-        let t = sheet.text(row, c);
-        if t.is_empty() {
-            continue;
+/// What a row below the header is, from its name cell and its non-empty cells: a category row
+/// has one cell (spanning half the width, or outside the name column, or with no name), an
+/// indicator row has a name. Numbers are never turned into text here: a number cell is never
+/// empty, never a note, footer or category.
+fn classify_row(
+    sheet: &Sheet,
+    merges: &MergeIndex<'_>,
+    name_col: Option<usize>,
+    row: usize,
+    width: usize,
+) -> RowKind {
+    // The non-empty cells: the column, and the trimmed text of a text cell.
+    let cells = sheet.rows.get(row).map_or(&[][..], Vec::as_slice);
+    let non_empty = cells
+        .iter()
+        .take(width)
+        .enumerate()
+        .filter_map(|(c, cell)| match cell {
+            RawCell::Empty => None,
+            RawCell::Text { s } => {
+                let t = s.trim();
+                (!t.is_empty()).then_some((c, Some(t)))
+            }
+            RawCell::Number { .. } => Some((c, None)),
+        });
+    let mut count = 0usize;
+    let mut first: Option<(usize, Option<&str>)> = None;
+    for (c, text) in non_empty {
+        if first.is_none() {
+            if text.is_some_and(is_note) {
+                return RowKind::Note;
+            }
+            first = Some((c, text));
         }
-        distinct.push((c, t));
+        if text.is_some_and(is_footer) {
+            return RowKind::Footer;
+        }
+        count += 1;
     }
-    let Some((first_col, first_text)) = distinct.first().cloned() else {
+    let Some((first_col, first_text)) = first else {
         return RowKind::Blank;
     };
-    if is_note(&first_text) {
-        return RowKind::Note;
-    }
-    if distinct.iter().any(|(_, t)| is_footer(t)) {
-        return RowKind::Footer;
-    }
-    let name_col = layout.col(Role::Name);
-    let name = name_col.map(|c| sheet.text(row, c)).unwrap_or_default();
-    let spans_wide = sheet
-        .merge_at(row, first_col)
-        .is_some_and(|m| m.last_col.saturating_sub(m.first_col) as usize + 1 >= width.max(2) / 2);
-    if distinct.len() == 1 && (spans_wide || name.is_empty() || Some(first_col) != name_col) {
-        if matches!(sheet.cell(row, first_col), RawCell::Number { .. }) {
-            return RowKind::Blank;
+    let has_name = name_col.is_some_and(|c| match sheet.cell(row, c) {
+        RawCell::Empty => false,
+        RawCell::Text { s } => !s.trim().is_empty(),
+        RawCell::Number { .. } => true,
+    });
+    if count == 1 {
+        let spans_wide = merges.at(row, first_col).is_some_and(|m| {
+            m.last_col.saturating_sub(m.first_col) as usize + 1 >= width.max(2) / 2
+        });
+        if spans_wide || !has_name || Some(first_col) != name_col {
+            return match first_text {
+                Some(t) => RowKind::Category(strip_ordinal(t)),
+                None => RowKind::Blank,
+            };
         }
-        return RowKind::Category(strip_ordinal(&first_text));
     }
-    if name.is_empty() {
+    if !has_name {
         return RowKind::Blank;
     }
     RowKind::Indicator
@@ -574,11 +659,36 @@ fn classify_row(sheet: &Sheet, layout: &Layout, row: usize, width: usize) -> Row
 /// Builds the plan of a sheet from its layout.
 pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
     let width = sheet.width();
-    let text_of = |row: usize, role: Role| {
-        layout
-            .col(role)
-            .map(|c| sheet.merged_text(row, c))
-            .unwrap_or_default()
+    let merges = MergeIndex::new(sheet);
+    let col = |role: Role| layout.col(role);
+    let (seq_col, category_col, name_col, unit_col) = (
+        col(Role::Seq),
+        col(Role::Category),
+        col(Role::Name),
+        col(Role::Unit),
+    );
+    let (binding_col, direction_col, weight_col) =
+        (col(Role::Binding), col(Role::Direction), col(Role::Weight));
+    let (base_col, target_col, lead_col, other_col) = (
+        col(Role::Base),
+        col(Role::Target),
+        col(Role::Lead),
+        col(Role::Other),
+    );
+    // The text of a role's cell, or of the merged range over it: borrowed from a text cell.
+    let text_of = |row: usize, col: Option<usize>| -> Cow<'_, str> {
+        let Some(c) = col else {
+            return Cow::Borrowed("");
+        };
+        let cell = match merges.covering(row, c) {
+            Some(m) => sheet.cell(m.first_row as usize, m.first_col as usize),
+            None => sheet.cell(row, c),
+        };
+        match cell {
+            RawCell::Empty => Cow::Borrowed(""),
+            RawCell::Text { s } => Cow::Borrowed(s.trim()),
+            RawCell::Number { n, .. } => Cow::Owned(format_number(*n)),
+        }
     };
     let given = |row: usize, col: usize| value::parse(sheet.cell(row, col));
     let yearly_cols = layout.yearly_cols();
@@ -587,7 +697,7 @@ pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
     let mut category = String::new();
     let end = (layout.data_last + 1).min(sheet.rows.len());
     for row in layout.header_last + 1..end {
-        match classify_row(sheet, layout, row, width) {
+        match classify_row(sheet, &merges, name_col, row, width) {
             RowKind::Category(c) => {
                 category = c;
                 continue;
@@ -595,14 +705,17 @@ pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
             RowKind::Indicator => {}
             _ => continue,
         }
-        let cat_cell = strip_ordinal(&text_of(row, Role::Category));
+        let cat_cell = text_of(row, category_col);
         if !cat_cell.is_empty() {
-            category = cat_cell;
+            let cat_cell = strip_ordinal(&cat_cell);
+            if !cat_cell.is_empty() {
+                category = cat_cell;
+            }
         }
-        let raw_name = text_of(row, Role::Name);
+        let raw_name = text_of(row, name_col);
         let starred = raw_name.starts_with('*') || raw_name.starts_with('＊');
         let name = raw_name.trim_start_matches(['*', '＊']).trim().to_string();
-        let binding_text = text_of(row, Role::Binding);
+        let binding_text = text_of(row, binding_col);
         let binding = if starred || binding_text.contains("约束") {
             Some(Binding::Binding)
         } else if binding_text.contains("预期") {
@@ -610,34 +723,42 @@ pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
         } else {
             None
         };
-        let cell_of = |role: Role| layout.col(role).map(|c| given(row, c)).unwrap_or_default();
+        let cell_of = |col: Option<usize>| col.map(|c| given(row, c)).unwrap_or_default();
+        // Years in ascending order: each insert appends, and a Given is moved once.
         let collect = |cols: &BTreeMap<Year, usize>| -> BTreeMap<Year, Given> {
-            cols.iter()
-                .map(|(y, c)| (*y, given(row, *c)))
-                .filter(|(_, g)| g.value != crate::plan::Value::Empty)
-                .collect()
+            let mut out = BTreeMap::new();
+            for (&y, &c) in cols {
+                if matches!(sheet.cell(row, c), RawCell::Empty) {
+                    continue;
+                }
+                let g = given(row, c);
+                if g.value != crate::plan::Value::Empty {
+                    out.insert(y, g);
+                }
+            }
+            out
         };
-        let base = cell_of(Role::Base);
-        let target = cell_of(Role::Target);
+        let base = cell_of(base_col);
+        let target = cell_of(target_col);
         let yearly = collect(&yearly_cols);
         let actual = collect(&actual_cols);
-        let unit = text_of(row, Role::Unit);
+        let unit = text_of(row, unit_col).into_owned();
         let is_group = unit.is_empty()
             && base.text.is_empty()
             && target.text.is_empty()
             && yearly.is_empty()
             && actual.is_empty();
-        let weight = layout
-            .col(Role::Weight)
-            .and_then(|c| match sheet.cell(row, c) {
-                RawCell::Number { n, .. } => Some(*n),
-                RawCell::Text { s } => fold_width(s).trim().parse().ok(),
-                RawCell::Empty => None,
-            });
-        let direction_text = Some(text_of(row, Role::Direction)).filter(|t| !t.is_empty());
+        let weight = weight_col.and_then(|c| match sheet.cell(row, c) {
+            RawCell::Number { n, .. } => Some(*n),
+            RawCell::Text { s } => fold_width(s).trim().parse().ok(),
+            RawCell::Empty => None,
+        });
+        let direction_text = Some(text_of(row, direction_col))
+            .filter(|t| !t.is_empty())
+            .map(Cow::into_owned);
         indicators.push(Indicator {
             row: u32::try_from(row + 1).unwrap_or(u32::MAX),
-            seq: text_of(row, Role::Seq),
+            seq: text_of(row, seq_col).into_owned(),
             category: category.clone(),
             name,
             unit,
@@ -650,8 +771,8 @@ pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
             target_year: layout.target_year,
             yearly,
             actual,
-            lead_units: text_of(row, Role::Lead),
-            other_units: text_of(row, Role::Other),
+            lead_units: text_of(row, lead_col).into_owned(),
+            other_units: text_of(row, other_col).into_owned(),
             is_group,
             ..Indicator::default()
         });

@@ -110,6 +110,126 @@ impl Sheet {
     }
 }
 
+/// The merged ranges of a sheet by row, for the lookups that detection makes for every row:
+/// [`Sheet::merge_covering`] and [`Sheet::merge_at`] scan every merge, which makes a table with
+/// a merged category row every few rows quadratic.
+///
+/// Each row lists the merges that cover it (or start in it), in the sheet's order, so every
+/// answer is the one the scan gives. A sheet whose merges would list more than a few entries per
+/// row (a hostile file of tall overlapping ranges) keeps the scan.
+#[derive(Clone, Debug)]
+pub struct MergeIndex<'a> {
+    sheet: &'a Sheet,
+    /// `items[starts[r]..starts[r + 1]]`: indices into `sheet.merges` of the merges on row `r`;
+    /// empty when the index is not used.
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl<'a> MergeIndex<'a> {
+    /// Most entries per row (on average) before the index gives up for the scan.
+    const BUDGET_PER_ROW: usize = 8;
+
+    /// Indexes the merges of `sheet` by row.
+    pub fn new(sheet: &'a Sheet) -> Self {
+        let rows = sheet.rows.len();
+        let scan = Self {
+            sheet,
+            starts: Vec::new(),
+            items: Vec::new(),
+        };
+        if sheet.merges.is_empty() || u32::try_from(sheet.merges.len()).is_err() {
+            return scan;
+        }
+        // The rows a merge is listed on: from its first row to its last (at least the first, for
+        // `merge_at`), within the grid.
+        let span = |m: &Merge| {
+            let first = m.first_row as usize;
+            let last = (m.last_row as usize).max(first).min(rows.saturating_sub(1));
+            first..last.saturating_add(1)
+        };
+        let budget = rows
+            .saturating_mul(Self::BUDGET_PER_ROW)
+            .saturating_add(1024);
+        let mut counts = vec![0u32; rows + 1];
+        let mut total = 0usize;
+        for m in &sheet.merges {
+            let r = span(m);
+            total = total.saturating_add(r.len());
+            if total > budget || u32::try_from(total).is_err() {
+                return scan;
+            }
+            for row in r {
+                if let Some(c) = counts.get_mut(row + 1) {
+                    *c += 1;
+                }
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let mut next = counts.clone();
+        let mut items = vec![0u32; total];
+        for (i, m) in sheet.merges.iter().enumerate() {
+            for row in span(m) {
+                if let Some(slot) = next.get_mut(row) {
+                    if let Some(item) = items.get_mut(*slot as usize) {
+                        *item = i as u32;
+                    }
+                    *slot += 1;
+                }
+            }
+        }
+        Self {
+            sheet,
+            starts: counts,
+            items,
+        }
+    }
+
+    /// The merges listed on `row`, or `None` when the index does not answer for it.
+    fn on_row(&self, row: usize) -> Option<impl Iterator<Item = &'a Merge> + '_> {
+        let from = *self.starts.get(row)? as usize;
+        let to = *self.starts.get(row + 1)? as usize;
+        let merges = &self.sheet.merges;
+        Some(
+            self.items
+                .get(from..to)?
+                .iter()
+                .filter_map(move |&i| merges.get(i as usize)),
+        )
+    }
+
+    /// [`Sheet::merge_covering`].
+    pub fn covering(&self, row: usize, col: usize) -> Option<&'a Merge> {
+        match self.on_row(row) {
+            Some(mut merges) => {
+                let (r, c) = (u32::try_from(row).ok()?, u32::try_from(col).ok()?);
+                merges.find(|m| m.contains(r, c))
+            }
+            None => self.sheet.merge_covering(row, col),
+        }
+    }
+
+    /// [`Sheet::merge_at`].
+    pub fn at(&self, row: usize, col: usize) -> Option<&'a Merge> {
+        match self.on_row(row) {
+            Some(mut merges) => {
+                merges.find(|m| m.first_row as usize == row && m.first_col as usize == col)
+            }
+            None => self.sheet.merge_at(row, col),
+        }
+    }
+
+    /// [`Sheet::merged_text`].
+    pub fn merged_text(&self, row: usize, col: usize) -> String {
+        match self.covering(row, col) {
+            Some(m) => self.sheet.text(m.first_row as usize, m.first_col as usize),
+            None => self.sheet.text(row, col),
+        }
+    }
+}
+
 /// A whole workbook.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Workbook {

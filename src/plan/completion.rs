@@ -154,14 +154,13 @@ pub fn assess(
             c.actual.insert(*y, a);
         }
     }
-    let own: BTreeSet<Year> = ind
+    let own = ind
         .actual
         .iter()
         .filter(|(_, g)| g.value != Value::Empty)
-        .map(|(y, _)| *y)
-        .collect();
+        .map(|(y, _)| *y);
     let meaningful = progress_meaningful(basis);
-    for &y in years.union(&own) {
+    for y in union(years.iter().copied(), own) {
         let Some(&a) = c.actual.get(&y) else {
             c.status.insert(y, Status::NoData);
             continue;
@@ -213,6 +212,27 @@ pub fn assess(
         c.status.insert(y, status);
     }
     c
+}
+
+/// The years of two ascending sequences, ascending and each once.
+fn union(
+    a: impl Iterator<Item = Year>,
+    b: impl Iterator<Item = Year>,
+) -> impl Iterator<Item = Year> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek().copied(), b.peek().copied()) {
+        (Some(x), Some(y)) => {
+            if x <= y {
+                a.next();
+            }
+            if y <= x {
+                b.next();
+            }
+            Some(x.min(y))
+        }
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! the tables rarely say so. The rule that decided is shown to the user, who can override it.
 
 use super::model::{Comparator, Direction, Indicator, Value};
-use super::score::{fold, fold_cow};
+use std::borrow::Cow;
+
+use super::score::{fold_cow, folds};
 
 /// Names that *measure a reduction* (rule 4, positive).
 const REDUCTION_NAME_WORDS: [&str; 3] = ["降低", "下降", "减少"];
@@ -81,7 +83,12 @@ pub fn decide(ind: &Indicator, has_base_level: bool) -> (Direction, u8) {
 /// assert_eq!(from_text(""), None);
 /// ```
 pub fn from_text(s: &str) -> Option<Direction> {
-    let t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let folded = fold_cow(s);
+    let t: Cow<'_, str> = if folded.chars().any(char::is_whitespace) {
+        Cow::Owned(folded.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        folded
+    };
     const POSITIVE: [&str; 5] = ["正向", "正指标", "越大越好", "越高越好", "越多越好"];
     const NEGATIVE: [&str; 7] = [
         "逆向",
@@ -92,9 +99,9 @@ pub fn from_text(s: &str) -> Option<Direction> {
         "越低越好",
         "越少越好",
     ];
-    if matches!(t.as_str(), "+" | "正" | "↑") || POSITIVE.iter().any(|w| t.contains(w)) {
+    if matches!(&*t, "+" | "正" | "↑") || POSITIVE.iter().any(|w| t.contains(w)) {
         Some(Direction::Positive)
-    } else if matches!(t.as_str(), "-" | "\u{2212}" | "逆" | "负" | "↓")
+    } else if matches!(&*t, "-" | "\u{2212}" | "逆" | "负" | "↓")
         || NEGATIVE.iter().any(|w| t.contains(w))
     {
         Some(Direction::Negative)
@@ -114,10 +121,24 @@ pub fn from_text(s: &str) -> Option<Direction> {
 /// assert_eq!(from_name("森林覆盖率"), None);
 /// ```
 pub fn from_name(name: &str) -> Option<Direction> {
-    let n = fold_cow(name);
-    if REDUCTION_NAME_WORDS.iter().any(|w| n.contains(w)) {
+    // Folding only changes full-width ASCII, and only into ASCII: a word with neither is found in
+    // the name as written, and the folded name is needed only when it has either.
+    let folded = name
+        .chars()
+        .any(|c| c.is_ascii() || folds(c))
+        .then(|| fold_cow(name));
+    let has = |words: &[&str]| {
+        words.iter().any(|w| {
+            if w.chars().any(|c| c.is_ascii() || folds(c)) {
+                folded.as_deref().is_some_and(|f| f.contains(w))
+            } else {
+                name.contains(w)
+            }
+        })
+    };
+    if has(&REDUCTION_NAME_WORDS) {
         Some(Direction::Positive)
-    } else if NEGATIVE_NAME_WORDS.iter().any(|w| n.contains(w)) {
+    } else if has(&NEGATIVE_NAME_WORDS) {
         Some(Direction::Negative)
     } else {
         None

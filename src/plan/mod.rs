@@ -59,16 +59,16 @@ pub struct Options {
 
 /// The years in which any indicator has an actual (a non-empty actual cell).
 pub fn actual_years(plan: &Plan) -> BTreeSet<Year> {
-    plan.indicators
-        .iter()
-        .filter(|i| !i.is_group)
-        .flat_map(|i| {
-            i.actual
-                .iter()
-                .filter(|(_, g)| g.value != Value::Empty)
-                .map(|(y, _)| *y)
-        })
-        .collect()
+    // A plan has a handful of years and many indicators: gather them in a short list first.
+    let mut years: Vec<Year> = Vec::new();
+    for ind in plan.indicators.iter().filter(|i| !i.is_group) {
+        for (y, g) in &ind.actual {
+            if g.value != Value::Empty && !years.contains(y) {
+                years.push(*y);
+            }
+        }
+    }
+    years.into_iter().collect()
 }
 
 /// Computes every result of a plan: for each indicator its direction, method, yearly targets,
@@ -146,8 +146,9 @@ pub fn assess(
 /// plan-wide inputs — `plan.years`, `plan.settings`, `opts` — must be those of `prev`; after a
 /// change of them, call [`compute`] (or pass every index). Indices out of range are ignored.
 ///
-/// [`recompute_with`] also keeps the split unit names between calls, which a plan of 100,000
-/// indicators needs for an edit to cost milliseconds.
+/// This still reads every indicator's units and actual years once, for the scores; keep a
+/// [`Memo`] between edits with [`recompute_with`] and an edit of a plan of 100,000 indicators
+/// costs milliseconds.
 ///
 /// ```
 /// use zhibiao::plan::{compute, recompute, value::parse_text, Indicator, Options, Plan};
@@ -167,37 +168,120 @@ pub fn assess(
 /// assert_eq!(results, compute(&plan, &opts));
 /// ```
 pub fn recompute(plan: &Plan, opts: &Options, prev: &mut PlanResults, changed: &[usize]) {
-    let keys = ScoreKeys::new(plan);
-    recompute_indicators(plan, opts, prev, changed, &keys);
+    recompute_with(plan, opts, prev, changed, &mut Memo::default());
 }
 
-/// [`recompute`] with the plan's [`ScoreKeys`] kept by the caller: `keys` describe the plan as
-/// it was before the edit (`ScoreKeys::new` of it, or left by the previous call) and are
-/// updated for the changed indicators, so no unit cell but theirs is split again.
+/// What [`recompute_with`] keeps from one edit to the next, so that an edit costs the edited
+/// indicators and one pass over a dense table: the split and folded unit names
+/// ([`ScoreKeys`]), the years each indicator has an actual in, and each indicator's
+/// realizations and weight.
+///
+/// A memo belongs to one plan and its results: make both with [`compute_with`] (or start with
+/// `Memo::default()`: the first call then reads the whole plan) and pass the same memo with the
+/// same results on every edit. Results computed another way (after a change of `plan.years`,
+/// `plan.settings` or the options) need [`compute_with`] or a new memo: a memo used with other
+/// results is noticed only by their number of indicators and years.
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    /// `None` until the first call (or after a change of the number of indicators).
+    state: Option<MemoState>,
+}
+
+#[derive(Clone, Debug)]
+struct MemoState {
+    keys: ScoreKeys,
+    /// `None` when the plan has more distinct actual years than a mask holds.
+    years: Option<ActualYears>,
+    table: score::Table,
+}
+
+/// [`compute`], and a [`Memo`] of the plan and its results for [`recompute_with`].
+pub fn compute_with(plan: &Plan, opts: &Options, memo: &mut Memo) -> PlanResults {
+    let actual = ActualYears::new(plan);
+    let years = match &actual {
+        Some(y) => y.years(),
+        None => actual_years(plan),
+    };
+    let indicators: Vec<IndicatorResult> = plan
+        .indicators
+        .iter()
+        .map(|ind| indicator_result(plan, ind, opts, &years))
+        .collect();
+    let keys = ScoreKeys::new(plan);
+    let table = score::Table::new(plan, &indicators, &years);
+    let assessment = table.assess(&keys);
+    memo.state = Some(MemoState {
+        keys,
+        years: actual,
+        table,
+    });
+    PlanResults {
+        indicators,
+        assessment,
+    }
+}
+
+/// [`recompute`] with a [`Memo`] kept by the caller between edits.
+///
+/// ```
+/// use zhibiao::plan::{compute, recompute_with, value::parse_text, Indicator, Memo, Options, Plan};
+/// let mut ind = Indicator {
+///     name: "人均GDP".into(),
+///     base: parse_text("31502"),
+///     base_year: Some(2016),
+///     target: parse_text("58000"),
+///     target_year: Some(2020),
+///     lead_units: "县发展改革局".into(),
+///     ..Indicator::default()
+/// };
+/// ind.actual.insert(2017, parse_text("38000"));
+/// let mut plan = Plan { years: vec![2017, 2018], indicators: vec![ind.clone(), ind], ..Plan::default() };
+/// let opts = Options::default();
+/// let mut results = compute(&plan, &opts);
+/// let mut memo = Memo::default();
+/// for typed in ["37000", "39000", "完成"] {
+///     plan.indicators[0].actual.insert(2017, parse_text(typed));
+///     recompute_with(&plan, &opts, &mut results, &[0], &mut memo);
+///     assert_eq!(results, compute(&plan, &opts));
+/// }
+/// ```
 pub fn recompute_with(
     plan: &Plan,
     opts: &Options,
     prev: &mut PlanResults,
     changed: &[usize],
-    keys: &mut ScoreKeys,
+    memo: &mut Memo,
 ) {
-    keys.update(plan, changed);
-    recompute_indicators(plan, opts, prev, changed, keys);
-}
-
-fn recompute_indicators(
-    plan: &Plan,
-    opts: &Options,
-    prev: &mut PlanResults,
-    changed: &[usize],
-    keys: &ScoreKeys,
-) {
-    let years = actual_years(plan);
+    let n = plan.indicators.len();
+    // The keys and actual years: refreshed for the changed indicators, or read from the plan.
+    let state = match memo.state.take() {
+        Some(mut st) if st.table.len() == n => {
+            st.keys.update(plan, changed);
+            if let Some(y) = &mut st.years {
+                if !y.update(plan, changed) {
+                    st.years = None;
+                }
+            }
+            st
+        }
+        _ => MemoState {
+            keys: ScoreKeys::new(plan),
+            years: ActualYears::new(plan),
+            table: score::Table::default(),
+        },
+    };
+    let years = match &state.years {
+        Some(y) => y.years(),
+        None => actual_years(plan),
+    };
+    let mut state = state;
     let same_years = prev.assessment.keys().eq(years.iter());
-    if same_years && prev.indicators.len() == plan.indicators.len() {
+    let partial = same_years && prev.indicators.len() == n;
+    if partial {
         for &i in changed {
             if let (Some(ind), Some(slot)) = (plan.indicators.get(i), prev.indicators.get_mut(i)) {
                 *slot = indicator_result(plan, ind, opts, &years);
+                state.table.set(i, ind, slot);
             }
         }
     } else {
@@ -207,7 +291,108 @@ fn recompute_indicators(
             .map(|ind| indicator_result(plan, ind, opts, &years))
             .collect();
     }
-    prev.assessment = score::assess_with(plan, keys, &prev.indicators, &years);
+    // Every indicator again, or a table of other years or size (a first call): read it from
+    // the results.
+    if !partial || state.table.len() != n || !state.table.years().iter().eq(years.iter()) {
+        state.table = score::Table::new(plan, &prev.indicators, &years);
+    }
+    prev.assessment = state.table.assess(&state.keys);
+    memo.state = Some(state);
+}
+
+/// The years in which each indicator has an actual, as bits over a short list of the years
+/// seen, with a count per year: [`actual_years`] kept up to date per edited indicator.
+#[derive(Clone, Debug)]
+struct ActualYears {
+    /// The distinct years seen (at most 64), in the order first seen.
+    seen: Vec<Year>,
+    /// How many indicators have an actual in `seen[k]`.
+    counts: Vec<usize>,
+    /// Each indicator's years, bit k for `seen[k]`.
+    masks: Vec<u64>,
+}
+
+impl ActualYears {
+    /// `None` when the plan has more than 64 distinct years with an actual.
+    fn new(plan: &Plan) -> Option<Self> {
+        let mut y = Self {
+            seen: Vec::new(),
+            counts: Vec::new(),
+            masks: Vec::with_capacity(plan.indicators.len()),
+        };
+        for ind in &plan.indicators {
+            let mask = y.mask_of(ind)?;
+            y.add(mask);
+            y.masks.push(mask);
+        }
+        Some(y)
+    }
+
+    /// Refreshes the indicators `changed`; `false` when the years no longer fit.
+    fn update(&mut self, plan: &Plan, changed: &[usize]) -> bool {
+        for &i in changed {
+            let Some(ind) = plan.indicators.get(i) else {
+                continue;
+            };
+            let Some(mask) = self.mask_of(ind) else {
+                return false;
+            };
+            let Some(old) = self.masks.get_mut(i) else {
+                continue;
+            };
+            let old = std::mem::replace(old, mask);
+            for (k, c) in self.counts.iter_mut().enumerate() {
+                if old & (1 << k) != 0 {
+                    *c = c.saturating_sub(1);
+                }
+            }
+            self.add(mask);
+        }
+        true
+    }
+
+    fn add(&mut self, mask: u64) {
+        for (k, c) in self.counts.iter_mut().enumerate() {
+            if mask & (1 << k) != 0 {
+                *c += 1;
+            }
+        }
+    }
+
+    /// The bits of the years `ind` has an actual in (as [`actual_years`] counts them),
+    /// adding new years to `seen`; `None` past 64 years.
+    fn mask_of(&mut self, ind: &Indicator) -> Option<u64> {
+        let mut mask = 0u64;
+        if ind.is_group {
+            return Some(0);
+        }
+        for (y, g) in &ind.actual {
+            if g.value == Value::Empty {
+                continue;
+            }
+            let k = match self.seen.iter().position(|s| s == y) {
+                Some(k) => k,
+                None if self.seen.len() < 64 => {
+                    self.seen.push(*y);
+                    self.counts.push(0);
+                    self.seen.len() - 1
+                }
+                None => return None,
+            };
+            mask |= 1 << k;
+        }
+        Some(mask)
+    }
+
+    /// The years with any actual.
+    fn years(&self) -> BTreeSet<Year> {
+        self.seen
+            .iter()
+            .zip(&self.counts)
+            .filter(|(_, &c)| c > 0)
+            .map(|(y, _)| *y)
+            .collect()
+    }
 }
 
 /// The results of one indicator; `years` are the plan's years with an actual.

@@ -432,12 +432,13 @@ proptest! {
         };
         let opts = Options { assessment_year };
         let mut results = compute(&plan, &opts);
-        let mut kept = results.clone();
-        let mut keys = super::ScoreKeys::new(&plan);
+        let mut memo = super::Memo::default();
+        let mut kept = super::compute_with(&plan, &opts, &mut memo);
+        prop_assert_eq!(&kept, &results);
         for edit in edits {
             let i = apply_edit(&mut plan, edit);
             super::recompute(&plan, &opts, &mut results, &[i]);
-            super::recompute_with(&plan, &opts, &mut kept, &[i], &mut keys);
+            super::recompute_with(&plan, &opts, &mut kept, &[i], &mut memo);
             let full = compute(&plan, &opts);
             prop_assert_eq!(&results, &full);
             prop_assert_eq!(&kept, &full);
@@ -456,4 +457,43 @@ proptest! {
         prop_assert_eq!(&sliced, &full.indicators);
         prop_assert_eq!(&assessment, &full.assessment);
     }
+}
+
+/// More distinct actual years than the memo's masks hold: `recompute_with` reads the years
+/// from the plan and still agrees with `compute`, also when an edit adds or removes a year.
+#[test]
+fn incremental_with_many_years() {
+    let mut plan = Plan {
+        years: (2001..=2080).collect(),
+        indicators: (0..70)
+            .map(|k| {
+                let mut ind = drawn_indicator((10.0, 20.0, 0, Vec::new(), (k, k + 1), k, None));
+                ind.actual.insert(2001 + k as i32, number(12.0 + k as f64));
+                ind
+            })
+            .collect(),
+        ..Plan::default()
+    };
+    let opts = Options::default();
+    let mut memo = super::Memo::default();
+    let mut results = super::compute_with(&plan, &opts, &mut memo);
+    assert_eq!(results, compute(&plan, &opts));
+    for (i, year, remove) in [
+        (3, 2090, false),
+        (5, 2006, true),
+        (0, 2002, false),
+        (69, 2070, true),
+    ] {
+        if remove {
+            plan.indicators[i].actual.remove(&year);
+        } else {
+            plan.indicators[i].actual.insert(year, number(15.0));
+        }
+        super::recompute_with(&plan, &opts, &mut results, &[i], &mut memo);
+        assert_eq!(results, compute(&plan, &opts));
+    }
+    // A group row has no actual years.
+    plan.indicators[7].is_group = true;
+    super::recompute_with(&plan, &opts, &mut results, &[7], &mut memo);
+    assert_eq!(results, compute(&plan, &opts));
 }

@@ -54,6 +54,17 @@ const POW10_F64: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// 5^0 … 5^30.
+const POW5: [u128; 31] = {
+    let mut t = [1u128; 31];
+    let mut i = 1;
+    while i < t.len() {
+        t[i] = t[i - 1] * 5;
+        i += 1;
+    }
+    t
+};
+
 /// The 15-significant-digit decimal form of a finite `a > 0`: `(m, e)` with 10^14 ≤ m < 10^15
 /// and `a ≈ m × 10^(e − 14)`, rounded half to even on the exact binary value — the digits and
 /// exponent that `format!("{:.14e}", a)` writes, without formatting. Integer arithmetic on
@@ -68,9 +79,16 @@ fn decimal15(a: f64) -> Option<(u64, i32)> {
     }
     let f = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
     let q = biased - 1075;
-    // floor(log10(a)), possibly one too low; the loop corrects it.
+    // floor(log10(2^log2)) (78913 / 2^18 is log10 2 to 6 digits, exact for |log2| < 1650): a
+    // is below 2^(log2 + 1), so floor(log10(a)) is this or one more, which an exact comparison
+    // with a power of ten settles where one exists, and the loop below otherwise.
     let log2 = biased - 1023;
-    let mut e = (f64::from(log2) * std::f64::consts::LOG10_2).floor() as i32;
+    let mut e = (log2 * 78913) >> 18;
+    if let Some(&next) = usize::try_from(e + 1).ok().and_then(|i| POW10_F64.get(i)) {
+        if a >= next {
+            e += 1;
+        }
+    }
     for _ in 0..4 {
         let (quot, half) = scaled(f, q, 14 - e)?;
         if quot >= u128::from(P15) {
@@ -98,24 +116,34 @@ fn decimal15(a: f64) -> Option<(u64, i32)> {
 /// `floor(f × 2^q × 10^s)` and how the dropped fraction compares with ½; `None` when the
 /// numbers would not fit in `u128`.
 fn scaled(f: u64, q: i32, s: i32) -> Option<(u128, std::cmp::Ordering)> {
+    use std::cmp::Ordering;
     if !(-30..=30).contains(&s) {
         return None;
     }
-    let p5 = 5u128.pow(s.unsigned_abs());
-    let (mut num, mut den) = if s >= 0 {
-        (u128::from(f) * p5, 1u128)
-    } else {
-        (u128::from(f), p5)
-    };
+    let p5 = *POW5.get(usize::try_from(s.unsigned_abs()).ok()?)?;
     let e2 = q + s;
-    if e2 >= 0 {
+    if s >= 0 {
+        // f × 5^s × 2^e2: a shift either way (numbers below 10^15 with decimals: the usual case).
+        let num = u128::from(f) * p5;
         let sh = e2.unsigned_abs();
+        if e2 >= 0 {
+            return (sh < num.leading_zeros()).then(|| (num << sh, Ordering::Less));
+        }
+        if sh >= 127 {
+            return None;
+        }
+        // sh ≥ 1 here: the dropped bits against ½ = 2^(sh − 1).
+        let rem = num & ((1u128 << sh) - 1);
+        return Some((num >> sh, rem.cmp(&(1u128 << (sh - 1)))));
+    }
+    let (mut num, mut den) = (u128::from(f), p5);
+    let sh = e2.unsigned_abs();
+    if e2 >= 0 {
         if sh >= num.leading_zeros() {
             return None;
         }
         num <<= sh;
     } else {
-        let sh = e2.unsigned_abs();
         // Keep two spare bits so that 2 × remainder cannot overflow.
         if sh + 2 > den.leading_zeros() {
             return None;
@@ -139,27 +167,60 @@ fn from_decimal(negative: bool, m: u64, e: i32, decimals: u8) -> String {
     } else {
         (0, 0)
     };
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+    // The digits of `rounded`, then `zeros` zeros, with the point `decimals` from the right and at
+    // least one digit before it: "-", pad, digits, zeros (point inside), into a stack buffer.
+    let mut digits = [0u8; 20];
+    let mut first = digits.len();
     let mut r = rounded;
     loop {
-        i -= 1;
-        buf[i] = b'0' + (r % 10) as u8;
+        first -= 1;
+        digits[first] = b'0' + (r % 10) as u8;
         r /= 10;
         if r == 0 {
             break;
         }
     }
-    let digits = &buf[i..];
+    let digits = &digits[first..];
     let d = usize::from(decimals);
     let len = digits.len() + zeros;
-    // Leading zeros so that there is at least one integer digit.
     let pad = (d + 1).saturating_sub(len);
-    let mut out = String::with_capacity(len + pad + 2);
-    if negative && rounded != 0 {
+    let int_len = len + pad - d;
+    let sign = negative && rounded != 0;
+    let mut buf = [0u8; 64];
+    let total = usize::from(sign) + len + pad + usize::from(d > 0);
+    if total > buf.len() {
+        return long_text(sign, digits, zeros, pad, int_len);
+    }
+    let mut n = 0;
+    let mut put = |b: u8| {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = b;
+        }
+        n += 1;
+    };
+    if sign {
+        put(b'-');
+    }
+    let all = std::iter::repeat_n(b'0', pad)
+        .chain(digits.iter().copied())
+        .chain(std::iter::repeat_n(b'0', zeros));
+    for (written, b) in all.enumerate() {
+        if written == int_len {
+            put(b'.');
+        }
+        put(b);
+    }
+    std::str::from_utf8(buf.get(..n).unwrap_or_default())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// [`from_decimal`]'s text when it does not fit its buffer (hundreds of decimals or digits).
+fn long_text(sign: bool, digits: &[u8], zeros: usize, pad: usize, int_len: usize) -> String {
+    let mut out = String::new();
+    if sign {
         out.push('-');
     }
-    let int_len = len + pad - d;
     let all = std::iter::repeat_n(b'0', pad)
         .chain(digits.iter().copied())
         .chain(std::iter::repeat_n(b'0', zeros));
@@ -289,6 +350,20 @@ pub fn clean(value: f64) -> f64 {
         .unwrap_or(value)
 }
 
+/// The decimals of `format!("{}", clean(value))` (the shortest text of the cleaned number), from
+/// its 15 significant digits without trailing zeros; `None` where [`clean`] formats.
+pub(super) fn clean_decimals(value: f64) -> Option<usize> {
+    if value == 0.0 {
+        return Some(0);
+    }
+    if !value.is_finite() {
+        return None;
+    }
+    let (m, e) = decimal15(value.abs())?;
+    let tz = (0..15).find(|&k| m % 10u64.pow(k + 1) != 0).unwrap_or(15);
+    Some(usize::try_from(14 - i64::from(e) - i64::from(tz)).unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,8 +436,15 @@ mod tests {
                 "{v:e} is left to the formatter"
             );
         }
-        for d in [0u8, 1, 2, 3, 4, 5, 6, 8, 12, 15, 17, 20, 25] {
+        for d in [0u8, 1, 2, 3, 4, 5, 6, 8, 12, 15, 17, 20, 25, 40, 63, 100] {
             assert_eq!(shown(v, d), shown_by_text(v, d), "shown({v:e}, {d})");
+        }
+        let shortest = format!("{}", clean_by_text(v));
+        if v.is_finite() {
+            let d = shortest.split_once('.').map_or(0, |(_, f)| f.len());
+            if let Some(fast) = clean_decimals(v) {
+                assert_eq!(fast, d, "decimals of {shortest}");
+            }
         }
         let c = clean(v);
         let r = clean_by_text(v);

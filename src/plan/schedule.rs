@@ -7,7 +7,7 @@
 //! multiple, an annual growth rate, a cumulative reduction, a floor the base already meets). The
 //! [`Basis`] gathers what every later step (completion, draft) needs to know about an indicator.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::direction;
 use super::model::{
@@ -105,10 +105,11 @@ pub fn meets_target(a: f64, basis: &Basis) -> Option<bool> {
 
 /// `true` when the indicator *is* a rate: its name says 增速, 增长率 or 年均增长 and its unit is %.
 pub fn is_rate_itself(ind: &Indicator) -> bool {
-    let name = fold_cow(&ind.name);
+    // Folding changes only full-width ASCII, into ASCII; these words have neither, so they are
+    // found in the name as written.
     let named = ["增速", "增长率", "年均增长"]
         .iter()
-        .any(|w| name.contains(w));
+        .any(|w| ind.name.contains(w));
     if !named {
         return false;
     }
@@ -388,6 +389,15 @@ fn known_years(ind: &Indicator, basis: &Basis) -> (BTreeMap<Year, f64>, BTreeMap
 /// (t1, T) for the methods that aim at T (not for a rate, whose path runs from its last known point).
 pub fn known_points(ind: &Indicator, basis: &Basis) -> BTreeMap<Year, f64> {
     let (anchors, manual) = known_years(ind, basis);
+    points_of(basis, &anchors, &manual)
+}
+
+/// [`known_points`] from the anchors and typed values of [`known_years`].
+fn points_of(
+    basis: &Basis,
+    anchors: &BTreeMap<Year, f64>,
+    manual: &BTreeMap<Year, f64>,
+) -> BTreeMap<Year, f64> {
     let mut points = BTreeMap::new();
     if let (Some(t0), Some(b)) = (basis.t0, basis.start()) {
         points.insert(t0, b);
@@ -400,7 +410,7 @@ pub fn known_points(ind: &Indicator, basis: &Basis) -> BTreeMap<Year, f64> {
             }
         }
     }
-    for (y, v) in anchors.into_iter().chain(manual) {
+    for (&y, &v) in anchors.iter().chain(manual) {
         let after_t0 = basis.t0.is_none_or(|t0| y > t0);
         let until_t1 = basis.t1.is_none_or(|t1| y <= t1);
         if after_t0 && until_t1 {
@@ -417,7 +427,7 @@ pub fn known_points(ind: &Indicator, basis: &Basis) -> BTreeMap<Year, f64> {
 /// warnings.
 pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year, YearTarget> {
     let (anchors, manual) = known_years(ind, basis);
-    let points = known_points(ind, basis);
+    let points = points_of(basis, &anchors, &manual);
     let shape = shape_of(basis);
     let d = basis.decimals;
     let mut fell_back = false;
@@ -442,7 +452,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
         }
     }
 
-    let mut years: BTreeSet<Year> = anchors.keys().chain(manual.keys()).copied().collect();
+    let mut years: Vec<Year> = anchors.keys().chain(manual.keys()).copied().collect();
     if let Some(t0) = basis.t0 {
         let last = basis.t1.into_iter().chain(plan.years.iter().copied()).max();
         if let Some(last) = last {
@@ -451,6 +461,8 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
             years.extend((t0.saturating_add(1))..=last);
         }
     }
+    years.sort_unstable();
+    years.dedup();
 
     let mut out = BTreeMap::new();
     for t in years {

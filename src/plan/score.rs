@@ -7,12 +7,13 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::model::{Assessment, Indicator, IndicatorResult, Plan, Shown, UnitScore, Year};
 use super::round;
 
 /// Whether [`fold`] changes `c`.
-fn folds(c: char) -> bool {
+pub(super) fn folds(c: char) -> bool {
     matches!(c, '\u{3000}' | '\u{FF01}'..='\u{FF5E}')
 }
 
@@ -131,14 +132,15 @@ pub struct ScoreKeys {
     units: Vec<String>,
     /// Folded, trimmed category names, by id (never empty).
     categories: Vec<String>,
-    /// Each indicator's unit ids, sorted and distinct.
-    indicator_units: Vec<Vec<u32>>,
+    /// Sets of unit ids (sorted, distinct), by id: indicators with the same units share one.
+    unit_sets: Vec<Vec<u32>>,
+    /// Each indicator's unit set id.
+    indicator_units: Vec<u32>,
     /// Each indicator's category id (`None`: no category).
     indicator_category: Vec<Option<u32>>,
-    unit_ids: HashMap<String, u32>,
-    category_ids: HashMap<String, u32>,
-    /// Whether any indicator of the plan has a finite weight (weights then apply).
-    weighted: bool,
+    unit_ids: FastMap<String, u32>,
+    category_ids: FastMap<String, u32>,
+    set_ids: FastMap<Vec<u32>, u32>,
 }
 
 impl ScoreKeys {
@@ -146,12 +148,20 @@ impl ScoreKeys {
     pub fn new(plan: &Plan) -> Self {
         let mut keys = Self::default();
         let mut buf = String::new();
+        // Unit and category cells repeat down a table: split and fold each distinct text once.
+        let mut by_units: FastMap<(&str, &str), u32> = FastMap::default();
+        let mut by_category: FastMap<&str, Option<u32>> = FastMap::default();
         for ind in &plan.indicators {
-            let (units, category) = keys.keys_of(ind, &mut buf);
-            keys.indicator_units.push(units);
+            let cells = (ind.lead_units.as_str(), ind.other_units.as_str());
+            let set = *by_units
+                .entry(cells)
+                .or_insert_with(|| keys.unit_set_of(ind, &mut buf));
+            let category = *by_category
+                .entry(&ind.category)
+                .or_insert_with(|| keys.category_of(ind, &mut buf));
+            keys.indicator_units.push(set);
             keys.indicator_category.push(category);
         }
-        keys.weighted = is_weighted(plan);
         keys
     }
 
@@ -167,19 +177,20 @@ impl ScoreKeys {
             let Some(ind) = plan.indicators.get(i) else {
                 continue;
             };
-            let (units, category) = self.keys_of(ind, &mut buf);
+            let set = self.unit_set_of(ind, &mut buf);
+            let category = self.category_of(ind, &mut buf);
             if let (Some(u), Some(c)) = (
                 self.indicator_units.get_mut(i),
                 self.indicator_category.get_mut(i),
             ) {
-                *u = units;
+                *u = set;
                 *c = category;
             }
         }
-        self.weighted = is_weighted(plan);
     }
 
-    fn keys_of(&mut self, ind: &Indicator, buf: &mut String) -> (Vec<u32>, Option<u32>) {
+    /// The id of the set of units `ind` names, interning names and set as needed.
+    fn unit_set_of(&mut self, ind: &Indicator, buf: &mut String) -> u32 {
         let mut units: Vec<u32> = unit_pieces(&ind.lead_units)
             .chain(unit_pieces(&ind.other_units))
             .map(|piece| {
@@ -190,16 +201,86 @@ impl ScoreKeys {
             .collect();
         units.sort_unstable();
         units.dedup();
+        if let Some(&id) = self.set_ids.get(&units) {
+            return id;
+        }
+        let id = u32::try_from(self.unit_sets.len()).unwrap_or(u32::MAX);
+        self.unit_sets.push(units.clone());
+        self.set_ids.insert(units, id);
+        id
+    }
+
+    /// The id of `ind`'s folded, trimmed category; `None` when it is empty.
+    fn category_of(&mut self, ind: &Indicator, buf: &mut String) -> Option<u32> {
         buf.clear();
         fold_into(ind.category.trim(), buf);
-        let category =
-            (!buf.is_empty()).then(|| intern(&mut self.category_ids, &mut self.categories, buf));
-        (units, category)
+        (!buf.is_empty()).then(|| intern(&mut self.category_ids, &mut self.categories, buf))
+    }
+
+    /// The unit ids of indicator `i`.
+    fn unit_ids_of(&self, i: usize) -> &[u32] {
+        self.indicator_units
+            .get(i)
+            .and_then(|&set| self.unit_sets.get(set as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A hash map with a cheap hash (the Fx multiply-rotate of rustc) for the short names and ids
+/// here; SipHash's resistance to chosen collisions buys nothing in a one-user calculator.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The Fx hash: per 8 bytes, `(h.rotl(5) ^ word) × K`.
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
 /// The id of `name`, adding it when new.
-fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+fn intern(ids: &mut FastMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
     if let Some(&id) = ids.get(name) {
         return id;
     }
@@ -207,13 +288,6 @@ fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -
     names.push(name.to_string());
     ids.insert(name.to_string(), id);
     id
-}
-
-/// Weights apply when any indicator has a finite weight.
-fn is_weighted(plan: &Plan) -> bool {
-    plan.indicators
-        .iter()
-        .any(|i| i.weight.is_some_and(f64::is_finite))
 }
 
 /// Running sums of a weighted mean, added in indicator order as [`weighted_mean`] adds them
@@ -273,89 +347,159 @@ pub fn assess(
 }
 
 /// [`assess`] with the plan's [`ScoreKeys`] worked out beforehand (they must describe `plan`;
-/// see [`ScoreKeys::update`]). One pass over the realizations, then one map per year.
+/// see [`ScoreKeys::update`]).
 pub fn assess_with(
     plan: &Plan,
     keys: &ScoreKeys,
     results: &[IndicatorResult],
     years: &BTreeSet<Year>,
 ) -> BTreeMap<Year, Assessment> {
-    let years: Vec<Year> = years.iter().copied().collect();
-    let (nu, nc) = (keys.units.len(), keys.categories.len());
-    let mut units = vec![(0.0f64, 0usize); years.len() * nu];
-    let mut categories = vec![Mean::default(); years.len() * nc];
-    let mut overall = vec![Mean::default(); years.len()];
-    let indicators = plan
-        .indicators
-        .iter()
-        .zip(results)
-        .zip(keys.indicator_units.iter().zip(&keys.indicator_category));
-    for ((ind, res), (ind_units, cat)) in indicators {
-        if res.realization.is_empty() {
-            continue;
-        }
-        let w = if keys.weighted {
-            ind.weight
-                .filter(|w| w.is_finite() && *w > 0.0)
-                .unwrap_or(0.0)
-        } else {
-            1.0
+    Table::new(plan, results, years).assess(keys)
+}
+
+/// What the scores read from a plan and its results, in one dense table: each indicator's
+/// realization in each assessed year, and its weight. Kept between edits (see
+/// `plan::recompute_with`), a row is refreshed per edited indicator and the scores are one
+/// pass over contiguous numbers instead of a walk through every indicator's maps.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Table {
+    /// The assessed years: the columns.
+    years: Vec<Year>,
+    /// `values[i × years.len() + y]`: indicator i's realization in `years[y]`; NaN for none.
+    values: Vec<f64>,
+    /// Each indicator's weight; NaN for none.
+    weights: Vec<f64>,
+}
+
+impl Table {
+    /// The table of `results` (`results[i]` belongs to `plan.indicators[i]`) for `years`.
+    pub(super) fn new(plan: &Plan, results: &[IndicatorResult], years: &BTreeSet<Year>) -> Self {
+        let n = plan.indicators.len().min(results.len());
+        let years: Vec<Year> = years.iter().copied().collect();
+        let mut table = Self {
+            values: vec![f64::NAN; n * years.len()],
+            // Every indicator's weight: whether weights apply depends on the whole plan.
+            weights: plan
+                .indicators
+                .iter()
+                .map(|i| i.weight.unwrap_or(f64::NAN))
+                .collect(),
+            years,
         };
+        for (i, (ind, res)) in plan.indicators.iter().zip(results).enumerate() {
+            table.set(i, ind, res);
+        }
+        table
+    }
+
+    /// The number of indicators.
+    pub(super) fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The assessed years.
+    pub(super) fn years(&self) -> &[Year] {
+        &self.years
+    }
+
+    /// Refreshes the row of indicator `i` from its results.
+    pub(super) fn set(&mut self, i: usize, ind: &Indicator, res: &IndicatorResult) {
+        if let Some(w) = self.weights.get_mut(i) {
+            *w = ind.weight.unwrap_or(f64::NAN);
+        }
+        let ny = self.years.len();
+        let Some(row) = self.values.get_mut(i * ny..(i + 1) * ny) else {
+            return;
+        };
+        row.fill(f64::NAN);
         for (year, r) in &res.realization {
-            let r = r.value;
-            let Ok(y) = years.binary_search(year) else {
-                continue;
-            };
-            if !r.is_finite() {
-                continue;
-            }
-            for &u in ind_units {
-                if let Some(e) = units.get_mut(y * nu + u as usize) {
-                    e.0 += r;
-                    e.1 += 1;
+            if let Ok(y) = self.years.binary_search(year) {
+                if let Some(v) = row.get_mut(y) {
+                    *v = r.value;
                 }
             }
-            if let Some(m) = overall.get_mut(y) {
-                m.add(r, w);
-            }
-            if let Some(m) = cat.and_then(|c| categories.get_mut(y * nc + c as usize)) {
-                m.add(r, w);
-            }
         }
     }
-    // Names in sorted order, so that each map is built from sorted input.
-    let by_name = |names: &[String]| {
-        let mut order: Vec<usize> = (0..names.len()).collect();
-        order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]));
-        order
-    };
-    let (unit_order, category_order) = (by_name(&keys.units), by_name(&keys.categories));
-    let mut out = BTreeMap::new();
-    for (y, &year) in years.iter().enumerate() {
-        let assessment = Assessment {
-            overall: overall.get(y).and_then(Mean::get).map(two),
-            categories: category_order
-                .iter()
-                .filter_map(|&c| {
-                    let mean = categories.get(y * nc + c)?.get()?;
-                    Some((keys.categories.get(c)?.clone(), two(mean)))
-                })
-                .collect(),
-            units: unit_order
-                .iter()
-                .filter_map(|&u| {
-                    let &(sum, n) = units.get(y * nu + u)?;
-                    if n == 0 {
-                        return None;
+
+    /// The scores of every year of the table (PLANNING-RULES "Scores"; see [`assess`]): one
+    /// pass in indicator order, so every sum adds the same numbers in the same order as the
+    /// rules' plain per-year reading does.
+    pub(super) fn assess(&self, keys: &ScoreKeys) -> BTreeMap<Year, Assessment> {
+        let ny = self.years.len();
+        let (nu, nc) = (keys.units.len(), keys.categories.len());
+        let mut units = vec![(0.0f64, 0usize); ny * nu];
+        let mut categories = vec![Mean::default(); ny * nc];
+        let mut overall = vec![Mean::default(); ny];
+        // Weights apply when any indicator of the plan has a finite weight.
+        let weighted = self.weights.iter().any(|w| w.is_finite());
+        if ny > 0 {
+            let rows = self.values.chunks_exact(ny).zip(&self.weights);
+            for (i, (row, &weight)) in rows.enumerate() {
+                if row.iter().all(|r| r.is_nan()) {
+                    continue;
+                }
+                let w = if !weighted {
+                    1.0
+                } else if weight.is_finite() && weight > 0.0 {
+                    weight
+                } else {
+                    0.0
+                };
+                let unit_ids = keys.unit_ids_of(i);
+                let cat = keys.indicator_category.get(i).copied().flatten();
+                for (y, &r) in row.iter().enumerate() {
+                    if !r.is_finite() {
+                        continue;
                     }
-                    let score = two((sum / count(n)).min(100.0));
-                    Some((keys.units.get(u)?.clone(), UnitScore { score, count: n }))
-                })
-                .collect(),
+                    for &u in unit_ids {
+                        if let Some(e) = units.get_mut(y * nu + u as usize) {
+                            e.0 += r;
+                            e.1 += 1;
+                        }
+                    }
+                    if let Some(m) = overall.get_mut(y) {
+                        m.add(r, w);
+                    }
+                    if let Some(m) = cat.and_then(|c| categories.get_mut(y * nc + c as usize)) {
+                        m.add(r, w);
+                    }
+                }
+            }
+        }
+        // Names in sorted order, so that each map is built from sorted input.
+        let by_name = |names: &[String]| {
+            let mut order: Vec<usize> = (0..names.len()).collect();
+            order.sort_unstable_by(|&a, &b| names[a].cmp(&names[b]));
+            order
         };
-        out.insert(year, assessment);
+        let (unit_order, category_order) = (by_name(&keys.units), by_name(&keys.categories));
+        let mut out = BTreeMap::new();
+        for (y, &year) in self.years.iter().enumerate() {
+            let assessment = Assessment {
+                overall: overall.get(y).and_then(Mean::get).map(two),
+                categories: category_order
+                    .iter()
+                    .filter_map(|&c| {
+                        let mean = categories.get(y * nc + c)?.get()?;
+                        Some((keys.categories.get(c)?.clone(), two(mean)))
+                    })
+                    .collect(),
+                units: unit_order
+                    .iter()
+                    .filter_map(|&u| {
+                        let &(sum, n) = units.get(y * nu + u)?;
+                        if n == 0 {
+                            return None;
+                        }
+                        let score = two((sum / count(n)).min(100.0));
+                        Some((keys.units.get(u)?.clone(), UnitScore { score, count: n }))
+                    })
+                    .collect(),
+            };
+            out.insert(year, assessment);
+        }
+        out
     }
-    out
 }
 
 /// A count as a float (exact up to 2³²; larger counts do not occur).

@@ -6,6 +6,8 @@
 //! stays qualitative text that is shown as written and never computed. It must never panic: it is
 //! fed whatever a workbook holds.
 
+use std::borrow::Cow;
+
 use super::model::{Comparator, Given, Number, RawCell, Value, Year};
 use super::round;
 
@@ -128,7 +130,46 @@ fn analyse_format(format: Option<&str>) -> FormatInfo {
             thousands: false,
         };
     };
-    // Drop quoted literals, escapes, [colour]/[condition] blocks and padding (_x, *x).
+    // Drop quoted literals, escapes, [colour]/[condition] blocks and padding (_x, *x); most codes
+    // (`0.00`, `0.0%`, `#,##0`) have none of them.
+    let cleaned: Cow<'_, str> = if code.contains(['"', '[', '\\', '_', '*', ';']) {
+        Cow::Owned(clean_format(code))
+    } else {
+        Cow::Borrowed(code)
+    };
+    // Byte searches: the characters looked for are ASCII.
+    let bytes = cleaned.as_bytes();
+    let percent = bytes.contains(&b'%');
+    let has_placeholder = bytes.iter().any(|b| matches!(b, b'0' | b'#' | b'?'));
+    let general = bytes.windows(7).any(|w| w.eq_ignore_ascii_case(b"general"));
+    if general || !has_placeholder {
+        return FormatInfo {
+            percent,
+            decimals: None,
+            thousands: false,
+        };
+    }
+    let (int_part, frac_part) = match bytes.iter().position(|&b| b == b'.') {
+        Some(i) => (
+            bytes.get(..i).unwrap_or_default(),
+            bytes.get(i + 1..).unwrap_or_default(),
+        ),
+        None => (bytes, &[][..]),
+    };
+    let count = frac_part
+        .iter()
+        .take_while(|b| matches!(b, b'0' | b'#' | b'?'))
+        .count();
+    FormatInfo {
+        percent,
+        decimals: Some(u8::try_from(count).unwrap_or(u8::MAX)),
+        thousands: int_part.contains(&b','),
+    }
+}
+
+/// The first section of a format code without quoted literals, escapes, `[…]` blocks and
+/// padding.
+fn clean_format(code: &str) -> String {
     let mut cleaned = String::new();
     let mut chars = code.chars();
     while let Some(c) = chars.next() {
@@ -154,32 +195,14 @@ fn analyse_format(format: Option<&str>) -> FormatInfo {
             _ => cleaned.push(c),
         }
     }
-    let percent = cleaned.contains('%');
-    let has_placeholder = cleaned.chars().any(|c| matches!(c, '0' | '#' | '?'));
-    if cleaned.to_ascii_lowercase().contains("general") || !has_placeholder {
-        return FormatInfo {
-            percent,
-            decimals: None,
-            thousands: false,
-        };
-    }
-    let (int_part, frac_part) = match cleaned.split_once('.') {
-        Some((i, f)) => (i.to_string(), f.to_string()),
-        None => (cleaned.clone(), String::new()),
-    };
-    let count = frac_part
-        .chars()
-        .take_while(|c| matches!(c, '0' | '#' | '?'))
-        .count();
-    FormatInfo {
-        percent,
-        decimals: Some(u8::try_from(count).unwrap_or(u8::MAX)),
-        thousands: int_part.contains(','),
-    }
+    cleaned
 }
 
 /// Decimals of the shortest decimal form of `v`, at most 4.
 fn shortest_decimals(v: f64) -> u8 {
+    if let Some(d) = round::clean_decimals(v) {
+        return u8::try_from(d.min(4)).unwrap_or(4);
+    }
     let s = format!("{}", round::clean(v));
     let n = s.split_once('.').map_or(0, |(_, f)| f.len());
     u8::try_from(n.min(4)).unwrap_or(4)
@@ -212,8 +235,12 @@ fn group_thousands(s: &str) -> String {
 
 /// Folds full-width forms and look-alikes to ASCII and drops all whitespace.
 fn normalize(s: &str) -> String {
-    super::score::fold(s)
-        .chars()
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
             '〜' | '∼' => '~',
@@ -263,7 +290,10 @@ fn split_year_suffix(s: &str) -> Option<(String, Year)> {
 }
 
 /// Removes thousands separators: a comma between a digit and exactly three digits.
-fn remove_thousands(s: &str) -> String {
+fn remove_thousands(s: &str) -> Cow<'_, str> {
+    if !s.contains(',') {
+        return Cow::Borrowed(s);
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -280,11 +310,11 @@ fn remove_thousands(s: &str) -> String {
         }
         out.push(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Splits a cell into its parts: on `,;、`, and before `力争` / `确保` that follow other text.
-fn split_parts(s: &str) -> Vec<String> {
+fn split_parts(s: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     for piece in s.split([',', ';', '、']) {
         let mut rest = piece;
@@ -296,11 +326,11 @@ fn split_parts(s: &str) -> Vec<String> {
                 .min();
             match cut.and_then(|i| Some((rest.get(..i)?, rest.get(i..)?))) {
                 Some((head, tail)) => {
-                    parts.push(head.to_string());
+                    parts.push(head);
                     rest = tail;
                 }
                 None => {
-                    parts.push(rest.to_string());
+                    parts.push(rest);
                     break;
                 }
             }
@@ -320,7 +350,7 @@ fn parse_cell(norm: &str) -> (Value, Option<Value>) {
     let mut floor: Option<Value> = None;
     let mut stretch: Option<Value> = None;
     let mut others: Vec<Value> = Vec::new();
-    for part in &parts {
+    for part in parts {
         if let Some(rest) = part.strip_prefix("力争") {
             if stretch.is_some() {
                 return (text(), None);
@@ -432,7 +462,12 @@ fn multiple(p: &str) -> Option<f64> {
 
 /// Finds the first of `words` (in list order) in `p`: (before, after).
 fn find_word<'a>(p: &'a str, words: &[&str]) -> Option<(&'a str, &'a str)> {
+    // Plain numbers are ASCII, and a word with other characters cannot be in them.
+    let ascii = p.is_ascii();
     words.iter().find_map(|w| {
+        if ascii && !w.is_ascii() {
+            return None;
+        }
         let i = p.find(w)?;
         Some((p.get(..i)?, p.get(i + w.len()..)?))
     })
@@ -500,12 +535,19 @@ const NEUTRAL_SUFFIXES: [&str; 2] = ["左右", "以上水平"];
 
 /// Strips the first matching prefix of `list`.
 fn strip_any_prefix<'a>(s: &'a str, list: &[&str]) -> Option<&'a str> {
-    list.iter().find_map(|w| s.strip_prefix(w))
+    // The first byte rules out most words without comparing them.
+    let first = *s.as_bytes().first()?;
+    list.iter()
+        .filter(|w| w.as_bytes().first() == Some(&first))
+        .find_map(|w| s.strip_prefix(w))
 }
 
 /// Strips the first matching suffix of `list`.
 fn strip_any_suffix<'a>(s: &'a str, list: &[&str]) -> Option<&'a str> {
-    list.iter().find_map(|w| s.strip_suffix(w))
+    let last = *s.as_bytes().last()?;
+    list.iter()
+        .filter(|w| w.as_bytes().last() == Some(&last))
+        .find_map(|w| s.strip_suffix(w))
 }
 
 /// A level with an optional comparator and unit, a ratio or a range; anything else is text.
@@ -618,23 +660,17 @@ fn unit(rest: &str) -> Option<Option<String>> {
 /// written decimals and the rest of the text.
 fn leading_number(s: &str) -> Option<(Number, &str)> {
     let mut end = 0;
-    let mut ascii = String::new();
     let mut seen_digit = false;
     let mut seen_point = false;
     let mut decimals: usize = 0;
     for (i, c) in s.char_indices() {
         match c {
-            '+' | '-' if i == 0 => {
-                if c == '-' {
-                    ascii.push('-');
-                }
-            }
+            '+' | '-' if i == 0 => {}
             '0'..='9' => {
                 seen_digit = true;
                 if seen_point {
                     decimals += 1;
                 }
-                ascii.push(c);
             }
             '.' if !seen_point => {
                 // A point must be followed by a digit to belong to the number.
@@ -646,7 +682,6 @@ fn leading_number(s: &str) -> Option<(Number, &str)> {
                     break;
                 }
                 seen_point = true;
-                ascii.push('.');
             }
             _ => break,
         }
@@ -655,7 +690,9 @@ fn leading_number(s: &str) -> Option<(Number, &str)> {
     if !seen_digit {
         return None;
     }
-    let value: f64 = ascii.parse().ok()?;
+    // The number is ASCII: an optional sign, digits and at most one point (`f64` parsing
+    // accepts a leading `+`).
+    let value: f64 = s.get(..end)?.parse().ok()?;
     if !value.is_finite() {
         return None;
     }
