@@ -499,16 +499,16 @@ impl Edit {
 #[derive(Clone, Debug, Default)]
 pub struct Live {
     pub results: PlanResults,
-    keys: plan::ScoreKeys,
+    /// What the next edit's recomputation keeps from this one.
+    memo: plan::Memo,
 }
 
 impl Live {
     /// Computes every result of `plan`.
     pub fn new(plan: &Plan) -> Self {
-        Self {
-            results: plan::compute(plan, &plan::Options::default()),
-            keys: plan::ScoreKeys::new(plan),
-        }
+        let mut memo = plan::Memo::default();
+        let results = plan::compute_with(plan, &plan::Options::default(), &mut memo);
+        Self { results, memo }
     }
 
     /// [`Live::new`] in slices of [`STEP`](crate::io::pace::STEP) indicators, reporting to
@@ -532,7 +532,8 @@ impl Live {
                 indicators,
                 assessment,
             },
-            keys: plan::ScoreKeys::new(plan),
+            // Filled from the plan by the first edit's recomputation.
+            memo: plan::Memo::default(),
         }
     }
 
@@ -545,7 +546,7 @@ impl Live {
                 &plan::Options::default(),
                 &mut self.results,
                 changed,
-                &mut self.keys,
+                &mut self.memo,
             ),
             None => *self = Self::new(plan),
         }
