@@ -658,6 +658,24 @@ fn classify_row(
 
 /// Builds the plan of a sheet from its layout.
 pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
+    super::pace::finish(build_plan_paced(
+        sheet,
+        layout,
+        &mut super::pace::Straight,
+        |f| f,
+    ))
+    .unwrap_or_default()
+}
+
+/// [`build_plan`] in slices of [`STEP`](super::pace::STEP) rows, reporting to `pace` with
+/// [`Stage::Detect`](super::pace::Stage::Detect); `progress` maps the fraction of the rows done
+/// to the fraction reported.
+pub async fn build_plan_paced<P: super::pace::Pace>(
+    sheet: &Sheet,
+    layout: &Layout,
+    pace: &mut P,
+    progress: impl Fn(f64) -> f64,
+) -> Plan {
     let width = sheet.width();
     let merges = MergeIndex::new(sheet);
     let col = |role: Role| layout.col(role);
@@ -696,7 +714,13 @@ pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
     let mut indicators = Vec::new();
     let mut category = String::new();
     let end = (layout.data_last + 1).min(sheet.rows.len());
-    for row in layout.header_last + 1..end {
+    let first = layout.header_last + 1;
+    let rows = end.saturating_sub(first).max(1) as f64;
+    for row in first..end {
+        if (row - first) % super::pace::STEP == super::pace::STEP - 1 {
+            let done = (row - first) as f64 / rows;
+            pace.step(super::pace::Stage::Detect, progress(done)).await;
+        }
         match classify_row(sheet, &merges, name_col, row, width) {
             RowKind::Category(c) => {
                 category = c;

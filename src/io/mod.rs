@@ -76,7 +76,13 @@ pub async fn import_paced<P: pace::Pace>(
         pace.step(pace::Stage::Detect, pace::fraction(index, count, 0.0))
             .await;
         let layout = detect::detect(&sheet);
-        let plan = layout.as_ref().map(|l| detect::build_plan(&sheet, l));
+        let plan = match &layout {
+            Some(l) => {
+                let progress = |part| pace::fraction(index, count, part);
+                Some(detect::build_plan_paced(&sheet, l, pace, progress).await)
+            }
+            None => None,
+        };
         sheets.push(ImportedSheet {
             sheet,
             layout,

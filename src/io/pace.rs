@@ -151,7 +151,13 @@ mod tests {
             reads.windows(2).all(|w| w[0] <= w[1]),
             "progress goes forward"
         );
-        assert!(pace.steps.iter().any(|(s, _)| *s == Stage::Detect));
+        // Building the plan of 30,000 rows steps inside the sheet too.
+        let building = pace
+            .steps
+            .iter()
+            .filter(|(s, f)| *s == Stage::Detect && *f > 0.0 && *f < 1.0)
+            .count();
+        assert!(building >= 30_000 / STEP - 1, "{building} steps building the plan");
     }
 
     #[test]
