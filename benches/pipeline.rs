@@ -9,6 +9,10 @@
 //!   — a warm-up, then each run times every stage in turn, so a busy machine slows all of them
 //!   alike — and the medians written to `path` for `benches/browser/run.mjs`'s tables.
 //!
+//! The export is timed twice: straight, and in slices (`export_paced`: suspended at every step, as
+//! in the page); the summary also records the slices of the last paced export (`export_slices`:
+//! the longest while writing, and rust_xlsxwriter's assembly of the file, which is one call).
+//!
 //! No time is asserted anywhere.
 
 // A benchmark whose input does not import must stop with the reason, not measure nothing.
@@ -242,10 +246,8 @@ mod stage {
             .sum()
     }
 
-    /// The filled workbook.
-    pub fn export(p: &Prepared) -> usize {
-        let sheets: Vec<xlsx::SheetExport<'_>> = p
-            .imported
+    fn sheets(p: &Prepared) -> Vec<xlsx::SheetExport<'_>> {
+        p.imported
             .sheets
             .iter()
             .zip(&p.results)
@@ -257,14 +259,89 @@ mod stage {
                     results: results.as_ref()?,
                 })
             })
-            .collect();
-        xlsx::export(&sheets).expect("export").len()
+            .collect()
+    }
+
+    /// The filled workbook.
+    pub fn export(p: &Prepared) -> usize {
+        xlsx::export(&sheets(p)).expect("export").len()
+    }
+
+    /// The filled workbook in slices, suspended at every step as the page would be; the slices'
+    /// lengths go to `slices` (the last one is rust_xlsxwriter's assembly of the file).
+    pub fn export_paced(p: &Prepared, slices: &mut Vec<f64>) -> usize {
+        let sheets = sheets(p);
+        let mut pace = paced::Timed::default();
+        let (bytes, _) = paced::drive(xlsx::export_paced(&sheets, &mut pace));
+        *slices = pace.finish();
+        bytes.expect("export").len()
     }
 
     /// The JSON report, serialised (computes every plan, as `zhibiao-cli report` does).
     pub fn report(p: &Prepared) -> usize {
         let json = report::report("bench", &p.imported, &plan::Options::default());
         serde_json::to_string(&json).expect("json").len()
+    }
+}
+
+/// A pace that suspends once at every step and times the slices between steps.
+mod paced {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    use std::time::Instant;
+    use zhibiao::io::pace::{Pace, Stage};
+
+    pub struct Timed {
+        last: Instant,
+        slices: Vec<f64>,
+    }
+
+    impl Default for Timed {
+        fn default() -> Self {
+            Self {
+                last: Instant::now(),
+                slices: Vec::new(),
+            }
+        }
+    }
+
+    impl Timed {
+        /// The slices in ms, the last one up to now.
+        pub fn finish(mut self) -> Vec<f64> {
+            self.slices.push(self.last.elapsed().as_secs_f64() * 1000.0);
+            self.slices
+        }
+    }
+
+    impl Pace for Timed {
+        fn step(&mut self, _: Stage, _: f64) -> impl Future<Output = ()> {
+            self.slices.push(self.last.elapsed().as_secs_f64() * 1000.0);
+            let mut waited = false;
+            let last = &mut self.last;
+            std::future::poll_fn(move |cx| {
+                if waited {
+                    *last = Instant::now();
+                    Poll::Ready(())
+                } else {
+                    waited = true;
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+            })
+        }
+    }
+
+    /// Polls to the end, counting how often the work was suspended.
+    pub fn drive<F: Future>(work: F) -> (F::Output, usize) {
+        let mut work = std::pin::pin!(work);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut suspended = 0;
+        loop {
+            match work.as_mut().poll(&mut cx) {
+                Poll::Ready(out) => return (out, suspended),
+                Poll::Pending => suspended += 1,
+            }
+        }
     }
 }
 
@@ -382,6 +459,14 @@ mod stages {
         bencher.bench(|| stage::export(black_box(p)));
     }
 
+    /// The export in slices, suspended at every step (what the page runs).
+    #[divan::bench(args = sizes())]
+    fn export_paced(bencher: divan::Bencher, rows: usize) {
+        let p = prepared(rows, "xlsx");
+        let mut slices = Vec::new();
+        bencher.bench_local(|| stage::export_paced(black_box(p), &mut slices));
+    }
+
     #[divan::bench(args = sizes())]
     fn report(bencher: divan::Bencher, rows: usize) {
         let p = prepared(rows, "xlsx");
@@ -462,6 +547,8 @@ mod summary {
                     .filter_map(|s| s.plan.as_ref())
                     .map(|plan| plan.indicators.len())
                     .sum();
+                // The slices of the last paced export (filled by its stage).
+                let slices = std::cell::RefCell::new(Vec::new());
                 let mut list: Vec<Stage<'_>> = vec![
                     ("calamine_open", Box::new(|| stage::calamine_open(data))),
                     ("calamine_cells", Box::new(|| stage::calamine_cells(data))),
@@ -483,12 +570,37 @@ mod summary {
                 // export and report only where they tell something new.
                 if format == "xlsx" && rows <= 20_000 {
                     list.push(("export", Box::new(|| stage::export(p))));
+                    list.push((
+                        "export_paced",
+                        Box::new(|| stage::export_paced(p, &mut slices.borrow_mut())),
+                    ));
                     list.push(("report", Box::new(|| stage::report(p))));
                 }
                 let runs = runs(rows);
                 let name = file_name(rows, format);
                 eprintln!("native: {name} ({runs} runs after a warm-up)");
                 let stages = time_side_by_side(&list, runs);
+                drop(list);
+                // The slices of the last paced export: the page is busy for each of them.
+                let slices = slices.into_inner();
+                let export_slices = (slices.len() >= 3).then(|| {
+                    // The last two: rust_xlsxwriter's assembly of the file (one call), then
+                    // freeing the writer.
+                    let (writing, end) = slices.split_at(slices.len() - 2);
+                    let longest = writing.iter().copied().fold(0.0, f64::max);
+                    let (assembly, free) = (end[0], end[1]);
+                    eprintln!(
+                        "  export slices: {} steps; longest while writing {longest:.1} ms, \
+                         the file's assembly (unsliced) {assembly:.1} ms, freeing {free:.1} ms",
+                        slices.len() - 1
+                    );
+                    json!({
+                        "steps": slices.len() - 1,
+                        "longest_writing_ms": longest,
+                        "assembly_ms": assembly,
+                        "free_ms": free,
+                    })
+                });
                 for (stage, t) in stages.as_object().into_iter().flatten() {
                     eprintln!(
                         "  {stage:<16} median {:>9.1} ms  (min {:.1}, max {:.1})",
@@ -504,6 +616,7 @@ mod summary {
                     "bytes": data.len(),
                     "indicators": indicators,
                     "stages": stages,
+                    "export_slices": export_slices,
                 }));
             }
         }

@@ -5,8 +5,8 @@
 //! This module exists because a filled workbook with bare numbers stops being a plan the moment a
 //! user corrects a base or types next year's actual: Excel, WPS and LibreOffice should recompute
 //! the yearly targets, realizations and statuses the way the engine does. Every formula is built
-//! as a small expression tree ([`Expr`]) that is both rendered for Excel and evaluated here; a
-//! formula whose evaluation does not give the engine's value is not written: the value is, with a
+//! as a small expression tree (the nodes of a row's formulas share one arena) that is both
+//! rendered for Excel and evaluated here; a formula whose evaluation does not give the engine's value is not written: the value is, with a
 //! note saying why ([`Detail::fallbacks`] counts them, and the tests expect none on the samples).
 //!
 //! # Layout of 计划明细
@@ -46,6 +46,7 @@ use crate::plan::{
     actual_years, Direction, Given, Indicator, IndicatorResult, Method, Plan, PlanResults, Source,
     Status, Value, Year,
 };
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -563,7 +564,9 @@ impl<'a> DetailBuilder<'a> {
             self.results.indicators.get(i)?,
         );
         let row = FIRST_ROW.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+        let tree = Tree::default();
         let mut b = RowBuilder {
+            tree: &tree,
             plan: self.plan,
             ind,
             res,
@@ -610,147 +613,258 @@ impl V {
     }
 }
 
-/// A formula as a tree: rendered for Excel by [`Expr::render`] and evaluated by [`Expr::eval`],
-/// so the formula written is the formula checked.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Expr {
+/// A formula: a node of its row's [`Tree`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Expr(u32);
+
+/// A list of formulas (the arguments of `AND`, `OR`, `MIN`, `MAX`) in a [`Tree`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct List {
+    start: u32,
+    len: u32,
+}
+
+/// One node of a formula.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Node {
     /// A number literal.
     Num(f64),
     /// A text literal.
-    Str(String),
+    Str(&'static str),
     /// A cell of the same row, by column.
     Col(u16),
     /// The cap cell, by its name.
     Cap,
     /// Arithmetic.
-    Bin(Op, Box<Expr>, Box<Expr>),
+    Bin(Op, Expr, Expr),
     /// A comparison.
-    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    Cmp(CmpOp, Expr, Expr),
     /// `AND(…)`
-    And(Vec<Expr>),
+    And(List),
     /// `OR(…)`
-    Or(Vec<Expr>),
+    Or(List),
     /// `NOT(…)`
-    Not(Box<Expr>),
+    Not(Expr),
     /// `IF(c, a, b)`
-    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    If(Expr, Expr, Expr),
     /// `MIN(…)`
-    Min(Vec<Expr>),
+    Min(List),
     /// `MAX(…)`
-    Max(Vec<Expr>),
+    Max(List),
     /// `ABS(x)`
-    Abs(Box<Expr>),
+    Abs(Expr),
     /// `ISNUMBER(x)`
-    IsNumber(Box<Expr>),
+    IsNumber(Expr),
     /// `POWER(x, y)`
-    Pow(Box<Expr>, Box<Expr>),
+    Pow(Expr, Expr),
 }
 
 /// An arithmetic operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    /// `+`
+enum Op {
     Add,
-    /// `-`
     Sub,
-    /// `*`
     Mul,
-    /// `/`
     Div,
 }
 
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CmpOp {
-    /// `<`
+enum CmpOp {
     Lt,
-    /// `<=`
     Le,
-    /// `>`
     Gt,
-    /// `>=`
     Ge,
-    /// `=`
-    Eq,
 }
 
-fn bx(e: Expr) -> Box<Expr> {
-    Box::new(e)
-}
-fn add(a: Expr, b: Expr) -> Expr {
-    Expr::Bin(Op::Add, bx(a), bx(b))
-}
-fn sub(a: Expr, b: Expr) -> Expr {
-    Expr::Bin(Op::Sub, bx(a), bx(b))
-}
-fn mul(a: Expr, b: Expr) -> Expr {
-    Expr::Bin(Op::Mul, bx(a), bx(b))
-}
-fn div(a: Expr, b: Expr) -> Expr {
-    Expr::Bin(Op::Div, bx(a), bx(b))
-}
-fn pow(a: Expr, b: Expr) -> Expr {
-    Expr::Pow(bx(a), bx(b))
-}
-fn cmp(op: CmpOp, a: Expr, b: Expr) -> Expr {
-    Expr::Cmp(op, bx(a), bx(b))
-}
-fn iff(c: Expr, a: Expr, b: Expr) -> Expr {
-    Expr::If(bx(c), bx(a), bx(b))
-}
-fn num(n: f64) -> Expr {
-    Expr::Num(n)
-}
-fn year(y: Year) -> Expr {
-    Expr::Num(f64::from(y))
-}
-fn text(s: &str) -> Expr {
-    Expr::Str(s.to_string())
+/// The formulas of one row as trees whose nodes live in one arena: built, rendered for Excel by
+/// [`Tree::render_into`] and evaluated by [`Tree::eval`], so the formula written is the formula
+/// checked. A subformula used twice (the actual, the year's target) is one node referred to twice;
+/// nothing is allocated per node.
+#[derive(Default)]
+struct Tree {
+    nodes: RefCell<Vec<Node>>,
+    lists: RefCell<Vec<Expr>>,
 }
 
-/// `EPS·MAX(ABS(x),1)`: the engine's tolerance around x.
-fn tol(x: Expr) -> Expr {
-    mul(num(EPS), Expr::Max(vec![Expr::Abs(bx(x)), num(1.0)]))
-}
-
-/// `a` meets `g` in `direction`, as [`schedule::meets`].
-fn meets(a: Expr, g: Expr, direction: Direction) -> Expr {
-    match direction {
-        Direction::Positive => cmp(CmpOp::Ge, a, sub(g.clone(), tol(g))),
-        Direction::Negative => cmp(CmpOp::Le, a, add(g.clone(), tol(g))),
-    }
-}
-
-impl Expr {
-    /// The formula text, without the leading `=`.
-    pub fn render(&self, row: u32) -> String {
-        let mut out = String::new();
-        self.render_into(&mut out, &(u64::from(row) + 1).to_string());
-        out
+impl Tree {
+    fn push(&self, node: Node) -> Expr {
+        let mut nodes = self.nodes.borrow_mut();
+        let id = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+        nodes.push(node);
+        Expr(id)
     }
 
-    /// Appends the formula text to `out`; `row` is the 1-based row number as text.
-    fn render_into(&self, out: &mut String, row: &str) {
-        let list = |out: &mut String, name: &str, items: &[Expr]| {
-            out.push_str(name);
-            out.push('(');
-            for (i, e) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                e.render_into(out, row);
+    fn list(&self, items: &[Expr]) -> List {
+        let mut lists = self.lists.borrow_mut();
+        let start = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+        lists.extend_from_slice(items);
+        List {
+            start,
+            len: u32::try_from(items.len()).unwrap_or(0),
+        }
+    }
+
+    fn num(&self, n: f64) -> Expr {
+        self.push(Node::Num(n))
+    }
+    fn year(&self, y: Year) -> Expr {
+        self.num(f64::from(y))
+    }
+    fn text(&self, s: &'static str) -> Expr {
+        self.push(Node::Str(s))
+    }
+    fn col(&self, c: u16) -> Expr {
+        self.push(Node::Col(c))
+    }
+    fn cap(&self) -> Expr {
+        self.push(Node::Cap)
+    }
+    fn add(&self, a: Expr, b: Expr) -> Expr {
+        self.push(Node::Bin(Op::Add, a, b))
+    }
+    fn sub(&self, a: Expr, b: Expr) -> Expr {
+        self.push(Node::Bin(Op::Sub, a, b))
+    }
+    fn mul(&self, a: Expr, b: Expr) -> Expr {
+        self.push(Node::Bin(Op::Mul, a, b))
+    }
+    fn div(&self, a: Expr, b: Expr) -> Expr {
+        self.push(Node::Bin(Op::Div, a, b))
+    }
+    fn pow(&self, a: Expr, b: Expr) -> Expr {
+        self.push(Node::Pow(a, b))
+    }
+    fn cmp(&self, op: CmpOp, a: Expr, b: Expr) -> Expr {
+        self.push(Node::Cmp(op, a, b))
+    }
+    fn iff(&self, c: Expr, a: Expr, b: Expr) -> Expr {
+        self.push(Node::If(c, a, b))
+    }
+    fn and(&self, items: &[Expr]) -> Expr {
+        let list = self.list(items);
+        self.push(Node::And(list))
+    }
+    fn or(&self, items: &[Expr]) -> Expr {
+        let list = self.list(items);
+        self.push(Node::Or(list))
+    }
+    fn min(&self, items: &[Expr]) -> Expr {
+        let list = self.list(items);
+        self.push(Node::Min(list))
+    }
+    fn max(&self, items: &[Expr]) -> Expr {
+        let list = self.list(items);
+        self.push(Node::Max(list))
+    }
+    fn not(&self, a: Expr) -> Expr {
+        self.push(Node::Not(a))
+    }
+    fn abs(&self, a: Expr) -> Expr {
+        self.push(Node::Abs(a))
+    }
+    fn is_number(&self, a: Expr) -> Expr {
+        self.push(Node::IsNumber(a))
+    }
+
+    /// `EPS·MAX(ABS(x),1)`: the engine's tolerance around x.
+    fn tol(&self, x: Expr) -> Expr {
+        let e = self.num(EPS);
+        let a = self.abs(x);
+        let one = self.num(1.0);
+        let m = self.max(&[a, one]);
+        self.mul(e, m)
+    }
+
+    /// `a` meets `g` in `direction`, as [`schedule::meets`].
+    fn meets(&self, a: Expr, g: Expr, direction: Direction) -> Expr {
+        let t = self.tol(g);
+        match direction {
+            Direction::Positive => {
+                let lower = self.sub(g, t);
+                self.cmp(CmpOp::Ge, a, lower)
             }
-            out.push(')');
+            Direction::Negative => {
+                let upper = self.add(g, t);
+                self.cmp(CmpOp::Le, a, upper)
+            }
+        }
+    }
+
+    /// Appends the text of formula `e` (without the leading `=`) to `out`; `row` is the 1-based
+    /// row number as text.
+    fn render_into(&self, e: Expr, out: &mut String, row: &str) {
+        let nodes = self.nodes.borrow();
+        let lists = self.lists.borrow();
+        Render {
+            nodes: &nodes,
+            lists: &lists,
+            row,
+        }
+        .go(e, out);
+    }
+
+    /// The value of formula `e`, with `cells` the row's values by column and `cap` the cap cell;
+    /// `None` where a spreadsheet would show an error.
+    fn eval(&self, e: Expr, cells: &[V], cap: Option<f64>) -> Option<V> {
+        let nodes = self.nodes.borrow();
+        let lists = self.lists.borrow();
+        Eval {
+            nodes: &nodes,
+            lists: &lists,
+            cells,
+            cap,
+        }
+        .go(e)
+    }
+}
+
+/// The nodes of a [`Tree`] being rendered.
+struct Render<'t> {
+    nodes: &'t [Node],
+    lists: &'t [Expr],
+    row: &'t str,
+}
+
+impl Render<'_> {
+    fn items(&self, l: List) -> &[Expr] {
+        let start = l.start as usize;
+        self.lists
+            .get(start..start + l.len as usize)
+            .unwrap_or_default()
+    }
+
+    fn list(&self, out: &mut String, name: &str, l: List) {
+        out.push_str(name);
+        out.push('(');
+        for (i, e) in self.items(l).iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            self.go(*e, out);
+        }
+        out.push(')');
+    }
+
+    fn call(&self, out: &mut String, name: &str, args: &[Expr]) {
+        out.push_str(name);
+        out.push('(');
+        for (i, e) in args.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            self.go(*e, out);
+        }
+        out.push(')');
+    }
+
+    fn go(&self, e: Expr, out: &mut String) {
+        let Some(node) = self.nodes.get(e.0 as usize) else {
+            return;
         };
-        let call = |out: &mut String, name: &str, a: &Expr| {
-            out.push_str(name);
-            out.push('(');
-            a.render_into(out, row);
-            out.push(')');
-        };
-        match self {
-            Expr::Num(n) => push_number(out, *n),
-            Expr::Str(s) => {
+        match *node {
+            Node::Num(n) => push_number(out, n),
+            Node::Str(s) => {
                 out.push('"');
                 for c in s.chars() {
                     if c == '"' {
@@ -760,75 +874,76 @@ impl Expr {
                 }
                 out.push('"');
             }
-            Expr::Col(c) => {
+            Node::Col(c) => {
                 out.push('$');
-                push_col_letters(out, *c);
-                out.push_str(row);
+                push_col_letters(out, c);
+                out.push_str(self.row);
             }
-            Expr::Cap => out.push_str(CAP_NAME),
-            Expr::Bin(op, a, b) => {
-                let sign = match op {
+            Node::Cap => out.push_str(CAP_NAME),
+            Node::Bin(op, a, b) => {
+                out.push('(');
+                self.go(a, out);
+                out.push(match op {
                     Op::Add => '+',
                     Op::Sub => '-',
                     Op::Mul => '*',
                     Op::Div => '/',
-                };
-                out.push('(');
-                a.render_into(out, row);
-                out.push(sign);
-                b.render_into(out, row);
+                });
+                self.go(b, out);
                 out.push(')');
             }
-            Expr::Cmp(op, a, b) => {
-                let sign = match op {
+            Node::Cmp(op, a, b) => {
+                self.go(a, out);
+                out.push_str(match op {
                     CmpOp::Lt => "<",
                     CmpOp::Le => "<=",
                     CmpOp::Gt => ">",
                     CmpOp::Ge => ">=",
-                    CmpOp::Eq => "=",
-                };
-                a.render_into(out, row);
-                out.push_str(sign);
-                b.render_into(out, row);
+                });
+                self.go(b, out);
             }
-            Expr::And(items) => list(out, "AND", items),
-            Expr::Or(items) => list(out, "OR", items),
-            Expr::Not(a) => call(out, "NOT", a),
-            Expr::If(c, a, b) => {
-                out.push_str("IF(");
-                c.render_into(out, row);
-                out.push(',');
-                a.render_into(out, row);
-                out.push(',');
-                b.render_into(out, row);
-                out.push(')');
-            }
-            Expr::Min(items) => list(out, "MIN", items),
-            Expr::Max(items) => list(out, "MAX", items),
-            Expr::Abs(a) => call(out, "ABS", a),
-            Expr::IsNumber(a) => call(out, "ISNUMBER", a),
-            Expr::Pow(a, b) => {
-                out.push_str("POWER(");
-                a.render_into(out, row);
-                out.push(',');
-                b.render_into(out, row);
-                out.push(')');
-            }
+            Node::And(l) => self.list(out, "AND", l),
+            Node::Or(l) => self.list(out, "OR", l),
+            Node::Not(a) => self.call(out, "NOT", &[a]),
+            Node::If(c, a, b) => self.call(out, "IF", &[c, a, b]),
+            Node::Min(l) => self.list(out, "MIN", l),
+            Node::Max(l) => self.list(out, "MAX", l),
+            Node::Abs(a) => self.call(out, "ABS", &[a]),
+            Node::IsNumber(a) => self.call(out, "ISNUMBER", &[a]),
+            Node::Pow(a, b) => self.call(out, "POWER", &[a, b]),
         }
     }
+}
 
-    /// The value, with `cells` the row's values by column and `cap` the cap cell; `None` where a
-    /// spreadsheet would show an error.
-    fn eval(&self, cells: &[V], cap: Option<f64>) -> Option<V> {
-        let n = |e: &Expr| e.eval(cells, cap)?.num();
+/// The nodes of a [`Tree`] being evaluated over a row's values.
+struct Eval<'t> {
+    nodes: &'t [Node],
+    lists: &'t [Expr],
+    cells: &'t [V],
+    cap: Option<f64>,
+}
+
+impl Eval<'_> {
+    fn items(&self, l: List) -> &[Expr] {
+        let start = l.start as usize;
+        self.lists
+            .get(start..start + l.len as usize)
+            .unwrap_or_default()
+    }
+
+    fn n(&self, e: Expr) -> Option<f64> {
+        self.go(e)?.num()
+    }
+
+    fn go(&self, e: Expr) -> Option<V> {
         let finite = |x: f64| x.is_finite().then_some(V::Num(x));
-        Some(match self {
-            Expr::Num(x) => V::Num(*x),
-            Expr::Str(s) => V::Str(s.clone()),
-            Expr::Col(c) => cells.get(usize::from(*c)).cloned().unwrap_or(V::Empty),
-            Expr::Cap => cap.map_or(V::Empty, V::Num),
-            Expr::Bin(op, a, b) => {
-                let (x, y) = (n(a)?, n(b)?);
+        Some(match *self.nodes.get(e.0 as usize)? {
+            Node::Num(x) => V::Num(x),
+            Node::Str(s) => V::Str(s.to_string()),
+            Node::Col(c) => self.cells.get(usize::from(c)).cloned().unwrap_or(V::Empty),
+            Node::Cap => self.cap.map_or(V::Empty, V::Num),
+            Node::Bin(op, a, b) => {
+                let (x, y) = (self.n(a)?, self.n(b)?);
                 match op {
                     Op::Add => finite(x + y)?,
                     Op::Sub => finite(x - y)?,
@@ -837,55 +952,54 @@ impl Expr {
                     Op::Div => finite(x / y)?,
                 }
             }
-            Expr::Pow(a, b) => finite(n(a)?.powf(n(b)?))?,
-            Expr::Cmp(op, a, b) => {
-                let (x, y) = (n(a)?, n(b)?);
+            Node::Pow(a, b) => finite(self.n(a)?.powf(self.n(b)?))?,
+            Node::Cmp(op, a, b) => {
+                let (x, y) = (self.n(a)?, self.n(b)?);
                 V::Bool(match op {
                     CmpOp::Lt => x < y,
                     CmpOp::Le => x <= y,
                     CmpOp::Gt => x > y,
                     CmpOp::Ge => x >= y,
-                    CmpOp::Eq => x == y,
                 })
             }
-            Expr::And(items) => {
+            Node::And(l) => {
                 let mut all = true;
-                for e in items {
-                    all &= e.eval(cells, cap)?.truth()?;
+                for e in self.items(l) {
+                    all &= self.go(*e)?.truth()?;
                 }
                 V::Bool(all)
             }
-            Expr::Or(items) => {
+            Node::Or(l) => {
                 let mut any = false;
-                for e in items {
-                    any |= e.eval(cells, cap)?.truth()?;
+                for e in self.items(l) {
+                    any |= self.go(*e)?.truth()?;
                 }
                 V::Bool(any)
             }
-            Expr::Not(a) => V::Bool(!a.eval(cells, cap)?.truth()?),
-            Expr::If(c, a, b) => {
-                if c.eval(cells, cap)?.truth()? {
-                    a.eval(cells, cap)?
+            Node::Not(a) => V::Bool(!self.go(a)?.truth()?),
+            Node::If(c, a, b) => {
+                if self.go(c)?.truth()? {
+                    self.go(a)?
                 } else {
-                    b.eval(cells, cap)?
+                    self.go(b)?
                 }
             }
-            Expr::Min(items) => {
+            Node::Min(l) => {
                 let mut m = f64::INFINITY;
-                for e in items {
-                    m = m.min(n(e)?);
+                for e in self.items(l) {
+                    m = m.min(self.n(*e)?);
                 }
                 V::Num(m)
             }
-            Expr::Max(items) => {
+            Node::Max(l) => {
                 let mut m = f64::NEG_INFINITY;
-                for e in items {
-                    m = m.max(n(e)?);
+                for e in self.items(l) {
+                    m = m.max(self.n(*e)?);
                 }
                 V::Num(m)
             }
-            Expr::Abs(a) => V::Num(n(a)?.abs()),
-            Expr::IsNumber(a) => V::Bool(matches!(a.eval(cells, cap)?, V::Num(_))),
+            Node::Abs(a) => V::Num(self.n(a)?.abs()),
+            Node::IsNumber(a) => V::Bool(matches!(self.go(a)?, V::Num(_))),
         })
     }
 }
@@ -953,6 +1067,8 @@ struct RowBuilder<'a> {
     /// The 1-based sheet row as text, for rendering.
     row_text: String,
     index: &'a ColumnIndex,
+    /// The row's formulas.
+    tree: &'a Tree,
     cells: Vec<Cell>,
     /// Values of the row's cells for evaluation, by column.
     values: Vec<V>,
@@ -993,8 +1109,9 @@ impl RowBuilder<'_> {
         why: &str,
     ) {
         let cap = self.plan.settings.cap;
+        let tree = self.tree;
         let ok = expr.filter(|e| {
-            e.eval(&self.values, cap)
+            tree.eval(*e, &self.values, cap)
                 .is_some_and(|got| agrees(&got, &want))
         });
         let cell = match ok {
@@ -1002,7 +1119,7 @@ impl RowBuilder<'_> {
                 content: Content::Formula {
                     formula: {
                         let mut f = String::with_capacity(512);
-                        e.render_into(&mut f, &self.row_text);
+                        tree.render_into(e, &mut f, &self.row_text);
                         f
                     },
                     cached: want,
@@ -1149,6 +1266,7 @@ impl RowBuilder<'_> {
 
     /// K: T, a formula where the engine derives it from other cells of the row.
     fn target(&mut self, basis: &Basis) {
+        let tr = self.tree;
         let (ind, d) = (self.ind, Some(self.res.decimals));
         let Some(t) = basis.target else {
             self.set(ColumnKind::Target, Cell::text(ind.target.text.clone()));
@@ -1159,18 +1277,21 @@ impl RowBuilder<'_> {
             _ if basis.method == Method::Rate && basis.level.is_none() && basis.rate.is_some() => {
                 let points = schedule::known_points(ind, basis);
                 let shape = schedule::shape_of(basis);
-                let j = self.col(ColumnKind::TargetYear).map(Expr::Col);
+                let j = self.col(ColumnKind::TargetYear).map(|c| tr.col(c));
                 basis
                     .t1
                     .zip(shape)
                     .zip(j)
                     .and_then(|((t1, s), j)| self.interp(basis, s, &points, t1, j))
             }
-            Value::Reduction { .. } if basis.reached => l.map(Expr::Col),
-            Value::Reduction { .. } => i
-                .zip(l)
-                .map(|(i, l)| mul(Expr::Col(i), sub(num(1.0), div(Expr::Col(l), num(100.0))))),
-            Value::Multiple { factor } => i.map(|i| mul(Expr::Col(i), num(*factor))),
+            Value::Reduction { .. } if basis.reached => l.map(|c| tr.col(c)),
+            Value::Reduction { .. } => i.zip(l).map(|(i, l)| {
+                tr.mul(
+                    tr.col(i),
+                    tr.sub(tr.num(1.0), tr.div(tr.col(l), tr.num(100.0))),
+                )
+            }),
+            Value::Multiple { factor } => i.map(|i| tr.mul(tr.col(i), tr.num(*factor))),
             _ => None,
         };
         let note = source_note(&ind.target, Some(t));
@@ -1199,10 +1320,11 @@ impl RowBuilder<'_> {
 
     /// The (year, value) expressions of a known point of the schedule.
     fn point(&self, basis: &Basis, y: Year) -> Option<(Expr, Expr)> {
+        let tr = self.tree;
         if Some(y) == basis.t0 {
             return Some((
-                Expr::Col(self.col(ColumnKind::BaseYear)?),
-                Expr::Col(self.col(ColumnKind::Base)?),
+                tr.col(self.col(ColumnKind::BaseYear)?),
+                tr.col(self.col(ColumnKind::Base)?),
             ));
         }
         let known = self
@@ -1211,12 +1333,12 @@ impl RowBuilder<'_> {
             .get(&y)
             .is_some_and(|t| t.source != Source::Computed);
         if known {
-            return Some((year(y), Expr::Col(self.col(ColumnKind::Yearly(y))?)));
+            return Some((tr.year(y), tr.col(self.col(ColumnKind::Yearly(y))?)));
         }
         if Some(y) == basis.t1 {
             return Some((
-                Expr::Col(self.col(ColumnKind::TargetYear)?),
-                Expr::Col(self.col(ColumnKind::Target)?),
+                tr.col(self.col(ColumnKind::TargetYear)?),
+                tr.col(self.col(ColumnKind::Target)?),
             ));
         }
         None
@@ -1224,13 +1346,14 @@ impl RowBuilder<'_> {
 
     /// The cell that holds the constant `v` of a hold or rate-itself schedule.
     fn constant(&self, basis: &Basis, v: f64) -> Option<Expr> {
+        let tr = self.tree;
         let same = |x: Option<f64>| x.is_some_and(|x| x == v);
         if same(basis.target) {
-            self.col(ColumnKind::Target).map(Expr::Col)
+            self.col(ColumnKind::Target).map(|c| tr.col(c))
         } else if same(basis.rate) {
-            self.col(ColumnKind::Param).map(Expr::Col)
+            self.col(ColumnKind::Param).map(|c| tr.col(c))
         } else if same(basis.start()) {
-            self.col(ColumnKind::Base).map(Expr::Col)
+            self.col(ColumnKind::Base).map(|c| tr.col(c))
         } else {
             None
         }
@@ -1244,19 +1367,20 @@ impl RowBuilder<'_> {
         points: &BTreeMap<Year, f64>,
         t: Year,
     ) -> Option<Expr> {
+        let tr = self.tree;
         let beyond = basis.t1.is_some_and(|t1| t > t1);
         let at_end_with_level =
             basis.method == Method::Rate && basis.level.is_some() && basis.t1 == Some(t);
         if beyond || at_end_with_level {
             return match shape {
                 Shape::Constant(v) => self.constant(basis, v),
-                _ => self.col(ColumnKind::Target).map(Expr::Col),
+                _ => self.col(ColumnKind::Target).map(|c| tr.col(c)),
             };
         }
         if let Shape::Constant(v) = shape {
             return self.constant(basis, v);
         }
-        self.interp(basis, shape, points, t, year(t))
+        self.interp(basis, shape, points, t, tr.year(t))
     }
 
     /// [`schedule::interpolate`] as a formula for year `t`, written as `ty` (a literal year, or
@@ -1269,6 +1393,7 @@ impl RowBuilder<'_> {
         t: Year,
         ty: Expr,
     ) -> Option<Expr> {
+        let tr = self.tree;
         if points.contains_key(&t) {
             return self.point(basis, t).map(|(_, v)| v);
         }
@@ -1277,35 +1402,41 @@ impl RowBuilder<'_> {
         let next = points.range(t..).next();
         if let Shape::Rate(_) = shape {
             if next.is_none() {
-                let l = Expr::Col(self.col(ColumnKind::Param)?);
-                return Some(mul(va, pow(add(num(1.0), div(l, num(100.0))), sub(ty, ya))));
+                let l = tr.col(self.col(ColumnKind::Param)?);
+                return Some(tr.mul(
+                    va,
+                    tr.pow(
+                        tr.add(tr.num(1.0), tr.div(l, tr.num(100.0))),
+                        tr.sub(ty, ya),
+                    ),
+                ));
             }
         }
         let (&tb, _) = next?;
         let (yb, vb) = self.point(basis, tb)?;
-        let s = div(sub(ty, ya.clone()), sub(yb, ya));
-        let linear = add(va.clone(), mul(sub(vb.clone(), va.clone()), s.clone()));
+        let s = tr.div(tr.sub(ty, ya), tr.sub(yb, ya));
+        let linear = tr.add(va, tr.mul(tr.sub(vb, va), s));
         Some(match shape {
             Shape::Linear | Shape::Constant(_) => linear,
-            Shape::Geometric | Shape::Rate(_) => iff(
-                Expr::And(vec![
-                    cmp(CmpOp::Gt, va.clone(), num(0.0)),
-                    cmp(CmpOp::Gt, vb.clone(), num(0.0)),
+            Shape::Geometric | Shape::Rate(_) => tr.iff(
+                tr.and(&[
+                    tr.cmp(CmpOp::Gt, va, tr.num(0.0)),
+                    tr.cmp(CmpOp::Gt, vb, tr.num(0.0)),
                 ]),
-                mul(va.clone(), pow(div(vb, va), s)),
+                tr.mul(va, tr.pow(tr.div(vb, va), s)),
                 linear,
             ),
             Shape::Reached => {
-                let la = sub(num(1.0), div(va, num(100.0)));
-                let lb = sub(num(1.0), div(vb, num(100.0)));
-                iff(
-                    Expr::And(vec![
-                        cmp(CmpOp::Gt, la.clone(), num(0.0)),
-                        cmp(CmpOp::Gt, lb.clone(), num(0.0)),
+                let la = tr.sub(tr.num(1.0), tr.div(va, tr.num(100.0)));
+                let lb = tr.sub(tr.num(1.0), tr.div(vb, tr.num(100.0)));
+                tr.iff(
+                    tr.and(&[
+                        tr.cmp(CmpOp::Gt, la, tr.num(0.0)),
+                        tr.cmp(CmpOp::Gt, lb, tr.num(0.0)),
                     ]),
-                    mul(
-                        num(100.0),
-                        sub(num(1.0), mul(la.clone(), pow(div(lb, la), s))),
+                    tr.mul(
+                        tr.num(100.0),
+                        tr.sub(tr.num(1.0), tr.mul(la, tr.pow(tr.div(lb, la), s))),
                     ),
                     linear,
                 )
@@ -1315,6 +1446,7 @@ impl RowBuilder<'_> {
 
     /// Realization and status of year `y`.
     fn completion(&mut self, basis: &Basis, y: Year) {
+        let tr = self.tree;
         let res = self.res;
         let (Some(a_col), Some(k)) = (
             self.col(ColumnKind::Actual(y)),
@@ -1322,14 +1454,14 @@ impl RowBuilder<'_> {
         ) else {
             return;
         };
-        let a = Expr::Col(a_col);
-        let has_a = Expr::IsNumber(bx(a.clone()));
+        let a = tr.col(a_col);
+        let has_a = tr.is_number(a);
         let status_want = |s: Option<Status>| {
             Cached::Text(s.map_or("", super::appended::status_text).to_string())
         };
         if basis.target.is_none() {
             // No numeric target: only 无数据 where there is no actual.
-            let expr = iff(has_a, text(""), text("无数据"));
+            let expr = tr.iff(has_a, tr.text(""), tr.text("无数据"));
             self.formula(
                 ColumnKind::Status(y),
                 Some(expr),
@@ -1344,7 +1476,7 @@ impl RowBuilder<'_> {
             .contains_key(&y)
             .then(|| self.col(ColumnKind::Yearly(y)))
             .flatten();
-        let g = Expr::Col(year_target.unwrap_or(k));
+        let g = tr.col(year_target.unwrap_or(k));
         let use_range = basis.range.filter(|_| {
             basis.method == Method::Hold
                 || year_target.is_none()
@@ -1353,70 +1485,60 @@ impl RowBuilder<'_> {
         let range_cells = self
             .col(ColumnKind::RangeLo)
             .zip(self.col(ColumnKind::RangeHi))
-            .map(|(l, h)| (Expr::Col(l), Expr::Col(h)));
-        let ratio = match (use_range, &range_cells) {
+            .map(|(l, h)| (tr.col(l), tr.col(h)));
+        let ratio = match (use_range, range_cells) {
             (Some(_), Some((lo, hi))) => {
-                let t = mul(
-                    num(EPS),
-                    Expr::Max(vec![
-                        Expr::Abs(bx(lo.clone())),
-                        Expr::Abs(bx(hi.clone())),
-                        num(1.0),
-                    ]),
-                );
-                Some(iff(
-                    cmp(CmpOp::Lt, a.clone(), sub(lo.clone(), t.clone())),
-                    iff(
-                        Expr::And(vec![
-                            cmp(CmpOp::Gt, lo.clone(), num(0.0)),
-                            cmp(CmpOp::Ge, a.clone(), num(0.0)),
+                let t = tr.mul(tr.num(EPS), tr.max(&[tr.abs(lo), tr.abs(hi), tr.num(1.0)]));
+                Some(tr.iff(
+                    tr.cmp(CmpOp::Lt, a, tr.sub(lo, t)),
+                    tr.iff(
+                        tr.and(&[
+                            tr.cmp(CmpOp::Gt, lo, tr.num(0.0)),
+                            tr.cmp(CmpOp::Ge, a, tr.num(0.0)),
                         ]),
-                        div(mul(num(100.0), a.clone()), lo.clone()),
-                        num(0.0),
+                        tr.div(tr.mul(tr.num(100.0), a), lo),
+                        tr.num(0.0),
                     ),
-                    iff(
-                        cmp(CmpOp::Gt, a.clone(), add(hi.clone(), t)),
-                        iff(
-                            cmp(CmpOp::Gt, hi.clone(), num(0.0)),
-                            div(mul(num(100.0), hi.clone()), a.clone()),
-                            num(0.0),
+                    tr.iff(
+                        tr.cmp(CmpOp::Gt, a, tr.add(hi, t)),
+                        tr.iff(
+                            tr.cmp(CmpOp::Gt, hi, tr.num(0.0)),
+                            tr.div(tr.mul(tr.num(100.0), hi), a),
+                            tr.num(0.0),
                         ),
-                        num(100.0),
+                        tr.num(100.0),
                     ),
                 ))
             }
             (Some(_), None) => None,
             (None, _) => {
-                let all_or_nothing = iff(
-                    meets(a.clone(), g.clone(), basis.direction),
-                    num(100.0),
-                    num(0.0),
-                );
+                let all_or_nothing =
+                    tr.iff(tr.meets(a, g, basis.direction), tr.num(100.0), tr.num(0.0));
                 Some(match basis.direction {
-                    Direction::Positive => iff(
-                        Expr::Or(vec![
-                            cmp(CmpOp::Le, g.clone(), num(0.0)),
-                            cmp(CmpOp::Lt, a.clone(), num(0.0)),
+                    Direction::Positive => tr.iff(
+                        tr.or(&[
+                            tr.cmp(CmpOp::Le, g, tr.num(0.0)),
+                            tr.cmp(CmpOp::Lt, a, tr.num(0.0)),
                         ]),
                         all_or_nothing,
-                        div(mul(num(100.0), a.clone()), g.clone()),
+                        tr.div(tr.mul(tr.num(100.0), a), g),
                     ),
-                    Direction::Negative => iff(
-                        Expr::Or(vec![
-                            cmp(CmpOp::Le, a.clone(), num(0.0)),
-                            cmp(CmpOp::Lt, g.clone(), num(0.0)),
+                    Direction::Negative => tr.iff(
+                        tr.or(&[
+                            tr.cmp(CmpOp::Le, a, tr.num(0.0)),
+                            tr.cmp(CmpOp::Lt, g, tr.num(0.0)),
                         ]),
                         all_or_nothing,
-                        div(mul(num(100.0), g.clone()), a.clone()),
+                        tr.div(tr.mul(tr.num(100.0), g), a),
                     ),
                 })
             }
         };
         let clamped = ratio.map(|r| {
-            let floor = Expr::Max(vec![num(0.0), r]);
-            iff(
-                Expr::IsNumber(bx(Expr::Cap)),
-                Expr::Min(vec![Expr::Max(vec![Expr::Cap, num(0.0)]), floor.clone()]),
+            let floor = tr.max(&[tr.num(0.0), r]);
+            tr.iff(
+                tr.is_number(tr.cap()),
+                tr.min(&[tr.max(&[tr.cap(), tr.num(0.0)]), floor]),
                 floor,
             )
         });
@@ -1426,15 +1548,15 @@ impl RowBuilder<'_> {
         };
         self.formula(
             ColumnKind::Realization(y),
-            clamped.map(|c| iff(has_a.clone(), c, text(""))),
+            clamped.map(|c| tr.iff(has_a, c, tr.text(""))),
             want,
             Some(2),
             "实现程度无法由本行算出",
         );
-        let status = self.status_expr(basis, y, &a, &g, use_range.and(range_cells));
+        let status = self.status_expr(basis, y, a, g, use_range.and(range_cells));
         self.formula(
             ColumnKind::Status(y),
-            status.map(|s| iff(has_a, s, text("无数据"))),
+            status.map(|s| tr.iff(has_a, s, tr.text("无数据"))),
             status_want(res.status.get(&y).copied()),
             None,
             "状态无法由本行算出",
@@ -1446,74 +1568,68 @@ impl RowBuilder<'_> {
         &self,
         basis: &Basis,
         y: Year,
-        a: &Expr,
-        g: &Expr,
+        a: Expr,
+        g: Expr,
         range: Option<(Expr, Expr)>,
     ) -> Option<Expr> {
-        let k = Expr::Col(self.col(ColumnKind::Target)?);
+        let tr = self.tree;
+        let k = tr.col(self.col(ColumnKind::Target)?);
         let meets_t = |x: Expr| -> Option<Expr> {
             Some(match basis.range {
                 Some(_) => {
-                    let lo = Expr::Col(self.col(ColumnKind::RangeLo)?);
-                    let hi = Expr::Col(self.col(ColumnKind::RangeHi)?);
-                    let t = mul(
-                        num(EPS),
-                        Expr::Max(vec![
-                            Expr::Abs(bx(lo.clone())),
-                            Expr::Abs(bx(hi.clone())),
-                            num(1.0),
-                        ]),
-                    );
-                    Expr::And(vec![
-                        cmp(CmpOp::Ge, x.clone(), sub(lo, t.clone())),
-                        cmp(CmpOp::Le, x, add(hi, t)),
+                    let lo = tr.col(self.col(ColumnKind::RangeLo)?);
+                    let hi = tr.col(self.col(ColumnKind::RangeHi)?);
+                    let t = tr.mul(tr.num(EPS), tr.max(&[tr.abs(lo), tr.abs(hi), tr.num(1.0)]));
+                    tr.and(&[
+                        tr.cmp(CmpOp::Ge, x, tr.sub(lo, t)),
+                        tr.cmp(CmpOp::Le, x, tr.add(hi, t)),
                     ])
                 }
-                None => meets(x, k.clone(), basis.direction),
+                None => tr.meets(x, k, basis.direction),
             })
         };
-        let on = text(super::appended::status_text(Status::OnTrack));
-        let lag = text(super::appended::status_text(Status::Lagging));
+        let on = tr.text(super::appended::status_text(Status::OnTrack));
+        let lag = tr.text(super::appended::status_text(Status::Lagging));
         let by_g = match range {
-            Some((lo, hi)) => Expr::And(vec![
-                cmp(CmpOp::Ge, a.clone(), sub(lo, num(EPS))),
-                cmp(CmpOp::Le, a.clone(), add(hi, num(EPS))),
+            Some((lo, hi)) => tr.and(&[
+                tr.cmp(CmpOp::Ge, a, tr.sub(lo, tr.num(EPS))),
+                tr.cmp(CmpOp::Le, a, tr.add(hi, tr.num(EPS))),
             ]),
-            None => meets(a.clone(), g.clone(), basis.direction),
+            None => tr.meets(a, g, basis.direction),
         };
-        let by_g = iff(by_g, on.clone(), lag.clone());
-        let b = Expr::Col(self.col(ColumnKind::Base)?);
+        let by_g = tr.iff(by_g, on, lag);
+        let b = tr.col(self.col(ColumnKind::Base)?);
         let years = basis.t0.zip(basis.t1).filter(|(t0, t1)| t1 > t0);
         let rest = match years {
             Some(_) if basis.method != Method::RateItself && basis.start().is_some() => {
-                let h = Expr::Col(self.col(ColumnKind::BaseYear)?);
-                let j = Expr::Col(self.col(ColumnKind::TargetYear)?);
-                let tau = Expr::Min(vec![
-                    num(1.0),
-                    Expr::Max(vec![num(0.0), div(sub(year(y), h.clone()), sub(j, h))]),
+                let h = tr.col(self.col(ColumnKind::BaseYear)?);
+                let j = tr.col(self.col(ColumnKind::TargetYear)?);
+                let tau = tr.min(&[
+                    tr.num(1.0),
+                    tr.max(&[tr.num(0.0), tr.div(tr.sub(tr.year(y), h), tr.sub(j, h))]),
                 ]);
-                let progress = div(sub(a.clone(), b.clone()), sub(k.clone(), b.clone()));
-                let meaningful = Expr::And(vec![
-                    Expr::IsNumber(bx(b.clone())),
-                    cmp(
-                        CmpOp::Gt,
-                        Expr::Abs(bx(sub(k.clone(), b.clone()))),
-                        tol(k.clone()),
-                    ),
-                    Expr::Not(bx(meets_t(b.clone())?)),
+                let progress = tr.div(tr.sub(a, b), tr.sub(k, b));
+                let meaningful = tr.and(&[
+                    tr.is_number(b),
+                    tr.cmp(CmpOp::Gt, tr.abs(tr.sub(k, b)), tr.tol(k)),
+                    tr.not(meets_t(b)?),
                 ]);
                 // Evaluated only where meaningful, so T ≠ b.
-                iff(
+                tr.iff(
                     meaningful,
-                    iff(cmp(CmpOp::Ge, progress, sub(tau, num(EPS))), on, lag),
+                    tr.iff(
+                        tr.cmp(CmpOp::Ge, progress, tr.sub(tau, tr.num(EPS))),
+                        on,
+                        lag,
+                    ),
                     by_g,
                 )
             }
             _ => by_g,
         };
-        Some(iff(
-            meets_t(a.clone())?,
-            text(super::appended::status_text(Status::Met)),
+        Some(tr.iff(
+            meets_t(a)?,
+            tr.text(super::appended::status_text(Status::Met)),
             rest,
         ))
     }

@@ -105,7 +105,8 @@ pub fn export(sheets: &[SheetExport<'_>]) -> Result<Vec<u8>, ExportError> {
 /// [`export`].
 ///
 /// The last part, rust_xlsxwriter's assembly of the file (each sheet's XML, then zip
-/// compression), is one call that cannot be sliced; the pace is told [`WRITE_SHARE`] before it.
+/// compression), is one call that cannot be sliced; the pace is told [`WRITE_SHARE`] before it
+/// and 1 after it (before the writer's memory is freed).
 ///
 /// # Errors
 /// As [`export`].
@@ -253,7 +254,11 @@ async fn export_workbook<P: Pace>(
     }
     ws.set_hidden(true);
     progress.at(WRITE_SHARE).await;
-    workbook.save_to_buffer()
+    let bytes = workbook.save_to_buffer();
+    // Freeing the writer's cells takes a while too: a slice of its own.
+    progress.at(1.0).await;
+    drop(workbook);
+    bytes
 }
 
 /// Sheet names already used (Excel compares them without case).
@@ -1475,7 +1480,7 @@ mod tests {
         let fractions: Vec<f64> = pace.steps.iter().map(|(_, f)| *f).collect();
         assert!(fractions.windows(2).all(|w| w[0] <= w[1]), "{fractions:?}");
         assert!(fractions.iter().all(|f| (0.0..=1.0).contains(f)));
-        assert_eq!(fractions.last(), Some(&WRITE_SHARE));
+        assert_eq!(fractions[fractions.len() - 2..], [WRITE_SHARE, 1.0]);
         // The public entry points are these two.
         let mut pace = Recorder::default();
         let (paced, _) = drive(export_paced(&sheets, &mut pace));
