@@ -157,7 +157,10 @@ mod tests {
             .iter()
             .filter(|(s, f)| *s == Stage::Detect && *f > 0.0 && *f < 1.0)
             .count();
-        assert!(building >= 30_000 / STEP - 1, "{building} steps building the plan");
+        assert!(
+            building >= 30_000 / STEP - 1,
+            "{building} steps building the plan"
+        );
     }
 
     #[test]

@@ -365,12 +365,8 @@ impl Doc {
         for (index, (s, layout, plan)) in tables.iter().enumerate() {
             pace.step(Stage::Compute, pace::fraction(index, tables.len(), 0.0))
                 .await;
-            computed.push((
-                s,
-                layout,
-                plan,
-                plan::compute(plan, &plan::Options::default()),
-            ));
+            let results = Live::new_paced(plan, pace).await.results;
+            computed.push((s, layout, plan, results));
         }
         let sheets: Vec<xlsx::SheetExport<'_>> = computed
             .iter()
