@@ -99,11 +99,11 @@ pub fn from_text(s: &str) -> Option<Direction> {
         "越低越好",
         "越少越好",
     ];
-    if matches!(&*t, "+" | "正" | "↑") || POSITIVE.iter().any(|w| t.contains(w)) {
+    let chars = CharSet::of(&t);
+    let has = |words: &[&str]| words.iter().any(|w| chars.may_hold(w) && t.contains(w));
+    if matches!(&*t, "+" | "正" | "↑") || has(&POSITIVE) {
         Some(Direction::Positive)
-    } else if matches!(&*t, "-" | "\u{2212}" | "逆" | "负" | "↓")
-        || NEGATIVE.iter().any(|w| t.contains(w))
-    {
+    } else if matches!(&*t, "-" | "\u{2212}" | "逆" | "负" | "↓") || has(&NEGATIVE) {
         Some(Direction::Negative)
     } else {
         None
@@ -127,8 +127,10 @@ pub fn from_name(name: &str) -> Option<Direction> {
         .chars()
         .any(|c| c.is_ascii() || folds(c))
         .then(|| fold_cow(name));
+    // Raw and folded characters: a word none of whose characters is missing may be there.
+    let chars = CharSet::of(name).union(folded.as_deref().map_or(CharSet(0), CharSet::of));
     let has = |words: &[&str]| {
-        words.iter().any(|w| {
+        words.iter().filter(|w| chars.may_hold(w)).any(|w| {
             if w.chars().any(|c| c.is_ascii() || folds(c)) {
                 folded.as_deref().is_some_and(|f| f.contains(w))
             } else {
@@ -142,6 +144,30 @@ pub fn from_name(name: &str) -> Option<Direction> {
         Some(Direction::Negative)
     } else {
         None
+    }
+}
+
+/// The characters of a text as 64 bits (bit `c mod 64` for each character `c`): a word with a
+/// character whose bit is clear is not in the text, which spares most substring searches.
+#[derive(Clone, Copy)]
+struct CharSet(u64);
+
+impl CharSet {
+    fn of(s: &str) -> Self {
+        Self(s.chars().fold(0, |bits, c| bits | Self::bit(c)))
+    }
+
+    fn bit(c: char) -> u64 {
+        1 << (u32::from(c) % 64)
+    }
+
+    fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// `false` when `word` cannot be in the text.
+    fn may_hold(self, word: &str) -> bool {
+        word.chars().all(|c| self.0 & Self::bit(c) != 0)
     }
 }
 

@@ -79,17 +79,7 @@ pub fn actual_years(plan: &Plan) -> BTreeSet<Year> {
 /// index (in slices, yielding between them, if the caller likes), then [`assess`]. After an edit
 /// of a few indicators, [`recompute`] updates results in place.
 pub fn compute(plan: &Plan, opts: &Options) -> PlanResults {
-    let years = actual_years(plan);
-    let indicators: Vec<IndicatorResult> = plan
-        .indicators
-        .iter()
-        .map(|ind| indicator_result(plan, ind, opts, &years))
-        .collect();
-    let assessment = score::assess(plan, &indicators, &years);
-    PlanResults {
-        indicators,
-        assessment,
-    }
+    compute_with(plan, opts, &mut Memo::default())
 }
 
 /// The results of `plan.indicators[index]`, as [`compute`] gives them; `years` are the plan's
@@ -202,13 +192,20 @@ pub fn compute_with(plan: &Plan, opts: &Options, memo: &mut Memo) -> PlanResults
         Some(y) => y.years(),
         None => actual_years(plan),
     };
+    // Each indicator's realizations go into the scores' table while they are at hand.
+    let mut table = score::Table::new(plan, &[], &years);
+    table.grow(plan.indicators.len());
     let indicators: Vec<IndicatorResult> = plan
         .indicators
         .iter()
-        .map(|ind| indicator_result(plan, ind, opts, &years))
+        .enumerate()
+        .map(|(i, ind)| {
+            let result = indicator_result(plan, ind, opts, &years);
+            table.set(i, ind, &result);
+            result
+        })
         .collect();
     let keys = ScoreKeys::new(plan);
-    let table = score::Table::new(plan, &indicators, &years);
     let assessment = table.assess(&keys);
     memo.state = Some(MemoState {
         keys,

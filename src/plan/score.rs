@@ -392,6 +392,14 @@ impl Table {
         table
     }
 
+    /// Rows for `n` indicators (new rows have no realization).
+    pub(super) fn grow(&mut self, n: usize) {
+        let cells = n * self.years.len();
+        if self.values.len() < cells {
+            self.values.resize(cells, f64::NAN);
+        }
+    }
+
     /// The number of indicators.
     pub(super) fn len(&self) -> usize {
         self.weights.len()
