@@ -8,6 +8,7 @@ use super::model::{Comparator, Direction, Indicator, Value};
 use std::borrow::Cow;
 
 use super::score::{fold_cow, folds};
+use super::value::CharSet;
 
 /// Names that *measure a reduction* (rule 4, positive).
 const REDUCTION_NAME_WORDS: [&str; 3] = ["降低", "下降", "减少"];
@@ -144,30 +145,6 @@ pub fn from_name(name: &str) -> Option<Direction> {
         Some(Direction::Negative)
     } else {
         None
-    }
-}
-
-/// The characters of a text as 64 bits (bit `c mod 64` for each character `c`): a word with a
-/// character whose bit is clear is not in the text, which spares most substring searches.
-#[derive(Clone, Copy)]
-struct CharSet(u64);
-
-impl CharSet {
-    fn of(s: &str) -> Self {
-        Self(s.chars().fold(0, |bits, c| bits | Self::bit(c)))
-    }
-
-    fn bit(c: char) -> u64 {
-        1 << (u32::from(c) % 64)
-    }
-
-    fn union(self, other: Self) -> Self {
-        Self(self.0 | other.0)
-    }
-
-    /// `false` when `word` cannot be in the text.
-    fn may_hold(self, word: &str) -> bool {
-        word.chars().all(|c| self.0 & Self::bit(c) != 0)
     }
 }
 

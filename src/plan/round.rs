@@ -3,8 +3,13 @@
 //! This module exists because binary floating point cannot hold most decimal ties: 3.675 is stored
 //! as 3.67499999…, so `format!("{:.2}", x)` rounds it down, and it rounds ties to even. Plans are
 //! read and checked by people with a calculator, who round half away from zero on the decimal digits
-//! they see. We therefore go through a decimal string of 15 significant digits (which removes the
-//! binary noise of a few arithmetic steps) and round that string.
+//! they see. We therefore take the decimal form of 15 significant digits (which removes the
+//! binary noise of a few arithmetic steps) and round that.
+//!
+//! That decimal form is the one `format!("{:.14e}")` writes, computed with integer arithmetic
+//! (a page shows hundreds of thousands of figures; formatting and re-reading each was a quarter
+//! of the computation). The formatter stays as the reference, and as the path for the values
+//! the arithmetic does not cover (subnormal, or beyond 10^±30); a test compares both.
 //!
 //! Rounding is applied only to what is shown and exported, never to a value that feeds a further
 //! computation.
@@ -53,6 +58,17 @@ const POW10_F64: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
+
+/// 10^0 … 10^19.
+const POW10_U64: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < t.len() {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// 5^0 … 5^30.
 const POW5: [u128; 31] = {
@@ -161,14 +177,14 @@ fn from_decimal(negative: bool, m: u64, e: i32, decimals: u8) -> String {
     let k = 14 - i64::from(e) - d;
     let (rounded, zeros) = if k <= 0 {
         (m, usize::try_from(-k).unwrap_or(0))
-    } else if k <= 19 {
-        let p = 10u64.pow(u32::try_from(k).unwrap_or(0));
-        (m / p + u64::from(m % p >= p / 2), 0)
+    } else if let Some(&p) = usize::try_from(k).ok().and_then(|k| POW10_U64.get(k)) {
+        let q = m / p;
+        (q + u64::from(m - q * p >= p / 2), 0)
     } else {
         (0, 0)
     };
     // The digits of `rounded`, then `zeros` zeros, with the point `decimals` from the right and at
-    // least one digit before it: "-", pad, digits, zeros (point inside), into a stack buffer.
+    // least one digit before it: "-", pad zeros, digits, zeros, the point among them.
     let mut digits = [0u8; 20];
     let mut first = digits.len();
     let mut r = rounded;
@@ -186,49 +202,26 @@ fn from_decimal(negative: bool, m: u64, e: i32, decimals: u8) -> String {
     let pad = (d + 1).saturating_sub(len);
     let int_len = len + pad - d;
     let sign = negative && rounded != 0;
-    let mut buf = [0u8; 64];
-    let total = usize::from(sign) + len + pad + usize::from(d > 0);
-    if total > buf.len() {
-        return long_text(sign, digits, zeros, pad, int_len);
-    }
-    let mut n = 0;
-    let mut put = |b: u8| {
-        if let Some(slot) = buf.get_mut(n) {
-            *slot = b;
-        }
-        n += 1;
-    };
-    if sign {
-        put(b'-');
-    }
-    let all = std::iter::repeat_n(b'0', pad)
-        .chain(digits.iter().copied())
-        .chain(std::iter::repeat_n(b'0', zeros));
-    for (written, b) in all.enumerate() {
-        if written == int_len {
-            put(b'.');
-        }
-        put(b);
-    }
-    std::str::from_utf8(buf.get(..n).unwrap_or_default())
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// [`from_decimal`]'s text when it does not fit its buffer (hundreds of decimals or digits).
-fn long_text(sign: bool, digits: &[u8], zeros: usize, pad: usize, int_len: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(usize::from(sign) + len + pad + usize::from(d > 0));
     if sign {
         out.push('-');
     }
-    let all = std::iter::repeat_n(b'0', pad)
-        .chain(digits.iter().copied())
-        .chain(std::iter::repeat_n(b'0', zeros));
-    for (written, b) in all.enumerate() {
+    let mut written = 0;
+    let mut put = |out: &mut String, b: u8| {
         if written == int_len {
             out.push('.');
         }
         out.push(char::from(b));
+        written += 1;
+    };
+    for _ in 0..pad {
+        put(&mut out, b'0');
+    }
+    for &b in digits {
+        put(&mut out, b);
+    }
+    for _ in 0..zeros {
+        put(&mut out, b'0');
     }
     out
 }

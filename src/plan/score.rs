@@ -121,26 +121,25 @@ fn two(value: f64) -> Shown {
 }
 
 /// What [`assess`] reads from the plan's text, worked out once: the folded units each indicator
-/// names (each once) and its folded category, as indices into sorted name lists.
+/// names (each once) and its folded category, as ids into lists of names.
 ///
 /// Splitting and folding 100,000 unit cells costs more than the scores themselves, so a caller
 /// that assesses the same plan again (the page, after an edit of a figure) keeps these and
-/// refreshes only the edited indicators with [`ScoreKeys::update`].
+/// refreshes only the edited indicators with [`ScoreKeys::update`] (`plan::Memo` does).
 #[derive(Clone, Debug, Default)]
 pub struct ScoreKeys {
     /// Folded unit names, by id.
     units: Vec<String>,
     /// Folded, trimmed category names, by id (never empty).
     categories: Vec<String>,
-    /// Sets of unit ids (sorted, distinct), by id: indicators with the same units share one.
-    unit_sets: Vec<Vec<u32>>,
-    /// Each indicator's unit set id.
-    indicator_units: Vec<u32>,
+    /// Unit ids, a run per indicator (sorted, distinct); a run may be shared by indicators.
+    pool: Vec<u32>,
+    /// Each indicator's run in `pool`: start and length.
+    indicator_units: Vec<(u32, u32)>,
     /// Each indicator's category id (`None`: no category).
     indicator_category: Vec<Option<u32>>,
     unit_ids: FastMap<String, u32>,
     category_ids: FastMap<String, u32>,
-    set_ids: FastMap<Vec<u32>, u32>,
 }
 
 impl ScoreKeys {
@@ -148,19 +147,30 @@ impl ScoreKeys {
     pub fn new(plan: &Plan) -> Self {
         let mut keys = Self::default();
         let mut buf = String::new();
-        // Unit and category cells repeat down a table: split and fold each distinct text once.
-        let mut by_units: FastMap<(&str, &str), u32> = FastMap::default();
-        let mut by_category: FastMap<&str, Option<u32>> = FastMap::default();
+        // Rows under one another often name the same units and category: reuse the row above's.
+        let mut above: Option<(&Indicator, (u32, u32), Option<u32>)> = None;
         for ind in &plan.indicators {
-            let cells = (ind.lead_units.as_str(), ind.other_units.as_str());
-            let set = *by_units
-                .entry(cells)
-                .or_insert_with(|| keys.unit_set_of(ind, &mut buf));
-            let category = *by_category
-                .entry(&ind.category)
-                .or_insert_with(|| keys.category_of(ind, &mut buf));
-            keys.indicator_units.push(set);
+            let (units, category) = match above {
+                Some((a, units, category)) => (
+                    if a.lead_units == ind.lead_units && a.other_units == ind.other_units {
+                        units
+                    } else {
+                        keys.units_of_indicator(ind, &mut buf)
+                    },
+                    if a.category == ind.category {
+                        category
+                    } else {
+                        keys.category_of(ind, &mut buf)
+                    },
+                ),
+                None => (
+                    keys.units_of_indicator(ind, &mut buf),
+                    keys.category_of(ind, &mut buf),
+                ),
+            };
+            keys.indicator_units.push(units);
             keys.indicator_category.push(category);
+            above = Some((ind, units, category));
         }
         keys
     }
@@ -172,42 +182,47 @@ impl ScoreKeys {
             *self = Self::new(plan);
             return;
         }
+        // Runs of edited indicators are appended; rebuild once the pool is mostly stale.
+        if self.pool.len() > 4 * plan.indicators.len() + 4096 {
+            *self = Self::new(plan);
+            return;
+        }
         let mut buf = String::new();
         for &i in changed {
             let Some(ind) = plan.indicators.get(i) else {
                 continue;
             };
-            let set = self.unit_set_of(ind, &mut buf);
+            let units = self.units_of_indicator(ind, &mut buf);
             let category = self.category_of(ind, &mut buf);
             if let (Some(u), Some(c)) = (
                 self.indicator_units.get_mut(i),
                 self.indicator_category.get_mut(i),
             ) {
-                *u = set;
+                *u = units;
                 *c = category;
             }
         }
     }
 
-    /// The id of the set of units `ind` names, interning names and set as needed.
-    fn unit_set_of(&mut self, ind: &Indicator, buf: &mut String) -> u32 {
-        let mut units: Vec<u32> = unit_pieces(&ind.lead_units)
-            .chain(unit_pieces(&ind.other_units))
-            .map(|piece| {
-                buf.clear();
-                fold_into(piece, buf);
-                intern(&mut self.unit_ids, &mut self.units, buf)
-            })
-            .collect();
-        units.sort_unstable();
-        units.dedup();
-        if let Some(&id) = self.set_ids.get(&units) {
-            return id;
+    /// Appends the run of the units `ind` names to the pool, interning new names.
+    fn units_of_indicator(&mut self, ind: &Indicator, buf: &mut String) -> (u32, u32) {
+        let start = self.pool.len();
+        for piece in unit_pieces(&ind.lead_units).chain(unit_pieces(&ind.other_units)) {
+            buf.clear();
+            fold_into(piece, buf);
+            let id = intern(&mut self.unit_ids, &mut self.units, buf);
+            if !self.pool.get(start..).is_some_and(|run| run.contains(&id)) {
+                self.pool.push(id);
+            }
         }
-        let id = u32::try_from(self.unit_sets.len()).unwrap_or(u32::MAX);
-        self.unit_sets.push(units.clone());
-        self.set_ids.insert(units, id);
-        id
+        if let Some(run) = self.pool.get_mut(start..) {
+            run.sort_unstable();
+        }
+        let len = self.pool.len() - start;
+        (
+            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(len).unwrap_or(0),
+        )
     }
 
     /// The id of `ind`'s folded, trimmed category; `None` when it is empty.
@@ -221,8 +236,11 @@ impl ScoreKeys {
     fn unit_ids_of(&self, i: usize) -> &[u32] {
         self.indicator_units
             .get(i)
-            .and_then(|&set| self.unit_sets.get(set as usize))
-            .map_or(&[], Vec::as_slice)
+            .and_then(|&(start, len)| {
+                let start = start as usize;
+                self.pool.get(start..start + len as usize)
+            })
+            .unwrap_or(&[])
     }
 }
 

@@ -460,12 +460,40 @@ fn multiple(p: &str) -> Option<f64> {
     (chars.next()? == '番').then(|| 2f64.powi(n))
 }
 
+/// The characters of a text as 64 bits (bit `c mod 64` for each character `c`): a word with a
+/// character whose bit is clear is not in the text, which spares most substring searches.
+#[derive(Clone, Copy)]
+pub(super) struct CharSet(pub(super) u64);
+
+impl CharSet {
+    pub(super) fn of(s: &str) -> Self {
+        Self(s.chars().fold(0, |bits, c| bits | Self::bit(c)))
+    }
+
+    fn bit(c: char) -> u64 {
+        1 << (u32::from(c) % 64)
+    }
+
+    pub(super) fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// `false` when `word` cannot be in the text.
+    pub(super) fn may_hold(self, word: &str) -> bool {
+        word.chars().all(|c| self.0 & Self::bit(c) != 0)
+    }
+}
+
 /// Finds the first of `words` (in list order) in `p`: (before, after).
 fn find_word<'a>(p: &'a str, words: &[&str]) -> Option<(&'a str, &'a str)> {
-    // Plain numbers are ASCII, and a word with other characters cannot be in them.
-    let ascii = p.is_ascii();
+    // Plain numbers are ASCII, and a word with other characters cannot be in them; else a word
+    // with a character the text lacks cannot be either.
+    if p.is_ascii() && words.iter().all(|w| !w.is_ascii()) {
+        return None;
+    }
+    let chars = CharSet::of(p);
     words.iter().find_map(|w| {
-        if ascii && !w.is_ascii() {
+        if !chars.may_hold(w) {
             return None;
         }
         let i = p.find(w)?;
