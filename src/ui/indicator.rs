@@ -50,6 +50,9 @@ pub fn IndicatorPanel(
             match cell {
                 Some(c) => {
                     let (row, col) = (c.row, c.col);
+                    // No placeholder attribute when there is nothing to show, so that an empty
+                    // input does not look like a computed value.
+                    let placeholder = (!placeholder.is_empty()).then_some(placeholder);
                     let on_change = move |ev: leptos::ev::Event| {
                         on_edit.run(Edit::Cell {
                             sheet,
