@@ -197,7 +197,7 @@ export function report(dir) {
     md.push("");
     md.push(
       `dist/zhibiao.html: **${mb(size.page_bytes)} raw, ${mb(size.page_gzip_bytes)} gzipped**; the shipped wasm ${mb(size.wasm_bytes)} (${mb(size.wasm_gzip_bytes)} gzipped), ` +
-        `base64-inlined. Code by crate, from the unoptimised module's name section (${mb(size.raw_code_bytes)} of code and ${mb(size.raw_data_bytes)} of data before wasm-bindgen and wasm-opt; ` +
+        `inlined deflated (zopfli) and base64-encoded. Code by crate, from the unoptimised module's name section (${mb(size.raw_code_bytes)} of code and ${mb(size.raw_data_bytes)} of data before wasm-bindgen and wasm-opt; ` +
         `"shipped" scales each share to the shipped module):`,
     );
     md.push("");
