@@ -1109,3 +1109,19 @@ fn live_results_follow_each_edit_as_a_full_computation_would() {
     }
     assert_eq!(live.results, doc.results().expect("results"));
 }
+
+#[test]
+fn file_keys_sort_by_the_time_they_were_opened_and_name_the_bytes() {
+    use zhibiao::ui::state::file_key;
+    let (a, b) = (
+        file_key(b"one", 1_700_000_000_000.0),
+        file_key(b"one", 1_800_000_000_000.0),
+    );
+    assert!(a < b, "{a} < {b}");
+    assert_eq!(
+        a.split_once('-').map(|(_, h)| h),
+        b.split_once('-').map(|(_, h)| h)
+    );
+    assert_ne!(file_key(b"one", 0.0), file_key(b"two", 0.0));
+    assert_eq!(file_key(b"", 0.0), "000000000000000-cbf29ce484222325");
+}

@@ -81,8 +81,13 @@ pub fn embedded(page: &str) -> Option<String> {
 /// A short, stable fingerprint of a text (FNV-1a, 64 bits, in hex): names the autosave slot
 /// of a saved page so that each saved file keeps its own.
 pub fn fingerprint(text: &str) -> String {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    fingerprint_bytes(text.as_bytes())
+}
+
+/// [`fingerprint`] of any bytes (the page keeps an opened file under it).
+pub fn fingerprint_bytes(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
     });
     format!("{hash:016x}")
 }

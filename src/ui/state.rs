@@ -1261,10 +1261,11 @@ pub enum Origin {
 /// The key under which the browser keeps a file's bytes: the time it was opened (`now_ms`,
 /// so keys sort by age) and a fingerprint of the bytes.
 pub fn file_key(bytes: &[u8], now_ms: f64) -> String {
-    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{:015}-{hash:016x}", now_ms.max(0.0) as u64)
+    format!(
+        "{:015}-{}",
+        now_ms.max(0.0) as u64,
+        crate::io::share::fingerprint_bytes(bytes)
+    )
 }
 
 /// What autosave writes after every change: where the document came from and the edits made
