@@ -1025,6 +1025,62 @@ fn a_journal_of_edits_replayed_on_the_file_gives_the_same_document() {
     assert!(Journal::from_json(&json.replace("\"version\":2", "\"version\":1")).is_none());
 }
 
+/// The export worker rebuilds the document from where it started (the file's bytes, or a saved
+/// page's session) and the journal, then exports: what it rebuilds is the document on the page.
+#[test]
+fn a_document_rebuilt_from_its_start_and_journal_is_the_one_on_the_page() {
+    use zhibiao::io::pace::{finish, Straight};
+    use zhibiao::ui::state::{typed_cell, Doc, Edit, Journal, Session, Start, SESSION_VERSION};
+    let name = "qinglan-county-2021-2022-progress.xls";
+    let bytes = std::fs::read(fixture(name)).expect("fixture");
+    let mut doc = Doc::new(name.into(), import(name));
+    let mut journal = Journal {
+        file_name: name.into(),
+        ..Journal::default()
+    };
+    for edit in [
+        Edit::Cell {
+            sheet: 0,
+            row: 5,
+            col: 4,
+            raw: typed_cell("61.5"),
+            typed: true,
+        },
+        Edit::Method {
+            sheet: 0,
+            indicator: 2,
+            value: Some(zhibiao::plan::Method::Compound),
+        },
+    ] {
+        if doc.apply(edit.clone()).is_some() {
+            journal.log.push(edit);
+        }
+    }
+    assert_eq!(journal.log.len(), 2, "both edits applied");
+    let rebuild =
+        |start: &Start| finish(journal.rebuild_paced(start, &mut Straight)).expect("ready");
+    let from_file = rebuild(&Start::File(bytes)).expect("rebuilt from the file");
+    assert_eq!(from_file, doc);
+    assert_eq!(
+        from_file.export_xlsx().expect("export"),
+        doc.export_xlsx().expect("export"),
+        "the same workbook, byte for byte"
+    );
+    // A saved page: its session holds the document before the edits.
+    let session = Session {
+        version: SESSION_VERSION,
+        doc: Some(Doc::new(name.into(), import(name))),
+        ..Session::default()
+    };
+    let json = session.to_json().expect("json");
+    let from_page = rebuild(&Start::Session(json)).expect("rebuilt from the page");
+    assert_eq!(from_page, doc);
+    // A start that is not a workbook, or not a session, gives a message instead of a document.
+    let broken = rebuild(&Start::File(b"not a workbook".to_vec())).expect_err("not a workbook");
+    assert!(!broken.is_empty());
+    assert!(rebuild(&Start::Session("{}".into())).is_err());
+}
+
 #[test]
 fn live_results_follow_each_edit_as_a_full_computation_would() {
     use zhibiao::ui::state::{typed_cell, Doc, Edit, Live};

@@ -24,6 +24,26 @@ pub enum Stage {
     Export,
 }
 
+impl Stage {
+    /// Every stage, in the order of their codes.
+    pub const ALL: [Stage; 4] = [Stage::Read, Stage::Detect, Stage::Compute, Stage::Export];
+
+    /// A small number for the stage, for messages between the page and its worker.
+    pub fn code(self) -> u8 {
+        match self {
+            Stage::Read => 0,
+            Stage::Detect => 1,
+            Stage::Compute => 2,
+            Stage::Export => 3,
+        }
+    }
+
+    /// The stage of a [`code`](Self::code); `None` for any other number.
+    pub fn from_code(code: f64) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| f64::from(s.code()) == code)
+    }
+}
+
 /// Where long work reports progress and may be suspended.
 pub trait Pace {
     /// `fraction` (0 to 1) of `stage` is done. The returned future may wait (in the browser:
@@ -61,6 +81,18 @@ pub fn fraction(index: usize, count: usize, part: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stage_codes_round_trip_and_reject_other_numbers() {
+        for stage in Stage::ALL {
+            assert_eq!(Stage::from_code(f64::from(stage.code())), Some(stage));
+        }
+        let codes: Vec<u8> = Stage::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes, [0, 1, 2, 3]);
+        for other in [-1.0, 0.5, 4.0, f64::NAN] {
+            assert_eq!(Stage::from_code(other), None);
+        }
+    }
 
     /// Records every step and waits once on each, like the page does.
     #[derive(Default)]

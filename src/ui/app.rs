@@ -6,10 +6,11 @@ use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
 use super::state::{
-    autosave_key, file_key, Doc, Edit, Journal, Live, Origin, Session, JOURNAL_VERSION,
+    autosave_key, file_key, Doc, Edit, Journal, Live, Origin, Session, Start, JOURNAL_VERSION,
     SESSION_VERSION,
 };
 use super::summary::{DraftView, SummaryView};
+use super::worker::{self, WorkerError};
 use crate::error::Lang;
 use crate::io;
 use crate::io::pace::Stage;
@@ -133,6 +134,30 @@ pub fn App() -> impl IntoView {
     // Where the document came from, and every edit since (the journal autosave writes).
     let (origin, set_origin) = signal(origin0);
     let (log, set_log) = signal(journal.log.clone());
+    // What the document started as, for the export worker to rebuild it: the opened file's
+    // bytes, or the saved page's session. A file being read back is set when it opens.
+    let start = StoredValue::new(match origin.get_untracked() {
+        Origin::Demo => Some(std::sync::Arc::new(Start::File(DEMO_BYTES.to_vec()))),
+        Origin::Page => embedded
+            .clone()
+            .map(|json| std::sync::Arc::new(Start::Session(json))),
+        Origin::File { .. } | Origin::None => None,
+    });
+    // The journal as it stands: what autosave writes and what the export worker replays.
+    let journal_now = move || Journal {
+        version: JOURNAL_VERSION,
+        origin: origin.get_untracked(),
+        file_name: doc
+            .with_untracked(|d| d.as_ref().map(|d| d.file_name.clone()))
+            .unwrap_or_default(),
+        active: doc
+            .with_untracked(|d| d.as_ref().map(|d| d.active))
+            .unwrap_or(0),
+        log: log.get_untracked(),
+        undo: undo.get_untracked(),
+        redo: redo.get_untracked(),
+        lang: lang.get_untracked(),
+    };
 
     // Autosave: a moment after each change, the journal (origin and edits, never the plan
     // itself) goes to the browser's storage. A failure is reported, never fatal.
@@ -145,22 +170,10 @@ pub fn App() -> impl IntoView {
         redo.track();
         lang.track();
         origin.track();
-        let active = doc.with(|d| d.as_ref().map(|d| d.active)).unwrap_or(0);
+        doc.with(|d| d.as_ref().map(|d| d.active));
         let key = storage_key.clone();
         let save = gloo::timers::callback::Timeout::new(AUTOSAVE_DELAY_MS, move || {
-            let journal = Journal {
-                version: JOURNAL_VERSION,
-                origin: origin.get_untracked(),
-                file_name: doc
-                    .with_untracked(|d| d.as_ref().map(|d| d.file_name.clone()))
-                    .unwrap_or_default(),
-                active,
-                log: log.get_untracked(),
-                undo: undo.get_untracked(),
-                redo: redo.get_untracked(),
-                lang: lang.get_untracked(),
-            };
-            let saved = journal
+            let saved = journal_now()
                 .to_json()
                 .and_then(|json| browser::store(&key, &json));
             if let Err(e) = saved {
@@ -261,6 +274,8 @@ pub fn App() -> impl IntoView {
                     set_doc.set(Some(new_doc));
                     set_selected.set(None);
                     set_origin.set(from.clone());
+                    let bytes = std::sync::Arc::new(Start::File(bytes));
+                    start.set_value(Some(bytes.clone()));
                     let j = restore.unwrap_or_default();
                     set_dirty.set(!j.log.is_empty());
                     set_log.set(j.log);
@@ -272,8 +287,10 @@ pub fn App() -> impl IntoView {
                         t.indicators
                     )));
                     // The bytes go to the browser's file store, so a reload finds them.
-                    if let (Origin::File { key }, false) = (&from, restoring) {
-                        if let Err(e) = browser::keep_file(key, &bytes).await {
+                    if let (Origin::File { key }, false, Start::File(bytes)) =
+                        (&from, restoring, bytes.as_ref())
+                    {
+                        if let Err(e) = browser::keep_file(key, bytes).await {
                             set_status.set(Status::Error(format!("{}（{e}）", t.autosave_failed)));
                         }
                     }
@@ -354,6 +371,7 @@ pub fn App() -> impl IntoView {
             set_doc.set(None);
             set_results.set(None);
             set_origin.set(Origin::None);
+            start.set_value(None);
             set_log.update(Vec::clear);
             set_selected.set(None);
             set_undo.update(Vec::clear);
@@ -389,36 +407,47 @@ pub fn App() -> impl IntoView {
             Err(e) => set_status.set(Status::Error(e)),
         }
     };
-    // The export runs in slices with the progress bar, on a copy of the document, so the page
-    // stays usable while a large workbook is written.
+    // The export runs in a worker (the page keeps working), or, where no worker can, here in
+    // slices with the progress bar, on a copy of the document.
     let on_export = move |_| {
         if busy() {
             return;
         }
-        let Some(current) = doc.get_untracked() else {
+        let Some(name) = doc.with_untracked(|d| d.as_ref().map(Doc::export_name)) else {
             return;
         };
         let l = lang.get_untracked();
+        let (from, journal) = (start.get_value(), journal_now());
         set_progress.set(Some((Stage::Compute, 0.0)));
         leptos::task::spawn_local(async move {
-            let mut pace = browser::PagePace::new(move |stage, fraction| {
-                set_progress.set(Some((stage, fraction)));
-            });
-            pace.breathe().await;
-            let outcome = current
-                .export_xlsx_paced(&mut pace)
-                .await
-                .map_err(|e| e.user_message(l))
-                .and_then(|bytes| browser::download(&bytes, &current.export_name(), XLSX_MIME));
+            let report = move |stage, fraction| set_progress.set(Some((stage, fraction)));
+            let in_worker = match from {
+                Some(from) => worker::export(&from, &journal, report).await,
+                None => Err(WorkerError::Unavailable("no start to rebuild from".into())),
+            };
+            let bytes = match in_worker {
+                Ok(array) => Ok(array),
+                Err(WorkerError::Failed(message)) => Err(message),
+                Err(WorkerError::Unavailable(why)) => {
+                    leptos::logging::warn!("exporting in the page: no worker ({why})");
+                    let mut pace = browser::PagePace::new(report);
+                    pace.breathe().await;
+                    match doc.get_untracked() {
+                        Some(current) => current
+                            .export_xlsx_paced(&mut pace)
+                            .await
+                            .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()))
+                            .map_err(|e| e.user_message(l)),
+                        None => Err(texts(l).nothing_to_export.to_string()),
+                    }
+                }
+            };
+            let outcome = bytes.and_then(|array| browser::download_array(&array, &name, XLSX_MIME));
             set_progress.set(None);
             match outcome {
                 Ok(()) => {
                     set_dirty.set(false);
-                    set_status.set(Status::Ready(format!(
-                        "{}：{}",
-                        texts(l).exported,
-                        current.export_name()
-                    )));
+                    set_status.set(Status::Ready(format!("{}：{name}", texts(l).exported)));
                 }
                 Err(e) => set_status.set(Status::Error(e)),
             }

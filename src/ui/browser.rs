@@ -18,9 +18,17 @@ pub async fn read_file(file: web_sys::File) -> Result<Vec<u8>, String> {
 /// # Errors
 /// The browser's message when the download cannot be started.
 pub fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
+    download_array(&js_sys::Uint8Array::from(bytes), name, mime)
+}
+
+/// [`download`] of bytes that are already JavaScript's (a worker's reply): no copy through the
+/// wasm memory.
+///
+/// # Errors
+/// The browser's message when the download cannot be started.
+pub fn download_array(array: &js_sys::Uint8Array, name: &str, mime: &str) -> Result<(), String> {
     let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
+    let parts = js_sys::Array::of1(array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob =
@@ -110,21 +118,34 @@ pub fn confirm(message: &str) -> bool {
 
 /// A [`Pace`](crate::io::pace::Pace) for the page: after each slice of about
 /// [`SLICE_MS`] it reports the progress and yields to the browser (a zero timeout, so input
-/// and painting get their turn) before the work goes on.
-pub struct PagePace<F: FnMut(crate::io::pace::Stage, f64)> {
-    report: F,
+/// and painting get their turn) before the work goes on. In the export worker it only reports.
+///
+/// One type for every caller, whatever reports the progress: the import and export pipelines
+/// are generic over their `Pace`, and each type would add a copy of them to the page.
+pub struct PagePace {
+    report: Box<dyn FnMut(crate::io::pace::Stage, f64)>,
     slice_start: f64,
+    yields: bool,
 }
 
-/// How long the work runs before it lets the page breathe.
+/// How long the work runs before it lets the page breathe (or the worker reports).
 pub const SLICE_MS: f64 = 30.0;
 
-impl<F: FnMut(crate::io::pace::Stage, f64)> PagePace<F> {
+impl PagePace {
     /// Starts timing the first slice now.
-    pub fn new(report: F) -> Self {
+    pub fn new(report: impl FnMut(crate::io::pace::Stage, f64) + 'static) -> Self {
         Self {
-            report,
+            report: Box::new(report),
             slice_start: js_sys::Date::now(),
+            yields: true,
+        }
+    }
+
+    /// Reports after each slice but never yields: for a worker, whose thread has no page.
+    pub fn reporting_only(report: impl FnMut(crate::io::pace::Stage, f64) + 'static) -> Self {
+        Self {
+            yields: false,
+            ..Self::new(report)
         }
     }
 
@@ -135,11 +156,15 @@ impl<F: FnMut(crate::io::pace::Stage, f64)> PagePace<F> {
     }
 }
 
-impl<F: FnMut(crate::io::pace::Stage, f64)> crate::io::pace::Pace for PagePace<F> {
+impl crate::io::pace::Pace for PagePace {
     async fn step(&mut self, stage: crate::io::pace::Stage, fraction: f64) {
         if js_sys::Date::now() - self.slice_start >= SLICE_MS {
             (self.report)(stage, fraction);
-            self.breathe().await;
+            if self.yields {
+                self.breathe().await;
+            } else {
+                self.slice_start = js_sys::Date::now();
+            }
         }
     }
 }
@@ -149,7 +174,8 @@ impl<F: FnMut(crate::io::pace::Stage, f64)> crate::io::pace::Pace for PagePace<F
 const FILES_DB: &str = "zhibiao";
 const FILES_STORE: &str = "files";
 
-fn js_message(e: wasm_bindgen::JsValue) -> String {
+/// The message of a JS error or DOM exception.
+pub fn js_message(e: wasm_bindgen::JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| {

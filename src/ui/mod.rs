@@ -20,11 +20,17 @@ mod layout;
 mod sheet;
 #[cfg(target_arch = "wasm32")]
 mod summary;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
 
-/// Installs the panic hook and mounts the app on the page's body.
+/// Installs the panic hook and mounts the app on the page's body. In the export worker (no
+/// `window`) it mounts nothing: the worker's script calls [`worker::export_in_worker`].
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     console_error_panic_hook::set_once();
+    if web_sys::window().is_none() {
+        return;
+    }
     // Keep the page as loaded (with its loading message) for 保存为网页.
     browser::capture_page();
     browser::remove_loading_message();

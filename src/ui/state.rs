@@ -1319,6 +1319,40 @@ impl Journal {
     }
 }
 
+/// What a document started as, for rebuilding it elsewhere (the export worker): the opened
+/// file's bytes (a file or the demo), or the session JSON embedded in a saved page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Start {
+    File(Vec<u8>),
+    Session(String),
+}
+
+impl Journal {
+    /// The document rebuilt from where it started: the file imported again (or the saved
+    /// page's session read again) and the logged edits replayed, exactly as a reload does.
+    ///
+    /// # Errors
+    /// The import's message (in the journal's language), or that the session is not ours.
+    pub async fn rebuild_paced<P: crate::io::pace::Pace>(
+        &self,
+        start: &Start,
+        pace: &mut P,
+    ) -> Result<Doc, String> {
+        let doc = match start {
+            Start::File(bytes) => {
+                let imported = crate::io::import_paced(bytes, pace)
+                    .await
+                    .map_err(|e| e.user_message(self.lang, &self.file_name))?;
+                Doc::new(self.file_name.clone(), imported)
+            }
+            Start::Session(json) => Session::from_json(json)
+                .and_then(|s| s.doc)
+                .ok_or_else(|| "the saved page's session is not readable".to_string())?,
+        };
+        Ok(self.replay(doc))
+    }
+}
+
 /// The browser-storage key of the autosave slot: one for the plain app, and one per saved page
 /// (named by its embedded plan) so that opening a saved page never overwrites other work.
 pub fn autosave_key(embedded_plan: Option<&str>) -> String {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import test from "node:test";
-import { cellSelector, fixture, launchApp, openApp } from "./harness.mjs";
+import { cellSelector, fixture, launchApp, openApp, readReport } from "./harness.mjs";
 
 const PLAN = "qinglan-county-2021-2025-plan.xlsx";
 const HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
@@ -85,6 +85,15 @@ test("保存为网页: the saved page opens from disk with the plan, inert and o
   await waitForCell(other.page, 16, "K", "12.0");
   const exported = await other.download(() => other.page.getByTestId("export-xlsx").click());
   assert.match(exported, /\.xlsx$/);
+  // The export worker rebuilt the plan from the page's session and the edits made since.
+  const seq14 = readReport(exported)
+    .sheets.flatMap((sheet) => sheet.indicators)
+    .find((i) => String(i.seq).trim() === "14");
+  assert.equal(seq14.base.text, "10.0", "the edit saved in the page");
+  assert.ok(
+    Object.values(seq14.yearly).some((y) => y.shown === "12.0"),
+    `the edit made after opening the saved page: ${JSON.stringify(seq14.yearly)}`,
+  );
   const again = await other.download(() => other.page.getByTestId("save-html").click());
   assert.match(again, /\.html$/);
   await other.screenshot("opened");

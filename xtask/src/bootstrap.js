@@ -3,6 +3,10 @@
 // base64-encoded (xtask/src/html.rs): this decodes it, inflates it with the browser's own
 // DecompressionStream and compiles it as it streams in (WebAssembly.instantiateStreaming via the
 // glue; never a synchronous compile). On failure it shows a message in the page.
+//
+// The same script also runs as the page's export worker (src/ui/worker.rs starts it as a classic
+// script from a blob: URL of this module's text; xtask/src/html.rs drops the glue's exports): there, with no document, it waits for a job, starts the wasm
+// module the page posts, and runs `export_in_worker` from the glue.
 {
   // One native decode of the whole block; both decoders skip the ASCII whitespace themselves.
   const decodeBase64 = (text) => {
@@ -54,5 +58,30 @@
     document.getElementById("app-loading")?.remove();
   };
 
-  boot().catch(showBootError);
+  // In the worker: one job per worker. `failed` carries the export's message for the user;
+  // `broken` means the page should export by itself.
+  const serveExport = () => {
+    const reason = (error) => String(error && error.message ? error.message : error);
+    self.onmessage = async ({ data }) => {
+      try {
+        await __wbg_init({ module_or_path: data.module });
+      } catch (error) {
+        self.postMessage({ broken: reason(error) });
+        return;
+      }
+      const progress = (stage, fraction) => self.postMessage({ progress: [stage, fraction] });
+      try {
+        const bytes = await export_in_worker(data.journal, data.file, data.session, progress);
+        self.postMessage({ done: bytes }, [bytes.buffer]);
+      } catch (error) {
+        self.postMessage(typeof error === "string" ? { failed: error } : { broken: reason(error) });
+      }
+    };
+  };
+
+  if (typeof document === "undefined") {
+    serveExport();
+  } else {
+    boot().catch(showBootError);
+  }
 }

@@ -132,6 +132,9 @@ pub fn deflate_wasm(wasm: &[u8]) -> Result<Vec<u8>> {
 /// The page's Content-Security-Policy: nothing may be fetched from anywhere, only the one inline
 /// module script (by hash) runs, and it may compile WebAssembly.
 ///
+/// `worker-src blob:` lets the page start its export worker from its own module script (see
+/// `src/ui/worker.rs`); only the page's scripts can make such a URL.
+///
 /// `style-src-attr 'unsafe-inline'` lets the app set `style="…"` attributes (column widths, chart
 /// bars); it allows no stylesheet and no request.
 pub fn csp(script_hash: &str, style_hash: &str) -> String {
@@ -140,6 +143,7 @@ pub fn csp(script_hash: &str, style_hash: &str) -> String {
         format!("script-src '{script_hash}' 'wasm-unsafe-eval'"),
         format!("style-src '{style_hash}'"),
         "style-src-attr 'unsafe-inline'".to_string(),
+        "worker-src blob:".to_string(),
         "img-src data: blob:".to_string(),
         "font-src data:".to_string(),
         "connect-src 'none'".to_string(),
@@ -159,24 +163,67 @@ pub fn sha256_source(text: &str) -> String {
     )
 }
 
-/// The page's one module script: the wasm-bindgen glue (target `web`), then the bootstrap that
-/// decodes the inlined wasm and calls the glue's init with it.
+/// The page's one module script: the wasm-bindgen glue (target `web`) without its `export`s,
+/// then the bootstrap that decodes the inlined wasm and calls the glue's init with it.
+///
+/// Without `export`s the same text also runs as a classic script, which is how the page starts
+/// its export worker (`src/ui/worker.rs`): Chromium cannot start a module worker from a `blob:`
+/// URL of a page opened from `file://`, and the app must work from `file://`. The bootstrap
+/// calls the glue's functions by name, in the same scope.
 ///
 /// # Errors
 ///
-/// When the glue does not define the init function the bootstrap calls.
+/// When the glue does not define the functions the bootstrap calls, or has module syntax left
+/// after its `export`s are removed (a wasm-bindgen version this was not written for).
 pub fn module_script(glue: &str) -> Result<String> {
-    if !glue.contains("function __wbg_init(") {
-        bail!(
-            "the wasm-bindgen glue has no `function __wbg_init(`: the bootstrap \
-             (xtask/src/bootstrap.js) must be adapted to this wasm-bindgen version"
-        );
+    // The bootstrap calls these two by name (the second in the export worker).
+    for function in ["__wbg_init", "export_in_worker"] {
+        if !glue.contains(&format!("function {function}(")) {
+            bail!(
+                "the wasm-bindgen glue has no `function {function}(`: the bootstrap \
+                 (xtask/src/bootstrap.js) must be adapted to this wasm-bindgen version or app"
+            );
+        }
     }
+    let classic = without_exports(glue)?;
     Ok(format!(
         "{}\n{}",
-        glue.trim_end(),
+        classic.trim_end(),
         include_str!("bootstrap.js").trim_end()
     ))
+}
+
+/// The glue with `export` dropped from its declarations and its `export { … };` lists removed.
+///
+/// # Errors
+///
+/// When a line still begins a module-only statement (`import`, `export`) or uses `import.meta`.
+fn without_exports(glue: &str) -> Result<String> {
+    let mut out = String::with_capacity(glue.len());
+    for line in glue.lines() {
+        if line.starts_with("export {") && line.trim_end().ends_with("};") {
+            continue;
+        }
+        let line = ["class ", "function ", "async function ", "const ", "let "]
+            .iter()
+            .find_map(|decl| {
+                line.strip_prefix("export ")
+                    .filter(|rest| rest.starts_with(decl))
+            })
+            .unwrap_or(line);
+        if line.starts_with("export ")
+            || line.starts_with("import ")
+            || line.contains("import.meta")
+        {
+            bail!(
+                "the wasm-bindgen glue has module syntax the export worker cannot run as a \
+                 classic script: `{line}` (xtask/src/html.rs, without_exports)"
+            );
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// Text as the HTML parser will hand it to CSP: no byte order mark, LF line ends.
@@ -358,5 +405,44 @@ mod tests {
         };
         let page = assemble(TEMPLATE, &sneaky).unwrap();
         assert!(page.contains("/* {{ZHIBIAO_WASM}} */"));
+    }
+
+    #[test]
+    fn the_module_script_needs_the_glue_functions_the_bootstrap_calls() {
+        let glue = "export class Source {}\nasync function __wbg_init(m) {}\n\
+                    export function export_in_worker(j) {}\nexport { initSync, __wbg_init as default };\n";
+        let script = module_script(glue).unwrap();
+        assert!(script.starts_with(
+            "class Source {}\nasync function __wbg_init(m) {}\nfunction export_in_worker(j) {}\n"
+        ));
+        assert!(!script.contains("export {"), "no export list: {script}");
+        assert!(
+            script.contains("serveExport"),
+            "the bootstrap follows the glue"
+        );
+        assert!(module_script("async function __wbg_init(m) {}").is_err());
+        assert!(module_script("export function export_in_worker(j) {}").is_err());
+    }
+
+    #[test]
+    fn glue_with_other_module_syntax_is_refused() {
+        let with = |line: &str| {
+            format!("async function __wbg_init(m) {{}}\nexport function export_in_worker(j) {{}}\n{line}\n")
+        };
+        for line in [
+            "import * as snippet from './snippet.js';",
+            "export default __wbg_init;",
+            "const url = new URL('x.wasm', import.meta.url);",
+        ] {
+            assert!(module_script(&with(line)).is_err(), "{line}");
+        }
+        assert!(module_script(&with("const exported = 1;")).is_ok());
+    }
+
+    #[test]
+    fn the_policy_lets_the_page_start_its_worker_from_a_blob_only() {
+        let policy = csp("sha256-a", "sha256-b");
+        assert!(policy.contains("worker-src blob:;"), "{policy}");
+        assert!(policy.contains("default-src 'none'"));
     }
 }
