@@ -214,7 +214,8 @@ fn setup(opts: &Options) -> Result<()> {
 /// benches/browser/run.mjs.
 const BENCH_GLUE: &str = "\
 // Bench page only (cargo xtask bench): src/bench_api.rs for benches/browser/run.mjs.
-window.zhibiaoBench = {
+// (Not in the export worker, which runs this script too and has no window.)
+if (typeof window !== \"undefined\") window.zhibiaoBench = {
   import: benchImport,
   read: benchRead,
   calamine: benchCalamine,
