@@ -6,6 +6,19 @@ use super::state::{assessment_years, chosen_year, drafts, summary, Doc, Live};
 use crate::error::Lang;
 use leptos::prelude::*;
 
+/// The most rows a list of the views shows: a plan of 100,000 indicators would otherwise put
+/// as many rows in the page at once. The export has them all.
+const LIST_LIMIT: usize = 500;
+
+/// The note under a list cut at [`LIST_LIMIT`] rows, if it was.
+fn left_out(lang: Lang, count: usize) -> Option<impl IntoView> {
+    let rest = count.checked_sub(LIST_LIMIT).filter(|&n| n > 0)?;
+    let (before, after) = texts(lang).rows_left_out;
+    Some(
+        view! { <p class="muted" data-testid="rows-left-out">{format!("{before}{rest}{after}")}</p> },
+    )
+}
+
 /// A year picker over the years with actuals; keeps the latest by default.
 fn year_select(
     years: Vec<i32>,
@@ -88,12 +101,14 @@ pub fn SummaryView(
                             <tbody>
                                 {s.lagging
                                     .iter()
+                                    .take(LIST_LIMIT)
                                     .map(|(seq, name, r, lead)| view! {
                                         <tr><td>{seq.clone()}</td><td>{name.clone()}</td><td class="num">{r.clone()}</td><td class="muted">{lead.clone()}</td></tr>
                                     })
                                     .collect_view()}
                             </tbody>
                         </table>
+                        {left_out(lang, s.lagging.len())}
                     </section>
                     <section>
                         <h3>{t.unit_scores}</h3>
@@ -108,7 +123,7 @@ pub fn SummaryView(
                                     .collect_view()}
                             </tbody>
                         </table>
-                        <svg class="bars" viewBox=format!("0 0 420 {chart_h}") width="420" height=chart_h role="img">
+                        <svg class="bars" viewBox=format!("0 0 460 {chart_h}") width="460" height=chart_h role="img">
                             {s.units
                                 .iter()
                                 .enumerate()
@@ -154,6 +169,7 @@ pub fn DraftView(
             let (_, _, plan) = d.as_ref()?.active_sheet()?;
             Some(drafts(plan?, chosen))
         })?;
+        let count = rows.len();
         let change = |v: Option<f64>, d: u8| {
             v.map(|v| crate::plan::round::shown(v, d.max(2)))
                 .unwrap_or_else(|| "—".into())
@@ -174,6 +190,7 @@ pub fn DraftView(
                     <tbody>
                         {rows
                             .into_iter()
+                            .take(LIST_LIMIT)
                             .map(|r| {
                                 let years = r
                                     .draft
@@ -198,6 +215,7 @@ pub fn DraftView(
                             .collect_view()}
                     </tbody>
                 </table>
+                {left_out(lang, count)}
             </div>
         }.into_any())
     }

@@ -139,3 +139,37 @@ test("cap setting and language switch", { timeout: 90_000 }, async (t) => {
   assert.equal(await page.getByTestId("demo-button").innerText(), "示例");
   await app.assertClean();
 });
+
+// A plan of thousands of indicators: the summary's lagging list and the next-year view list the
+// first 500 rows and say how many more there are, so the page never holds them all at once.
+test("long lists in the summary and next-year views stop at 500 rows and say how many are left", { timeout: 120_000 }, async (t) => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const rows = 1_200;
+  // Base 50 → target 60 over 2020–2025; the 2021 actual 50.5 is short of the 52 scheduled, so
+  // every indicator lags in 2021 and gets a draft for 2022–2025.
+  const lines = ["序号,指标名称,单位,2020年基期值,2025年目标值,2021年目标,2021年实际,牵头单位"];
+  for (let i = 1; i <= rows; i += 1) lines.push(`${i},指标${i},%,50.0,60.0,,50.5,单位${i % 7}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-lists-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "long-lists.csv");
+  fs.writeFileSync(file, lines.join("\n"));
+
+  const app = await openApp(t, { name: "views-long-lists" });
+  const page = app.page;
+  await app.uploadAndWaitFor(file, 2, "F");
+  await page.getByTestId("view-summary").click();
+  const lagging = page.getByTestId("lagging-list");
+  await lagging.waitFor();
+  assert.equal(await lagging.locator("tr").count(), 500);
+  assert.equal(await page.getByTestId("rows-left-out").innerText(), "另有 700 行未列出；导出的工作簿中有全部指标。");
+  await app.screenshot("summary");
+
+  await page.getByTestId("view-draft").click();
+  const drafts = page.getByTestId("draft-view");
+  await drafts.waitFor();
+  assert.equal(await drafts.locator("tbody tr").count(), 500);
+  assert.match(await drafts.getByTestId("rows-left-out").innerText(), /^另有 700 行未列出/);
+  await app.assertClean();
+});
