@@ -6,8 +6,8 @@ use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
 use super::state::{
-    autosave_key, file_key, Doc, Edit, Journal, Live, Origin, Session, Start, JOURNAL_VERSION,
-    SESSION_VERSION,
+    autosave_prefix, file_key, is_slot_of, slot_key, stale_slots, starting_slot, Doc, Edit,
+    Journal, Live, Origin, Session, Start, JOURNAL_VERSION, SESSION_VERSION,
 };
 use super::summary::{DraftView, SummaryView};
 use super::worker::{self, WorkerError};
@@ -59,9 +59,17 @@ enum View {
 pub fn App() -> impl IntoView {
     // A saved page embeds its plan; autosave keeps a slot per saved page and one for the app.
     let embedded = browser::embedded_plan();
-    let storage_key = autosave_key(embedded.as_deref());
+    let prefix = autosave_prefix(embedded.as_deref());
+    let storage_key = slot_key(&prefix, &browser::tab_id());
     let page_session = embedded.as_deref().and_then(Session::from_json);
-    let journal = browser::load(&storage_key).and_then(|j| Journal::from_json(&j));
+    // The tab's own slot after a reload, else the latest work of any tab.
+    let slots = move || -> Vec<(String, Journal)> {
+        browser::stored_with(|key| is_slot_of(&prefix, key))
+            .into_iter()
+            .filter_map(|(key, json)| Some((key, Journal::from_json(&json)?)))
+            .collect()
+    };
+    let journal = starting_slot(&storage_key, &slots()).cloned();
     // What the page starts with: the journal replayed on its origin when that is at hand at
     // once (the demo, the saved page); a file's bytes are read back below, asynchronously.
     let (start_doc, start_status, origin0) = match &journal {
@@ -157,6 +165,7 @@ pub fn App() -> impl IntoView {
         undo: undo.get_untracked(),
         redo: redo.get_untracked(),
         lang: lang.get_untracked(),
+        saved_at: 0.0,
     };
 
     // Autosave: a moment after each change, the journal (origin and edits, never the plan
@@ -171,11 +180,20 @@ pub fn App() -> impl IntoView {
         lang.track();
         origin.track();
         doc.with(|d| d.as_ref().map(|d| d.active));
-        let key = storage_key.clone();
+        let (key, slots) = (storage_key.clone(), slots.clone());
         let save = gloo::timers::callback::Timeout::new(AUTOSAVE_DELAY_MS, move || {
-            let saved = journal_now()
+            let journal = Journal {
+                saved_at: js_sys::Date::now(),
+                ..journal_now()
+            };
+            let saved = journal
                 .to_json()
                 .and_then(|json| browser::store(&key, &json));
+            if saved.is_ok() {
+                for stale in stale_slots(&key, &slots()) {
+                    browser::forget(&stale);
+                }
+            }
             if let Err(e) = saved {
                 let t = texts(lang.get_untracked());
                 set_status.set(Status::Error(format!("{}（{e}）", t.autosave_failed)));

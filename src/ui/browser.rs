@@ -91,11 +91,6 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// Reads a text from the browser's storage.
-pub fn load(key: &str) -> Option<String> {
-    local_storage().and_then(|s| s.get_item(key).ok().flatten())
-}
-
 /// Writes a text to the browser's storage.
 ///
 /// # Errors
@@ -107,6 +102,51 @@ pub fn store(key: &str, value: &str) -> Result<(), String> {
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|| format!("{e:?}"))
     })
+}
+
+/// The keys of the browser's storage that `keep` accepts, with their texts.
+pub fn stored_with(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+    let Some(storage) = local_storage() else {
+        return Vec::new();
+    };
+    let count = storage.length().unwrap_or(0);
+    (0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| keep(key))
+        .filter_map(|key| {
+            let value = storage.get_item(&key).ok().flatten()?;
+            Some((key, value))
+        })
+        .collect()
+}
+
+/// Removes a text from the browser's storage (nothing if it is not there).
+pub fn forget(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// This tab's name for its autosave slot: kept in the tab's session storage, so a reload keeps
+/// it and another tab has its own.
+pub fn tab_id() -> String {
+    const KEY: &str = "zhibiao.tab";
+    let storage = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    if let Some(id) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+    {
+        return id;
+    }
+    let id = format!(
+        "{:x}-{:08x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+    );
+    if let Some(storage) = storage {
+        let _ = storage.set_item(KEY, &id);
+    }
+    id
 }
 
 /// Asks the user to confirm (the browser's own dialog).

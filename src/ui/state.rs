@@ -1285,6 +1285,10 @@ pub struct Journal {
     pub undo: Vec<Edit>,
     pub redo: Vec<Edit>,
     pub lang: crate::error::Lang,
+    /// When it was written (milliseconds since 1970, from the page): which tab's slot is the
+    /// latest work. 0 in journals written before slots were per tab.
+    #[serde(default)]
+    pub saved_at: f64,
 }
 
 /// The current journal format.
@@ -1353,11 +1357,61 @@ impl Journal {
     }
 }
 
-/// The browser-storage key of the autosave slot: one for the plain app, and one per saved page
-/// (named by its embedded plan) so that opening a saved page never overwrites other work.
-pub fn autosave_key(embedded_plan: Option<&str>) -> String {
+/// The prefix of the autosave slots' keys in the browser's storage: one family for the plain
+/// app, and one per saved page (named by its embedded plan) so that opening a saved page never
+/// overwrites other work. Each tab writes its own slot in the family ([`slot_key`]), so two
+/// tabs never overwrite each other's work either.
+pub fn autosave_prefix(embedded_plan: Option<&str>) -> String {
     match embedded_plan {
         Some(json) => format!("zhibiao.session.{}", crate::io::share::fingerprint(json)),
         None => "zhibiao.session".to_string(),
     }
+}
+
+/// How many autosave slots of one family are kept (the newest; one per tab that worked).
+pub const SLOTS_KEPT: usize = 4;
+
+/// The slot of tab `tab` in the family `prefix`.
+pub fn slot_key(prefix: &str, tab: &str) -> String {
+    format!("{prefix}#{tab}")
+}
+
+/// Whether `key` is a slot of the family `prefix`: a tab's, or the family's single slot of
+/// earlier versions (the prefix itself).
+pub fn is_slot_of(prefix: &str, key: &str) -> bool {
+    key == prefix
+        || key
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('#'))
+}
+
+/// The slot a page starts from, among the family's `saved` slots (key, journal): the tab's own
+/// (a reload keeps the tab), else the latest saved with a document open (a new tab, or the
+/// browser started again after a crash, carries on with the latest work; a tab left empty by
+/// 新建 does not hide it), else the latest.
+pub fn starting_slot<'a>(own: &str, saved: &'a [(String, Journal)]) -> Option<&'a Journal> {
+    let latest = |with_doc: bool| {
+        saved
+            .iter()
+            .filter(|(_, j)| !with_doc || j.origin != Origin::None)
+            .max_by(|a, b| a.1.saved_at.total_cmp(&b.1.saved_at))
+    };
+    saved
+        .iter()
+        .find(|(key, _)| key == own)
+        .or_else(|| latest(true))
+        .or_else(|| latest(false))
+        .map(|(_, j)| j)
+}
+
+/// The slots to remove after `own` was written: all but the newest [`SLOTS_KEPT`] of the family
+/// (`own` is always kept).
+pub fn stale_slots(own: &str, saved: &[(String, Journal)]) -> Vec<String> {
+    let mut others: Vec<&(String, Journal)> = saved.iter().filter(|(k, _)| k != own).collect();
+    others.sort_by(|a, b| b.1.saved_at.total_cmp(&a.1.saved_at));
+    others
+        .into_iter()
+        .skip(SLOTS_KEPT.saturating_sub(1))
+        .map(|(k, _)| k.clone())
+        .collect()
 }

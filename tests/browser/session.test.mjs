@@ -40,6 +40,41 @@ test("autosave: an edit survives a reload, with its undo history", { timeout: 90
   await app.assertClean();
 });
 
+// Two tabs of the app each autosave into their own slot: neither overwrites the other's work. A
+// new tab starts from the latest work; a reload keeps the tab's own.
+test("autosave: two tabs keep their own work", { timeout: 120_000 }, async (t) => {
+  const app = await openApp(t, { name: "session-two-tabs" });
+  const a = app.page;
+  await app.uploadAndWaitFor(fixture(PLAN), 16, "G");
+  // Seq 14: base (E) → 2021 (G), linear to 11.0 in 2025.
+  await typeInto(app, 16, "E", "10.0");
+  await waitForCell(a, 16, "G", "10.2");
+  await a.waitForTimeout(1_000); // autosave writes a moment after the last change
+
+  const b = await app.context.newPage();
+  await b.goto(app.url, { waitUntil: "load" });
+  await b.waitForSelector(cellSelector(16, "G"), { timeout: 60_000 });
+  await waitForCell(b, 16, "G", "10.2"); // the new tab carries on with the latest work
+  await typeInto({ page: b }, 16, "E", "10.4");
+  await waitForCell(b, 16, "G", "10.5"); // 10.4 + 0.6 / 5 = 10.52
+  await b.waitForTimeout(1_000);
+  await typeInto(app, 16, "E", "9.8");
+  await waitForCell(a, 16, "G", "10.0"); // 9.8 + 1.2 / 5 = 10.04
+  await a.waitForTimeout(1_000);
+
+  await b.reload({ waitUntil: "load" });
+  await b.waitForSelector(cellSelector(16, "G"), { timeout: 60_000 });
+  await waitForCell(b, 16, "G", "10.5");
+  await a.reload({ waitUntil: "load" });
+  await app.waitUntilReady();
+  await a.waitForSelector(cellSelector(16, "G"), { timeout: 60_000 });
+  await waitForCell(a, 16, "G", "10.0");
+  // Undo in tab a goes back through its own edits: 9.8 → 10.0.
+  await a.getByTestId("undo").click();
+  await waitForCell(a, 16, "G", "10.2");
+  await app.assertClean();
+});
+
 test("replacing a plan with unsaved edits asks first", { timeout: 90_000 }, async (t) => {
   const app = await openApp(t, { name: "session-guard" });
   await app.uploadAndWaitFor(fixture(PLAN), 16, "G");
