@@ -209,6 +209,11 @@ impl<'b> SheetBuilder<'b> {
         }
         if let Some(cells) = self.rows.get_mut(row) {
             if cells.len() <= col {
+                // A new row takes the width of the sheet so far at once: growing it cell by
+                // cell would reallocate it several times and leave up to half of it unused.
+                if cells.capacity() == 0 {
+                    cells.reserve_exact(width);
+                }
                 cells.resize(col + 1, RawCell::Empty);
             }
             if let Some(slot) = cells.get_mut(col) {
@@ -400,7 +405,7 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             .map(|i| formats.swap_remove(i).1)
             .unwrap_or_default();
         let progress = |part| pace::fraction(index, count, part);
-        let sheet = to_sheet(name, &range, &mut budget, pace, progress, |r, c| {
+        let sheet = to_sheet(name, range, &mut budget, pace, progress, |r, c| {
             sheet_formats.get(r, c, &codes)
         })
         .await?;
@@ -480,7 +485,7 @@ async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         let (merges, formats) = extra.map(|e| (e.merges, e.formats)).unwrap_or_default();
         let formats = shared_codes(formats);
         let progress = |part| pace::fraction(index, count, part);
-        let sheet = to_sheet(name, &range, &mut budget, pace, progress, |r, c| {
+        let sheet = to_sheet(name, range, &mut budget, pace, progress, |r, c| {
             formats.get(&(r, c)).cloned().flatten()
         })
         .await?;
@@ -521,10 +526,11 @@ fn checked_names(names: Vec<String>) -> Result<Vec<String>, ImportError> {
     Ok(names)
 }
 
-/// A calamine range (whose size was checked before calamine built it) as a sheet.
+/// A calamine range (whose size was checked before calamine built it) as a sheet; its texts
+/// are moved into the sheet, not copied.
 async fn to_sheet<'b, P: Pace>(
     name: String,
-    range: &Range<Data>,
+    mut range: Range<Data>,
     budget: &'b mut Budget,
     pace: &mut P,
     progress: impl Fn(f64) -> f64,
@@ -532,35 +538,42 @@ async fn to_sheet<'b, P: Pace>(
 ) -> Result<SheetBuilder<'b>, ImportError> {
     let mut sheet = SheetBuilder::new(name, budget);
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let rows = range.height().max(1) as f64;
-    for (i, (r, c, data)) in range.used_cells().enumerate() {
-        if i % STEP == STEP - 1 {
-            pace.step(Stage::Read, progress(r as f64 / rows)).await;
-        }
-        let (row, col) = (r0 as usize + r, c0 as usize + c);
-        let cell = match data {
-            Data::Empty => continue,
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                RawCell::Text { s: s.clone() }
+    let height = range.height();
+    let rows = height.max(1) as f64;
+    let mut used = 0usize;
+    for r in 0..height {
+        // `r` is below the range's height, so the row exists.
+        let cells: &mut [Data] = &mut range[r];
+        for (c, data) in cells.iter_mut().enumerate() {
+            let (row, col) = (r0 as usize + r, c0 as usize + c);
+            let cell = match std::mem::take(data) {
+                Data::Empty => continue,
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                    RawCell::Text { s }
+                }
+                Data::Float(n) => RawCell::Number {
+                    n,
+                    format: format_of(row as u32, col as u32),
+                },
+                Data::Int(i) => RawCell::Number {
+                    n: i as f64,
+                    format: format_of(row as u32, col as u32),
+                },
+                Data::Bool(b) => RawCell::Text {
+                    s: if b { "TRUE" } else { "FALSE" }.to_string(),
+                },
+                Data::DateTime(d) => RawCell::Number {
+                    n: d.as_f64(),
+                    format: format_of(row as u32, col as u32),
+                },
+                Data::Error(e) => RawCell::Text { s: e.to_string() },
+            };
+            used += 1;
+            if used.is_multiple_of(STEP) {
+                pace.step(Stage::Read, progress(r as f64 / rows)).await;
             }
-            Data::Float(n) => RawCell::Number {
-                n: *n,
-                format: format_of(row as u32, col as u32),
-            },
-            Data::Int(i) => RawCell::Number {
-                n: *i as f64,
-                format: format_of(row as u32, col as u32),
-            },
-            Data::Bool(b) => RawCell::Text {
-                s: if *b { "TRUE" } else { "FALSE" }.to_string(),
-            },
-            Data::DateTime(d) => RawCell::Number {
-                n: d.as_f64(),
-                format: format_of(row as u32, col as u32),
-            },
-            Data::Error(e) => RawCell::Text { s: e.to_string() },
-        };
-        sheet.put(row, col, cell)?;
+            sheet.put(row, col, cell)?;
+        }
     }
     Ok(sheet)
 }

@@ -779,7 +779,16 @@ impl XfCodes {
 /// error: its cells have no codes.
 pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
     let stream = workbook_stream(bytes).map_err(ImportError::from)?;
-    let mut out = Vec::with_capacity(stream.len().min(MAX_REBUILT_BYTES));
+    // The stream is written after room for the compound file's header, which
+    // [`compound_file`] fills in, so the rebuilt stream is never copied.
+    let mut out = Vec::with_capacity(
+        CFB_SECTOR
+            + stream
+                .len()
+                .min(MAX_REBUILT_BYTES)
+                .saturating_add(3 * CFB_SECTOR),
+    );
+    out.resize(CFB_SECTOR, 0);
     let mut state = Globals2::default();
     copy_globals(&stream, &mut out, &mut state)?;
     let xf = XfCodes::new(&state);
@@ -787,7 +796,7 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
     let sheets = std::mem::take(&mut state.sheets);
     let mut formats = Vec::with_capacity(sheets.len());
     for sheet in &sheets {
-        let at = out.len();
+        let at = out.len() - CFB_SECTOR;
         let at32 = u32::try_from(at).map_err(|_| damaged_x("workbook too large"))?;
         let slot = out
             .get_mut(sheet.slot..sheet.slot + 4)
@@ -804,17 +813,19 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
             &mut budget,
         )?;
         formats.push((sheet.name.clone(), codes));
-        if out.len() > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
+        if out.len() - CFB_SECTOR > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
             return Err(damaged_x("sheets overlap"));
         }
     }
     Ok(Checked {
-        file: compound_file(&out)?,
+        file: compound_file(out)?,
         codes: xf.codes,
         sheets: formats,
     })
 }
 
+/// The sector size of the rebuilt compound file (version 4).
+const CFB_SECTOR: usize = 4096;
 /// The rebuilt workbook stream may not grow beyond this (besides twice the original stream).
 const MAX_REBUILT_BYTES: usize = 128 * 1024 * 1024;
 /// The most CONTINUE records one record may have (an SST of 64 MiB has about 8,000).
@@ -1365,10 +1376,17 @@ fn check_units(sheet: &str, units: usize, biff8: bool) -> Result<(), ImportError
 /// A version 4 compound file (4096-byte sectors) with one stream named `Workbook`: the header,
 /// the stream (at least 4096 bytes, so it is not a mini stream), one directory sector and the
 /// FAT. Sector ids: the stream first, then the directory, then the FAT.
-fn compound_file(stream: &[u8]) -> Result<Vec<u8>, ImportError> {
-    const SECTOR: usize = 4096;
+///
+/// `file` holds [`CFB_SECTOR`] bytes of room for the header, then the stream; the header is
+/// written in place and the rest appended.
+fn compound_file(mut file: Vec<u8>) -> Result<Vec<u8>, ImportError> {
+    const SECTOR: usize = CFB_SECTOR;
     const FATSECT: u32 = 0xFFFF_FFFD;
-    let n_stream = stream.len().max(SECTOR).div_ceil(SECTOR);
+    let stream_len = file
+        .len()
+        .checked_sub(SECTOR)
+        .ok_or_else(|| damaged_x("no room for the header"))?;
+    let n_stream = stream_len.max(SECTOR).div_ceil(SECTOR);
     let per_fat = SECTOR / 4;
     let mut n_fat = 1usize;
     while n_stream + 1 + n_fat > n_fat * per_fat {
@@ -1378,7 +1396,7 @@ fn compound_file(stream: &[u8]) -> Result<Vec<u8>, ImportError> {
         return Err(damaged_x("workbook too large"));
     }
     let id = |i: usize| u32::try_from(i).map_err(|_| damaged_x("workbook too large"));
-    let mut file = Vec::with_capacity((2 + n_stream + n_fat) * SECTOR);
+    file.reserve(((2 + n_stream + n_fat) * SECTOR).saturating_sub(file.len()));
     // Header (its sector is 4096 bytes in version 4).
     let mut header = vec![0u8; SECTOR];
     header[..8].copy_from_slice(&CFB_MAGIC);
@@ -1411,9 +1429,10 @@ fn compound_file(stream: &[u8]) -> Result<Vec<u8>, ImportError> {
         };
         put32(&mut header, 0x4C + 4 * i, v);
     }
-    file.extend_from_slice(&header);
+    if let Some(room) = file.get_mut(..SECTOR) {
+        room.copy_from_slice(&header);
+    }
     // The stream, padded to whole sectors.
-    file.extend_from_slice(stream);
     file.resize(SECTOR * (1 + n_stream), 0);
     // The directory: the root storage and the Workbook stream.
     let mut dir = vec![0u8; SECTOR];
