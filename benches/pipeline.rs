@@ -196,10 +196,11 @@ mod stage {
         n
     }
 
-    /// Our `.xls` number-format reader (`io/xls_formats.rs`) alone.
+    /// Our `.xls` step before calamine (`io/xls_formats.rs`): the records checked and copied
+    /// into a rebuilt compound file, the cells' number formats read in the same walk.
     pub fn xls_formats(bytes: &[u8]) -> usize {
-        xls_formats::cell_formats(bytes)
-            .map(|f| f.len())
+        xls_formats::checked_with_formats(bytes)
+            .map(|c| c.file.len())
             .unwrap_or(0)
     }
 

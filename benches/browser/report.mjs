@@ -87,7 +87,7 @@ export function report(dir) {
   // Where the import time goes.
   md.push("#### Where our import time goes (native medians; the xlsx sheet XML is inflated and parsed once per pass)");
   md.push("");
-  md.push("| file | calamine open (zip, strings, styles) | + cells pass | styles pass (`worksheet_style`) | merges pass | xls formats (ours) | read → grid | detect | build plan | whole import | browser: read → grid | browser: calamine cells | browser: + styles pass |");
+  md.push("| file | calamine open (zip, strings, styles) | + cells pass | styles pass (`worksheet_style`) | merges pass | xls check + formats (ours) | read → grid | detect | build plan | whole import | browser: read → grid | browser: calamine cells | browser: + styles pass |");
   md.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const name of names) {
     const n = nativeFile(name)?.stages ?? {};

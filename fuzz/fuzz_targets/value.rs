@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         let format = String::from_utf8_lossy(code).into_owned();
         let _ = parse(&RawCell::Number {
             n,
-            format: Some(format),
+            format: Some(format.into()),
         });
     }
 });

@@ -10,7 +10,9 @@ use super::pace::{self, Pace, Stage, STEP};
 use crate::error::ImportError;
 use crate::plan::RawCell;
 use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx, XlsxError};
+use std::collections::HashMap;
 use std::io::Cursor;
+use std::sync::Arc;
 
 pub use super::limits::{MAX_FILE_BYTES, MAX_SHEETS, MAX_SHEET_CELLS};
 
@@ -122,7 +124,7 @@ fn looks_utf16_without_bom(head: &[u8]) -> bool {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
 fn utf16le(s: &str) -> Vec<u8> {
@@ -197,7 +199,7 @@ impl<'b> SheetBuilder<'b> {
             RawCell::Text { s } => self.budget.add_text(&self.name, s, 1)?,
             RawCell::Number { format, .. } => {
                 self.budget
-                    .add_bytes(format.as_ref().map_or(0, String::len))?;
+                    .add_bytes(format.as_deref().map_or(0, str::len))?;
             }
         }
         self.height = height;
@@ -207,6 +209,11 @@ impl<'b> SheetBuilder<'b> {
         }
         if let Some(cells) = self.rows.get_mut(row) {
             if cells.len() <= col {
+                // A new row takes the width of the sheet so far at once: growing it cell by
+                // cell would reallocate it several times and leave up to half of it unused.
+                if cells.capacity() == 0 {
+                    cells.reserve_exact(width);
+                }
                 cells.resize(col + 1, RawCell::Empty);
             }
             if let Some(slot) = cells.get_mut(col) {
@@ -243,9 +250,38 @@ fn merges_of(dims: &[Dimensions]) -> Vec<Merge> {
 }
 
 /// A format code as a cell keeps it: `None` when it is longer than Excel allows.
-fn code(format: &str) -> Option<String> {
+fn code(format: &str) -> Option<Arc<str>> {
     (format.len() <= MAX_CODE_CHARS * 4 && format.chars().count() <= MAX_CODE_CHARS)
-        .then(|| format.to_string())
+        .then(|| Arc::from(format))
+}
+
+/// The format code of each .xlsx style, made once per style (the workbook's styles are shared by
+/// its sheets): every number of a style gets a clone of the same `Arc`.
+#[derive(Default)]
+struct StyleCodes {
+    /// By style id: `None` while not looked up yet.
+    codes: Vec<Option<Option<Arc<str>>>>,
+}
+
+impl StyleCodes {
+    fn get(&mut self, styles: &[calamine::Style], style: usize) -> Option<Arc<str>> {
+        if let Some(Some(known)) = self.codes.get(style) {
+            return known.clone();
+        }
+        // Only ids of existing styles are cached, so the table is never longer than calamine's.
+        let found = styles.get(style)?;
+        let code = found
+            .number_format
+            .as_ref()
+            .and_then(|f| code(&f.format_code));
+        if self.codes.len() <= style {
+            self.codes.resize(style + 1, None);
+        }
+        if let Some(slot) = self.codes.get_mut(style) {
+            *slot = Some(code.clone());
+        }
+        code
+    }
 }
 
 /// .xlsx: the zip container and the parts calamine reads whole are checked before it opens the
@@ -266,6 +302,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     let count = names.len();
+    let mut style_codes = StyleCodes::default();
     for (index, name) in names.into_iter().enumerate() {
         pace.step(Stage::Read, pace::fraction(index, count, 0.0))
             .await;
@@ -283,13 +320,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
                         pace.step(Stage::Read, pace::fraction(index, count, part))
                             .await;
                     }
-                    let format = || {
-                        reader
-                            .styles()
-                            .get(style)
-                            .and_then(|st| st.number_format.as_ref())
-                            .and_then(|f| code(&f.format_code))
-                    };
+                    let mut format = || style_codes.get(reader.styles(), style);
                     let raw = match cell.get_value() {
                         DataRef::Empty => continue,
                         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
@@ -347,19 +378,19 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
 /// ([`super::xls_formats::checked_for_calamine`]): a crafted record can otherwise make it
 /// reserve gigabytes or index out of bounds (calamine issue 714).
 async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
-    let checked = super::xls_formats::checked_for_calamine(bytes)?;
-    let mut wb: Xls<_> = Xls::new(Cursor::new(checked.as_slice())).map_err(|e| match e {
+    // calamine does not expose .xls number formats: they are taken from the XF records while
+    // the records are checked. A file whose formats cannot be read still opens, with numbers
+    // in their General form.
+    let super::xls_formats::Checked {
+        file,
+        codes,
+        sheets: mut formats,
+    } = super::xls_formats::checked_with_formats(bytes)?;
+    let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::Encrypted,
         other => damaged(other),
     })?;
     let names = checked_names(wb.sheet_names())?;
-    // calamine does not expose .xls number formats: read them from the XF records. A file
-    // whose formats cannot be read still opens, with numbers in their General form.
-    let mut formats = match super::xls_formats::cell_formats(bytes) {
-        Ok(f) => f,
-        Err(super::xls_formats::XlsFormatError::Encrypted) => return Err(ImportError::Encrypted),
-        Err(_) => Vec::new(),
-    };
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     let count = names.len();
@@ -374,8 +405,8 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             .map(|i| formats.swap_remove(i).1)
             .unwrap_or_default();
         let progress = |part| pace::fraction(index, count, part);
-        let sheet = to_sheet(name, &range, &mut budget, pace, progress, |r, c| {
-            sheet_formats.get(&(r, c)).and_then(|f| code(f))
+        let sheet = to_sheet(name, range, &mut budget, pace, progress, |r, c| {
+            sheet_formats.get(r, c, &codes)
         })
         .await?;
         sheets.push(sheet.finish(merges_of(&merges))?);
@@ -452,9 +483,10 @@ async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             .position(|e| e.name == name)
             .map(|i| extras.swap_remove(i));
         let (merges, formats) = extra.map(|e| (e.merges, e.formats)).unwrap_or_default();
+        let formats = shared_codes(formats);
         let progress = |part| pace::fraction(index, count, part);
-        let sheet = to_sheet(name, &range, &mut budget, pace, progress, |r, c| {
-            formats.get(&(r, c)).and_then(|f| code(f))
+        let sheet = to_sheet(name, range, &mut budget, pace, progress, |r, c| {
+            formats.get(&(r, c)).cloned().flatten()
         })
         .await?;
         sheets.push(sheet.finish(merges)?);
@@ -463,6 +495,25 @@ async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         format: Some(Format::Ods),
         sheets,
     })
+}
+
+/// The .ods codes by cell as the cells keep them, one `Arc` per distinct code.
+fn shared_codes(formats: HashMap<(u32, u32), String>) -> HashMap<(u32, u32), Option<Arc<str>>> {
+    let mut distinct: HashMap<String, Option<Arc<str>>> = HashMap::new();
+    formats
+        .into_iter()
+        .map(|(at, f)| {
+            let shared = match distinct.get(&f) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = code(&f);
+                    distinct.insert(f, c.clone());
+                    c
+                }
+            };
+            (at, shared)
+        })
+        .collect()
 }
 
 fn checked_names(names: Vec<String>) -> Result<Vec<String>, ImportError> {
@@ -475,46 +526,54 @@ fn checked_names(names: Vec<String>) -> Result<Vec<String>, ImportError> {
     Ok(names)
 }
 
-/// A calamine range (whose size was checked before calamine built it) as a sheet.
+/// A calamine range (whose size was checked before calamine built it) as a sheet; its texts
+/// are moved into the sheet, not copied.
 async fn to_sheet<'b, P: Pace>(
     name: String,
-    range: &Range<Data>,
+    mut range: Range<Data>,
     budget: &'b mut Budget,
     pace: &mut P,
     progress: impl Fn(f64) -> f64,
-    format_of: impl Fn(u32, u32) -> Option<String>,
+    format_of: impl Fn(u32, u32) -> Option<Arc<str>>,
 ) -> Result<SheetBuilder<'b>, ImportError> {
     let mut sheet = SheetBuilder::new(name, budget);
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let rows = range.height().max(1) as f64;
-    for (i, (r, c, data)) in range.used_cells().enumerate() {
-        if i % STEP == STEP - 1 {
-            pace.step(Stage::Read, progress(r as f64 / rows)).await;
-        }
-        let (row, col) = (r0 as usize + r, c0 as usize + c);
-        let cell = match data {
-            Data::Empty => continue,
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                RawCell::Text { s: s.clone() }
+    let height = range.height();
+    let rows = height.max(1) as f64;
+    let mut used = 0usize;
+    for r in 0..height {
+        // `r` is below the range's height, so the row exists.
+        let cells: &mut [Data] = &mut range[r];
+        for (c, data) in cells.iter_mut().enumerate() {
+            let (row, col) = (r0 as usize + r, c0 as usize + c);
+            let cell = match std::mem::take(data) {
+                Data::Empty => continue,
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                    RawCell::Text { s }
+                }
+                Data::Float(n) => RawCell::Number {
+                    n,
+                    format: format_of(row as u32, col as u32),
+                },
+                Data::Int(i) => RawCell::Number {
+                    n: i as f64,
+                    format: format_of(row as u32, col as u32),
+                },
+                Data::Bool(b) => RawCell::Text {
+                    s: if b { "TRUE" } else { "FALSE" }.to_string(),
+                },
+                Data::DateTime(d) => RawCell::Number {
+                    n: d.as_f64(),
+                    format: format_of(row as u32, col as u32),
+                },
+                Data::Error(e) => RawCell::Text { s: e.to_string() },
+            };
+            used += 1;
+            if used.is_multiple_of(STEP) {
+                pace.step(Stage::Read, progress(r as f64 / rows)).await;
             }
-            Data::Float(n) => RawCell::Number {
-                n: *n,
-                format: format_of(row as u32, col as u32),
-            },
-            Data::Int(i) => RawCell::Number {
-                n: *i as f64,
-                format: format_of(row as u32, col as u32),
-            },
-            Data::Bool(b) => RawCell::Text {
-                s: if *b { "TRUE" } else { "FALSE" }.to_string(),
-            },
-            Data::DateTime(d) => RawCell::Number {
-                n: d.as_f64(),
-                format: format_of(row as u32, col as u32),
-            },
-            Data::Error(e) => RawCell::Text { s: e.to_string() },
-        };
-        sheet.put(row, col, cell)?;
+            sheet.put(row, col, cell)?;
+        }
     }
     Ok(sheet)
 }

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// The number formats of one sheet: 0-based (row, col) → format code (General omitted).
 pub type CellFormats = HashMap<(u32, u32), String>;
@@ -654,27 +655,177 @@ fn builtin_format(id: u16) -> Option<&'static str> {
 /// [`ImportError::TooManyCellsInWorkbook`], [`ImportError::TooManyStrings`],
 /// [`ImportError::TextTooLong`], [`ImportError::TooMuchText`], [`ImportError::TooManyMerges`]).
 pub fn checked_for_calamine(bytes: &[u8]) -> Result<Vec<u8>, ImportError> {
+    checked_with_formats(bytes).map(|c| c.file)
+}
+
+/// [`checked_for_calamine`]'s rebuilt file, with the number formats of the numeric cells read
+/// in the same walk over the records (what [`cell_formats`] reads in a walk of its own).
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The compound file to hand calamine.
+    pub file: Vec<u8>,
+    /// The distinct format codes of the workbook (General left out), each shared by the cells
+    /// that have it.
+    pub codes: Vec<Arc<str>>,
+    /// Per sheet, in workbook order, its name and the code of each numeric cell.
+    pub sheets: Vec<(String, SheetCodes)>,
+}
+
+/// The format code of each numeric cell of a sheet, as an index into [`Checked::codes`].
+///
+/// Rows and columns are those of cells already checked against the sheet's limits, so the
+/// table is no larger than two bytes per cell of the sheet's extent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SheetCodes {
+    /// By 0-based row, then column: 0 for none (General or unknown), else 1 + the index.
+    rows: Vec<Vec<u16>>,
+}
+
+impl SheetCodes {
+    /// The code of the numeric cell at 0-based (row, col), `None` for General or unknown.
+    pub fn get(&self, row: u32, col: u32, codes: &[Arc<str>]) -> Option<Arc<str>> {
+        let i = *self.rows.get(row as usize)?.get(col as usize)?;
+        codes.get(usize::from(i).checked_sub(1)?).cloned()
+    }
+
+    /// How many cells have a code.
+    pub fn len(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| r.iter().filter(|&&i| i != 0).count())
+            .sum()
+    }
+
+    /// Whether no cell has a code.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn set(&mut self, row: u16, col: u16, index: u16) {
+        let (row, col) = (usize::from(row), usize::from(col));
+        if self.rows.len() <= row {
+            if index == 0 {
+                return;
+            }
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let Some(cells) = self.rows.get_mut(row) else {
+            return;
+        };
+        if cells.len() <= col {
+            if index == 0 {
+                return;
+            }
+            cells.resize(col + 1, 0);
+        }
+        if let Some(slot) = cells.get_mut(col) {
+            *slot = index;
+        }
+    }
+}
+
+/// The format code of each XF of a BIFF8 workbook, resolved once from its FORMAT and XF
+/// records, as [`Globals::code`] resolves it.
+#[derive(Default)]
+struct XfCodes {
+    /// By XF: 0 for General or unknown, else 1 + an index into `codes`.
+    by_xf: Vec<u16>,
+    codes: Vec<Arc<str>>,
+}
+
+impl XfCodes {
+    fn new(g: &Globals2) -> Self {
+        let mut out = Self::default();
+        if !g.formats_readable {
+            return out;
+        }
+        let mut distinct: HashMap<&str, u16> = HashMap::new();
+        out.by_xf = g
+            .xf_formats
+            .iter()
+            .map(|ifmt| {
+                let code = match g.formats.get(ifmt) {
+                    Some(c) => c.as_str(),
+                    None => builtin_format(*ifmt).unwrap_or_default(),
+                };
+                if code.is_empty() || code.eq_ignore_ascii_case("General") {
+                    return 0;
+                }
+                if let Some(&i) = distinct.get(code) {
+                    return i;
+                }
+                // A hostile workbook with more distinct codes than a u16 counts keeps the
+                // rest General.
+                let Ok(i) = u16::try_from(out.codes.len() + 1) else {
+                    return 0;
+                };
+                out.codes.push(Arc::from(code));
+                distinct.insert(code, i);
+                i
+            })
+            .collect();
+        out
+    }
+
+    fn index(&self, ixfe: u16) -> u16 {
+        self.by_xf.get(usize::from(ixfe)).copied().unwrap_or(0)
+    }
+}
+
+/// [`checked_for_calamine`], with the number formats of the numeric cells ([`Checked`]).
+///
+/// # Errors
+/// As [`checked_for_calamine`]. A workbook whose formats cannot be read (not BIFF8) is not an
+/// error: its cells have no codes.
+pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
     let stream = workbook_stream(bytes).map_err(ImportError::from)?;
-    let mut out = Vec::with_capacity(stream.len().min(MAX_REBUILT_BYTES));
+    // The stream is written after room for the compound file's header, which
+    // [`compound_file`] fills in, so the rebuilt stream is never copied.
+    let mut out = Vec::with_capacity(
+        CFB_SECTOR
+            + stream
+                .len()
+                .min(MAX_REBUILT_BYTES)
+                .saturating_add(3 * CFB_SECTOR),
+    );
+    out.resize(CFB_SECTOR, 0);
     let mut state = Globals2::default();
     copy_globals(&stream, &mut out, &mut state)?;
+    let xf = XfCodes::new(&state);
     let mut budget = Budget::default();
     let sheets = std::mem::take(&mut state.sheets);
+    let mut formats = Vec::with_capacity(sheets.len());
     for sheet in &sheets {
-        let at = out.len();
+        let at = out.len() - CFB_SECTOR;
         let at32 = u32::try_from(at).map_err(|_| damaged_x("workbook too large"))?;
         let slot = out
             .get_mut(sheet.slot..sheet.slot + 4)
             .ok_or_else(|| damaged_x("BOUNDSHEET8 offset"))?;
         slot.copy_from_slice(&at32.to_le_bytes());
-        copy_sheet(&stream, sheet, &state, &mut out, &mut budget)?;
-        if out.len() > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
+        let mut codes = SheetCodes::default();
+        copy_sheet(
+            &stream,
+            sheet,
+            &state,
+            &xf,
+            &mut codes,
+            &mut out,
+            &mut budget,
+        )?;
+        formats.push((sheet.name.clone(), codes));
+        if out.len() - CFB_SECTOR > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
             return Err(damaged_x("sheets overlap"));
         }
     }
-    compound_file(&out)
+    Ok(Checked {
+        file: compound_file(out)?,
+        codes: xf.codes,
+        sheets: formats,
+    })
 }
 
+/// The sector size of the rebuilt compound file (version 4).
+const CFB_SECTOR: usize = 4096;
 /// The rebuilt workbook stream may not grow beyond this (besides twice the original stream).
 const MAX_REBUILT_BYTES: usize = 128 * 1024 * 1024;
 /// The most CONTINUE records one record may have (an SST of 64 MiB has about 8,000).
@@ -778,6 +929,12 @@ struct Globals2 {
     sheets: Vec<SheetRef>,
     /// The UTF-16 units (or bytes) of each SST string, for the text a LABELSST costs.
     sst: Vec<u32>,
+    /// Whether the stream starts with a BIFF8 BOF, the only version whose formats are read.
+    formats_readable: bool,
+    /// Custom format codes by format id (FORMAT records, read as [`read_globals`] reads them).
+    formats: HashMap<u16, String>,
+    /// The format id of each XF, in XF order.
+    xf_formats: Vec<u16>,
 }
 
 /// The BIFF version from a BOF record, as calamine reads it (`biff8` unless it says older).
@@ -796,12 +953,16 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
     g.biff8 = true;
     let mut strings_seen = false;
     while let Some((rec, next)) = full_record_at(stream, pos)? {
+        let first = pos == 0;
         pos = next;
         let d = rec.data;
         match rec.typ {
             FILEPASS => return Err(ImportError::Encrypted),
             BOF => {
                 g.biff8 = bof_is_biff8(d)?;
+                if first {
+                    g.formats_readable = u16_at(d, 0) == Some(BIFF8);
+                }
                 out.extend_from_slice(rec.raw.get(..4 + d.len()).unwrap_or_default());
             }
             CODEPAGE | DATEMODE => {
@@ -812,9 +973,16 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
                 if d.len() < 4 {
                     return Err(damaged_x("XF record"));
                 }
+                g.xf_formats.push(u16_at(d, 2).unwrap_or(0));
                 push_record(out, rec.typ, &[d])?;
             }
             FORMAT => {
+                if let (Some(ifmt), Some(cch)) = (u16_at(d, 0), u16_at(d, 2)) {
+                    let cch = usize::from(cch).min(MAX_CODE_CHARS);
+                    if let Some(code) = xl_string(d.get(4..).unwrap_or_default(), cch) {
+                        g.formats.insert(ifmt, code);
+                    }
+                }
                 // calamine skips a FORMAT it cannot read; it reserves room for its string.
                 if let Some(body) = d.get(2..) {
                     let head = d.get(..2).unwrap_or_default();
@@ -1039,6 +1207,8 @@ fn copy_sheet(
     stream: &[u8],
     sheet: &SheetRef,
     g: &Globals2,
+    xf: &XfCodes,
+    codes: &mut SheetCodes,
     out: &mut Vec<u8>,
     budget: &mut Budget,
 ) -> Result<(), ImportError> {
@@ -1092,6 +1262,9 @@ fn copy_sheet(
                     budget.add_bytes(text_units(units as usize))?;
                 }
                 ext.cell(row, col, budget)?;
+                if matches!(rec.typ, NUMBER | RK) {
+                    codes.set(row, col, xf.index(le16(d, 4)?));
+                }
                 push_record(out, rec.typ, &[d])?;
             }
             LABEL | RSTRING => {
@@ -1120,6 +1293,7 @@ fn copy_sheet(
                 match (tagged, kind) {
                     (false, _) => {
                         ext.cell(row, col, budget)?;
+                        codes.set(row, col, xf.index(le16(d, 4)?));
                         push_record(out, NUMBER, &[head, value])?;
                     }
                     (true, 0) => {} // the text is in the STRING record that follows
@@ -1159,6 +1333,10 @@ fn copy_sheet(
                 }
                 ext.cell(row, first, budget)?;
                 ext.cell(row, last, budget)?;
+                let cells = d.get(4..d.len() - 2).unwrap_or_default();
+                for (col, cell) in (first..=last).zip(cells.chunks_exact(6)) {
+                    codes.set(row, col, xf.index(le16(cell, 0)?));
+                }
                 push_record(out, MULRK, &[d])?;
             }
             MERGECELLS => {
@@ -1198,10 +1376,17 @@ fn check_units(sheet: &str, units: usize, biff8: bool) -> Result<(), ImportError
 /// A version 4 compound file (4096-byte sectors) with one stream named `Workbook`: the header,
 /// the stream (at least 4096 bytes, so it is not a mini stream), one directory sector and the
 /// FAT. Sector ids: the stream first, then the directory, then the FAT.
-fn compound_file(stream: &[u8]) -> Result<Vec<u8>, ImportError> {
-    const SECTOR: usize = 4096;
+///
+/// `file` holds [`CFB_SECTOR`] bytes of room for the header, then the stream; the header is
+/// written in place and the rest appended.
+fn compound_file(mut file: Vec<u8>) -> Result<Vec<u8>, ImportError> {
+    const SECTOR: usize = CFB_SECTOR;
     const FATSECT: u32 = 0xFFFF_FFFD;
-    let n_stream = stream.len().max(SECTOR).div_ceil(SECTOR);
+    let stream_len = file
+        .len()
+        .checked_sub(SECTOR)
+        .ok_or_else(|| damaged_x("no room for the header"))?;
+    let n_stream = stream_len.max(SECTOR).div_ceil(SECTOR);
     let per_fat = SECTOR / 4;
     let mut n_fat = 1usize;
     while n_stream + 1 + n_fat > n_fat * per_fat {
@@ -1211,7 +1396,7 @@ fn compound_file(stream: &[u8]) -> Result<Vec<u8>, ImportError> {
         return Err(damaged_x("workbook too large"));
     }
     let id = |i: usize| u32::try_from(i).map_err(|_| damaged_x("workbook too large"));
-    let mut file = Vec::with_capacity((2 + n_stream + n_fat) * SECTOR);
+    file.reserve(((2 + n_stream + n_fat) * SECTOR).saturating_sub(file.len()));
     // Header (its sector is 4096 bytes in version 4).
     let mut header = vec![0u8; SECTOR];
     header[..8].copy_from_slice(&CFB_MAGIC);
@@ -1244,9 +1429,10 @@ fn compound_file(stream: &[u8]) -> Result<Vec<u8>, ImportError> {
         };
         put32(&mut header, 0x4C + 4 * i, v);
     }
-    file.extend_from_slice(&header);
+    if let Some(room) = file.get_mut(..SECTOR) {
+        room.copy_from_slice(&header);
+    }
     // The stream, padded to whole sectors.
-    file.extend_from_slice(stream);
     file.resize(SECTOR * (1 + n_stream), 0);
     // The directory: the root storage and the Workbook stream.
     let mut dir = vec![0u8; SECTOR];
@@ -1321,6 +1507,29 @@ mod tests {
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).expect(&path)
+    }
+
+    /// The codes read while the records are checked are those of the separate reader.
+    #[test]
+    fn checked_walk_reads_the_same_formats_as_cell_formats() {
+        for name in [LIUWAN, QINGLAN] {
+            let bytes = fixture(name);
+            let expected = cell_formats(&bytes).unwrap();
+            let checked = checked_with_formats(&bytes).unwrap();
+            assert_eq!(checked.sheets.len(), expected.len(), "{name}");
+            let mut shared = 0;
+            for ((n, codes), (m, map)) in checked.sheets.iter().zip(&expected) {
+                assert_eq!(n, m, "{name}");
+                assert_eq!(codes.len(), map.len(), "{name} {n}");
+                for (&(r, c), code) in map {
+                    let got = codes.get(r, c, &checked.codes);
+                    assert_eq!(got.as_deref(), Some(code.as_str()), "{name} {n} ({r}, {c})");
+                }
+                shared += map.len();
+            }
+            assert!(shared > 0, "{name} has formatted numbers");
+            assert_eq!(checked.file, checked_for_calamine(&bytes).unwrap());
+        }
     }
 
     fn only_sheet(bytes: &[u8], name: &str) -> CellFormats {

@@ -12,7 +12,9 @@ pub type Year = i32;
 /// A cell as the reader delivered it, before any interpretation.
 ///
 /// `format` is the cell's number format code where the reader exposes it (`"0.00"`, `"0.0%"`,
-/// `"#,##0"`); `None` means unknown, not "General".
+/// `"#,##0"`); `None` means unknown, not "General". The code is shared: the readers hand every
+/// cell of one style the same `Arc`, so a number costs no allocation of its own (in JSON it is a
+/// plain string).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum RawCell {
@@ -22,7 +24,10 @@ pub enum RawCell {
     /// Text as stored (numbers stored as text included).
     Text { s: String },
     /// A numeric cell with its number format, if known.
-    Number { n: f64, format: Option<String> },
+    Number {
+        n: f64,
+        format: Option<std::sync::Arc<str>>,
+    },
 }
 
 /// A comparator attached to a number (`≥95%`, `4.5%以内`).

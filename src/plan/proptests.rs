@@ -149,7 +149,7 @@ proptest! {
         n in any::<f64>(),
         format in prop::option::of("[0#.,%\"@;_*\\[\\]a-zGeneral]{0,12}"),
     ) {
-        let _ = parse(&RawCell::Number { n, format });
+        let _ = parse(&RawCell::Number { n, format: format.map(Into::into) });
     }
 
     #[test]

@@ -26,7 +26,7 @@ fn cell(s: &str) -> Given {
         };
         parse(&RawCell::Number {
             n: t.parse().unwrap(),
-            format: Some(format),
+            format: Some(format.into()),
         })
     } else {
         parse(&RawCell::Text { s: s.to_string() })

@@ -609,7 +609,7 @@ pub fn typed_cell(text: &str) -> RawCell {
             let decimals = t.split_once('.').map(|(_, f)| f.len()).unwrap_or(0).min(4);
             RawCell::Number {
                 n,
-                format: Some(crate::io::xlsx::decimals_format(decimals as u8)),
+                format: Some(crate::io::xlsx::decimals_format(decimals as u8).into()),
             }
         }
         _ => RawCell::Text { s: t.to_string() },

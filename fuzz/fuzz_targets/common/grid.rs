@@ -122,7 +122,7 @@ fn cell(u: &mut Unstructured<'_>) -> Result<RawCell> {
                     / f64::from(u.int_in_range(1i32..=1000)?)
             },
             format: if u.arbitrary()? {
-                Some((*u.choose(FORMATS)?).to_string())
+                Some((*u.choose(FORMATS)?).into())
             } else {
                 None
             },
