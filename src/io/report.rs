@@ -268,7 +268,7 @@ impl Serialize for Sorted<'_, plan::Status> {
 impl Serialize for Sorted<'_, Shown> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("shown", &self.0.shown)?;
+        m.serialize_entry("shown", &format_args!("{}", self.0))?;
         m.serialize_entry("value", &self.0.value)?;
         m.end()
     }
@@ -277,7 +277,7 @@ impl Serialize for Sorted<'_, Shown> {
 impl Serialize for Sorted<'_, YearTarget> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("shown", &self.0.shown)?;
+        m.serialize_entry("shown", &format_args!("{}", self.0))?;
         m.serialize_entry("source", &self.0.source)?;
         m.serialize_entry("value", &self.0.value)?;
         m.end()
@@ -383,7 +383,7 @@ mod tests {
                     .map(|(y, t)| {
                         (
                             y.to_string(),
-                            json!({ "value": t.value, "shown": t.shown, "source": t.source }),
+                            json!({ "value": t.value, "shown": t.shown(), "source": t.source }),
                         )
                     })
                     .collect();
@@ -531,7 +531,7 @@ mod tests {
                 y,
                 YearTarget {
                     value: f64::NAN,
-                    shown: "x".into(),
+                    decimals: 0,
                     source: Source::Given,
                 },
             );

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Direction, Indicator, Method, Shown, Status, Value, Year, YearTarget};
-use super::round;
+
 use super::schedule::{meets, meets_target, Basis, EPS};
 
 /// Realization in percent, before clamping: positive a/g, negative g/a, range lo..hi (100 inside,
@@ -176,13 +176,7 @@ pub fn assess(
                 || basis.t1.is_some_and(|t1| y >= t1)
         });
         let r = clamp(realization(a, g, basis.direction, use_range), cap);
-        c.realization.insert(
-            y,
-            Shown {
-                value: r,
-                shown: round::shown(r, 2),
-            },
-        );
+        c.realization.insert(y, Shown::new(r, 2));
         let progress = match (meaningful, basis.start()) {
             (true, Some(b)) => Some((a - b) / (target - b)).filter(|p| p.is_finite()),
             _ => None,
@@ -274,8 +268,11 @@ mod tests {
         // 203.5 / 201.312 = 101.087 % → 100 with the default cap; 101.09 without a cap.
         let r = realization(203.5, 201.312, Direction::Positive, None);
         assert_eq!(clamp(r, Some(100.0)), 100.0);
-        assert_eq!(round::shown(clamp(r, None), 2), "101.09");
-        assert_eq!(round::shown(clamp(r, Some(120.0)), 2), "101.09");
+        assert_eq!(super::super::round::shown(clamp(r, None), 2), "101.09");
+        assert_eq!(
+            super::super::round::shown(clamp(r, Some(120.0)), 2),
+            "101.09"
+        );
         assert_eq!(clamp(f64::NAN, Some(100.0)), 0.0);
         assert_eq!(clamp(50.0, Some(-5.0)), 0.0);
     }

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::model::{Direction, Draft, Method, Shown, Year, YearTarget};
-use super::round;
+
 use super::schedule::{interpolate, meets, Basis, Shape, EPS};
 
 /// How much more than the original improvement a draft may need before it is flagged.
@@ -56,10 +56,7 @@ pub fn draft(
         target
     };
     let n = f64::from(t1) - f64::from(k);
-    let shown = |v: f64| Shown {
-        value: v,
-        shown: round::shown(v, basis.decimals),
-    };
+    let shown = |v: f64| Shown::new(v, basis.decimals);
     // The plan's own value in year x: the yearly target, the base in the base year, T in t1.
     let original_at = |x: Year| -> Option<f64> {
         yearly
@@ -230,8 +227,8 @@ mod tests {
         let actual: BTreeMap<Year, f64> = [(2022, 2.55)].into_iter().collect();
         let d = draft(&b, &y, &actual, None).unwrap();
         assert_eq!(d.from_year, 2022);
-        assert_eq!(d.years[&2023].shown, "2.70");
-        assert_eq!(d.years[&2025].shown, "3.00");
+        assert_eq!(d.years[&2023].shown(), "2.70");
+        assert_eq!(d.years[&2025].shown(), "3.00");
         assert!((d.needed_change.unwrap() - 0.15).abs() < 1e-9);
         assert!((d.original_change.unwrap() - 0.138).abs() < 1e-9);
         assert!(!d.flag);
@@ -246,7 +243,7 @@ mod tests {
         let (b, y) = setup("2.31", "3", "医师数");
         let actual: BTreeMap<Year, f64> = [(2022, 3.2)].into_iter().collect();
         let d = draft(&b, &y, &actual, Some(2022)).unwrap();
-        assert!(d.years.values().all(|s| s.shown == "3.20"));
+        assert!(d.years.values().all(|s| s.shown() == "3.20"));
         assert!(!d.flag);
     }
 
@@ -258,7 +255,7 @@ mod tests {
         let actual: BTreeMap<Year, f64> = [(2022, 5.8)].into_iter().collect();
         let d = draft(&b, &y, &actual, None).unwrap();
         assert!(d.flag);
-        assert!(d.years.values().all(|s| s.shown == "5.5"));
+        assert!(d.years.values().all(|s| s.shown() == "5.5"));
         assert_eq!(d.needed_change, None);
     }
 
@@ -269,7 +266,7 @@ mod tests {
         let d = draft(&b, &y, &actual, None).unwrap();
         assert!(d.flag);
         assert_eq!(d.years.len(), 3);
-        assert!(d.years.values().all(|s| s.shown == "8.5"));
+        assert!(d.years.values().all(|s| s.shown() == "8.5"));
     }
 
     #[test]
@@ -283,7 +280,7 @@ mod tests {
         assert!((d.needed_change.unwrap() - needed).abs() < 1e-6);
         assert_eq!(d.original_change, Some(8.0));
         assert!(!d.flag);
-        assert_eq!(d.years[&2025].shown, "273.9");
+        assert_eq!(d.years[&2025].shown(), "273.9");
     }
 
     #[test]

@@ -32,7 +32,7 @@
 //! };
 //! let plan = Plan { years: vec![2017, 2018, 2019, 2020], indicators: vec![ind], ..Plan::default() };
 //! let results = compute(&plan, &Options::default());
-//! assert_eq!(results.indicators[0].yearly[&2017].shown, "38127");
+//! assert_eq!(results.indicators[0].yearly[&2017].shown(), "38127");
 //! ```
 
 pub mod completion;

@@ -13,7 +13,7 @@ use super::direction;
 use super::model::{
     Direction, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearTarget,
 };
-use super::round;
+
 use super::score::fold_cow;
 use super::value::{decimals_of, level_of};
 
@@ -441,10 +441,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
                 (Some(level), Some(e)) => {
                     let gap = e - level;
                     basis.warnings.push(Warning::RateLevelGap {
-                        gap: Shown {
-                            value: gap,
-                            shown: round::shown(gap, d),
-                        },
+                        gap: Shown::new(gap, d),
                     });
                 }
                 _ => {}
@@ -494,7 +491,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
             t,
             YearTarget {
                 value,
-                shown: round::shown(value, d),
+                decimals: d,
                 source,
             },
         );
@@ -536,8 +533,8 @@ mod tests {
         (b, y)
     }
 
-    fn shown(y: &BTreeMap<Year, YearTarget>) -> Vec<&str> {
-        y.values().map(|t| t.shown.as_str()).collect()
+    fn shown(y: &BTreeMap<Year, YearTarget>) -> Vec<String> {
+        y.values().map(|t| t.shown()).collect()
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -622,7 +619,7 @@ mod tests {
         match b.warnings.as_slice() {
             [Warning::RateLevelGap { gap }] => {
                 assert!((gap.value + 58.8001).abs() < 1e-3, "{}", gap.value);
-                assert_eq!(gap.shown, "-59");
+                assert_eq!(gap.shown(), "-59");
             }
             w => panic!("{w:?}"),
         }
@@ -705,7 +702,7 @@ mod tests {
         i.manual.insert(2022, 60.0);
         let (_, y) = run(&p, &i);
         assert_eq!(y[&2022].source, Source::Manual);
-        assert_eq!(y[&2022].shown, "60.0");
+        assert_eq!(y[&2022].shown(), "60.0");
     }
 
     #[test]
@@ -747,7 +744,7 @@ mod tests {
             y.keys().copied().collect::<Vec<_>>(),
             (2015..=2020).collect::<Vec<_>>()
         );
-        assert_eq!(y[&2017].shown, "10.55");
+        assert_eq!(y[&2017].shown(), "10.55");
     }
 
     #[test]

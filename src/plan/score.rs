@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::model::{Assessment, Indicator, IndicatorResult, Plan, Shown, UnitScore, Year};
-use super::round;
 
 /// Whether [`fold`] changes `c`.
 pub(super) fn folds(c: char) -> bool {
@@ -114,10 +113,7 @@ pub fn units_of(lead: &str, other: &str) -> BTreeSet<String> {
 
 /// A number shown with 2 decimals.
 fn two(value: f64) -> Shown {
-    Shown {
-        value,
-        shown: round::shown(value, 2),
-    }
+    Shown::new(value, 2)
 }
 
 /// What [`assess`] reads from the plan's text, worked out once: the folded units each indicator
@@ -621,10 +617,13 @@ mod tests {
         let res = compute(&plan, &Options::default());
         let a = &res.assessment[&2021];
         let u = &a.units["县卫生健康局(本级)"];
-        assert_eq!((u.score.shown.as_str(), u.count), ("90.00", 2));
-        assert_eq!(a.units["县教育局"].score.shown, "80.00");
-        assert_eq!(a.overall.as_ref().map(|s| s.shown.as_str()), Some("90.00"));
-        assert_eq!(a.categories["民生"].shown, "90.00");
+        assert_eq!((u.score.shown().as_str(), u.count), ("90.00", 2));
+        assert_eq!(a.units["县教育局"].score.shown(), "80.00");
+        assert_eq!(
+            a.overall.as_ref().map(|s| s.shown()).as_deref(),
+            Some("90.00")
+        );
+        assert_eq!(a.categories["民生"].shown(), "90.00");
         // Weights: 3 on A, 1 on B → (80·3 + 100·1) / 4 = 85; C's weight never counts.
         let mut plan = plan;
         plan.indicators[0].weight = Some(3.0);
@@ -632,9 +631,12 @@ mod tests {
         plan.indicators[2].weight = Some(5.0);
         let res = compute(&plan, &Options::default());
         let a = &res.assessment[&2021];
-        assert_eq!(a.overall.as_ref().map(|s| s.shown.as_str()), Some("85.00"));
+        assert_eq!(
+            a.overall.as_ref().map(|s| s.shown()).as_deref(),
+            Some("85.00")
+        );
         // Weights never enter unit scores.
-        assert_eq!(a.units["县卫生健康局(本级)"].score.shown, "90.00");
+        assert_eq!(a.units["县卫生健康局(本级)"].score.shown(), "90.00");
     }
 
     #[test]
