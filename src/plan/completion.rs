@@ -5,9 +5,9 @@
 //! towards the final target against the share of time gone, and the status word that the page
 //! shows. Each is defined once, here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use super::model::{Direction, Indicator, Method, Shown, Status, Value, Year, YearTarget};
+use super::model::{Direction, Indicator, Method, Shown, Status, Value, Year, YearMap, YearTarget};
 
 use super::schedule::{meets, meets_target, Basis, EPS};
 
@@ -121,13 +121,13 @@ pub fn actual_value(v: &Value, basis: &Basis) -> Option<f64> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Completion {
     /// Numeric actuals by year.
-    pub actual: BTreeMap<Year, f64>,
+    pub actual: YearMap<f64>,
     /// Clamped realization in percent, shown with 2 decimals.
-    pub realization: BTreeMap<Year, Shown>,
+    pub realization: YearMap<Shown>,
     /// (a − b)/(T − b), where it has a meaning.
-    pub progress: BTreeMap<Year, f64>,
+    pub progress: YearMap<f64>,
     /// Status by year.
-    pub status: BTreeMap<Year, Status>,
+    pub status: YearMap<Status>,
 }
 
 /// Realization, progress and status of `ind` for every year in `years` (the plan's years with an
@@ -141,7 +141,7 @@ pub struct Completion {
 pub fn assess(
     ind: &Indicator,
     basis: &Basis,
-    yearly: &BTreeMap<Year, YearTarget>,
+    yearly: &YearMap<YearTarget>,
     years: &BTreeSet<Year>,
     cap: Option<f64>,
 ) -> Completion {

@@ -43,6 +43,7 @@ pub mod round;
 pub mod schedule;
 pub mod score;
 pub mod value;
+pub mod year_map;
 
 #[cfg(test)]
 mod proptests;

@@ -4,6 +4,7 @@
 //! [`super::compute`] turns it into [`PlanResults`]; the views and exporters read both.
 
 use super::round;
+pub use super::year_map::YearMap;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -363,7 +364,7 @@ pub enum Warning {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub from_year: Year,
-    pub years: BTreeMap<Year, Shown>,
+    pub years: YearMap<Shown>,
     pub needed_change: Option<f64>,
     pub original_change: Option<f64>,
     pub flag: bool,
@@ -383,11 +384,11 @@ pub struct IndicatorResult {
     /// The final target T (the floor when there is a stretch).
     pub target: Option<f64>,
     pub stretch: Option<f64>,
-    pub yearly: BTreeMap<Year, YearTarget>,
-    pub actual: BTreeMap<Year, f64>,
-    pub realization: BTreeMap<Year, Shown>,
-    pub progress: BTreeMap<Year, f64>,
-    pub status: BTreeMap<Year, Status>,
+    pub yearly: YearMap<YearTarget>,
+    pub actual: YearMap<f64>,
+    pub realization: YearMap<Shown>,
+    pub progress: YearMap<f64>,
+    pub status: YearMap<Status>,
     pub draft: Option<Draft>,
     pub warnings: Vec<Warning>,
 }

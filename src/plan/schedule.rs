@@ -7,11 +7,9 @@
 //! multiple, an annual growth rate, a cumulative reduction, a floor the base already meets). The
 //! [`Basis`] gathers what every later step (completion, draft) needs to know about an indicator.
 
-use std::collections::BTreeMap;
-
 use super::direction;
 use super::model::{
-    Direction, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearTarget,
+    Direction, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearMap, YearTarget,
 };
 
 use super::score::fold_cow;
@@ -292,7 +290,7 @@ pub enum Shape {
 /// geometric stretch had to use linear interpolation. `None` when `t` lies outside the points.
 pub fn interpolate(
     shape: Shape,
-    points: &BTreeMap<Year, f64>,
+    points: &YearMap<f64>,
     t: Year,
     fell_back: &mut bool,
 ) -> Option<f64> {
@@ -370,13 +368,13 @@ pub fn anchor_value(v: &Value, basis: &Basis) -> Option<f64> {
 }
 
 /// Anchors given in the file and values typed by the user, by year (typed values win).
-fn known_years(ind: &Indicator, basis: &Basis) -> (BTreeMap<Year, f64>, BTreeMap<Year, f64>) {
-    let anchors: BTreeMap<Year, f64> = ind
+fn known_years(ind: &Indicator, basis: &Basis) -> (YearMap<f64>, YearMap<f64>) {
+    let anchors: YearMap<f64> = ind
         .yearly
         .iter()
         .filter_map(|(y, g)| Some((*y, anchor_value(&g.value, basis)?)))
         .collect();
-    let manual: BTreeMap<Year, f64> = ind
+    let manual: YearMap<f64> = ind
         .manual
         .iter()
         .filter(|(_, v)| v.is_finite())
@@ -387,18 +385,14 @@ fn known_years(ind: &Indicator, basis: &Basis) -> (BTreeMap<Year, f64>, BTreeMap
 
 /// The known points of the schedule: (t0, b), the anchors and typed values after t0 up to t1, and
 /// (t1, T) for the methods that aim at T (not for a rate, whose path runs from its last known point).
-pub fn known_points(ind: &Indicator, basis: &Basis) -> BTreeMap<Year, f64> {
+pub fn known_points(ind: &Indicator, basis: &Basis) -> YearMap<f64> {
     let (anchors, manual) = known_years(ind, basis);
     points_of(basis, &anchors, &manual)
 }
 
 /// [`known_points`] from the anchors and typed values of [`known_years`].
-fn points_of(
-    basis: &Basis,
-    anchors: &BTreeMap<Year, f64>,
-    manual: &BTreeMap<Year, f64>,
-) -> BTreeMap<Year, f64> {
-    let mut points = BTreeMap::new();
+fn points_of(basis: &Basis, anchors: &YearMap<f64>, manual: &YearMap<f64>) -> YearMap<f64> {
+    let mut points = YearMap::new();
     if let (Some(t0), Some(b)) = (basis.t0, basis.start()) {
         points.insert(t0, b);
     }
@@ -425,7 +419,7 @@ fn points_of(
 /// typed values. Typed values win (source Manual), then anchors (Given), then the method (Computed);
 /// a year after t1 holds T. Updates `basis`: T of a rate without a level (the path's end) and the
 /// warnings.
-pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year, YearTarget> {
+pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTarget> {
     let (anchors, manual) = known_years(ind, basis);
     let points = points_of(basis, &anchors, &manual);
     let shape = shape_of(basis);
@@ -461,7 +455,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
     years.sort_unstable();
     years.dedup();
 
-    let mut out = BTreeMap::new();
+    let mut out = YearMap::new();
     for t in years {
         let (value, source) = if let Some(v) = manual.get(&t) {
             (*v, Source::Manual)
@@ -527,13 +521,13 @@ mod tests {
         }
     }
 
-    fn run(p: &Plan, i: &Indicator) -> (Basis, BTreeMap<Year, YearTarget>) {
+    fn run(p: &Plan, i: &Indicator) -> (Basis, YearMap<YearTarget>) {
         let mut b = basis(p, i);
         let y = yearly(p, i, &mut b);
         (b, y)
     }
 
-    fn shown(y: &BTreeMap<Year, YearTarget>) -> Vec<String> {
+    fn shown(y: &YearMap<YearTarget>) -> Vec<String> {
         y.values().map(|t| t.shown()).collect()
     }
 
