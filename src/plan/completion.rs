@@ -145,10 +145,17 @@ pub fn assess(
     years: &BTreeSet<Year>,
     cap: Option<f64>,
 ) -> Completion {
-    let mut c = Completion::default();
     if ind.is_group {
-        return c;
+        return Completion::default();
     }
+    // Each year at most once, in order: the years with an actual anywhere, and this one's own.
+    let n = years.len().max(ind.actual.len());
+    let mut c = Completion {
+        actual: YearMap::with_capacity(ind.actual.len()),
+        realization: YearMap::with_capacity(n),
+        progress: YearMap::with_capacity(n),
+        status: YearMap::with_capacity(n),
+    };
     for (y, g) in &ind.actual {
         if let Some(a) = actual_value(&g.value, basis) {
             c.actual.insert(*y, a);

@@ -392,7 +392,7 @@ pub fn known_points(ind: &Indicator, basis: &Basis) -> YearMap<f64> {
 
 /// [`known_points`] from the anchors and typed values of [`known_years`].
 fn points_of(basis: &Basis, anchors: &YearMap<f64>, manual: &YearMap<f64>) -> YearMap<f64> {
-    let mut points = YearMap::new();
+    let mut points = YearMap::with_capacity(2 + anchors.len() + manual.len());
     if let (Some(t0), Some(b)) = (basis.t0, basis.start()) {
         points.insert(t0, b);
     }
@@ -443,19 +443,39 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTa
         }
     }
 
-    let mut years: Vec<Year> = anchors.keys().chain(manual.keys()).copied().collect();
-    if let Some(t0) = basis.t0 {
-        let last = basis.t1.into_iter().chain(plan.years.iter().copied()).max();
-        if let Some(last) = last {
+    // The years t0 < t ≤ last, and those of anchors and typed values outside them (rarely any).
+    let span = match basis.t0 {
+        Some(t0) => {
+            let last = basis.t1.into_iter().chain(plan.years.iter().copied()).max();
             // Bound the span so that absurd years never allocate without limit.
-            let last = last.min(t0.saturating_add(200));
-            years.extend((t0.saturating_add(1))..=last);
+            let last = last.map_or(t0, |last| last.min(t0.saturating_add(200)));
+            t0.saturating_add(1)..=last
         }
-    }
-    years.sort_unstable();
-    years.dedup();
+        // No base year: no span, only the anchors and typed values.
+        None => std::ops::RangeInclusive::new(1, 0),
+    };
+    let mut outside: Vec<Year> = anchors
+        .keys()
+        .chain(manual.keys())
+        .copied()
+        .filter(|y| !span.contains(y))
+        .collect();
+    let listed: Option<Vec<Year>> = (!outside.is_empty()).then(|| {
+        outside.extend(span.clone());
+        outside.sort_unstable();
+        outside.dedup();
+        outside
+    });
+    let count = listed
+        .as_ref()
+        .map_or_else(|| span.clone().count(), Vec::len);
+    let years = listed
+        .iter()
+        .flatten()
+        .copied()
+        .chain(span.clone().filter(|_| listed.is_none()));
 
-    let mut out = YearMap::new();
+    let mut out = YearMap::with_capacity(count);
     for t in years {
         let (value, source) = if let Some(v) = manual.get(&t) {
             (*v, Source::Manual)

@@ -143,6 +143,7 @@ impl ScoreKeys {
     pub fn new(plan: &Plan) -> Self {
         let mut keys = Self::default();
         let mut buf = String::new();
+        let mut cells = CellUnits::default();
         // Rows under one another often name the same units and category: reuse the row above's.
         let mut above: Option<(&Indicator, (u32, u32), Option<u32>)> = None;
         for ind in &plan.indicators {
@@ -151,7 +152,7 @@ impl ScoreKeys {
                     if a.lead_units == ind.lead_units && a.other_units == ind.other_units {
                         units
                     } else {
-                        keys.units_of_indicator(ind, &mut buf)
+                        keys.units_of_cells(&mut cells, ind, &mut buf)
                     },
                     if a.category == ind.category {
                         category
@@ -160,7 +161,7 @@ impl ScoreKeys {
                     },
                 ),
                 None => (
-                    keys.units_of_indicator(ind, &mut buf),
+                    keys.units_of_cells(&mut cells, ind, &mut buf),
                     keys.category_of(ind, &mut buf),
                 ),
             };
@@ -221,6 +222,77 @@ impl ScoreKeys {
         )
     }
 
+    /// [`Self::units_of_indicator`] from the units of each distinct cell text, split and
+    /// folded once (a plan names the same few units, in the same cells, row after row).
+    fn units_of_cells<'a>(
+        &mut self,
+        cells: &mut CellUnits<'a>,
+        ind: &'a Indicator,
+        buf: &mut String,
+    ) -> (u32, u32) {
+        let lead = self.cell_units(cells, &ind.lead_units, buf);
+        let other = self.cell_units(cells, &ind.other_units, buf);
+        let run = |(start, len): (usize, usize)| cells.pool.get(start..start + len).unwrap_or(&[]);
+        let start = self.pool.len();
+        // The union of two sorted runs of distinct ids, sorted and distinct.
+        let (mut a, mut b) = (run(lead).iter().peekable(), run(other).iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) => {
+                    if x <= y {
+                        a.next();
+                    }
+                    if y <= x {
+                        b.next();
+                    }
+                    x.min(y)
+                }
+                (Some(&&x), None) => {
+                    a.next();
+                    x
+                }
+                (None, Some(&&y)) => {
+                    b.next();
+                    y
+                }
+                (None, None) => break,
+            };
+            self.pool.push(next);
+        }
+        let len = self.pool.len() - start;
+        (
+            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(len).unwrap_or(0),
+        )
+    }
+
+    /// The sorted, distinct ids of the units a cell names, as a run of `cells.pool`.
+    fn cell_units<'a>(
+        &mut self,
+        cells: &mut CellUnits<'a>,
+        text: &'a str,
+        buf: &mut String,
+    ) -> (usize, usize) {
+        if let Some(&run) = cells.runs.get(text) {
+            return run;
+        }
+        let start = cells.pool.len();
+        for piece in unit_pieces(text) {
+            buf.clear();
+            fold_into(piece, buf);
+            let id = intern(&mut self.unit_ids, &mut self.units, buf);
+            if !cells.pool.get(start..).is_some_and(|run| run.contains(&id)) {
+                cells.pool.push(id);
+            }
+        }
+        if let Some(run) = cells.pool.get_mut(start..) {
+            run.sort_unstable();
+        }
+        let run = (start, cells.pool.len() - start);
+        cells.runs.insert(text, run);
+        run
+    }
+
     /// The id of `ind`'s folded, trimmed category; `None` when it is empty.
     fn category_of(&mut self, ind: &Indicator, buf: &mut String) -> Option<u32> {
         buf.clear();
@@ -238,6 +310,15 @@ impl ScoreKeys {
             })
             .unwrap_or(&[])
     }
+}
+
+/// The units of each distinct unit cell text, while [`ScoreKeys::new`] reads a plan.
+#[derive(Default)]
+struct CellUnits<'a> {
+    /// A cell's text → its run in `pool`: start and length.
+    runs: FastMap<&'a str, (usize, usize)>,
+    /// Unit ids, a run per distinct cell text (sorted, distinct).
+    pool: Vec<u32>,
 }
 
 /// A hash map with a cheap hash (the Fx multiply-rotate of rustc) for the short names and ids
