@@ -94,7 +94,8 @@ pub fn draft(
         Method::Reduction if basis.reached => (Shape::Reached, Kind::ReachedReduction),
         Method::Reduction => (Shape::Geometric, Kind::Reduction),
     };
-    let points: YearMap<f64> = [(k, a), (t1, goal)].into_iter().collect();
+    // k < t1 (the span is positive): sorted.
+    let points = [(k, a), (t1, goal)];
     let mut fell_back = false;
     let years: YearMap<Shown> = (k.saturating_add(1)..=t1)
         .filter_map(|t| {

@@ -286,28 +286,33 @@ pub enum Shape {
     Reached,
 }
 
-/// Fills year `t` from the known points (`points` sorted by year). `fell_back` is set when a
-/// geometric stretch had to use linear interpolation. `None` when `t` lies outside the points.
+/// Fills year `t` from the known points (`points` sorted by year, each year once, as
+/// [`YearMap::as_slice`] holds them). `fell_back` is set when a geometric stretch had to use
+/// linear interpolation. `None` when `t` lies outside the points.
 pub fn interpolate(
     shape: Shape,
-    points: &YearMap<f64>,
+    points: &[(Year, f64)],
     t: Year,
     fell_back: &mut bool,
 ) -> Option<f64> {
     if let Shape::Constant(v) = shape {
         return Some(v);
     }
-    if let Some(v) = points.get(&t) {
-        return Some(*v);
+    // The first point at or after t, and the one before it.
+    let i = points.partition_point(|p| p.0 < t);
+    let next = points.get(i);
+    if let Some(&(y, v)) = next {
+        if y == t {
+            return Some(v);
+        }
     }
-    let (&ta, &va) = points.range(..t).next_back()?;
-    let next = points.range(t..).next();
+    let &(ta, va) = points.get(i.checked_sub(1)?)?;
     if let Shape::Rate(r) = shape {
         if next.is_none() {
             return Some(va * (1.0 + r / 100.0).powf(f64::from(t) - f64::from(ta)));
         }
     }
-    let (&tb, &vb) = next?;
+    let &(tb, vb) = next?;
     let s = (f64::from(t) - f64::from(ta)) / (f64::from(tb) - f64::from(ta));
     let linear = va + (vb - va) * s;
     Some(match shape {
@@ -429,7 +434,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTa
     // The rate's path end: T when no level is stated; else the gap to the level is reported.
     if basis.method == Method::Rate {
         if let (Some(Shape::Rate(_)), Some(t1)) = (shape, basis.t1) {
-            let end = shape.and_then(|s| interpolate(s, &points, t1, &mut fell_back));
+            let end = shape.and_then(|s| interpolate(s, points.as_slice(), t1, &mut fell_back));
             match (basis.level, end) {
                 (None, Some(e)) => basis.target = Some(e),
                 (Some(level), Some(e)) => {
@@ -494,7 +499,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTa
             } else if basis.t0.is_some_and(|t0| t <= t0) {
                 None
             } else {
-                interpolate(shape, &points, t, &mut fell_back)
+                interpolate(shape, points.as_slice(), t, &mut fell_back)
             };
             match v {
                 Some(v) if v.is_finite() => (v, Source::Computed),

@@ -41,11 +41,16 @@ pub fn fold_cow(s: &str) -> Cow<'_, str> {
 
 /// Appends the [`fold`] of `s` to `out`.
 fn fold_into(s: &str, out: &mut String) {
-    out.extend(s.chars().map(|c| match c {
+    out.extend(s.chars().map(fold_char));
+}
+
+/// The [`fold`] of one character.
+pub(super) fn fold_char(c: char) -> char {
+    match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
         _ => c,
-    }));
+    }
 }
 
 /// The unit names of a unit cell as slices of it (see [`split_units`]).
