@@ -372,32 +372,32 @@ pub fn anchor_value(v: &Value, basis: &Basis) -> Option<f64> {
     x.filter(|v| v.is_finite())
 }
 
-/// Anchors given in the file and values typed by the user, by year (typed values win).
-fn known_years(ind: &Indicator, basis: &Basis) -> (YearMap<f64>, YearMap<f64>) {
-    let anchors: YearMap<f64> = ind
-        .yearly
+/// The anchors given in the file with a value in the indicator's terms, by year.
+fn anchors<'a>(ind: &'a Indicator, basis: &'a Basis) -> impl Iterator<Item = (Year, f64)> + 'a {
+    ind.yearly
         .iter()
         .filter_map(|(y, g)| Some((*y, anchor_value(&g.value, basis)?)))
-        .collect();
-    let manual: YearMap<f64> = ind
-        .manual
+}
+
+/// The values typed by the user, by year (they win over anchors).
+fn typed(ind: &Indicator) -> impl Iterator<Item = (Year, f64)> + '_ {
+    ind.manual
         .iter()
         .filter(|(_, v)| v.is_finite())
         .map(|(y, v)| (*y, *v))
-        .collect();
-    (anchors, manual)
 }
 
 /// The known points of the schedule: (t0, b), the anchors and typed values after t0 up to t1, and
 /// (t1, T) for the methods that aim at T (not for a rate, whose path runs from its last known point).
 pub fn known_points(ind: &Indicator, basis: &Basis) -> YearMap<f64> {
-    let (anchors, manual) = known_years(ind, basis);
-    points_of(basis, &anchors, &manual)
+    let mut points = YearMap::new();
+    points_into(ind, basis, &mut points);
+    points
 }
 
-/// [`known_points`] from the anchors and typed values of [`known_years`].
-fn points_of(basis: &Basis, anchors: &YearMap<f64>, manual: &YearMap<f64>) -> YearMap<f64> {
-    let mut points = YearMap::with_capacity(2 + anchors.len() + manual.len());
+/// [`known_points`] into `points` (cleared first, its room kept).
+fn points_into(ind: &Indicator, basis: &Basis, points: &mut YearMap<f64>) {
+    points.clear();
     if let (Some(t0), Some(b)) = (basis.t0, basis.start()) {
         points.insert(t0, b);
     }
@@ -409,14 +409,13 @@ fn points_of(basis: &Basis, anchors: &YearMap<f64>, manual: &YearMap<f64>) -> Ye
             }
         }
     }
-    for (&y, &v) in anchors.iter().chain(manual) {
+    for (y, v) in anchors(ind, basis).chain(typed(ind)) {
         let after_t0 = basis.t0.is_none_or(|t0| y > t0);
         let until_t1 = basis.t1.is_none_or(|t1| y <= t1);
         if after_t0 && until_t1 {
             points.insert(y, v);
         }
     }
-    points
 }
 
 /// The yearly targets of `ind` (PLANNING-RULES "Yearly targets"), for every year t0 < t ≤ last year
@@ -425,8 +424,19 @@ fn points_of(basis: &Basis, anchors: &YearMap<f64>, manual: &YearMap<f64>) -> Ye
 /// a year after t1 holds T. Updates `basis`: T of a rate without a level (the path's end) and the
 /// warnings.
 pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTarget> {
-    let (anchors, manual) = known_years(ind, basis);
-    let points = points_of(basis, &anchors, &manual);
+    yearly_with(plan, ind, basis, &mut YearMap::new())
+}
+
+/// [`yearly`] with room for the known points kept by the caller (a plan's indicators one after
+/// another reuse it).
+pub(super) fn yearly_with(
+    plan: &Plan,
+    ind: &Indicator,
+    basis: &mut Basis,
+    points: &mut YearMap<f64>,
+) -> YearMap<YearTarget> {
+    points_into(ind, basis, points);
+    let points = &*points;
     let shape = shape_of(basis);
     let d = basis.decimals;
     let mut fell_back = false;
@@ -459,10 +469,9 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTa
         // No base year: no span, only the anchors and typed values.
         None => std::ops::RangeInclusive::new(1, 0),
     };
-    let mut outside: Vec<Year> = anchors
-        .keys()
-        .chain(manual.keys())
-        .copied()
+    let mut outside: Vec<Year> = anchors(ind, basis)
+        .chain(typed(ind))
+        .map(|(y, _)| y)
         .filter(|y| !span.contains(y))
         .collect();
     let listed: Option<Vec<Year>> = (!outside.is_empty()).then(|| {
@@ -482,10 +491,15 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTa
 
     let mut out = YearMap::with_capacity(count);
     for t in years {
-        let (value, source) = if let Some(v) = manual.get(&t) {
-            (*v, Source::Manual)
-        } else if let Some(v) = anchors.get(&t) {
-            (*v, Source::Given)
+        let typed_value = ind.manual.get(&t).copied().filter(|v| v.is_finite());
+        let (value, source) = if let Some(v) = typed_value {
+            (v, Source::Manual)
+        } else if let Some(v) = ind
+            .yearly
+            .get(&t)
+            .and_then(|g| anchor_value(&g.value, basis))
+        {
+            (v, Source::Given)
         } else {
             let Some(shape) = shape else { continue };
             let beyond = basis.t1.is_some_and(|t1| t > t1);

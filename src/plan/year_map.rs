@@ -111,6 +111,11 @@ impl<V> YearMap<V> {
         }
     }
 
+    /// Removes every year, keeping the room.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
     /// Removes `year`, returning its value.
     pub fn remove(&mut self, year: &Year) -> Option<V> {
         let i = self.find(*year).ok()?;
