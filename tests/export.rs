@@ -159,7 +159,7 @@ fn assert_plans_equal(name: &str, a: &Plan, b: &Plan) {
         let shown = |r: &plan::IndicatorResult| {
             r.yearly
                 .iter()
-                .map(|(y, t)| (*y, t.shown.clone(), t.source))
+                .map(|(y, t)| (*y, t.shown(), t.source))
                 .collect::<Vec<_>>()
         };
         assert_eq!(shown(p), shown(q), "{name}: {} yearly targets", x.name);
@@ -278,7 +278,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
     );
     let r = plan::compute(plan, &plan::Options::default());
     let k = plan.indicators.iter().position(|i| i.seq == "14").unwrap();
-    assert_eq!(r.indicators[k].yearly[&2021].shown, "10.5");
+    assert_eq!(r.indicators[k].yearly[&2021].shown(), "10.5");
     assert_eq!(r.indicators[k].yearly[&2021].source, plan::Source::Given);
 }
 

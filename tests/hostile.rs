@@ -1192,7 +1192,7 @@ mod round_trip {
             let again = plan::compute(&back, &plan::Options::default());
             for (a, b) in results.indicators.iter().zip(&again.indicators) {
                 let shown = |r: &plan::IndicatorResult| {
-                    r.yearly.iter().map(|(y, t)| (*y, t.shown.clone())).collect::<Vec<_>>()
+                    r.yearly.iter().map(|(y, t)| (*y, t.shown())).collect::<Vec<_>>()
                 };
                 prop_assert_eq!(shown(a), shown(b));
             }

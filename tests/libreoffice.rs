@@ -218,11 +218,7 @@ fn libreoffice_recomputes_every_formula_to_the_engines_value() {
                 r.indicators
                     .iter()
                     .map(|i| {
-                        let y: Vec<_> = i
-                            .yearly
-                            .iter()
-                            .map(|(y, t)| (*y, t.shown.clone()))
-                            .collect();
+                        let y: Vec<_> = i.yearly.iter().map(|(y, t)| (*y, t.shown())).collect();
                         (i.method, i.direction, i.decimals, y, i.realization.clone())
                     })
                     .collect::<Vec<_>>()

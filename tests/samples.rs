@@ -335,7 +335,7 @@ fn qinglan_progress_realization_and_status_match_the_readme_table() {
         ("绿色生态", "98.07"),
         ("安全保障", "99.54"),
     ] {
-        assert_eq!(a.categories[cat].shown, shown, "category {cat}");
+        assert_eq!(a.categories[cat].shown(), shown, "category {cat}");
     }
     for (unit, shown, count) in [
         ("县卫生健康局", "95.64", 3),
@@ -346,7 +346,7 @@ fn qinglan_progress_realization_and_status_match_the_readme_table() {
     ] {
         let score = &a.units[unit];
         assert_eq!(
-            (score.score.shown.as_str(), score.count),
+            (score.score.shown().as_str(), score.count),
             (shown, count),
             "{unit}"
         );
@@ -386,11 +386,11 @@ fn wangchuan(file: &str) {
         ("民生福祉", "99.19"),
         ("资源环境", "99.58"),
     ] {
-        assert_eq!(a.categories[cat].shown, shown, "category {cat}");
+        assert_eq!(a.categories[cat].shown(), shown, "category {cat}");
     }
-    assert_eq!(a.units["市环境保护局"].score.shown, "99.51");
+    assert_eq!(a.units["市环境保护局"].score.shown(), "99.51");
     // Half- and full-width brackets name one unit.
-    assert_eq!(a.units["各县(市、区)人民政府"].score.shown, "98.37");
+    assert_eq!(a.units["各县(市、区)人民政府"].score.shown(), "98.37");
     assert!(!a.units.contains_key("市卫生计生委"));
 }
 
@@ -415,7 +415,7 @@ fn liuwan_csv_in_gbk_and_utf8_and_xls_give_the_same_figures() {
         assert_eq!(c.yearly("7", 2022), "94.7", "{file}");
         assert_eq!(c.overall(2022), "98.94", "{file}");
         let a = &c.results.assessment[&2022];
-        assert_eq!(a.units["镇农业农村办"].score.shown, "98.82", "{file}");
+        assert_eq!(a.units["镇农业农村办"].score.shown(), "98.82", "{file}");
     }
 }
 
@@ -467,7 +467,7 @@ fn exported_workbook_reimports_with_the_filled_targets() {
         let shown = |r: &zhibiao::plan::IndicatorResult| {
             r.yearly
                 .iter()
-                .map(|(y, t)| (*y, t.shown.clone()))
+                .map(|(y, t)| (*y, t.shown()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(shown(a), shown(b));
@@ -539,7 +539,7 @@ fn next_year_view_drafts_from_the_chosen_year() {
     // Seq 14 (linear, 10.2 → 11.0 by 2025), actual 2022 = 10.5: the draft runs from
     // (2022, 10.5) to (2025, 11.0): 10.5 + 0.5·⅓ = 10.667 → 10.7, 10.833 → 10.8, 11.0.
     let row = rows.iter().find(|r| r.seq == "14").expect("seq 14");
-    let shown: Vec<_> = row.draft.years.values().map(|s| s.shown.as_str()).collect();
+    let shown: Vec<_> = row.draft.years.values().map(|s| s.shown()).collect();
     assert_eq!(shown, ["10.7", "10.8", "11.0"]);
     // Needed yearly difference 0.5/3 = 0.1667 against the original 0.8/5 = 0.16: not flagged.
     let needed = row.draft.needed_change.expect("needed");
@@ -573,12 +573,12 @@ fn edits_return_their_inverse_and_no_ops_are_not_undoable() {
     );
     // Seq 15 held at T = 3.00.
     let results = doc.results().expect("results");
-    assert_eq!(results.indicators[14].yearly[&2021].shown, "3.00");
+    assert_eq!(results.indicators[14].yearly[&2021].shown(), "3.00");
     // The same edit again changes nothing.
     assert_eq!(doc.apply(hold), None);
     doc.apply(inverse).expect("undo");
     let results = doc.results().expect("results");
-    assert_eq!(results.indicators[14].yearly[&2021].shown, "2.45");
+    assert_eq!(results.indicators[14].yearly[&2021].shown(), "2.45");
     // Caps: 203.5 / 201.312 = 101.0869 % shows as 101.09 with a cap of 120.
     doc.apply(Edit::Cap {
         sheet: 0,
@@ -586,7 +586,7 @@ fn edits_return_their_inverse_and_no_ops_are_not_undoable() {
     })
     .expect("cap");
     let results = doc.results().expect("results");
-    assert_eq!(results.indicators[0].realization[&2021].shown, "101.09");
+    assert_eq!(results.indicators[0].realization[&2021].shown(), "101.09");
 }
 
 #[test]
@@ -601,7 +601,7 @@ fn typing_a_base_or_a_yearly_target_recomputes_and_undo_restores_the_file() {
     let shown = |doc: &Doc, year: i32| {
         let r = doc.results().expect("results");
         let t = &r.indicators[seq14].yearly[&year];
-        (t.shown.clone(), t.source)
+        (t.shown(), t.source)
     };
     assert_eq!(shown(&doc, 2021), ("10.4".into(), Source::Computed));
     // Base 10.0 → 11.0: 2021 = 10.0 + 1.0·0.2 = 10.2.
@@ -720,7 +720,7 @@ fn a_session_with_edits_survives_json_and_an_embedded_page() {
     assert_eq!(back, session);
     let doc = back.doc.expect("doc");
     assert_eq!(
-        doc.results().expect("results").indicators[13].yearly[&2021].shown,
+        doc.results().expect("results").indicators[13].yearly[&2021].shown(),
         "10.2"
     );
     assert_eq!(
@@ -810,7 +810,7 @@ fn three_district_sheets_combine_into_one_plan() {
             .overall
             .as_ref()
             .expect("overall")
-            .shown,
+            .shown(),
         "99.37"
     );
     assert_eq!(
@@ -818,13 +818,13 @@ fn three_district_sheets_combine_into_one_plan() {
             .overall
             .as_ref()
             .expect("overall")
-            .shown,
+            .shown(),
         "99.60"
     );
     let cats = &results.assessment[&2022].categories;
-    assert_eq!(cats["川东区"].shown, "99.13");
-    assert_eq!(cats["川西区"].shown, "99.27");
-    assert_eq!(cats["新港区"].shown, "99.70");
+    assert_eq!(cats["川东区"].shown(), "99.13");
+    assert_eq!(cats["川西区"].shown(), "99.27");
+    assert_eq!(cats["新港区"].shown(), "99.70");
     // One sheet alone is no group.
     assert!(shared_layout_groups(&import("qinglan-county-2021-2025-plan.xlsx")).is_empty());
 }
@@ -869,7 +869,7 @@ fn liuwan_csv_in_utf16_gives_the_same_figures() {
             .overall
             .as_ref()
             .expect("overall")
-            .shown,
+            .shown(),
         "98.94"
     );
 }
@@ -898,7 +898,7 @@ fn the_panel_edits_years_and_cells_of_one_indicator_and_undo_restores_them() {
         r.indicators[seq14]
             .yearly
             .get(&year)
-            .map(|t| (t.shown.clone(), t.source))
+            .map(|t| (t.shown(), t.source))
     };
     // The panel finds the row's cells: base E16, target F16, 2021–2025 in G–K.
     let cells = doc.indicator_cells(seq14).expect("cells");
@@ -1020,7 +1020,7 @@ fn a_journal_of_edits_replayed_on_the_file_gives_the_same_document() {
     assert_eq!(replayed, doc);
     let r = replayed.results().expect("results");
     // 10.0 → 11.0 linear again: 2021 = 10.2.
-    assert_eq!(r.indicators[13].yearly[&2021].shown, "10.2");
+    assert_eq!(r.indicators[13].yearly[&2021].shown(), "10.2");
     // Another version's journal is not taken.
     assert!(Journal::from_json(&json.replace("\"version\":2", "\"version\":1")).is_none());
 }

@@ -64,7 +64,7 @@ pub fn cell(result: &crate::plan::IndicatorResult, year: Year, kind: Kind) -> Op
     match kind {
         Kind::Realization => result.realization.get(&year).map(|r| Cell {
             value: Some(r.value),
-            text: r.shown.clone(),
+            text: r.shown(),
             status,
         }),
         Kind::Status => status.map(|s| Cell {
@@ -103,7 +103,7 @@ pub fn columns(layout: &Layout, plan: &Plan, results: &PlanResults) -> Vec<Colum
                     row,
                     Cell {
                         value: Some(r.value),
-                        text: r.shown.clone(),
+                        text: r.shown(),
                         status: st,
                     },
                 );

@@ -44,10 +44,10 @@ use crate::plan::schedule::{self, Basis, Shape, EPS};
 use crate::plan::score::{fold, units_of};
 use crate::plan::{
     actual_years, Direction, Given, Indicator, IndicatorResult, Method, Plan, PlanResults, Source,
-    Status, Value, Year,
+    Status, Value, Year, YearMap,
 };
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -1364,7 +1364,7 @@ impl RowBuilder<'_> {
         &self,
         basis: &Basis,
         shape: Shape,
-        points: &BTreeMap<Year, f64>,
+        points: &YearMap<f64>,
         t: Year,
     ) -> Option<Expr> {
         let tr = self.tree;
@@ -1389,7 +1389,7 @@ impl RowBuilder<'_> {
         &self,
         basis: &Basis,
         shape: Shape,
-        points: &BTreeMap<Year, f64>,
+        points: &YearMap<f64>,
         t: Year,
         ty: Expr,
     ) -> Option<Expr> {

@@ -13,7 +13,7 @@ use super::detect::Layout;
 use super::Imported;
 use crate::plan::{
     self, Assessment, Draft, Given, Indicator, IndicatorResult, Plan, PlanResults, Shown,
-    UnitScore, Value, Warning, Year, YearTarget,
+    UnitScore, Value, Warning, Year, YearMap, YearTarget,
 };
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
@@ -208,23 +208,42 @@ where
     for<'b> Sorted<'b, T>: Serialize,
 {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let map = self.0;
-        let mut m = s.serialize_map(Some(map.len()))?;
-        // Four-digit years sort the same as numbers and as text; anything else is sorted as text.
-        if map.keys().all(|y| (1000..=9999).contains(y)) {
-            for (y, v) in map {
-                m.serialize_entry(y, &Sorted(v))?;
-            }
-        } else {
-            let mut entries: Vec<(String, &T)> =
-                map.iter().map(|(y, v)| (y.to_string(), v)).collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            for (y, v) in entries {
-                m.serialize_entry(&y, &Sorted(v))?;
-            }
-        }
-        m.end()
+        by_year::<S, T>(s, self.0.len(), self.0.iter())
     }
+}
+
+impl<T> Serialize for Sorted<'_, YearMap<T>>
+where
+    for<'b> Sorted<'b, T>: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        by_year::<S, T>(s, self.0.len(), self.0.iter())
+    }
+}
+
+/// The `len` entries of a map by year (ascending), as an object keyed by the years' text.
+fn by_year<'a, S: Serializer, T: 'a>(
+    s: S,
+    len: usize,
+    entries: impl Iterator<Item = (&'a Year, &'a T)> + Clone,
+) -> Result<S::Ok, S::Error>
+where
+    for<'b> Sorted<'b, T>: Serialize,
+{
+    let mut m = s.serialize_map(Some(len))?;
+    // Four-digit years sort the same as numbers and as text; anything else is sorted as text.
+    if entries.clone().all(|(y, _)| (1000..=9999).contains(y)) {
+        for (y, v) in entries {
+            m.serialize_entry(y, &Sorted(v))?;
+        }
+    } else {
+        let mut entries: Vec<(String, &T)> = entries.map(|(y, v)| (y.to_string(), v)).collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (y, v) in entries {
+            m.serialize_entry(&y, &Sorted(v))?;
+        }
+    }
+    m.end()
 }
 
 impl<T> Serialize for Sorted<'_, BTreeMap<String, T>>
@@ -268,7 +287,7 @@ impl Serialize for Sorted<'_, plan::Status> {
 impl Serialize for Sorted<'_, Shown> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("shown", &self.0.shown)?;
+        m.serialize_entry("shown", &format_args!("{}", self.0))?;
         m.serialize_entry("value", &self.0.value)?;
         m.end()
     }
@@ -277,7 +296,7 @@ impl Serialize for Sorted<'_, Shown> {
 impl Serialize for Sorted<'_, YearTarget> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("shown", &self.0.shown)?;
+        m.serialize_entry("shown", &format_args!("{}", self.0))?;
         m.serialize_entry("source", &self.0.source)?;
         m.serialize_entry("value", &self.0.value)?;
         m.end()
@@ -383,7 +402,7 @@ mod tests {
                     .map(|(y, t)| {
                         (
                             y.to_string(),
-                            json!({ "value": t.value, "shown": t.shown, "source": t.source }),
+                            json!({ "value": t.value, "shown": t.shown(), "source": t.source }),
                         )
                     })
                     .collect();
@@ -531,7 +550,7 @@ mod tests {
                 y,
                 YearTarget {
                     value: f64::NAN,
-                    shown: "x".into(),
+                    decimals: 0,
                     source: Source::Given,
                 },
             );

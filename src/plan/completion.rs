@@ -5,10 +5,10 @@
 //! towards the final target against the share of time gone, and the status word that the page
 //! shows. Each is defined once, here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use super::model::{Direction, Indicator, Method, Shown, Status, Value, Year, YearTarget};
-use super::round;
+use super::model::{Direction, Indicator, Method, Shown, Status, Value, Year, YearMap, YearTarget};
+
 use super::schedule::{meets, meets_target, Basis, EPS};
 
 /// Realization in percent, before clamping: positive a/g, negative g/a, range lo..hi (100 inside,
@@ -121,13 +121,13 @@ pub fn actual_value(v: &Value, basis: &Basis) -> Option<f64> {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Completion {
     /// Numeric actuals by year.
-    pub actual: BTreeMap<Year, f64>,
+    pub actual: YearMap<f64>,
     /// Clamped realization in percent, shown with 2 decimals.
-    pub realization: BTreeMap<Year, Shown>,
+    pub realization: YearMap<Shown>,
     /// (a − b)/(T − b), where it has a meaning.
-    pub progress: BTreeMap<Year, f64>,
+    pub progress: YearMap<f64>,
     /// Status by year.
-    pub status: BTreeMap<Year, Status>,
+    pub status: YearMap<Status>,
 }
 
 /// Realization, progress and status of `ind` for every year in `years` (the plan's years with an
@@ -141,14 +141,21 @@ pub struct Completion {
 pub fn assess(
     ind: &Indicator,
     basis: &Basis,
-    yearly: &BTreeMap<Year, YearTarget>,
+    yearly: &YearMap<YearTarget>,
     years: &BTreeSet<Year>,
     cap: Option<f64>,
 ) -> Completion {
-    let mut c = Completion::default();
     if ind.is_group {
-        return c;
+        return Completion::default();
     }
+    // Each year at most once, in order: the years with an actual anywhere, and this one's own.
+    let n = years.len().max(ind.actual.len());
+    let mut c = Completion {
+        actual: YearMap::with_capacity(ind.actual.len()),
+        realization: YearMap::with_capacity(n),
+        progress: YearMap::with_capacity(n),
+        status: YearMap::with_capacity(n),
+    };
     for (y, g) in &ind.actual {
         if let Some(a) = actual_value(&g.value, basis) {
             c.actual.insert(*y, a);
@@ -176,13 +183,7 @@ pub fn assess(
                 || basis.t1.is_some_and(|t1| y >= t1)
         });
         let r = clamp(realization(a, g, basis.direction, use_range), cap);
-        c.realization.insert(
-            y,
-            Shown {
-                value: r,
-                shown: round::shown(r, 2),
-            },
-        );
+        c.realization.insert(y, Shown::new(r, 2));
         let progress = match (meaningful, basis.start()) {
             (true, Some(b)) => Some((a - b) / (target - b)).filter(|p| p.is_finite()),
             _ => None,
@@ -274,8 +275,11 @@ mod tests {
         // 203.5 / 201.312 = 101.087 % → 100 with the default cap; 101.09 without a cap.
         let r = realization(203.5, 201.312, Direction::Positive, None);
         assert_eq!(clamp(r, Some(100.0)), 100.0);
-        assert_eq!(round::shown(clamp(r, None), 2), "101.09");
-        assert_eq!(round::shown(clamp(r, Some(120.0)), 2), "101.09");
+        assert_eq!(super::super::round::shown(clamp(r, None), 2), "101.09");
+        assert_eq!(
+            super::super::round::shown(clamp(r, Some(120.0)), 2),
+            "101.09"
+        );
         assert_eq!(clamp(f64::NAN, Some(100.0)), 0.0);
         assert_eq!(clamp(50.0, Some(-5.0)), 0.0);
     }

@@ -7,8 +7,9 @@
 use super::model::{Comparator, Direction, Indicator, Value};
 use std::borrow::Cow;
 
-use super::score::{fold_cow, folds};
+use super::score::{fold_char, fold_cow, folds};
 use super::value::CharSet;
+use std::cell::OnceCell;
 
 /// Names that *measure a reduction* (rule 4, positive).
 const REDUCTION_NAME_WORDS: [&str; 3] = ["降低", "下降", "减少"];
@@ -123,17 +124,20 @@ pub fn from_text(s: &str) -> Option<Direction> {
 /// ```
 pub fn from_name(name: &str) -> Option<Direction> {
     // Folding only changes full-width ASCII, and only into ASCII: a word with neither is found in
-    // the name as written, and the folded name is needed only when it has either.
-    let folded = name
-        .chars()
-        .any(|c| c.is_ascii() || folds(c))
-        .then(|| fold_cow(name));
+    // the name as written, and the folded name is needed only when it has either (and then only
+    // for a word that may be in it: made on first use).
+    let may_fold = name.chars().any(|c| c.is_ascii() || folds(c));
+    let folded: OnceCell<Cow<'_, str>> = OnceCell::new();
     // Raw and folded characters: a word none of whose characters is missing may be there.
-    let chars = CharSet::of(name).union(folded.as_deref().map_or(CharSet(0), CharSet::of));
+    let chars = if may_fold {
+        CharSet::of(name).union(CharSet::of_chars(name.chars().map(fold_char)))
+    } else {
+        CharSet::of(name)
+    };
     let has = |words: &[&str]| {
         words.iter().filter(|w| chars.may_hold(w)).any(|w| {
             if w.chars().any(|c| c.is_ascii() || folds(c)) {
-                folded.as_deref().is_some_and(|f| f.contains(w))
+                may_fold && folded.get_or_init(|| fold_cow(name)).contains(w)
             } else {
                 name.contains(w)
             }

@@ -5,10 +5,8 @@
 //! with the indicator's method, shows the annual change now needed beside the plan's original one,
 //! and flags indicators whose needed improvement is out of reach (more than 1.5 times the original).
 
-use std::collections::BTreeMap;
+use super::model::{Direction, Draft, Method, Shown, Year, YearMap, YearTarget};
 
-use super::model::{Direction, Draft, Method, Shown, Year, YearTarget};
-use super::round;
 use super::schedule::{interpolate, meets, Basis, Shape, EPS};
 
 /// How much more than the original improvement a draft may need before it is flagged.
@@ -29,8 +27,8 @@ pub const MAX_SPAN: i64 = 200;
 /// indicator, min(a_k, T) for a negative one.
 pub fn draft(
     basis: &Basis,
-    yearly: &BTreeMap<Year, YearTarget>,
-    actual: &BTreeMap<Year, f64>,
+    yearly: &YearMap<YearTarget>,
+    actual: &YearMap<f64>,
     assessment_year: Option<Year>,
 ) -> Option<Draft> {
     let k = match assessment_year {
@@ -56,10 +54,7 @@ pub fn draft(
         target
     };
     let n = f64::from(t1) - f64::from(k);
-    let shown = |v: f64| Shown {
-        value: v,
-        shown: round::shown(v, basis.decimals),
-    };
+    let shown = |v: f64| Shown::new(v, basis.decimals);
     // The plan's own value in year x: the yearly target, the base in the base year, T in t1.
     let original_at = |x: Year| -> Option<f64> {
         yearly
@@ -99,9 +94,10 @@ pub fn draft(
         Method::Reduction if basis.reached => (Shape::Reached, Kind::ReachedReduction),
         Method::Reduction => (Shape::Geometric, Kind::Reduction),
     };
-    let points: BTreeMap<Year, f64> = [(k, a), (t1, goal)].into_iter().collect();
+    // k < t1 (the span is positive): sorted.
+    let points = [(k, a), (t1, goal)];
     let mut fell_back = false;
-    let years: BTreeMap<Year, Shown> = (k.saturating_add(1)..=t1)
+    let years: YearMap<Shown> = (k.saturating_add(1)..=t1)
         .filter_map(|t| {
             let v = interpolate(shape, &points, t, &mut fell_back)?;
             v.is_finite().then(|| (t, shown(v)))
@@ -204,7 +200,7 @@ mod tests {
     use super::super::value::parse;
     use super::*;
 
-    fn setup(base: &str, target: &str, name: &str) -> (Basis, BTreeMap<Year, YearTarget>) {
+    fn setup(base: &str, target: &str, name: &str) -> (Basis, YearMap<YearTarget>) {
         let p = Plan {
             years: (2021..=2025).collect(),
             ..Plan::default()
@@ -227,16 +223,16 @@ mod tests {
         // 2.31 → 3 linear: original change 0.69/5 = 0.138 a year. Actual 2022 = 2.55:
         // needed (3 − 2.55)/3 = 0.15 a year ≤ 1.5·0.138 → not flagged; 2023: 2.55 + 0.15 = 2.70.
         let (b, y) = setup("2.31", "3", "医师数");
-        let actual: BTreeMap<Year, f64> = [(2022, 2.55)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 2.55)].into_iter().collect();
         let d = draft(&b, &y, &actual, None).unwrap();
         assert_eq!(d.from_year, 2022);
-        assert_eq!(d.years[&2023].shown, "2.70");
-        assert_eq!(d.years[&2025].shown, "3.00");
+        assert_eq!(d.years[&2023].shown(), "2.70");
+        assert_eq!(d.years[&2025].shown(), "3.00");
         assert!((d.needed_change.unwrap() - 0.15).abs() < 1e-9);
         assert!((d.original_change.unwrap() - 0.138).abs() < 1e-9);
         assert!(!d.flag);
         // Actual 2.35 in 2022: needed 0.65/3 = 0.2167 > 1.5·0.138 = 0.207 → flagged.
-        let actual: BTreeMap<Year, f64> = [(2022, 2.35)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 2.35)].into_iter().collect();
         assert!(draft(&b, &y, &actual, None).unwrap().flag);
     }
 
@@ -244,9 +240,9 @@ mod tests {
     fn never_plans_backwards() {
         // Actual 3.2 already beyond T = 3: the draft holds 3.2.
         let (b, y) = setup("2.31", "3", "医师数");
-        let actual: BTreeMap<Year, f64> = [(2022, 3.2)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 3.2)].into_iter().collect();
         let d = draft(&b, &y, &actual, Some(2022)).unwrap();
-        assert!(d.years.values().all(|s| s.shown == "3.20"));
+        assert!(d.years.values().all(|s| s.shown() == "3.20"));
         assert!(!d.flag);
     }
 
@@ -255,21 +251,21 @@ mod tests {
         // 5.1 with 5.5%以内: hold; actual 5.8 > 5.5 → flagged, the draft holds 5.5.
         let (b, y) = setup("5.1", "5.5%以内", "城镇调查失业率");
         assert_eq!(b.method, Method::Hold);
-        let actual: BTreeMap<Year, f64> = [(2022, 5.8)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 5.8)].into_iter().collect();
         let d = draft(&b, &y, &actual, None).unwrap();
         assert!(d.flag);
-        assert!(d.years.values().all(|s| s.shown == "5.5"));
+        assert!(d.years.values().all(|s| s.shown() == "5.5"));
         assert_eq!(d.needed_change, None);
     }
 
     #[test]
     fn rate_itself_keeps_r() {
         let (b, y) = setup("4.2", "年均增长8.5%", "工业增加值增速");
-        let actual: BTreeMap<Year, f64> = [(2022, 6.3)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 6.3)].into_iter().collect();
         let d = draft(&b, &y, &actual, None).unwrap();
         assert!(d.flag);
         assert_eq!(d.years.len(), 3);
-        assert!(d.years.values().all(|s| s.shown == "8.5"));
+        assert!(d.years.values().all(|s| s.shown() == "8.5"));
     }
 
     #[test]
@@ -277,13 +273,13 @@ mod tests {
         // 186.4 at 8 % a year → T = 273.88275 in 2025. Actual 2022: 214.6; needed rate
         // (273.88275/214.6)^(1/3) − 1 = 8.47 % < 1.5·8 % → not flagged.
         let (b, y) = setup("186.4", "年均增长8%", "地区生产总值");
-        let actual: BTreeMap<Year, f64> = [(2022, 214.6)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 214.6)].into_iter().collect();
         let d = draft(&b, &y, &actual, None).unwrap();
         let needed = ((273.88275_f64 / 214.6).powf(1.0 / 3.0) - 1.0) * 100.0;
         assert!((d.needed_change.unwrap() - needed).abs() < 1e-6);
         assert_eq!(d.original_change, Some(8.0));
         assert!(!d.flag);
-        assert_eq!(d.years[&2025].shown, "273.9");
+        assert_eq!(d.years[&2025].shown(), "273.9");
     }
 
     #[test]
@@ -291,7 +287,7 @@ mod tests {
         // 0.482 −13.5 % by 2025: original annual reduction 1 − 0.865^0.2 = 2.86 %. Actual 2022
         // 0.470: needed 1 − (0.41693/0.470)^(1/3) = 3.92 % ≤ 1.5·2.86 = 4.29 → not flagged.
         let (b, y) = setup("0.482", "累计降低13.5%", "能耗");
-        let actual: BTreeMap<Year, f64> = [(2022, 0.470)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 0.470)].into_iter().collect();
         let d = draft(&b, &y, &actual, None).unwrap();
         let orig = (1.0 - 0.865_f64.powf(0.2)) * 100.0;
         assert!((d.original_change.unwrap() - orig).abs() < 1e-9);
@@ -299,17 +295,17 @@ mod tests {
         assert!((d.needed_change.unwrap() - needed).abs() < 1e-6);
         assert!(!d.flag);
         // 0.482 in 2022 (no progress): needed 1 − 0.865^(1/3) = 4.72 % > 4.29 → flagged.
-        let actual: BTreeMap<Year, f64> = [(2022, 0.482)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 0.482)].into_iter().collect();
         assert!(draft(&b, &y, &actual, None).unwrap().flag);
     }
 
     #[test]
     fn no_draft_without_actual_or_years() {
         let (b, y) = setup("2.31", "3", "医师数");
-        assert!(draft(&b, &y, &BTreeMap::new(), None).is_none());
-        let actual: BTreeMap<Year, f64> = [(2025, 2.9)].into_iter().collect();
+        assert!(draft(&b, &y, &YearMap::new(), None).is_none());
+        let actual: YearMap<f64> = [(2025, 2.9)].into_iter().collect();
         assert!(draft(&b, &y, &actual, None).is_none());
-        let actual: BTreeMap<Year, f64> = [(2022, 2.9)].into_iter().collect();
+        let actual: YearMap<f64> = [(2022, 2.9)].into_iter().collect();
         assert!(draft(&b, &y, &actual, Some(2021)).is_none());
     }
 }

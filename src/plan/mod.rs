@@ -32,7 +32,7 @@
 //! };
 //! let plan = Plan { years: vec![2017, 2018, 2019, 2020], indicators: vec![ind], ..Plan::default() };
 //! let results = compute(&plan, &Options::default());
-//! assert_eq!(results.indicators[0].yearly[&2017].shown, "38127");
+//! assert_eq!(results.indicators[0].yearly[&2017].shown(), "38127");
 //! ```
 
 pub mod completion;
@@ -43,6 +43,7 @@ pub mod round;
 pub mod schedule;
 pub mod score;
 pub mod value;
+pub mod year_map;
 
 #[cfg(test)]
 mod proptests;
@@ -200,12 +201,13 @@ pub fn compute_with(plan: &Plan, opts: &Options, memo: &mut Memo) -> PlanResults
     // Each indicator's realizations go into the scores' table while they are at hand.
     let mut table = score::Table::new(plan, &[], &years);
     table.grow(plan.indicators.len());
+    let mut points = YearMap::new();
     let indicators: Vec<IndicatorResult> = plan
         .indicators
         .iter()
         .enumerate()
         .map(|(i, ind)| {
-            let result = indicator_result(plan, ind, opts, &years);
+            let result = indicator_result_with(plan, ind, opts, &years, &mut points);
             table.set(i, ind, &result);
             result
         })
@@ -404,8 +406,19 @@ fn indicator_result(
     opts: &Options,
     years: &BTreeSet<Year>,
 ) -> IndicatorResult {
+    indicator_result_with(plan, ind, opts, years, &mut YearMap::new())
+}
+
+/// [`indicator_result`] with room for the schedule's known points kept by the caller.
+fn indicator_result_with(
+    plan: &Plan,
+    ind: &Indicator,
+    opts: &Options,
+    years: &BTreeSet<Year>,
+    points: &mut YearMap<f64>,
+) -> IndicatorResult {
     let mut basis = schedule::basis(plan, ind);
-    let yearly = schedule::yearly(plan, ind, &mut basis);
+    let yearly = schedule::yearly_with(plan, ind, &mut basis, points);
     let c = completion::assess(ind, &basis, &yearly, years, plan.settings.cap);
     let draft = draft::draft(&basis, &yearly, &c.actual, opts.assessment_year);
     IndicatorResult {

@@ -3,8 +3,12 @@
 //! Nothing here knows about files or the page. The importer (`io::detect`) fills a [`Plan`];
 //! [`super::compute`] turns it into [`PlanResults`]; the views and exporters read both.
 
-use serde::{Deserialize, Serialize};
+use super::round;
+pub use super::year_map::YearMap;
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// A calendar year such as 2020.
 pub type Year = i32;
@@ -199,13 +203,80 @@ pub struct Plan {
     pub settings: Settings,
 }
 
-/// A number with the rounded text the user sees.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A computed number and the decimals it is shown with. Its text, rounded half away from zero
+/// ([`round::shown`]), is made when it is displayed ([`Shown::shown`], `Display`), so computing
+/// a plan allocates no text. Serialised as `{"value": 2.345, "shown": "2.35"}`; the decimals are
+/// read back from the text.
+///
+/// ```
+/// use zhibiao::plan::Shown;
+/// let s = Shown::new(2.345, 2);
+/// assert_eq!(s.shown(), "2.35");
+/// assert_eq!(format!("[{s:>6}]"), "[  2.35]");
+/// assert_eq!(serde_json::to_string(&s).unwrap(), r#"{"value":2.345,"shown":"2.35"}"#);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(from = "ShownText")]
 pub struct Shown {
     /// Unrounded.
     pub value: f64,
-    /// Rounded, as displayed and exported.
-    pub shown: String,
+    /// The decimals of what is displayed and exported.
+    pub decimals: u8,
+}
+
+impl Shown {
+    /// `value`, to be shown with `decimals` decimals.
+    pub fn new(value: f64, decimals: u8) -> Self {
+        Self { value, decimals }
+    }
+
+    /// The rounded text, as displayed and exported.
+    pub fn shown(&self) -> String {
+        round::shown(self.value, self.decimals)
+    }
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        round::fmt_shown(f, self.value, self.decimals)
+    }
+}
+
+impl Serialize for Shown {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Shown", 2)?;
+        st.serialize_field("value", &self.value)?;
+        st.serialize_field("shown", &Text(self))?;
+        st.end()
+    }
+}
+
+/// How a [`Shown`] is stored: the number and its text.
+#[derive(Deserialize)]
+struct ShownText {
+    value: f64,
+    shown: String,
+}
+
+impl From<ShownText> for Shown {
+    fn from(s: ShownText) -> Self {
+        Self::new(s.value, decimals_in(&s.shown))
+    }
+}
+
+/// The decimals of a shown text (`"2.35"` has 2; `"NaN"` none).
+fn decimals_in(text: &str) -> u8 {
+    text.split_once('.')
+        .map_or(0, |(_, f)| u8::try_from(f.len()).unwrap_or(u8::MAX))
+}
+
+/// Serialises a value as the string of its `Display`, without allocating it.
+struct Text<'a, T>(&'a T);
+
+impl<T: fmt::Display> Serialize for Text<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
 }
 
 /// Where a yearly target came from.
@@ -220,12 +291,55 @@ pub enum Source {
     Manual,
 }
 
-/// One year's target.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One year's target: its value, shown with `decimals` decimals (as [`Shown`]), and where it
+/// came from. Serialised as `{"value": …, "shown": "…", "source": …}`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(from = "YearTargetText")]
 pub struct YearTarget {
     pub value: f64,
-    pub shown: String,
+    pub decimals: u8,
     pub source: Source,
+}
+
+impl YearTarget {
+    /// The rounded text, as displayed and exported.
+    pub fn shown(&self) -> String {
+        round::shown(self.value, self.decimals)
+    }
+}
+
+impl fmt::Display for YearTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        round::fmt_shown(f, self.value, self.decimals)
+    }
+}
+
+impl Serialize for YearTarget {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("YearTarget", 3)?;
+        st.serialize_field("value", &self.value)?;
+        st.serialize_field("shown", &Text(self))?;
+        st.serialize_field("source", &self.source)?;
+        st.end()
+    }
+}
+
+/// How a [`YearTarget`] is stored.
+#[derive(Deserialize)]
+struct YearTargetText {
+    value: f64,
+    shown: String,
+    source: Source,
+}
+
+impl From<YearTargetText> for YearTarget {
+    fn from(t: YearTargetText) -> Self {
+        Self {
+            value: t.value,
+            decimals: decimals_in(&t.shown),
+            source: t.source,
+        }
+    }
 }
 
 /// Status of one year (PLANNING-RULES "Completion").
@@ -255,7 +369,7 @@ pub enum Warning {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub from_year: Year,
-    pub years: BTreeMap<Year, Shown>,
+    pub years: YearMap<Shown>,
     pub needed_change: Option<f64>,
     pub original_change: Option<f64>,
     pub flag: bool,
@@ -275,11 +389,11 @@ pub struct IndicatorResult {
     /// The final target T (the floor when there is a stretch).
     pub target: Option<f64>,
     pub stretch: Option<f64>,
-    pub yearly: BTreeMap<Year, YearTarget>,
-    pub actual: BTreeMap<Year, f64>,
-    pub realization: BTreeMap<Year, Shown>,
-    pub progress: BTreeMap<Year, f64>,
-    pub status: BTreeMap<Year, Status>,
+    pub yearly: YearMap<YearTarget>,
+    pub actual: YearMap<f64>,
+    pub realization: YearMap<Shown>,
+    pub progress: YearMap<f64>,
+    pub status: YearMap<Status>,
     pub draft: Option<Draft>,
     pub warnings: Vec<Warning>,
 }
@@ -304,4 +418,72 @@ pub struct Assessment {
 pub struct PlanResults {
     pub indicators: Vec<IndicatorResult>,
     pub assessment: BTreeMap<Year, Assessment>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_text_is_made_on_demand() {
+        // 2.345 is 2.34499999999999997… in binary; its 15-digit form 2.34500000000000 is a tie,
+        // rounded away from zero.
+        assert_eq!(Shown::new(2.345, 2).shown(), "2.35");
+        assert_eq!(Shown::new(-2.345, 2).shown(), "-2.35");
+        assert_eq!(Shown::new(2.345, 0).shown(), "2");
+        assert_eq!(Shown::new(2.5, 0).shown(), "3");
+        assert_eq!(Shown::new(-2.5, 0).shown(), "-3");
+        assert_eq!(Shown::new(-0.4, 0).shown(), "0");
+        assert_eq!(Shown::new(0.05, 4).shown(), "0.0500");
+        assert_eq!(Shown::new(101.0899, 2).shown(), "101.09");
+        assert_eq!(Shown::new(f64::NAN, 2).shown(), "NaN");
+        assert_eq!(Shown::new(f64::NEG_INFINITY, 2).shown(), "-inf");
+        let t = YearTarget {
+            value: 38126.5,
+            decimals: 0,
+            source: Source::Computed,
+        };
+        assert_eq!((t.shown(), t.to_string()), ("38127".into(), "38127".into()));
+    }
+
+    #[test]
+    fn display_pads_and_writes_long_texts() {
+        let s = Shown::new(-2.345, 2);
+        assert_eq!(s.to_string(), "-2.35");
+        assert_eq!(format!("{s:>7}|{s:<7}|{s:^7}"), "  -2.35|-2.35  | -2.35 ");
+        // More than the 64 bytes kept on the stack: 1.5 with 70 decimals.
+        let long = Shown::new(1.5, 70);
+        let want = format!("1.5{}", "0".repeat(69));
+        assert_eq!((long.to_string(), long.shown()), (want.clone(), want));
+        assert_eq!(Shown::new(1e20, 1).to_string(), "100000000000000000000.0");
+    }
+
+    #[test]
+    fn shown_serialises_as_before_and_reads_back() {
+        let s = Shown::new(-2.345, 2);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#"{"value":-2.345,"shown":"-2.35"}"#);
+        assert_eq!(serde_json::from_str::<Shown>(&json).unwrap(), s);
+        let t = YearTarget {
+            value: 3.25 + (4.1 - 3.25) * 0.5,
+            decimals: 2,
+            source: Source::Given,
+        };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, r#"{"value":3.675,"shown":"3.68","source":"given"}"#);
+        assert_eq!(
+            serde_json::from_str::<YearTarget>(&json).unwrap().decimals,
+            2
+        );
+        // The text of a whole number has no decimals.
+        let old = r#"{"value":38126.5,"shown":"38127","source":"computed"}"#;
+        assert_eq!(serde_json::from_str::<YearTarget>(old).unwrap().decimals, 0);
+        let warning = Warning::RateLevelGap {
+            gap: Shown::new(-58.8, 0),
+        };
+        assert_eq!(
+            serde_json::to_string(&warning).unwrap(),
+            r#"{"rate_level_gap":{"gap":{"value":-58.8,"shown":"-59"}}}"#
+        );
+    }
 }

@@ -346,10 +346,7 @@ fn assess_reference(
     use super::model::{Assessment, Shown, UnitScore};
     use super::score::{fold, units_of};
     use std::collections::BTreeMap;
-    let two = |value: f64| Shown {
-        value,
-        shown: round::shown(value, 2),
-    };
+    let two = |value: f64| Shown::new(value, 2);
     let mean = |values: &[(f64, f64)]| -> Option<f64> {
         if values.is_empty() {
             return None;

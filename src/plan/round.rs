@@ -34,18 +34,86 @@ const SIGNIFICANT: usize = 15;
 /// assert_eq!(shown(2.0, 2), "2.00");
 /// ```
 pub fn shown(value: f64, decimals: u8) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_shown(&mut out, value, decimals);
+    out
+}
+
+/// Writes what [`shown`] returns to `out`, without allocating for a finite value within
+/// 10^±30 (the values of a plan): the text a [`Shown`](super::model::Shown) displays.
+///
+/// # Errors
+/// Only those of `out`.
+///
+/// ```
+/// use zhibiao::plan::round::write_shown;
+/// let mut s = String::new();
+/// write_shown(&mut s, -2.345, 2).unwrap();
+/// assert_eq!(s, "-2.35");
+/// ```
+pub fn write_shown<W: std::fmt::Write>(out: &mut W, value: f64, decimals: u8) -> std::fmt::Result {
     if value.is_nan() {
-        return "NaN".to_string();
+        return out.write_str("NaN");
     }
     if value.is_infinite() {
-        return if value > 0.0 { "inf" } else { "-inf" }.to_string();
+        return out.write_str(if value > 0.0 { "inf" } else { "-inf" });
     }
     if value == 0.0 {
-        return from_decimal(false, 0, 0, decimals);
+        return write_decimal(out, false, 0, 0, decimals);
     }
     match decimal15(value.abs()) {
-        Some((mantissa, exp)) => from_decimal(value < 0.0, mantissa, exp, decimals),
-        None => shown_by_text(value, decimals),
+        Some((mantissa, exp)) => write_decimal(out, value < 0.0, mantissa, exp, decimals),
+        None => out.write_str(&shown_by_text(value, decimals)),
+    }
+}
+
+/// Formats what [`shown`] returns through `f`, honouring its width, fill and alignment: the
+/// `Display` of [`Shown`](super::model::Shown) and [`YearTarget`](super::model::YearTarget).
+/// Allocates only for a text longer than 64 bytes.
+///
+/// # Errors
+/// Only those of `f`.
+pub fn fmt_shown(f: &mut std::fmt::Formatter<'_>, value: f64, decimals: u8) -> std::fmt::Result {
+    let mut text = StackText::default();
+    match write_shown(&mut text, value, decimals) {
+        Ok(()) => f.pad(text.as_str()),
+        Err(_) => f.pad(&shown(value, decimals)),
+    }
+}
+
+/// A short text on the stack; writing past its 64 bytes fails.
+struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        Self {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s are ever written.
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -169,9 +237,15 @@ fn scaled(f: u64, q: i32, s: i32) -> Option<(u128, std::cmp::Ordering)> {
     Some((num / den, (2 * (num % den)).cmp(&den)))
 }
 
-/// The text of `m × 10^(e − 14)` (a 15-digit mantissa, or 0) rounded half away from zero to
+/// Writes `m × 10^(e − 14)` (a 15-digit mantissa, or 0) rounded half away from zero to
 /// `decimals` decimals, with a `-` when `negative` and the result is not zero.
-fn from_decimal(negative: bool, m: u64, e: i32, decimals: u8) -> String {
+fn write_decimal<W: std::fmt::Write>(
+    out: &mut W,
+    negative: bool,
+    m: u64,
+    e: i32,
+    decimals: u8,
+) -> std::fmt::Result {
     let d = i64::from(decimals);
     // Digits of the mantissa dropped by the rounding; negative: zeros appended.
     let k = 14 - i64::from(e) - d;
@@ -183,47 +257,71 @@ fn from_decimal(negative: bool, m: u64, e: i32, decimals: u8) -> String {
     } else {
         (0, 0)
     };
-    // The digits of `rounded`, then `zeros` zeros, with the point `decimals` from the right and at
-    // least one digit before it: "-", pad zeros, digits, zeros, the point among them.
-    let mut digits = [0u8; 20];
-    let mut first = digits.len();
+    let mut buf = [0u8; 20];
+    let mut first = buf.len();
     let mut r = rounded;
     loop {
         first -= 1;
-        digits[first] = b'0' + (r % 10) as u8;
+        buf[first] = b'0' + (r % 10) as u8;
         r /= 10;
         if r == 0 {
             break;
         }
     }
-    let digits = &digits[first..];
+    let digits = buf.get(first..).unwrap_or(&[]);
+    // The figures are `pad` zeros, the digits of `rounded`, then `zeros` zeros, with the point
+    // `decimals` from the right and at least one figure before it.
     let d = usize::from(decimals);
     let len = digits.len() + zeros;
     let pad = (d + 1).saturating_sub(len);
+    let figures = Figures { pad, digits, zeros };
     let int_len = len + pad - d;
-    let sign = negative && rounded != 0;
-    let mut out = String::with_capacity(usize::from(sign) + len + pad + usize::from(d > 0));
-    if sign {
-        out.push('-');
+    if negative && rounded != 0 {
+        out.write_char('-')?;
     }
-    let mut written = 0;
-    let mut put = |out: &mut String, b: u8| {
-        if written == int_len {
-            out.push('.');
+    figures.write(out, 0, int_len)?;
+    if d > 0 {
+        out.write_char('.')?;
+        figures.write(out, int_len, len + pad)?;
+    }
+    Ok(())
+}
+
+/// The figures of a rounded number: `pad` zeros, `digits`, `zeros` zeros.
+struct Figures<'a> {
+    pad: usize,
+    digits: &'a [u8],
+    zeros: usize,
+}
+
+impl Figures<'_> {
+    /// Writes the figures `from..to`.
+    fn write<W: std::fmt::Write>(&self, out: &mut W, from: usize, to: usize) -> std::fmt::Result {
+        let digits_end = self.pad + self.digits.len();
+        write_zeros(out, from.min(self.pad), to.min(self.pad))?;
+        let (a, b) = (
+            from.clamp(self.pad, digits_end),
+            to.clamp(self.pad, digits_end),
+        );
+        if let Some(run) = self.digits.get(a - self.pad..b - self.pad) {
+            // ASCII digits only.
+            out.write_str(std::str::from_utf8(run).unwrap_or(""))?;
         }
-        out.push(char::from(b));
-        written += 1;
-    };
-    for _ in 0..pad {
-        put(&mut out, b'0');
+        let end = digits_end + self.zeros;
+        write_zeros(out, from.clamp(digits_end, end), to.clamp(digits_end, end))
     }
-    for &b in digits {
-        put(&mut out, b);
+}
+
+/// Writes `to − from` zeros (none when `to ≤ from`).
+fn write_zeros<W: std::fmt::Write>(out: &mut W, from: usize, to: usize) -> std::fmt::Result {
+    const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+    let mut n = to.saturating_sub(from);
+    while n > 0 {
+        let k = n.min(ZEROS.len());
+        out.write_str(ZEROS.get(..k).unwrap_or(""))?;
+        n -= k;
     }
-    for _ in 0..zeros {
-        put(&mut out, b'0');
-    }
-    out
+    Ok(())
 }
 
 /// [`shown`] by formatting: the decimal string of 15 significant digits, rounded as a string.

@@ -66,12 +66,12 @@ fn row(
     }
 }
 
-fn shown_yearly(r: &IndicatorResult) -> Vec<&str> {
-    r.yearly.values().map(|t| t.shown.as_str()).collect()
+fn shown_yearly(r: &IndicatorResult) -> Vec<String> {
+    r.yearly.values().map(|t| t.shown()).collect()
 }
 
-fn real(r: &IndicatorResult, y: Year) -> Option<&str> {
-    r.realization.get(&y).map(|s| s.shown.as_str())
+fn real(r: &IndicatorResult, y: Year) -> Option<String> {
+    r.realization.get(&y).map(|s| s.shown())
 }
 
 fn status_word(s: Option<&Status>) -> &'static str {
@@ -84,25 +84,25 @@ fn status_word(s: Option<&Status>) -> &'static str {
     }
 }
 
-fn overall(res: &PlanResults, y: Year) -> Option<&str> {
+fn overall(res: &PlanResults, y: Year) -> Option<String> {
     res.assessment
         .get(&y)
         .and_then(|a| a.overall.as_ref())
-        .map(|s| s.shown.as_str())
+        .map(|s| s.shown())
 }
 
 fn unit(res: &PlanResults, y: Year, name: &str) -> Option<(String, usize)> {
     res.assessment
         .get(&y)
         .and_then(|a| a.units.get(name))
-        .map(|u| (u.score.shown.clone(), u.count))
+        .map(|u| (u.score.shown(), u.count))
 }
 
 fn category(res: &PlanResults, y: Year, name: &str) -> Option<String> {
     res.assessment
         .get(&y)
         .and_then(|a| a.categories.get(name))
-        .map(|s| s.shown.clone())
+        .map(|s| s.shown())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,7 +557,7 @@ fn qinglan_yearly_targets() {
         }
         for (k, want) in years.iter().enumerate() {
             let y = 2021 + Year::try_from(k).unwrap();
-            let got = r.yearly.get(&y).map_or("-", |t| t.shown.as_str());
+            let got = r.yearly.get(&y).map_or("-".to_string(), |t| t.shown());
             if *want != "*" {
                 assert_eq!(got, *want, "seq {seq} {y}");
             }
@@ -602,7 +602,7 @@ fn qinglan_worked_examples() {
     match r12.warnings.as_slice() {
         [Warning::RateLevelGap { gap }] => {
             assert!(close(gap.value, -58.800_1, 1e-3), "{}", gap.value);
-            assert_eq!(gap.shown, "-59");
+            assert_eq!(gap.shown(), "-59");
         }
         w => panic!("{w:?}"),
     }
@@ -648,9 +648,17 @@ fn qinglan_progress_realization_and_status() {
     ];
     for (i, (r, (r21, s21, r22, s22))) in res.indicators.iter().zip(expected).enumerate() {
         let seq = i + 1;
-        assert_eq!(real(r, 2021).unwrap_or("-"), r21, "seq {seq} 2021");
+        assert_eq!(
+            real(r, 2021).as_deref().unwrap_or("-"),
+            r21,
+            "seq {seq} 2021"
+        );
         assert_eq!(status_word(r.status.get(&2021)), s21, "seq {seq} 2021");
-        assert_eq!(real(r, 2022).unwrap_or("-"), r22, "seq {seq} 2022");
+        assert_eq!(
+            real(r, 2022).as_deref().unwrap_or("-"),
+            r22,
+            "seq {seq} 2022"
+        );
         assert_eq!(status_word(r.status.get(&2022)), s22, "seq {seq} 2022");
     }
     // Worked progress values.
@@ -672,8 +680,8 @@ fn qinglan_progress_realization_and_status() {
 fn qinglan_scores() {
     let res = compute(&qinglan(true), &Options::default());
     // Overall, equal weights: 2021 over 25 indicators, 2022 over 24.
-    assert_eq!(overall(&res, 2021), Some("99.44"));
-    assert_eq!(overall(&res, 2022), Some("96.50"));
+    assert_eq!(overall(&res, 2021).as_deref(), Some("99.44"));
+    assert_eq!(overall(&res, 2022).as_deref(), Some("96.50"));
     // 县卫生健康局: (98.6079 + 99.8456 + 88.4615) / 3 = 95.64.
     assert_eq!(unit(&res, 2022, "县卫生健康局"), Some(("95.64".into(), 3)));
     assert_eq!(unit(&res, 2022, "县统计局"), Some(("94.85".into(), 7)));
@@ -702,17 +710,17 @@ fn qinglan_draft_from_2022() {
     // original (3 − 2.586)/3 = 0.138: not more than 1.5 times → not flagged.
     let d = res.indicators[14].draft.as_ref().unwrap();
     assert_eq!(d.from_year, 2022);
-    let shown: Vec<&str> = d.years.values().map(|s| s.shown.as_str()).collect();
+    let shown: Vec<String> = d.years.values().map(|s| s.shown()).collect();
     assert_eq!(shown, vec!["2.70", "2.85", "3.00"]);
     assert!(!d.flag);
     // seq 13, hold that slipped (5.8 > 5.5): always flagged.
     assert!(res.indicators[12].draft.as_ref().unwrap().flag);
     // seq 2, rate itself, 6.3 < 8.5: keeps r, flagged.
     let d2 = res.indicators[1].draft.as_ref().unwrap();
-    assert!(d2.flag && d2.years.values().all(|s| s.shown == "8.5"));
+    assert!(d2.flag && d2.years.values().all(|s| s.shown() == "8.5"));
     // seq 25 already meets its floor: holds the actual 42.3 (never plans backwards), not flagged.
     let d25 = res.indicators[24].draft.as_ref().unwrap();
-    assert!(!d25.flag && d25.years.values().all(|s| s.shown == "42.3"));
+    assert!(!d25.flag && d25.years.values().all(|s| s.shown() == "42.3"));
     // seq 9 has no 2022 actual: its draft starts from 2021.
     assert_eq!(res.indicators[8].draft.as_ref().unwrap().from_year, 2021);
     // Qualitative rows have no draft.
@@ -1219,12 +1227,20 @@ fn wangchuan_yearly_realization_status() {
         }
         for (k, want) in years.iter().enumerate() {
             let y = 2016 + Year::try_from(k).unwrap();
-            let got = r.yearly.get(&y).map_or("-", |t| t.shown.as_str());
+            let got = r.yearly.get(&y).map_or("-".to_string(), |t| t.shown());
             assert_eq!(got, *want, "seq {seq} {y}");
         }
-        assert_eq!(real(r, 2018).unwrap_or("-"), comp[0], "seq {seq} 2018");
+        assert_eq!(
+            real(r, 2018).as_deref().unwrap_or("-"),
+            comp[0],
+            "seq {seq} 2018"
+        );
         assert_eq!(status_word(r.status.get(&2018)), comp[1], "seq {seq} 2018");
-        assert_eq!(real(r, 2019).unwrap_or("-"), comp[2], "seq {seq} 2019");
+        assert_eq!(
+            real(r, 2019).as_deref().unwrap_or("-"),
+            comp[2],
+            "seq {seq} 2019"
+        );
         assert_eq!(status_word(r.status.get(&2019)), comp[3], "seq {seq} 2019");
     }
     // Worked: seq 2, 2018: 42300 + 17700·0.6 = 52920; seq 16's percent actual 0.868 → 86.8.
@@ -1236,8 +1252,8 @@ fn wangchuan_yearly_realization_status() {
 fn wangchuan_scores() {
     let res = compute(&wangchuan(), &Options::default());
     // Weighted by 权重; 2019 excludes 12, 13 and 20, so Σ w = 87.
-    assert_eq!(overall(&res, 2018), Some("98.76"));
-    assert_eq!(overall(&res, 2019), Some("98.51"));
+    assert_eq!(overall(&res, 2018).as_deref(), Some("98.76"));
+    assert_eq!(overall(&res, 2019).as_deref(), Some("98.51"));
     // (99.0189 + 100) / 2 = 99.51; seq 20 is qualitative.
     assert_eq!(unit(&res, 2019, "市环境保护局"), Some(("99.51".into(), 2)));
     // seq 1, 3, 11, 16 and 18 (full-width brackets, the same unit after folding).
@@ -1368,9 +1384,10 @@ fn liuwan() -> Plan {
 #[test]
 fn liuwan_text_numbers() {
     let res = compute(&liuwan(), &Options::default());
-    let g = |seq: usize| res.indicators[seq - 1].yearly[&2022].shown.clone();
+    let g = |seq: usize| res.indicators[seq - 1].yearly[&2022].shown();
     let r = |seq: usize| {
         real(&res.indicators[seq - 1], 2022)
+            .as_deref()
             .unwrap_or("-")
             .to_string()
     };
@@ -1400,7 +1417,7 @@ fn liuwan_text_numbers() {
         ("71.3".into(), "3.68".into(), "94.7".into())
     );
     // Overall (7 indicators) and 镇农业农村办 (seq 1, 4, 6).
-    assert_eq!(overall(&res, 2022), Some("98.94"));
+    assert_eq!(overall(&res, 2022).as_deref(), Some("98.94"));
     assert_eq!(unit(&res, 2022, "镇农业农村办"), Some(("98.82".into(), 3)));
     // The percent-formatted base cell is shown as the user sees it.
     assert_eq!(liuwan().indicators[2].base.text, "35.6%");
@@ -1511,34 +1528,34 @@ fn three_districts() {
     // 川东区 8, 2022: `-` → negative by rule 1; 1.7 / 1.72 = 98.84 %; progress 0.6 < ⅔.
     let r = &sheets[0].indicators[7];
     assert_eq!((r.direction, r.direction_rule), (Direction::Negative, 1));
-    assert_eq!(real(r, 2022), Some("98.84"));
+    assert_eq!(real(r, 2022).as_deref(), Some("98.84"));
     assert_eq!(status_word(r.status.get(&2022)), "滞后");
     // 川西区 3, 2022: a = g = 94 → 100 %; progress 12/18 = ⅔ = τ exactly → 达到序时进度.
     let r = &sheets[1].indicators[2];
-    assert_eq!(real(r, 2022), Some("100.00"));
+    assert_eq!(real(r, 2022).as_deref(), Some("100.00"));
     assert!((r.progress[&2022] - 2.0 / 3.0).abs() < 1e-12);
     assert_eq!(status_word(r.status.get(&2022)), "达到");
     // 新港区 6, 2022: blank direction → rule 5; 1180 / 1200.
     let r = &sheets[2].indicators[5];
     assert_eq!((r.direction, r.direction_rule), (Direction::Positive, 5));
-    assert_eq!(real(r, 2022), Some("98.33"));
+    assert_eq!(real(r, 2022).as_deref(), Some("98.33"));
     // 川东区 2: `5.5%以内` with base 5.0 → hold; 5.5 / 5.6, 滞后.
     let r = &sheets[0].indicators[1];
     assert_eq!(r.method, Method::Hold);
-    assert_eq!(real(r, 2022), Some("98.21"));
+    assert_eq!(real(r, 2022).as_deref(), Some("98.21"));
     assert_eq!(status_word(r.status.get(&2022)), "滞后");
     // Overall per sheet and for all 24 rows as one plan.
-    assert_eq!(overall(&sheets[0], 2022), Some("99.13"));
-    assert_eq!(overall(&sheets[1], 2022), Some("99.27"));
-    assert_eq!(overall(&sheets[2], 2022), Some("99.70"));
+    assert_eq!(overall(&sheets[0], 2022).as_deref(), Some("99.13"));
+    assert_eq!(overall(&sheets[1], 2022).as_deref(), Some("99.27"));
+    assert_eq!(overall(&sheets[2], 2022).as_deref(), Some("99.70"));
     let all = district_plan(DISTRICTS.iter().flat_map(district_rows).collect());
     let res = compute(&all, &Options::default());
-    assert_eq!(overall(&res, 2022), Some("99.37"));
-    assert_eq!(overall(&res, 2021), Some("99.60"));
+    assert_eq!(overall(&res, 2022).as_deref(), Some("99.37"));
+    assert_eq!(overall(&res, 2021).as_deref(), Some("99.60"));
     // The given yearly targets are anchors; 2023 is computed towards T.
     let r = &sheets[0].indicators[0];
     assert_eq!(r.yearly[&2021].source, Source::Given);
-    assert_eq!(r.yearly[&2023].shown, "3500");
+    assert_eq!(r.yearly[&2023].shown(), "3500");
     // Units carry the district.
     assert!(unit(&sheets[0], 2022, "川东区交警大队").is_some());
 }
@@ -1605,7 +1622,7 @@ fn yunfu_rows() {
     // Floor 125.4 is the target (negative by rule 4: 用水量), 80 the stretch.
     assert_eq!((r[4].target, r[4].stretch), (Some(125.4), Some(80.0)));
     assert_eq!(r[4].direction, Direction::Negative);
-    assert_eq!(r[4].yearly[&2020].shown, "125.40");
+    assert_eq!(r[4].yearly[&2020].shown(), "125.40");
     assert_eq!((r[5].target, r[5].direction_rule), (Some(14.0), 2));
     assert_eq!((r[6].method, r[6].yearly.len()), (Method::None, 0));
     assert_eq!(r[7].method, Method::None);

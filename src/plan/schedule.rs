@@ -7,13 +7,11 @@
 //! multiple, an annual growth rate, a cumulative reduction, a floor the base already meets). The
 //! [`Basis`] gathers what every later step (completion, draft) needs to know about an indicator.
 
-use std::collections::BTreeMap;
-
 use super::direction;
 use super::model::{
-    Direction, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearTarget,
+    Direction, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearMap, YearTarget,
 };
-use super::round;
+
 use super::score::fold_cow;
 use super::value::{decimals_of, level_of};
 
@@ -288,28 +286,33 @@ pub enum Shape {
     Reached,
 }
 
-/// Fills year `t` from the known points (`points` sorted by year). `fell_back` is set when a
-/// geometric stretch had to use linear interpolation. `None` when `t` lies outside the points.
+/// Fills year `t` from the known points (`points` sorted by year, each year once, as
+/// [`YearMap::as_slice`] holds them). `fell_back` is set when a geometric stretch had to use
+/// linear interpolation. `None` when `t` lies outside the points.
 pub fn interpolate(
     shape: Shape,
-    points: &BTreeMap<Year, f64>,
+    points: &[(Year, f64)],
     t: Year,
     fell_back: &mut bool,
 ) -> Option<f64> {
     if let Shape::Constant(v) = shape {
         return Some(v);
     }
-    if let Some(v) = points.get(&t) {
-        return Some(*v);
+    // The first point at or after t, and the one before it.
+    let i = points.partition_point(|p| p.0 < t);
+    let next = points.get(i);
+    if let Some(&(y, v)) = next {
+        if y == t {
+            return Some(v);
+        }
     }
-    let (&ta, &va) = points.range(..t).next_back()?;
-    let next = points.range(t..).next();
+    let &(ta, va) = points.get(i.checked_sub(1)?)?;
     if let Shape::Rate(r) = shape {
         if next.is_none() {
             return Some(va * (1.0 + r / 100.0).powf(f64::from(t) - f64::from(ta)));
         }
     }
-    let (&tb, &vb) = next?;
+    let &(tb, vb) = next?;
     let s = (f64::from(t) - f64::from(ta)) / (f64::from(tb) - f64::from(ta));
     let linear = va + (vb - va) * s;
     Some(match shape {
@@ -369,36 +372,32 @@ pub fn anchor_value(v: &Value, basis: &Basis) -> Option<f64> {
     x.filter(|v| v.is_finite())
 }
 
-/// Anchors given in the file and values typed by the user, by year (typed values win).
-fn known_years(ind: &Indicator, basis: &Basis) -> (BTreeMap<Year, f64>, BTreeMap<Year, f64>) {
-    let anchors: BTreeMap<Year, f64> = ind
-        .yearly
+/// The anchors given in the file with a value in the indicator's terms, by year.
+fn anchors<'a>(ind: &'a Indicator, basis: &'a Basis) -> impl Iterator<Item = (Year, f64)> + 'a {
+    ind.yearly
         .iter()
         .filter_map(|(y, g)| Some((*y, anchor_value(&g.value, basis)?)))
-        .collect();
-    let manual: BTreeMap<Year, f64> = ind
-        .manual
+}
+
+/// The values typed by the user, by year (they win over anchors).
+fn typed(ind: &Indicator) -> impl Iterator<Item = (Year, f64)> + '_ {
+    ind.manual
         .iter()
         .filter(|(_, v)| v.is_finite())
         .map(|(y, v)| (*y, *v))
-        .collect();
-    (anchors, manual)
 }
 
 /// The known points of the schedule: (t0, b), the anchors and typed values after t0 up to t1, and
 /// (t1, T) for the methods that aim at T (not for a rate, whose path runs from its last known point).
-pub fn known_points(ind: &Indicator, basis: &Basis) -> BTreeMap<Year, f64> {
-    let (anchors, manual) = known_years(ind, basis);
-    points_of(basis, &anchors, &manual)
+pub fn known_points(ind: &Indicator, basis: &Basis) -> YearMap<f64> {
+    let mut points = YearMap::new();
+    points_into(ind, basis, &mut points);
+    points
 }
 
-/// [`known_points`] from the anchors and typed values of [`known_years`].
-fn points_of(
-    basis: &Basis,
-    anchors: &BTreeMap<Year, f64>,
-    manual: &BTreeMap<Year, f64>,
-) -> BTreeMap<Year, f64> {
-    let mut points = BTreeMap::new();
+/// [`known_points`] into `points` (cleared first, its room kept).
+fn points_into(ind: &Indicator, basis: &Basis, points: &mut YearMap<f64>) {
+    points.clear();
     if let (Some(t0), Some(b)) = (basis.t0, basis.start()) {
         points.insert(t0, b);
     }
@@ -410,14 +409,13 @@ fn points_of(
             }
         }
     }
-    for (&y, &v) in anchors.iter().chain(manual) {
+    for (y, v) in anchors(ind, basis).chain(typed(ind)) {
         let after_t0 = basis.t0.is_none_or(|t0| y > t0);
         let until_t1 = basis.t1.is_none_or(|t1| y <= t1);
         if after_t0 && until_t1 {
             points.insert(y, v);
         }
     }
-    points
 }
 
 /// The yearly targets of `ind` (PLANNING-RULES "Yearly targets"), for every year t0 < t ≤ last year
@@ -425,9 +423,20 @@ fn points_of(
 /// typed values. Typed values win (source Manual), then anchors (Given), then the method (Computed);
 /// a year after t1 holds T. Updates `basis`: T of a rate without a level (the path's end) and the
 /// warnings.
-pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year, YearTarget> {
-    let (anchors, manual) = known_years(ind, basis);
-    let points = points_of(basis, &anchors, &manual);
+pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> YearMap<YearTarget> {
+    yearly_with(plan, ind, basis, &mut YearMap::new())
+}
+
+/// [`yearly`] with room for the known points kept by the caller (a plan's indicators one after
+/// another reuse it).
+pub(super) fn yearly_with(
+    plan: &Plan,
+    ind: &Indicator,
+    basis: &mut Basis,
+    points: &mut YearMap<f64>,
+) -> YearMap<YearTarget> {
+    points_into(ind, basis, points);
+    let points = &*points;
     let shape = shape_of(basis);
     let d = basis.decimals;
     let mut fell_back = false;
@@ -435,16 +444,13 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
     // The rate's path end: T when no level is stated; else the gap to the level is reported.
     if basis.method == Method::Rate {
         if let (Some(Shape::Rate(_)), Some(t1)) = (shape, basis.t1) {
-            let end = shape.and_then(|s| interpolate(s, &points, t1, &mut fell_back));
+            let end = shape.and_then(|s| interpolate(s, points.as_slice(), t1, &mut fell_back));
             match (basis.level, end) {
                 (None, Some(e)) => basis.target = Some(e),
                 (Some(level), Some(e)) => {
                     let gap = e - level;
                     basis.warnings.push(Warning::RateLevelGap {
-                        gap: Shown {
-                            value: gap,
-                            shown: round::shown(gap, d),
-                        },
+                        gap: Shown::new(gap, d),
                     });
                 }
                 _ => {}
@@ -452,24 +458,48 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
         }
     }
 
-    let mut years: Vec<Year> = anchors.keys().chain(manual.keys()).copied().collect();
-    if let Some(t0) = basis.t0 {
-        let last = basis.t1.into_iter().chain(plan.years.iter().copied()).max();
-        if let Some(last) = last {
+    // The years t0 < t ≤ last, and those of anchors and typed values outside them (rarely any).
+    let span = match basis.t0 {
+        Some(t0) => {
+            let last = basis.t1.into_iter().chain(plan.years.iter().copied()).max();
             // Bound the span so that absurd years never allocate without limit.
-            let last = last.min(t0.saturating_add(200));
-            years.extend((t0.saturating_add(1))..=last);
+            let last = last.map_or(t0, |last| last.min(t0.saturating_add(200)));
+            t0.saturating_add(1)..=last
         }
-    }
-    years.sort_unstable();
-    years.dedup();
+        // No base year: no span, only the anchors and typed values.
+        None => std::ops::RangeInclusive::new(1, 0),
+    };
+    let mut outside: Vec<Year> = anchors(ind, basis)
+        .chain(typed(ind))
+        .map(|(y, _)| y)
+        .filter(|y| !span.contains(y))
+        .collect();
+    let listed: Option<Vec<Year>> = (!outside.is_empty()).then(|| {
+        outside.extend(span.clone());
+        outside.sort_unstable();
+        outside.dedup();
+        outside
+    });
+    let count = listed
+        .as_ref()
+        .map_or_else(|| span.clone().count(), Vec::len);
+    let years = listed
+        .iter()
+        .flatten()
+        .copied()
+        .chain(span.clone().filter(|_| listed.is_none()));
 
-    let mut out = BTreeMap::new();
+    let mut out = YearMap::with_capacity(count);
     for t in years {
-        let (value, source) = if let Some(v) = manual.get(&t) {
-            (*v, Source::Manual)
-        } else if let Some(v) = anchors.get(&t) {
-            (*v, Source::Given)
+        let typed_value = ind.manual.get(&t).copied().filter(|v| v.is_finite());
+        let (value, source) = if let Some(v) = typed_value {
+            (v, Source::Manual)
+        } else if let Some(v) = ind
+            .yearly
+            .get(&t)
+            .and_then(|g| anchor_value(&g.value, basis))
+        {
+            (v, Source::Given)
         } else {
             let Some(shape) = shape else { continue };
             let beyond = basis.t1.is_some_and(|t1| t > t1);
@@ -483,7 +513,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
             } else if basis.t0.is_some_and(|t0| t <= t0) {
                 None
             } else {
-                interpolate(shape, &points, t, &mut fell_back)
+                interpolate(shape, points.as_slice(), t, &mut fell_back)
             };
             match v {
                 Some(v) if v.is_finite() => (v, Source::Computed),
@@ -494,7 +524,7 @@ pub fn yearly(plan: &Plan, ind: &Indicator, basis: &mut Basis) -> BTreeMap<Year,
             t,
             YearTarget {
                 value,
-                shown: round::shown(value, d),
+                decimals: d,
                 source,
             },
         );
@@ -530,14 +560,14 @@ mod tests {
         }
     }
 
-    fn run(p: &Plan, i: &Indicator) -> (Basis, BTreeMap<Year, YearTarget>) {
+    fn run(p: &Plan, i: &Indicator) -> (Basis, YearMap<YearTarget>) {
         let mut b = basis(p, i);
         let y = yearly(p, i, &mut b);
         (b, y)
     }
 
-    fn shown(y: &BTreeMap<Year, YearTarget>) -> Vec<&str> {
-        y.values().map(|t| t.shown.as_str()).collect()
+    fn shown(y: &YearMap<YearTarget>) -> Vec<String> {
+        y.values().map(|t| t.shown()).collect()
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -622,7 +652,7 @@ mod tests {
         match b.warnings.as_slice() {
             [Warning::RateLevelGap { gap }] => {
                 assert!((gap.value + 58.8001).abs() < 1e-3, "{}", gap.value);
-                assert_eq!(gap.shown, "-59");
+                assert_eq!(gap.shown(), "-59");
             }
             w => panic!("{w:?}"),
         }
@@ -705,7 +735,7 @@ mod tests {
         i.manual.insert(2022, 60.0);
         let (_, y) = run(&p, &i);
         assert_eq!(y[&2022].source, Source::Manual);
-        assert_eq!(y[&2022].shown, "60.0");
+        assert_eq!(y[&2022].shown(), "60.0");
     }
 
     #[test]
@@ -747,7 +777,7 @@ mod tests {
             y.keys().copied().collect::<Vec<_>>(),
             (2015..=2020).collect::<Vec<_>>()
         );
-        assert_eq!(y[&2017].shown, "10.55");
+        assert_eq!(y[&2017].shown(), "10.55");
     }
 
     #[test]

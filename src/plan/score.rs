@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::model::{Assessment, Indicator, IndicatorResult, Plan, Shown, UnitScore, Year};
-use super::round;
 
 /// Whether [`fold`] changes `c`.
 pub(super) fn folds(c: char) -> bool {
@@ -42,11 +41,16 @@ pub fn fold_cow(s: &str) -> Cow<'_, str> {
 
 /// Appends the [`fold`] of `s` to `out`.
 fn fold_into(s: &str, out: &mut String) {
-    out.extend(s.chars().map(|c| match c {
+    out.extend(s.chars().map(fold_char));
+}
+
+/// The [`fold`] of one character.
+pub(super) fn fold_char(c: char) -> char {
+    match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
         _ => c,
-    }));
+    }
 }
 
 /// The unit names of a unit cell as slices of it (see [`split_units`]).
@@ -114,10 +118,7 @@ pub fn units_of(lead: &str, other: &str) -> BTreeSet<String> {
 
 /// A number shown with 2 decimals.
 fn two(value: f64) -> Shown {
-    Shown {
-        value,
-        shown: round::shown(value, 2),
-    }
+    Shown::new(value, 2)
 }
 
 /// What [`assess`] reads from the plan's text, worked out once: the folded units each indicator
@@ -147,6 +148,7 @@ impl ScoreKeys {
     pub fn new(plan: &Plan) -> Self {
         let mut keys = Self::default();
         let mut buf = String::new();
+        let mut cells = CellUnits::default();
         // Rows under one another often name the same units and category: reuse the row above's.
         let mut above: Option<(&Indicator, (u32, u32), Option<u32>)> = None;
         for ind in &plan.indicators {
@@ -155,7 +157,7 @@ impl ScoreKeys {
                     if a.lead_units == ind.lead_units && a.other_units == ind.other_units {
                         units
                     } else {
-                        keys.units_of_indicator(ind, &mut buf)
+                        keys.units_of_cells(&mut cells, ind, &mut buf)
                     },
                     if a.category == ind.category {
                         category
@@ -164,7 +166,7 @@ impl ScoreKeys {
                     },
                 ),
                 None => (
-                    keys.units_of_indicator(ind, &mut buf),
+                    keys.units_of_cells(&mut cells, ind, &mut buf),
                     keys.category_of(ind, &mut buf),
                 ),
             };
@@ -225,6 +227,77 @@ impl ScoreKeys {
         )
     }
 
+    /// [`Self::units_of_indicator`] from the units of each distinct cell text, split and
+    /// folded once (a plan names the same few units, in the same cells, row after row).
+    fn units_of_cells<'a>(
+        &mut self,
+        cells: &mut CellUnits<'a>,
+        ind: &'a Indicator,
+        buf: &mut String,
+    ) -> (u32, u32) {
+        let lead = self.cell_units(cells, &ind.lead_units, buf);
+        let other = self.cell_units(cells, &ind.other_units, buf);
+        let run = |(start, len): (usize, usize)| cells.pool.get(start..start + len).unwrap_or(&[]);
+        let start = self.pool.len();
+        // The union of two sorted runs of distinct ids, sorted and distinct.
+        let (mut a, mut b) = (run(lead).iter().peekable(), run(other).iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) => {
+                    if x <= y {
+                        a.next();
+                    }
+                    if y <= x {
+                        b.next();
+                    }
+                    x.min(y)
+                }
+                (Some(&&x), None) => {
+                    a.next();
+                    x
+                }
+                (None, Some(&&y)) => {
+                    b.next();
+                    y
+                }
+                (None, None) => break,
+            };
+            self.pool.push(next);
+        }
+        let len = self.pool.len() - start;
+        (
+            u32::try_from(start).unwrap_or(u32::MAX),
+            u32::try_from(len).unwrap_or(0),
+        )
+    }
+
+    /// The sorted, distinct ids of the units a cell names, as a run of `cells.pool`.
+    fn cell_units<'a>(
+        &mut self,
+        cells: &mut CellUnits<'a>,
+        text: &'a str,
+        buf: &mut String,
+    ) -> (usize, usize) {
+        if let Some(&run) = cells.runs.get(text) {
+            return run;
+        }
+        let start = cells.pool.len();
+        for piece in unit_pieces(text) {
+            buf.clear();
+            fold_into(piece, buf);
+            let id = intern(&mut self.unit_ids, &mut self.units, buf);
+            if !cells.pool.get(start..).is_some_and(|run| run.contains(&id)) {
+                cells.pool.push(id);
+            }
+        }
+        if let Some(run) = cells.pool.get_mut(start..) {
+            run.sort_unstable();
+        }
+        let run = (start, cells.pool.len() - start);
+        cells.runs.insert(text, run);
+        run
+    }
+
     /// The id of `ind`'s folded, trimmed category; `None` when it is empty.
     fn category_of(&mut self, ind: &Indicator, buf: &mut String) -> Option<u32> {
         buf.clear();
@@ -242,6 +315,15 @@ impl ScoreKeys {
             })
             .unwrap_or(&[])
     }
+}
+
+/// The units of each distinct unit cell text, while [`ScoreKeys::new`] reads a plan.
+#[derive(Default)]
+struct CellUnits<'a> {
+    /// A cell's text → its run in `pool`: start and length.
+    runs: FastMap<&'a str, (usize, usize)>,
+    /// Unit ids, a run per distinct cell text (sorted, distinct).
+    pool: Vec<u32>,
 }
 
 /// A hash map with a cheap hash (the Fx multiply-rotate of rustc) for the short names and ids
@@ -621,10 +703,13 @@ mod tests {
         let res = compute(&plan, &Options::default());
         let a = &res.assessment[&2021];
         let u = &a.units["县卫生健康局(本级)"];
-        assert_eq!((u.score.shown.as_str(), u.count), ("90.00", 2));
-        assert_eq!(a.units["县教育局"].score.shown, "80.00");
-        assert_eq!(a.overall.as_ref().map(|s| s.shown.as_str()), Some("90.00"));
-        assert_eq!(a.categories["民生"].shown, "90.00");
+        assert_eq!((u.score.shown().as_str(), u.count), ("90.00", 2));
+        assert_eq!(a.units["县教育局"].score.shown(), "80.00");
+        assert_eq!(
+            a.overall.as_ref().map(|s| s.shown()).as_deref(),
+            Some("90.00")
+        );
+        assert_eq!(a.categories["民生"].shown(), "90.00");
         // Weights: 3 on A, 1 on B → (80·3 + 100·1) / 4 = 85; C's weight never counts.
         let mut plan = plan;
         plan.indicators[0].weight = Some(3.0);
@@ -632,9 +717,12 @@ mod tests {
         plan.indicators[2].weight = Some(5.0);
         let res = compute(&plan, &Options::default());
         let a = &res.assessment[&2021];
-        assert_eq!(a.overall.as_ref().map(|s| s.shown.as_str()), Some("85.00"));
+        assert_eq!(
+            a.overall.as_ref().map(|s| s.shown()).as_deref(),
+            Some("85.00")
+        );
         // Weights never enter unit scores.
-        assert_eq!(a.units["县卫生健康局(本级)"].score.shown, "90.00");
+        assert_eq!(a.units["县卫生健康局(本级)"].score.shown(), "90.00");
     }
 
     #[test]

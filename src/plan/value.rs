@@ -467,7 +467,11 @@ pub(super) struct CharSet(pub(super) u64);
 
 impl CharSet {
     pub(super) fn of(s: &str) -> Self {
-        Self(s.chars().fold(0, |bits, c| bits | Self::bit(c)))
+        Self::of_chars(s.chars())
+    }
+
+    pub(super) fn of_chars(chars: impl Iterator<Item = char>) -> Self {
+        Self(chars.fold(0, |bits, c| bits | Self::bit(c)))
     }
 
     fn bit(c: char) -> u64 {

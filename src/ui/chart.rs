@@ -48,12 +48,7 @@ pub fn chart(result: &IndicatorResult, width: f64, height: f64) -> Option<Chart>
     if let (Some(y), Some(b)) = (result.base_year, result.base) {
         path.push((y, b, crate::plan::round::shown(b, result.decimals)));
     }
-    path.extend(
-        result
-            .yearly
-            .iter()
-            .map(|(y, t)| (*y, t.value, t.shown.clone())),
-    );
+    path.extend(result.yearly.iter().map(|(y, t)| (*y, t.value, t.shown())));
     let actuals: Vec<(i32, f64, String)> = result
         .actual
         .iter()

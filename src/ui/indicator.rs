@@ -167,7 +167,7 @@ pub fn IndicatorPanel(
                     .get(&year)
                     .map(|a| crate::plan::round::shown(*a, result.decimals));
                 let status = result.status.get(&year).copied();
-                let target_shown = target.map(|t| t.shown.clone()).unwrap_or_default();
+                let target_shown = target.map(|t| t.shown()).unwrap_or_default();
                 let target_cell = cells.yearly.get(&year).cloned();
                 let actual_cell = cells.actual.get(&year).cloned();
                 view! {
@@ -176,7 +176,7 @@ pub fn IndicatorPanel(
                         <td class="num">{cell_input(target_cell, "panel-yearly", Some(year), target_shown)}</td>
                         <td>{source}</td>
                         <td class="num">{cell_input(actual_cell, "panel-actual", Some(year), actual.unwrap_or_default())}</td>
-                        <td class="num">{result.realization.get(&year).map(|r| r.shown.clone())}</td>
+                        <td class="num">{result.realization.get(&year).map(|r| r.shown())}</td>
                         <td>{status.map(|s| status_name(lang, s))}</td>
                     </tr>
                 }
@@ -187,7 +187,7 @@ pub fn IndicatorPanel(
             .iter()
             .map(|w| match w {
                 Warning::CompoundFellBackToLinear => p.fallback.to_string(),
-                Warning::RateLevelGap { gap } => format!("{}：{}", p.gap, gap.shown),
+                Warning::RateLevelGap { gap } => format!("{}：{gap}", p.gap),
             })
             .map(|w| view! { <p class="warning">{w}</p> })
             .collect_view();
@@ -202,7 +202,7 @@ pub fn IndicatorPanel(
                     <p>
                         {d.years
                             .iter()
-                            .map(|(y, s)| format!("{y}: {}", s.shown))
+                            .map(|(y, s)| format!("{y}: {s}"))
                             .collect::<Vec<_>>()
                             .join("　")}
                     </p>

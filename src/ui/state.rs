@@ -998,7 +998,7 @@ impl GridModel {
             Source::Manual => CellSource::Manual,
             Source::Computed => CellSource::Computed,
         };
-        Some((target.shown.clone(), source))
+        Some((target.shown(), source))
     }
 
     /// The completion cells of row `r`, to the right of the sheet's columns.
@@ -1116,7 +1116,7 @@ pub fn summary(plan: &Plan, results: &PlanResults, year: plan::Year) -> Summary 
             let key = plan::score::fold(&i.category);
             if let Some(shown) = a.categories.get(&key) {
                 if !categories.iter().any(|(c, _)| *c == key) {
-                    categories.push((key, shown.shown.clone()));
+                    categories.push((key, shown.shown()));
                 }
             }
         }
@@ -1125,7 +1125,7 @@ pub fn summary(plan: &Plan, results: &PlanResults, year: plan::Year) -> Summary 
         .map(|a| {
             a.units
                 .iter()
-                .map(|(u, s)| (u.clone(), s.score.value, s.score.shown.clone(), s.count))
+                .map(|(u, s)| (u.clone(), s.score.value, s.score.shown(), s.count))
                 .collect()
         })
         .unwrap_or_default();
@@ -1155,7 +1155,7 @@ pub fn summary(plan: &Plan, results: &PlanResults, year: plan::Year) -> Summary 
                 i.name.clone(),
                 r.realization
                     .get(&year)
-                    .map(|s| s.shown.clone())
+                    .map(|s| s.shown())
                     .unwrap_or_default(),
                 i.lead_units.clone(),
             )
@@ -1165,7 +1165,7 @@ pub fn summary(plan: &Plan, results: &PlanResults, year: plan::Year) -> Summary 
         year,
         overall: assessment
             .and_then(|a| a.overall.as_ref())
-            .map(|s| s.shown.clone()),
+            .map(|s| s.shown()),
         categories,
         units,
         counts,

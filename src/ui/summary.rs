@@ -196,7 +196,7 @@ pub fn DraftView(
                                     .draft
                                     .years
                                     .iter()
-                                    .map(|(y, s)| format!("{y}: {}", s.shown))
+                                    .map(|(y, s)| format!("{y}: {s}"))
                                     .collect::<Vec<_>>()
                                     .join("　");
                                 view! {

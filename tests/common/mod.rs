@@ -39,7 +39,7 @@ impl Computed {
         let (_, r) = self.seq(seq);
         r.yearly
             .get(&year)
-            .map(|t| t.shown.clone())
+            .map(|t| t.shown())
             .unwrap_or_else(|| "—".to_string())
     }
 
@@ -48,7 +48,7 @@ impl Computed {
         let (_, r) = self.seq(seq);
         r.realization
             .get(&year)
-            .map(|t| t.shown.clone())
+            .map(|t| t.shown())
             .unwrap_or_else(|| "—".to_string())
     }
 
@@ -58,7 +58,7 @@ impl Computed {
             .assessment
             .get(&year)
             .and_then(|a| a.overall.as_ref())
-            .map(|s| s.shown.clone())
+            .map(|s| s.shown())
             .unwrap_or_else(|| "—".to_string())
     }
 }

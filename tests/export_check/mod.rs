@@ -174,10 +174,10 @@ pub fn check_detail(sheet: &ReadSheet, plan: &Plan, results: &PlanResults) -> Ch
         }
         for (c, h) in headers.iter().enumerate() {
             if let Some(y) = year_of(h, "目标") {
-                let want = res.yearly.get(&y).map(|t| t.shown.clone());
+                let want = res.yearly.get(&y).map(|t| t.shown());
                 compare(&mut out, c, want, d, false);
             } else if let Some(y) = year_of(h, "实现程度(%)") {
-                let want = res.realization.get(&y).map(|s| s.shown.clone());
+                let want = res.realization.get(&y).map(|s| s.shown());
                 compare(&mut out, c, want, 2, false);
             } else if let Some(y) = year_of(h, "状态") {
                 let want = res.status.get(&y).map(|s| status_text(*s).to_string());
@@ -256,18 +256,12 @@ pub fn check_scores(sheet: &ReadSheet, results: &PlanResults) -> Checked {
         };
         if a == "总体实现程度(%)" {
             for (&c, y) in &year_cols {
-                let want = results.assessment[y]
-                    .overall
-                    .as_ref()
-                    .map(|s| s.shown.clone());
+                let want = results.assessment[y].overall.as_ref().map(|s| s.shown());
                 compare(c, want, 2);
             }
         } else if a == "领域实现程度(%)" {
             for (&c, y) in &year_cols {
-                let want = results.assessment[y]
-                    .categories
-                    .get(&b)
-                    .map(|s| s.shown.clone());
+                let want = results.assessment[y].categories.get(&b).map(|s| s.shown());
                 compare(c, want, 2);
             }
         } else if in_units && !b.is_empty() {
@@ -279,7 +273,7 @@ pub fn check_scores(sheet: &ReadSheet, results: &PlanResults) -> Checked {
                 let want = if is_count {
                     Some(unit.map_or(0, |u| u.count).to_string())
                 } else {
-                    unit.map(|u| u.score.shown.clone())
+                    unit.map(|u| u.score.shown())
                 };
                 compare(c, want, if is_count { 0 } else { 2 });
             }
