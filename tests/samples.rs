@@ -1061,10 +1061,23 @@ fn a_document_rebuilt_from_its_start_and_journal_is_the_one_on_the_page() {
         |start: &Start| finish(journal.rebuild_paced(start, &mut Straight)).expect("ready");
     let from_file = rebuild(&Start::File(bytes)).expect("rebuilt from the file");
     assert_eq!(from_file, doc);
+    // Written at the same given time (the page passes its clock to the worker), the workbooks
+    // are the same, byte for byte.
+    let export_at = |doc: &Doc, ms: f64| {
+        finish(doc.export_xlsx_paced(Some(ms), &mut Straight))
+            .expect("ready")
+            .expect("export")
+    };
+    let noon = 1_795_000_000_000.0; // November 2026, in milliseconds since 1970
     assert_eq!(
-        from_file.export_xlsx().expect("export"),
-        doc.export_xlsx().expect("export"),
+        export_at(&from_file, noon),
+        export_at(&doc, noon),
         "the same workbook, byte for byte"
+    );
+    assert_ne!(
+        export_at(&doc, noon),
+        export_at(&doc, noon + 86_400_000.0),
+        "the creation time is the one given"
     );
     // A saved page: its session holds the document before the edits.
     let session = Session {

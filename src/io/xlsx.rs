@@ -114,7 +114,24 @@ pub async fn export_paced<P: Pace>(
     sheets: &[SheetExport<'_>],
     pace: &mut P,
 ) -> Result<Vec<u8>, ExportError> {
-    export_workbook(sheets, pace, None)
+    export_paced_at(sheets, None, pace).await
+}
+
+/// [`export_paced`] with the file's creation time given (milliseconds since 1970, UTC) instead
+/// of rust_xlsxwriter reading the clock: the page passes its time, so that the export worker
+/// writes the very bytes the page would. A time before 1970 or out of range is left out.
+///
+/// # Errors
+/// As [`export`].
+pub async fn export_paced_at<P: Pace>(
+    sheets: &[SheetExport<'_>],
+    created_ms: Option<f64>,
+    pace: &mut P,
+) -> Result<Vec<u8>, ExportError> {
+    let created = created_ms
+        .filter(|ms| ms.is_finite() && *ms >= 0.0)
+        .and_then(|ms| ExcelDateTime::from_timestamp((ms / 1000.0) as i64).ok());
+    export_workbook(sheets, pace, created.as_ref())
         .await
         .map_err(writer_error)
 }

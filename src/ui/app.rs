@@ -435,12 +435,13 @@ pub fn App() -> impl IntoView {
             return;
         };
         let l = lang.get_untracked();
-        let (from, journal) = (start.get_value(), journal_now());
+        // The file's creation time, the same whichever side writes it.
+        let (from, journal, now) = (start.get_value(), journal_now(), js_sys::Date::now());
         set_progress.set(Some((Stage::Compute, 0.0)));
         leptos::task::spawn_local(async move {
             let report = move |stage, fraction| set_progress.set(Some((stage, fraction)));
             let in_worker = match from {
-                Some(from) => worker::export(&from, &journal, report).await,
+                Some(from) => worker::export(&from, &journal, now, report).await,
                 None => Err(WorkerError::Unavailable("no start to rebuild from".into())),
             };
             let bytes = match in_worker {
@@ -452,7 +453,7 @@ pub fn App() -> impl IntoView {
                     pace.breathe().await;
                     match doc.get_untracked() {
                         Some(current) => current
-                            .export_xlsx_paced(&mut pace)
+                            .export_xlsx_paced(Some(now), &mut pace)
                             .await
                             .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()))
                             .map_err(|e| e.user_message(l)),

@@ -334,7 +334,7 @@ impl Doc {
     /// [`crate::error::ExportError`] when the writer fails.
     pub fn export_xlsx(&self) -> Result<Vec<u8>, crate::error::ExportError> {
         use crate::io::pace;
-        pace::finish(self.export_xlsx_paced(&mut pace::Straight)).unwrap_or_else(|| {
+        pace::finish(self.export_xlsx_paced(None, &mut pace::Straight)).unwrap_or_else(|| {
             Err(crate::error::ExportError::Writer {
                 detail: "the export waited without a pace".to_string(),
             })
@@ -350,6 +350,7 @@ impl Doc {
     /// As [`Doc::export_xlsx`].
     pub async fn export_xlsx_paced<P: crate::io::pace::Pace>(
         &self,
+        created_ms: Option<f64>,
         pace: &mut P,
     ) -> Result<Vec<u8>, crate::error::ExportError> {
         use crate::io::pace::{self, Stage};
@@ -377,7 +378,7 @@ impl Doc {
                 results,
             })
             .collect();
-        xlsx::export_paced(&sheets, pace).await
+        xlsx::export_paced_at(&sheets, created_ms, pace).await
     }
 
     /// The source file's name without its extension.

@@ -42,6 +42,7 @@ pub enum WorkerError {
 pub async fn export(
     start: &Start,
     journal: &Journal,
+    created_ms: f64,
     mut on_progress: impl FnMut(Stage, f64) + 'static,
 ) -> Result<js_sys::Uint8Array, WorkerError> {
     let unavailable = |e: JsValue| WorkerError::Unavailable(super::browser::js_message(e));
@@ -105,7 +106,7 @@ pub async fn export(
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
 
-    let outcome = match post_job(&worker, start, journal) {
+    let outcome = match post_job(&worker, start, journal, created_ms) {
         Ok(()) => reply.await.map_err(unavailable).and_then(read_reply),
         Err(e) => Err(unavailable(e)),
     };
@@ -118,9 +119,15 @@ pub async fn export(
 }
 
 /// Posts the job: the compiled module, where the document started and the journal.
-fn post_job(worker: &web_sys::Worker, start: &Start, journal: &Journal) -> Result<(), JsValue> {
+fn post_job(
+    worker: &web_sys::Worker,
+    start: &Start,
+    journal: &Journal,
+    created_ms: f64,
+) -> Result<(), JsValue> {
     let journal = journal.to_json().map_err(|e| JsValue::from_str(&e))?;
     let job = js_sys::Object::new();
+    js_sys::Reflect::set(&job, &"created".into(), &created_ms.into())?;
     js_sys::Reflect::set(&job, &"module".into(), &wasm_bindgen::module())?;
     js_sys::Reflect::set(&job, &"journal".into(), &journal.into())?;
     match start {
@@ -153,7 +160,8 @@ fn read_reply(data: JsValue) -> Result<js_sys::Uint8Array, WorkerError> {
 
 /// The worker's job (called by `xtask/src/bootstrap.js` in the worker): rebuild the document
 /// from `file` (the opened file's bytes) or `session` (a saved page's JSON) and `journal`, and
-/// export it. `progress(stage code, fraction)` is called as the work goes on.
+/// export it with the page's `created_ms` as the file's creation time. `progress(stage code,
+/// fraction)` is called as the work goes on.
 ///
 /// # Errors
 /// A string: the export failed, and this is the message for the user. A `js_sys::Error`: the
@@ -163,6 +171,7 @@ pub async fn export_in_worker(
     journal: String,
     file: Option<Vec<u8>>,
     session: Option<String>,
+    created_ms: f64,
     progress: js_sys::Function,
 ) -> Result<Vec<u8>, JsValue> {
     let broken = |message: &str| JsValue::from(js_sys::Error::new(message));
@@ -183,7 +192,7 @@ pub async fn export_in_worker(
         .rebuild_paced(&start, &mut pace)
         .await
         .map_err(|e| broken(&e))?;
-    doc.export_xlsx_paced(&mut pace)
+    doc.export_xlsx_paced(Some(created_ms), &mut pace)
         .await
         .map_err(|e| JsValue::from_str(&e.user_message(journal.lang)))
 }

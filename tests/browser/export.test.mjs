@@ -69,6 +69,11 @@ test("the export runs in a worker and writes what the page itself would", { time
   });
   const inPageWarning = () => warnings.filter((w) => w.includes("exporting in the page"));
   await countWorkers(page);
+  // One clock for both exports: the page passes its time to the worker as the file's creation
+  // time, so the two workbooks can be compared byte for byte.
+  await page.evaluate(() => {
+    Date.now = () => 1_795_000_000_000;
+  });
   const inWorker = await app.download(() => page.getByTestId("export-xlsx").click());
   assert.equal(await page.evaluate(() => window.__workers), 1, "one worker started for the export");
   assert.deepEqual(inPageWarning(), [], "the worker delivered the workbook");

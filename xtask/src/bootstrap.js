@@ -71,7 +71,7 @@
       }
       const progress = (stage, fraction) => self.postMessage({ progress: [stage, fraction] });
       try {
-        const bytes = await export_in_worker(data.journal, data.file, data.session, progress);
+        const bytes = await export_in_worker(data.journal, data.file, data.session, data.created, progress);
         self.postMessage({ done: bytes }, [bytes.buffer]);
       } catch (error) {
         self.postMessage(typeof error === "string" ? { failed: error } : { broken: reason(error) });
