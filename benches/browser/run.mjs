@@ -107,7 +107,7 @@ async function main() {
       cores: os.cpus().length,
       memory_gb: Math.round(os.totalmem() / 2 ** 30),
       loadavg_start: os.loadavg(),
-      shared: "2 cores shared with 3 other engineers' builds and tests while this ran",
+      shared: "with other engineers' builds and tests",
     },
     versions: {
       chromium: browser.version(),
