@@ -5,7 +5,7 @@
 //! columns, under one to three header rows with merged cells.
 
 use super::grid::{col_letters, format_number, MergeIndex, Sheet};
-use crate::plan::{value, Binding, Given, Indicator, Plan, RawCell, Year};
+use crate::plan::{value, Binding, Given, Indicator, Plan, RawCell, Year, YearMap};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -749,8 +749,8 @@ pub async fn build_plan_paced<P: super::pace::Pace>(
         };
         let cell_of = |col: Option<usize>| col.map(|c| given(row, c)).unwrap_or_default();
         // Years in ascending order: each insert appends, and a Given is moved once.
-        let collect = |cols: &BTreeMap<Year, usize>| -> BTreeMap<Year, Given> {
-            let mut out = BTreeMap::new();
+        let collect = |cols: &BTreeMap<Year, usize>| -> YearMap<Given> {
+            let mut out = YearMap::new();
             for (&y, &c) in cols {
                 if matches!(sheet.cell(row, c), RawCell::Empty) {
                     continue;

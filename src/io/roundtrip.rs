@@ -13,7 +13,7 @@
 
 use super::ImportedSheet;
 use crate::plan::{
-    Given, Indicator, Overrides, Plan, PlanResults, RawCell, Settings, Source, Value, Year,
+    Given, Indicator, Overrides, Plan, PlanResults, RawCell, Settings, Source, Value, Year, YearMap,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,7 +59,7 @@ pub struct IndicatorMeta {
     pub overrides: Overrides,
     /// Yearly targets typed by the user.
     #[serde(default)]
-    pub manual: BTreeMap<Year, f64>,
+    pub manual: YearMap<f64>,
     /// Yearly-target cells the export filled (computed or typed), with the value written.
     #[serde(default)]
     pub filled: BTreeMap<Year, f64>,

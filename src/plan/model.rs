@@ -168,11 +168,11 @@ pub struct Indicator {
     /// The target year from the header; `target.year` overrides it.
     pub target_year: Option<Year>,
     /// Yearly targets given in the table (anchors), by year.
-    pub yearly: BTreeMap<Year, Given>,
+    pub yearly: YearMap<Given>,
     /// Actual values, by year.
-    pub actual: BTreeMap<Year, Given>,
+    pub actual: YearMap<Given>,
     /// Yearly targets typed by the user, by year (they win over everything else).
-    pub manual: BTreeMap<Year, f64>,
+    pub manual: YearMap<f64>,
     pub lead_units: String,
     pub other_units: String,
     /// A group row (`23 公共交通服务指数` above `23(1)`): shown, never computed.
