@@ -283,6 +283,9 @@ pub fn App() -> impl IntoView {
                         Some((_, _, Some(plan))) => Some(Live::new_paced(plan, &mut pace).await),
                         _ => None,
                     };
+                    // The scores end the computation in one piece; the first render of the new
+                    // document is another: a task each, not one long one.
+                    pace.breathe().await;
                     set_results.set(live);
                     let count = new_doc
                         .active_sheet()
