@@ -22,14 +22,19 @@ function largePlan(t) {
   return file;
 }
 
-test("a large import shows its progress and the page keeps painting", { timeout: 240_000 }, async (t) => {
-  const file = largePlan(t);
-  const app = await openApp(t, { name: "progress-large-import" });
-  const page = app.page;
+/**
+ * From now on, records every progress value shown (`text|aria-valuenow`), the frames painted
+ * while the bar is up and the longest main-thread task (a diagnostic only: no test asserts a
+ * time). `seen(page)` reads them.
+ */
+async function watchProgress(page) {
   await page.evaluate(() => {
-    // Every progress value shown, and the frames painted, while the import runs.
     window.__progress = [];
     window.__frames = 0;
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
+    }).observe({ type: "longtask" });
     const seen = () => {
       const bar = document.querySelector('[data-testid="progress"]');
       if (bar) window.__progress.push(`${bar.textContent}|${bar.getAttribute("aria-valuenow")}`);
@@ -41,12 +46,23 @@ test("a large import shows its progress and the page keeps painting", { timeout:
     };
     requestAnimationFrame(frame);
   });
+}
+
+function seen(page) {
+  return page.evaluate(() => ({ progress: window.__progress, frames: window.__frames, longest: window.__longest }));
+}
+
+test("a large import shows its progress and the page keeps painting", { timeout: 240_000 }, async (t) => {
+  const file = largePlan(t);
+  const app = await openApp(t, { name: "progress-large-import" });
+  const page = app.page;
+  await watchProgress(page);
   await app.upload(file);
   await page.waitForSelector('[data-testid="progress"]', { timeout: 30_000 });
   await app.screenshot("importing");
   await page.waitForSelector(cellSelector(2, "F"), { timeout: 180_000 });
   await page.waitForSelector('[data-testid="progress"]', { state: "detached", timeout: 60_000 });
-  const { progress, frames } = await page.evaluate(() => ({ progress: window.__progress, frames: window.__frames }));
+  const { progress, frames } = await seen(page);
   const shown = [...new Set(progress)];
   t.diagnostic(`${shown.length} progress states, ${frames} frames painted during the import`);
   const reading = shown
@@ -127,24 +143,7 @@ test("exporting a large plan shows its progress and the page keeps painting", { 
   page.on("console", (message) => {
     if (message.type() === "warning") warnings.push(message.text());
   });
-  await page.evaluate(() => {
-    window.__progress = [];
-    window.__frames = 0;
-    // The longest main-thread task, for the diagnostic only (no test asserts a time).
-    window.__longest = 0;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
-    }).observe({ type: "longtask" });
-    new MutationObserver(() => {
-      const bar = document.querySelector('[data-testid="progress"]');
-      if (bar) window.__progress.push(bar.textContent);
-    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    const frame = () => {
-      if (document.querySelector('[data-testid="progress"]')) window.__frames += 1;
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  });
+  await watchProgress(page);
   const [download] = await Promise.all([
     page.waitForEvent("download", { timeout: 240_000 }),
     page.getByTestId("export-xlsx").click(),
@@ -153,11 +152,7 @@ test("exporting a large plan shows its progress and the page keeps painting", { 
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const saved = path.join(dir, download.suggestedFilename());
   await download.saveAs(saved);
-  const { progress, frames, longest } = await page.evaluate(() => ({
-    progress: window.__progress,
-    frames: window.__frames,
-    longest: window.__longest,
-  }));
+  const { progress, frames, longest } = await seen(page);
   t.diagnostic(
     `${new Set(progress).size} progress states, ${frames} frames painted during the export, ` +
       `longest main-thread task ${Math.round(longest)} ms`,
