@@ -25,8 +25,9 @@ use std::io::Cursor;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
-use zhibiao::io::{self, detect, read, report, xls_formats, xlsx, Imported};
+use zhibiao::io::{self, read, report, xls_formats, xlsx, Imported};
 use zhibiao::plan::{self, PlanResults};
+use zhibiao::table::detect;
 
 /// The sizes `gen.rs` writes, and the row cap of its `.xls`.
 const SIZES: &[usize] = &[2_000, 20_000, 100_000];
@@ -290,7 +291,7 @@ mod paced {
     use std::future::Future;
     use std::task::{Context, Poll, Waker};
     use std::time::Instant;
-    use zhibiao::io::pace::{Pace, Stage};
+    use zhibiao::pace::{Pace, Stage};
 
     pub struct Timed {
         last: Instant,

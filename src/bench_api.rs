@@ -9,8 +9,9 @@
 //! Results are small numbers (counts, lengths), so what is timed is the work, not a copy back to
 //! JavaScript; only [`export_prepared`] returns bytes, as the app's download does.
 
-use crate::io::{self, detect, grid::Workbook, read, xlsx};
+use crate::io::{self, read, xlsx};
 use crate::plan::{self, PlanResults};
+use crate::table::{detect, grid::Workbook};
 use calamine::{Reader, Xls, Xlsx};
 use std::cell::RefCell;
 use std::io::Cursor;

@@ -227,7 +227,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
     let bytes = export("plan.xlsx", imported);
     let mut book = zhibiao::io::read::read_workbook(&bytes).unwrap();
     let sheet = &mut book.sheets[0];
-    let layout = zhibiao::io::detect::detect(sheet).unwrap();
+    let layout = zhibiao::table::detect::detect(sheet).unwrap();
     let col = layout.yearly_cols()[&2021];
     let ind = plan0.indicators.iter().find(|i| i.seq == "14").unwrap();
     let row = ind.row as usize - 1;
@@ -239,7 +239,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
     let mut sheets = vec![zhibiao::io::ImportedSheet {
         sheet: sheet.clone(),
         layout: Some(layout.clone()),
-        plan: Some(zhibiao::io::detect::build_plan(sheet, &layout)),
+        plan: Some(zhibiao::table::detect::build_plan(sheet, &layout)),
     }];
     let meta = roundtrip::Metadata {
         sheets: vec![roundtrip::sheet_meta(
@@ -250,7 +250,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
             &layout.yearly_cols(),
         )],
     };
-    let mut meta_sheet = zhibiao::io::grid::Sheet {
+    let mut meta_sheet = zhibiao::table::grid::Sheet {
         name: roundtrip::SHEET_NAME.into(),
         ..Default::default()
     };
@@ -286,7 +286,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
 fn a_damaged_metadata_sheet_is_ignored() {
     let imported = import("yunfu-2016-2020-demo.xlsx");
     let mut sheets = imported.sheets.clone();
-    let mut meta_sheet = zhibiao::io::grid::Sheet {
+    let mut meta_sheet = zhibiao::table::grid::Sheet {
         name: roundtrip::SHEET_NAME.into(),
         ..Default::default()
     };

@@ -1048,7 +1048,7 @@ fn fuzz_detect_inverted_merge_subtracted_with_overflow() {
     let sheet = &workbook.sheets[0];
     let m = sheet.merges[0];
     assert_eq!((m.first_col, m.last_col), (0, 4));
-    let _ = zhibiao::io::detect::detect(sheet);
+    let _ = zhibiao::table::detect::detect(sheet);
 }
 
 /// calamine parses cell references with u32 arithmetic that overflows on hostile input
@@ -1078,9 +1078,10 @@ fn calamine_cell_reference_overflow_does_not_panic() {
 
 mod round_trip {
     use proptest::prelude::*;
-    use zhibiao::io::grid::Sheet;
-    use zhibiao::io::{self, detect, xlsx};
+    use zhibiao::io::{self, xlsx};
     use zhibiao::plan::{self, RawCell};
+    use zhibiao::table::detect;
+    use zhibiao::table::grid::Sheet;
 
     const NAMES: &[&str] = &[
         "地区生产总值",

@@ -738,8 +738,8 @@ fn a_session_with_edits_survives_json_and_an_embedded_page() {
 
 #[test]
 fn correcting_a_column_role_rebuilds_the_plan_and_undo_restores_it() {
-    use zhibiao::io::detect::Role;
     use zhibiao::plan::Method;
+    use zhibiao::table::detect::Role;
     use zhibiao::ui::state::{with_column_role, Doc, Edit};
     let mut doc = Doc::new(
         "q.xlsx".into(),
@@ -1029,7 +1029,7 @@ fn a_journal_of_edits_replayed_on_the_file_gives_the_same_document() {
 /// page's session) and the journal, then exports: what it rebuilds is the document on the page.
 #[test]
 fn a_document_rebuilt_from_its_start_and_journal_is_the_one_on_the_page() {
-    use zhibiao::io::pace::{finish, Straight};
+    use zhibiao::pace::{finish, Straight};
     use zhibiao::ui::state::{typed_cell, Doc, Edit, Journal, Session, Start, SESSION_VERSION};
     let name = "qinglan-county-2021-2022-progress.xls";
     let bytes = std::fs::read(fixture(name)).expect("fixture");
@@ -1108,11 +1108,8 @@ fn live_results_follow_each_edit_as_a_full_computation_would() {
             .expect("plan")
     };
     let mut live = Live::new(&plan(&doc));
-    let paced = zhibiao::io::pace::finish(Live::new_paced(
-        &plan(&doc),
-        &mut zhibiao::io::pace::Straight,
-    ))
-    .expect("finished");
+    let paced = zhibiao::pace::finish(Live::new_paced(&plan(&doc), &mut zhibiao::pace::Straight))
+        .expect("finished");
     assert_eq!(paced.results, live.results);
     // Row 20 is seq 15 (index 14); its 2022 actual, a method, a base year, a paste over two
     // rows, the cap, then undo of each.

@@ -6,7 +6,8 @@
 mod grid;
 
 use libfuzzer_sys::fuzz_target;
-use zhibiao::io::{appended, detect, report};
+use zhibiao::io::{appended, report};
+use zhibiao::table::detect;
 use zhibiao::plan;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,8 @@
 //! The completion columns appended to the source table (实现程度 and 状态 for each year with
 //! actuals), shared by the page's grid and the exported first sheet so both show the same.
 
-use super::detect::Layout;
 use crate::plan::{Plan, PlanResults, Status, Year};
+use crate::table::detect::Layout;
 use std::collections::HashMap;
 
 /// What an appended column holds.

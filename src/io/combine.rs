@@ -1,9 +1,9 @@
 //! Sheets that share one layout (one per county or department) combined into one table, so
 //! that the whole workbook can be assessed as one plan.
 
-use super::detect::{build_plan, Layout, Role};
-use super::grid::Sheet;
 use super::{Imported, ImportedSheet};
+use crate::table::detect::{build_plan, Layout, Role};
+use crate::table::grid::Sheet;
 
 /// The name prefix of a combined sheet (合并: “combined”).
 pub const COMBINED_PREFIX: &str = "合并";

@@ -237,7 +237,7 @@ impl Cell {
     pub fn shown(&self) -> String {
         let number = |n: f64| match self.decimals {
             Some(d) => crate::plan::round::shown(n, d),
-            None => super::grid::format_number(n),
+            None => crate::table::grid::format_number(n),
         };
         match &self.content {
             Content::Empty => String::new(),
@@ -303,7 +303,7 @@ pub fn cell_ref(row: u32, col: u16) -> String {
     out
 }
 
-/// Appends the letters of a 0-based column (`A`, `Z`, `AA` …), as [`super::grid::col_letters`].
+/// Appends the letters of a 0-based column (`A`, `Z`, `AA` …), as [`crate::table::grid::col_letters`].
 fn push_col_letters(out: &mut String, col: u16) {
     let mut letters = [0u8; 4];
     let mut len = 0;
@@ -325,7 +325,7 @@ pub fn column_range(detail: &Detail, col: u16) -> String {
 
 /// `$X$4:$X$<last_row + 1>`.
 fn range_over(col: u16, last_row: u32) -> String {
-    let letters = super::grid::col_letters(usize::from(col));
+    let letters = crate::table::grid::col_letters(usize::from(col));
     format!(
         "${letters}${}:${letters}${}",
         FIRST_ROW + 1,

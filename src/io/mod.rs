@@ -1,17 +1,14 @@
 //! Adapters: bytes in, bytes out. Pure Rust, tested natively on the fixture files.
 //!
-//! `read` turns bytes into a format-neutral [`grid::Workbook`]; `detect` finds the table and
-//! builds a [`crate::plan::Plan`]; `xlsx` writes the filled workbook; `report` the JSON report.
+//! `read` turns bytes into a format-neutral [`crate::table::grid::Workbook`], which
+//! [`crate::table`] understands; `xlsx` writes the filled workbook; `report` the JSON report.
 
 pub mod appended;
 pub mod combine;
 pub mod csv_export;
-pub mod detect;
 pub mod formulas;
-pub mod grid;
 pub mod limits;
 pub mod ods_extra;
-pub mod pace;
 pub mod read;
 pub mod report;
 pub mod roundtrip;
@@ -21,9 +18,10 @@ pub mod xlsx;
 pub mod xlsx_merges;
 
 use crate::error::ImportError;
+use crate::pace;
 use crate::plan::Plan;
-use detect::Layout;
-use grid::{Format, Sheet};
+use crate::table::detect::{self, Layout};
+use crate::table::grid::{Format, Sheet};
 use serde::{Deserialize, Serialize};
 
 /// One sheet of an imported workbook: its cells, and its table where it holds one.

@@ -5,7 +5,7 @@
 //! only advance positions: nothing is materialised for an empty repeat, so a trailing
 //! `table:number-columns-repeated="16374"` costs one addition.
 
-use super::grid::Merge;
+use crate::table::grid::Merge;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::HashMap;

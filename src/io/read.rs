@@ -4,11 +4,11 @@
 //! UTF-16 or GBK/GB18030 goes through `encoding_rs` and the `csv` crate. Sizes are bounded
 //! before anything is handed to a parser.
 
-use super::grid::{Format, Merge, Sheet, Workbook};
 use super::limits::{self, Budget};
-use super::pace::{self, Pace, Stage, STEP};
 use crate::error::ImportError;
+use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::RawCell;
+use crate::table::grid::{Format, Merge, Sheet, Workbook};
 use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx, XlsxError};
 use std::collections::HashMap;
 use std::io::Cursor;

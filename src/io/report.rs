@@ -9,12 +9,12 @@
 //! is the one the tree gave, byte for byte: the keys of every object in sorted order (a
 //! `serde_json::Map` sorts them), and year keys in the order of their text.
 
-use super::detect::Layout;
 use super::Imported;
 use crate::plan::{
     self, Assessment, Draft, Given, Indicator, IndicatorResult, Plan, PlanResults, Shown,
     UnitScore, Value, Warning, Year, YearMap, YearTarget,
 };
+use crate::table::detect::Layout;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use std::borrow::Cow;

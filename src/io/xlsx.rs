@@ -13,13 +13,13 @@
 //!    same plan.
 
 use super::appended;
-use super::detect::Layout;
 use super::formulas::{self, Cached, Cell, ColumnKind, Content, DetailBuilder, Origin};
-use super::grid::Sheet;
-use super::pace::{self, Pace, Stage, STEP};
 use super::roundtrip;
 use crate::error::ExportError;
+use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::{score, PlanResults, RawCell, Source, Status, Year};
+use crate::table::detect::Layout;
+use crate::table::grid::Sheet;
 use rust_xlsxwriter::{
     Chart, ChartType, Color, ConditionalFormatDataBar, ConditionalFormatText,
     ConditionalFormatTextRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
@@ -241,7 +241,7 @@ async fn export_workbook<P: Pace>(
             &format!(
                 "={}!${}${}",
                 quote_sheet(&detail_name),
-                super::grid::col_letters(usize::from(cap_col)),
+                crate::table::grid::col_letters(usize::from(cap_col)),
                 cap_row + 1
             ),
         )?;
@@ -359,7 +359,7 @@ fn with_code<'m>(
     }
 }
 
-/// The width of a number as [`super::grid::format_number`] writes it (ASCII: one unit per byte).
+/// The width of a number as [`crate::table::grid::format_number`] writes it (ASCII: one unit per byte).
 fn general_width(n: f64, buf: &mut String) -> f64 {
     buf.clear();
     if n.is_finite() && n == n.trunc() && n.abs() < 1e15 {
@@ -540,7 +540,7 @@ async fn write_source_sheet<P: Pace>(
     let freeze_row = u32::try_from(hl + 1).unwrap_or(0);
     let freeze_col = ex
         .layout
-        .col(super::detect::Role::Name)
+        .col(crate::table::detect::Role::Name)
         .and_then(|c| u16::try_from(c + 1).ok())
         .unwrap_or(0);
     ws.set_freeze_panes(freeze_row, freeze_col)?;
@@ -1381,10 +1381,10 @@ mod tests {
             ],
             merges: vec![],
         };
-        let Some(layout) = super::super::detect::detect(&sheet) else {
+        let Some(layout) = crate::table::detect::detect(&sheet) else {
             panic!("no table")
         };
-        let plan = super::super::detect::build_plan(&sheet, &layout);
+        let plan = crate::table::detect::build_plan(&sheet, &layout);
         let results = crate::plan::compute(&plan, &crate::plan::Options::default());
         let ex = SheetExport {
             sheet: &sheet,
@@ -1540,7 +1540,7 @@ mod tests {
                 let want = crate::plan::round::shown(n, d).len() as f64;
                 assert_eq!(number_width(n, Some(d), &mut buf), want, "{n:?} {d}");
             }
-            let want = super::super::grid::format_number(n).len() as f64;
+            let want = crate::table::grid::format_number(n).len() as f64;
             assert_eq!(number_width(n, None, &mut buf), want, "{n:?}");
         }
     }

@@ -8,8 +8,8 @@
 //!
 //! The sizes were checked by [`super::limits::check_zip`] before: every part is bounded.
 
-use super::grid::Merge;
-use super::pace::{Pace, Stage};
+use crate::pace::{Pace, Stage};
+use crate::table::grid::Merge;
 use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -168,7 +168,7 @@ fn cell(reference: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::pace::{finish, Straight};
+    use crate::pace::{finish, Straight};
     use calamine::{Reader, Xlsx};
 
     #[test]

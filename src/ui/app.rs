@@ -13,7 +13,7 @@ use super::summary::{DraftView, SummaryView};
 use super::worker::{self, WorkerError};
 use crate::error::Lang;
 use crate::io;
-use crate::io::pace::Stage;
+use crate::pace::Stage;
 use leptos::prelude::*;
 
 /// The built-in demo plan (云浮市全面建成小康社会指标任务进度计划表).
@@ -504,7 +504,7 @@ pub fn App() -> impl IntoView {
                 .and_then(Doc::active_sheet)
                 .and_then(|(_, _, p)| p)
                 .and_then(|p| p.settings.cap)
-                .map(crate::io::grid::format_number)
+                .map(crate::table::grid::format_number)
                 .unwrap_or_default()
         })
     };

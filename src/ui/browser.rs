@@ -156,14 +156,14 @@ pub fn confirm(message: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// A [`Pace`](crate::io::pace::Pace) for the page: after each slice of about
+/// A [`Pace`](crate::pace::Pace) for the page: after each slice of about
 /// [`SLICE_MS`] it reports the progress and yields to the browser (a zero timeout, so input
 /// and painting get their turn) before the work goes on. In the export worker it only reports.
 ///
 /// One type for every caller, whatever reports the progress: the import and export pipelines
 /// are generic over their `Pace`, and each type would add a copy of them to the page.
 pub struct PagePace {
-    report: Box<dyn FnMut(crate::io::pace::Stage, f64)>,
+    report: Box<dyn FnMut(crate::pace::Stage, f64)>,
     slice_start: f64,
     yields: bool,
 }
@@ -173,7 +173,7 @@ pub const SLICE_MS: f64 = 30.0;
 
 impl PagePace {
     /// Starts timing the first slice now.
-    pub fn new(report: impl FnMut(crate::io::pace::Stage, f64) + 'static) -> Self {
+    pub fn new(report: impl FnMut(crate::pace::Stage, f64) + 'static) -> Self {
         Self {
             report: Box::new(report),
             slice_start: js_sys::Date::now(),
@@ -182,7 +182,7 @@ impl PagePace {
     }
 
     /// Reports after each slice but never yields: for a worker, whose thread has no page.
-    pub fn reporting_only(report: impl FnMut(crate::io::pace::Stage, f64) + 'static) -> Self {
+    pub fn reporting_only(report: impl FnMut(crate::pace::Stage, f64) + 'static) -> Self {
         Self {
             yields: false,
             ..Self::new(report)
@@ -196,8 +196,8 @@ impl PagePace {
     }
 }
 
-impl crate::io::pace::Pace for PagePace {
-    async fn step(&mut self, stage: crate::io::pace::Stage, fraction: f64) {
+impl crate::pace::Pace for PagePace {
+    async fn step(&mut self, stage: crate::pace::Stage, fraction: f64) {
         if js_sys::Date::now() - self.slice_start >= SLICE_MS {
             (self.report)(stage, fraction);
             if self.yields {

@@ -4,8 +4,8 @@
 use super::i18n::{layout_texts, ROLES};
 use super::state::{with_column_role, Doc, Edit};
 use crate::error::Lang;
-use crate::io::detect::{find_year, Layout, Role};
-use crate::io::grid::col_letters;
+use crate::table::detect::{find_year, Layout, Role};
+use crate::table::grid::col_letters;
 use leptos::prelude::*;
 
 fn role_key(role: Option<Role>) -> &'static str {

@@ -5,7 +5,7 @@
 use super::state::{
     parse_tsv, status_class, typed_cell, Doc, Edit, GridCell, GridModel, Live, RowKind,
 };
-use crate::io::grid::col_letters;
+use crate::table::grid::col_letters;
 use leptos::prelude::*;
 
 /// The height of a body row in pixels (the stylesheet's `--row-h`).
@@ -120,7 +120,7 @@ pub fn SheetGrid(
         from..to.max(from)
     });
 
-    let with_sheet = move |f: &dyn Fn(&crate::io::grid::Sheet, &GridModel) -> Option<String>| {
+    let with_sheet = move |f: &dyn Fn(&crate::table::grid::Sheet, &GridModel) -> Option<String>| {
         doc.with_untracked(|d| {
             let (sheet, _, _) = d.as_ref()?.active_sheet()?;
             model.with_untracked(|m| f(sheet, m.as_ref()?))

@@ -4,10 +4,10 @@
 //! knows about the DOM.
 
 use crate::io::appended;
-use crate::io::detect::Layout;
-use crate::io::grid::{col_letters, Sheet};
 use crate::io::{xlsx, Imported};
 use crate::plan::{self, Direction, Method, Plan, PlanResults, RawCell, Source, Status};
+use crate::table::detect::Layout;
+use crate::table::grid::{col_letters, Sheet};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -86,7 +86,7 @@ impl Doc {
     /// The cells of the active plan's indicator `index` that the indicator panel edits: the
     /// base and target cells and the yearly target and actual cells, each with its text.
     pub fn indicator_cells(&self, index: usize) -> Option<IndicatorCells> {
-        use crate::io::detect::Role;
+        use crate::table::detect::Role;
         let (sheet, layout, plan) = self.active_sheet()?;
         let (layout, ind) = (layout?, plan?.indicators.get(index)?);
         let row = (ind.row as usize).checked_sub(1)?;
@@ -267,7 +267,7 @@ impl Doc {
             .map(|(_, r, c)| (*r, *c))
             .collect();
         let imported = self.imported.sheets.get_mut(sheet)?;
-        let mut plan = crate::io::detect::build_plan(&imported.sheet, &layout);
+        let mut plan = crate::table::detect::build_plan(&imported.sheet, &layout);
         if let Some(old) = imported.plan.as_ref() {
             plan.settings = old.settings.clone();
             for ind in &mut plan.indicators {
@@ -333,7 +333,7 @@ impl Doc {
     /// # Errors
     /// [`crate::error::ExportError`] when the writer fails.
     pub fn export_xlsx(&self) -> Result<Vec<u8>, crate::error::ExportError> {
-        use crate::io::pace;
+        use crate::pace;
         pace::finish(self.export_xlsx_paced(None, &mut pace::Straight)).unwrap_or_else(|| {
             Err(crate::error::ExportError::Writer {
                 detail: "the export waited without a pace".to_string(),
@@ -341,19 +341,19 @@ impl Doc {
         })
     }
 
-    /// [`Doc::export_xlsx`] in slices: each plan's computation ([`crate::io::pace::Stage::Compute`])
-    /// and the writing ([`crate::io::pace::Stage::Export`], every
-    /// [`crate::io::pace::STEP`] cells) report to `pace` and await it, so that the page can
+    /// [`Doc::export_xlsx`] in slices: each plan's computation ([`crate::pace::Stage::Compute`])
+    /// and the writing ([`crate::pace::Stage::Export`], every
+    /// [`crate::pace::STEP`] cells) report to `pace` and await it, so that the page can
     /// paint between slices. The bytes are those of [`Doc::export_xlsx`].
     ///
     /// # Errors
     /// As [`Doc::export_xlsx`].
-    pub async fn export_xlsx_paced<P: crate::io::pace::Pace>(
+    pub async fn export_xlsx_paced<P: crate::pace::Pace>(
         &self,
         created_ms: Option<f64>,
         pace: &mut P,
     ) -> Result<Vec<u8>, crate::error::ExportError> {
-        use crate::io::pace::{self, Stage};
+        use crate::pace::{self, Stage};
         let tables: Vec<_> = self
             .imported
             .sheets
@@ -508,10 +508,10 @@ impl Live {
         Self { results, memo }
     }
 
-    /// [`Live::new`] in slices of [`STEP`](crate::io::pace::STEP) indicators, reporting to
+    /// [`Live::new`] in slices of [`STEP`](crate::pace::STEP) indicators, reporting to
     /// `pace` between them.
-    pub async fn new_paced<P: crate::io::pace::Pace>(plan: &Plan, pace: &mut P) -> Self {
-        use crate::io::pace::{Stage, STEP};
+    pub async fn new_paced<P: crate::pace::Pace>(plan: &Plan, pace: &mut P) -> Self {
+        use crate::pace::{Stage, STEP};
         let opts = plan::Options::default();
         let years = plan::actual_years(plan);
         let count = plan.indicators.len();
@@ -577,14 +577,14 @@ fn plausible_year(year: plan::Year) -> bool {
 pub fn with_column_role(
     layout: &Layout,
     col: usize,
-    role: Option<crate::io::detect::Role>,
+    role: Option<crate::table::detect::Role>,
     header: &str,
 ) -> Layout {
     let mut next = layout.clone();
     next.columns
         .retain(|c| c.col != col && Some(c.role) != role);
     if let Some(role) = role {
-        next.columns.push(crate::io::detect::Column {
+        next.columns.push(crate::table::detect::Column {
             col,
             role,
             header: header.to_string(),
@@ -626,7 +626,7 @@ fn refresh_indicator(
     col: usize,
     typed: bool,
 ) {
-    use crate::io::detect::Role;
+    use crate::table::detect::Role;
     let Some(ind) = plan
         .indicators
         .iter_mut()
@@ -666,7 +666,7 @@ fn refresh_indicator(
         Role::Name => ind.name = text.trim_start_matches(['*', '＊']).trim().to_string(),
         Role::Unit => ind.unit = text,
         Role::Seq => ind.seq = text,
-        Role::Category => ind.category = crate::io::detect::strip_ordinal(&text),
+        Role::Category => ind.category = crate::table::detect::strip_ordinal(&text),
         Role::Lead => ind.lead_units = text,
         Role::Other => ind.other_units = text,
         Role::Direction => ind.direction_text = Some(text).filter(|t| !t.is_empty()),
@@ -875,7 +875,7 @@ impl GridModel {
             px(crate::io::xlsx::text_width(&appended::title_zh(year, kind)) / 2.0 + 2.0).max(96)
         }));
         let frozen = layout
-            .and_then(|l| l.col(crate::io::detect::Role::Name))
+            .and_then(|l| l.col(crate::table::detect::Role::Name))
             .filter(|&c| c < 4)
             .map(|c| c + 1)
             .unwrap_or(0);
@@ -1338,7 +1338,7 @@ impl Journal {
     ///
     /// # Errors
     /// The import's message (in the journal's language), or that the session is not ours.
-    pub async fn rebuild_paced<P: crate::io::pace::Pace>(
+    pub async fn rebuild_paced<P: crate::pace::Pace>(
         &self,
         start: &Start,
         pace: &mut P,

@@ -20,7 +20,7 @@
 //! worker) is [`WorkerError::Unavailable`], and the page exports in slices itself.
 
 use super::state::{Journal, Start};
-use crate::io::pace::Stage;
+use crate::pace::Stage;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

@@ -138,7 +138,7 @@ pub fn check_detail(sheet: &ReadSheet, plan: &Plan, results: &PlanResults) -> Ch
             format!(
                 "{}!{}{}",
                 sheet.name,
-                zhibiao::io::grid::col_letters(c),
+                zhibiao::table::grid::col_letters(c),
                 r + 1
             )
         };
@@ -249,7 +249,7 @@ pub fn check_scores(sheet: &ReadSheet, results: &PlanResults) -> Checked {
                 out.problems.push(format!(
                     "{}!{}{} ({a} {b}): got {got:?}, engine {want:?}",
                     sheet.name,
-                    zhibiao::io::grid::col_letters(c),
+                    zhibiao::table::grid::col_letters(c),
                     r + 1
                 ));
             }

@@ -6,7 +6,7 @@
 //! numbers (NaN and infinities included), number formats and merged ranges.
 
 use arbitrary::{Result, Unstructured};
-use zhibiao::io::grid::{Merge, Sheet};
+use zhibiao::table::grid::{Merge, Sheet};
 use zhibiao::plan::RawCell;
 
 /// Words of real tables, so the generator reaches deep into header detection.

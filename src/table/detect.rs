@@ -658,19 +658,19 @@ fn classify_row(
 
 /// Builds the plan of a sheet from its layout.
 pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
-    super::pace::finish(build_plan_paced(
+    crate::pace::finish(build_plan_paced(
         sheet,
         layout,
-        &mut super::pace::Straight,
+        &mut crate::pace::Straight,
         |f| f,
     ))
     .unwrap_or_default()
 }
 
-/// [`build_plan`] in slices of [`STEP`](super::pace::STEP) rows, reporting to `pace` with
-/// [`Stage::Detect`](super::pace::Stage::Detect); `progress` maps the fraction of the rows done
+/// [`build_plan`] in slices of [`STEP`](crate::pace::STEP) rows, reporting to `pace` with
+/// [`Stage::Detect`](crate::pace::Stage::Detect); `progress` maps the fraction of the rows done
 /// to the fraction reported.
-pub async fn build_plan_paced<P: super::pace::Pace>(
+pub async fn build_plan_paced<P: crate::pace::Pace>(
     sheet: &Sheet,
     layout: &Layout,
     pace: &mut P,
@@ -717,9 +717,9 @@ pub async fn build_plan_paced<P: super::pace::Pace>(
     let first = layout.header_last + 1;
     let rows = end.saturating_sub(first).max(1) as f64;
     for row in first..end {
-        if (row - first) % super::pace::STEP == super::pace::STEP - 1 {
+        if (row - first) % crate::pace::STEP == crate::pace::STEP - 1 {
             let done = (row - first) as f64 / rows;
-            pace.step(super::pace::Stage::Detect, progress(done)).await;
+            pace.step(crate::pace::Stage::Detect, progress(done)).await;
         }
         match classify_row(sheet, &merges, name_col, row, width) {
             RowKind::Category(c) => {
