@@ -833,7 +833,7 @@ fn three_district_sheets_combine_into_one_plan() {
 fn the_combined_sheet_is_offered_but_not_exported() {
     use zhibiao::ui::state::Doc;
     let doc = Doc::new("d.xlsx".into(), import("three-districts-2021-2023.xlsx"));
-    let tabs: Vec<String> = doc.table_sheets().into_iter().map(|(_, n)| n).collect();
+    let tabs: Vec<String> = doc.sheet_tabs().into_iter().map(|(_, n, _)| n).collect();
     assert_eq!(
         tabs,
         ["川东区", "川西区", "新港区", "合并：川东区、川西区、新港区"]

@@ -662,12 +662,14 @@ pub fn App() -> impl IntoView {
                         d.as_ref()
                             .map(|d| {
                                 let active = d.active;
-                                d.table_sheets()
+                                d.sheet_tabs()
                                     .into_iter()
-                                    .map(|(index, name)| {
+                                    .map(|(index, name, table)| {
                                         view! {
                                             <button
                                                 class="tab"
+                                                data-testid="sheet-tab"
+                                                class:no-table=!table
                                                 class:active=index == active
                                                 on:click=move |_| set_active(index)
                                             >
@@ -704,6 +706,7 @@ pub fn App() -> impl IntoView {
                                     on_undo=on_undo
                                     on_redo=on_redo
                                     printing=printing
+                                    lang=lang
                                 />
                                 <IndicatorPanel
                                     doc=doc
