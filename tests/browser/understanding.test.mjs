@@ -5,7 +5,8 @@
 // undone by Ctrl+Z and survives a reload.
 import assert from "node:assert/strict";
 import test from "node:test";
-import { cellSelector, fixture, openApp } from "./harness.mjs";
+import { pathToFileURL } from "node:url";
+import { cellSelector, fixture, launchApp, openApp } from "./harness.mjs";
 
 const NBS = "understanding/nbs-annual-data.xls";
 
@@ -79,7 +80,7 @@ test("the CSV form and a traditional-character table with two-level names", { ti
   assert.equal((await layoutRow(app.page, "B")).role, "name");
   const d = await layoutRow(app.page, "D");
   assert.deepEqual([d.role, d.year], ["actual", "2021"]);
-  assert.match(d.why, /統計/);
+  assert.match(d.why, /统计/); // the title word 統計, as the vocabulary reads it
   await app.assertClean();
 });
 
@@ -123,5 +124,14 @@ test("no table: the sheet opens as a grid, 标记表格 makes a plan, the column
   await app.page.waitForSelector(cellSelector(3, "A"));
   assert.equal(await app.page.getByTestId("no-table-note").count(), 0, "the marked table after a reload");
   assert.equal((await layoutRow(app.page, "A")).role, "name");
+  // And a saved page, opened from disk in a fresh profile.
+  await app.page.getByTestId("view-sheet").click();
+  const saved = await app.download(() => app.page.getByTestId("save-html").click());
   await app.assertClean();
+  const other = await launchApp(t, { name: "understanding-mark-saved", url: pathToFileURL(saved).href });
+  await other.waitUntilReady();
+  await other.page.waitForSelector(cellSelector(3, "A"));
+  assert.equal(await other.page.getByTestId("no-table-note").count(), 0, "the marked table in the saved page");
+  assert.equal((await layoutRow(other.page, "A")).role, "name");
+  await other.assertClean();
 });
