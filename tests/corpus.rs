@@ -1,0 +1,185 @@
+//! The generated corpus: thousands of indicator tables from a grammar of real header variants
+//! (tests/corpus/README.md), each with its ground truth, run through detection.
+//!
+//! `cargo test --test corpus -- --nocapture` prints the report: exact recoveries per variant
+//! tag and the first diffs of each variant that fails. The report is also written to
+//! `target/tmp/corpus-report.txt`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code may fail loudly
+
+#[path = "corpus/mod.rs"]
+mod corpus;
+
+use corpus::check::{self, Outcome};
+use corpus::gen::{generate, Case};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The corpus seed ("ZHIBIAO!").
+const SEED: u64 = 0x5A48_4942_4941_4F21;
+/// How many cases are generated.
+const CASES: usize = 4000;
+/// How many must be recovered exactly.
+const MUST_PASS: usize = 2000;
+/// Failing cases shown per variant.
+const DIFFS_PER_VARIANT: usize = 2;
+
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    exact: usize,
+    detected: usize,
+    band: usize,
+    columns: usize,
+    years: usize,
+    indicators: usize,
+    failing: Vec<usize>,
+}
+
+impl Tally {
+    fn add(&mut self, i: usize, o: &Outcome) {
+        self.cases += 1;
+        self.exact += usize::from(o.exact());
+        self.detected += usize::from(o.detected);
+        self.band += usize::from(o.band);
+        self.columns += usize::from(o.columns);
+        self.years += usize::from(o.years);
+        self.indicators += usize::from(o.indicators);
+        if !o.exact() {
+            self.failing.push(i);
+        }
+    }
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
+
+fn report(cases: &[Case], outcomes: &[Outcome]) -> (String, usize) {
+    let mut all = Tally::default();
+    let mut by_tag: BTreeMap<&str, Tally> = BTreeMap::new();
+    for (i, (c, o)) in cases.iter().zip(outcomes).enumerate() {
+        all.add(i, o);
+        for t in &c.tags {
+            by_tag.entry(t.as_str()).or_default().add(i, o);
+        }
+    }
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "corpus: {} cases (seed {SEED:#x}), {} recovered exactly ({:.1} %), {} needed",
+        all.cases,
+        all.exact,
+        pct(all.exact, all.cases),
+        MUST_PASS
+    );
+    let _ = writeln!(
+        s,
+        "parts recovered: table found {:.1} %, header band {:.1} %, columns {:.1} %, years {:.1} %, indicators {:.1} %",
+        pct(all.detected, all.cases),
+        pct(all.band, all.cases),
+        pct(all.columns, all.cases),
+        pct(all.years, all.cases),
+        pct(all.indicators, all.cases)
+    );
+    if !check::COMPARE_PARENT {
+        let _ = writeln!(
+            s,
+            "(parents of two-level names are not compared: check::COMPARE_PARENT is off)"
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n{:<52} {:>6} {:>6} {:>6}   {:>5} {:>5} {:>5} {:>5} {:>5}",
+        "variant", "cases", "exact", "%", "found", "band", "cols", "years", "inds"
+    );
+    for (tag, t) in &by_tag {
+        let _ = writeln!(
+            s,
+            "{:<52} {:>6} {:>6} {:>6.1}   {:>5.0} {:>5.0} {:>5.0} {:>5.0} {:>5.0}",
+            tag,
+            t.cases,
+            t.exact,
+            pct(t.exact, t.cases),
+            pct(t.detected, t.cases),
+            pct(t.band, t.cases),
+            pct(t.columns, t.cases),
+            pct(t.years, t.cases),
+            pct(t.indicators, t.cases)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nFirst failing cases of each variant (0-based rows; columns as letters):"
+    );
+    for (tag, t) in &by_tag {
+        if t.failing.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n== {tag}: {} of {} fail", t.failing.len(), t.cases);
+        for &i in t.failing.iter().take(DIFFS_PER_VARIANT) {
+            let c = &cases[i];
+            let _ = writeln!(s, "  case {} [{}]", c.id, c.tags.join(" "));
+            for d in &outcomes[i].diffs {
+                let _ = writeln!(s, "    {d}");
+            }
+        }
+    }
+    (s, all.exact)
+}
+
+#[test]
+fn detection_recovers_the_generated_corpus() {
+    let cases = generate(SEED, CASES);
+    let outcomes: Vec<Outcome> = cases.iter().map(check::run).collect();
+    let (text, exact) = report(&cases, &outcomes);
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus-report.txt");
+    let _ = std::fs::write(&path, &text);
+    println!("{text}");
+    assert!(
+        exact >= MUST_PASS,
+        "{exact} of {CASES} cases recovered exactly, {MUST_PASS} needed (report above, and in {})",
+        path.display()
+    );
+}
+
+#[test]
+fn the_same_seed_gives_the_same_corpus() {
+    let a = generate(SEED, 400);
+    let b = generate(SEED, 400);
+    assert!(a == b, "two runs of one seed differ");
+    let c = generate(SEED ^ 1, 400);
+    assert!(a != c, "another seed gives the same corpus");
+}
+
+#[test]
+fn every_truth_is_inside_its_sheet() {
+    for c in generate(SEED, CASES) {
+        let t = &c.truth;
+        assert!(t.header_first <= t.header_last, "case {}", c.id);
+        assert!(t.header_last < c.sheet.rows.len(), "case {}", c.id);
+        assert!(!t.indicators.is_empty(), "case {}", c.id);
+        let mut last = t.header_last as u32 + 1;
+        for i in &t.indicators {
+            assert!(i.row > last, "case {}: rows in order below the band", c.id);
+            assert!((i.row as usize) <= c.sheet.rows.len(), "case {}", c.id);
+            assert!(
+                !i.name.is_empty() && !i.name.starts_with('*'),
+                "case {}",
+                c.id
+            );
+            last = i.row;
+        }
+        for (col, _) in &t.columns {
+            assert!(*col < c.sheet.width(), "case {}", c.id);
+        }
+        assert!(t
+            .columns
+            .iter()
+            .any(|(_, r)| *r == zhibiao::table::detect::Role::Name));
+    }
+}
