@@ -75,7 +75,7 @@ pub async fn build_plan_paced<P: crate::pace::Pace>(
             let done = (row - first) as f64 / rows;
             pace.step(crate::pace::Stage::Detect, progress(done)).await;
         }
-        match classify_row(sheet, &merges, name_col, row, width) {
+        match classify_row(sheet, &merges, name_col, seq_col.is_some(), row, width) {
             RowKind::Category(c) => {
                 category = c;
                 continue;

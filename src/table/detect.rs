@@ -226,6 +226,7 @@ pub fn detect(sheet: &Sheet) -> Option<Layout> {
         e.numbers == 0 && e.cues >= 2 && (e.name || e.years >= 2 || e.cues >= 3)
     })?;
     let header_last = band_end(sheet, &merges, header_first, width);
+    let header_last = merged_down(sheet, header_first, header_last);
     let layout = layout_for_band(sheet, &merges, header_first, header_last, None);
     let has_values = layout.columns.iter().any(|c| {
         matches!(
@@ -335,17 +336,41 @@ fn band_end(sheet: &Sheet, merges: &MergeIndex<'_>, first: usize, width: usize) 
     last
 }
 
+/// The band grown to the last row of the header cells merged down from it (`指标名称` merged
+/// over rows 3–4 beside `2021年` over `目标 | 完成`), within [`MAX_HEADER_ROWS`].
+fn merged_down(sheet: &Sheet, first: usize, mut last: usize) -> usize {
+    loop {
+        let grown = sheet
+            .merges
+            .iter()
+            .filter(|m| {
+                let (r0, r1) = (m.first_row as usize, m.last_row as usize);
+                (first..=last).contains(&r0)
+                    && r1 > last
+                    && r1 < first + MAX_HEADER_ROWS
+                    && cue(
+                        sheet.cell(r0, m.first_col as usize),
+                        &sheet.text(r0, m.first_col as usize),
+                    )
+                    .is_some()
+            })
+            .map(|m| m.last_row as usize)
+            .max();
+        match grown {
+            Some(r) if r > last => last = r,
+            _ => return last,
+        }
+    }
+}
+
 /// The header parts over a column, top to bottom (a merged range's text once).
-fn parts_of(
-    _sheet: &Sheet,
-    merges: &MergeIndex<'_>,
-    first: usize,
-    last: usize,
-    col: usize,
-) -> Vec<String> {
+fn parts_of(merges: &MergeIndex<'_>, first: usize, last: usize, col: usize) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     for row in first..=last {
-        let t = merges.merged_text(row, col);
+        let mut t = merges.merged_text(row, col);
+        if t.is_empty() && row < last {
+            t = unmerged_group(merges, row, last, col);
+        }
         if !t.is_empty() && parts.last() != Some(&t) {
             parts.push(t);
         }
@@ -353,6 +378,29 @@ fn parts_of(
     parts
 }
 
+/// The text of a group header written once over several columns without a merge (CSV, or a
+/// sheet whose merges were lost): `2021年` over `目标 | 完成` where the cell over `完成` is
+/// empty. An empty cell takes the text to its left when every cell between has a sub-header
+/// below it in the band.
+fn unmerged_group(merges: &MergeIndex<'_>, row: usize, last: usize, col: usize) -> String {
+    let has_sub = |c: usize| ((row + 1)..=last).any(|r| !merges.merged_text(r, c).is_empty());
+    let mut c = col;
+    while c > 0 {
+        if merges.covering(row, c).is_some() || !has_sub(c) {
+            return String::new();
+        }
+        c -= 1;
+        let t = merges.merged_text(row, c);
+        if !t.is_empty() {
+            return if merges.covering(row, c).is_some() {
+                String::new()
+            } else {
+                t
+            };
+        }
+    }
+    String::new()
+}
 /// A column's role before its neighbours are weighed.
 #[derive(Clone, Debug, PartialEq)]
 enum Pre {
@@ -411,6 +459,7 @@ fn pre_of(parts: &[String]) -> Option<(Pre, Vec<Why>)> {
         return Some((Pre::Pure(y), why));
     };
     let (kind, word) = kinds[own]?;
+    let under_year = parts[..own].iter().rev().find_map(|p| pure_year(p));
     why.push(Why::Word(word.into()));
     if year.is_some()
         && matches!(
@@ -430,6 +479,10 @@ fn pre_of(parts: &[String]) -> Option<(Pre, Vec<Why>)> {
         Kind::Weight => Pre::Fixed(Role::Weight),
         Kind::Base => Pre::Base(year),
         Kind::Actual => Pre::Actual(year),
+        // A target word under a year of a year group (`2025年` over `目标值`) is that year's.
+        Kind::FinalTarget | Kind::Target if under_year.is_some() => {
+            Pre::YearTarget(under_year.unwrap_or_default())
+        }
         Kind::FinalTarget => Pre::Final(year),
         Kind::Target => match (group_word(Kind::FinalTarget), year) {
             (Some(w), _) => {
@@ -458,11 +511,21 @@ fn title_above(sheet: &Sheet, header_first: usize, width: usize) -> String {
         .unwrap_or_else(|| sheet.name.clone())
 }
 
-/// Every text above the band, normalised and joined (the title, sub-titles, `时间：…`).
+/// Every text above the band that says what the table is, normalised and joined: the title and
+/// sub-titles such as `数据库：年度数据`, not who filled it in (`填报单位：县统计局`,
+/// `报送时间：…`); a bureau's name (统计局) says nothing about the columns.
 fn texts_above(sheet: &Sheet, header_first: usize, width: usize) -> String {
     (0..header_first)
         .flat_map(|r| (0..width).map(move |c| (r, c)))
         .map(|(r, c)| norm(&sheet.text(r, c)))
+        .filter(|t| {
+            let label = t.split([':', '：']).next().unwrap_or("");
+            label.len() == t.len()
+                || !["单位", "部门", "时间", "日期", "人", "机关"]
+                    .iter()
+                    .any(|w| label.contains(w))
+        })
+        .map(|t| t.replace("统计局", ""))
         .collect()
 }
 
@@ -476,7 +539,7 @@ fn layout_for_band(
     let width = sheet.width();
     let mut found: Vec<Found> = Vec::new();
     for col in 0..width {
-        let parts = parts_of(sheet, merges, first, last, col);
+        let parts = parts_of(merges, first, last, col);
         if parts.is_empty() {
             continue;
         }
@@ -527,7 +590,7 @@ fn layout_for_band(
         columns.push(Column {
             col: n,
             role: Role::Name,
-            header: parts_of(sheet, merges, first, last, n).join(" / "),
+            header: parts_of(merges, first, last, n).join(" / "),
             why: vec![Why::User],
         });
     }
@@ -566,6 +629,39 @@ fn layout_for_band(
             (y, std::cmp::Reverse(f.col))
         })
         .map(|f| f.col)
+        .or_else(|| {
+            // `2025年目标` written whole, beside another column of 2025 (a yearly column, or
+            // `2025年` over `目标`): the whole one is the final target.
+            let year_of = |f: &Found| match f.pre {
+                Pre::YearTarget(y) | Pre::Pure(y) | Pre::Actual(Some(y)) => Some(y),
+                _ => None,
+            };
+            let whole = |f: &Found| {
+                let last = f.parts.last().map(String::as_str).unwrap_or("");
+                pure_year(last).is_none() && vocab::find_year(last).is_some()
+            };
+            year_targets
+                .iter()
+                .filter(|f| whole(f))
+                .filter(|f| {
+                    let y = year_of(f);
+                    found.iter().any(|o| {
+                        o.col != f.col && year_of(o) == y && !matches!(o.pre, Pre::Actual(_))
+                    })
+                })
+                .max_by_key(|f| year_of(f))
+                .map(|f| f.col)
+                .or_else(|| {
+                    // The only whole one, at or after every other year: the final target
+                    // beside year groups of the years before it.
+                    let wholes: Vec<&&Found> = year_targets.iter().filter(|f| whole(f)).collect();
+                    let latest = found.iter().filter_map(year_of).max();
+                    match wholes.as_slice() {
+                        [f] if year_targets.len() > 1 && year_of(f) >= latest => Some(f.col),
+                        _ => None,
+                    }
+                })
+        })
         .or_else(|| match year_targets.as_slice() {
             [f] => {
                 let y = match f.pre {
@@ -602,7 +698,10 @@ fn layout_for_band(
         .iter()
         .find(|c| c.role == Role::Target)
         .and_then(|c| find_year(&c.header));
-    let stats_word = first_word(&above, vocab::STATISTICS_WORDS);
+    // A title's statistics word (`年度数据`, `统计`) makes bare years actuals only in a table
+    // without a base or target: a plan's title block often names the statistics bureau.
+    let plan_columns = has(&columns, Role::Base) || has(&columns, Role::Target);
+    let stats_word = first_word(&above, vocab::STATISTICS_WORDS).filter(|_| !plan_columns);
     let descending = pure.len() >= 2 && pure.windows(2).all(|w| w[0].1 > w[1].1);
     match pure.as_slice() {
         [(a, ya), (b, yb)]
@@ -646,7 +745,7 @@ fn layout_for_band(
             columns.push(Column {
                 col,
                 role: Role::Name,
-                header: parts_of(sheet, merges, first, last, col).join(" / "),
+                header: parts_of(merges, first, last, col).join(" / "),
                 why: vec![Why::Shape],
             });
         }
@@ -696,8 +795,10 @@ fn layout_for_band(
         .and_then(|c| find_year(&c.header))
         .or_else(|| yearly.keys().next_back().copied());
     let name_col = layout.col(Role::Name);
-    let mut data = ((last + 1)..sheet.rows.len())
-        .filter(|&r| classify_row(sheet, merges, name_col, r, width) == RowKind::Indicator);
+    let has_seq = layout.col(Role::Seq).is_some();
+    let mut data = ((last + 1)..sheet.rows.len()).filter(|&r| {
+        classify_row(sheet, merges, name_col, has_seq, r, width) == RowKind::Indicator
+    });
     if let Some(first_row) = data.next() {
         layout.data_first = first_row;
         layout.data_last = data.next_back().unwrap_or(first_row);

@@ -3,6 +3,7 @@
 
 use super::grid::{MergeIndex, Sheet};
 use super::vocabulary::{fold_width, is_footer, is_note};
+
 use crate::plan::RawCell;
 
 /// What a row below the header is.
@@ -78,11 +79,13 @@ pub fn split_unit(name: &str) -> (String, String) {
         .trim_end_matches([')', '）'])
         .trim();
     let n = inner.chars().count();
+    // `(上年=100)`, `(按当年价格计算)`, `(2020年)` say something else than a unit; `(年)` is one.
     let says_more = [
-        "=", "＝", "按", "含", "计算", "不", "以上", "以下", "其中", "口径", "比", "年",
+        "=", "＝", "按", "含", "计算", "不", "以上", "以下", "其中", "口径", "比",
     ]
     .iter()
-    .any(|w| inner.contains(w));
+    .any(|w| inner.contains(w))
+        || super::vocabulary::find_year(inner).is_some();
     if head.is_empty() || n == 0 || n > 10 || says_more {
         return whole();
     }
@@ -96,6 +99,7 @@ pub fn classify_row(
     sheet: &Sheet,
     merges: &MergeIndex<'_>,
     name_col: Option<usize>,
+    has_seq: bool,
     row: usize,
     width: usize,
 ) -> RowKind {
@@ -147,7 +151,10 @@ pub fn classify_row(
             Some(m) => m.first_col as usize,
             None => c,
         });
-        if spans_wide || !has_name || Some(first_col) != name_start {
+        // A name alone, with an ordinal (`一、经济发展`) or in a table without a sequence
+        // column (a category row of a CSV, where nothing is merged), is a category.
+        let lone_category = first_text.is_some_and(|t| has_ordinal(t) || !has_seq);
+        if spans_wide || !has_name || Some(first_col) != name_start || lone_category {
             return match first_text {
                 Some(t) => RowKind::Category(strip_ordinal(&fold_width(t))),
                 None => RowKind::Blank,

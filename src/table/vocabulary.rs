@@ -325,6 +325,10 @@ pub fn kind_of(text: &str) -> Option<(Kind, &'static str)> {
     if let Some(w) = actual {
         return Some((Kind::Actual, w));
     }
+    // `年度目标值` is a year's target, not the final one: the yearly words first.
+    if let Some(w) = first_word(&t, &["年度目标", "分年度", "年度计划"]) {
+        return Some((Kind::Target, w));
+    }
     if let Some(w) = first_word(
         &t,
         &[
@@ -337,9 +341,6 @@ pub fn kind_of(text: &str) -> Option<(Kind, &'static str)> {
         ],
     ) {
         return Some((Kind::FinalTarget, w));
-    }
-    if let Some(w) = first_word(&t, &["年度目标", "分年度", "年度计划"]) {
-        return Some((Kind::Target, w));
     }
     if let Some(w) = target {
         return Some((Kind::Target, w));
