@@ -190,12 +190,13 @@ pub fn years_of(plan: &Plan, ind: &Indicator) -> (Option<Year>, Option<Year>) {
 ///
 /// The final target is read from [`target_of`]: the target cell, or the last yearly target. A level
 /// target without a base is scheduled linearly between the known points when a yearly target
-/// before t1 is given (the anchors, and T in t1), and held when the last yearly target is the only
-/// one; otherwise (a target and nothing else) nothing is computed.
+/// before t1 is given (the anchors, and T in t1), and held when the only one is given for t1 (a
+/// single yearly target, which is then the target); otherwise (a target and nothing else) nothing
+/// is computed.
 pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
     let base = level_of(&ind.base.value);
     let (t0, t1) = years_of(plan, ind);
-    let (target_given, target_from_anchor) = target_of(ind);
+    let (target_given, _) = target_of(ind);
     let target_value = &target_given.value;
     let (direction, direction_rule) = direction::decide_for(ind, target_value, base.is_some());
     let rate_itself = is_rate_itself(ind);
@@ -263,13 +264,15 @@ pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
         }
     }
 
-    // Without a base: a level given for a year before t1 makes a stretch to interpolate.
+    // Without a base: a level given for a year before t1 makes a stretch to interpolate; one
+    // given for t1 only (the last yearly target is the target) is held.
+    let is_level = |g: &Given| matches!(g.value, Value::Number { .. } | Value::Range { .. });
     let anchor_before_t1 = || {
-        ind.yearly.iter().any(|(y, g)| {
-            t1.is_none_or(|t1| *y < t1)
-                && matches!(g.value, Value::Number { .. } | Value::Range { .. })
-        })
+        ind.yearly
+            .iter()
+            .any(|(y, g)| t1.is_none_or(|t1| *y < t1) && is_level(g))
     };
+    let anchor_at_t1 = || t1.and_then(|t1| ind.yearly.get(&t1)).is_some_and(is_level);
     let default = if ind.is_group {
         Method::None
     } else if rate_itself && b.rate.is_some() {
@@ -287,7 +290,7 @@ pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
                 Some(level) if meets_target(level, &b) == Some(true) => Method::Hold,
                 Some(_) if b.target.is_some() => Method::Linear,
                 None if b.target.is_some() && anchor_before_t1() => Method::Linear,
-                None if b.target.is_some() && target_from_anchor.is_some() => Method::Hold,
+                None if b.target.is_some() && anchor_at_t1() => Method::Hold,
                 _ => Method::None,
             },
         }
@@ -1032,8 +1035,14 @@ mod tests {
         assert_eq!(shown(&y), vec!["50", "52", "53", "55", "56"]);
         assert!(close(y[&2022].value, 51.5) && close(y[&2024].value, 54.5));
         // A target and nothing else: nothing computed, as before.
-        let i = ind("x", "", "", "56", 2020, 2025);
+        let mut i = ind("x", "", "", "56", 2020, 2025);
         assert_eq!(run(&p, &i).0.method, Method::None);
+        // The same target also given as the target year's yearly target (as an export read
+        // back gives a single anchor): held, as the single anchor was.
+        i.yearly.insert(2025, parse_text("56"));
+        let (b, y) = run(&p, &i);
+        assert_eq!(b.method, Method::Hold);
+        assert_eq!(shown(&y), vec!["56"; 5]);
     }
 
     #[test]
