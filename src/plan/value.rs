@@ -49,6 +49,15 @@ pub fn parse(raw: &RawCell) -> Given {
 /// let g = parse_text("9.60（2014年）");
 /// assert_eq!(g.year, Some(2014));
 /// assert!(matches!(g.value, Value::Number { ref number, .. } if number.decimals == 2));
+/// // A unit of any form around the comparator word, kept as written and never applied.
+/// match parse_text("1.72吨标准煤/万元以内").value {
+///     Value::Number { number, comparator, .. } => {
+///         assert_eq!(number.value, 1.72);
+///         assert_eq!(number.unit.as_deref(), Some("吨标准煤/万元"));
+///         assert_eq!(comparator, Some(zhibiao::plan::Comparator::AtMost));
+///     }
+///     other => panic!("{other:?}"),
+/// }
 /// ```
 pub fn parse_text(s: &str) -> Given {
     let text = s.trim();
