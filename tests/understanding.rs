@@ -278,3 +278,19 @@ fn year_columns_flip_between_targets_and_actuals_in_one_step() {
     assert_eq!(back.col(Role::Yearly(2019)), Some(3));
     assert_eq!((back.base_year, back.target_year), (Some(2017), Some(2020)));
 }
+
+#[test]
+fn an_indicator_with_only_yearly_targets_is_interpolated_between_them() {
+    let c = common::computed("understanding/anchors-only.csv", 0);
+    let (_, r) = c
+        .plan
+        .indicators
+        .iter()
+        .zip(&c.results.indicators)
+        .find(|(i, _)| i.name == "农村自来水普及率")
+        .unwrap();
+    assert_eq!(r.method, Method::Linear);
+    assert_eq!((r.target_year, r.target), (Some(2020), Some(90.0)));
+    // 80 in 2018 and 90 in 2020: 85 in 2019.
+    assert_eq!(r.yearly.get(&2019).unwrap().shown(), "85");
+}
