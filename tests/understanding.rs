@@ -294,3 +294,31 @@ fn an_indicator_with_only_yearly_targets_is_interpolated_between_them() {
     // 80 in 2018 and 90 in 2020: 85 in 2019.
     assert_eq!(r.yearly.get(&2019).unwrap().shown(), "85");
 }
+
+#[test]
+fn the_users_table_survives_the_export_round_trip() {
+    let imported = open("no-table.xlsx");
+    let mut doc = Doc::new("no-table.xlsx".into(), imported);
+    let (sheet, _, _) = doc.active_sheet().unwrap();
+    let marked = mark_table(sheet, (1, 0), (1, 0));
+    let with_base = with_role_key(sheet, &marked, 2, "base").unwrap();
+    doc.apply(Edit::Layout {
+        sheet: 0,
+        layout: Box::new(with_base.clone()),
+    });
+    let bytes = doc.export_xlsx().unwrap();
+    let again = zhibiao::io::import(&bytes).unwrap();
+    assert_eq!(again.first_table(), Some(0));
+    assert_eq!(again.sheets[0].layout.as_ref(), Some(&with_base));
+    let plan = again.sheets[0].plan.as_ref().unwrap();
+    let names: Vec<&str> = plan.indicators.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["东镇", "西镇", "南乡"]);
+    assert_eq!(
+        plan::value::level_of(&plan.indicators[2].base.value),
+        Some(19870.0)
+    );
+    // A detected table that nobody changed keeps no layout in the workbook.
+    let plain = Doc::new("p.csv".into(), open("plan-base-target-years.csv"));
+    let again = zhibiao::io::import(&plain.export_xlsx().unwrap()).unwrap();
+    assert_eq!(again.sheets[0].layout, plain.imported.sheets[0].layout);
+}

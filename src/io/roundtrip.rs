@@ -15,6 +15,8 @@ use super::ImportedSheet;
 use crate::plan::{
     Given, Indicator, Overrides, Plan, PlanResults, RawCell, Settings, Source, Value, Year, YearMap,
 };
+use crate::table::detect::{self, Layout};
+use crate::table::grid::Sheet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -46,6 +48,10 @@ pub struct SheetMeta {
     /// Indicators with overrides, typed values or filled cells.
     #[serde(default)]
     pub indicators: Vec<IndicatorMeta>,
+    /// The table as the user set it (表头识别, a column header's menu, 标记表格), when it
+    /// differs from what detection finds in the sheet: read back, it replaces the detected one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
 }
 
 /// The round-trip data of one indicator.
@@ -111,7 +117,14 @@ pub fn sheet_meta(
         derived,
         settings: plan.settings.clone(),
         indicators,
+        layout: None,
     }
+}
+
+/// The layout to keep in the metadata: the user's, when detection would not find it again in
+/// `sheet`.
+pub fn user_layout(sheet: &Sheet, layout: &Layout) -> Option<Layout> {
+    (detect::detect(sheet).as_ref() != Some(layout)).then(|| layout.clone())
 }
 
 /// The JSON of `meta` cut into cell-sized pieces.
@@ -151,6 +164,12 @@ pub fn apply(sheets: &mut Vec<ImportedSheet>) {
             if sm.derived.contains(&s.sheet.name) {
                 s.layout = None;
                 s.plan = None;
+            }
+        }
+        if let Some(layout) = &sm.layout {
+            if let Some(s) = sheets.iter_mut().find(|s| s.sheet.name == sm.name) {
+                s.plan = Some(detect::build_plan(&s.sheet, layout));
+                s.layout = Some(layout.clone());
             }
         }
         let Some(plan) = sheets

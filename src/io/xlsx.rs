@@ -255,13 +255,15 @@ async fn export_workbook<P: Pace>(
         )?;
         let draft_name = names.unique(&sheet_name(&format!("{DRAFT_SHEET}{suffix}")));
         write_draft_sheet(workbook.add_worksheet(), &draft_name, export, &mut progress).await?;
-        meta.sheets.push(roundtrip::sheet_meta(
+        let mut sheet_meta = roundtrip::sheet_meta(
             source,
             vec![detail_name, scores_name, draft_name],
             export.plan,
             export.results,
             &export.layout.yearly_cols(),
-        ));
+        );
+        sheet_meta.layout = roundtrip::user_layout(export.sheet, export.layout);
+        meta.sheets.push(sheet_meta);
     }
     let ws = workbook.add_worksheet();
     ws.set_name(roundtrip::SHEET_NAME)?;
