@@ -36,7 +36,7 @@ impl Rows {
         let fam = b.family;
         let r = &mut b.rng;
         if fam == Family::Nbs {
-            let n = r.range(5, 40);
+            let n = r.range(5, 30);
             return Self {
                 seq: false,
                 cat: CatMode::None,
@@ -151,8 +151,14 @@ struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
-    fn new(rng: &mut Rng, trad: bool) -> Self {
-        let pool = if trad { NAMES_TRAD } else { NAMES };
+    fn new(rng: &mut Rng, trad: bool, nbs: bool) -> Self {
+        let pool = if nbs {
+            NAMES_NBS
+        } else if trad {
+            NAMES_TRAD
+        } else {
+            NAMES
+        };
         let mut order: Vec<usize> = (0..pool.len()).collect();
         for i in (1..order.len()).rev() {
             let j = rng.below(i + 1);
@@ -305,8 +311,9 @@ fn title_text(b: &mut Builder, plan_words: bool, stat_words: bool) -> String {
     let a = y0 + 1;
     if stat_words {
         let y = y1;
-        return match b.rng.below(4) {
+        return match b.rng.below(5) {
             0 => format!("{p}国民经济主要指标统计表"),
+            4 => format!("{p}统计年鉴 表3-1 主要指标"),
             1 => format!("{p}{y}年主要指标完成情况"),
             2 => format!("{p}历年主要指标年度数据"),
             _ => format!("{p}主要经济指标实际完成值"),
@@ -401,11 +408,11 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                         let p = b.place.clone();
                         if mid >= 1 && last > mid {
                             vec![
-                                (0, format!("填报单位：{p}统计局"), mid - 1),
+                                (0, format!("填报单位：{p}发展和改革局"), mid - 1),
                                 (mid, "填报时间：2023年3月".to_string(), last),
                             ]
                         } else {
-                            vec![(0, format!("填报单位：{p}统计局"), last)]
+                            vec![(0, format!("填报单位：{p}发展和改革局"), last)]
                         }
                     }
                 }
@@ -480,7 +487,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
 
     // Body items.
     let mut items: Vec<Item> = Vec::new();
-    let mut names = Names::new(&mut b.rng, b.trad);
+    let mut names = Names::new(&mut b.rng, b.trad, family == Family::Nbs);
     let cats: &[&str] = if b.trad { CATEGORIES_TRAD } else { CATEGORIES };
     let mut cat_order: Vec<usize> = (0..cats.len()).collect();
     for i in (1..cat_order.len()).rev() {
