@@ -194,9 +194,11 @@ impl<'a> Names<'a> {
     }
 }
 
-fn ordinal_label(rng: &mut Rng, k: usize, cat: &str, merged: bool) -> String {
+/// A category row's label: `一、经济发展`, `（一）经济发展` or the plain label (the row is
+/// merged across, or its one cell is outside the name column).
+fn ordinal_label(rng: &mut Rng, k: usize, cat: &str) -> String {
     let ord = ORDINALS[k % ORDINALS.len()];
-    match rng.below(if merged { 3 } else { 2 }) {
+    match rng.below(3) {
         0 => format!("{ord}、{cat}"),
         1 => format!("（{ord}）{cat}"),
         _ => cat.to_string(),
@@ -301,10 +303,6 @@ impl Values<'_> {
     }
 }
 
-struct TitleLines {
-    lines: Vec<Vec<(usize, String, usize)>>,
-}
-
 fn title_text(b: &mut Builder, plan_words: bool, stat_words: bool) -> String {
     let p = b.place.clone();
     let (y0, y1) = b.span;
@@ -397,8 +395,22 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     vec![(0, t, last)]
                 }
                 1 => {
-                    let (y0, y1) = b.span;
-                    vec![(0, format!("（{}—{}年）", y0 + 1, y1), last)]
+                    let actual: Vec<i32> = b
+                        .cols
+                        .iter()
+                        .filter_map(|c| match c.fill {
+                            Fill::Actual(y) => Some(y),
+                            _ => None,
+                        })
+                        .collect();
+                    let (from, to) = match family {
+                        Family::YearsStat => (
+                            actual.iter().copied().min().unwrap_or(b.span.0),
+                            actual.iter().copied().max().unwrap_or(b.span.1),
+                        ),
+                        _ => (b.span.0 + 1, b.span.1),
+                    };
+                    vec![(0, format!("（{from}—{to}年）"), last)]
                 }
                 _ => {
                     if b.rng.chance(0.5) {
@@ -426,11 +438,10 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
         });
     }
     b.tag(format!("titles={}", titles.len()));
-    let title_lines = TitleLines { lines: titles };
 
     let mut g = Grid::default();
     let mut r = 0usize;
-    for line in &title_lines.lines {
+    for line in &titles {
         for (c0, t, c1) in line {
             g.set(r, *c0, text(t.clone()));
             if family != Family::Nbs {
@@ -514,8 +525,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
             items.push(Item::Blank);
         }
         if rows.cat == CatMode::Rows {
-            let merged_ok = true;
-            let label = ordinal_label(&mut b.rng, group_k, &cat, merged_ok);
+            let label = ordinal_label(&mut b.rng, group_k, &cat);
             items.push(Item::Cat(label));
         }
         let first_item = items.len();
@@ -615,7 +625,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
             NumStyle::Text => "values=text",
             NumStyle::Mixed => "values=mixed",
         });
-        if rows.fw {
+        if rows.fw && rows.num != NumStyle::Number {
             b.tag("values=full-width-digits");
         }
     }
@@ -642,17 +652,14 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
     let mut truth_rows = Vec::new();
     let mut seq_n = 0usize;
     let mut rng = b.rng.clone();
-    let seq_cell = |rng: &mut Rng, s: String| -> RawCell {
+    let seq_cell = |s: String| -> RawCell {
         match rows.seq_style {
             0 => match s.parse::<f64>() {
                 Ok(n) => number(n, None),
                 Err(_) => text(s),
             },
             1 => text(s),
-            _ => {
-                let _ = rng;
-                text(fw(&s))
-            }
+            _ => text(fw(&s)),
         }
     };
     // Writes one indicator row; returns nothing, pushes the truth.
@@ -708,7 +715,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                         &fills,
                         row,
                         ind,
-                        seq_cell(&mut Rng::new(0), seq_n.to_string()),
+                        seq_cell(seq_n.to_string()),
                         &name_cell(ind),
                         cat,
                         first_row_of_group,
@@ -721,7 +728,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                         g.set(row, p, text_cell);
                         g.merge(row, p, row, name_col);
                     }
-                    truth_rows.push(truth_of(row, ind, unit_col.is_some(), cat, ""));
+                    truth_rows.push(truth_of(row, ind, cat, ""));
                     group_rows.push(row);
                     r += 1;
                 }
@@ -729,7 +736,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     seq_n += 1;
                     let row = r;
                     if let Some(sc) = seq_col {
-                        g.set(row, sc, seq_cell(&mut Rng::new(0), seq_n.to_string()));
+                        g.set(row, sc, seq_cell(seq_n.to_string()));
                     }
                     g.set(row, name_col, text(head.name.clone()));
                     if let Some(cc) = cat_col {
@@ -737,7 +744,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                             g.set(row, cc, text(cat.clone()));
                         }
                     }
-                    truth_rows.push(truth_of(row, head, true, cat, ""));
+                    truth_rows.push(truth_of(row, head, cat, ""));
                     group_rows.push(row);
                     r += 1;
                     first_row_of_group = false;
@@ -756,7 +763,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                             false,
                             family,
                         );
-                        truth_rows.push(truth_of(row, sub, unit_col.is_some(), cat, ""));
+                        truth_rows.push(truth_of(row, sub, cat, ""));
                         group_rows.push(row);
                         r += 1;
                     }
@@ -774,13 +781,13 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                             &fills,
                             row,
                             sub,
-                            seq_cell(&mut Rng::new(0), seq_n.to_string()),
+                            seq_cell(seq_n.to_string()),
                             &name_cell(sub),
                             cat,
                             first_row_of_group && row == top,
                             family,
                         );
-                        truth_rows.push(truth_of(row, sub, unit_col.is_some(), cat, head));
+                        truth_rows.push(truth_of(row, sub, cat, head));
                         group_rows.push(row);
                         r += 1;
                     }
@@ -799,7 +806,6 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
             }
         }
     }
-    let data_end = r;
 
     // Below the table.
     if rows.total_row {
@@ -850,7 +856,6 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
         }
         r += 1;
     }
-    let _ = data_end;
 
     // The truth.
     let columns: BTreeSet<(usize, zhibiao::table::detect::Role)> = b
@@ -883,8 +888,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
     }
 }
 
-fn truth_of(row: usize, ind: &Ind, unit_col: bool, cat: &str, parent: &str) -> TruthRow {
-    let _ = unit_col;
+fn truth_of(row: usize, ind: &Ind, cat: &str, parent: &str) -> TruthRow {
     TruthRow {
         row: (row + 1) as u32,
         name: ind.name.clone(),
