@@ -114,14 +114,39 @@ fn report(cases: &[Case], outcomes: &[Outcome]) -> (String, usize) {
     }
     let _ = writeln!(
         s,
-        "\nFirst failing cases of each variant (0-based rows; columns as letters):"
+        "\nFailing cases of each variant (0-based rows; columns as letters). Shown first are \
+         the cases whose other tags pass most often, so that the diff is most likely this \
+         variant's own:"
     );
+    let rate: BTreeMap<&str, f64> = by_tag
+        .iter()
+        .map(|(k, t)| (*k, pct(t.exact, t.cases)))
+        .collect();
     for (tag, t) in &by_tag {
         if t.failing.is_empty() {
             continue;
         }
         let _ = writeln!(s, "\n== {tag}: {} of {} fail", t.failing.len(), t.cases);
-        for &i in t.failing.iter().take(DIFFS_PER_VARIANT) {
+        // (lowest pass rate of the other tags, their mean): higher is more telling.
+        let score = |i: usize| -> (f64, f64) {
+            let others: Vec<f64> = cases[i]
+                .tags
+                .iter()
+                .filter(|x| x.as_str() != *tag)
+                .map(|x| rate.get(x.as_str()).copied().unwrap_or(0.0))
+                .collect();
+            let min = others.iter().copied().fold(100.0, f64::min);
+            let mean = others.iter().sum::<f64>() / others.len().max(1) as f64;
+            (min, mean)
+        };
+        let mut order = t.failing.clone();
+        order.sort_by(|&a, &b| {
+            let (sa, sb) = (score(a), score(b));
+            sb.partial_cmp(&sa)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.cmp(&b))
+        });
+        for &i in order.iter().take(DIFFS_PER_VARIANT) {
             let c = &cases[i];
             let _ = writeln!(s, "  case {} [{}]", c.id, c.tags.join(" "));
             for d in &outcomes[i].diffs {
@@ -193,5 +218,84 @@ fn assert_truths_are_sound(cases: &[Case]) {
             .columns
             .iter()
             .any(|(_, r)| *r == zhibiao::table::detect::Role::Name));
+    }
+}
+
+/// `CORPUS_SHOW=17,240 cargo test --test corpus show_cases -- --nocapture` prints those cases:
+/// the grid (`#` marks a number cell, `⏎` a line break), the merges, the truth and the diffs.
+/// Without `CORPUS_SHOW` it does nothing.
+#[test]
+fn show_cases() {
+    let Ok(ids) = std::env::var("CORPUS_SHOW") else {
+        return;
+    };
+    let ids: Vec<usize> = ids
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let cases = generate(SEED, CASES);
+    for id in ids {
+        let Some(c) = cases.get(id) else {
+            println!("no case {id}");
+            continue;
+        };
+        println!("=== case {id}: {}", c.tags.join(" "));
+        if let Some((kind, bytes)) = &c.file {
+            println!("read back from {kind:?}, {} bytes", bytes.len());
+        }
+        for (r, row) in c.sheet.rows.iter().enumerate() {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|x| match x {
+                    zhibiao::plan::RawCell::Empty => String::new(),
+                    zhibiao::plan::RawCell::Text { s } => s.replace('\n', "⏎"),
+                    zhibiao::plan::RawCell::Number { n, .. } => format!("#{n}"),
+                })
+                .collect();
+            println!("{r:>4} | {}", cells.join(" | "));
+        }
+        let merges: Vec<String> = c
+            .sheet
+            .merges
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}{}:{}{}",
+                    zhibiao::table::grid::col_letters(m.first_col as usize),
+                    m.first_row + 1,
+                    zhibiao::table::grid::col_letters(m.last_col as usize),
+                    m.last_row + 1
+                )
+            })
+            .collect();
+        println!("merges: {}", merges.join(" "));
+        let t = &c.truth;
+        println!(
+            "truth: header rows {}..={} (0-based), base {:?}, target {:?}, parent column {:?}",
+            t.header_first,
+            t.header_last,
+            t.base_year,
+            t.target_year,
+            t.parent_col.map(zhibiao::table::grid::col_letters)
+        );
+        let cols: Vec<String> = t
+            .columns
+            .iter()
+            .map(|(col, role)| {
+                format!("{}:{}", zhibiao::table::grid::col_letters(*col), role.key())
+            })
+            .collect();
+        println!("columns: {}", cols.join(" "));
+        for i in &t.indicators {
+            println!(
+                "  row {:>3}  {} | {} | {} | {}",
+                i.row, i.name, i.unit, i.category, i.parent
+            );
+        }
+        let o = check::run(c);
+        println!("recovered exactly: {}", o.exact());
+        for d in &o.diffs {
+            println!("  {d}");
+        }
     }
 }
