@@ -730,9 +730,21 @@ impl Builder {
             } else {
                 (0..n).map(|k| last - n + 1 + k).collect()
             };
+            // The evidence in the band instead of the title: a group over the years.
+            let group = if self.evidence == Evidence::StatTitle && self.rng.chance(0.3) {
+                let w = *self.rng.pick(STAT_GROUP);
+                self.tag(format!("years-under={w}"));
+                self.evidence = Evidence::None;
+                self.band = self.band.max(2);
+                Some(self.head(w))
+            } else {
+                None
+            };
             for y in years {
                 let h = self.year_head(y, style);
-                self.col(vec![h], Some(Role::Actual(y)), Fill::Actual(y));
+                let mut p: Vec<Head> = group.iter().cloned().collect();
+                p.push(h);
+                self.col(p, Some(Role::Actual(y)), Fill::Actual(y));
             }
             return;
         }

@@ -431,7 +431,10 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
             };
             titles.push(line);
         }
+        let in_band = b.tags.iter().any(|t| t.starts_with("years-under="));
         b.tag(match b.evidence {
+            Evidence::None if in_band && family == Family::YearsStat => "evidence=stat-band",
+            Evidence::None if in_band && family == Family::YearsPlan => "evidence=plan-band",
             Evidence::None => "evidence=none",
             Evidence::PlanTitle => "evidence=plan-title",
             Evidence::StatTitle => "evidence=stat-title",

@@ -57,6 +57,8 @@ pub const TARGET_PLAIN: &[&str] = &["目标值", "规划目标", "预期目标"]
 pub const PLAN_PARENT: &[&str] = &["规划目标", "规划指标"];
 /// Group headers over yearly target columns.
 pub const YEARLY_GROUP: &[&str] = &["年度目标", "分年度目标", "年度目标值"];
+/// Group headers over the years of a statistical table (its evidence in the band).
+pub const STAT_GROUP: &[&str] = &["实际完成情况", "年度数据", "统计数据", "实际值"];
 /// Group headers over year groups of target and actual.
 pub const YEAR_PAIR_GROUP: &[&str] = &["年度目标及完成情况", "年度目标", "分年度目标"];
 /// The two leaves under a year group.
