@@ -391,12 +391,9 @@ impl Builder {
             self.col(vec![h], Some(Role::Name), Fill::Name);
             let n = *self.rng.pick(&[5usize, 10, 10, 10, 20]);
             let last = *self.rng.pick(&[2022, 2023, 2024]);
-            let style = *self
-                .rng
-                .pick(&[YearStyle::Nian, YearStyle::Nian, YearStyle::Nian]);
             for k in 0..n as i32 {
                 let y = last - k;
-                let h = self.year_head(y, style);
+                let h = self.year_head(y, YearStyle::Nian);
                 self.col(vec![h], Some(Role::Actual(y)), Fill::Actual(y));
             }
             self.tag(format!("nbs-years={n}"));

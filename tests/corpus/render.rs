@@ -998,8 +998,8 @@ fn write_row(
             },
             Fill::Lead | Fill::Other => {
                 let a = *v.rng.pick(UNITS_ORGS);
-                if v.rng.chance(0.3) {
-                    let b = *v.rng.pick(UNITS_ORGS);
+                let b = *v.rng.pick(UNITS_ORGS);
+                if a != b && v.rng.chance(0.3) {
                     text(format!("{a}、{b}"))
                 } else {
                     text(a)
