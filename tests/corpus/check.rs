@@ -86,7 +86,13 @@ fn show(s: &str) -> String {
     format!("'{}'", s.replace('\n', "⏎"))
 }
 
-fn compare(truth: &Truth, sheet: &Sheet, layout: Option<&Layout>, plan: Option<&Plan>) -> Outcome {
+/// Compares a detected layout and plan with the truth.
+pub fn compare(
+    truth: &Truth,
+    sheet: &Sheet,
+    layout: Option<&Layout>,
+    plan: Option<&Plan>,
+) -> Outcome {
     let (Some(layout), Some(plan)) = (layout, plan) else {
         return failed("no table detected".into());
     };
