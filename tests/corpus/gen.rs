@@ -635,9 +635,19 @@ impl Builder {
             }
             Yearly::YearTarget => {
                 self.tag("yearly={y}年目标");
+                let g = if self.rng.chance(0.3) {
+                    let w = (*self.rng.pick(YEARLY_GROUP)).to_string();
+                    self.tag(format!("yearly={{y}}年目标-under-{w}"));
+                    self.band = self.band.max(2);
+                    Some(self.head(w))
+                } else {
+                    None
+                };
                 for &y in &years {
                     let h = self.head(format!("{y}年目标"));
-                    self.col(vec![h], Some(Role::Yearly(y)), Fill::Yearly(y));
+                    let mut p: Vec<Head> = g.iter().cloned().collect();
+                    p.push(h);
+                    self.col(p, Some(Role::Yearly(y)), Fill::Yearly(y));
                 }
                 yearly_years = years.clone();
             }

@@ -20,7 +20,7 @@ pub const NAME_TRAD: &[&str] = &["指標", "指標名稱"];
 pub const UNIT: &[&str] = &["单位", "计量单位"];
 pub const UNIT_TRAD: &[&str] = &["單位"];
 pub const WEIGHT: &[&str] = &["权重", "权数", "分值"];
-pub const DIRECTION: &[&str] = &["指标方向", "方向", "正向/逆向"];
+pub const DIRECTION: &[&str] = &["指标方向", "方向", "正向/逆向", "正指标/逆指标"];
 pub const ATTRIBUTE: &[&str] = &["属性", "指标属性", "性质"];
 pub const LEAD: &[&str] = &["牵头单位", "牵头部门", "牵头责任单位"];
 pub const LEAD_TRAD: &[&str] = &["牽頭單位"];
@@ -67,6 +67,10 @@ pub const YEAR_PAIR: &[(&str, &str)] = &[
     ("目标", "实际"),
     ("计划", "实际"),
     ("目标值", "完成值"),
+    // From the rules' yearly actuals (实际值, 评价值, 监测值 under a year's merged header).
+    ("目标值", "实际值"),
+    ("目标值", "监测值"),
+    ("目标", "评价值"),
 ];
 /// Actual headers; `{y}` is the year.
 pub const ACTUAL: &[&str] = &["{y}年实际", "{y}年完成", "{y}年完成值"];
