@@ -210,10 +210,10 @@ impl ImportError {
                 "Sheet “{sheet}” of “{file}” has {cells} cells, more than the limit of {limit}."
             ),
             (Lang::Zh, Self::NoTable) => format!(
-                "“{file}”中没有找到指标表（需要“指标名称”等表头）。"
+                "“{file}”中没有找到指标表：没有一行像表头（如“指标”“单位”“2021年”）。请在网页中打开，用“标记表格”指出表头行和指标名称列。"
             ),
             (Lang::En, Self::NoTable) => format!(
-                "No indicator table found in “{file}” (a header such as 指标名称 is needed)."
+                "No indicator table found in “{file}”: no row looks like a header (such as 指标, 单位, 2021年). Open it in the page and use “Mark table” to point at the header rows and the name column."
             ),
             (Lang::Zh, Self::TooManySheets { sheets, limit }) => {
                 format!("“{file}”有 {sheets} 个工作表，超过上限 {limit} 个。")

@@ -199,7 +199,7 @@ fn detection_recovers_the_generated_corpus() {
 #[test]
 fn the_comparison_accepts_the_truth_and_nothing_else() {
     use zhibiao::plan::{Indicator, Plan};
-    use zhibiao::table::detect::{Column, Layout};
+    use zhibiao::table::detect::{Column, Layout, Role};
     for c in generate(SEED, 300) {
         let t = &c.truth;
         let layout = Layout {
@@ -210,10 +210,13 @@ fn the_comparison_accepts_the_truth_and_nothing_else() {
             columns: t
                 .columns
                 .iter()
+                .copied()
+                .chain(t.parent_col.map(|c| (c, Role::Parent)))
                 .map(|(col, role)| Column {
-                    col: *col,
-                    role: *role,
+                    col,
+                    role,
                     header: String::new(),
+                    why: Vec::new(),
                 })
                 .collect(),
             base_year: t.base_year,
@@ -229,6 +232,7 @@ fn the_comparison_accepts_the_truth_and_nothing_else() {
                     name: i.name.clone(),
                     unit: i.unit.clone(),
                     category: i.category.clone(),
+                    parent: i.parent.clone(),
                     ..Indicator::default()
                 })
                 .collect(),

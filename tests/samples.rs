@@ -833,7 +833,7 @@ fn three_district_sheets_combine_into_one_plan() {
 fn the_combined_sheet_is_offered_but_not_exported() {
     use zhibiao::ui::state::Doc;
     let doc = Doc::new("d.xlsx".into(), import("three-districts-2021-2023.xlsx"));
-    let tabs: Vec<String> = doc.table_sheets().into_iter().map(|(_, n)| n).collect();
+    let tabs: Vec<String> = doc.sheet_tabs().into_iter().map(|(_, n, _)| n).collect();
     assert_eq!(
         tabs,
         ["川东区", "川西区", "新港区", "合并：川东区、川西区、新港区"]
@@ -1089,7 +1089,8 @@ fn a_document_rebuilt_from_its_start_and_journal_is_the_one_on_the_page() {
     let from_page = rebuild(&Start::Session(json)).expect("rebuilt from the page");
     assert_eq!(from_page, doc);
     // A start that is not a workbook, or not a session, gives a message instead of a document.
-    let broken = rebuild(&Start::File(b"not a workbook".to_vec())).expect_err("not a workbook");
+    let broken =
+        rebuild(&Start::File(b"%PDF-1.4 not a workbook".to_vec())).expect_err("not a workbook");
     assert!(!broken.is_empty());
     assert!(rebuild(&Start::Session("{}".into())).is_err());
 }

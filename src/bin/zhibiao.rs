@@ -54,6 +54,9 @@ fn run(args: &[String]) -> Result<(), String> {
         return Ok(());
     }
     let imported = io::import(&bytes).map_err(|e| e.user_message(Lang::Zh, &name))?;
+    if imported.first_table().is_none() {
+        return Err(zhibiao::error::ImportError::NoTable.user_message(Lang::Zh, &name));
+    }
     let year = match option(args, "--year") {
         Some(y) => Some(y.parse().map_err(|_| format!("--year: not a year: {y}"))?),
         None => None,

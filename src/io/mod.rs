@@ -46,10 +46,13 @@ impl Imported {
     }
 }
 
-/// Reads bytes and detects the indicator table of every sheet.
+/// Reads bytes and detects the indicator table of every sheet. A workbook with no indicator
+/// table is still imported: every sheet shows as a grid, and the user can mark a table
+/// ([`crate::table::detect::detect_marked`]); callers that need a table ask
+/// [`Imported::first_table`].
 ///
 /// # Errors
-/// [`ImportError`] when the bytes cannot be read, or no sheet holds an indicator table.
+/// [`ImportError`] when the bytes cannot be read.
 pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
     pace::finish(import_paced(bytes, &mut pace::Straight)).unwrap_or_else(|| {
         Err(ImportError::Damaged {
@@ -88,9 +91,5 @@ pub async fn import_paced<P: pace::Pace>(
         });
     }
     roundtrip::apply(&mut sheets);
-    let imported = Imported { format, sheets };
-    if imported.first_table().is_none() {
-        return Err(ImportError::NoTable);
-    }
-    Ok(imported)
+    Ok(Imported { format, sheets })
 }

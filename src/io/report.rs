@@ -147,7 +147,7 @@ impl Serialize for IndicatorReport<'_> {
             given: &i.target,
             stretch: Some(r.stretch),
         });
-        let mut m = s.serialize_map(Some(21))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("actual", &Sorted(&r.actual))?;
         m.serialize_entry("base", &base)?;
         m.serialize_entry("category", &i.category)?;
@@ -160,6 +160,9 @@ impl Serialize for IndicatorReport<'_> {
         m.serialize_entry("method", &r.method)?;
         m.serialize_entry("name", &i.name)?;
         m.serialize_entry("other_units", &plan::score::split_units(&i.other_units))?;
+        if !i.parent.is_empty() {
+            m.serialize_entry("parent", &i.parent)?;
+        }
         m.serialize_entry("progress", &Sorted(&r.progress))?;
         m.serialize_entry("realization", &Sorted(&r.realization))?;
         m.serialize_entry("row", &i.row)?;

@@ -49,6 +49,21 @@ const NEGATIVE_NAME_WORDS: [&str; 17] = [
 /// assert_eq!(decide(&ind, true), (Direction::Negative, 4));
 /// ```
 pub fn decide(ind: &Indicator, has_base_level: bool) -> (Direction, u8) {
+    decide_for(ind, &ind.target.value, has_base_level)
+}
+
+/// [`decide`] with the final target read from `target` instead of the target cell: rules 2 and 3
+/// look at the target the schedule aims at, which for an indicator without a target cell is its
+/// last yearly target (`schedule::target_of`).
+///
+/// ```
+/// use zhibiao::plan::direction::decide_for;
+/// use zhibiao::plan::{value::parse_text, Direction, Indicator};
+/// let ind = Indicator { name: "x".into(), ..Indicator::default() };
+/// let last_anchor = parse_text("≤4.5%");
+/// assert_eq!(decide_for(&ind, &last_anchor.value, false), (Direction::Negative, 2));
+/// ```
+pub fn decide_for(ind: &Indicator, target: &Value, has_base_level: bool) -> (Direction, u8) {
     if let Some(d) = ind.overrides.direction {
         return (d, 0);
     }
@@ -58,14 +73,14 @@ pub fn decide(ind: &Indicator, has_base_level: bool) -> (Direction, u8) {
     if let Value::Number {
         comparator: Some(c),
         ..
-    } = ind.target.value
+    } = *target
     {
         return match c {
             Comparator::AtLeast => (Direction::Positive, 2),
             Comparator::AtMost => (Direction::Negative, 2),
         };
     }
-    if has_base_level && matches!(ind.target.value, Value::Reduction { .. }) {
+    if has_base_level && matches!(target, Value::Reduction { .. }) {
         return (Direction::Negative, 3);
     }
     if let Some(d) = from_name(&ind.name) {

@@ -154,8 +154,12 @@ pub struct Indicator {
     pub row: u32,
     pub seq: String,
     pub category: String,
-    /// The name without a leading `*`.
+    /// The name without a leading `*` (and without the unit in brackets when the table has no
+    /// unit column).
     pub name: String,
+    /// The group of a two-level name (`工伤情况` over `工伤人数`), or empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub parent: String,
     pub unit: String,
     pub binding: Option<Binding>,
     /// The explicit direction cell (`正向`, `+`, `逆指标` …), if the table has one.

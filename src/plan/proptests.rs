@@ -112,6 +112,44 @@ proptest! {
     }
 
     #[test]
+    fn yearly_anchors_alone_are_kept_and_joined_linearly(
+        values in prop::collection::vec(-1e6f64..1e6, 1..6),
+        gaps in prop::collection::vec(1i32..4, 5),
+    ) {
+        // No base and no target: the anchors at increasing years, the last one the target.
+        let mut ind = Indicator { name: "x".into(), ..Indicator::default() };
+        let mut year = 2020;
+        let mut anchors = Vec::new();
+        for (v, gap) in values.iter().zip(&gaps) {
+            ind.yearly.insert(year, number(*v));
+            anchors.push((year, *v));
+            year += gap;
+        }
+        let years: Vec<Year> = (2020..=year).collect();
+        let r = &compute(&plan_of(ind, years), &Options::default()).indicators[0];
+        let &(t1, last) = anchors.last().unwrap();
+        prop_assert_eq!(r.target_year, Some(t1));
+        prop_assert_eq!(r.target, Some(last));
+        let method = if anchors.len() == 1 { Method::Hold } else { Method::Linear };
+        prop_assert_eq!(r.method, method);
+        for &(y, v) in &anchors {
+            prop_assert_eq!(r.yearly[&y].value, v);
+            prop_assert_eq!(r.yearly[&y].source, Source::Given);
+        }
+        // Between two anchors the path is linear; after the last it holds.
+        for w in anchors.windows(2) {
+            let ((ya, va), (yb, vb)) = (w[0], w[1]);
+            for t in ya + 1..yb {
+                let f = f64::from(t - ya) / f64::from(yb - ya);
+                prop_assert!(close(r.yearly[&t].value, va + (vb - va) * f));
+            }
+        }
+        for t in t1 + 1..=year {
+            prop_assert!(close(r.yearly[&t].value, last));
+        }
+    }
+
+    #[test]
     fn realization_stays_within_zero_and_cap(
         a in -1e9f64..1e9,
         g in -1e9f64..1e9,

@@ -9,7 +9,8 @@
 
 use super::direction;
 use super::model::{
-    Direction, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearMap, YearTarget,
+    Direction, Given, Indicator, Method, Plan, Shown, Source, Value, Warning, Year, YearMap,
+    YearTarget,
 };
 
 use super::score::fold_cow;
@@ -101,6 +102,42 @@ pub fn meets_target(a: f64, basis: &Basis) -> Option<bool> {
     Some(meets(a, basis.target?, basis.direction))
 }
 
+/// `true` for a value the schedule can aim at: anything but empty or qualitative text.
+fn is_numeric(v: &Value) -> bool {
+    !matches!(v, Value::Empty | Value::Text { .. })
+}
+
+/// The cell the final target T is read from, and its year when that is not the target column's.
+///
+/// The target cell where it holds anything (a number, a range, a rate …, or qualitative text,
+/// which stays qualitative). Where it is empty, the last yearly target given in the file (the
+/// anchor with the latest year whose value is not empty or text) with its year: PLANNING-RULES
+/// "Yearly targets", an indicator with only yearly anchors gets the last anchor as its target and
+/// that anchor's year as its target year; so does one with a base and anchors but no target.
+/// Actuals are never read: without a target or an anchor there is no T.
+///
+/// ```
+/// use zhibiao::plan::schedule::target_of;
+/// use zhibiao::plan::{value::parse_text, Indicator};
+/// let mut ind = Indicator::default();
+/// ind.yearly.insert(2018, parse_text("10"));
+/// ind.yearly.insert(2020, parse_text("14"));
+/// ind.yearly.insert(2021, parse_text("/"));
+/// let (given, year) = target_of(&ind);
+/// assert_eq!((given.text.as_str(), year), ("14", Some(2020)));
+/// ```
+pub fn target_of(ind: &Indicator) -> (&Given, Option<Year>) {
+    if ind.target.value != Value::Empty {
+        return (&ind.target, None);
+    }
+    ind.yearly
+        .as_slice()
+        .iter()
+        .rev()
+        .find(|(_, g)| is_numeric(&g.value))
+        .map_or((&ind.target, None), |(y, g)| (g, Some(*y)))
+}
+
 /// `true` when the indicator *is* a rate: its name says 增速, 增长率 or 年均增长 and its unit is %.
 pub fn is_rate_itself(ind: &Indicator) -> bool {
     // Folding changes only full-width ASCII, into ASCII; these words have neither, so they are
@@ -115,7 +152,7 @@ pub fn is_rate_itself(ind: &Indicator) -> bool {
     if unit == "%" {
         return true;
     }
-    let value_unit = match &ind.target.value {
+    let value_unit = match &target_of(ind).0.value {
         Value::Number { number, .. } => number.unit.as_deref(),
         Value::Rate { rate, .. } => rate.unit.as_deref(),
         _ => None,
@@ -126,8 +163,9 @@ pub fn is_rate_itself(ind: &Indicator) -> bool {
 /// The years the schedule covers, the base and target years (PLANNING-RULES "Yearly targets").
 ///
 /// t0: the user's base year, else the year written in the base cell, else the header's base year,
-/// else the year before the table's first yearly column. t1 likewise, falling back to the table's
-/// last yearly column.
+/// else the year before the table's first yearly column. t1: the user's target year, else the year
+/// of the last yearly target when that is the target ([`target_of`]), else the year written in the
+/// target cell, else the header's target year, else the table's last yearly column.
 pub fn years_of(plan: &Plan, ind: &Indicator) -> (Option<Year>, Option<Year>) {
     let first = plan.years.iter().min().copied();
     let last = plan.years.iter().max().copied();
@@ -140,6 +178,7 @@ pub fn years_of(plan: &Plan, ind: &Indicator) -> (Option<Year>, Option<Year>) {
     let t1 = ind
         .overrides
         .target_year
+        .or_else(|| target_of(ind).1)
         .or(ind.target.year)
         .or(ind.target_year)
         .or(last);
@@ -148,10 +187,18 @@ pub fn years_of(plan: &Plan, ind: &Indicator) -> (Option<Year>, Option<Year>) {
 
 /// Everything about `ind` that does not need the yearly path: direction, years, b, T, method,
 /// decimals. For a rate without a stated level, T is filled in by [`yearly`] (the path's end).
+///
+/// The final target is read from [`target_of`]: the target cell, or the last yearly target. A level
+/// target without a base is scheduled linearly between the known points when a yearly target
+/// before t1 is given (the anchors, and T in t1), and held when the only one is given for t1 (a
+/// single yearly target, which is then the target); otherwise (a target and nothing else) nothing
+/// is computed.
 pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
     let base = level_of(&ind.base.value);
     let (t0, t1) = years_of(plan, ind);
-    let (direction, direction_rule) = direction::decide(ind, base.is_some());
+    let (target_given, _) = target_of(ind);
+    let target_value = &target_given.value;
+    let (direction, direction_rule) = direction::decide_for(ind, target_value, base.is_some());
     let rate_itself = is_rate_itself(ind);
 
     let mut b = Basis {
@@ -168,12 +215,12 @@ pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
         level: None,
         reduction: None,
         reached: false,
-        stretch: ind.target.stretch.as_ref().and_then(level_of),
+        stretch: target_given.stretch.as_ref().and_then(level_of),
         warnings: Vec::new(),
     };
 
     let mut hold_word = false;
-    match &ind.target.value {
+    match target_value {
         Value::Number { number, hold, .. } => {
             hold_word = *hold;
             b.target = Some(number.value).filter(|v| v.is_finite());
@@ -205,7 +252,7 @@ pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
     }
     if rate_itself {
         // The indicator is a rate: r is the stated rate, or the stated number.
-        let r = match &ind.target.value {
+        let r = match target_value {
             Value::Rate { rate, .. } => Some(rate.value),
             Value::Number { number, .. } => Some(number.value),
             _ => None,
@@ -217,12 +264,21 @@ pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
         }
     }
 
+    // Without a base: a level given for a year before t1 makes a stretch to interpolate; one
+    // given for t1 only (the last yearly target is the target) is held.
+    let is_level = |g: &Given| matches!(g.value, Value::Number { .. } | Value::Range { .. });
+    let anchor_before_t1 = || {
+        ind.yearly
+            .iter()
+            .any(|(y, g)| t1.is_none_or(|t1| *y < t1) && is_level(g))
+    };
+    let anchor_at_t1 = || t1.and_then(|t1| ind.yearly.get(&t1)).is_some_and(is_level);
     let default = if ind.is_group {
         Method::None
     } else if rate_itself && b.rate.is_some() {
         Method::RateItself
     } else {
-        match &ind.target.value {
+        match target_value {
             Value::Text { .. } | Value::Empty => Method::None,
             Value::Rate { .. } if base.is_some() => Method::Rate,
             Value::Rate { .. } => Method::None,
@@ -233,6 +289,8 @@ pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
             Value::Number { .. } | Value::Range { .. } => match base {
                 Some(level) if meets_target(level, &b) == Some(true) => Method::Hold,
                 Some(_) if b.target.is_some() => Method::Linear,
+                None if b.target.is_some() && anchor_before_t1() => Method::Linear,
+                None if b.target.is_some() && anchor_at_t1() => Method::Hold,
                 _ => Method::None,
             },
         }
@@ -833,5 +891,201 @@ mod tests {
         let (b, y) = run(&p, &i);
         assert_eq!((b.t0, b.t1), (Some(2020), Some(2022)));
         assert_eq!(shown(&y), vec!["2", "3"]);
+    }
+
+    /// An indicator with yearly targets only, in the years of `years` (no base, no target).
+    fn anchors_only(name: &str, unit: &str, anchors: &[(Year, &str)]) -> Indicator {
+        let mut i = Indicator {
+            name: name.into(),
+            unit: unit.into(),
+            ..Indicator::default()
+        };
+        for (y, s) in anchors {
+            i.yearly.insert(*y, parse_text(s));
+        }
+        i
+    }
+
+    fn sources(y: &YearMap<YearTarget>) -> Vec<Source> {
+        y.values().map(|t| t.source).collect()
+    }
+
+    #[test]
+    fn yearly_anchors_only_are_linear_between_them() {
+        // 2018 = 10, 2020 = 14, no base or target: T = 14 in 2020, linear, 2019 = 10 + 4·½ = 12.
+        let p = plan(&[2018, 2019, 2020]);
+        let i = anchors_only("x", "", &[(2018, "10"), (2020, "14")]);
+        let (b, y) = run(&p, &i);
+        assert_eq!(b.method, Method::Linear);
+        assert_eq!((b.t1, b.target, b.base), (Some(2020), Some(14.0), None));
+        assert_eq!(shown(&y), vec!["10", "12", "14"]);
+        assert_eq!(
+            sources(&y),
+            vec![Source::Given, Source::Computed, Source::Given]
+        );
+        // All three given (`2018 | 2019 | 2020`): linear, every year as given.
+        let i = anchors_only("x", "", &[(2018, "10"), (2019, "11.5"), (2020, "14")]);
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.method, b.decimals), (Method::Linear, 1));
+        assert_eq!(shown(&y), vec!["10.0", "11.5", "14.0"]);
+        assert!(y.values().all(|t| t.source == Source::Given));
+    }
+
+    #[test]
+    fn yearly_anchors_only_gaps_and_the_years_around_them() {
+        // Table 2021–2025, anchors 2022 = 20 and 2024 = 30: 2021 has no known point before it
+        // (nothing computed), 2023 = 25, 2025 after t1 = 2024 holds 30.
+        let p = plan(&[2021, 2022, 2023, 2024, 2025]);
+        let i = anchors_only("x", "", &[(2022, "20"), (2024, "30"), (2025, "/")]);
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.method, b.t1), (Method::Linear, Some(2024)));
+        assert_eq!(
+            y.keys().copied().collect::<Vec<_>>(),
+            vec![2022, 2023, 2024, 2025]
+        );
+        assert_eq!(shown(&y), vec!["20", "25", "30", "30"]);
+        assert_eq!(y[&2025].source, Source::Computed);
+    }
+
+    #[test]
+    fn a_single_yearly_anchor_holds() {
+        // One anchor 2019 = 50 in a 2018–2020 table, no base: hold, 50 every year.
+        let p = plan(&[2018, 2019, 2020]);
+        let i = anchors_only("x", "%", &[(2019, "50%")]);
+        let (b, y) = run(&p, &i);
+        assert_eq!(
+            (b.method, b.t1, b.target),
+            (Method::Hold, Some(2019), Some(50.0))
+        );
+        assert_eq!(shown(&y), vec!["50", "50", "50"]);
+        assert_eq!(y[&2019].source, Source::Given);
+    }
+
+    #[test]
+    fn percent_anchors_round_to_the_most_decimals_written() {
+        // 85.5%, 90%, 92.25% (2021, 2023, 2025): d = 2; 2022 = (85.5 + 90)/2 = 87.75;
+        // 2024 = (90 + 92.25)/2 = 91.125, a tie in binary too → 91.13 (half away from zero).
+        let p = plan(&[2021, 2022, 2023, 2024, 2025]);
+        let i = anchors_only(
+            "x",
+            "%",
+            &[(2021, "85.5%"), (2023, "90%"), (2025, "92.25%")],
+        );
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.method, b.decimals), (Method::Linear, 2));
+        assert_eq!(shown(&y), vec!["85.50", "87.75", "90.00", "91.13", "92.25"]);
+        assert!(close(y[&2024].value, 91.125));
+        // 33.3% (2021) to 35% (2024): d = 1; 2022 = 33.3 + 1.7/3 = 33.8667 → 33.9;
+        // 2023 = 33.3 + 3.4/3 = 34.4333 → 34.4.
+        let i = anchors_only("x", "%", &[(2021, "33.3%"), (2024, "35%")]);
+        let (_, y) = run(&p, &i);
+        assert_eq!(shown(&y), vec!["33.3", "33.9", "34.4", "35.0", "35.0"]);
+        assert!(close(y[&2022].value, 33.3 + 1.7 / 3.0));
+    }
+
+    #[test]
+    fn the_last_anchor_is_the_target_with_a_base() {
+        // Base 48.6 (2020), anchors 50.0 (2021) and 53.0 (2023), no target: T = 53.0 in 2023;
+        // 2022 = 51.5; 2024 and 2025 hold 53.0.
+        let p = plan(&[2021, 2022, 2023, 2024, 2025]);
+        let mut i = ind("常住人口城镇化率", "%", "48.6", "", 2020, 2025);
+        i.yearly.insert(2021, parse_text("50.0"));
+        i.yearly.insert(2023, parse_text("53.0"));
+        let (b, y) = run(&p, &i);
+        assert_eq!(b.method, Method::Linear);
+        assert_eq!((b.t0, b.t1, b.target), (Some(2020), Some(2023), Some(53.0)));
+        assert_eq!(shown(&y), vec!["50.0", "51.5", "53.0", "53.0", "53.0"]);
+        // A base that already meets the last anchor holds, as for any level target.
+        let mut i = ind("x", "", "60", "", 2020, 2025);
+        i.yearly.insert(2023, parse_text("≥55"));
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.direction_rule, b.method), (2, Method::Hold));
+        assert_eq!(shown(&y), vec!["55"; 5]);
+    }
+
+    #[test]
+    fn the_last_anchors_form_decides() {
+        // Its comparator decides the direction (rule 2): ≤ is negative.
+        let p = plan(&[2021, 2022, 2023]);
+        let i = anchors_only("x", "", &[(2021, "5.9"), (2023, "≤5.5")]);
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.direction, b.direction_rule), (Direction::Negative, 2));
+        assert_eq!(shown(&y), vec!["5.9", "5.7", "5.5"]);
+        // 保持 holds.
+        let i = anchors_only("x", "", &[(2021, "98"), (2023, "保持100")]);
+        let (b, y) = run(&p, &i);
+        assert_eq!(b.method, Method::Hold);
+        assert_eq!(shown(&y), vec!["98", "100", "100"]);
+        // A rate itself: r every year, the anchors as given.
+        let i = anchors_only("地区生产总值增速", "%", &[(2021, "7"), (2023, "6.5")]);
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.method, b.rate), (Method::RateItself, Some(6.5)));
+        assert_eq!(shown(&y), vec!["7.0", "6.5", "6.5"]);
+    }
+
+    #[test]
+    fn a_target_and_anchors_without_a_base_are_linear_between_them() {
+        // T = 56 (2025), anchors 50 (2021) and 53 (2023), no base: 2022 = 51.5, 2024 = 54.5.
+        let p = plan(&[2021, 2022, 2023, 2024, 2025]);
+        let mut i = ind("x", "", "", "56", 2020, 2025);
+        i.yearly.insert(2021, parse_text("50"));
+        i.yearly.insert(2023, parse_text("53"));
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.method, b.target), (Method::Linear, Some(56.0)));
+        assert_eq!(shown(&y), vec!["50", "52", "53", "55", "56"]);
+        assert!(close(y[&2022].value, 51.5) && close(y[&2024].value, 54.5));
+        // A target and nothing else: nothing computed, as before.
+        let mut i = ind("x", "", "", "56", 2020, 2025);
+        assert_eq!(run(&p, &i).0.method, Method::None);
+        // The same target also given as the target year's yearly target (as an export read
+        // back gives a single anchor): held, as the single anchor was.
+        i.yearly.insert(2025, parse_text("56"));
+        let (b, y) = run(&p, &i);
+        assert_eq!(b.method, Method::Hold);
+        assert_eq!(shown(&y), vec!["56"; 5]);
+    }
+
+    #[test]
+    fn no_target_and_no_anchor_computes_nothing() {
+        // Actuals only: no target is invented.
+        let p = plan(&[2021, 2022]);
+        let mut i = ind("x", "", "5", "", 2020, 2022);
+        i.actual.insert(2021, parse_text("6"));
+        i.yearly.insert(2022, parse_text("/"));
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.method, b.target), (Method::None, None));
+        assert!(y.is_empty());
+        // A qualitative target stays qualitative: the anchors are shown, nothing is computed.
+        let mut i = ind("x", "", "", "上级下达指标", 2020, 2022);
+        i.yearly.insert(2021, parse_text("10"));
+        let (b, y) = run(&p, &i);
+        assert_eq!((b.method, b.target), (Method::None, None));
+        assert_eq!(sources(&y), vec![Source::Given]);
+    }
+
+    #[test]
+    fn completion_against_anchor_years() {
+        use super::super::model::Status;
+        use super::super::{compute, Options};
+        // 2018 = 10, 2020 = 14: g(2019) = 12; actual 11.4 → 11.4 / 12 = 95.00 %, lagging;
+        // actual 2020 = 14 meets T → 100.00 %, met. No base: no progress.
+        let mut i = anchors_only("x", "", &[(2018, "10"), (2020, "14")]);
+        i.actual.insert(2019, parse_text("11.4"));
+        i.actual.insert(2020, parse_text("14"));
+        let mut p = plan(&[2018, 2019, 2020]);
+        p.indicators.push(i);
+        let r = &compute(&p, &Options::default()).indicators[0];
+        assert_eq!(r.realization[&2019].shown(), "95.00");
+        assert_eq!(r.status[&2019], Status::Lagging);
+        assert_eq!(r.realization[&2020].shown(), "100.00");
+        assert_eq!(r.status[&2020], Status::Met);
+        assert!(r.progress.is_empty());
+        // 12.6 meets g = 12 in 2019: on track, 105 % capped to 100.
+        p.indicators[0].actual.insert(2019, parse_text("12.6"));
+        let r = &compute(&p, &Options::default()).indicators[0];
+        assert_eq!(
+            (r.realization[&2019].shown(), r.status[&2019]),
+            ("100.00".to_string(), Status::OnTrack)
+        );
     }
 }

@@ -49,6 +49,15 @@ pub fn parse(raw: &RawCell) -> Given {
 /// let g = parse_text("9.60（2014年）");
 /// assert_eq!(g.year, Some(2014));
 /// assert!(matches!(g.value, Value::Number { ref number, .. } if number.decimals == 2));
+/// // A unit of any form around the comparator word, kept as written and never applied.
+/// match parse_text("1.72吨标准煤/万元以内").value {
+///     Value::Number { number, comparator, .. } => {
+///         assert_eq!(number.value, 1.72);
+///         assert_eq!(number.unit.as_deref(), Some("吨标准煤/万元"));
+///         assert_eq!(comparator, Some(zhibiao::plan::Comparator::AtMost));
+///     }
+///     other => panic!("{other:?}"),
+/// }
 /// ```
 pub fn parse_text(s: &str) -> Given {
     let text = s.trim();
@@ -532,92 +541,170 @@ fn reduction(p: &str) -> Option<Value> {
     }
 }
 
-const HOLD_PREFIXES: [&str; 6] = ["保持在", "保持", "稳定在", "稳定", "维持在", "维持"];
-const AT_LEAST_PREFIXES: [&str; 11] = [
-    "≥",
-    ">=",
-    "不低于",
-    "不少于",
-    "不小于",
-    "大于等于",
-    "大于",
-    "高于",
-    "超过",
-    "多于",
-    ">",
-];
-const AT_MOST_PREFIXES: [&str; 12] = [
-    "≤",
-    "<=",
-    "不高于",
-    "不超过",
-    "不大于",
-    "不多于",
-    "小于等于",
-    "小于",
-    "低于",
-    "少于",
-    "控制在",
-    "<",
-];
-const NEUTRAL_PREFIXES: [&str; 8] = ["力争达到", "达到", "确保", "力争", "约", "≈", "=", "为"];
-const AT_LEAST_SUFFIXES: [&str; 3] = ["及以上", "或以上", "以上"];
-const AT_MOST_SUFFIXES: [&str; 5] = ["及以下", "或以下", "以下", "以内", "之内"];
-const NEUTRAL_SUFFIXES: [&str; 2] = ["左右", "以上水平"];
-
-/// Strips the first matching prefix of `list`.
-fn strip_any_prefix<'a>(s: &'a str, list: &[&str]) -> Option<&'a str> {
-    // The first byte rules out most words without comparing them.
-    let first = *s.as_bytes().first()?;
-    list.iter()
-        .filter(|w| w.as_bytes().first() == Some(&first))
-        .find_map(|w| s.strip_prefix(w))
+/// What a word written around a number says about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Word {
+    /// ≥: 以上, 不低于, `>=` …
+    AtLeast,
+    /// ≤: 以内, 不高于, `<=` …
+    AtMost,
+    /// Says nothing about the comparison: 达到, 约, 左右 …
+    Neutral,
+    /// 保持, 稳定在, 维持: the target is held.
+    Hold,
 }
 
-/// Strips the first matching suffix of `list`.
-fn strip_any_suffix<'a>(s: &'a str, list: &[&str]) -> Option<&'a str> {
+/// Words before the number. A word that begins with another word of the list comes before it
+/// (the first match wins; the `words_are_ordered_longest_first` test checks it). Strict
+/// comparisons (大于, 高于, 超过, `>`; 小于, 低于, `<`) are read as ≥ and ≤, as the rules read
+/// `大于82%`. A word that says the level goes up or down to the number (提高到, 降至) is read as ≥
+/// or ≤, like 控制在.
+const LEADING_WORDS: [(&str, Word); 62] = [
+    ("保持在", Word::Hold),
+    ("保持", Word::Hold),
+    ("稳定在", Word::Hold),
+    ("稳定", Word::Hold),
+    ("维持在", Word::Hold),
+    ("维持", Word::Hold),
+    ("≥", Word::AtLeast),
+    (">=", Word::AtLeast),
+    ("=>", Word::AtLeast),
+    ("≮", Word::AtLeast),
+    ("不得低于", Word::AtLeast),
+    ("不得少于", Word::AtLeast),
+    ("不低于", Word::AtLeast),
+    ("不少于", Word::AtLeast),
+    ("不小于", Word::AtLeast),
+    ("大于或等于", Word::AtLeast),
+    ("大于等于", Word::AtLeast),
+    ("大于", Word::AtLeast),
+    ("高于", Word::AtLeast),
+    ("超过", Word::AtLeast),
+    ("多于", Word::AtLeast),
+    ("至少", Word::AtLeast),
+    ("提高到", Word::AtLeast),
+    ("提高至", Word::AtLeast),
+    ("提升到", Word::AtLeast),
+    ("提升至", Word::AtLeast),
+    ("增加到", Word::AtLeast),
+    ("增加至", Word::AtLeast),
+    ("增至", Word::AtLeast),
+    (">", Word::AtLeast),
+    ("≤", Word::AtMost),
+    ("<=", Word::AtMost),
+    ("=<", Word::AtMost),
+    ("≯", Word::AtMost),
+    ("不得高于", Word::AtMost),
+    ("不得超过", Word::AtMost),
+    ("不得大于", Word::AtMost),
+    ("不高于", Word::AtMost),
+    ("不超过", Word::AtMost),
+    ("不大于", Word::AtMost),
+    ("不多于", Word::AtMost),
+    ("小于或等于", Word::AtMost),
+    ("小于等于", Word::AtMost),
+    ("小于", Word::AtMost),
+    ("低于", Word::AtMost),
+    ("少于", Word::AtMost),
+    ("至多", Word::AtMost),
+    ("控制在", Word::AtMost),
+    ("控制到", Word::AtMost),
+    ("下降到", Word::AtMost),
+    ("下降至", Word::AtMost),
+    ("降低到", Word::AtMost),
+    ("降低至", Word::AtMost),
+    ("减少到", Word::AtMost),
+    ("减少至", Word::AtMost),
+    ("降到", Word::AtMost),
+    ("降至", Word::AtMost),
+    ("减至", Word::AtMost),
+    ("<", Word::AtMost),
+    ("力争达到", Word::Neutral),
+    ("争取达到", Word::Neutral),
+    ("达到", Word::Neutral),
+];
+
+/// More neutral words before the number (kept apart so that each list stays readable).
+const LEADING_NEUTRAL: [&str; 10] = [
+    "确保", "力争", "争取", "实现", "完成", "达", "约", "≈", "=", "为",
+];
+
+/// Words after the number (and its unit), matched at the end of the text. A word that ends with
+/// another word of the list comes before it.
+const TRAILING_WORDS: [(&str, Word); 13] = [
+    ("以上水平", Word::Neutral),
+    ("及以上", Word::AtLeast),
+    ("或以上", Word::AtLeast),
+    ("以上", Word::AtLeast),
+    ("或更高", Word::AtLeast),
+    ("及以下", Word::AtMost),
+    ("或以下", Word::AtMost),
+    ("以下", Word::AtMost),
+    ("以内", Word::AtMost),
+    ("之内", Word::AtMost),
+    ("或更低", Word::AtMost),
+    ("左右", Word::Neutral),
+    ("上下", Word::Neutral),
+];
+
+/// The leading word at the start of `s`, if any: what it says and the rest of the text.
+fn leading_word(s: &str) -> Option<(Word, &str)> {
+    // The first byte rules out most words without comparing them.
+    let first = *s.as_bytes().first()?;
+    let same_start = |w: &str| w.as_bytes().first() == Some(&first);
+    LEADING_WORDS
+        .iter()
+        .filter(|(w, _)| same_start(w))
+        .find_map(|(w, k)| Some((*k, s.strip_prefix(w)?)))
+        .or_else(|| {
+            LEADING_NEUTRAL
+                .iter()
+                .filter(|w| same_start(w))
+                .find_map(|w| Some((Word::Neutral, s.strip_prefix(w)?)))
+        })
+}
+
+/// The trailing word at the end of `s`, if any: what it says and the text before it.
+fn trailing_word(s: &str) -> Option<(Word, &str)> {
     let last = *s.as_bytes().last()?;
-    list.iter()
-        .filter(|w| w.as_bytes().last() == Some(&last))
-        .find_map(|w| s.strip_suffix(w))
+    TRAILING_WORDS
+        .iter()
+        .filter(|(w, _)| w.as_bytes().last() == Some(&last))
+        .find_map(|(w, k)| Some((*k, s.strip_suffix(w)?)))
+}
+
+/// The comparator and hold flag so far, updated by one word.
+fn apply(word: Word, comparator: &mut Option<Comparator>, hold: &mut bool) {
+    match word {
+        Word::AtLeast => *comparator = Some(Comparator::AtLeast),
+        Word::AtMost => *comparator = Some(Comparator::AtMost),
+        Word::Neutral => {}
+        Word::Hold => *hold = true,
+    }
 }
 
 /// A level with an optional comparator and unit, a ratio or a range; anything else is text.
+///
+/// The grammar, on normalised text (full-width folded, no spaces, no thousands separators):
+/// `leading-word* number (":1" | range | unit? trailing-word* unit?)`, where a leading word is one
+/// of [`LEADING_WORDS`] (`≥`, `不低于`, `控制在`, `保持` …) or [`LEADING_NEUTRAL`], a trailing word
+/// one of [`TRAILING_WORDS`] (`以上`, `以内`, `左右` …), and a unit any short text that reads as a
+/// unit ([`unit`]). The last comparator word read wins (the trailing ones are read last).
 fn level(p: &str) -> Value {
     let text = || Value::Text {
         text: p.to_string(),
     };
-    let mut s = p;
+    // A full stop after the value (`95%以上。`) ends the sentence; it is not part of a unit.
+    let mut s = p.trim_end_matches('。');
     let mut hold = false;
     let mut comparator = None;
-    loop {
-        if let Some(r) = strip_any_prefix(s, &HOLD_PREFIXES) {
-            hold = true;
-            s = r;
-        } else if let Some(r) = strip_any_prefix(s, &AT_LEAST_PREFIXES) {
-            comparator = Some(Comparator::AtLeast);
-            s = r;
-        } else if let Some(r) = strip_any_prefix(s, &AT_MOST_PREFIXES) {
-            comparator = Some(Comparator::AtMost);
-            s = r;
-        } else if let Some(r) = strip_any_prefix(s, &NEUTRAL_PREFIXES) {
-            s = r;
-        } else {
-            break;
-        }
+    while let Some((word, rest)) = leading_word(s) {
+        apply(word, &mut comparator, &mut hold);
+        s = rest;
     }
-    loop {
-        if let Some(r) = strip_any_suffix(s, &NEUTRAL_SUFFIXES) {
-            s = r;
-        } else if let Some(r) = strip_any_suffix(s, &AT_LEAST_SUFFIXES) {
-            comparator = Some(Comparator::AtLeast);
-            s = r;
-        } else if let Some(r) = strip_any_suffix(s, &AT_MOST_SUFFIXES) {
-            comparator = Some(Comparator::AtMost);
-            s = r;
-        } else {
-            break;
-        }
+    while let Some((word, rest)) = trailing_word(s) {
+        apply(word, &mut comparator, &mut hold);
+        s = rest;
     }
     let Some((first, rest)) = leading_number(s) else {
         return text();
@@ -636,6 +723,17 @@ fn level(p: &str) -> Value {
     // Range `3-5`, `3%~5%`, `3至5`.
     if let Some(range) = range(first.clone(), rest) {
         return range;
+    }
+    // A trailing word between the number and the unit: `95以上%`, `5000以上元`.
+    // The words are not ASCII: a rest that starts with ASCII (or is empty) has none.
+    let mut rest = rest;
+    while let Some((word, after)) = TRAILING_WORDS
+        .iter()
+        .filter(|_| rest.as_bytes().first().is_some_and(|b| !b.is_ascii()))
+        .find_map(|(w, k)| Some((*k, rest.strip_prefix(w)?)))
+    {
+        apply(word, &mut comparator, &mut hold);
+        rest = after;
     }
     match unit(rest) {
         Some(u) => Value::Number {
@@ -671,21 +769,44 @@ fn range(lo: Number, rest: &str) -> Option<Value> {
     })
 }
 
-/// A unit after a number: `None` for no unit, `Some(None)`… flattened: `Some(Some(u))` for a
-/// plausible unit, `Some(None)` for none, `None` when the rest is not a unit.
+/// Most characters a unit may have (`千克标准煤/万元GDP` has 11).
+const MAX_UNIT_CHARS: usize = 12;
+
+/// Characters that never occur in a unit but do in the words of a sentence: the comparator, hold,
+/// rate and reduction words (以上, 不低于, 控制在, 保持, 增长, 降低 …) and the function words of
+/// a phrase (的, 和, 比, 完成 …). A text after a number with one of them is not a unit, so
+/// `3个以上重点项目`, `100%完成`, `2020年底前完成` stay qualitative.
+const NOT_IN_UNITS: &str = "不于在的和或及并且较比以之达超约为是将已未完实确争取保持稳维控制增降减提翻累均内上下左前后到至";
+
+/// A unit after a number: `Some(None)` for no unit, `Some(Some(u))` for a text that reads as a
+/// unit, `None` when the rest is not a unit.
+///
+/// A unit is at most [`MAX_UNIT_CHARS`] characters, each a letter (Chinese or Latin), `/`, `·`,
+/// `%`, `‰`, `‱`, `℃`, `°`, `²`, `³`, a squared unit sign (`㎡`, `㎞`), or a `2`/`3` right after
+/// a Latin letter other than `e`
+/// (`m2`, `km3`, `CO2`; `1e5` is not 1 with unit `e5`); none of [`NOT_IN_UNITS`]. Nothing more
+/// is required of it, so units the parser has never seen (`吨标准煤/万元`, `人/每千人`) are read.
 fn unit(rest: &str) -> Option<Option<String>> {
     if rest.is_empty() {
         return Some(None);
     }
-    let plausible = rest.chars().count() <= 6
-        && !rest.chars().any(|c| {
-            c.is_ascii_digit()
-                || matches!(
-                    c,
-                    ',' | ';' | '(' | ')' | ':' | '、' | '-' | '~' | '+' | '.' | '<' | '>' | '='
-                )
-        });
-    plausible.then(|| Some(rest.to_string()))
+    let mut count = 0;
+    let mut prev: Option<char> = None;
+    for c in rest.chars() {
+        count += 1;
+        let ok = match c {
+            '/' | '·' | '%' | '‰' | '‱' | '℃' | '°' | '²' | '³' => true,
+            // ㎡, ㎞, ㎏ … (CJK compatibility squared units).
+            '\u{3380}'..='\u{33DF}' => true,
+            '2' | '3' => prev.is_some_and(|p| p.is_ascii_alphabetic() && !matches!(p, 'e' | 'E')),
+            _ => c.is_alphabetic() && !NOT_IN_UNITS.contains(c),
+        };
+        if !ok || count > MAX_UNIT_CHARS {
+            return None;
+        }
+        prev = Some(c);
+    }
+    Some(Some(rest.to_string()))
 }
 
 /// A number at the start of `s`: optional sign, digits, optional decimals. Returns the number with its
@@ -1047,5 +1168,381 @@ mod tests {
         ] {
             let _ = t(s);
         }
+    }
+
+    #[test]
+    fn units_and_words_around_the_number() {
+        let u = |s: &str| Some(s.to_string());
+        assert_eq!(
+            num("1.72吨标准煤/万元以内"),
+            (1.72, 2, u("吨标准煤/万元"), LE, false)
+        );
+        assert_eq!(num("控制在1.72以内"), (1.72, 2, None, LE, false));
+        assert_eq!(num("控制在4.5%以内"), (4.5, 1, pct(), LE, false));
+        assert_eq!(num("5000元以上"), (5000.0, 0, u("元"), GE, false));
+        assert_eq!(num("达到5000元以上"), (5000.0, 0, u("元"), GE, false));
+        assert_eq!(num("达到5000以上元"), (5000.0, 0, u("元"), GE, false));
+        assert_eq!(num("力争达到3.2万人"), (3.2, 1, u("万人"), None, false));
+        assert_eq!(
+            num("0.45千克标准煤/万元GDP以下"),
+            (0.45, 2, u("千克标准煤/万元GDP"), LE, false)
+        );
+        assert_eq!(
+            num("35微克/立方米"),
+            (35.0, 0, u("微克/立方米"), None, false)
+        );
+        assert_eq!(num("≥5.5张/千人"), (5.5, 1, u("张/千人"), GE, false));
+        assert_eq!(num("12000m2"), (12000.0, 0, u("m2"), None, false));
+        assert_eq!(num("３万㎡以上"), (3.0, 0, u("万㎡"), GE, false));
+        assert_eq!(num("5‰以下"), (5.0, 0, u("‰"), LE, false));
+        assert_eq!(num("95%以上。"), (95.0, 0, pct(), GE, false));
+        // The unit never multiplies the number.
+        assert_eq!(num("1.4332万人"), (1.4332, 4, u("万人"), None, false));
+    }
+
+    #[test]
+    fn comparator_words_and_symbols() {
+        for s in [
+            "不低于95",
+            "不少于95",
+            "不小于95",
+            "高于95",
+            "大于95",
+            "超过95",
+            "达到95以上",
+            "≥95",
+            ">=95",
+            "> = 95",
+            "=>95",
+            "＞95",
+            "＞＝95",
+            "≧95",
+            ">95",
+            "至少95",
+            "不得低于95",
+            "大于或等于95",
+            "95及以上",
+            "提高到95",
+        ] {
+            assert_eq!(num(s), (95.0, 0, None, GE, false), "{s}");
+        }
+        for s in [
+            "不高于4.5",
+            "不超过4.5",
+            "不大于4.5",
+            "低于4.5",
+            "小于4.5",
+            "控制在4.5以内",
+            "控制在4.5以下",
+            "≤4.5",
+            "<=4.5",
+            "=<4.5",
+            "＜4.5",
+            "≦4.5",
+            "< 4.5",
+            "4.5以下",
+            "4.5以内",
+            "不得超过4.5",
+            "降至4.5",
+            "下降到4.5",
+            "降低至4.5",
+            "4.5或以下",
+        ] {
+            assert_eq!(num(s), (4.5, 1, None, LE, false), "{s}");
+        }
+        for s in [
+            "达到95", "约95", "95左右", "＝95", "为95", "实现95", "完成95",
+        ] {
+            assert_eq!(num(s), (95.0, 0, None, None, false), "{s}");
+        }
+    }
+
+    #[test]
+    fn numbers_stored_as_text() {
+        assert_eq!(num("22,231"), (22231.0, 0, None, None, false));
+        assert_eq!(num("２２，２３１"), (22231.0, 0, None, None, false));
+        assert_eq!(
+            num("２２，２３１．５元"),
+            (22231.5, 1, Some("元".into()), None, false)
+        );
+        assert_eq!(num("-1.5"), (-1.5, 1, None, None, false));
+        assert_eq!(num("－1.5%"), (-1.5, 1, pct(), None, false));
+        assert_eq!(num("≥-1.5"), (-1.5, 1, None, GE, false));
+        assert_eq!(t("-").value, Value::Empty);
+        assert_eq!(num("2.69:1"), (2.69, 2, None, None, false));
+        assert!(matches!(t("3-5").value, Value::Range { .. }));
+        // Not a number with a unit: an exponent, digits in the "unit", a sentence.
+        for s in [
+            "1e5",
+            "3个以上重点项目建成投产",
+            "100%完成",
+            "2020年底前完成",
+            "5年内完成",
+            "3次/2年",
+            "5*",
+        ] {
+            assert!(
+                matches!(t(s).value, Value::Text { .. }),
+                "{s}: {:?}",
+                t(s).value
+            );
+        }
+    }
+
+    #[test]
+    fn years_in_cells_stay() {
+        let g = t("≥95%（2018年）");
+        assert_eq!(g.year, Some(2018));
+        assert_eq!(level_of(&g.value), Some(95.0));
+        let g = t("1.72吨标准煤/万元以内（2020年）");
+        assert_eq!(g.year, Some(2020));
+        assert_eq!(level_of(&g.value), Some(1.72));
+    }
+
+    #[test]
+    fn words_are_ordered_longest_first() {
+        // A word that begins (leading) or ends (trailing) with an earlier word would never match.
+        let leading: Vec<&str> = LEADING_WORDS
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(LEADING_NEUTRAL)
+            .collect();
+        for (i, a) in leading.iter().enumerate() {
+            for b in leading.iter().skip(i + 1) {
+                assert!(!b.starts_with(a), "{b} after {a}");
+            }
+        }
+        for (i, (a, _)) in TRAILING_WORDS.iter().enumerate() {
+            for (b, _) in TRAILING_WORDS.iter().skip(i + 1) {
+                assert!(!b.ends_with(a), "{b} after {a}");
+            }
+        }
+    }
+
+    /// A small deterministic generator (xorshift64*) for the generated corpus.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            let mut x = self.0;
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            self.0 = x;
+            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            usize::try_from(self.next() % u64::try_from(n).unwrap()).unwrap()
+        }
+
+        fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+            &xs[self.below(xs.len())]
+        }
+    }
+
+    /// Full-width forms of digits, point, comma and minus.
+    fn full_width(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' | '.' | ',' | '-' => char::from_u32(u32::from(c) + 0xFEE0).unwrap(),
+                _ => c,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generated_corpus_parses_exactly() {
+        // (before the number, after the unit, comparator, hold).
+        let comparators: &[(&str, &str, Option<Comparator>, bool)] = &[
+            ("", "", None, false),
+            ("≥", "", GE, false),
+            (">=", "", GE, false),
+            ("> =", "", GE, false),
+            ("＞＝", "", GE, false),
+            ("≧", "", GE, false),
+            ("＞", "", GE, false),
+            (">", "", GE, false),
+            ("不低于", "", GE, false),
+            ("不少于", "", GE, false),
+            ("不小于", "", GE, false),
+            ("高于", "", GE, false),
+            ("大于", "", GE, false),
+            ("超过", "", GE, false),
+            ("大于等于", "", GE, false),
+            ("提高到", "", GE, false),
+            ("达到", "以上", GE, false),
+            ("力争达到", "以上", GE, false),
+            ("", "以上", GE, false),
+            ("", "及以上", GE, false),
+            ("≤", "", LE, false),
+            ("<=", "", LE, false),
+            ("=<", "", LE, false),
+            ("＜", "", LE, false),
+            ("≦", "", LE, false),
+            ("＜＝", "", LE, false),
+            ("<", "", LE, false),
+            ("不高于", "", LE, false),
+            ("不超过", "", LE, false),
+            ("不大于", "", LE, false),
+            ("低于", "", LE, false),
+            ("小于", "", LE, false),
+            ("控制在", "以内", LE, false),
+            ("控制在", "以下", LE, false),
+            ("控制在", "", LE, false),
+            ("下降到", "", LE, false),
+            ("降至", "", LE, false),
+            ("", "以内", LE, false),
+            ("", "以下", LE, false),
+            ("达到", "", None, false),
+            ("力争达到", "", None, false),
+            ("约", "左右", None, false),
+            ("", "左右", None, false),
+            ("＝", "", None, false),
+            ("为", "", None, false),
+            ("保持", "", None, true),
+            ("稳定在", "以上", GE, true),
+            ("保持在", "以内", LE, true),
+        ];
+        // (as written, as read).
+        let units: &[(&str, Option<&str>)] = &[
+            ("", None),
+            ("%", Some("%")),
+            ("％", Some("%")),
+            ("元", Some("元")),
+            ("万元", Some("万元")),
+            ("万人", Some("万人")),
+            ("亿元", Some("亿元")),
+            ("吨标准煤/万元", Some("吨标准煤/万元")),
+            ("千克标准煤/万元GDP", Some("千克标准煤/万元GDP")),
+            ("立方米/万元", Some("立方米/万元")),
+            ("微克/立方米", Some("微克/立方米")),
+            ("μg/m³", Some("μg/m³")),
+            ("个百分点", Some("个百分点")),
+            ("‰", Some("‰")),
+            ("m2", Some("m2")),
+            ("ｍ２", Some("m2")),
+            ("km²", Some("km²")),
+            ("元/㎡", Some("元/㎡")),
+            ("张/千人", Some("张/千人")),
+            ("人/每千人", Some("人/每千人")),
+            ("标台", Some("标台")),
+            ("家", Some("家")),
+            ("岁", Some("岁")),
+            ("亿千瓦时", Some("亿千瓦时")),
+            ("万人·次", Some("万人·次")),
+            ("℃", Some("℃")),
+        ];
+        let spaces = ["", "", "", " ", "\u{3000}"];
+        let mut rng = Rng(0x5EED_1234_ABCD_0013);
+        let mut count = 0;
+        for &(lead, trail, comparator, hold) in comparators {
+            for &(unit_written, unit_read) in units {
+                // 0: the unit before the trailing word; 1: after it.
+                for position in 0..2 {
+                    if position == 1 && trail.is_empty() {
+                        continue;
+                    }
+                    // 0 plain, 1 grouped, 2 full-width, 3 full-width grouped, 4 `−` minus; each
+                    // twice with other numbers and spaces.
+                    for form in (0..10).map(|k| k % 5) {
+                        let int = rng.next() % 10u64.pow(u32::try_from(rng.below(10)).unwrap());
+                        let decimals = rng.below(5);
+                        let frac: String = (0..decimals)
+                            .map(|_| char::from(b'0' + u8::try_from(rng.below(10)).unwrap()))
+                            .collect();
+                        let negative = form == 4 || rng.below(6) == 0;
+                        let mut canonical = format!("{}{int}", if negative { "-" } else { "" });
+                        if decimals > 0 {
+                            canonical = format!("{canonical}.{frac}");
+                        }
+                        let written = match form {
+                            1 => group_thousands(&canonical),
+                            2 => full_width(&canonical),
+                            3 => full_width(&group_thousands(&canonical)),
+                            4 => canonical.replace('-', "\u{2212}"),
+                            _ => canonical.clone(),
+                        };
+                        let sp = |rng: &mut Rng| *rng.pick(&spaces);
+                        let body = if position == 0 {
+                            format!(
+                                "{lead}{}{written}{}{unit_written}{}{trail}",
+                                sp(&mut rng),
+                                sp(&mut rng),
+                                sp(&mut rng)
+                            )
+                        } else {
+                            format!(
+                                "{lead}{}{written}{}{trail}{}{unit_written}",
+                                sp(&mut rng),
+                                sp(&mut rng),
+                                sp(&mut rng)
+                            )
+                        };
+                        let year = (rng.below(5) == 0).then(|| 2015 + rng.below(11));
+                        let cell = match year {
+                            Some(y) => format!("{body}（{y}年）"),
+                            None => body,
+                        };
+                        let want = Value::Number {
+                            number: Number {
+                                value: canonical.parse().unwrap(),
+                                decimals: u8::try_from(decimals).unwrap(),
+                                unit: unit_read.map(str::to_string),
+                            },
+                            comparator,
+                            hold,
+                        };
+                        let g = t(&cell);
+                        assert_eq!(g.value, want, "{cell:?}");
+                        assert_eq!(g.stretch, None, "{cell:?}");
+                        assert_eq!(g.year, year.map(|y| Year::try_from(y).unwrap()), "{cell:?}");
+                        count += 1;
+                    }
+                }
+            }
+        }
+        // 48 comparator forms (12 of them with a trailing word, in two positions) × 26 units ×
+        // 10 numbers (5 forms).
+        assert_eq!((comparators.len(), units.len()), (48, 26));
+        assert_eq!(count, (48 + 12) * 26 * 10);
+    }
+
+    #[test]
+    fn generated_qualitative_corpus_stays_text() {
+        let phrases = [
+            "上级下达指标",
+            "完成上级下达任务",
+            "较低",
+            "努力完成",
+            "保持稳定",
+            "逐年下降",
+            "稳步提高",
+            "达到国家标准",
+            "高于全省平均水平",
+            "明显改善",
+            "全覆盖",
+            "持续提升",
+            "3个以上重点项目建成投产",
+            "100%完成",
+            "2020年底前完成",
+        ];
+        let leads = ["", "确保", "力争", "达到", "不低于", "控制在"];
+        let trails = ["", "以上", "以内", "左右"];
+        let mut count = 0;
+        for p in phrases {
+            for lead in leads {
+                for trail in trails {
+                    let s = format!("{lead}{p}{trail}");
+                    assert!(
+                        matches!(t(&s).value, Value::Text { .. }),
+                        "{s}: {:?}",
+                        t(&s).value
+                    );
+                    count += 1;
+                }
+            }
+        }
+        assert_eq!(count, 15 * 6 * 4);
     }
 }

@@ -1,19 +1,34 @@
-//! Grid → table layout: title rows, header rows, column roles, years and data rows, and from
-//! them a [`Plan`] (PLANNING-RULES "The documents behind it").
+//! Grid → table layout, by weighing evidence: which rows are the header band, which column
+//! names the rows, what every other column holds, and whether year columns are targets or
+//! actuals (PLANNING-RULES "The documents behind it").
 //!
-//! Detection reads header words, never positions: real tables put the same roles in different
-//! columns, under one to three header rows with merged cells.
+//! Nothing here depends on positions or on one sample's words: the band is the first rows
+//! whose cells are header words or years (a year alone is evidence, so `指标 | 2024年 |
+//! 2023年` is a header); each column's role comes from its own header parts, the merged
+//! headers above it, its neighbours (two years apart are base and target, a run of years the
+//! yearly targets) and the title (`年度数据`, `完成情况` say actuals); where no word names the
+//! rows, the column of texts beside the numbers does. Every decision keeps its [`Why`], shown
+//! in 表头识别, and every decision can be overridden by the user (a new [`Layout`]).
 
-use super::grid::{col_letters, format_number, MergeIndex, Sheet};
-use crate::plan::{value, Binding, Given, Indicator, Plan, RawCell, Year, YearMap};
+use super::grid::{col_letters, MergeIndex, Sheet};
+use super::rows::{classify_row, has_ordinal, RowKind};
+use super::vocabulary::{self as vocab, first_word, kind_of, norm, pure_year, Kind};
+use crate::plan::{RawCell, Year};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
+
+pub use super::build::{build_plan, build_plan_paced};
+pub use super::rows::strip_ordinal;
+pub use super::vocabulary::{find_year, fold_width};
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 40;
 /// The most header rows a table has.
 const MAX_HEADER_ROWS: usize = 3;
+/// The longest header word (normalised, in characters): longer texts are titles or data.
+const MAX_HEADER_CHARS: usize = 24;
+/// How many data rows are looked at for the shape of a column.
+const SHAPE_ROWS: usize = 60;
 
 /// What a column holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -36,6 +51,8 @@ pub enum Role {
     Other,
     Leader,
     Note,
+    /// The group of a two-level name: a cell merged down beside the items it groups.
+    Parent,
 }
 
 impl Role {
@@ -57,6 +74,7 @@ impl Role {
             Self::Other => "other_units".into(),
             Self::Leader => "leader".into(),
             Self::Note => "note".into(),
+            Self::Parent => "parent".into(),
         }
     }
 }
@@ -69,6 +87,64 @@ pub struct Column {
     pub role: Role,
     /// The header texts over the column, top to bottom, joined by ` / `.
     pub header: String,
+    /// What decided the role (shown in 表头识别).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<Why>,
+}
+
+impl Column {
+    /// How sure detection is of this column's role.
+    pub fn confidence(&self) -> Confidence {
+        if self
+            .why
+            .iter()
+            .any(|w| matches!(w, Why::User | Why::Word(_) | Why::Cells(_)))
+        {
+            Confidence::Sure
+        } else if self.why.iter().any(|w| matches!(w, Why::Shape)) || self.why.is_empty() {
+            Confidence::Guess
+        } else {
+            Confidence::Likely
+        }
+    }
+}
+
+/// One piece of evidence for a column's role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", content = "word", rename_all = "snake_case")]
+pub enum Why {
+    /// A header word over the column (`指标名称`, `牵头单位`, `实际`).
+    Word(String),
+    /// A year in the column's header.
+    Year(Year),
+    /// A word in a merged header over the column (`年度目标`, `规划指标`).
+    Group(String),
+    /// A word of the title saying what the year columns hold (`年度数据`, `完成情况`).
+    Title(String),
+    /// The years run newest first, as in a statistical table.
+    NewestFirst,
+    /// Two years apart with nothing between: the earlier is the base, the later the target.
+    YearPair,
+    /// The years run on from the base, or up to the target: yearly targets.
+    YearRun,
+    /// What the column's cells hold (`约束性`, `正向`).
+    Cells(String),
+    /// Texts beside numbers: the column that names the rows.
+    Shape,
+    /// Set by the user.
+    User,
+}
+
+/// How sure detection is of a role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Only the shape of the cells said it.
+    Guess,
+    /// Years and their neighbours said it.
+    Likely,
+    /// A header word, the cells' own words or the user said it.
+    Sure,
 }
 
 /// The detected layout of one sheet. Row numbers are 0-based here; the report adds 1.
@@ -121,257 +197,312 @@ impl Layout {
     }
 }
 
-/// Folds full-width ASCII forms (digits, letters, brackets, `％`) and ideographic spaces to
-/// their half-width forms.
-pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
-
-/// The text with all white space removed and full-width forms folded.
-fn squash(s: &str) -> String {
-    fold_width(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
-/// The last four-digit year (1900–2099) in a text, as in `2016年现状值` or `2020`.
-pub fn find_year(s: &str) -> Option<Year> {
-    let chars: Vec<char> = fold_width(s).chars().collect();
-    let mut found = None;
-    let mut i = 0;
-    while i + 4 <= chars.len() {
-        let window = &chars[i..i + 4];
-        let digits = window.iter().all(char::is_ascii_digit);
-        let before_ok = i == 0 || !chars[i - 1].is_ascii_digit();
-        let after_ok = chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
-        if digits && before_ok && after_ok {
-            let y: String = window.iter().collect();
-            if let Ok(y) = y.parse::<Year>() {
-                if (1900..=2099).contains(&y) {
-                    found = Some(y);
-                }
-            }
-            i += 4;
-        } else {
-            i += 1;
-        }
-    }
-    found
-}
-
-/// A header text that is only a year (`2017年`, `2017`, `2017年度`).
-fn is_pure_year(s: &str) -> bool {
-    let t = squash(s);
-    find_year(&t).is_some() && {
-        let rest: String = t
-            .chars()
-            .filter(|c| !c.is_ascii_digit() && !matches!(c, '年' | '度' | '底' | '末'))
-            .collect();
-        rest.is_empty()
-    }
-}
-
-/// The role a single header text names, before years and context are considered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Seq,
-    Category,
-    Name,
-    Unit,
-    Direction,
-    Attribute,
-    Weight,
-    Base,
-    Target,
-    YearlyTarget,
-    Actual,
-    Lead,
-    Other,
-    Responsible,
-    Leader,
-    Note,
-}
-
-fn kind_of(text: &str) -> Option<Kind> {
-    let t = squash(text);
-    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if t.is_empty() || is_pure_year(&t) {
-        return None;
-    }
-    let kind = if has(&["序号", "编号"]) {
-        Kind::Seq
-    } else if has(&["一级指标"]) {
-        Kind::Category
-    } else if has(&["二级指标", "三级指标"]) {
-        Kind::Name
-    } else if has(&["领域", "类别", "方面", "分类"]) {
-        Kind::Category
-    } else if has(&["正逆向", "方向", "正向/逆向", "正指标/逆指标"]) {
-        Kind::Direction
-    } else if has(&["属性", "性质"]) {
-        Kind::Attribute
-    } else if has(&["权重", "权数", "分值"]) {
-        Kind::Weight
-    } else if has(&["牵头"]) {
-        Kind::Lead
-    } else if has(&["配合", "协办", "协同", "参与单位"]) {
-        Kind::Other
-    } else if has(&["责任领导", "分管领导", "领导"]) {
-        Kind::Leader
-    } else if has(&["责任单位", "责任部门", "责任主体", "主管部门"]) {
-        Kind::Responsible
-    } else if has(&["备注", "说明"]) {
-        Kind::Note
-    } else if t == "单位" || t == "计量单位" || t.ends_with("计量单位") {
-        Kind::Unit
-    } else if has(&["基期", "基数", "现状", "基准", "基年"]) {
-        Kind::Base
-    } else if has(&["目标"]) && has(&["完成", "实际"]) {
-        // "年度目标及完成情况": a group over target and actual columns; the row below decides.
-        return None;
-    } else if has(&["实际", "完成", "评价值", "监测值", "实绩"]) {
-        Kind::Actual
-    } else if has(&["年度目标", "分年度"]) {
-        Kind::YearlyTarget
-    } else if has(&["目标", "规划", "预期值"]) {
-        Kind::Target
-    } else if has(&["指标名称", "名称", "指标", "项目"]) {
-        Kind::Name
-    } else {
-        return None;
-    };
-    Some(kind)
-}
-
-/// Whether a header text names the plan's final target rather than a yearly one.
-fn is_strong_target(parts: &[String]) -> bool {
-    parts.iter().any(|p| {
-        let t = squash(p);
-        ["目标值", "规划目标", "规划指标", "规划值", "远期"]
-            .iter()
-            .any(|w| t.contains(w))
-    })
-}
-
-fn header_word_count(merges: &MergeIndex<'_>, row: usize, width: usize) -> usize {
-    (0..width)
-        .filter(|&c| {
-            // Count a merged range once, at its top-left cell.
-            match merges.covering(row, c) {
-                Some(m) if (m.first_row as usize, m.first_col as usize) != (row, c) => false,
-                _ => kind_of(&merges.merged_text(row, c)).is_some(),
-            }
-        })
-        .count()
-}
-
-fn has_name_word(merges: &MergeIndex<'_>, row: usize, width: usize) -> bool {
-    (0..width).any(|c| kind_of(&merges.merged_text(row, c)) == Some(Kind::Name))
-}
-
-/// A row below the first header row that still belongs to the header: all of its own cells
-/// (not covered by a merge from above) are header words or years, and it has at least one.
-fn is_header_continuation(
-    sheet: &Sheet,
-    merges: &MergeIndex<'_>,
-    row: usize,
-    width: usize,
-) -> bool {
-    let mut own = 0;
-    for c in 0..width {
-        if let Some(m) = merges.covering(row, c) {
-            if (m.first_row as usize) < row {
-                continue;
-            }
-        }
-        let text = sheet.text(row, c);
-        if text.is_empty() {
-            continue;
-        }
-        if matches!(sheet.cell(row, c), RawCell::Number { .. }) {
-            return false;
-        }
-        if !(is_pure_year(&text) || kind_of(&text).is_some()) {
-            return false;
-        }
-        own += 1;
-    }
-    own > 0
-}
-
-/// Detects the layout of a sheet, or `None` when it holds no indicator table.
+/// Detects the layout of a sheet, or `None` when it holds no indicator table: no header band,
+/// no column that names the rows, no column of values, or no indicator row.
+///
+/// ```
+/// use zhibiao::plan::RawCell;
+/// use zhibiao::table::detect::{detect, Role};
+/// use zhibiao::table::grid::Sheet;
+/// let t = |s: &str| RawCell::Text { s: s.into() };
+/// let sheet = Sheet {
+///     name: "Sheet1".into(),
+///     rows: vec![
+///         vec![t("指标"), t("2024年"), t("2023年")],
+///         vec![t("国内生产总值(亿元)"), t("1,349,084"), t("1,260,582")],
+///     ],
+///     merges: vec![],
+/// };
+/// let layout = detect(&sheet).unwrap();
+/// assert_eq!(layout.col(Role::Name), Some(0));
+/// assert_eq!(layout.col(Role::Actual(2024)), Some(1));
+/// ```
 pub fn detect(sheet: &Sheet) -> Option<Layout> {
     let width = sheet.width();
     let rows = sheet.rows.len();
     let merges = MergeIndex::new(sheet);
-    let header_first = (0..rows.min(HEADER_SEARCH_ROWS))
-        .find(|&r| header_word_count(&merges, r, width) >= 3 && has_name_word(&merges, r, width))?;
-    let mut header_last = header_first;
-    while header_last + 1 < rows
-        && header_last + 1 < header_first + MAX_HEADER_ROWS
-        && is_header_continuation(sheet, &merges, header_last + 1, width)
-    {
-        header_last += 1;
-    }
-    let columns = classify_columns(sheet, &merges, header_first, header_last, width);
-    let has = |f: fn(&Role) -> bool| columns.iter().any(|c| f(&c.role));
-    if !has(|r| *r == Role::Name)
-        || !has(|r| {
-            matches!(
-                r,
-                Role::Base | Role::Target | Role::Yearly(_) | Role::Actual(_)
-            )
-        })
-    {
-        return None;
-    }
-    let mut layout = Layout {
-        header_first,
-        header_last,
-        data_first: header_last + 1,
-        data_last: header_last,
-        columns,
-        base_year: None,
-        target_year: None,
-        title: title_above(sheet, header_first, width),
-    };
-    layout.base_year = layout
-        .columns
-        .iter()
-        .find(|c| c.role == Role::Base)
-        .and_then(|c| find_year(&c.header));
-    layout.target_year = layout
-        .columns
-        .iter()
-        .find(|c| c.role == Role::Target)
-        .and_then(|c| find_year(&c.header))
-        .or_else(|| layout.yearly_cols().keys().next_back().copied());
-    if layout.base_year.is_none() {
-        let first_year = layout
-            .yearly_cols()
-            .keys()
-            .next()
-            .copied()
-            .or_else(|| layout.actual_cols().keys().next().copied());
-        layout.base_year = first_year.map(|y| y - 1);
-    }
-    let name_col = layout.col(Role::Name);
-    let mut data = ((header_last + 1)..rows)
-        .filter(|&r| classify_row(sheet, &merges, name_col, r, width) == RowKind::Indicator);
-    let first = data.next()?;
-    let last = data.next_back().unwrap_or(first);
-    layout.data_first = first;
-    layout.data_last = last;
-    Some(layout)
+    let header_first = (0..rows.min(HEADER_SEARCH_ROWS)).find(|&r| {
+        let e = row_evidence(sheet, &merges, r, width);
+        e.numbers == 0 && e.cues >= 2 && (e.name || e.years >= 2 || e.cues >= 3)
+    })?;
+    let header_last = band_end(sheet, &merges, header_first, width);
+    let header_last = merged_down(sheet, header_first, header_last);
+    let layout = layout_for_band(sheet, &merges, header_first, header_last, None);
+    let has_values = layout.columns.iter().any(|c| {
+        matches!(
+            c.role,
+            Role::Base | Role::Target | Role::Yearly(_) | Role::Actual(_)
+        )
+    });
+    let has_rows = layout.data_last >= layout.data_first;
+    (layout.col(Role::Name).is_some() && has_values && has_rows).then_some(layout)
 }
 
+/// The layout of a table the user marked (标记表格): the header band is the rows
+/// `header_first..=header_last` and `name_col` names the rows; everything else is inferred as
+/// [`detect`] infers it. A layout is always returned, even with no value column (the user then
+/// sets the roles in 表头识别).
+pub fn detect_marked(
+    sheet: &Sheet,
+    header_first: usize,
+    header_last: usize,
+    name_col: usize,
+) -> Layout {
+    let merges = MergeIndex::new(sheet);
+    let last = header_last.max(header_first);
+    layout_for_band(sheet, &merges, header_first, last, Some(name_col))
+}
+
+/// What the cells of one row say about it being a header row.
+#[derive(Default)]
+struct Evidence {
+    /// Cells (a merged range once) that are header words or years.
+    cues: usize,
+    /// One of them names the rows (指标, 指标名称, 项目 …).
+    name: bool,
+    /// How many are years.
+    years: usize,
+    /// Number cells that are not years: a data row.
+    numbers: usize,
+    /// Own non-empty cells that are neither.
+    others: usize,
+}
+
+/// What one header cell says: its kind and its year.
+fn cue(cell: &RawCell, text: &str) -> Option<(Option<Kind>, Option<Year>)> {
+    if let RawCell::Number { n, .. } = cell {
+        let y = *n as Year;
+        return (n.fract() == 0.0 && (1900..=2099).contains(&y)).then_some((None, Some(y)));
+    }
+    let t = norm(text);
+    let colon = t.trim_end_matches([':', '：']).contains([':', '：']);
+    if t.is_empty() || colon || t.chars().count() > MAX_HEADER_CHARS || has_ordinal(text) {
+        return None;
+    }
+    if let Some(y) = pure_year(&t) {
+        return Some((None, Some(y)));
+    }
+    kind_of(&t).map(|(k, _)| (Some(k), vocab::find_year(&t)))
+}
+
+fn row_evidence(sheet: &Sheet, merges: &MergeIndex<'_>, row: usize, width: usize) -> Evidence {
+    let mut e = Evidence::default();
+    for c in 0..width {
+        // A merged range counts once, at its top-left cell; a range from a row above not here.
+        let (r0, c0) = match merges.covering(row, c) {
+            Some(m) => (m.first_row as usize, m.first_col as usize),
+            None => (row, c),
+        };
+        if (r0, c0) != (row, c) {
+            continue;
+        }
+        let cell = sheet.cell(row, c);
+        if matches!(cell, RawCell::Empty) {
+            continue;
+        }
+        match cue(cell, &sheet.text(row, c)) {
+            Some((kind, year)) => {
+                e.cues += 1;
+                e.name |= kind == Some(Kind::Name);
+                e.years += usize::from(kind.is_none() && year.is_some());
+            }
+            None if matches!(cell, RawCell::Number { .. }) => e.numbers += 1,
+            None => e.others += 1,
+        }
+    }
+    e
+}
+
+/// The last row of the band that starts at `first`: the rows below whose own cells (not
+/// covered by a merge from above) are all header words or years.
+fn band_end(sheet: &Sheet, merges: &MergeIndex<'_>, first: usize, width: usize) -> usize {
+    let mut last = first;
+    while last + 1 < sheet.rows.len() && last + 1 < first + MAX_HEADER_ROWS {
+        let row = last + 1;
+        let e = row_evidence(sheet, merges, row, width);
+        // A lone cue is a sub-header only under a merged group (`规划目标` over one column);
+        // alone it is more likely a category row (`一、预期性指标`) or a data row.
+        let under_group = (0..width).any(|c| {
+            !matches!(sheet.cell(row, c), RawCell::Empty)
+                && merges
+                    .covering(last, c)
+                    .is_some_and(|m| m.last_col > m.first_col && m.last_row as usize == last)
+        });
+        if e.numbers > 0 || e.others > 0 || e.cues == 0 || (e.cues == 1 && !under_group) {
+            break;
+        }
+        last = row;
+    }
+    last
+}
+
+/// The band grown to the last row of the header cells merged down from it (`指标名称` merged
+/// over rows 3–4 beside `2021年` over `目标 | 完成`), within [`MAX_HEADER_ROWS`].
+fn merged_down(sheet: &Sheet, first: usize, mut last: usize) -> usize {
+    loop {
+        let grown = sheet
+            .merges
+            .iter()
+            .filter(|m| {
+                let (r0, r1) = (m.first_row as usize, m.last_row as usize);
+                (first..=last).contains(&r0)
+                    && r1 > last
+                    && r1 < first + MAX_HEADER_ROWS
+                    && cue(
+                        sheet.cell(r0, m.first_col as usize),
+                        &sheet.text(r0, m.first_col as usize),
+                    )
+                    .is_some()
+            })
+            .map(|m| m.last_row as usize)
+            .max();
+        match grown {
+            Some(r) if r > last => last = r,
+            _ => return last,
+        }
+    }
+}
+
+/// The header parts over a column, top to bottom (a merged range's text once).
+fn parts_of(merges: &MergeIndex<'_>, first: usize, last: usize, col: usize) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for row in first..=last {
+        let mut t = merges.merged_text(row, col);
+        if t.is_empty() && row < last {
+            t = unmerged_group(merges, row, last, col);
+        }
+        if !t.is_empty() && parts.last() != Some(&t) {
+            parts.push(t);
+        }
+    }
+    parts
+}
+
+/// The text of a group header written once over several columns without a merge (CSV, or a
+/// sheet whose merges were lost): `2021年` over `目标 | 完成` where the cell over `完成` is
+/// empty. An empty cell takes the text to its left when every cell between has a sub-header
+/// below it in the band.
+fn unmerged_group(merges: &MergeIndex<'_>, row: usize, last: usize, col: usize) -> String {
+    let has_sub = |c: usize| ((row + 1)..=last).any(|r| !merges.merged_text(r, c).is_empty());
+    let mut c = col;
+    while c > 0 {
+        if merges.covering(row, c).is_some() || !has_sub(c) {
+            return String::new();
+        }
+        c -= 1;
+        let t = merges.merged_text(row, c);
+        if !t.is_empty() {
+            return if merges.covering(row, c).is_some() {
+                String::new()
+            } else {
+                t
+            };
+        }
+    }
+    String::new()
+}
+/// A column's role before its neighbours are weighed.
+#[derive(Clone, Debug, PartialEq)]
+enum Pre {
+    Fixed(Role),
+    Name,
+    Attribute,
+    Responsible,
+    Base(Option<Year>),
+    /// A final target (目标值, 规划目标), with its year.
+    Final(Option<Year>),
+    /// A year's target (`2021年目标`, `目标` under `2021年`).
+    YearTarget(Year),
+    Actual(Option<Year>),
+    /// A year alone; `plan` when a merged header over it is a plan word (规划指标).
+    Pure(Year),
+}
+
+struct Found {
+    col: usize,
+    pre: Pre,
+    parts: Vec<String>,
+    why: Vec<Why>,
+}
+
+fn pre_of(parts: &[String]) -> Option<(Pre, Vec<Why>)> {
+    let kinds: Vec<Option<(Kind, &'static str)>> = parts.iter().map(|p| kind_of(p)).collect();
+    let own = kinds
+        .iter()
+        .rposition(|k| k.is_some_and(|k| k.0 != Kind::Group));
+    let year = parts.iter().rev().find_map(|p| vocab::find_year(p));
+    // The words of the merged headers above the column's own word.
+    let above: Vec<(Kind, &'static str)> = kinds[..own.unwrap_or(kinds.len())]
+        .iter()
+        .flatten()
+        .copied()
+        .collect();
+    let group_word = |k: Kind| above.iter().rev().find(|a| a.0 == k).map(|a| a.1);
+    let mut why: Vec<Why> = Vec::new();
+    let Some(own) = own else {
+        // Only a year alone at the bottom of the header makes a year column: `2018年实现程度`
+        // is some other column of that year.
+        let y = pure_year(parts.last()?)?;
+        why.push(Why::Year(y));
+        if let Some(w) = group_word(Kind::Actual) {
+            why.push(Why::Group(w.into()));
+            return Some((Pre::Actual(Some(y)), why));
+        }
+        if let Some(w) = group_word(Kind::Target) {
+            why.push(Why::Group(w.into()));
+            return Some((Pre::YearTarget(y), why));
+        }
+        if let Some(w) = group_word(Kind::Base) {
+            why.push(Why::Group(w.into()));
+            return Some((Pre::Base(Some(y)), why));
+        }
+        return Some((Pre::Pure(y), why));
+    };
+    let (kind, word) = kinds[own]?;
+    let under_year = parts[..own].iter().rev().find_map(|p| pure_year(p));
+    why.push(Why::Word(word.into()));
+    if year.is_some()
+        && matches!(
+            kind,
+            Kind::Base | Kind::Target | Kind::FinalTarget | Kind::Actual
+        )
+    {
+        why.extend(year.map(Why::Year));
+    }
+    let pre = match kind {
+        Kind::Seq => Pre::Fixed(Role::Seq),
+        Kind::Category => Pre::Fixed(Role::Category),
+        Kind::Name => Pre::Name,
+        Kind::Unit => Pre::Fixed(Role::Unit),
+        Kind::Direction => Pre::Fixed(Role::Direction),
+        Kind::Attribute => Pre::Attribute,
+        Kind::Weight => Pre::Fixed(Role::Weight),
+        Kind::Base => Pre::Base(year),
+        Kind::Actual => Pre::Actual(year),
+        // A target word under a year of a year group (`2025年` over `目标值`) is that year's.
+        Kind::FinalTarget | Kind::Target if under_year.is_some() => {
+            Pre::YearTarget(under_year.unwrap_or_default())
+        }
+        Kind::FinalTarget => Pre::Final(year),
+        Kind::Target => match (group_word(Kind::FinalTarget), year) {
+            (Some(w), _) => {
+                why.push(Why::Group(w.into()));
+                Pre::Final(year)
+            }
+            (None, Some(y)) => Pre::YearTarget(y),
+            (None, None) => Pre::Final(None),
+        },
+        Kind::Lead => Pre::Fixed(Role::Lead),
+        Kind::Other => Pre::Fixed(Role::Other),
+        Kind::Responsible => Pre::Responsible,
+        Kind::Leader => Pre::Fixed(Role::Leader),
+        Kind::Note => Pre::Fixed(Role::Note),
+        Kind::Group => return None,
+    };
+    Some((pre, why))
+}
+
+/// The title: the first text above the band, or the sheet's name.
 fn title_above(sheet: &Sheet, header_first: usize, width: usize) -> String {
     (0..header_first)
         .flat_map(|r| (0..width).map(move |c| (r, c)))
@@ -380,465 +511,535 @@ fn title_above(sheet: &Sheet, header_first: usize, width: usize) -> String {
         .unwrap_or_else(|| sheet.name.clone())
 }
 
-fn classify_columns(
+/// Every text above the band that says what the table is, normalised and joined: the title and
+/// sub-titles such as `数据库：年度数据`, not who filled it in (`填报单位：县统计局`,
+/// `报送时间：…`); a bureau's name (统计局) says nothing about the columns.
+fn texts_above(sheet: &Sheet, header_first: usize, width: usize) -> String {
+    (0..header_first)
+        .flat_map(|r| (0..width).map(move |c| (r, c)))
+        .map(|(r, c)| norm(&sheet.text(r, c)))
+        .filter(|t| {
+            let label = t.split([':', '：']).next().unwrap_or("");
+            label.len() == t.len()
+                || !["单位", "部门", "时间", "日期", "人", "机关"]
+                    .iter()
+                    .any(|w| label.contains(w))
+        })
+        .map(|t| t.replace("统计局", ""))
+        .collect()
+}
+
+fn layout_for_band(
     sheet: &Sheet,
     merges: &MergeIndex<'_>,
     first: usize,
     last: usize,
-    width: usize,
-) -> Vec<Column> {
-    struct Found {
-        col: usize,
-        kind: Option<Kind>,
-        year: Option<Year>,
-        parts: Vec<String>,
-    }
-    let mut found = Vec::new();
+    forced_name: Option<usize>,
+) -> Layout {
+    let width = sheet.width();
+    let mut found: Vec<Found> = Vec::new();
     for col in 0..width {
-        let mut parts: Vec<String> = Vec::new();
-        for row in first..=last {
-            let t = merges.merged_text(row, col);
-            if !t.is_empty() && parts.last() != Some(&t) {
-                parts.push(t);
-            }
-        }
+        let parts = parts_of(merges, first, last, col);
         if parts.is_empty() {
             continue;
         }
-        let kind = parts.iter().rev().find_map(|p| kind_of(p));
-        let year = parts.iter().rev().find_map(|p| find_year(p));
-        found.push(Found {
-            col,
-            kind,
-            year,
-            parts,
+        if let Some((pre, why)) = pre_of(&parts) {
+            found.push(Found {
+                col,
+                pre,
+                parts,
+                why,
+            });
+        }
+    }
+    let mut columns: Vec<Column> = Vec::new();
+    let push = |columns: &mut Vec<Column>, f: &Found, role: Role, extra: Option<Why>| {
+        if columns.iter().any(|c| c.role == role || c.col == f.col) {
+            return;
+        }
+        let mut why = f.why.clone();
+        why.extend(extra);
+        columns.push(Column {
+            col: f.col,
+            role,
+            header: f.parts.join(" / "),
+            why,
+        });
+    };
+    // Roles that header words alone decide.
+    let has_lead = found.iter().any(|f| f.pre == Pre::Fixed(Role::Lead));
+    for f in &found {
+        match &f.pre {
+            Pre::Fixed(role) => push(&mut columns, f, *role, None),
+            Pre::Name if forced_name.is_none() => push(&mut columns, f, Role::Name, None),
+            Pre::Responsible => {
+                let role = if has_lead { Role::Other } else { Role::Lead };
+                push(&mut columns, f, role, None)
+            }
+            Pre::Attribute => {
+                let (role, word) = attribute_role(sheet, last, f.col);
+                push(&mut columns, f, role, word.map(|w| Why::Cells(w.into())))
+            }
+            Pre::Base(_) => push(&mut columns, f, Role::Base, None),
+            Pre::Actual(Some(y)) => push(&mut columns, f, Role::Actual(*y), None),
+            _ => {}
+        }
+    }
+    if let Some(n) = forced_name {
+        columns.retain(|c| c.col != n && c.role != Role::Name);
+        columns.push(Column {
+            col: n,
+            role: Role::Name,
+            header: parts_of(merges, first, last, n).join(" / "),
+            why: vec![Why::User],
         });
     }
-    // The final target: the latest "strong" target column (目标值, 规划目标), else the latest
-    // target column; the other target columns with a year are yearly targets.
-    let targets: Vec<&Found> = found
+    let above = texts_above(sheet, first, width);
+    let title_year = vocab::find_year(&above);
+    // An actual column without a year: the title's year (`2022年主要指标完成情况`).
+    let no_year_actuals: Vec<&Found> = found
         .iter()
-        .filter(|f| f.kind == Some(Kind::Target))
+        .filter(|f| f.pre == Pre::Actual(None))
         .collect();
-    let strong: Vec<&&Found> = targets
+    if let ([f], Some(y)) = (no_year_actuals.as_slice(), title_year) {
+        push(
+            &mut columns,
+            f,
+            Role::Actual(y),
+            Some(Why::Title(y.to_string())),
+        );
+    }
+    // The final target: the latest final-target column; the other ones with a year are that
+    // year's targets. Without one, a lone year's target that no actual pairs with.
+    let finals: Vec<&Found> = found
         .iter()
-        .filter(|f| is_strong_target(&f.parts) || f.year.is_none())
+        .filter(|f| matches!(f.pre, Pre::Final(_)))
         .collect();
-    let pool: Vec<&Found> = if strong.is_empty() {
-        targets.clone()
-    } else {
-        strong.into_iter().copied().collect()
-    };
-    let final_col = pool
+    let year_targets: Vec<&Found> = found
         .iter()
-        .max_by_key(|f| (f.year.unwrap_or(i32::MAX), std::cmp::Reverse(f.col)))
-        .map(|f| f.col);
-    let has_lead = found.iter().any(|f| f.kind == Some(Kind::Lead));
-    let mut columns = Vec::new();
-    for f in &found {
-        let role = match (f.kind, f.year) {
-            (Some(Kind::Seq), _) => Some(Role::Seq),
-            (Some(Kind::Category), _) => Some(Role::Category),
-            (Some(Kind::Name), _) => Some(Role::Name),
-            (Some(Kind::Unit), _) => Some(Role::Unit),
-            (Some(Kind::Direction), _) => Some(Role::Direction),
-            (Some(Kind::Attribute), _) => Some(attribute_role(sheet, last, f.col)),
-            (Some(Kind::Weight), _) => Some(Role::Weight),
-            (Some(Kind::Base), _) => Some(Role::Base),
-            (Some(Kind::Target), _) if Some(f.col) == final_col => Some(Role::Target),
-            (Some(Kind::Target | Kind::YearlyTarget), Some(y)) => Some(Role::Yearly(y)),
-            (None, Some(y)) if f.parts.iter().any(|p| is_pure_year(p)) => Some(Role::Yearly(y)),
-            (Some(Kind::Actual), Some(y)) => Some(Role::Actual(y)),
-            (Some(Kind::Lead), _) => Some(Role::Lead),
-            (Some(Kind::Other), _) => Some(Role::Other),
-            (Some(Kind::Responsible), _) => Some(if has_lead { Role::Other } else { Role::Lead }),
-            (Some(Kind::Leader), _) => Some(Role::Leader),
-            (Some(Kind::Note), _) => Some(Role::Note),
+        .filter(|f| matches!(f.pre, Pre::YearTarget(_)))
+        .collect();
+    let final_col = finals
+        .iter()
+        .max_by_key(|f| {
+            let y = match f.pre {
+                Pre::Final(y) => y.unwrap_or(Year::MAX),
+                _ => Year::MIN,
+            };
+            (y, std::cmp::Reverse(f.col))
+        })
+        .map(|f| f.col)
+        .or_else(|| {
+            // `2025年目标` written whole, beside another column of 2025 (a yearly column, or
+            // `2025年` over `目标`): the whole one is the final target.
+            let year_of = |f: &Found| match f.pre {
+                Pre::YearTarget(y) | Pre::Pure(y) | Pre::Actual(Some(y)) => Some(y),
+                _ => None,
+            };
+            let whole = |f: &Found| {
+                let last = f.parts.last().map(String::as_str).unwrap_or("");
+                pure_year(last).is_none() && vocab::find_year(last).is_some()
+            };
+            year_targets
+                .iter()
+                .filter(|f| whole(f))
+                .filter(|f| {
+                    let y = year_of(f);
+                    found.iter().any(|o| {
+                        o.col != f.col && year_of(o) == y && !matches!(o.pre, Pre::Actual(_))
+                    })
+                })
+                .max_by_key(|f| year_of(f))
+                .map(|f| f.col)
+                .or_else(|| {
+                    // The only whole one, at or after every other year: the final target
+                    // beside year groups of the years before it.
+                    let wholes: Vec<&&Found> = year_targets.iter().filter(|f| whole(f)).collect();
+                    let latest = found.iter().filter_map(year_of).max();
+                    match wholes.as_slice() {
+                        [f] if year_targets.len() > 1 && year_of(f) >= latest => Some(f.col),
+                        _ => None,
+                    }
+                })
+        })
+        .or_else(|| match year_targets.as_slice() {
+            [f] => {
+                let y = match f.pre {
+                    Pre::YearTarget(y) => y,
+                    _ => Year::MIN,
+                };
+                let paired = columns.iter().any(|c| c.role == Role::Actual(y));
+                (!paired).then_some(f.col)
+            }
+            _ => None,
+        });
+    for f in finals.iter().chain(year_targets.iter()) {
+        let year = match f.pre {
+            Pre::Final(y) => y,
+            Pre::YearTarget(y) => Some(y),
             _ => None,
         };
-        if let Some(role) = role {
-            // The first column of a role wins; a second name or unit column is ignored.
-            if !columns.iter().any(|c: &Column| c.role == role) {
+        if Some(f.col) == final_col {
+            push(&mut columns, f, Role::Target, None);
+        } else if let Some(y) = year {
+            push(&mut columns, f, Role::Yearly(y), None);
+        }
+    }
+    // Years alone: base and target, yearly targets, or actuals.
+    let pure: Vec<(&Found, Year)> = found
+        .iter()
+        .filter_map(|f| match f.pre {
+            Pre::Pure(y) => Some((f, y)),
+            _ => None,
+        })
+        .collect();
+    let has = |columns: &[Column], role: Role| columns.iter().any(|c| c.role == role);
+    let target_year_now = columns
+        .iter()
+        .find(|c| c.role == Role::Target)
+        .and_then(|c| find_year(&c.header));
+    // A title's statistics word (`年度数据`, `统计`) makes bare years actuals only in a table
+    // without a base or target: a plan's title block often names the statistics bureau.
+    let plan_columns = has(&columns, Role::Base) || has(&columns, Role::Target);
+    let stats_word = first_word(&above, vocab::STATISTICS_WORDS).filter(|_| !plan_columns);
+    let descending = pure.len() >= 2 && pure.windows(2).all(|w| w[0].1 > w[1].1);
+    match pure.as_slice() {
+        [(a, ya), (b, yb)]
+            if !has(&columns, Role::Base)
+                && !has(&columns, Role::Target)
+                && ya.abs_diff(*yb) >= 2
+                && stats_word.is_none() =>
+        {
+            let ((fb, _), (ft, _)) = if ya < yb {
+                ((a, ya), (b, yb))
+            } else {
+                ((b, yb), (a, ya))
+            };
+            push(&mut columns, fb, Role::Base, Some(Why::YearPair));
+            push(&mut columns, ft, Role::Target, Some(Why::YearPair));
+        }
+        [(a, ya)]
+            if !has(&columns, Role::Base)
+                && target_year_now.is_some_and(|t| *ya < t)
+                && columns.iter().all(|c| !matches!(c.role, Role::Yearly(_))) =>
+        {
+            push(&mut columns, a, Role::Base, Some(Why::YearPair));
+        }
+        _ => {
+            let why = if descending {
+                Some(Why::NewestFirst)
+            } else {
+                stats_word.map(|w| Why::Title(w.into()))
+            };
+            for (f, y) in &pure {
+                match &why {
+                    Some(w) => push(&mut columns, f, Role::Actual(*y), Some(w.clone())),
+                    None => push(&mut columns, f, Role::Yearly(*y), Some(Why::YearRun)),
+                }
+            }
+        }
+    }
+    // The name: a header word, else the column of texts beside the numbers.
+    if !has(&columns, Role::Name) {
+        if let Some(col) = name_by_shape(sheet, last, width, &columns) {
+            columns.push(Column {
+                col,
+                role: Role::Name,
+                header: parts_of(merges, first, last, col).join(" / "),
+                why: vec![Why::Shape],
+            });
+        }
+    }
+    // A name header merged over two columns with groups merged down the left one.
+    if let Some(name) = columns.iter().position(|c| c.role == Role::Name) {
+        if let Some(parent) = parent_beside(sheet, merges, first, last, columns[name].col) {
+            let item = parent + 1;
+            columns[name].col = item;
+            if !columns
+                .iter()
+                .any(|c| c.col == parent && c.role != Role::Name)
+            {
+                let header = columns[name].header.clone();
                 columns.push(Column {
-                    col: f.col,
-                    role,
-                    header: f.parts.join(" / "),
+                    col: parent,
+                    role: Role::Parent,
+                    header,
+                    why: vec![Why::Shape],
                 });
             }
         }
     }
-    columns
+    columns.sort_by_key(|c| c.col);
+    let mut layout = Layout {
+        header_first: first,
+        header_last: last,
+        data_first: last + 1,
+        data_last: last,
+        columns,
+        base_year: None,
+        target_year: None,
+        title: title_above(sheet, first, width),
+    };
+    let yearly = layout.yearly_cols();
+    let base = layout.columns.iter().find(|c| c.role == Role::Base);
+    let target = layout.columns.iter().find(|c| c.role == Role::Target);
+    layout.base_year = base
+        .and_then(|c| find_year(&c.header))
+        .or_else(|| yearly.keys().next().map(|y| y - 1))
+        .or_else(|| {
+            let plan = base.is_some() || target.is_some();
+            let first_actual = layout.actual_cols().keys().next().copied();
+            plan.then_some(first_actual?.checked_sub(1)?)
+        });
+    layout.target_year = target
+        .and_then(|c| find_year(&c.header))
+        .or_else(|| yearly.keys().next_back().copied());
+    let name_col = layout.col(Role::Name);
+    let has_seq = layout.col(Role::Seq).is_some();
+    let mut data = ((last + 1)..sheet.rows.len()).filter(|&r| {
+        classify_row(sheet, merges, name_col, has_seq, r, width) == RowKind::Indicator
+    });
+    if let Some(first_row) = data.next() {
+        layout.data_first = first_row;
+        layout.data_last = data.next_back().unwrap_or(first_row);
+    }
+    layout
 }
 
-/// A 属性 column holds either 预期性/约束性 (a binding) or 正向/逆向 (a direction): its cells say.
-fn attribute_role(sheet: &Sheet, header_last: usize, col: usize) -> Role {
-    let binding = (header_last + 1..sheet.rows.len()).take(200).any(|r| {
+/// A 属性 column holds either 预期性/约束性 (a binding) or 正向/逆向 (a direction): its cells
+/// say, and the word that said it.
+fn attribute_role(sheet: &Sheet, header_last: usize, col: usize) -> (Role, Option<&'static str>) {
+    for r in (header_last + 1..sheet.rows.len()).take(200) {
         let t = sheet.text(r, col);
-        t.contains("约束") || t.contains("预期")
-    });
-    if binding {
-        Role::Binding
-    } else {
-        Role::Direction
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum RowKind {
-    Blank,
-    Note,
-    Footer,
-    Category(String),
-    Indicator,
-}
-
-/// The text with all white space removed and full-width forms folded ([`squash`]), char by char
-/// and without building it.
-fn squashed(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .filter(|c| !c.is_whitespace())
-}
-
-/// `squash(s).starts_with(prefix)`.
-fn squashed_starts_with(s: &str, prefix: &str) -> bool {
-    let mut t = squashed(s);
-    prefix.chars().all(|p| t.next() == Some(p))
-}
-
-/// `squash(s) == word`.
-fn squashed_is(s: &str, word: &str) -> bool {
-    squashed(s).eq(word.chars())
-}
-
-/// The squashed beginnings of a note row.
-const NOTE_PREFIXES: [&str; 7] = [
-    "注:",
-    "注：",
-    "备注:",
-    "备注：",
-    "说明:",
-    "说明：",
-    "资料来源",
-];
-/// Squashed footer texts, and beginnings of footer texts.
-const FOOTER_WORDS: [&str; 3] = ["合计", "总计", "小计"];
-const FOOTER_PREFIXES: [&str; 8] = [
-    "填报人",
-    "制表",
-    "审核",
-    "负责人",
-    "签字",
-    "联系人",
-    "填表人",
-    "报送",
-];
-
-/// The first character (compared as a `char`: `str::starts_with(char)` goes through `memcmp`).
-fn first_char(s: &str) -> Option<char> {
-    s.chars().next()
-}
-
-fn is_note(text: &str) -> bool {
-    // Most cells are no note: their first character already says so.
-    let Some(first) = squashed(text).next() else {
-        return false;
-    };
-    (NOTE_PREFIXES
-        .iter()
-        .any(|p| first_char(p) == Some(first) && squashed_starts_with(text, p)))
-        || (first == '注' && squashed(text).nth(1).is_some_and(|c| c.is_ascii_digit()))
-}
-
-fn is_footer(text: &str) -> bool {
-    let Some(first) = squashed(text).next() else {
-        return false;
-    };
-    FOOTER_WORDS
-        .iter()
-        .any(|w| first_char(w) == Some(first) && squashed_is(text, w))
-        || FOOTER_PREFIXES
-            .iter()
-            .any(|p| first_char(p) == Some(first) && squashed_starts_with(text, p))
-}
-
-/// Strips an ordinal prefix such as `一、`, `（一）`, `1.` from a category label.
-pub fn strip_ordinal(s: &str) -> String {
-    let t = s.trim();
-    let is_ordinal = |c: char| "一二三四五六七八九十百0123456789０１２３４５６７８９".contains(c);
-    let rest = t;
-    for (open, close) in [("（", "）"), ("(", ")")] {
-        if let Some(inner) = rest.strip_prefix(open) {
-            if let Some(end) = inner.find(close) {
-                if inner[..end].chars().all(is_ordinal) && end > 0 {
-                    return inner[end + close.len()..].trim().to_string();
-                }
+        for w in ["约束", "预期"] {
+            if t.contains(w) {
+                return (Role::Binding, Some(w));
             }
         }
     }
-    let digits = rest.chars().take_while(|c| is_ordinal(*c)).count();
-    if digits > 0 {
-        let after: String = rest.chars().skip(digits).collect();
-        for sep in ['、', '.', '．', ' '] {
-            if let Some(r) = after.strip_prefix(sep) {
-                return r.trim().to_string();
-            }
-        }
-    }
-    t.to_string()
+    (Role::Direction, None)
 }
 
-/// What a row below the header is, from its name cell and its non-empty cells: a category row
-/// has one cell (spanning half the width, or outside the name column, or with no name), an
-/// indicator row has a name. Numbers are never turned into text here: a number cell is never
-/// empty, never a note, footer or category.
-fn classify_row(
-    sheet: &Sheet,
-    merges: &MergeIndex<'_>,
-    name_col: Option<usize>,
-    row: usize,
-    width: usize,
-) -> RowKind {
-    // The non-empty cells: the column, and the trimmed text of a text cell.
-    let cells = sheet.rows.get(row).map_or(&[][..], Vec::as_slice);
-    let non_empty = cells
-        .iter()
-        .take(width)
-        .enumerate()
-        .filter_map(|(c, cell)| match cell {
-            RawCell::Empty => None,
-            RawCell::Text { s } => {
-                let t = s.trim();
-                (!t.is_empty()).then_some((c, Some(t)))
-            }
-            RawCell::Number { .. } => Some((c, None)),
-        });
-    let mut count = 0usize;
-    let mut first: Option<(usize, Option<&str>)> = None;
-    for (c, text) in non_empty {
-        if first.is_none() {
-            if text.is_some_and(is_note) {
-                return RowKind::Note;
-            }
-            first = Some((c, text));
-        }
-        if text.is_some_and(is_footer) {
-            return RowKind::Footer;
-        }
-        count += 1;
-    }
-    let Some((first_col, first_text)) = first else {
-        return RowKind::Blank;
-    };
-    let has_name = name_col.is_some_and(|c| match sheet.cell(row, c) {
-        RawCell::Empty => false,
-        RawCell::Text { s } => !s.trim().is_empty(),
+/// Whether a data cell reads as a number (a number cell, or a text of digits, separators,
+/// signs and a unit mark).
+fn numeric_text(cell: &RawCell) -> bool {
+    match cell {
         RawCell::Number { .. } => true,
-    });
-    if count == 1 {
-        let spans_wide = merges.at(row, first_col).is_some_and(|m| {
-            m.last_col.saturating_sub(m.first_col) as usize + 1 >= width.max(2) / 2
-        });
-        if spans_wide || !has_name || Some(first_col) != name_col {
-            return match first_text {
-                Some(t) => RowKind::Category(strip_ordinal(t)),
-                None => RowKind::Blank,
-            };
+        RawCell::Empty => false,
+        RawCell::Text { s } => {
+            let t = fold_width(s);
+            let t = t.trim();
+            t.chars().any(|c| c.is_ascii_digit())
+                && t.chars()
+                    .all(|c| c.is_ascii_digit() || ".,-+%‰ ≥≤<>:".contains(c))
         }
     }
-    if !has_name {
-        return RowKind::Blank;
-    }
-    RowKind::Indicator
 }
 
-/// Builds the plan of a sheet from its layout.
-pub fn build_plan(sheet: &Sheet, layout: &Layout) -> Plan {
-    crate::pace::finish(build_plan_paced(
-        sheet,
-        layout,
-        &mut crate::pace::Straight,
-        |f| f,
-    ))
-    .unwrap_or_default()
-}
-
-/// [`build_plan`] in slices of [`STEP`](crate::pace::STEP) rows, reporting to `pace` with
-/// [`Stage::Detect`](crate::pace::Stage::Detect); `progress` maps the fraction of the rows done
-/// to the fraction reported.
-pub async fn build_plan_paced<P: crate::pace::Pace>(
-    sheet: &Sheet,
-    layout: &Layout,
-    pace: &mut P,
-    progress: impl Fn(f64) -> f64,
-) -> Plan {
-    let width = sheet.width();
-    let merges = MergeIndex::new(sheet);
-    let col = |role: Role| layout.col(role);
-    let (seq_col, category_col, name_col, unit_col) = (
-        col(Role::Seq),
-        col(Role::Category),
-        col(Role::Name),
-        col(Role::Unit),
-    );
-    let (binding_col, direction_col, weight_col) =
-        (col(Role::Binding), col(Role::Direction), col(Role::Weight));
-    let (base_col, target_col, lead_col, other_col) = (
-        col(Role::Base),
-        col(Role::Target),
-        col(Role::Lead),
-        col(Role::Other),
-    );
-    // The text of a role's cell, or of the merged range over it: borrowed from a text cell.
-    let text_of = |row: usize, col: Option<usize>| -> Cow<'_, str> {
-        let Some(c) = col else {
-            return Cow::Borrowed("");
-        };
-        let cell = match merges.covering(row, c) {
-            Some(m) => sheet.cell(m.first_row as usize, m.first_col as usize),
-            None => sheet.cell(row, c),
-        };
-        match cell {
-            RawCell::Empty => Cow::Borrowed(""),
-            RawCell::Text { s } => Cow::Borrowed(s.trim()),
-            RawCell::Number { n, .. } => Cow::Owned(format_number(*n)),
-        }
-    };
-    let given = |row: usize, col: usize| value::parse(sheet.cell(row, col));
-    let yearly_cols = layout.yearly_cols();
-    let actual_cols = layout.actual_cols();
-    let mut indicators = Vec::new();
-    let mut category = String::new();
-    let end = (layout.data_last + 1).min(sheet.rows.len());
-    let first = layout.header_last + 1;
-    let rows = end.saturating_sub(first).max(1) as f64;
-    for row in first..end {
-        if (row - first) % crate::pace::STEP == crate::pace::STEP - 1 {
-            let done = (row - first) as f64 / rows;
-            pace.step(crate::pace::Stage::Detect, progress(done)).await;
-        }
-        match classify_row(sheet, &merges, name_col, row, width) {
-            RowKind::Category(c) => {
-                category = c;
-                continue;
-            }
-            RowKind::Indicator => {}
-            _ => continue,
-        }
-        let cat_cell = text_of(row, category_col);
-        if !cat_cell.is_empty() {
-            let cat_cell = strip_ordinal(&cat_cell);
-            if !cat_cell.is_empty() {
-                category = cat_cell;
-            }
-        }
-        let raw_name = text_of(row, name_col);
-        let starred = raw_name.starts_with('*') || raw_name.starts_with('＊');
-        let name = raw_name.trim_start_matches(['*', '＊']).trim().to_string();
-        let binding_text = text_of(row, binding_col);
-        let binding = if starred || binding_text.contains("约束") {
-            Some(Binding::Binding)
-        } else if binding_text.contains("预期") {
-            Some(Binding::Expected)
-        } else {
-            None
-        };
-        let cell_of = |col: Option<usize>| col.map(|c| given(row, c)).unwrap_or_default();
-        // Years in ascending order: each insert appends, and a Given is moved once.
-        let collect = |cols: &BTreeMap<Year, usize>| -> YearMap<Given> {
-            let mut out = YearMap::new();
-            for (&y, &c) in cols {
-                if matches!(sheet.cell(row, c), RawCell::Empty) {
+/// The column that names the rows when no header word does: the leftmost column without a role
+/// whose cells are mostly texts, beside at least one column of numbers.
+fn name_by_shape(sheet: &Sheet, last: usize, width: usize, columns: &[Column]) -> Option<usize> {
+    let rows = (last + 1)..sheet.rows.len().min(last + 1 + SHAPE_ROWS);
+    let taken = |c: usize| columns.iter().any(|k| k.col == c);
+    let first_value = columns
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.role,
+                Role::Base | Role::Target | Role::Yearly(_) | Role::Actual(_)
+            )
+        })
+        .map(|c| c.col)
+        .min()?;
+    (0..first_value.min(width))
+        .filter(|&c| !taken(c))
+        .find(|&c| {
+            let (mut texts, mut filled) = (0usize, 0usize);
+            for r in rows.clone() {
+                let cell = sheet.cell(r, c);
+                if matches!(cell, RawCell::Empty) {
                     continue;
                 }
-                let g = given(row, c);
-                if g.value != crate::plan::Value::Empty {
-                    out.insert(y, g);
+                filled += 1;
+                if !numeric_text(cell) && !sheet.text(r, c).is_empty() {
+                    texts += 1;
                 }
             }
-            out
-        };
-        let base = cell_of(base_col);
-        let target = cell_of(target_col);
-        let yearly = collect(&yearly_cols);
-        let actual = collect(&actual_cols);
-        let unit = text_of(row, unit_col).into_owned();
-        let is_group = unit.is_empty()
-            && base.text.is_empty()
-            && target.text.is_empty()
-            && yearly.is_empty()
-            && actual.is_empty();
-        let weight = weight_col.and_then(|c| match sheet.cell(row, c) {
-            RawCell::Number { n, .. } => Some(*n),
-            RawCell::Text { s } => fold_width(s).trim().parse().ok(),
-            RawCell::Empty => None,
-        });
-        let direction_text = Some(text_of(row, direction_col))
-            .filter(|t| !t.is_empty())
-            .map(Cow::into_owned);
-        indicators.push(Indicator {
-            row: u32::try_from(row + 1).unwrap_or(u32::MAX),
-            seq: text_of(row, seq_col).into_owned(),
-            category: category.clone(),
-            name,
-            unit,
-            binding,
-            direction_text,
-            weight,
-            base,
-            base_year: layout.base_year,
-            target,
-            target_year: layout.target_year,
-            yearly,
-            actual,
-            lead_units: text_of(row, lead_col).into_owned(),
-            other_units: text_of(row, other_col).into_owned(),
-            is_group,
-            ..Indicator::default()
-        });
+            filled > 0 && texts * 10 >= filled * 6
+        })
+}
+
+/// The left column of a two-level name: the name header merged over two columns, and below it
+/// group cells merged down the left column beside the items in the right one.
+fn parent_beside(
+    sheet: &Sheet,
+    merges: &MergeIndex<'_>,
+    first: usize,
+    last: usize,
+    name_col: usize,
+) -> Option<usize> {
+    let header = (first..=last).find_map(|r| merges.covering(r, name_col))?;
+    let (left, right) = (header.first_col as usize, header.last_col as usize);
+    if right != left + 1 || name_col != left {
+        return None;
     }
-    Plan {
-        title: layout.title.clone(),
-        years: yearly_cols.keys().copied().collect(),
-        indicators,
-        settings: Default::default(),
-    }
+    let grouped = sheet.merges.iter().any(|m| {
+        m.first_col as usize == left
+            && m.last_col as usize == left
+            && m.first_row as usize > last
+            && m.last_row > m.first_row
+            && !sheet.text(m.first_row as usize, left).is_empty()
+            && !sheet.text(m.first_row as usize, right).is_empty()
+    });
+    grouped.then_some(left)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn years_are_found_in_header_words() {
-        assert_eq!(find_year("2016年现状值"), Some(2016));
-        assert_eq!(find_year("２０２０年目标"), Some(2020));
-        assert_eq!(find_year("实际完成值"), None);
-        assert_eq!(find_year("12345"), None);
-        assert!(is_pure_year("2017年"));
-        assert!(is_pure_year("2017"));
-        assert!(!is_pure_year("2017年目标"));
+    fn sheet(rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: "S".into(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|s| {
+                            if s.is_empty() {
+                                RawCell::Empty
+                            } else {
+                                RawCell::Text { s: s.to_string() }
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+            merges: vec![],
+        }
+    }
+
+    fn roles(l: &Layout) -> Vec<(usize, Role)> {
+        l.columns.iter().map(|c| (c.col, c.role)).collect()
     }
 
     #[test]
-    fn header_words_name_roles() {
-        assert_eq!(kind_of("指标名称"), Some(Kind::Name));
-        assert_eq!(kind_of("计量单位"), Some(Kind::Unit));
-        assert_eq!(kind_of("牵头单位"), Some(Kind::Lead));
-        assert_eq!(kind_of("2016年基期值"), Some(Kind::Base));
-        assert_eq!(kind_of("2021年实际"), Some(Kind::Actual));
-        assert_eq!(kind_of("年度目标及完成情况"), None);
-        assert_eq!(kind_of("2020年目标值"), Some(Kind::Target));
+    fn a_statistical_export_is_actuals_newest_first() {
+        let s = sheet(&[
+            &["数据库：年度数据"],
+            &["时间：最近3年"],
+            &["指标", "2024年", "2023年", "2022年"],
+            &["国内生产总值(亿元)", "1,349,084", "1,260,582", "1,204,724"],
+            &["能源消费总量(万吨标准煤)", "", "572,000", "541,000"],
+            &["数据来源：国家统计局"],
+        ]);
+        let l = detect(&s).unwrap();
+        assert_eq!(l.header_first, 2);
+        assert_eq!(
+            roles(&l),
+            vec![
+                (0, Role::Name),
+                (1, Role::Actual(2024)),
+                (2, Role::Actual(2023)),
+                (3, Role::Actual(2022))
+            ]
+        );
+        assert_eq!((l.base_year, l.target_year), (None, None));
+        assert_eq!((l.data_first, l.data_last), (3, 4));
+        let plan = build_plan(&s, &l);
+        assert_eq!(plan.indicators[1].name, "能源消费总量");
+        assert_eq!(plan.indicators[1].unit, "万吨标准煤");
     }
 
     #[test]
-    fn category_ordinals_are_stripped() {
-        assert_eq!(strip_ordinal("一、经济发展"), "经济发展");
-        assert_eq!(strip_ordinal("（二）创新驱动"), "创新驱动");
-        assert_eq!(strip_ordinal("经济发展"), "经济发展");
+    fn two_years_apart_are_base_and_target() {
+        let s = sheet(&[
+            &[
+                "序号",
+                "指标",
+                "单位",
+                "指标方向",
+                "2020年",
+                "2025年",
+                "2021年实际",
+                "2022年实际",
+                "责任单位",
+            ],
+            &["一、预期性指标"],
+            &[
+                "1",
+                "地区生产总值",
+                "亿元",
+                "正向",
+                "320",
+                "450",
+                "345",
+                "368",
+                "县发改局",
+            ],
+            &["二、约束性指标"],
+            &[
+                "2",
+                "单位GDP能耗降低",
+                "%",
+                "正向",
+                "—",
+                "累计降低13.5%",
+                "3.1",
+                "2.8",
+                "县发改局",
+            ],
+        ]);
+        let l = detect(&s).unwrap();
+        assert_eq!(
+            roles(&l),
+            vec![
+                (0, Role::Seq),
+                (1, Role::Name),
+                (2, Role::Unit),
+                (3, Role::Direction),
+                (4, Role::Base),
+                (5, Role::Target),
+                (6, Role::Actual(2021)),
+                (7, Role::Actual(2022)),
+                (8, Role::Lead)
+            ]
+        );
+        assert_eq!((l.base_year, l.target_year), (Some(2020), Some(2025)));
+        let plan = build_plan(&s, &l);
+        assert_eq!(plan.indicators.len(), 2);
+        assert_eq!(plan.indicators[1].category, "约束性指标");
+    }
+
+    #[test]
+    fn a_run_of_years_alone_is_yearly_targets() {
+        let s = sheet(&[
+            &["指标名称", "单位", "2018", "2019", "2020"],
+            &["城镇化率", "%", "50", "52", "54"],
+        ]);
+        let l = detect(&s).unwrap();
+        assert_eq!(l.col(Role::Yearly(2018)), Some(2));
+        assert_eq!((l.base_year, l.target_year), (Some(2017), Some(2020)));
+    }
+
+    #[test]
+    fn no_header_word_for_the_names_uses_the_shape() {
+        let s = sheet(&[
+            &["", "2022年", "2023年"],
+            &["粮食产量", "120", "125"],
+            &["生猪出栏", "30", "31"],
+        ]);
+        let l = detect(&s).unwrap();
+        assert_eq!(l.col(Role::Name), Some(0));
+        assert_eq!(l.columns[0].why, vec![Why::Shape]);
+    }
+
+    #[test]
+    fn a_marked_table_takes_the_users_band_and_names() {
+        let s = sheet(&[&["乡镇", "人口", "面积"], &["东镇", "12", "30"]]);
+        assert!(detect(&s).is_none());
+        let l = detect_marked(&s, 0, 0, 0);
+        assert_eq!(l.col(Role::Name), Some(0));
+        assert_eq!((l.data_first, l.data_last), (1, 1));
     }
 }

@@ -290,8 +290,8 @@ pub fn App() -> impl IntoView {
                     let count = new_doc
                         .active_sheet()
                         .and_then(|(_, _, p)| p)
-                        .map(|p| p.indicators.len())
-                        .unwrap_or(0);
+                        .map(|p| format!("{} {}", p.indicators.len(), t.indicators))
+                        .unwrap_or_else(|| t.no_table_found.to_string());
                     set_doc.set(Some(new_doc));
                     set_selected.set(None);
                     set_origin.set(from.clone());
@@ -303,10 +303,7 @@ pub fn App() -> impl IntoView {
                     set_undo.set(j.undo);
                     set_redo.set(j.redo);
                     let done = if restoring { t.restored } else { t.ready };
-                    set_status.set(Status::Ready(format!(
-                        "{done}：{name}（{count} {}）",
-                        t.indicators
-                    )));
+                    set_status.set(Status::Ready(format!("{done}：{name}（{count}）")));
                     // The bytes go to the browser's file store, so a reload finds them.
                     if let (Origin::File { key }, false, Start::File(bytes)) =
                         (&from, restoring, bytes.as_ref())
@@ -662,12 +659,14 @@ pub fn App() -> impl IntoView {
                         d.as_ref()
                             .map(|d| {
                                 let active = d.active;
-                                d.table_sheets()
+                                d.sheet_tabs()
                                     .into_iter()
-                                    .map(|(index, name)| {
+                                    .map(|(index, name, table)| {
                                         view! {
                                             <button
                                                 class="tab"
+                                                data-testid="sheet-tab"
+                                                class:no-table=!table
                                                 class:active=index == active
                                                 on:click=move |_| set_active(index)
                                             >
@@ -704,6 +703,7 @@ pub fn App() -> impl IntoView {
                                     on_undo=on_undo
                                     on_redo=on_redo
                                     printing=printing
+                                    lang=lang
                                 />
                                 <IndicatorPanel
                                     doc=doc

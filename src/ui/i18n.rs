@@ -25,6 +25,8 @@ pub struct Texts {
     pub stage_export: &'static str,
     pub ready: &'static str,
     pub indicators: &'static str,
+    /// The status after opening a file where no sheet holds a table.
+    pub no_table_found: &'static str,
     pub computed_cells: &'static str,
     pub exported: &'static str,
     pub nothing_to_export: &'static str,
@@ -79,6 +81,7 @@ const ZH: Texts = Texts {
     stage_export: "写出工作簿",
     ready: "已打开",
     indicators: "个指标",
+    no_table_found: "没有找到指标表，可选中表头后点“标记表格”",
     computed_cells: "个年度目标已测算",
     exported: "已导出",
     nothing_to_export: "没有可导出的表格",
@@ -131,6 +134,7 @@ const EN: Texts = Texts {
     stage_export: "Writing the workbook",
     ready: "Opened",
     indicators: "indicators",
+    no_table_found: "no indicator table found; select the header and click Mark table",
     computed_cells: "yearly targets computed",
     exported: "Exported",
     nothing_to_export: "There is no plan to export",
@@ -346,7 +350,7 @@ pub fn panel_texts(lang: Lang) -> &'static PanelTexts {
 }
 
 /// The roles a column can have, as (key, 中文, English); "none" ignores the column.
-pub const ROLES: [(&str, &str, &str); 16] = [
+pub const ROLES: [(&str, &str, &str); 17] = [
     ("seq", "序号", "No."),
     ("category", "领域/类别", "Category"),
     ("name", "指标名称", "Indicator name"),
@@ -362,6 +366,7 @@ pub const ROLES: [(&str, &str, &str); 16] = [
     ("other", "配合单位", "Other units"),
     ("leader", "责任领导", "Leader"),
     ("note", "备注", "Note"),
+    ("parent", "上级指标（分组）", "Group of items"),
     ("none", "（忽略此列）", "(ignore)"),
 ];
 
@@ -377,6 +382,21 @@ pub struct LayoutTexts {
     pub header: &'static str,
     pub role: &'static str,
     pub year: &'static str,
+    pub why: &'static str,
+    pub sure: &'static str,
+    pub likely: &'static str,
+    pub guess: &'static str,
+    pub no_table: &'static str,
+    pub looked_for: &'static str,
+    pub mark: &'static str,
+    pub mark_title: &'static str,
+    pub mark_hint: &'static str,
+    pub flip_actual: &'static str,
+    pub flip_yearly: &'static str,
+    pub add_target: &'static str,
+    pub add_target_fill: &'static str,
+    pub add_target_button: &'static str,
+    pub col_menu: &'static str,
 }
 
 const LAYOUT_ZH: LayoutTexts = LayoutTexts {
@@ -390,6 +410,21 @@ const LAYOUT_ZH: LayoutTexts = LayoutTexts {
     header: "表头文字",
     role: "识别为",
     year: "年份",
+    why: "依据",
+    sure: "确定",
+    likely: "较确定",
+    guess: "推测",
+    no_table: "这个工作表中没有找到指标表。",
+    looked_for: "找的是：一行表头（如“指标/指标名称/项目”“单位”“基期”“目标”“2021年”“实际”），其下一列指标名称、旁边几列数值。",
+    mark: "标记表格",
+    mark_title: "先在表格中选中表头里“指标名称”那一格（表头有多行就选中多行），再点“标记表格”：其余各列按表头自动识别，可在“表头识别”中修改。",
+    mark_hint: "请先选中表头中指标名称所在的单元格（多行表头可选中多行），再点“标记表格”。",
+    flip_actual: "年份列全部作为实际值",
+    flip_yearly: "年份列全部作为年度目标",
+    add_target: "添加目标列：",
+    add_target_fill: "全部填入（可留空，如 年均增长5%）",
+    add_target_button: "添加",
+    col_menu: "这一列是…",
 };
 
 const LAYOUT_EN: LayoutTexts = LayoutTexts {
@@ -403,6 +438,21 @@ const LAYOUT_EN: LayoutTexts = LayoutTexts {
     header: "Header text",
     role: "Role",
     year: "Year",
+    why: "Evidence",
+    sure: "sure",
+    likely: "likely",
+    guess: "a guess",
+    no_table: "No indicator table was found on this sheet.",
+    looked_for: "Looked for: a header row (such as 指标/指标名称/项目, 单位, 基期, 目标, 2021年, 实际) with a column of indicator names below it and columns of values beside them.",
+    mark: "Mark table",
+    mark_title: "Select the header cell over the indicator names (several rows for a multi-row header), then click Mark table: the other columns are read from their headers and can be changed under Layout.",
+    mark_hint: "First select the header cell over the indicator names (several rows for a multi-row header), then click Mark table.",
+    flip_actual: "All year columns are actuals",
+    flip_yearly: "All year columns are yearly targets",
+    add_target: "Add a target column:",
+    add_target_fill: "fill every row with (optional, e.g. 年均增长5%)",
+    add_target_button: "Add",
+    col_menu: "This column is…",
 };
 
 /// The layout view's words in a language.
@@ -410,5 +460,33 @@ pub fn layout_texts(lang: Lang) -> &'static LayoutTexts {
     match lang {
         Lang::Zh => &LAYOUT_ZH,
         Lang::En => &LAYOUT_EN,
+    }
+}
+
+/// One piece of evidence for a column's role, in words.
+pub fn why_text(lang: Lang, why: &crate::table::detect::Why) -> String {
+    use crate::table::detect::Why;
+    let zh = lang == Lang::Zh;
+    match why {
+        Why::Word(w) if zh => format!("表头“{w}”"),
+        Why::Word(w) => format!("header word “{w}”"),
+        Why::Year(y) if zh => format!("年份 {y}"),
+        Why::Year(y) => format!("year {y}"),
+        Why::Group(w) if zh => format!("上方合并表头“{w}”"),
+        Why::Group(w) => format!("merged header “{w}” above"),
+        Why::Title(w) if zh => format!("标题中的“{w}”"),
+        Why::Title(w) => format!("“{w}” in the title"),
+        Why::NewestFirst if zh => "年份由新到旧排列（统计数据）".into(),
+        Why::NewestFirst => "years newest first (statistics)".into(),
+        Why::YearPair if zh => "两个相隔的年份：前为基期、后为目标".into(),
+        Why::YearPair => "two years apart: base, then target".into(),
+        Why::YearRun if zh => "连续年份：年度目标".into(),
+        Why::YearRun => "a run of years: yearly targets".into(),
+        Why::Cells(w) if zh => format!("单元格中的“{w}”"),
+        Why::Cells(w) => format!("“{w}” in its cells"),
+        Why::Shape if zh => "文字列旁是数值列".into(),
+        Why::Shape => "texts beside numbers".into(),
+        Why::User if zh => "用户设定".into(),
+        Why::User => "set by you".into(),
     }
 }

@@ -1,54 +1,14 @@
-//! The detected layout (header rows, data rows, each column's role, base and target years),
-//! with every role and year correctable; a correction is an [`Edit::Layout`].
+//! 表头识别: the detected layout (header rows, data rows, each column's role with the evidence
+//! that decided it and how sure it is, base and target years), with every decision correctable
+//! in one click; a correction is an [`Edit::Layout`] (undoable, kept with the plan). A sheet
+//! with no table says what was looked for.
 
-use super::i18n::{layout_texts, ROLES};
-use super::state::{with_column_role, Doc, Edit};
+use super::i18n::{layout_texts, why_text, ROLES};
+use super::state::{add_target_column, flip_years, role_key, with_role_key, Doc, Edit};
 use crate::error::Lang;
-use crate::table::detect::{find_year, Layout, Role};
+use crate::table::detect::{Confidence, Layout, Role};
 use crate::table::grid::col_letters;
 use leptos::prelude::*;
-
-fn role_key(role: Option<Role>) -> &'static str {
-    match role {
-        Some(Role::Seq) => "seq",
-        Some(Role::Category) => "category",
-        Some(Role::Name) => "name",
-        Some(Role::Unit) => "unit",
-        Some(Role::Direction) => "direction",
-        Some(Role::Binding) => "binding",
-        Some(Role::Weight) => "weight",
-        Some(Role::Base) => "base",
-        Some(Role::Target) => "target",
-        Some(Role::Yearly(_)) => "yearly",
-        Some(Role::Actual(_)) => "actual",
-        Some(Role::Lead) => "lead",
-        Some(Role::Other) => "other",
-        Some(Role::Leader) => "leader",
-        Some(Role::Note) => "note",
-        None => "none",
-    }
-}
-
-fn role_of(key: &str, year: Option<i32>) -> Option<Role> {
-    Some(match key {
-        "seq" => Role::Seq,
-        "category" => Role::Category,
-        "name" => Role::Name,
-        "unit" => Role::Unit,
-        "direction" => Role::Direction,
-        "binding" => Role::Binding,
-        "weight" => Role::Weight,
-        "base" => Role::Base,
-        "target" => Role::Target,
-        "yearly" => Role::Yearly(year?),
-        "actual" => Role::Actual(year?),
-        "lead" => Role::Lead,
-        "other" => Role::Other,
-        "leader" => Role::Leader,
-        "note" => Role::Note,
-        _ => return None,
-    })
-}
 
 /// The layout view of the active sheet.
 #[component]
@@ -60,20 +20,22 @@ pub fn LayoutView(
     move || {
         let l = lang.get();
         let t = layout_texts(l);
-        let (sheet_index, sheet, layout) = doc.with(|d| {
+        let (sheet_index, sheet, layout, plan) = doc.with(|d| {
             let d = d.as_ref()?;
-            let (sheet, layout, _) = d.active_sheet()?;
-            Some((d.active, sheet.clone(), layout?.clone()))
+            let (sheet, layout, plan) = d.active_sheet()?;
+            Some((d.active, sheet.clone(), layout.cloned(), plan.cloned()))
         })?;
-        let header_text = |col: usize| -> String {
-            let mut parts: Vec<String> = Vec::new();
-            for row in layout.header_first..=layout.header_last {
-                let text = sheet.merged_text(row, col);
-                if !text.is_empty() && parts.last() != Some(&text) {
-                    parts.push(text);
+        let Some(layout) = layout else {
+            return Some(
+                view! {
+                    <div class="view layout" data-testid="layout-view">
+                        <p class="no-table" data-testid="no-table">{t.no_table}</p>
+                        <p class="muted">{t.looked_for}</p>
+                        <p class="muted">{t.mark_title}</p>
+                    </div>
                 }
-            }
-            parts.join(" / ")
+                .into_any(),
+            );
         };
         let edit = move |next: Layout| {
             on_edit.run(Edit::Layout {
@@ -83,21 +45,22 @@ pub fn LayoutView(
         };
         let rows = (0..sheet.width())
             .map(|col| {
-                let header = header_text(col);
-                let role = layout.columns.iter().find(|c| c.col == col).map(|c| c.role);
+                let column = layout.columns.iter().find(|c| c.col == col).cloned();
+                let role = column.as_ref().map(|c| c.role);
+                let header = super::state::header_text(&sheet, &layout, col);
                 let year = match role {
                     Some(Role::Yearly(y) | Role::Actual(y)) => Some(y),
-                    _ => find_year(&header),
+                    _ => None,
                 };
                 let key = role_key(role);
-                let has_year = matches!(role, Some(Role::Yearly(_) | Role::Actual(_)));
-                let (layout_a, layout_b) = (layout.clone(), layout.clone());
-                let (header_a, header_b) = (header.clone(), header.clone());
+                let has_year = year.is_some();
+                let (layout_a, layout_b, sheet_a) = (layout.clone(), layout.clone(), sheet.clone());
                 let on_role = move |ev: leptos::ev::Event| {
-                    let fallback = year.or(layout_a.target_year);
-                    let role = role_of(&event_target_value(&ev), fallback);
-                    edit(with_column_role(&layout_a, col, role, &header_a));
+                    if let Some(next) = with_role_key(&sheet_a, &layout_a, col, &event_target_value(&ev)) {
+                        edit(next);
+                    }
                 };
+                let header_b = header.clone();
                 let on_year = move |ev: leptos::ev::Event| {
                     let Ok(y) = event_target_value(&ev).trim().parse::<i32>() else {
                         return;
@@ -107,7 +70,17 @@ pub fn LayoutView(
                         Some(Role::Actual(_)) => Role::Actual(y),
                         _ => return,
                     };
-                    edit(with_column_role(&layout_b, col, Some(role), &header_b));
+                    edit(super::state::with_column_role(&layout_b, col, Some(role), &header_b));
+                };
+                let why = column
+                    .as_ref()
+                    .map(|c| c.why.iter().map(|w| why_text(l, w)).collect::<Vec<_>>().join("；"))
+                    .unwrap_or_default();
+                let (sure, sure_class) = match column.as_ref().map(|c| c.confidence()) {
+                    Some(Confidence::Sure) => (t.sure, "sure"),
+                    Some(Confidence::Likely) => (t.likely, "likely"),
+                    Some(Confidence::Guess) => (t.guess, "guess"),
+                    None => ("", ""),
                 };
                 view! {
                     <tr data-col=col_letters(col)>
@@ -130,10 +103,12 @@ pub fn LayoutView(
                                 class="year"
                                 data-testid="role-year"
                                 disabled=!has_year
-                                prop:value=if has_year { year.map(|y| y.to_string()).unwrap_or_default() } else { String::new() }
+                                prop:value=year.map(|y| y.to_string()).unwrap_or_default()
                                 on:change=on_year
                             />
                         </td>
+                        <td class="why" data-testid="role-why">{why}</td>
+                        <td class=format!("confidence {sure_class}") data-testid="role-confidence">{sure}</td>
                     </tr>
                 }
             })
@@ -148,6 +123,36 @@ pub fn LayoutView(
             let mut next = layout_target.clone();
             next.target_year = event_target_value(&ev).trim().parse().ok();
             edit(next);
+        };
+        let has_years = !layout.yearly_cols().is_empty() || !layout.actual_cols().is_empty();
+        let (layout_f1, layout_f2) = (layout.clone(), layout.clone());
+        // A table without a target column (a statistical table) can be given one.
+        let can_add_target = layout.col(Role::Target).is_none() && plan.is_some();
+        let next_year = layout
+            .actual_cols()
+            .keys()
+            .chain(layout.yearly_cols().keys())
+            .max()
+            .map(|y| y + 1);
+        let (target_year_in, set_target_year_in) =
+            signal(next_year.map(|y| y.to_string()).unwrap_or_default());
+        let (fill, set_fill) = signal(String::new());
+        let (sheet_t, layout_t) = (sheet.clone(), layout.clone());
+        let on_add_target = move |_| {
+            let Ok(year) = target_year_in.get_untracked().trim().parse::<i32>() else {
+                return;
+            };
+            let Some(plan) = plan.as_ref() else {
+                return;
+            };
+            on_edit.run(add_target_column(
+                sheet_index,
+                &sheet_t,
+                &layout_t,
+                plan,
+                year,
+                &fill.get_untracked(),
+            ));
         };
         Some(view! {
             <div class="view layout" data-testid="layout-view">
@@ -164,13 +169,33 @@ pub fn LayoutView(
                         <input type="number" class="year" data-testid="target-year" prop:value=layout.target_year.map(|y| y.to_string()).unwrap_or_default() on:change=on_target_year />
                     </label>
                 </p>
+                <Show when=move || has_years>
+                    <p class="layout-actions">
+                        <button class="button" data-testid="flip-actual" on:click={
+                            let l = layout_f1.clone();
+                            move |_| edit(flip_years(&l, true))
+                        }>{t.flip_actual}</button>
+                        <button class="button" data-testid="flip-yearly" on:click={
+                            let l = layout_f2.clone();
+                            move |_| edit(flip_years(&l, false))
+                        }>{t.flip_yearly}</button>
+                    </p>
+                </Show>
+                <Show when=move || can_add_target>
+                    <p class="layout-actions" data-testid="add-target">
+                        {t.add_target}
+                        <input type="number" class="year" data-testid="add-target-year" prop:value=move || target_year_in.get() on:input=move |ev| set_target_year_in.set(event_target_value(&ev)) />
+                        <input type="text" data-testid="add-target-fill" placeholder=t.add_target_fill prop:value=move || fill.get() on:input=move |ev| set_fill.set(event_target_value(&ev)) />
+                        <button class="button" data-testid="add-target-button" on:click=on_add_target.clone()>{t.add_target_button}</button>
+                    </p>
+                </Show>
                 <table class="list columns-table">
                     <thead>
-                        <tr><th>{t.column}</th><th>{t.header}</th><th>{t.role}</th><th>{t.year}</th></tr>
+                        <tr><th>{t.column}</th><th>{t.header}</th><th>{t.role}</th><th>{t.year}</th><th>{t.why}</th><th></th></tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-        })
+        }.into_any())
     }
 }

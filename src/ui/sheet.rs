@@ -2,9 +2,12 @@
 //! rows in view are in the DOM), with a frozen header and frozen first columns, keyboard
 //! navigation and editing, and copy/paste of rectangular ranges as tab-separated text.
 
+use super::i18n::{layout_texts, ROLES};
 use super::state::{
-    parse_tsv, status_class, typed_cell, Doc, Edit, GridCell, GridModel, Live, RowKind,
+    mark_table, parse_tsv, role_key, status_class, typed_cell, with_role_key, Doc, Edit, GridCell,
+    GridModel, Live, RowKind,
 };
+use crate::error::Lang;
 use crate::table::grid::col_letters;
 use leptos::prelude::*;
 
@@ -42,6 +45,7 @@ pub fn SheetGrid(
     on_redo: Callback<()>,
     /// While printing, every row is rendered (print has no scrolling).
     printing: ReadSignal<bool>,
+    lang: ReadSignal<Lang>,
 ) -> impl IntoView {
     let model = Memo::new(move |_| {
         doc.with(|d| {
@@ -470,7 +474,104 @@ pub fn SheetGrid(
         })
     };
 
+    // 标记表格: the selection's rows are the header band, its left column names the rows.
+    let (mark_hint, set_mark_hint) = signal(false);
+    let has_table = move || {
+        doc.with(|d| {
+            d.as_ref()
+                .and_then(Doc::active_sheet)
+                .is_some_and(|(_, l, _)| l.is_some())
+        })
+    };
+    let on_mark = move |_| {
+        let (Some(a), Some(b)) = (anchor.get_untracked(), active.get_untracked()) else {
+            set_mark_hint.set(true);
+            return;
+        };
+        set_mark_hint.set(false);
+        let marked = doc.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let (sheet, _, _) = d.active_sheet()?;
+            Some((d.active, mark_table(sheet, a, b)))
+        });
+        if let Some((sheet, layout)) = marked {
+            on_edit.run(Edit::Layout {
+                sheet,
+                layout: Box::new(layout),
+            });
+        }
+    };
+    // A column header's menu: what this column is.
+    let column_menu = move |c: usize| {
+        let (layout_key, has_layout) = doc.with(|d| {
+            let layout = d
+                .as_ref()
+                .and_then(Doc::active_sheet)
+                .and_then(|(_, l, _)| l);
+            let role = layout
+                .and_then(|l| l.columns.iter().find(|k| k.col == c))
+                .map(|k| k.role);
+            (role_key(role), layout.is_some())
+        });
+        if !has_layout {
+            return None;
+        }
+        let l = lang.get();
+        let on_change = move |ev: leptos::ev::Event| {
+            let key = event_target_value(&ev);
+            let next = doc.with_untracked(|d| {
+                let d = d.as_ref()?;
+                let (sheet, layout, _) = d.active_sheet()?;
+                Some((d.active, with_role_key(sheet, layout?, c, &key)?))
+            });
+            if let Some((sheet, layout)) = next {
+                on_edit.run(Edit::Layout {
+                    sheet,
+                    layout: Box::new(layout),
+                });
+            }
+        };
+        Some(view! {
+            <select
+                class="col-role"
+                data-testid="col-role"
+                data-col=col_letters(c)
+                title=layout_texts(l).col_menu
+                on:change=on_change
+                on:mousedown=|ev: leptos::ev::MouseEvent| ev.stop_propagation()
+            >
+                {ROLES
+                    .iter()
+                    .map(|(k, zh, en)| {
+                        let label = if l == Lang::Zh { *zh } else { *en };
+                        view! { <option value=*k selected=*k == layout_key>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        })
+    };
+
     view! {
+        <div class="sheet-pane">
+        <div class="sheet-bar" data-testid="sheet-bar">
+            <Show when=move || !has_table()>
+                <span class="no-table" data-testid="no-table-note">
+                    {move || layout_texts(lang.get()).no_table}" "{move || layout_texts(lang.get()).looked_for}
+                </span>
+            </Show>
+            <button
+                class="button"
+                data-testid="mark-table"
+                title=move || layout_texts(lang.get()).mark_title
+                on:mousedown=|ev: leptos::ev::MouseEvent| ev.prevent_default()
+                on:click=on_mark
+            >
+                {move || layout_texts(lang.get()).mark}
+            </button>
+            <Show when=move || mark_hint.get()>
+                <span class="muted" data-testid="mark-hint">{move || layout_texts(lang.get()).mark_hint}</span>
+            </Show>
+        </div>
         <div
             class="grid-wrap"
             node_ref=wrap
@@ -534,7 +635,12 @@ pub fn SheetGrid(
                         {move || {
                             let width = model.with(|m| m.as_ref().map(GridModel::width).unwrap_or(0));
                             (0..width)
-                                .map(|c| view! { <th class="col-head">{col_letters(c)}</th> })
+                                .map(|c| view! {
+                                    <th class="col-head">
+                                        <span class="col-letter">{col_letters(c)}</span>
+                                        {(width <= 256).then(|| column_menu(c))}
+                                    </th>
+                                })
                                 .collect_view()
                         }}
                     </tr>
@@ -555,6 +661,7 @@ pub fn SheetGrid(
                     }></tr>
                 </tbody>
             </table>
+        </div>
         </div>
     }
 }

@@ -6,7 +6,7 @@
 use crate::io::appended;
 use crate::io::{xlsx, Imported};
 use crate::plan::{self, Direction, Method, Plan, PlanResults, RawCell, Source, Status};
-use crate::table::detect::Layout;
+use crate::table::detect::{Layout, Role};
 use crate::table::grid::{col_letters, Sheet};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -66,14 +66,13 @@ impl Doc {
             .map(|s| (&s.sheet, s.layout.as_ref(), s.plan.as_ref()))
     }
 
-    /// The names of the sheets that hold an indicator table, with their indices.
-    pub fn table_sheets(&self) -> Vec<(usize, String)> {
+    /// Every sheet as a tab: its index, its name and whether it holds an indicator table.
+    pub fn sheet_tabs(&self) -> Vec<(usize, String, bool)> {
         self.imported
             .sheets
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.plan.is_some())
-            .map(|(i, s)| (i, s.sheet.name.clone()))
+            .map(|(i, s)| (i, s.sheet.name.clone(), s.plan.is_some()))
             .collect()
     }
 
@@ -140,7 +139,7 @@ impl Doc {
                 all.dedup();
                 Some(all)
             }
-            Edit::Cap { .. } | Edit::Layout { .. } => None,
+            Edit::Cap { .. } | Edit::Layout { .. } | Edit::Unmark { .. } => None,
         }
     }
 
@@ -180,6 +179,15 @@ impl Doc {
                 typed,
             } => return self.set_cell(sheet, row, col, raw, typed),
             Edit::Layout { sheet, layout } => return self.set_layout(sheet, *layout),
+            Edit::Unmark { sheet } => {
+                let imported = self.imported.sheets.get_mut(sheet)?;
+                imported.plan = None;
+                let old = imported.layout.take()?;
+                return Some(Edit::Layout {
+                    sheet,
+                    layout: Box::new(old),
+                });
+            }
             _ => {}
         }
         let plan = self.plan_mut(edit.sheet())?;
@@ -253,7 +261,9 @@ impl Doc {
                 let old = std::mem::replace(&mut plan.settings.cap, value);
                 Edit::Cap { sheet, value: old }
             }
-            Edit::Cell { .. } | Edit::Batch(_) | Edit::Layout { .. } => return None,
+            Edit::Cell { .. } | Edit::Batch(_) | Edit::Layout { .. } | Edit::Unmark { .. } => {
+                return None
+            }
         };
         Some(inverse)
     }
@@ -279,11 +289,14 @@ impl Doc {
         for (row, col) in typed {
             refresh_indicator(&imported.sheet, &layout, &mut plan, row, col, true);
         }
-        let old = imported.layout.replace(layout)?;
+        let old = imported.layout.replace(layout);
         imported.plan = Some(plan);
-        Some(Edit::Layout {
-            sheet,
-            layout: Box::new(old),
+        Some(match old {
+            Some(old) => Edit::Layout {
+                sheet,
+                layout: Box::new(old),
+            },
+            None => Edit::Unmark { sheet },
         })
     }
 
@@ -299,7 +312,9 @@ impl Doc {
         let was_typed = self.typed.contains(&(sheet, row, col));
         let imported = self.imported.sheets.get_mut(sheet)?;
         let layout = imported.layout.as_ref()?;
-        if row > layout.data_last || row <= layout.header_last || col >= imported.sheet.width() {
+        // Cells of the table: its header band (a column the user adds is named there) and its
+        // data rows, in its columns or the one after the last.
+        if row > layout.data_last || row < layout.header_first || col > imported.sheet.width() {
             return None;
         }
         let rows = &mut imported.sheet.rows;
@@ -470,6 +485,9 @@ pub enum Edit {
     /// Replace a sheet's layout (the user corrected a column role, a year or the header rows):
     /// the plan is rebuilt from the sheet, keeping each row's overrides and typed cells.
     Layout { sheet: usize, layout: Box<Layout> },
+    /// Forget a sheet's table (the undo of 标记表格 on a sheet where none was found): the sheet
+    /// shows as a grid only.
+    Unmark { sheet: usize },
     /// Several edits as one step (a paste).
     Batch(Vec<Edit>),
 }
@@ -485,7 +503,8 @@ impl Edit {
             | Self::TargetYear { sheet, .. }
             | Self::Cap { sheet, .. }
             | Self::Cell { sheet, .. }
-            | Self::Layout { sheet, .. } => *sheet,
+            | Self::Layout { sheet, .. }
+            | Self::Unmark { sheet } => *sheet,
             Self::Batch(edits) => edits.first().map(Edit::sheet).unwrap_or(0),
         }
     }
@@ -588,10 +607,171 @@ pub fn with_column_role(
             col,
             role,
             header: header.to_string(),
+            why: vec![crate::table::detect::Why::User],
         });
         next.columns.sort_by_key(|c| c.col);
     }
     next
+}
+
+/// The key of a role in the role menus (`"base"`, `"yearly"` …; `"none"` for no role).
+pub fn role_key(role: Option<Role>) -> &'static str {
+    match role {
+        Some(Role::Seq) => "seq",
+        Some(Role::Category) => "category",
+        Some(Role::Name) => "name",
+        Some(Role::Unit) => "unit",
+        Some(Role::Direction) => "direction",
+        Some(Role::Binding) => "binding",
+        Some(Role::Weight) => "weight",
+        Some(Role::Base) => "base",
+        Some(Role::Target) => "target",
+        Some(Role::Yearly(_)) => "yearly",
+        Some(Role::Actual(_)) => "actual",
+        Some(Role::Lead) => "lead",
+        Some(Role::Other) => "other",
+        Some(Role::Leader) => "leader",
+        Some(Role::Note) => "note",
+        Some(Role::Parent) => "parent",
+        None => "none",
+    }
+}
+
+/// The role of a menu key; a year role needs its year.
+pub fn role_of(key: &str, year: Option<plan::Year>) -> Option<Role> {
+    Some(match key {
+        "seq" => Role::Seq,
+        "category" => Role::Category,
+        "name" => Role::Name,
+        "unit" => Role::Unit,
+        "direction" => Role::Direction,
+        "binding" => Role::Binding,
+        "weight" => Role::Weight,
+        "base" => Role::Base,
+        "target" => Role::Target,
+        "yearly" => Role::Yearly(year?),
+        "actual" => Role::Actual(year?),
+        "lead" => Role::Lead,
+        "other" => Role::Other,
+        "leader" => Role::Leader,
+        "note" => Role::Note,
+        "parent" => Role::Parent,
+        _ => return None,
+    })
+}
+
+/// The header texts over a column of the layout's band, top to bottom, joined by ` / `.
+pub fn header_text(sheet: &Sheet, layout: &Layout, col: usize) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for row in layout.header_first..=layout.header_last {
+        let text = sheet.merged_text(row, col);
+        if !text.is_empty() && parts.last() != Some(&text) {
+            parts.push(text);
+        }
+    }
+    parts.join(" / ")
+}
+
+/// The layout with column `col` given the role of menu key `key` (from 表头识别 or a column
+/// header's menu). A year role takes the column's year: its current one, else the year in its
+/// header, else the plan's target year. `None` when the key needs a year and none is known.
+pub fn with_role_key(sheet: &Sheet, layout: &Layout, col: usize, key: &str) -> Option<Layout> {
+    let header = header_text(sheet, layout, col);
+    let current = layout.columns.iter().find(|c| c.col == col).map(|c| c.role);
+    let year = match current {
+        Some(Role::Yearly(y) | Role::Actual(y)) => Some(y),
+        _ => crate::table::vocabulary::find_year(&header),
+    }
+    .or(layout.target_year);
+    let role = if key == "none" {
+        None
+    } else {
+        Some(role_of(key, year)?)
+    };
+    let mut next = with_column_role(layout, col, role, &header);
+    refresh_years(&mut next);
+    Some(next)
+}
+
+/// The layout with every year column turned into actuals (`to_actual`) or into yearly targets:
+/// the one click that flips a statistical table's years or a plan's.
+pub fn flip_years(layout: &Layout, to_actual: bool) -> Layout {
+    let mut next = layout.clone();
+    for c in &mut next.columns {
+        c.role = match c.role {
+            Role::Yearly(y) if to_actual => Role::Actual(y),
+            Role::Actual(y) if !to_actual => Role::Yearly(y),
+            _ => continue,
+        };
+        c.why = vec![crate::table::detect::Why::User];
+    }
+    // A year with both a target and an actual column keeps the first of the two.
+    let mut seen = std::collections::BTreeSet::new();
+    next.columns.retain(|c| seen.insert(c.role));
+    refresh_years(&mut next);
+    next
+}
+
+/// Base and target years that follow the columns when the header does not give them.
+fn refresh_years(layout: &mut Layout) {
+    let yearly = layout.yearly_cols();
+    let has_base = layout.col(Role::Base).is_some();
+    let has_target = layout.col(Role::Target).is_some();
+    if !has_base {
+        layout.base_year = yearly.keys().next().map(|y| y - 1);
+    }
+    if !has_target {
+        layout.target_year = yearly.keys().next_back().copied();
+    }
+}
+
+/// The layout of 标记表格: the selection from `a` to `b` (0-based (row, col)) covers the
+/// header rows, and its left column names the rows; the rest is inferred.
+pub fn mark_table(sheet: &Sheet, a: (usize, usize), b: (usize, usize)) -> Layout {
+    let (first, last) = (a.0.min(b.0), a.0.max(b.0));
+    crate::table::detect::detect_marked(sheet, first, last, a.1.min(b.1))
+}
+
+/// The one step that gives a table without a target column (a statistical table) its
+/// targets: a column `{year}年目标` after the last column, with `fill` typed into every
+/// indicator row when it is not empty (`年均增长5%`), and the layout that reads it as the
+/// target of `year`. Each indicator's base is then its latest actual before `year`
+/// ([`crate::table::build`]).
+pub fn add_target_column(
+    sheet_index: usize,
+    sheet: &Sheet,
+    layout: &Layout,
+    plan: &Plan,
+    year: plan::Year,
+    fill: &str,
+) -> Edit {
+    let col = sheet.width();
+    let header = format!("{year}年目标");
+    let mut edits = vec![Edit::Cell {
+        sheet: sheet_index,
+        row: layout.header_last,
+        col,
+        raw: RawCell::Text { s: header.clone() },
+        typed: true,
+    }];
+    if !fill.trim().is_empty() {
+        for ind in plan.indicators.iter().filter(|i| !i.is_group) {
+            edits.push(Edit::Cell {
+                sheet: sheet_index,
+                row: (ind.row as usize).saturating_sub(1),
+                col,
+                raw: typed_cell(fill),
+                typed: true,
+            });
+        }
+    }
+    let mut next = with_column_role(layout, col, Some(Role::Target), &header);
+    next.target_year = Some(year);
+    edits.push(Edit::Layout {
+        sheet: sheet_index,
+        layout: Box::new(next),
+    });
+    Edit::Batch(edits)
 }
 
 /// What the user typed, as a cell: empty, a plain number (keeping its decimals in a number
@@ -671,8 +851,10 @@ fn refresh_indicator(
         Role::Other => ind.other_units = text,
         Role::Direction => ind.direction_text = Some(text).filter(|t| !t.is_empty()),
         Role::Weight => ind.weight = plan::value::level_of(&given.value),
+        Role::Parent => ind.parent = text,
         Role::Binding | Role::Leader | Role::Note => {}
     }
+    crate::table::build::base_from_actuals(ind, layout);
 }
 
 /// Splits tab-separated text as Excel and WPS put it on the clipboard (CRLF rows, quoted

@@ -7,19 +7,17 @@ use zhibiao::plan::{Indicator, Plan};
 use zhibiao::table::detect::{build_plan, detect, Layout, Role};
 use zhibiao::table::grid::{col_letters, Sheet};
 
-/// Compare the parents of two-level names (`Role::Parent`, `Indicator.parent`). Off until
-/// both exist in src: then make [`detected_parent_col`] and [`detected_parent`] read them and
-/// turn this on.
-pub const COMPARE_PARENT: bool = false;
+/// Compare the parents of two-level names (`Role::Parent`, `Indicator.parent`).
+pub const COMPARE_PARENT: bool = true;
 
-/// The detected parent column of two-level names. `None` until `Role::Parent` exists.
-fn detected_parent_col(_layout: &Layout) -> Option<usize> {
-    None
+/// The detected parent column of two-level names.
+fn detected_parent_col(layout: &Layout) -> Option<usize> {
+    layout.col(Role::Parent)
 }
 
-/// The detected parent of an indicator. Empty until `Indicator.parent` exists.
-fn detected_parent(_ind: &Indicator) -> String {
-    String::new()
+/// The detected parent of an indicator.
+fn detected_parent(ind: &Indicator) -> String {
+    ind.parent.clone()
 }
 
 /// What one case recovered.
@@ -128,7 +126,13 @@ pub fn compare(
         ));
     }
     // Columns.
-    let got: BTreeSet<(usize, Role)> = layout.columns.iter().map(|c| (c.col, c.role)).collect();
+    // The parent column is compared on its own (`truth.parent_col`).
+    let got: BTreeSet<(usize, Role)> = layout
+        .columns
+        .iter()
+        .filter(|c| c.role != Role::Parent)
+        .map(|c| (c.col, c.role))
+        .collect();
     let missing: Vec<String> = truth
         .columns
         .difference(&got)
