@@ -418,13 +418,20 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     } else {
                         let mid = (last / 2).max(1).min(last);
                         let p = b.place.clone();
+                        // A bureau's name is no statistics evidence (the lead's decision).
+                        let bureau = if b.rng.chance(0.5) {
+                            b.tag("title-line=填报单位-统计局");
+                            "统计局"
+                        } else {
+                            "发展和改革局"
+                        };
                         if mid >= 1 && last > mid {
                             vec![
-                                (0, format!("填报单位：{p}发展和改革局"), mid - 1),
+                                (0, format!("填报单位：{p}{bureau}"), mid - 1),
                                 (mid, "填报时间：2023年3月".to_string(), last),
                             ]
                         } else {
-                            vec![(0, format!("填报单位：{p}发展和改革局"), last)]
+                            vec![(0, format!("填报单位：{p}{bureau}"), last)]
                         }
                     }
                 }
@@ -559,7 +566,12 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     continue;
                 }
             }
-            if rows.two_level && b.rng.chance(0.3) && used_two.len() < TWO_LEVEL.len() {
+            // A two-level table has at least one group (its first item): without one, the
+            // name merged over two columns would be an ordinary name.
+            if rows.two_level
+                && (used_two.is_empty() || b.rng.chance(0.3))
+                && used_two.len() < TWO_LEVEL.len()
+            {
                 let gi = b.rng.below(TWO_LEVEL.len());
                 if used_two.insert(gi) {
                     let (gname, subs) = TWO_LEVEL[gi];
