@@ -52,9 +52,26 @@ pub fn run(case: &Case) -> Outcome {
                 Some(s) => compare(&case.truth, &s.sheet, s.layout.as_ref(), s.plan.as_ref()),
                 None => failed("the file has no sheet".into()),
             },
-            Err(e) => failed(format!("import failed: {e}")),
+            Err(e) => {
+                let mut o = failed(format!("import failed: {e}"));
+                o.diffs.push(band_hint(&case.truth, &case.sheet));
+                o
+            }
         },
     }
+}
+
+/// The header band the truth expects, as text: what the detector should have found.
+fn band_hint(truth: &Truth, sheet: &Sheet) -> String {
+    let rows: Vec<String> = (truth.header_first..=truth.header_last)
+        .map(|r| {
+            let cells: Vec<String> = (0..sheet.width().min(12))
+                .map(|c| sheet.text(r, c).replace('\n', "⏎"))
+                .collect();
+            format!("row {r}: {}", cells.join(" | "))
+        })
+        .collect();
+    format!("the expected header band: {}", rows.join(" / "))
 }
 
 fn failed(why: String) -> Outcome {
@@ -84,9 +101,17 @@ fn show(s: &str) -> String {
     format!("'{}'", s.replace('\n', "⏎"))
 }
 
-fn compare(truth: &Truth, sheet: &Sheet, layout: Option<&Layout>, plan: Option<&Plan>) -> Outcome {
+/// Compares a detected layout and plan with the truth.
+pub fn compare(
+    truth: &Truth,
+    sheet: &Sheet,
+    layout: Option<&Layout>,
+    plan: Option<&Plan>,
+) -> Outcome {
     let (Some(layout), Some(plan)) = (layout, plan) else {
-        return failed("no table detected".into());
+        let mut o = failed("no table detected".into());
+        o.diffs.push(band_hint(truth, sheet));
+        return o;
     };
     let mut out = Outcome {
         detected: true,

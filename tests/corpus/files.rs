@@ -113,15 +113,19 @@ fn xlsx(sheet: &Sheet) -> Vec<u8> {
         })
     };
     for m in &sheet.merges {
-        let t = shown(sheet.cell(m.first_row as usize, m.first_col as usize));
+        let top_left = sheet.cell(m.first_row as usize, m.first_col as usize);
         let _ = ws.merge_range(
             m.first_row,
             m.first_col as u16,
             m.last_row,
             m.last_col as u16,
-            &t,
+            &shown(top_left),
             &plain,
         );
+        // A number merged over cells (a year header spanning the band) stays a number.
+        if let RawCell::Number { n, .. } = top_left {
+            let _ = ws.write_number(m.first_row, m.first_col as u16, *n);
+        }
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {

@@ -391,12 +391,9 @@ impl Builder {
             self.col(vec![h], Some(Role::Name), Fill::Name);
             let n = *self.rng.pick(&[5usize, 10, 10, 10, 20]);
             let last = *self.rng.pick(&[2022, 2023, 2024]);
-            let style = *self
-                .rng
-                .pick(&[YearStyle::Nian, YearStyle::Nian, YearStyle::Nian]);
             for k in 0..n as i32 {
                 let y = last - k;
-                let h = self.year_head(y, style);
+                let h = self.year_head(y, YearStyle::Nian);
                 self.col(vec![h], Some(Role::Actual(y)), Fill::Actual(y));
             }
             self.tag(format!("nbs-years={n}"));
@@ -638,9 +635,19 @@ impl Builder {
             }
             Yearly::YearTarget => {
                 self.tag("yearly={y}年目标");
+                let g = if self.rng.chance(0.3) {
+                    let w = (*self.rng.pick(YEARLY_GROUP)).to_string();
+                    self.tag(format!("yearly={{y}}年目标-under-{w}"));
+                    self.band = self.band.max(2);
+                    Some(self.head(w))
+                } else {
+                    None
+                };
                 for &y in &years {
                     let h = self.head(format!("{y}年目标"));
-                    self.col(vec![h], Some(Role::Yearly(y)), Fill::Yearly(y));
+                    let mut p: Vec<Head> = g.iter().cloned().collect();
+                    p.push(h);
+                    self.col(p, Some(Role::Yearly(y)), Fill::Yearly(y));
                 }
                 yearly_years = years.clone();
             }
@@ -730,9 +737,21 @@ impl Builder {
             } else {
                 (0..n).map(|k| last - n + 1 + k).collect()
             };
+            // The evidence in the band instead of the title: a group over the years.
+            let group = if self.evidence == Evidence::StatTitle && self.rng.chance(0.3) {
+                let w = *self.rng.pick(STAT_GROUP);
+                self.tag(format!("years-under={w}"));
+                self.evidence = Evidence::None;
+                self.band = self.band.max(2);
+                Some(self.head(w))
+            } else {
+                None
+            };
             for y in years {
                 let h = self.year_head(y, style);
-                self.col(vec![h], Some(Role::Actual(y)), Fill::Actual(y));
+                let mut p: Vec<Head> = group.iter().cloned().collect();
+                p.push(h);
+                self.col(p, Some(Role::Actual(y)), Fill::Actual(y));
             }
             return;
         }

@@ -36,7 +36,7 @@ impl Rows {
         let fam = b.family;
         let r = &mut b.rng;
         if fam == Family::Nbs {
-            let n = r.range(5, 40);
+            let n = r.range(5, 30);
             return Self {
                 seq: false,
                 cat: CatMode::None,
@@ -151,8 +151,14 @@ struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
-    fn new(rng: &mut Rng, trad: bool) -> Self {
-        let pool = if trad { NAMES_TRAD } else { NAMES };
+    fn new(rng: &mut Rng, trad: bool, nbs: bool) -> Self {
+        let pool = if nbs {
+            NAMES_NBS
+        } else if trad {
+            NAMES_TRAD
+        } else {
+            NAMES
+        };
         let mut order: Vec<usize> = (0..pool.len()).collect();
         for i in (1..order.len()).rev() {
             let j = rng.below(i + 1);
@@ -188,9 +194,11 @@ impl<'a> Names<'a> {
     }
 }
 
-fn ordinal_label(rng: &mut Rng, k: usize, cat: &str, merged: bool) -> String {
+/// A category row's label: `一、经济发展`, `（一）经济发展` or the plain label (the row is
+/// merged across, or its one cell is outside the name column).
+fn ordinal_label(rng: &mut Rng, k: usize, cat: &str) -> String {
     let ord = ORDINALS[k % ORDINALS.len()];
-    match rng.below(if merged { 3 } else { 2 }) {
+    match rng.below(3) {
         0 => format!("{ord}、{cat}"),
         1 => format!("（{ord}）{cat}"),
         _ => cat.to_string(),
@@ -295,18 +303,15 @@ impl Values<'_> {
     }
 }
 
-struct TitleLines {
-    lines: Vec<Vec<(usize, String, usize)>>,
-}
-
 fn title_text(b: &mut Builder, plan_words: bool, stat_words: bool) -> String {
     let p = b.place.clone();
     let (y0, y1) = b.span;
     let a = y0 + 1;
     if stat_words {
         let y = y1;
-        return match b.rng.below(4) {
+        return match b.rng.below(5) {
             0 => format!("{p}国民经济主要指标统计表"),
+            4 => format!("{p}统计年鉴 表3-1 主要指标"),
             1 => format!("{p}{y}年主要指标完成情况"),
             2 => format!("{p}历年主要指标年度数据"),
             _ => format!("{p}主要经济指标实际完成值"),
@@ -390,8 +395,22 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     vec![(0, t, last)]
                 }
                 1 => {
-                    let (y0, y1) = b.span;
-                    vec![(0, format!("（{}—{}年）", y0 + 1, y1), last)]
+                    let actual: Vec<i32> = b
+                        .cols
+                        .iter()
+                        .filter_map(|c| match c.fill {
+                            Fill::Actual(y) => Some(y),
+                            _ => None,
+                        })
+                        .collect();
+                    let (from, to) = match family {
+                        Family::YearsStat => (
+                            actual.iter().copied().min().unwrap_or(b.span.0),
+                            actual.iter().copied().max().unwrap_or(b.span.1),
+                        ),
+                        _ => (b.span.0 + 1, b.span.1),
+                    };
+                    vec![(0, format!("（{from}—{to}年）"), last)]
                 }
                 _ => {
                     if b.rng.chance(0.5) {
@@ -399,31 +418,40 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     } else {
                         let mid = (last / 2).max(1).min(last);
                         let p = b.place.clone();
+                        // A bureau's name is no statistics evidence (the lead's decision).
+                        let bureau = if b.rng.chance(0.5) {
+                            b.tag("title-line=填报单位-统计局");
+                            "统计局"
+                        } else {
+                            "发展和改革局"
+                        };
                         if mid >= 1 && last > mid {
                             vec![
-                                (0, format!("填报单位：{p}统计局"), mid - 1),
+                                (0, format!("填报单位：{p}{bureau}"), mid - 1),
                                 (mid, "填报时间：2023年3月".to_string(), last),
                             ]
                         } else {
-                            vec![(0, format!("填报单位：{p}统计局"), last)]
+                            vec![(0, format!("填报单位：{p}{bureau}"), last)]
                         }
                     }
                 }
             };
             titles.push(line);
         }
+        let in_band = b.tags.iter().any(|t| t.starts_with("years-under="));
         b.tag(match b.evidence {
+            Evidence::None if in_band && family == Family::YearsStat => "evidence=stat-band",
+            Evidence::None if in_band && family == Family::YearsPlan => "evidence=plan-band",
             Evidence::None => "evidence=none",
             Evidence::PlanTitle => "evidence=plan-title",
             Evidence::StatTitle => "evidence=stat-title",
         });
     }
     b.tag(format!("titles={}", titles.len()));
-    let title_lines = TitleLines { lines: titles };
 
     let mut g = Grid::default();
     let mut r = 0usize;
-    for line in &title_lines.lines {
+    for line in &titles {
         for (c0, t, c1) in line {
             g.set(r, *c0, text(t.clone()));
             if family != Family::Nbs {
@@ -480,7 +508,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
 
     // Body items.
     let mut items: Vec<Item> = Vec::new();
-    let mut names = Names::new(&mut b.rng, b.trad);
+    let mut names = Names::new(&mut b.rng, b.trad, family == Family::Nbs);
     let cats: &[&str] = if b.trad { CATEGORIES_TRAD } else { CATEGORIES };
     let mut cat_order: Vec<usize> = (0..cats.len()).collect();
     for i in (1..cat_order.len()).rev() {
@@ -507,8 +535,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
             items.push(Item::Blank);
         }
         if rows.cat == CatMode::Rows {
-            let merged_ok = true;
-            let label = ordinal_label(&mut b.rng, group_k, &cat, merged_ok);
+            let label = ordinal_label(&mut b.rng, group_k, &cat);
             items.push(Item::Cat(label));
         }
         let first_item = items.len();
@@ -539,7 +566,12 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     continue;
                 }
             }
-            if rows.two_level && b.rng.chance(0.3) && used_two.len() < TWO_LEVEL.len() {
+            // A two-level table has at least one group (its first item): without one, the
+            // name merged over two columns would be an ordinary name.
+            if rows.two_level
+                && (used_two.is_empty() || b.rng.chance(0.3))
+                && used_two.len() < TWO_LEVEL.len()
+            {
                 let gi = b.rng.below(TWO_LEVEL.len());
                 if used_two.insert(gi) {
                     let (gname, subs) = TWO_LEVEL[gi];
@@ -608,7 +640,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
             NumStyle::Text => "values=text",
             NumStyle::Mixed => "values=mixed",
         });
-        if rows.fw {
+        if rows.fw && rows.num != NumStyle::Number {
             b.tag("values=full-width-digits");
         }
     }
@@ -635,17 +667,14 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
     let mut truth_rows = Vec::new();
     let mut seq_n = 0usize;
     let mut rng = b.rng.clone();
-    let seq_cell = |rng: &mut Rng, s: String| -> RawCell {
+    let seq_cell = |s: String| -> RawCell {
         match rows.seq_style {
             0 => match s.parse::<f64>() {
                 Ok(n) => number(n, None),
                 Err(_) => text(s),
             },
             1 => text(s),
-            _ => {
-                let _ = rng;
-                text(fw(&s))
-            }
+            _ => text(fw(&s)),
         }
     };
     // Writes one indicator row; returns nothing, pushes the truth.
@@ -701,7 +730,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                         &fills,
                         row,
                         ind,
-                        seq_cell(&mut Rng::new(0), seq_n.to_string()),
+                        seq_cell(seq_n.to_string()),
                         &name_cell(ind),
                         cat,
                         first_row_of_group,
@@ -714,7 +743,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                         g.set(row, p, text_cell);
                         g.merge(row, p, row, name_col);
                     }
-                    truth_rows.push(truth_of(row, ind, unit_col.is_some(), cat, ""));
+                    truth_rows.push(truth_of(row, ind, cat, ""));
                     group_rows.push(row);
                     r += 1;
                 }
@@ -722,7 +751,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                     seq_n += 1;
                     let row = r;
                     if let Some(sc) = seq_col {
-                        g.set(row, sc, seq_cell(&mut Rng::new(0), seq_n.to_string()));
+                        g.set(row, sc, seq_cell(seq_n.to_string()));
                     }
                     g.set(row, name_col, text(head.name.clone()));
                     if let Some(cc) = cat_col {
@@ -730,7 +759,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                             g.set(row, cc, text(cat.clone()));
                         }
                     }
-                    truth_rows.push(truth_of(row, head, true, cat, ""));
+                    truth_rows.push(truth_of(row, head, cat, ""));
                     group_rows.push(row);
                     r += 1;
                     first_row_of_group = false;
@@ -749,7 +778,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                             false,
                             family,
                         );
-                        truth_rows.push(truth_of(row, sub, unit_col.is_some(), cat, ""));
+                        truth_rows.push(truth_of(row, sub, cat, ""));
                         group_rows.push(row);
                         r += 1;
                     }
@@ -767,13 +796,13 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
                             &fills,
                             row,
                             sub,
-                            seq_cell(&mut Rng::new(0), seq_n.to_string()),
+                            seq_cell(seq_n.to_string()),
                             &name_cell(sub),
                             cat,
                             first_row_of_group && row == top,
                             family,
                         );
-                        truth_rows.push(truth_of(row, sub, unit_col.is_some(), cat, head));
+                        truth_rows.push(truth_of(row, sub, cat, head));
                         group_rows.push(row);
                         r += 1;
                     }
@@ -792,7 +821,6 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
             }
         }
     }
-    let data_end = r;
 
     // Below the table.
     if rows.total_row {
@@ -843,7 +871,6 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
         }
         r += 1;
     }
-    let _ = data_end;
 
     // The truth.
     let columns: BTreeSet<(usize, zhibiao::table::detect::Role)> = b
@@ -876,8 +903,7 @@ pub fn render(mut b: Builder, rows: Rows, id: usize) -> Case {
     }
 }
 
-fn truth_of(row: usize, ind: &Ind, unit_col: bool, cat: &str, parent: &str) -> TruthRow {
-    let _ = unit_col;
+fn truth_of(row: usize, ind: &Ind, cat: &str, parent: &str) -> TruthRow {
     TruthRow {
         row: (row + 1) as u32,
         name: ind.name.clone(),
@@ -984,8 +1010,8 @@ fn write_row(
             },
             Fill::Lead | Fill::Other => {
                 let a = *v.rng.pick(UNITS_ORGS);
-                if v.rng.chance(0.3) {
-                    let b = *v.rng.pick(UNITS_ORGS);
+                let b = *v.rng.pick(UNITS_ORGS);
+                if a != b && v.rng.chance(0.3) {
                     text(format!("{a}、{b}"))
                 } else {
                     text(a)

@@ -20,7 +20,7 @@ pub const NAME_TRAD: &[&str] = &["指標", "指標名稱"];
 pub const UNIT: &[&str] = &["单位", "计量单位"];
 pub const UNIT_TRAD: &[&str] = &["單位"];
 pub const WEIGHT: &[&str] = &["权重", "权数", "分值"];
-pub const DIRECTION: &[&str] = &["指标方向", "方向", "正向/逆向"];
+pub const DIRECTION: &[&str] = &["指标方向", "方向", "正向/逆向", "正指标/逆指标"];
 pub const ATTRIBUTE: &[&str] = &["属性", "指标属性", "性质"];
 pub const LEAD: &[&str] = &["牵头单位", "牵头部门", "牵头责任单位"];
 pub const LEAD_TRAD: &[&str] = &["牽頭單位"];
@@ -57,6 +57,8 @@ pub const TARGET_PLAIN: &[&str] = &["目标值", "规划目标", "预期目标"]
 pub const PLAN_PARENT: &[&str] = &["规划目标", "规划指标"];
 /// Group headers over yearly target columns.
 pub const YEARLY_GROUP: &[&str] = &["年度目标", "分年度目标", "年度目标值"];
+/// Group headers over the years of a statistical table (its evidence in the band).
+pub const STAT_GROUP: &[&str] = &["实际完成情况", "年度数据", "统计数据", "实际值"];
 /// Group headers over year groups of target and actual.
 pub const YEAR_PAIR_GROUP: &[&str] = &["年度目标及完成情况", "年度目标", "分年度目标"];
 /// The two leaves under a year group.
@@ -65,6 +67,10 @@ pub const YEAR_PAIR: &[(&str, &str)] = &[
     ("目标", "实际"),
     ("计划", "实际"),
     ("目标值", "完成值"),
+    // From the rules' yearly actuals (实际值, 评价值, 监测值 under a year's merged header).
+    ("目标值", "实际值"),
+    ("目标值", "监测值"),
+    ("目标", "评价值"),
 ];
 /// Actual headers; `{y}` is the year.
 pub const ACTUAL: &[&str] = &["{y}年实际", "{y}年完成", "{y}年完成值"];
@@ -141,6 +147,40 @@ pub const NAMES: &[(&str, &str)] = &[
     ("二氧化硫排放量", "吨"),
     ("化学需氧量排放量", "吨"),
     ("非化石能源占一次能源消费比重", "%"),
+];
+
+/// Names of the national statistics database (unit written inside).
+pub const NAMES_NBS: &[(&str, &str)] = &[
+    ("国内生产总值", "亿元"),
+    ("第一产业增加值", "亿元"),
+    ("第二产业增加值", "亿元"),
+    ("第三产业增加值", "亿元"),
+    ("人均国内生产总值", "元"),
+    ("国民总收入", "亿元"),
+    ("年末总人口", "万人"),
+    ("城镇人口", "万人"),
+    ("乡村人口", "万人"),
+    ("人口出生率", "‰"),
+    ("人口死亡率", "‰"),
+    ("人口自然增长率", "‰"),
+    ("居民消费价格指数(上年=100)", ""),
+    ("商品零售价格指数(上年=100)", ""),
+    ("国内生产总值指数(1978年=100)", ""),
+    ("居民人均可支配收入", "元"),
+    ("居民人均消费支出", "元"),
+    ("能源消费总量", "万吨标准煤"),
+    ("粮食产量", "万吨"),
+    ("全社会固定资产投资", "亿元"),
+    ("社会消费品零售总额", "亿元"),
+    ("货物进出口总额", "亿元"),
+    ("一般公共预算收入", "亿元"),
+    ("一般公共预算支出", "亿元"),
+    ("普通高等学校数", "所"),
+    ("卫生技术人员", "万人"),
+    ("医疗卫生机构床位数", "万张"),
+    ("公路里程", "万公里"),
+    ("移动电话用户", "万户"),
+    ("互联网宽带接入用户", "万户"),
 ];
 
 pub const NAMES_TRAD: &[(&str, &str)] = &[
@@ -276,6 +316,7 @@ pub const LEADERS: &[&str] = &["张副县长", "李副县长", "王副市长", "
 pub const NOTES: &[&str] = &[
     "注：带*的指标为约束性指标，其余为预期性指标。",
     "注1：地区生产总值及其增速按可比价计算。",
+    "注 : 职业伤亡指由工作意外导致死亡或失去工作能力三天以上。",
     "说明：[ ]内为五年累计数。",
     "备注：数据截至上年底。",
     "数据来源：国家统计局",
