@@ -701,7 +701,19 @@ fn layout_for_band(
     // A title's statistics word (`年度数据`, `统计`) makes bare years actuals only in a table
     // without a base or target: a plan's title block often names the statistics bureau.
     let plan_columns = has(&columns, Role::Base) || has(&columns, Role::Target);
-    let stats_word = first_word(&above, vocab::STATISTICS_WORDS).filter(|_| !plan_columns);
+    // A merged header over the years that says statistics (`年度数据`, `统计数据`), not a
+    // group over targets and actuals (`年度目标及完成情况`).
+    let band_word = pure.iter().find_map(|(f, _)| {
+        f.parts.iter().find_map(|p| {
+            let t = norm(p);
+            let group = first_word(&t, vocab::TARGET_WORDS).is_some();
+            (!group)
+                .then(|| first_word(&t, vocab::STATISTICS_WORDS))
+                .flatten()
+        })
+    });
+    let stats_word =
+        band_word.or_else(|| first_word(&above, vocab::STATISTICS_WORDS).filter(|_| !plan_columns));
     let descending = pure.len() >= 2 && pure.windows(2).all(|w| w[0].1 > w[1].1);
     match pure.as_slice() {
         [(a, ya), (b, yb)]
