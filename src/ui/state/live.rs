@@ -1,0 +1,63 @@
+//! Live results: the plan's results kept up to date edit by edit, recomputing only what an
+//! edit touched.
+
+use crate::plan::{self, Plan, PlanResults};
+
+/// The results of the plan on screen, kept up to date edit by edit: an edit of one
+/// indicator computes that indicator and the scores again, never the whole plan.
+#[derive(Clone, Debug, Default)]
+pub struct Live {
+    pub results: PlanResults,
+    /// What the next edit's recomputation keeps from this one.
+    memo: plan::Memo,
+}
+
+impl Live {
+    /// Computes every result of `plan`.
+    pub fn new(plan: &Plan) -> Self {
+        let mut memo = plan::Memo::default();
+        let results = plan::compute_with(plan, &plan::Options::default(), &mut memo);
+        Self { results, memo }
+    }
+
+    /// [`Live::new`] in slices of [`STEP`](crate::pace::STEP) indicators, reporting to
+    /// `pace` between them.
+    pub async fn new_paced<P: crate::pace::Pace>(plan: &Plan, pace: &mut P) -> Self {
+        use crate::pace::{Stage, STEP};
+        let opts = plan::Options::default();
+        let years = plan::actual_years(plan);
+        let count = plan.indicators.len();
+        let mut indicators = Vec::with_capacity(count);
+        for index in 0..count {
+            if index % STEP == STEP - 1 {
+                pace.step(Stage::Compute, index as f64 / count as f64).await;
+            }
+            indicators.extend(plan::compute_indicator(plan, index, &opts, &years));
+        }
+        pace.step(Stage::Compute, 1.0).await;
+        let assessment = plan::assess(plan, &indicators, &years);
+        Self {
+            results: PlanResults {
+                indicators,
+                assessment,
+            },
+            // Filled from the plan by the first edit's recomputation.
+            memo: plan::Memo::default(),
+        }
+    }
+
+    /// Brings the results up to date with `plan` after an edit that changed the indicators
+    /// `changed` (`None`: anything, so everything is computed again).
+    pub fn update(&mut self, plan: &Plan, changed: Option<&[usize]>) {
+        match changed {
+            Some(changed) => plan::recompute_with(
+                plan,
+                &plan::Options::default(),
+                &mut self.results,
+                changed,
+                &mut self.memo,
+            ),
+            None => *self = Self::new(plan),
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Saved pages ([`Session`]) and autosave ([`Journal`]): where a document started, the edits
+//! since, and the slots that keep them per tab.
+
+use super::*;
+use serde::{Deserialize, Serialize};
+
+/// What autosave keeps and a saved page embeds: the document, its undo history and the
+/// language, so that a reload or a crash loses nothing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The format version, for later migrations.
+    pub version: u32,
+    pub doc: Option<Doc>,
+    #[serde(default)]
+    pub undo: Vec<Edit>,
+    #[serde(default)]
+    pub redo: Vec<Edit>,
+    #[serde(default)]
+    pub lang: crate::error::Lang,
+}
+
+/// The current session format.
+pub const SESSION_VERSION: u32 = 1;
+
+impl Session {
+    /// The session as JSON.
+    ///
+    /// # Errors
+    /// The serializer's message (it fails only on non-string map keys, which the types have not).
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| e.to_string())
+    }
+
+    /// A session read back from JSON; `None` for anything that is not one of ours.
+    pub fn from_json(json: &str) -> Option<Self> {
+        serde_json::from_str::<Self>(json)
+            .ok()
+            .filter(|s| s.version == SESSION_VERSION)
+    }
+}
+
+/// Where an autosaved session starts before its edits are replayed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Origin {
+    /// Nothing open.
+    #[default]
+    None,
+    /// The built-in demo.
+    Demo,
+    /// A file whose bytes the browser keeps (IndexedDB) under `key`.
+    File { key: String },
+    /// The plan embedded in the saved page.
+    Page,
+}
+
+/// The key under which the browser keeps a file's bytes: the time it was opened (`now_ms`,
+/// so keys sort by age) and a fingerprint of the bytes.
+pub fn file_key(bytes: &[u8], now_ms: f64) -> String {
+    format!(
+        "{:015}-{}",
+        now_ms.max(0.0) as u64,
+        crate::io::share::fingerprint_bytes(bytes)
+    )
+}
+
+/// What autosave writes after every change: where the document came from and the edits made
+/// since, so a write costs the size of the edits, never of the plan (a 100,000-row plan does
+/// not fit in the browser's small storage, and serialising it on every keystroke would freeze
+/// the page). Reopening replays the edits on the same start.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Journal {
+    pub version: u32,
+    pub origin: Origin,
+    pub file_name: String,
+    /// The sheet on screen.
+    pub active: usize,
+    /// Every edit applied since the document was opened, in order (undo and redo add the edit
+    /// they applied).
+    pub log: Vec<Edit>,
+    pub undo: Vec<Edit>,
+    pub redo: Vec<Edit>,
+    pub lang: crate::error::Lang,
+    /// When it was written (milliseconds since 1970, from the page): which tab's slot is the
+    /// latest work. 0 in journals written before slots were per tab.
+    #[serde(default)]
+    pub saved_at: f64,
+}
+
+/// The current journal format.
+pub const JOURNAL_VERSION: u32 = 2;
+
+impl Journal {
+    /// The journal as JSON.
+    ///
+    /// # Errors
+    /// The serializer's message.
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| e.to_string())
+    }
+
+    /// A journal read back from JSON; `None` for anything that is not one of ours.
+    pub fn from_json(json: &str) -> Option<Self> {
+        serde_json::from_str::<Self>(json)
+            .ok()
+            .filter(|j| j.version == JOURNAL_VERSION)
+    }
+
+    /// The document as it was: `start` with the logged edits applied and the sheet that was
+    /// on screen.
+    pub fn replay(&self, mut start: Doc) -> Doc {
+        for edit in &self.log {
+            start.apply(edit.clone());
+        }
+        if start.imported.sheets.get(self.active).is_some() {
+            start.active = self.active;
+        }
+        start
+    }
+}
+
+/// What a document started as, for rebuilding it elsewhere (the export worker): the opened
+/// file's bytes (a file or the demo), or the session JSON embedded in a saved page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Start {
+    File(Vec<u8>),
+    Session(String),
+}
+
+impl Journal {
+    /// The document rebuilt from where it started: the file imported again (or the saved
+    /// page's session read again) and the logged edits replayed, exactly as a reload does.
+    ///
+    /// # Errors
+    /// The import's message (in the journal's language), or that the session is not ours.
+    pub async fn rebuild_paced<P: crate::pace::Pace>(
+        &self,
+        start: &Start,
+        pace: &mut P,
+    ) -> Result<Doc, String> {
+        let doc = match start {
+            Start::File(bytes) => {
+                let imported = crate::io::import_paced(bytes, pace)
+                    .await
+                    .map_err(|e| e.user_message(self.lang, &self.file_name))?;
+                Doc::new(self.file_name.clone(), imported)
+            }
+            Start::Session(json) => Session::from_json(json)
+                .and_then(|s| s.doc)
+                .ok_or_else(|| "the saved page's session is not readable".to_string())?,
+        };
+        Ok(self.replay(doc))
+    }
+}
+
+/// The prefix of the autosave slots' keys in the browser's storage: one family for the plain
+/// app, and one per saved page (named by its embedded plan) so that opening a saved page never
+/// overwrites other work. Each tab writes its own slot in the family ([`slot_key`]), so two
+/// tabs never overwrite each other's work either.
+pub fn autosave_prefix(embedded_plan: Option<&str>) -> String {
+    match embedded_plan {
+        Some(json) => format!("zhibiao.session.{}", crate::io::share::fingerprint(json)),
+        None => "zhibiao.session".to_string(),
+    }
+}
+
+/// How many autosave slots of one family are kept (the newest; one per tab that worked).
+pub const SLOTS_KEPT: usize = 4;
+
+/// The slot of tab `tab` in the family `prefix`.
+pub fn slot_key(prefix: &str, tab: &str) -> String {
+    format!("{prefix}#{tab}")
+}
+
+/// Whether `key` is a slot of the family `prefix`: a tab's, or the family's single slot of
+/// earlier versions (the prefix itself).
+pub fn is_slot_of(prefix: &str, key: &str) -> bool {
+    key == prefix
+        || key
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('#'))
+}
+
+/// The slot a page starts from, among the family's `saved` slots (key, journal): the tab's own
+/// (a reload keeps the tab), else the latest saved with a document open (a new tab, or the
+/// browser started again after a crash, carries on with the latest work; a tab left empty by
+/// 新建 does not hide it), else the latest.
+pub fn starting_slot<'a>(own: &str, saved: &'a [(String, Journal)]) -> Option<&'a Journal> {
+    let latest = |with_doc: bool| {
+        saved
+            .iter()
+            .filter(|(_, j)| !with_doc || j.origin != Origin::None)
+            .max_by(|a, b| a.1.saved_at.total_cmp(&b.1.saved_at))
+    };
+    saved
+        .iter()
+        .find(|(key, _)| key == own)
+        .or_else(|| latest(true))
+        .or_else(|| latest(false))
+        .map(|(_, j)| j)
+}
+
+/// The slots to remove after `own` was written: all but the newest [`SLOTS_KEPT`] of the family
+/// (`own` is always kept).
+pub fn stale_slots(own: &str, saved: &[(String, Journal)]) -> Vec<String> {
+    let mut others: Vec<&(String, Journal)> = saved.iter().filter(|(k, _)| k != own).collect();
+    others.sort_by(|a, b| b.1.saved_at.total_cmp(&a.1.saved_at));
+    others
+        .into_iter()
+        .skip(SLOTS_KEPT.saturating_sub(1))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
