@@ -322,3 +322,34 @@ fn the_users_table_survives_the_export_round_trip() {
     let again = zhibiao::io::import(&plain.export_xlsx().unwrap()).unwrap();
     assert_eq!(again.sheets[0].layout, plain.imported.sheets[0].layout);
 }
+
+#[test]
+fn an_annual_growth_column_is_read_with_the_target() {
+    let imported = open("plan-rate-column.csv");
+    let l = layout(&imported);
+    assert_eq!((l.col(Role::Base), l.col(Role::Target)), (Some(3), Some(4)));
+    assert_eq!(l.col(Role::Rate), Some(5));
+    assert_eq!(l.col(Role::Binding), Some(6));
+    let c = common::computed("understanding/plan-rate-column.csv", 0);
+    let by_name = |name: &str| {
+        c.plan
+            .indicators
+            .iter()
+            .zip(&c.results.indicators)
+            .find(|(i, _)| i.name == name)
+            .map(|(_, r)| r)
+            .unwrap()
+    };
+    // No level in 2025, 6 % a year from 320: 2021 = 339.2 → 339; 2025 = 320 × 1.06⁵ = 428.2.
+    let gdp = by_name("地区生产总值");
+    assert_eq!(gdp.method, Method::Rate);
+    assert_eq!(gdp.yearly.get(&2021).unwrap().shown(), "339");
+    assert_eq!(gdp.yearly.get(&2025).unwrap().shown(), "428");
+    // A level and a rate: 7 % a year from 30,000 (2021 = 32,100), the level 39,365 in 2025.
+    let income = by_name("城镇居民人均可支配收入");
+    assert_eq!(income.method, Method::Rate);
+    assert_eq!(income.yearly.get(&2021).unwrap().shown(), "32100");
+    assert_eq!(income.yearly.get(&2025).unwrap().shown(), "39365");
+    // No rate: linear as before.
+    assert_eq!(by_name("常住人口城镇化率").method, Method::Linear);
+}

@@ -5,7 +5,7 @@ use super::detect::{Layout, Role};
 use super::grid::{format_number, MergeIndex, Sheet};
 use super::rows::{classify_row, split_unit, strip_ordinal, RowKind};
 use super::vocabulary::fold_width;
-use crate::plan::{value, Binding, Given, Indicator, Plan, RawCell, Year, YearMap};
+use crate::plan::{value, Binding, Given, Indicator, Plan, RawCell, Value, Year, YearMap};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -39,6 +39,7 @@ pub async fn build_plan_paced<P: crate::pace::Pace>(
         col(Role::Unit),
     );
     let parent_col = col(Role::Parent);
+    let rate_col = col(Role::Rate);
     let (binding_col, direction_col, weight_col) =
         (col(Role::Binding), col(Role::Direction), col(Role::Weight));
     let (base_col, target_col, lead_col, other_col) = (
@@ -133,7 +134,10 @@ pub async fn build_plan_paced<P: crate::pace::Pace>(
             out
         };
         let base = cell_of(base_col);
-        let target = cell_of(target_col);
+        let mut target = cell_of(target_col);
+        if let Some(c) = rate_col {
+            rate_into_target_given(&mut target, &text_of(row, Some(c)));
+        }
         let yearly = collect(&yearly_cols);
         let actual = collect(&actual_cols);
         let unit = match unit_col {
@@ -203,4 +207,57 @@ pub fn base_from_actuals(ind: &mut Indicator, layout: &Layout) {
         ind.base = g.clone();
         ind.base_year = Some(*y);
     }
+}
+
+/// An annual growth rate from a `年均增长(%)` column read into the target, as if the target cell
+/// said `T，年均增长r%` (PLANNING-RULES "Yearly targets", rate): a target of `—` or nothing
+/// becomes the rate alone. Left as it is when the target already states a rate, when the rate
+/// cell holds no number, or when the two do not read as one rate target.
+///
+/// ```
+/// use zhibiao::plan::{value, Value};
+/// let mut target = value::parse_text("39365");
+/// zhibiao::table::build::rate_into_target_given(&mut target, "7");
+/// assert!(matches!(target.value, Value::Rate { .. }));
+/// ```
+pub fn rate_into_target_given(target: &mut Given, rate_text: &str) {
+    if matches!(target.value, Value::Rate { .. }) {
+        return;
+    }
+    let rate = value::parse_text(rate_text);
+    let Some(r) = value::level_of(&rate.value) else {
+        return;
+    };
+    let level = match &target.value {
+        Value::Number { .. } => target.text.trim().to_string(),
+        Value::Empty => String::new(),
+        _ => return,
+    };
+    let text = if level.is_empty() {
+        format!("年均增长{r}%")
+    } else {
+        format!("{level}，年均增长{r}%")
+    };
+    let combined = value::parse_text(&text);
+    if matches!(combined.value, Value::Rate { .. }) {
+        *target = Given {
+            year: target.year.or(combined.year),
+            ..combined
+        };
+    }
+}
+
+/// [`rate_into_target_given`] on an indicator whose rate cell was edited: the target is read
+/// again from its own text first, so an edited rate replaces the old one.
+pub fn rate_into_target(ind: &mut Indicator, rate_text: &str) {
+    let own = ind
+        .target
+        .text
+        .split(['，', ','])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    ind.target = value::parse_text(&own);
+    rate_into_target_given(&mut ind.target, rate_text);
 }

@@ -53,6 +53,9 @@ pub enum Role {
     Note,
     /// The group of a two-level name: a cell merged down beside the items it groups.
     Parent,
+    /// An annual growth rate beside the target (`年均增长(%)`): read with the target as
+    /// `T，年均增长r%`.
+    Rate,
 }
 
 impl Role {
@@ -75,6 +78,7 @@ impl Role {
             Self::Leader => "leader".into(),
             Self::Note => "note".into(),
             Self::Parent => "parent".into(),
+            Self::Rate => "rate".into(),
         }
     }
 }
@@ -497,6 +501,7 @@ fn pre_of(parts: &[String]) -> Option<(Pre, Vec<Why>)> {
         Kind::Responsible => Pre::Responsible,
         Kind::Leader => Pre::Fixed(Role::Leader),
         Kind::Note => Pre::Fixed(Role::Note),
+        Kind::Rate => Pre::Fixed(Role::Rate),
         Kind::Group => return None,
     };
     Some((pre, why))

@@ -217,6 +217,8 @@ pub enum Kind {
     Responsible,
     Leader,
     Note,
+    /// An annual growth rate column (年均增长, 年均增速).
+    Rate,
     /// A group over target and actual columns (年度目标及完成情况): the rows below decide.
     Group,
 }
@@ -272,6 +274,8 @@ pub fn kind_of(text: &str) -> Option<(Kind, &'static str)> {
     }
     // Longer, more specific words first: `指标属性` is an attribute, `指标方向` a direction.
     const TABLE: &[(&str, Kind)] = &[
+        ("年均增", Kind::Rate),
+        ("年均递增", Kind::Rate),
         ("序号", Kind::Seq),
         ("编号", Kind::Seq),
         ("一级指标", Kind::Category),

@@ -350,7 +350,7 @@ pub fn panel_texts(lang: Lang) -> &'static PanelTexts {
 }
 
 /// The roles a column can have, as (key, 中文, English); "none" ignores the column.
-pub const ROLES: [(&str, &str, &str); 17] = [
+pub const ROLES: [(&str, &str, &str); 18] = [
     ("seq", "序号", "No."),
     ("category", "领域/类别", "Category"),
     ("name", "指标名称", "Indicator name"),
@@ -367,6 +367,7 @@ pub const ROLES: [(&str, &str, &str); 17] = [
     ("leader", "责任领导", "Leader"),
     ("note", "备注", "Note"),
     ("parent", "上级指标（分组）", "Group of items"),
+    ("rate", "年均增长（%）", "Annual growth (%)"),
     ("none", "（忽略此列）", "(ignore)"),
 ];
 

@@ -798,7 +798,7 @@ impl Builder {
         if self.rng.chance(0.6) {
             let w = (*self.rng.pick(RATE)).to_string();
             let h = self.head(w);
-            self.col(vec![h], None, Fill::Rate);
+            self.col(vec![h], Some(Role::Rate), Fill::Rate);
             self.tag("col=rate");
         }
         if self.rng.chance(0.3) {

@@ -70,6 +70,7 @@ pub fn role_key(role: Option<Role>) -> &'static str {
         Some(Role::Other) => "other",
         Some(Role::Leader) => "leader",
         Some(Role::Note) => "note",
+        Some(Role::Rate) => "rate",
         Some(Role::Parent) => "parent",
         None => "none",
     }
@@ -93,6 +94,7 @@ pub fn role_of(key: &str, year: Option<plan::Year>) -> Option<Role> {
         "other" => Role::Other,
         "leader" => Role::Leader,
         "note" => Role::Note,
+        "rate" => Role::Rate,
         "parent" => Role::Parent,
         _ => return None,
     })
@@ -260,7 +262,12 @@ pub(super) fn refresh_indicator(
     let empty = given.value == plan::Value::Empty;
     match role {
         Role::Base => ind.base = given,
-        Role::Target => ind.target = given,
+        Role::Target => {
+            ind.target = given;
+            if let Some(c) = layout.col(Role::Rate) {
+                crate::table::build::rate_into_target_given(&mut ind.target, &sheet.text(row, c));
+            }
+        }
         Role::Yearly(y) => {
             ind.manual.remove(&y);
             ind.yearly.remove(&y);
@@ -290,6 +297,7 @@ pub(super) fn refresh_indicator(
         Role::Direction => ind.direction_text = Some(text).filter(|t| !t.is_empty()),
         Role::Weight => ind.weight = plan::value::level_of(&given.value),
         Role::Parent => ind.parent = text,
+        Role::Rate => crate::table::build::rate_into_target(ind, &text),
         Role::Binding | Role::Leader | Role::Note => {}
     }
     crate::table::build::base_from_actuals(ind, layout);
