@@ -78,6 +78,8 @@ fn a_statistical_table_gets_targets_typed_by_the_user() {
     let imported = open("nbs-annual-data.csv");
     let mut doc = Doc::new("nbs-annual-data.csv".into(), imported);
     let (sheet, layout, plan) = doc.active_sheet().unwrap();
+    // Actuals alone: nothing to measure them against, so no 实现程度/状态 columns.
+    assert!(zhibiao::io::appended::column_kinds(layout.unwrap(), plan.unwrap()).is_empty());
     let add = add_target_column(doc.active, sheet, layout.unwrap(), plan.unwrap(), 2025, "");
     let target_col = sheet.width();
     assert!(doc.apply(add).is_some());
@@ -92,6 +94,13 @@ fn a_statistical_table_gets_targets_typed_by_the_user() {
         typed: true,
     };
     assert!(doc.apply(typed).is_some());
+    let (_, layout, plan) = doc.active_sheet().unwrap();
+    let appended = zhibiao::io::appended::column_kinds(layout.unwrap(), plan.unwrap());
+    assert_eq!(
+        appended.len(),
+        20,
+        "realization and status for the ten years with actuals"
+    );
     let results = doc.results().unwrap();
     let gdp = &results.indicators[0];
     assert_eq!(gdp.method, Method::Rate);

@@ -46,14 +46,22 @@ pub fn title_zh(year: Year, kind: Kind) -> String {
     }
 }
 
-/// The appended columns without their cells: for each year whose actual column holds any
-/// value, realization then status (the page looks cells up with [`cell`] row by row).
+/// The appended columns without their cells: for each year whose actual column holds a value
+/// of an indicator that has a target to measure it against, realization then status (the page
+/// looks cells up with [`cell`] row by row). A statistical table of actuals alone has none.
 pub fn column_kinds(layout: &Layout, plan: &Plan) -> Vec<(Year, Kind)> {
+    let has_target = |i: &crate::plan::Indicator| {
+        !i.target.text.is_empty() || !i.yearly.is_empty() || !i.manual.is_empty()
+    };
     layout
         .actual_cols()
         .keys()
         .copied()
-        .filter(|year| plan.indicators.iter().any(|i| i.actual.contains_key(year)))
+        .filter(|year| {
+            plan.indicators
+                .iter()
+                .any(|i| i.actual.contains_key(year) && has_target(i))
+        })
         .flat_map(|year| [(year, Kind::Realization), (year, Kind::Status)])
         .collect()
 }
