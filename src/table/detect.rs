@@ -135,6 +135,9 @@ pub enum Why {
     Cells(String),
     /// Texts beside numbers: the column that names the rows.
     Shape,
+    /// An actual of a year before the plan's first year, with no base column: the base
+    /// (`2020年实际` beside `2025年目标`).
+    BeforePlan,
     /// Set by the user.
     User,
 }
@@ -434,7 +437,7 @@ fn pre_of(parts: &[String]) -> Option<(Pre, Vec<Why>)> {
     let own = kinds
         .iter()
         .rposition(|k| k.is_some_and(|k| k.0 != Kind::Group));
-    let year = parts.iter().rev().find_map(|p| vocab::find_year(p));
+    let year = parts.iter().rev().find_map(|p| vocab::header_year(p));
     // The words of the merged headers above the column's own word.
     let above: Vec<(Kind, &'static str)> = kinds[..own.unwrap_or(kinds.len())]
         .iter()
@@ -702,7 +705,7 @@ fn layout_for_band(
     let target_year_now = columns
         .iter()
         .find(|c| c.role == Role::Target)
-        .and_then(|c| find_year(&c.header));
+        .and_then(|c| vocab::header_year(&c.header));
     // A title's statistics word (`年度数据`, `统计`) makes bare years actuals only in a table
     // without a base or target: a plan's title block often names the statistics bureau.
     let plan_columns = has(&columns, Role::Base) || has(&columns, Role::Target);
@@ -786,6 +789,36 @@ fn layout_for_band(
             }
         }
     }
+    // An actual of a year before the plan period, in a plan with a target and no base column,
+    // is the base: the period starts at the first yearly target, or the first year of the plan
+    // period the title names (十四五: 2021), or four years before the target year.
+    if !has(&columns, Role::Base) {
+        let target_year = columns
+            .iter()
+            .find(|c| c.role == Role::Target)
+            .and_then(|c| vocab::header_year(&c.header));
+        let first_yearly = columns
+            .iter()
+            .filter_map(|c| match c.role {
+                Role::Yearly(y) => Some(y),
+                _ => None,
+            })
+            .min();
+        let start = first_yearly
+            .or_else(|| vocab::plan_period(&above).map(|(first, _)| first))
+            .or_else(|| target_year.map(|t| t - 4));
+        let before = columns
+            .iter_mut()
+            .filter(|c| matches!(c.role, Role::Actual(y) if target_year.is_some() && start.is_some_and(|s| y < s)))
+            .max_by_key(|c| match c.role {
+                Role::Actual(y) => y,
+                _ => Year::MIN,
+            });
+        if let Some(c) = before {
+            c.role = Role::Base;
+            c.why.push(Why::BeforePlan);
+        }
+    }
     columns.sort_by_key(|c| c.col);
     let mut layout = Layout {
         header_first: first,
@@ -801,7 +834,7 @@ fn layout_for_band(
     let base = layout.columns.iter().find(|c| c.role == Role::Base);
     let target = layout.columns.iter().find(|c| c.role == Role::Target);
     layout.base_year = base
-        .and_then(|c| find_year(&c.header))
+        .and_then(|c| vocab::header_year(&c.header))
         .or_else(|| yearly.keys().next().map(|y| y - 1))
         .or_else(|| {
             let plan = base.is_some() || target.is_some();
@@ -809,7 +842,7 @@ fn layout_for_band(
             plan.then_some(first_actual?.checked_sub(1)?)
         });
     layout.target_year = target
-        .and_then(|c| find_year(&c.header))
+        .and_then(|c| vocab::header_year(&c.header))
         .or_else(|| yearly.keys().next_back().copied());
     let name_col = layout.col(Role::Name);
     let has_seq = layout.col(Role::Seq).is_some();
@@ -1026,6 +1059,38 @@ mod tests {
         let plan = build_plan(&s, &l);
         assert_eq!(plan.indicators.len(), 2);
         assert_eq!(plan.indicators[1].category, "约束性指标");
+    }
+
+    #[test]
+    fn plan_periods_name_base_and_target_years() {
+        let s = sheet(&[
+            &["指标", "单位", "“十三五”末", "“十四五”目标"],
+            &["城镇化率", "%", "55.2", "62"],
+        ]);
+        let l = detect(&s).unwrap();
+        assert_eq!((l.col(Role::Base), l.col(Role::Target)), (Some(2), Some(3)));
+        assert_eq!((l.base_year, l.target_year), (Some(2020), Some(2025)));
+    }
+
+    #[test]
+    fn an_actual_before_the_plan_period_is_the_base() {
+        let s = sheet(&[
+            &[
+                "指标",
+                "单位",
+                "2020年实际",
+                "2025年目标",
+                "2021年实际",
+                "2022年实际",
+            ],
+            &["城镇化率", "%", "55.2", "62", "56", "57"],
+        ]);
+        let l = detect(&s).unwrap();
+        assert_eq!(l.col(Role::Base), Some(2));
+        assert_eq!(l.col(Role::Actual(2021)), Some(4));
+        assert_eq!((l.base_year, l.target_year), (Some(2020), Some(2025)));
+        let why = &l.columns.iter().find(|c| c.col == 2).unwrap().why;
+        assert!(why.contains(&Why::BeforePlan));
     }
 
     #[test]

@@ -176,6 +176,34 @@ pub fn years(s: &str) -> impl Iterator<Item = Year> {
     found.into_iter()
 }
 
+/// The five-year plan a text names (`十三五`, `“十四五”`): its first and last years.
+///
+/// ```
+/// use zhibiao::table::vocabulary::plan_period;
+/// assert_eq!(plan_period("“十四五”规划"), Some((2021, 2025)));
+/// ```
+pub fn plan_period(s: &str) -> Option<(Year, Year)> {
+    const PERIODS: [(&str, Year); 6] = [
+        ("十一五", 2006),
+        ("十二五", 2011),
+        ("十三五", 2016),
+        ("十四五", 2021),
+        ("十五五", 2026),
+        ("十六五", 2031),
+    ];
+    let t = norm(s);
+    PERIODS
+        .iter()
+        .find(|(w, _)| t.contains(w))
+        .map(|(_, first)| (*first, first + 4))
+}
+
+/// The year a header names: a written year, else the last year of the plan period it names
+/// (`“十三五”末` → 2020, `“十四五”目标` → 2025).
+pub fn header_year(s: &str) -> Option<Year> {
+    find_year(s).or_else(|| plan_period(s).map(|(_, last)| last))
+}
+
 /// A header text that is only a year (`2017年`, `2017`, `2017.0`, `2017年度`, `2017年末`).
 ///
 /// ```
@@ -317,6 +345,15 @@ pub fn kind_of(text: &str) -> Option<(Kind, &'static str)> {
     }
     if t == "单位" || t == "计量单位" || t.ends_with("计量单位") {
         return Some((Kind::Unit, "单位"));
+    }
+    // `“十三五”末` is the end of a plan period: the base, unless a target word says it is the
+    // target (`“十四五”末目标`).
+    let unquoted: String = t.chars().filter(|c| !"“”\"'‘’「」".contains(*c)).collect();
+    if unquoted.contains("五末") || unquoted.contains("五期末") {
+        return Some(match first_word(&t, TARGET_WORDS) {
+            Some(w) => (Kind::FinalTarget, w),
+            None => (Kind::Base, "末"),
+        });
     }
     if let Some(w) = first_word(&t, BASE_WORDS) {
         return Some((Kind::Base, w));

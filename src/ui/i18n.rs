@@ -485,6 +485,8 @@ pub fn why_text(lang: Lang, why: &crate::table::detect::Why) -> String {
         Why::YearRun => "a run of years: yearly targets".into(),
         Why::Cells(w) if zh => format!("单元格中的“{w}”"),
         Why::Cells(w) => format!("“{w}” in its cells"),
+        Why::BeforePlan if zh => "规划期之前一年的实际值：基期".into(),
+        Why::BeforePlan => "an actual before the plan period: the base".into(),
         Why::Shape if zh => "文字列旁是数值列".into(),
         Why::Shape => "texts beside numbers".into(),
         Why::User if zh => "用户设定".into(),
