@@ -302,6 +302,9 @@ pub fn kind_of(text: &str) -> Option<(Kind, &'static str)> {
     }
     // Longer, more specific words first: `指标属性` is an attribute, `指标方向` a direction.
     const TABLE: &[(&str, Kind)] = &[
+        ("年均增长", Kind::Rate),
+        ("年均增速", Kind::Rate),
+        ("年均增幅", Kind::Rate),
         ("年均增", Kind::Rate),
         ("年均递增", Kind::Rate),
         ("序号", Kind::Seq),
