@@ -1,0 +1,257 @@
+//! The first sheet: the source table in its own layout, the empty yearly-target cells filled by
+//! the engine, and 实现程度 / 状态 appended for each year with actuals.
+
+use super::*;
+use crate::io::appended;
+use crate::pace::Pace;
+use crate::plan::{RawCell, Source, Status};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
+use std::collections::HashMap;
+
+pub(super) async fn write_source_sheet<P: Pace>(
+    ws: &mut Worksheet,
+    ex: &SheetExport<'_>,
+    progress: &mut Progress<'_, P>,
+) -> Result<(), XlsxError> {
+    let border = Format::new().set_border(FormatBorder::Thin);
+    let header = border
+        .clone()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let plain = Format::new();
+    let merged_title = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let mut number_formats: HashMap<String, Format> = HashMap::new();
+    let (hf, hl) = (ex.layout.header_first, ex.layout.header_last);
+    let cell_format = |row: usize| {
+        if (hf..=hl).contains(&row) {
+            &header
+        } else {
+            &border
+        }
+    };
+    let in_table = |row: usize| row >= hf && row <= ex.layout.data_last;
+
+    // Source cells, with the table's cells bordered.
+    for (r, cells) in ex.sheet.rows.iter().enumerate() {
+        let row = u32::try_from(r).unwrap_or(u32::MAX);
+        let table = in_table(r);
+        let base = if table { cell_format(r) } else { &plain };
+        for (c, cell) in cells.iter().enumerate() {
+            let col = u16::try_from(c).unwrap_or(u16::MAX);
+            match cell {
+                RawCell::Empty => {
+                    if table {
+                        ws.write_blank(row, col, base)?;
+                    }
+                }
+                RawCell::Text { s } => {
+                    ws.write_string_with_format(row, col, clip(s), base)?;
+                }
+                RawCell::Number { n, format } => {
+                    let f = with_code(&mut number_formats, format.as_deref(), base);
+                    ws.write_number_with_format(row, col, *n, f)?;
+                }
+            }
+        }
+        progress.cells(cells.len()).await;
+    }
+    for m in &ex.sheet.merges {
+        if m.first_row == m.last_row && m.first_col == m.last_col {
+            continue;
+        }
+        let (r, c) = (m.first_row as usize, m.first_col as usize);
+        let text = ex.sheet.text(r, c);
+        let base = if in_table(r) {
+            cell_format(r)
+        } else {
+            &merged_title
+        };
+        let (fc, lc) = (
+            u16::try_from(m.first_col).unwrap_or(u16::MAX),
+            u16::try_from(m.last_col).unwrap_or(u16::MAX),
+        );
+        ws.merge_range(m.first_row, fc, m.last_row, lc, clip(&text), base)?;
+        if let RawCell::Number { n, format } = ex.sheet.cell(r, c) {
+            let f = with_code(&mut number_formats, format.as_deref(), base);
+            ws.write_number_with_format(m.first_row, fc, *n, f)?;
+        }
+        progress.cells(1).await;
+    }
+
+    // Computed yearly targets, filled and marked.
+    let yearly_cols = ex.layout.yearly_cols();
+    let computed = border
+        .clone()
+        .set_background_color(Color::RGB(COMPUTED_FILL));
+    let mut by_decimals: HashMap<u8, Format> = HashMap::new();
+    for (indicator, result) in ex.plan.indicators.iter().zip(&ex.results.indicators) {
+        let row = indicator.row.saturating_sub(1);
+        for (year, target) in &result.yearly {
+            let Some(&col) = yearly_cols.get(year) else {
+                continue;
+            };
+            if target.source == Source::Given {
+                continue;
+            }
+            let col = u16::try_from(col).unwrap_or(u16::MAX);
+            let format = by_decimals.entry(result.decimals).or_insert_with(|| {
+                computed
+                    .clone()
+                    .set_num_format(decimals_format(result.decimals))
+            });
+            ws.write_number_with_format(row, col, target.value, format)?;
+        }
+        progress.cells(1).await;
+    }
+
+    write_completion_columns(ws, ex, &header, &border, progress).await?;
+
+    // Column widths that fit Chinese text (header rows and data rows only, not merged cells).
+    let width = ex.sheet.width();
+    let last = ex
+        .layout
+        .data_last
+        .min(ex.sheet.rows.len().saturating_sub(1));
+    let mut widest = vec![6.0_f64; width];
+    // Per column, the merged row ranges over it, by first row (merged ranges do not overlap).
+    let mut merged: Vec<Vec<(usize, usize)>> = vec![Vec::new(); width];
+    for m in &ex.sheet.merges {
+        for c in m.first_col as usize..=(m.last_col as usize).min(width.saturating_sub(1)) {
+            if let Some(list) = merged.get_mut(c) {
+                list.push((m.first_row as usize, m.last_row as usize));
+            }
+        }
+    }
+    // With each range, the furthest last row of the ranges up to it: (row, col) is covered when
+    // a range starting at or before the row reaches it.
+    let reach: Vec<Vec<(usize, usize)>> = merged
+        .iter_mut()
+        .map(|list| {
+            list.sort_unstable();
+            let mut furthest = 0;
+            list.iter()
+                .map(|&(first, last)| {
+                    furthest = furthest.max(last);
+                    (first, furthest)
+                })
+                .collect()
+        })
+        .collect();
+    let covered = |r: usize, c: usize| {
+        reach.get(c).is_some_and(|list| {
+            let n = list.partition_point(|&(first, _)| first <= r);
+            n > 0 && list.get(n - 1).is_some_and(|&(_, furthest)| furthest >= r)
+        })
+    };
+    let mut buf = String::new();
+    for r in hf..=last {
+        let Some(cells) = ex.sheet.rows.get(r) else {
+            continue;
+        };
+        for (c, cell) in cells.iter().enumerate() {
+            let Some(w) = widest.get_mut(c) else { break };
+            if matches!(cell, RawCell::Empty) || covered(r, c) {
+                continue;
+            }
+            *w = w.max(raw_width(cell, &mut buf));
+        }
+    }
+    for (c, widest) in widest.iter().enumerate() {
+        let col = u16::try_from(c).unwrap_or(u16::MAX);
+        ws.set_column_width(col, (widest + 2.0).min(40.0))?;
+    }
+    let freeze_row = u32::try_from(hl + 1).unwrap_or(0);
+    let freeze_col = ex
+        .layout
+        .col(crate::table::detect::Role::Name)
+        .and_then(|c| u16::try_from(c + 1).ok())
+        .unwrap_or(0);
+    ws.set_freeze_panes(freeze_row, freeze_col)?;
+    Ok(())
+}
+
+/// The fill of a status cell (the page uses the same colours).
+pub(super) fn status_fill(status: Option<Status>) -> Option<u32> {
+    match status {
+        Some(Status::Met) => Some(0xDAFBE1),
+        Some(Status::OnTrack) => Some(0xE6F4EA),
+        Some(Status::Lagging) => Some(0xFFEBE9),
+        _ => None,
+    }
+}
+
+/// A format and its variants with each status fill.
+pub(super) struct Filled {
+    plain: Format,
+    filled: Vec<(u32, Format)>,
+}
+
+impl Filled {
+    pub(super) fn new(plain: Format) -> Self {
+        let filled = [Status::Met, Status::OnTrack, Status::Lagging]
+            .into_iter()
+            .filter_map(|s| status_fill(Some(s)))
+            .map(|fill| (fill, plain.clone().set_background_color(Color::RGB(fill))))
+            .collect();
+        Self { plain, filled }
+    }
+
+    pub(super) fn with(&self, fill: Option<u32>) -> &Format {
+        fill.and_then(|fill| self.filled.iter().find(|(f, _)| *f == fill))
+            .map_or(&self.plain, |(_, format)| format)
+    }
+}
+
+/// 实现程度 and 状态 for each year with actuals, to the right of the source table.
+pub(super) async fn write_completion_columns<P: Pace>(
+    ws: &mut Worksheet,
+    ex: &SheetExport<'_>,
+    header: &Format,
+    border: &Format,
+    progress: &mut Progress<'_, P>,
+) -> Result<(), XlsxError> {
+    let layout = ex.layout;
+    let first_col = ex.sheet.width();
+    let bordered = Filled::new(border.clone());
+    let percent = Filled::new(border.clone().set_num_format("0.00"));
+    for (i, column) in appended::columns(layout, ex.plan, ex.results)
+        .iter()
+        .enumerate()
+    {
+        let col = u16::try_from(first_col + i).unwrap_or(u16::MAX);
+        let (hf, hl) = (
+            u32::try_from(layout.header_first).unwrap_or(0),
+            u32::try_from(layout.header_last).unwrap_or(0),
+        );
+        let title = column.title_zh();
+        if hl > hf {
+            ws.merge_range(hf, col, hl, col, &title, header)?;
+        } else {
+            ws.write_string_with_format(hf, col, &title, header)?;
+        }
+        ws.set_column_width(col, text_width(&title).max(10.0) + 2.0)?;
+        for row in layout.header_last + 1..=layout.data_last {
+            let r = u32::try_from(row).unwrap_or(u32::MAX);
+            let cell = column.cells.get(&row);
+            let fill = cell.and_then(|c| status_fill(c.status));
+            match (column.kind, cell) {
+                (appended::Kind::Realization, Some(appended::Cell { value: Some(v), .. })) => {
+                    ws.write_number_with_format(r, col, *v, percent.with(fill))?;
+                }
+                (_, Some(c)) => {
+                    ws.write_string_with_format(r, col, &c.text, bordered.with(fill))?;
+                }
+                (_, None) => {
+                    ws.write_blank(r, col, bordered.with(fill))?;
+                }
+            }
+            progress.cells(1).await;
+        }
+    }
+    Ok(())
+}
