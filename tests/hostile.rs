@@ -824,10 +824,16 @@ fn an_encrypted_xls_is_encrypted() {
 // Not spreadsheets, damaged files.
 
 #[test]
-fn html_saved_as_xls_is_html() {
+fn html_saved_as_xls_is_read_and_a_page_without_a_table_is_html() {
     let html = r#"<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body><table><tr><td>序号</td><td>指标名称</td></tr></table></body></html>"#;
+    let wb = read::read_workbook(html.as_bytes()).unwrap();
+    assert_eq!(wb.sheets[0].text(0, 1), "指标名称");
     assert_eq!(
         refused("plan.html.xls", html.as_bytes()),
+        ImportError::NoTable
+    );
+    assert_eq!(
+        refused("page.xls", b"<html><body><p>1</p></body></html>"),
         ImportError::NotAWorkbook { what: "HTML" }
     );
 }
@@ -902,7 +908,7 @@ fn the_cli_exits_2_with_one_line_for_each_bad_file() {
         ("report.xlsx", docx, "Word"),
         (
             "page.xls",
-            b"<html><table><tr><td>1</td></tr></table></html>".to_vec(),
+            b"<html><body><p>1</p></body></html>".to_vec(),
             "HTML",
         ),
         ("million.csv", million.into_bytes(), "200000 行"),

@@ -23,6 +23,11 @@ const MAX_CODE_CHARS: usize = 255;
 /// The share of an .xlsx sheet's reading progress that is its cells (the merges are the rest).
 const CELLS_SHARE: f64 = 0.8;
 
+mod html;
+mod xml2003;
+
+pub use html::decode_html;
+
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// What the first bytes say the file is.
@@ -31,6 +36,8 @@ enum Sniffed {
     Zip,
     Cfb,
     Text,
+    Html,
+    Xml2003,
 }
 
 /// Reads a workbook from its bytes.
@@ -70,6 +77,8 @@ pub async fn read_workbook_paced<P: Pace>(
         Sniffed::Zip => read_zip(bytes, pace).await,
         Sniffed::Cfb => read_cfb(bytes, pace).await,
         Sniffed::Text => read_csv(bytes, pace).await,
+        Sniffed::Html => html::read_html(bytes, pace).await,
+        Sniffed::Xml2003 => xml2003::read_xml2003(bytes, pace).await,
     }
 }
 
@@ -93,10 +102,13 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
     if bytes.starts_with(b"{\\rtf") {
         return not("RTF");
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let head = text_head(bytes);
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<table") {
-        return not("HTML");
+    if xml2003::looks_like_xml2003(head) {
+        return Ok(Sniffed::Xml2003);
+    }
+    if html::looks_like_html(head) {
+        return Ok(Sniffed::Html);
     }
     if head.starts_with("<?xml") {
         return not("XML");
@@ -105,6 +117,19 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
         return not("二进制 / binary");
     }
     Ok(Sniffed::Text)
+}
+
+/// The first KiB as lower-case text (UTF-16 with a BOM decoded), for sniffing.
+fn text_head(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(1024)];
+    let text = match encoding_rs::Encoding::for_bom(head) {
+        Some((enc, bom)) if enc != encoding_rs::UTF_8 => enc
+            .decode_without_bom_handling(head.get(bom..).unwrap_or_default())
+            .0
+            .into_owned(),
+        _ => String::from_utf8_lossy(head).into_owned(),
+    };
+    text.to_ascii_lowercase()
 }
 
 /// A NUL byte in the first KiB, outside UTF-16 text, marks a binary file.

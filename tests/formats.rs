@@ -1,0 +1,128 @@
+//! The file formats real attachments come in besides .xlsx/.xls/.ods/.csv (issue 14): each
+//! fixture of `tests/fixtures/formats/` read into the grid it holds, and the plans found in it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
+
+#[allow(dead_code)] // the shared helpers; this file uses only some
+mod common;
+
+use common::fixture;
+use zhibiao::error::{ImportError, Lang};
+use zhibiao::io::{self, read};
+use zhibiao::table::grid::{Format, Merge, Workbook};
+
+fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(&format!("formats/{name}"))).unwrap()
+}
+
+fn read(name: &str) -> Workbook {
+    read::read_workbook(&bytes(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn merge(first_row: u32, first_col: u32, last_row: u32, last_col: u32) -> Merge {
+    Merge {
+        first_row,
+        first_col,
+        last_row,
+        last_col,
+    }
+}
+
+/// The plan of the HTML and SpreadsheetML fixtures (`make_text_fixtures.py`): the indicators
+/// found, with their units, base, target and lead units.
+fn check_plan(name: &str, format: Format) {
+    let imported = io::import(&bytes(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(imported.format, format, "{name}");
+    let i = imported.first_table().unwrap();
+    let plan = imported.sheets[i].plan.as_ref().unwrap();
+    let names: Vec<&str> = plan.indicators.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "地区生产总值",
+            "规模以上工业增加值增速",
+            "城镇登记失业率",
+            "单位GDP能耗降低"
+        ],
+        "{name}"
+    );
+    let gdp = &plan.indicators[0];
+    assert_eq!(gdp.seq, "1");
+    assert_eq!(gdp.unit, "亿元");
+    assert_eq!(gdp.category, "经济发展");
+    assert_eq!(gdp.base_year, Some(2020), "{name}");
+    assert_eq!(gdp.target_year, Some(2025), "{name}");
+    assert_eq!(gdp.lead_units, "县发改局");
+    assert!(gdp.yearly.get(&2021).is_some(), "{name}: {gdp:?}");
+    assert_eq!(plan.indicators[3].lead_units, "县发改局、县统计局");
+    assert_eq!(plan.indicators[2].category, "民生保障");
+}
+
+#[test]
+fn html_table_saved_as_xls_opens_as_its_plan() {
+    check_plan("plan-html-utf8.xls", Format::Html);
+    check_plan("plan-html-gbk.xls", Format::Html);
+}
+
+#[test]
+fn html_table_grid_has_its_merges() {
+    for name in ["plan-html-utf8.xls", "plan-html-gbk.xls"] {
+        let wb = read(name);
+        assert_eq!(wb.format, Some(Format::Html));
+        assert_eq!(wb.sheets.len(), 1);
+        let s = &wb.sheets[0];
+        assert_eq!(s.text(0, 0), "临川县“十四五”主要指标任务分解表");
+        assert_eq!(s.text(1, 3), "2020年\n基期值");
+        assert_eq!(s.text(1, 5), "年度目标");
+        assert_eq!(s.text(2, 5), "2021年");
+        assert_eq!(s.text(2, 9), "2025年");
+        assert_eq!(s.text(1, 10), "牵头单位");
+        assert_eq!(s.text(4, 1), "地区生产总值");
+        // Numbers stay text: the value parser reads them.
+        assert_eq!(
+            s.cell(4, 3),
+            &zhibiao::plan::RawCell::Text { s: "100".into() }
+        );
+        assert_eq!(s.text(5, 6), "", "&nbsp; is an empty cell");
+        assert_eq!(s.merges[0], merge(0, 0, 0, 10));
+        assert!(s.merges.contains(&merge(1, 0, 2, 0)));
+        assert!(s.merges.contains(&merge(1, 5, 1, 9)));
+        assert!(s.merges.contains(&merge(1, 10, 2, 10)));
+        assert!(s.merges.contains(&merge(3, 0, 3, 10)));
+    }
+}
+
+#[test]
+fn spreadsheetml_2003_opens_as_its_plan() {
+    check_plan("plan-spreadsheetml-2003.xml", Format::Xml2003);
+    check_plan("plan-spreadsheetml-2003.xls", Format::Xml2003);
+}
+
+#[test]
+fn spreadsheetml_2003_grid_has_its_sheets_cells_and_merges() {
+    let wb = read("plan-spreadsheetml-2003.xml");
+    assert_eq!(wb.format, Some(Format::Xml2003));
+    let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["说明", "分解表"]);
+    let s = &wb.sheets[1];
+    assert_eq!(s.text(1, 3), "2020年\n基期值");
+    assert_eq!(s.text(2, 5), "2021年");
+    assert_eq!(s.text(4, 1), "地区生产总值");
+    assert_eq!(s.display(4, 3), "100.0", "the style's number format");
+    assert_eq!(s.text(5, 4), "年均增长7%");
+    assert_eq!(s.text(5, 10), "县工信局", "ss:Index after empty cells");
+    assert_eq!(
+        s.text(9, 0),
+        "注：2025年目标值为规划目标。",
+        "a comment is not the text"
+    );
+    assert!(s.merges.contains(&merge(0, 0, 0, 10)));
+    assert!(s.merges.contains(&merge(1, 0, 2, 0)));
+    assert!(s.merges.contains(&merge(1, 5, 1, 9)));
+    assert!(s.merges.contains(&merge(3, 0, 3, 10)));
+}
+
+#[test]
+fn every_format_message_names_the_file() {
+    let _ = (ImportError::Empty, Lang::Zh);
+}
