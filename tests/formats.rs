@@ -126,3 +126,25 @@ fn spreadsheetml_2003_grid_has_its_sheets_cells_and_merges() {
 fn every_format_message_names_the_file() {
     let _ = (ImportError::Empty, Lang::Zh);
 }
+
+/// `make_xlsb_fixture.py`: a worksheet, a chart sheet and an Excel 4 macro sheet (calamine alone
+/// refuses the workbook for the macro sheet), a defined name, a 0.0% format.
+#[test]
+fn xlsb_reads_its_worksheet_and_skips_chart_and_macro_sheets() {
+    let wb = read("plan.xlsb");
+    assert_eq!(wb.format, Some(Format::Xlsb));
+    let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["计划"]);
+    let s = &wb.sheets[0];
+    assert_eq!(s.text(1, 1), "指标名称");
+    assert_eq!(s.text(3, 1), "地区生产总值");
+    assert_eq!(s.text(3, 3), "100");
+    assert_eq!(s.text(3, 4), "150", "a formula's cached value");
+    assert_eq!(s.display(4, 3), "55.2%");
+    assert_eq!(s.merges, [merge(0, 0, 0, 10), merge(2, 0, 2, 10)]);
+    let imported = io::import(&bytes("plan.xlsb")).unwrap();
+    assert_eq!(imported.format, Format::Xlsb);
+    let plan = imported.sheets[0].plan.as_ref().unwrap();
+    let names: Vec<&str> = plan.indicators.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["地区生产总值", "城镇化率"]);
+}

@@ -1280,3 +1280,122 @@ fn hostile_cells_fixture_imports_its_texts_literally() {
     assert_eq!(plan.indicators.len(), 3);
     assert_eq!(plan.indicators[0].name, HOSTILE_CELLS[0].2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// .xlsb (issue 14): calamine is handed a package rebuilt of checked parts only.
+
+/// A BIFF12 record.
+fn brt(typ: u16, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if typ < 0x80 {
+        out.push(typ as u8);
+    } else {
+        out.push((typ & 0x7F) as u8 | 0x80);
+        out.push((typ >> 7) as u8);
+    }
+    let mut n = body.len();
+    loop {
+        let b = (n & 0x7F) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+fn wide(s: &str) -> Vec<u8> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    for u in units {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+/// An .xlsb of one sheet whose cells are `cells` (records after a BrtRowHdr of row 0), with
+/// `strings` shared strings declared `declared` times, and `extra` records in workbook.bin.
+fn xlsb(cells: &[u8], strings: &[&str], declared: u32, extra: &[u8]) -> Vec<u8> {
+    let mut wb = brt(0x0083, &[]);
+    let mut sh = 0u32.to_le_bytes().to_vec();
+    sh.extend_from_slice(&1u32.to_le_bytes());
+    sh.extend(wide("rId1"));
+    sh.extend(wide("表1"));
+    wb.extend(brt(0x009C, &sh));
+    wb.extend(brt(0x0090, &[]));
+    wb.extend_from_slice(extra);
+    wb.extend(brt(0x009D, &[0; 26]));
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>"#;
+    let mut sheet = brt(0x0081, &[]);
+    sheet.extend(brt(0x0094, &[0; 16]));
+    sheet.extend(brt(0x0091, &[]));
+    sheet.extend(brt(0x0000, &[0; 17]));
+    sheet.extend_from_slice(cells);
+    sheet.extend(brt(0x0092, &[]));
+    let mut sst = [declared.to_le_bytes(), declared.to_le_bytes()].concat();
+    sst = brt(0x009F, &sst);
+    for s in strings {
+        let mut item = vec![0u8];
+        item.extend(wide(s));
+        sst.extend(brt(0x0013, &item));
+    }
+    zip_of(
+        &[
+            ("xl/workbook.bin", &wb),
+            ("xl/_rels/workbook.bin.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.bin", &sheet),
+            ("xl/sharedStrings.bin", &sst),
+        ],
+        true,
+    )
+}
+
+fn isst(col: u32, i: u32) -> Vec<u8> {
+    brt(
+        0x0007,
+        &[col.to_le_bytes(), 0u32.to_le_bytes(), i.to_le_bytes()].concat(),
+    )
+}
+
+#[test]
+fn xlsb_records_calamine_would_panic_on_are_refused_or_left_out() {
+    // The hand-made file reads.
+    let ok = xlsb(&isst(0, 0), &["指标名称"], 1, &[]);
+    let wb = read::read_workbook(&ok).unwrap();
+    assert_eq!(wb.sheets[0].text(0, 0), "指标名称");
+    // A defined name whose formula is cut short (calamine indexes past it): left out.
+    let name = [
+        &[0u8; 4][..],
+        &[0],
+        &[0; 4],
+        &wide("n"),
+        &3u32.to_le_bytes(),
+        &[0x3A, 0, 0],
+        &[0; 4],
+    ]
+    .concat();
+    let named = xlsb(&isst(0, 0), &["指标名称"], 1, &brt(0x0027, &name));
+    assert_eq!(
+        read::read_workbook(&named).unwrap().sheets[0].text(0, 0),
+        "指标名称"
+    );
+    // A shared string that does not exist (calamine indexes its list with it).
+    let e = read::read_workbook(&xlsb(&isst(0, 5), &["a"], 1, &[])).unwrap_err();
+    assert!(matches!(e, ImportError::Damaged { .. }), "{e:?}");
+    // Cell records shorter than calamine reads.
+    for typ in [0x0002u16, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007] {
+        let e = read::read_workbook(&xlsb(&brt(typ, &[0; 5]), &["a"], 1, &[])).unwrap_err();
+        assert!(matches!(e, ImportError::Damaged { .. }), "{typ:#x}: {e:?}");
+    }
+    // A record declaring more bytes than its part holds (calamine reserves them first).
+    let mut long = vec![0x07, 0xFF, 0xFF, 0xFF, 0x7F];
+    long.extend_from_slice(&[0; 12]);
+    let e = read::read_workbook(&xlsb(&long, &["a"], 1, &[])).unwrap_err();
+    assert!(matches!(e, ImportError::Damaged { .. }), "{e:?}");
+    // Four billion strings declared.
+    let e = refused("strings.xlsb", &xlsb(&isst(0, 0), &["a"], u32::MAX, &[]));
+    assert!(matches!(e, ImportError::TooManyStrings { .. }), "{e:?}");
+}

@@ -579,6 +579,12 @@ fn read_sheet(
     Ok(formats)
 }
 
+/// The code of a built-in number format id (shared by BIFF8 and BIFF12), `None` for General or
+/// an id with no built-in code.
+pub fn builtin_code(id: u16) -> Option<&'static str> {
+    builtin_format(id).filter(|c| *c != "General")
+}
+
 /// The codes of Excel's built-in number formats (ECMA-376 §18.8.30; 27–36 as in zh-CN Excel).
 fn builtin_format(id: u16) -> Option<&'static str> {
     Some(match id {

@@ -24,6 +24,7 @@ const MAX_CODE_CHARS: usize = 255;
 const CELLS_SHARE: f64 = 0.8;
 
 mod html;
+mod xlsb;
 mod xml2003;
 
 pub use html::decode_html;
@@ -177,6 +178,9 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     }
     if find(bytes, b"ppt/presentation.xml") {
         return Err(ImportError::NotAWorkbook { what: "PowerPoint" });
+    }
+    if xlsb::is_xlsb(bytes) {
+        return xlsb::read_xlsb(bytes, pace).await;
     }
     read_xlsx(bytes, pace).await
 }
