@@ -122,9 +122,38 @@ fn spreadsheetml_2003_grid_has_its_sheets_cells_and_merges() {
     assert!(s.merges.contains(&merge(3, 0, 3, 10)));
 }
 
+/// The refusals of issue 14 name the true reason and what to do, in both languages.
 #[test]
-fn every_format_message_names_the_file() {
-    let _ = (ImportError::Empty, Lang::Zh);
+fn every_format_message_names_the_file_the_reason_and_what_to_do() {
+    let cases = [
+        (
+            ImportError::XlsProtected,
+            "另存为 .xlsx",
+            "save it as .xlsx",
+        ),
+        (
+            ImportError::OldExcel {
+                version: "Excel 4.0",
+            },
+            "Excel 4.0 或更早的格式",
+            "Excel 4.0",
+        ),
+        (
+            ImportError::NoWorkbookStream,
+            "没有 Excel 工作簿",
+            "no Excel workbook",
+        ),
+    ];
+    for (e, zh, en) in cases {
+        let m = e.user_message(Lang::Zh, "计划.xls");
+        assert!(m.contains("计划.xls") && m.contains(zh), "{m}");
+        let m = e.user_message(Lang::En, "计划.xls");
+        assert!(m.contains("计划.xls") && m.contains(en), "{m}");
+    }
+    // Protection with Excel's built-in key has no password to remove: the message does not
+    // send the user looking for one.
+    let m = ImportError::XlsProtected.user_message(Lang::Zh, "f.xls");
+    assert!(m.contains("没有密码也会加密"), "{m}");
 }
 
 /// `make_xlsb_fixture.py`: a worksheet, a chart sheet and an Excel 4 macro sheet (calamine alone

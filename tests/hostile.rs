@@ -816,7 +816,7 @@ fn an_encrypted_xls_is_encrypted() {
             "encrypted.xls",
             &xls(&[filepass], &[("表1", table_records())])
         ),
-        ImportError::Encrypted
+        ImportError::XlsProtected
     );
 }
 
@@ -1398,4 +1398,85 @@ fn xlsb_records_calamine_would_panic_on_are_refused_or_left_out() {
     // Four billion strings declared.
     let e = refused("strings.xlsb", &xlsb(&isst(0, 0), &["a"], u32::MAX, &[]));
     assert!(matches!(e, ImportError::TooManyStrings { .. }), "{e:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14: .xls files that were refused for the wrong reason.
+
+/// An .xls is a workbook when it has a workbook stream, whatever else it holds: the bytes of
+/// `WordDocument` (an embedded Word object's stream name, here in a cell) once made it "Word".
+#[test]
+fn an_xls_holding_the_name_of_a_word_stream_is_still_a_workbook() {
+    let mut records = table_records();
+    records.push(label(3, 0, "WordDocument"));
+    let imported = io::import(&xls(&[], &[("表1", records)])).unwrap();
+    assert_eq!(imported.sheets[0].sheet.text(3, 0), "WordDocument");
+    // A compound file with no workbook stream is not called damaged.
+    let mut no_workbook = xls(&[], &[("表1", table_records())]);
+    let at = no_workbook
+        .windows(16)
+        .position(|w| {
+            w == "Workbook"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    no_workbook[at] = b'X';
+    assert_eq!(
+        refused("other.xls", &no_workbook),
+        ImportError::NoWorkbookStream
+    );
+}
+
+/// BIFF5 records: a LABEL of 8-bit text.
+fn label5(row: u16, col: u16, text: &[u8]) -> Vec<u8> {
+    let mut d = Vec::new();
+    for v in [row, col, 15, u16::try_from(text.len()).unwrap()] {
+        d.extend_from_slice(&v.to_le_bytes());
+    }
+    d.extend_from_slice(text);
+    rec(0x0204, &d)
+}
+
+/// A BIFF5 workbook (Excel 5/95, as Excel for Mac wrote it) with code page `cp`.
+fn biff5(cp: u16, cells: Vec<Vec<u8>>) -> Vec<u8> {
+    let bof5 = |dt: u16| {
+        let mut d = vec![0x00, 0x05];
+        d.extend_from_slice(&dt.to_le_bytes());
+        d.extend_from_slice(&[0; 4]);
+        rec(0x0809, &d)
+    };
+    let mut globals = bof5(0x0005);
+    globals.extend(rec(0x0042, &cp.to_le_bytes()));
+    let slot = globals.len() + 4;
+    globals.extend(rec(0x0085, &[0, 0, 0, 0, 0, 0, 2, b'S', b'1']));
+    globals.extend(eof());
+    let mut stream = globals;
+    let at = u32::try_from(stream.len()).unwrap().to_le_bytes();
+    stream[slot..slot + 4].copy_from_slice(&at);
+    stream.extend(bof5(0x0010));
+    for c in cells {
+        stream.extend(c);
+    }
+    stream.extend(eof());
+    cfb(&stream)
+}
+
+#[test]
+fn biff5_with_mac_code_pages_is_read() {
+    // "Caf\x8E" is "Café" in Mac Roman (and in Mac Central European).
+    for cp in [10000u16, 10029, 32768, 32769] {
+        let wb = read::read_workbook(&biff5(
+            cp,
+            vec![label5(0, 0, b"Caf\x8E"), number(0, 1, 2.5)],
+        ))
+        .unwrap_or_else(|e| panic!("code page {cp}: {e}"));
+        let s = &wb.sheets[0];
+        assert_eq!(s.name, "S1");
+        assert_eq!(s.text(0, 1), "2.5");
+        if cp != 32769 {
+            assert_eq!(s.text(0, 0), "Café", "code page {cp}");
+        }
+    }
 }

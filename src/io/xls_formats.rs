@@ -88,7 +88,8 @@ impl std::error::Error for XlsFormatError {}
 impl From<XlsFormatError> for crate::error::ImportError {
     fn from(e: XlsFormatError) -> Self {
         match e {
-            XlsFormatError::Encrypted => Self::Encrypted,
+            XlsFormatError::Encrypted => Self::XlsProtected,
+            XlsFormatError::NoWorkbook => Self::NoWorkbookStream,
             other => Self::Damaged {
                 detail: other.to_string(),
             },
@@ -655,7 +656,7 @@ fn builtin_format(id: u16) -> Option<&'static str> {
 /// declare).
 ///
 /// # Errors
-/// [`ImportError::Encrypted`] for a FILEPASS record, [`ImportError::Damaged`] where calamine
+/// [`ImportError::XlsProtected`] for a FILEPASS record, [`ImportError::Damaged`] where calamine
 /// would fail or panic, and the limit errors ([`ImportError::TooManySheets`],
 /// [`ImportError::TooManyRows`], [`ImportError::TooManyColumns`], [`ImportError::TooManyCells`],
 /// [`ImportError::TooManyCellsInWorkbook`], [`ImportError::TooManyStrings`],
@@ -963,7 +964,7 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
         pos = next;
         let d = rec.data;
         match rec.typ {
-            FILEPASS => return Err(ImportError::Encrypted),
+            FILEPASS => return Err(ImportError::XlsProtected),
             BOF => {
                 g.biff8 = bof_is_biff8(d)?;
                 if first {
@@ -971,7 +972,11 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
                 }
                 out.extend_from_slice(rec.raw.get(..4 + d.len()).unwrap_or_default());
             }
-            CODEPAGE | DATEMODE => {
+            CODEPAGE => {
+                let cp = readable_codepage(le16(d, 0)?);
+                push_record(out, CODEPAGE, &[&cp.to_le_bytes()])?;
+            }
+            DATEMODE => {
                 le16(d, 0)?;
                 push_record(out, rec.typ, &[d])?;
             }
@@ -1040,6 +1045,28 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
     }
     // calamine reads globals to the end of the stream when there is no EOF.
     push_record(out, EOF, &[])
+}
+
+/// A code page calamine can decode: the file's own when calamine has a table for it, else the
+/// nearest one it has (calamine refuses the whole workbook for a code page it does not know).
+/// BIFF5 files from Excel for Mac say 10000-10029 or 32768 (Mac Roman); Excel 2.x-4.0 files
+/// say 32769 (Windows Latin 1) or an OEM code page.
+fn readable_codepage(cp: u16) -> u16 {
+    if codepage::to_encoding(cp).is_some() {
+        return cp;
+    }
+    match cp {
+        // Mac Japanese, traditional Chinese, Korean, simplified Chinese: their Windows twins.
+        10001 => 932,
+        10002 => 950,
+        10003 => 949,
+        10008 => 936,
+        // Other Mac scripts (Central European 10029 …) and Mac Roman as BIFF writes it: the
+        // ASCII half is the same, the accented letters may differ.
+        10004..=10099 | 32768 => 10000,
+        // 32769 (Windows Latin 1 as BIFF2-4 write it), 367 (ASCII), 437/850 (OEM) …
+        _ => 1252,
+    }
 }
 
 /// A sheet name (ShortXLUnicodeString), for messages only.

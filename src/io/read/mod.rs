@@ -91,6 +91,9 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
     if bytes.starts_with(CFB_MAGIC) {
         return Ok(Sniffed::Cfb);
     }
+    if let Some(version) = old_excel(bytes) {
+        return Err(ImportError::OldExcel { version });
+    }
     if bytes.starts_with(b"%PDF") {
         return not("PDF");
     }
@@ -120,6 +123,21 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
     Ok(Sniffed::Text)
 }
 
+/// Excel 2.x–4.0 files are a bare stream of BIFF records (no compound file): a BOF record of
+/// type 0x0009 (BIFF2), 0x0209 (BIFF3) or 0x0409 (BIFF4) with its length of 4 to 16 bytes.
+fn old_excel(bytes: &[u8]) -> Option<&'static str> {
+    let (typ, len) = (bytes.get(..2)?, *bytes.get(2)?);
+    if bytes.get(3) != Some(&0) || !(4..=16).contains(&len) {
+        return None;
+    }
+    match typ {
+        [0x09, 0x00] => Some("Excel 2.x"),
+        [0x09, 0x02] => Some("Excel 3.0"),
+        [0x09, 0x04] => Some("Excel 4.0"),
+        _ => None,
+    }
+}
+
 /// The first KiB as lower-case text (UTF-16 with a BOM decoded), for sniffing.
 fn text_head(bytes: &[u8]) -> String {
     let head = &bytes[..bytes.len().min(1024)];
@@ -141,12 +159,25 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 fn looks_utf16_without_bom(head: &[u8]) -> bool {
+    utf16_without_bom(head).is_some()
+}
+
+/// UTF-16 with no BOM, told by its NULs: the high bytes of ASCII characters are NUL, after the
+/// low byte in little-endian text, before it in big-endian text.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let pairs = head.len() / 2;
     if pairs < 4 {
-        return false;
+        return None;
     }
     let zero_odd = head.chunks_exact(2).filter(|p| p[1] == 0).count();
-    zero_odd * 10 >= pairs * 3
+    let zero_even = head.chunks_exact(2).filter(|p| p[0] == 0).count();
+    if zero_odd * 10 >= pairs * 3 && zero_odd > zero_even {
+        Some(encoding_rs::UTF_16LE)
+    } else if zero_even * 10 >= pairs * 3 && zero_even > zero_odd {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
@@ -189,10 +220,20 @@ async fn read_cfb<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     if find(bytes, &utf16le("EncryptedPackage")) || find(bytes, &utf16le("EncryptionInfo")) {
         return Err(ImportError::Encrypted);
     }
-    if find(bytes, &utf16le("WordDocument")) {
-        return Err(ImportError::NotAWorkbook { what: "Word" });
+    // The workbook stream decides: an .xls may hold a Word document or another OLE object
+    // (in its own storage), and is still a workbook.
+    match read_xls(bytes, pace).await {
+        Err(ImportError::NoWorkbookStream) => {
+            if find(bytes, &utf16le("WordDocument")) {
+                Err(ImportError::NotAWorkbook { what: "Word" })
+            } else if find(bytes, &utf16le("PowerPoint Document")) {
+                Err(ImportError::NotAWorkbook { what: "PowerPoint" })
+            } else {
+                Err(ImportError::NoWorkbookStream)
+            }
+        }
+        other => other,
     }
-    read_xls(bytes, pace).await
 }
 
 /// A sheet being read: cells are placed as they come, each checked against the limits first.
@@ -416,7 +457,7 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         sheets: mut formats,
     } = super::xls_formats::checked_with_formats(bytes)?;
     let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
-        calamine::XlsError::Password => ImportError::Encrypted,
+        calamine::XlsError::Password => ImportError::XlsProtected,
         other => damaged(other),
     })?;
     let names = checked_names(wb.sheet_names())?;
@@ -617,8 +658,8 @@ pub fn decode_text(bytes: &[u8]) -> String {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return s.to_string();
     }
-    if looks_utf16_without_bom(&bytes[..bytes.len().min(1024)]) {
-        let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(bytes);
+    if let Some(enc) = utf16_without_bom(&bytes[..bytes.len().min(1024)]) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
         return text.into_owned();
     }
     let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
@@ -688,6 +729,37 @@ mod tests {
         // 指标 in GBK: D6 B8 B1 EA
         let bytes = [0xD6, 0xB8, 0xB1, 0xEA, b',', b'1', b'\r', b'\n'];
         assert_eq!(decode_text(&bytes), "指标,1\r\n");
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_told_by_its_nuls() {
+        let text = "序号,指标名称\r\n1,GDP\r\n";
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode_text(&be), text);
+        assert_eq!(decode_text(&le), text);
+        let wb = read_workbook(&be).unwrap_or_default();
+        assert_eq!(wb.sheets[0].text(1, 1), "GDP");
+    }
+
+    #[test]
+    fn raw_excel_4_is_named() {
+        let biff4 = [
+            0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x0A, 0x00,
+        ];
+        assert_eq!(
+            read_workbook(&biff4).err(),
+            Some(ImportError::OldExcel {
+                version: "Excel 4.0"
+            })
+        );
+        let biff3 = [0x09, 0x02, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00];
+        assert_eq!(
+            read_workbook(&biff3).err(),
+            Some(ImportError::OldExcel {
+                version: "Excel 3.0"
+            })
+        );
     }
 
     #[test]
