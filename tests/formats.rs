@@ -177,3 +177,17 @@ fn xlsb_reads_its_worksheet_and_skips_chart_and_macro_sheets() {
     let names: Vec<&str> = plan.indicators.iter().map(|x| x.name.as_str()).collect();
     assert_eq!(names, ["地区生产总值", "城镇化率"]);
 }
+
+/// `make_xlsm_fixture.py`: an Excel 4 macro sheet, a dialog sheet and a chart sheet beside the
+/// plan's worksheet are left out, not a reason to refuse the workbook.
+#[test]
+fn xlsm_with_macro_dialog_and_chart_sheets_reads_its_worksheet() {
+    let wb = read("macro-and-dialog-sheets.xlsm");
+    assert_eq!(wb.format, Some(Format::Xlsx));
+    let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["计划"]);
+    assert_eq!(wb.sheets[0].text(1, 1), "地区生产总值");
+    let imported = io::import(&bytes("macro-and-dialog-sheets.xlsm")).unwrap();
+    let plan = imported.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(plan.indicators.len(), 2);
+}

@@ -360,6 +360,8 @@ impl StyleCodes {
 async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
     pace.step(Stage::Read, 0.0).await;
+    let rebuilt = without_macro_sheets(bytes)?;
+    let bytes = rebuilt.as_deref().unwrap_or(bytes);
     limits::check_xlsx_parts(bytes)?;
     pace.step(Stage::Read, 0.0).await;
     // calamine reads the shared strings and styles here, in one go.
@@ -367,7 +369,15 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         XlsxError::Password => ImportError::Encrypted,
         other => damaged(other),
     })?;
-    let names = checked_names(wb.sheet_names())?;
+    // Chart and dialog sheets (and the Excel 4 macro sheets made dialog sheets above) hold no
+    // table: they are left out.
+    let names: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let names = checked_names(names)?;
     let paths = super::xlsx_merges::sheet_paths(bytes);
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
@@ -442,6 +452,55 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         format: Some(Format::Xlsx),
         sheets,
     })
+}
+
+/// An .xlsx/.xlsm whose workbook relationships list an Excel 4 macro sheet (`xlMacrosheet`,
+/// `intlMacrosheet`), which calamine refuses the whole workbook for: the same package with
+/// those relationships typed as dialog sheets, which calamine lists and the reader skips. The
+/// other parts are copied as they are (still compressed). `None` when there is none.
+///
+/// # Errors
+/// [`ImportError::Damaged`] when the package cannot be read or written. Call
+/// [`limits::check_zip`] first: it bounds the part read here.
+fn without_macro_sheets(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let Some(rels_name) = zip
+        .file_names()
+        .flatten()
+        .find(|n| n.to_ascii_lowercase().ends_with("_rels/workbook.xml.rels"))
+        .map(|n| n.into_owned())
+    else {
+        return Ok(None);
+    };
+    let mut rels = String::new();
+    {
+        use std::io::Read as _;
+        let file = zip.by_name(&rels_name).map_err(damaged)?;
+        file.take(limits::MAX_PART_BYTES)
+            .read_to_string(&mut rels)
+            .map_err(damaged)?;
+    }
+    if !rels.contains("Macrosheet") {
+        return Ok(None);
+    }
+    let rels = rels
+        .replace("intlMacrosheet", "dialogsheet")
+        .replace("xlMacrosheet", "dialogsheet");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(damaged)?;
+        if file.name().ok().as_deref() == Some(rels_name.as_str()) {
+            drop(file);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            out.start_file(rels_name.as_str(), options)
+                .map_err(damaged)?;
+            std::io::Write::write_all(&mut out, rels.as_bytes()).map_err(damaged)?;
+        } else {
+            out.raw_copy_file(file).map_err(damaged)?;
+        }
+    }
+    Ok(Some(out.finish().map_err(damaged)?.into_inner()))
 }
 
 /// .xls: calamine is handed a compound file rebuilt from checked records only
