@@ -1480,3 +1480,48 @@ fn biff5_with_mac_code_pages_is_read() {
         }
     }
 }
+
+const ODS_ROWS: &str = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>序号</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>指标名称</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>单位</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>2020年基期值</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>2025年目标值</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell office:value-type="string"><text:p>地区生产总值</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>亿元</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="100"/><table:table-cell office:value-type="float" office:value="150"/></table:table-row>"#;
+
+/// Issue 14: .ods packages LibreOffice and others write that were called damaged.
+#[test]
+fn ods_with_a_compressed_late_or_missing_mimetype_opens() {
+    let good = ods(ODS_ROWS);
+    let mut zip = zip::ZipArchive::new(Cursor::new(good.as_slice())).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        parts.push((f.name().unwrap().to_string(), data));
+    }
+    let build = |order: &[usize], skip_mimetype: bool, deflate: bool| {
+        let chosen: Vec<(&str, &[u8])> = order
+            .iter()
+            .map(|&i| (parts[i].0.as_str(), parts[i].1.as_slice()))
+            .filter(|(n, _)| !(skip_mimetype && *n == "mimetype"))
+            .collect();
+        zip_of(&chosen, deflate)
+    };
+    for (what, bytes) in [
+        ("compressed mimetype", build(&[0, 1, 2], false, true)),
+        ("mimetype last", build(&[2, 1, 0], false, false)),
+        ("no mimetype", build(&[1, 2, 0], true, true)),
+    ] {
+        let imported = io::import(&bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let plan = imported.sheets[0].plan.as_ref().unwrap();
+        assert_eq!(plan.indicators[0].name, "地区生产总值", "{what}");
+    }
+}
+
+#[test]
+fn ods_forms_in_a_table_and_empty_repeats_over_the_whole_sheet_open() {
+    let forms = r#"<office:forms form:automatic-focus="false" form:apply-design-mode="false" xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0"/>"#;
+    let empty = r#"<table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
+    let bytes = ods(&format!(
+        r#"{forms}<table:table-column table:number-columns-repeated="16384"/>{ODS_ROWS}{empty}"#
+    ));
+    let imported = io::import(&bytes).unwrap();
+    let plan = imported.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(plan.indicators[0].name, "地区生产总值");
+}

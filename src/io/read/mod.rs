@@ -204,6 +204,16 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             what: "OpenDocument",
         });
     }
+    // An .ods whose `mimetype` entry is compressed, not first or missing: told by its parts.
+    match opendocument_kind(bytes) {
+        Some(true) => return read_ods(bytes, pace).await,
+        Some(false) => {
+            return Err(ImportError::NotAWorkbook {
+                what: "OpenDocument",
+            })
+        }
+        None => {}
+    }
     if find(bytes, b"word/document.xml") {
         return Err(ImportError::NotAWorkbook { what: "Word" });
     }
@@ -214,6 +224,73 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         return xlsb::read_xlsb(bytes, pace).await;
     }
     read_xlsx(bytes, pace).await
+}
+
+/// The OpenDocument spreadsheet `mimetype`, as calamine expects it (exactly these bytes).
+const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// Whether a zip is an OpenDocument package by its parts (a root `content.xml`, no `xl/`
+/// workbook): `Some(true)` for a spreadsheet (or when nothing says otherwise), `Some(false)` when
+/// its manifest or `mimetype` names another OpenDocument kind, `None` when it is no
+/// OpenDocument package.
+fn opendocument_kind(bytes: &[u8]) -> Option<bool> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let names: Vec<String> = zip
+        .file_names()
+        .flatten()
+        .map(|n| n.replace('\\', "/").to_ascii_lowercase())
+        .collect();
+    if !names.iter().any(|n| n == "content.xml")
+        || names
+            .iter()
+            .any(|n| n.starts_with("xl/") || n.starts_with("word/"))
+    {
+        return None;
+    }
+    for part in ["mimetype", "META-INF/manifest.xml"] {
+        if let Ok(file) = zip.by_name(part) {
+            let mut text = Vec::new();
+            file.take(64 * 1024).read_to_end(&mut text).ok()?;
+            if find(&text, b"opendocument.spreadsheet") {
+                return Some(true);
+            }
+            if find(&text, b"opendocument.") {
+                return Some(false);
+            }
+        }
+    }
+    Some(true)
+}
+
+/// An .ods whose `mimetype` entry is missing or not exactly what calamine expects (it refuses
+/// the package then): the same package with a right `mimetype` first, the other parts copied
+/// still compressed. `None` when the entry is right. Call [`limits::check_zip`] first.
+fn with_ods_mimetype(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    if let Ok(file) = zip.by_name("mimetype") {
+        let mut head = Vec::new();
+        file.take(ODS_MIMETYPE.len() as u64)
+            .read_to_end(&mut head)
+            .map_err(damaged)?;
+        if head == ODS_MIMETYPE {
+            return Ok(None);
+        }
+    }
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() + 128)));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).map_err(damaged)?;
+    std::io::Write::write_all(&mut out, ODS_MIMETYPE).map_err(damaged)?;
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(damaged)?;
+        if file.name().ok().as_deref() == Some("mimetype") {
+            continue;
+        }
+        out.raw_copy_file(file).map_err(damaged)?;
+    }
+    Ok(Some(out.finish().map_err(damaged)?.into_inner()))
 }
 
 async fn read_cfb<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
@@ -551,6 +628,8 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
 /// rows and cells, so a few bytes of XML can ask for billions of cells.
 async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
+    let rebuilt = with_ods_mimetype(bytes)?;
+    let bytes = rebuilt.as_deref().unwrap_or(bytes);
     let extents = super::ods_extra::sheet_extents(bytes).map_err(ImportError::from)?;
     if extents.len() > MAX_SHEETS {
         return Err(ImportError::TooManySheets {
