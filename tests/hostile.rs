@@ -540,11 +540,31 @@ fn cells_at_a1_and_xfd1048576_are_refused_without_allocating_the_box() {
         refused("corners.xlsx", &xlsx(&data, "", None)),
         ImportError::TooManyRows { .. }
     ));
+    // Issue 14: the limits count the cells held, not the extent. A table and a cell at ZZ70000
+    // (an extent of 49 million cells) opens; so do cells at A1 and IV65536.
     let data = format!(
         "{}<row r=\"70000\">{}</row>",
         table_rows(),
         is("ZZ70000", "x")
     );
+    let imported = io::import(&xlsx(&data, "", None)).unwrap();
+    assert_eq!(imported.sheets[0].sheet.text(69_999, 701), "x");
+    let data = format!(
+        "{}<row r=\"65536\">{}</row>",
+        table_rows(),
+        is("IV65536", "末")
+    );
+    let imported = io::import(&xlsx(&data, "", None)).unwrap();
+    assert_eq!(imported.sheets[0].sheet.text(65_535, 255), "末");
+    // Rows that each hold a cell in column 16,000 hold 16,000 cells each (the grid keeps a row's
+    // cells from column A): 600 of them are over the limit.
+    let mut data = table_rows();
+    for r in 4..604 {
+        data.push_str(&format!(
+            "<row r=\"{r}\">{}</row>",
+            is(&format!("WQJ{r}"), "x")
+        ));
+    }
     assert!(matches!(
         refused("wide-and-long.xlsx", &xlsx(&data, "", None)),
         ImportError::TooManyCells { .. }

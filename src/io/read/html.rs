@@ -159,7 +159,7 @@ impl Table {
         }
         let last_col = col.saturating_add(colspan - 1);
         let last_row = row.saturating_add(rowspan - 1);
-        limits::check_extent(
+        limits::check_dimensions(
             sheet,
             last_row.saturating_add(1),
             last_col.saturating_add(1),

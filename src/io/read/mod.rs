@@ -314,14 +314,24 @@ async fn read_cfb<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
 }
 
 /// A sheet being read: cells are placed as they come, each checked against the limits first.
+///
+/// The limits count the cells the sheet holds (the cells allocated in its rows), not its extent:
+/// a few cells at A1 and IV65536 are a few cells on two rows.
 struct SheetBuilder<'b> {
     name: String,
     rows: Vec<Vec<RawCell>>,
-    /// Rows × columns from A1 that the cells so far span.
+    /// Rows and columns from A1 that the cells so far span.
     height: usize,
     width: usize,
+    /// Cells allocated in the rows (their capacity).
+    held: usize,
     budget: &'b mut Budget,
 }
+
+/// A new row takes the sheet's width at once when the sheet is at most this wide (growing it
+/// cell by cell would reallocate it several times); a wider, sparse sheet grows each row to its
+/// own last cell.
+const RESERVE_WIDTH: usize = 256;
 
 impl<'b> SheetBuilder<'b> {
     fn new(name: String, budget: &'b mut Budget) -> Self {
@@ -330,17 +340,17 @@ impl<'b> SheetBuilder<'b> {
             rows: Vec::new(),
             height: 0,
             width: 0,
+            held: 0,
             budget,
         }
     }
 
-    /// Places a cell at 0-based (row, col), after checking the sheet's extent, the workbook's
-    /// cells and text.
+    /// Places a cell at 0-based (row, col), after checking the sheet's rows and columns, the
+    /// cells it and the workbook hold, and the text.
     fn put(&mut self, row: usize, col: usize, cell: RawCell) -> Result<(), ImportError> {
         let height = self.height.max(row.saturating_add(1));
         let width = self.width.max(col.saturating_add(1));
-        limits::check_extent(&self.name, height, width)?;
-        self.budget.check_cells(height.saturating_mul(width))?;
+        limits::check_dimensions(&self.name, height, width)?;
         match &cell {
             RawCell::Empty => return Ok(()),
             RawCell::Text { s } => self.budget.add_text(&self.name, s, 1)?,
@@ -349,6 +359,23 @@ impl<'b> SheetBuilder<'b> {
                     .add_bytes(format.as_deref().map_or(0, str::len))?;
             }
         }
+        // The row's capacity after this cell, counted before it is allocated.
+        let (len, capacity) = self
+            .rows
+            .get(row)
+            .map_or((0, 0), |r| (r.len(), r.capacity()));
+        let wanted = if col < len {
+            capacity
+        } else if capacity == 0 && width <= RESERVE_WIDTH {
+            width.max(col + 1)
+        } else if col < capacity {
+            capacity
+        } else {
+            capacity.saturating_mul(2).max(col + 1)
+        };
+        let held = self.held.saturating_add(wanted - capacity);
+        limits::check_held(&self.name, held)?;
+        self.budget.check_cells(held)?;
         self.height = height;
         self.width = width;
         if self.rows.len() <= row {
@@ -356,24 +383,22 @@ impl<'b> SheetBuilder<'b> {
         }
         if let Some(cells) = self.rows.get_mut(row) {
             if cells.len() <= col {
-                // A new row takes the width of the sheet so far at once: growing it cell by
-                // cell would reallocate it several times and leave up to half of it unused.
-                if cells.capacity() == 0 {
-                    cells.reserve_exact(width);
+                if wanted > cells.capacity() {
+                    cells.reserve_exact(wanted - cells.len());
                 }
                 cells.resize(col + 1, RawCell::Empty);
             }
             if let Some(slot) = cells.get_mut(col) {
                 *slot = cell;
             }
+            self.held = self.held.saturating_add(cells.capacity() - capacity);
         }
         Ok(())
     }
 
     fn finish(self, merges: Vec<Merge>) -> Result<Sheet, ImportError> {
         limits::check_merges(&self.name, merges.len())?;
-        self.budget
-            .add_sheet(self.height.saturating_mul(self.width))?;
+        self.budget.add_sheet(self.held)?;
         Ok(Sheet {
             name: self.name,
             rows: self.rows,
@@ -834,7 +859,7 @@ async fn read_csv<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             pace.step(Stage::Read, done / total).await;
         }
         // A row of empty fields still counts as a row.
-        limits::check_extent("CSV", row + 1, record.len().max(1))?;
+        limits::check_dimensions("CSV", row + 1, record.len().max(1))?;
         for (col, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
                 sheet.put(

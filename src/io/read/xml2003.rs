@@ -227,7 +227,7 @@ pub(super) async fn read_xml2003<P: Pace>(
                 next_row = row.saturating_add(1).saturating_add(span);
                 col = 0;
                 if let Some(s) = sheet.as_ref() {
-                    limits::check_extent(&s.name, next_row, 1)?;
+                    limits::check_dimensions(&s.name, next_row, 1)?;
                 }
             }
             "Cell" => {
@@ -239,7 +239,7 @@ pub(super) async fn read_xml2003<P: Pace>(
                 if let Some(s) = sheet.as_mut() {
                     let last_col = col.saturating_add(across);
                     let last_row = row.saturating_add(down);
-                    limits::check_extent(
+                    limits::check_dimensions(
                         &s.name,
                         last_row.saturating_add(1),
                         last_col.saturating_add(1),
@@ -342,7 +342,7 @@ impl Pending {
             }
             self.text.add_text(&self.name, s, 1)?;
         }
-        limits::check_extent(&self.name, row.saturating_add(1), c.col.saturating_add(1))?;
+        limits::check_dimensions(&self.name, row.saturating_add(1), c.col.saturating_add(1))?;
         if self.cells.len() >= limits::MAX_SHEET_CELLS {
             return Err(ImportError::TooManyCells {
                 sheet: self.name.clone(),
