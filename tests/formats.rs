@@ -191,3 +191,22 @@ fn xlsm_with_macro_dialog_and_chart_sheets_reads_its_worksheet() {
     let plan = imported.sheets[0].plan.as_ref().unwrap();
     assert_eq!(plan.indicators.len(), 2);
 }
+
+/// `make_wps_fixture.cjs`: a BIFF8 compound file with WPS's ETExtData stream beside the
+/// workbook, named .et and .ett as WPS Spreadsheets names them: read as any .xls (the format is
+/// taken from the bytes).
+#[test]
+fn wps_et_and_ett_biff8_files_open_as_their_plan() {
+    for name in ["plan-wps.et", "plan-wps.ett"] {
+        let wb = read(name);
+        assert_eq!(wb.format, Some(Format::Xls), "{name}");
+        let s = &wb.sheets[0];
+        assert_eq!(s.name, "分解表");
+        assert_eq!(s.text(2, 1), "地区生产总值");
+        assert_eq!(s.merges, [merge(0, 0, 0, 10)]);
+        let imported = io::import(&bytes(name)).unwrap();
+        let plan = imported.sheets[0].plan.as_ref().unwrap();
+        let names: Vec<&str> = plan.indicators.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["地区生产总值", "城镇登记失业率"], "{name}");
+    }
+}
