@@ -170,6 +170,8 @@ impl<'a> Cfb<'a> {
         let mut out = Vec::with_capacity(cap);
         let mut id = start;
         let mut steps = 0usize;
+        // Whether the chain reached the file's last sector cut short.
+        let mut short_tail = false;
         while id != END_OF_CHAIN {
             if want.is_some_and(|w| out.len() >= w) {
                 break;
@@ -182,6 +184,7 @@ impl<'a> Cfb<'a> {
             let sector = self
                 .sector(id)
                 .ok_or(XlsFormatError::Damaged("sector outside the file"))?;
+            short_tail = sector.len() < self.sector_size;
             out.extend_from_slice(sector);
             id = *self
                 .fat
@@ -189,6 +192,11 @@ impl<'a> Cfb<'a> {
                 .ok_or(XlsFormatError::Damaged("sector outside the FAT"))?;
         }
         if let Some(w) = want {
+            // A file whose last sector is cut short (some writers leave out its padding) is
+            // read as Excel reads it: the missing bytes, less than a sector, as zeros.
+            if out.len() < w && short_tail && w - out.len() < self.sector_size {
+                out.resize(w, 0);
+            }
             if out.len() < w {
                 return Err(XlsFormatError::Damaged("stream shorter than its size"));
             }
@@ -1697,6 +1705,26 @@ mod tests {
         sheet.extend(rec(EOF, &[]));
         globals.extend(sheet);
         globals
+    }
+
+    /// Issue 14: a file whose last sector is short (its padding left out) is read.
+    #[test]
+    fn a_short_last_sector_is_read() {
+        let biff = tiny_biff();
+        // The mini stream is declared in whole 64-byte mini sectors: its padding is what is cut.
+        assert!(!matches!(biff.len() % 64, 0 | 63));
+        let mut bytes = tiny_cfb(&biff);
+        // The last sector holds the mini stream; keep the workbook's bytes, cut the padding.
+        bytes.truncate(512 * 4 + biff.len() + 1);
+        assert!(bytes.len() < 512 * 5);
+        assert_eq!(
+            cell_formats(&bytes).map(|s| s.len()),
+            cell_formats(&tiny_cfb(&biff)).map(|s| s.len())
+        );
+        assert!(checked_for_calamine(&bytes).is_ok());
+        // More than a sector missing is still damaged.
+        bytes.truncate(512 * 3 + 10);
+        assert!(cell_formats(&bytes).is_err());
     }
 
     /// A version-3 compound file holding `stream` as "Workbook" in its mini stream.
