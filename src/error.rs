@@ -159,6 +159,18 @@ pub enum ImportError {
         /// The limit.
         limit: u64,
     },
+    /// An `.xls` encrypted with FILEPASS. Excel also encrypts a workbook this way, with its
+    /// built-in key and no password to type, when its structure or sheets are protected, so the
+    /// message does not claim a password.
+    XlsProtected,
+    /// Excel 2.x, 3.0 or 4.0 file (BIFF2/3/4 records with no compound-file container), which no
+    /// reader here understands; `version` names it.
+    OldExcel {
+        /// "Excel 2.x", "Excel 3.0" or "Excel 4.0".
+        version: &'static str,
+    },
+    /// A compound (OLE) file with no Excel workbook stream in it, and nothing else recognised.
+    NoWorkbookStream,
     /// XML elements are nested deeper than any spreadsheet nests them
     /// ([`crate::io::limits::MAX_XML_DEPTH`]).
     TooDeep {
@@ -180,6 +192,24 @@ impl ImportError {
             }
             (Lang::En, Self::Encrypted) => format!(
                 "“{file}” is password-protected. Remove the password in Excel, then open it again."
+            ),
+            (Lang::Zh, Self::XlsProtected) => format!(
+                "“{file}”已加密（.xls）：设置了打开密码，或在 Excel 中保护了工作簿/工作表（这种保护即使没有密码也会加密文件）。请在 Excel 或 WPS 中打开它（如有密码请先取消），另存为 .xlsx 后再打开。"
+            ),
+            (Lang::En, Self::XlsProtected) => format!(
+                "“{file}” is an encrypted .xls: it has an open password, or its workbook or sheets are protected in Excel (which encrypts the file even with no password). Open it in Excel or WPS (removing any password), save it as .xlsx, and open that."
+            ),
+            (Lang::Zh, Self::OldExcel { version }) => format!(
+                "“{file}”是 {version} 或更早的格式，无法直接读取。请在 Excel、WPS 或 LibreOffice 中打开并另存为 .xlsx 后再打开。"
+            ),
+            (Lang::En, Self::OldExcel { version }) => format!(
+                "“{file}” is in the {version} (or older) format, which cannot be read here. Open it in Excel, WPS or LibreOffice, save it as .xlsx, and open that."
+            ),
+            (Lang::Zh, Self::NoWorkbookStream) => format!(
+                "“{file}”是 Office 复合文档，但其中没有 Excel 工作簿。请打开 .xlsx、.xls、.ods 或 .csv 文件。"
+            ),
+            (Lang::En, Self::NoWorkbookStream) => format!(
+                "“{file}” is an Office compound document with no Excel workbook in it. Open an .xlsx, .xls, .ods or .csv file."
             ),
             (Lang::Zh, Self::NotAWorkbook { what }) => {
                 format!("“{file}”不是电子表格（看起来是 {what} 文件）。请打开 .xlsx、.xls、.ods 或 .csv 文件。")

@@ -540,11 +540,31 @@ fn cells_at_a1_and_xfd1048576_are_refused_without_allocating_the_box() {
         refused("corners.xlsx", &xlsx(&data, "", None)),
         ImportError::TooManyRows { .. }
     ));
+    // Issue 14: the limits count the cells held, not the extent. A table and a cell at ZZ70000
+    // (an extent of 49 million cells) opens; so do cells at A1 and IV65536.
     let data = format!(
         "{}<row r=\"70000\">{}</row>",
         table_rows(),
         is("ZZ70000", "x")
     );
+    let imported = io::import(&xlsx(&data, "", None)).unwrap();
+    assert_eq!(imported.sheets[0].sheet.text(69_999, 701), "x");
+    let data = format!(
+        "{}<row r=\"65536\">{}</row>",
+        table_rows(),
+        is("IV65536", "末")
+    );
+    let imported = io::import(&xlsx(&data, "", None)).unwrap();
+    assert_eq!(imported.sheets[0].sheet.text(65_535, 255), "末");
+    // Rows that each hold a cell in column 16,000 hold 16,000 cells each (the grid keeps a row's
+    // cells from column A): 600 of them are over the limit.
+    let mut data = table_rows();
+    for r in 4..604 {
+        data.push_str(&format!(
+            "<row r=\"{r}\">{}</row>",
+            is(&format!("WQJ{r}"), "x")
+        ));
+    }
     assert!(matches!(
         refused("wide-and-long.xlsx", &xlsx(&data, "", None)),
         ImportError::TooManyCells { .. }
@@ -816,7 +836,7 @@ fn an_encrypted_xls_is_encrypted() {
             "encrypted.xls",
             &xls(&[filepass], &[("表1", table_records())])
         ),
-        ImportError::Encrypted
+        ImportError::XlsProtected
     );
 }
 
@@ -824,10 +844,16 @@ fn an_encrypted_xls_is_encrypted() {
 // Not spreadsheets, damaged files.
 
 #[test]
-fn html_saved_as_xls_is_html() {
+fn html_saved_as_xls_is_read_and_a_page_without_a_table_is_html() {
     let html = r#"<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body><table><tr><td>序号</td><td>指标名称</td></tr></table></body></html>"#;
+    let wb = read::read_workbook(html.as_bytes()).unwrap();
+    assert_eq!(wb.sheets[0].text(0, 1), "指标名称");
     assert_eq!(
         refused("plan.html.xls", html.as_bytes()),
+        ImportError::NoTable
+    );
+    assert_eq!(
+        refused("page.xls", b"<html><body><p>1</p></body></html>"),
         ImportError::NotAWorkbook { what: "HTML" }
     );
 }
@@ -863,6 +889,8 @@ fn truncated_and_corrupted_samples_never_panic() {
         "qinglan-county-2021-2025-plan.xlsx",
         "wangchuan-city-2016-2020-assessment.ods",
         "liuwan-township-2022-text-numbers-gbk.csv",
+        "formats/plan-html-gbk.xls",
+        "formats/plan-spreadsheetml-2003.xml",
     ] {
         let bytes = std::fs::read(fixture(name)).unwrap();
         for len in (0..bytes.len()).step_by(97) {
@@ -902,7 +930,7 @@ fn the_cli_exits_2_with_one_line_for_each_bad_file() {
         ("report.xlsx", docx, "Word"),
         (
             "page.xls",
-            b"<html><table><tr><td>1</td></tr></table></html>".to_vec(),
+            b"<html><body><p>1</p></body></html>".to_vec(),
             "HTML",
         ),
         ("million.csv", million.into_bytes(), "200000 行"),
@@ -1273,4 +1301,291 @@ fn hostile_cells_fixture_imports_its_texts_literally() {
     let plan = imported.sheets[0].plan.as_ref().unwrap();
     assert_eq!(plan.indicators.len(), 3);
     assert_eq!(plan.indicators[0].name, HOSTILE_CELLS[0].2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// .xlsb (issue 14): calamine is handed a package rebuilt of checked parts only.
+
+/// A BIFF12 record.
+fn brt(typ: u16, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if typ < 0x80 {
+        out.push(typ as u8);
+    } else {
+        out.push((typ & 0x7F) as u8 | 0x80);
+        out.push((typ >> 7) as u8);
+    }
+    let mut n = body.len();
+    loop {
+        let b = (n & 0x7F) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+fn wide(s: &str) -> Vec<u8> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    for u in units {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+/// An .xlsb of one sheet whose cells are `cells` (records after a BrtRowHdr of row 0), with
+/// `strings` shared strings declared `declared` times, and `extra` records in workbook.bin.
+fn xlsb(cells: &[u8], strings: &[&str], declared: u32, extra: &[u8]) -> Vec<u8> {
+    let mut wb = brt(0x0083, &[]);
+    let mut sh = 0u32.to_le_bytes().to_vec();
+    sh.extend_from_slice(&1u32.to_le_bytes());
+    sh.extend(wide("rId1"));
+    sh.extend(wide("表1"));
+    wb.extend(brt(0x009C, &sh));
+    wb.extend(brt(0x0090, &[]));
+    wb.extend_from_slice(extra);
+    wb.extend(brt(0x009D, &[0; 26]));
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>"#;
+    let mut sheet = brt(0x0081, &[]);
+    sheet.extend(brt(0x0094, &[0; 16]));
+    sheet.extend(brt(0x0091, &[]));
+    sheet.extend(brt(0x0000, &[0; 17]));
+    sheet.extend_from_slice(cells);
+    sheet.extend(brt(0x0092, &[]));
+    let mut sst = [declared.to_le_bytes(), declared.to_le_bytes()].concat();
+    sst = brt(0x009F, &sst);
+    for s in strings {
+        let mut item = vec![0u8];
+        item.extend(wide(s));
+        sst.extend(brt(0x0013, &item));
+    }
+    zip_of(
+        &[
+            ("xl/workbook.bin", &wb),
+            ("xl/_rels/workbook.bin.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.bin", &sheet),
+            ("xl/sharedStrings.bin", &sst),
+        ],
+        true,
+    )
+}
+
+fn isst(col: u32, i: u32) -> Vec<u8> {
+    brt(
+        0x0007,
+        &[col.to_le_bytes(), 0u32.to_le_bytes(), i.to_le_bytes()].concat(),
+    )
+}
+
+#[test]
+fn xlsb_records_calamine_would_panic_on_are_refused_or_left_out() {
+    // The hand-made file reads.
+    let ok = xlsb(&isst(0, 0), &["指标名称"], 1, &[]);
+    let wb = read::read_workbook(&ok).unwrap();
+    assert_eq!(wb.sheets[0].text(0, 0), "指标名称");
+    // A defined name whose formula is cut short (calamine indexes past it): left out.
+    let name = [
+        &[0u8; 4][..],
+        &[0],
+        &[0; 4],
+        &wide("n"),
+        &3u32.to_le_bytes(),
+        &[0x3A, 0, 0],
+        &[0; 4],
+    ]
+    .concat();
+    let named = xlsb(&isst(0, 0), &["指标名称"], 1, &brt(0x0027, &name));
+    assert_eq!(
+        read::read_workbook(&named).unwrap().sheets[0].text(0, 0),
+        "指标名称"
+    );
+    // A shared string that does not exist (calamine indexes its list with it).
+    let e = read::read_workbook(&xlsb(&isst(0, 5), &["a"], 1, &[])).unwrap_err();
+    assert!(matches!(e, ImportError::Damaged { .. }), "{e:?}");
+    // Cell records shorter than calamine reads.
+    for typ in [0x0002u16, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007] {
+        let e = read::read_workbook(&xlsb(&brt(typ, &[0; 5]), &["a"], 1, &[])).unwrap_err();
+        assert!(matches!(e, ImportError::Damaged { .. }), "{typ:#x}: {e:?}");
+    }
+    // A record declaring more bytes than its part holds (calamine reserves them first).
+    let mut long = vec![0x07, 0xFF, 0xFF, 0xFF, 0x7F];
+    long.extend_from_slice(&[0; 12]);
+    let e = read::read_workbook(&xlsb(&long, &["a"], 1, &[])).unwrap_err();
+    assert!(matches!(e, ImportError::Damaged { .. }), "{e:?}");
+    // Four billion strings declared.
+    let e = refused("strings.xlsb", &xlsb(&isst(0, 0), &["a"], u32::MAX, &[]));
+    assert!(matches!(e, ImportError::TooManyStrings { .. }), "{e:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 14: .xls files that were refused for the wrong reason.
+
+/// An .xls is a workbook when it has a workbook stream, whatever else it holds: the bytes of
+/// `WordDocument` (an embedded Word object's stream name, here in a cell) once made it "Word".
+#[test]
+fn an_xls_holding_the_name_of_a_word_stream_is_still_a_workbook() {
+    let mut records = table_records();
+    records.push(label(3, 0, "WordDocument"));
+    let imported = io::import(&xls(&[], &[("表1", records)])).unwrap();
+    assert_eq!(imported.sheets[0].sheet.text(3, 0), "WordDocument");
+    // A compound file with no workbook stream is not called damaged.
+    let mut no_workbook = xls(&[], &[("表1", table_records())]);
+    let at = no_workbook
+        .windows(16)
+        .position(|w| {
+            w == "Workbook"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    no_workbook[at] = b'X';
+    assert_eq!(
+        refused("other.xls", &no_workbook),
+        ImportError::NoWorkbookStream
+    );
+}
+
+/// BIFF5 records: a LABEL of 8-bit text.
+fn label5(row: u16, col: u16, text: &[u8]) -> Vec<u8> {
+    let mut d = Vec::new();
+    for v in [row, col, 15, u16::try_from(text.len()).unwrap()] {
+        d.extend_from_slice(&v.to_le_bytes());
+    }
+    d.extend_from_slice(text);
+    rec(0x0204, &d)
+}
+
+/// A BIFF5 workbook (Excel 5/95, as Excel for Mac wrote it) with code page `cp`.
+fn biff5(cp: u16, cells: Vec<Vec<u8>>) -> Vec<u8> {
+    let bof5 = |dt: u16| {
+        let mut d = vec![0x00, 0x05];
+        d.extend_from_slice(&dt.to_le_bytes());
+        d.extend_from_slice(&[0; 4]);
+        rec(0x0809, &d)
+    };
+    let mut globals = bof5(0x0005);
+    globals.extend(rec(0x0042, &cp.to_le_bytes()));
+    let slot = globals.len() + 4;
+    globals.extend(rec(0x0085, &[0, 0, 0, 0, 0, 0, 2, b'S', b'1']));
+    globals.extend(eof());
+    let mut stream = globals;
+    let at = u32::try_from(stream.len()).unwrap().to_le_bytes();
+    stream[slot..slot + 4].copy_from_slice(&at);
+    stream.extend(bof5(0x0010));
+    for c in cells {
+        stream.extend(c);
+    }
+    stream.extend(eof());
+    cfb(&stream)
+}
+
+#[test]
+fn biff5_with_mac_code_pages_is_read() {
+    // "Caf\x8E" is "Café" in Mac Roman (and in Mac Central European).
+    for cp in [10000u16, 10029, 32768, 32769] {
+        let wb = read::read_workbook(&biff5(
+            cp,
+            vec![label5(0, 0, b"Caf\x8E"), number(0, 1, 2.5)],
+        ))
+        .unwrap_or_else(|e| panic!("code page {cp}: {e}"));
+        let s = &wb.sheets[0];
+        assert_eq!(s.name, "S1");
+        assert_eq!(s.text(0, 1), "2.5");
+        if cp != 32769 {
+            assert_eq!(s.text(0, 0), "Café", "code page {cp}");
+        }
+    }
+}
+
+const ODS_ROWS: &str = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>序号</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>指标名称</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>单位</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>2020年基期值</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>2025年目标值</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell office:value-type="string"><text:p>地区生产总值</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>亿元</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="100"/><table:table-cell office:value-type="float" office:value="150"/></table:table-row>"#;
+
+/// Issue 14: .ods packages LibreOffice and others write that were called damaged.
+#[test]
+fn ods_with_a_compressed_late_or_missing_mimetype_opens() {
+    let good = ods(ODS_ROWS);
+    let mut zip = zip::ZipArchive::new(Cursor::new(good.as_slice())).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        parts.push((f.name().unwrap().to_string(), data));
+    }
+    let build = |order: &[usize], skip_mimetype: bool, deflate: bool| {
+        let chosen: Vec<(&str, &[u8])> = order
+            .iter()
+            .map(|&i| (parts[i].0.as_str(), parts[i].1.as_slice()))
+            .filter(|(n, _)| !(skip_mimetype && *n == "mimetype"))
+            .collect();
+        zip_of(&chosen, deflate)
+    };
+    for (what, bytes) in [
+        ("compressed mimetype", build(&[0, 1, 2], false, true)),
+        ("mimetype last", build(&[2, 1, 0], false, false)),
+        ("no mimetype", build(&[1, 2, 0], true, true)),
+    ] {
+        let imported = io::import(&bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let plan = imported.sheets[0].plan.as_ref().unwrap();
+        assert_eq!(plan.indicators[0].name, "地区生产总值", "{what}");
+    }
+}
+
+#[test]
+fn ods_forms_in_a_table_and_empty_repeats_over_the_whole_sheet_open() {
+    let forms = r#"<office:forms form:automatic-focus="false" form:apply-design-mode="false" xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0"/>"#;
+    let empty = r#"<table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
+    let bytes = ods(&format!(
+        r#"{forms}<table:table-column table:number-columns-repeated="16384"/>{ODS_ROWS}{empty}"#
+    ));
+    let imported = io::import(&bytes).unwrap();
+    let plan = imported.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(plan.indicators[0].name, "地区生产总值");
+}
+
+/// Every part of the .xlsb fixture cut short and corrupted byte by byte, repacked (stored) and
+/// imported: every record calamine gets has been checked, so nothing panics.
+#[test]
+fn xlsb_parts_truncated_and_corrupted_never_panic() {
+    let bytes = std::fs::read(fixture("formats/plan.xlsb")).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        parts.push((f.name().unwrap().to_string(), data));
+    }
+    let pack = |k: usize, data: &[u8]| {
+        let chosen: Vec<(&str, &[u8])> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, (n, d))| (n.as_str(), if i == k { data } else { d.as_slice() }))
+            .collect();
+        zip_of(&chosen, false)
+    };
+    let mut tried = 0;
+    for (k, (name, data)) in parts.iter().enumerate() {
+        if !name.ends_with(".bin") {
+            continue;
+        }
+        for len in 0..data.len() {
+            let _ = io::import(&pack(k, &data[..len]));
+            tried += 1;
+        }
+        for i in 0..data.len() {
+            for v in [0x00, 0xFF, 0x80, 0x7F, 0x01] {
+                let mut b = data.clone();
+                b[i] = v;
+                let _ = io::import(&pack(k, &b));
+                tried += 1;
+            }
+        }
+    }
+    eprintln!("{tried} damaged .xlsb packages imported without a panic");
 }

@@ -18,7 +18,7 @@
 //! | XML nesting (the parts we scan ourselves) | [`MAX_XML_DEPTH`] | while scanning |
 //! | cell formats, fonts, fills, borders, number formats of an .xlsx | [`MAX_STYLES`] | counted, before calamine |
 //! | sheets | [`MAX_SHEETS`] | workbook globals, before the sheets are read |
-//! | rows, columns, rows × columns of a sheet | [`MAX_ROWS`], [`MAX_COLUMNS`], [`MAX_SHEET_CELLS`] | .xlsx and .csv while reading; .xls and .ods from their records, before calamine |
+//! | rows, columns of a sheet; its cells | [`MAX_ROWS`], [`MAX_COLUMNS`], [`MAX_SHEET_CELLS`] | .xlsx, .xlsb, .csv, HTML, SpreadsheetML while reading, counting the cells held (a cell at A1 and one at IV65536 are two cells and the rows they are on); .xls and .ods from their records before calamine, counting rows × columns from A1 (calamine builds that box) |
 //! | cells of all sheets | [`MAX_WORKBOOK_CELLS`] | as above |
 //! | characters in a cell | [`MAX_CELL_CHARS`] | as above |
 //! | text of all cells (repeats and shared strings counted each time) | [`MAX_TEXT_BYTES`] | as above |
@@ -65,12 +65,40 @@ pub const MAX_XML_DEPTH: usize = 256;
 /// together (Excel allows about 64,000 cell formats).
 pub const MAX_STYLES: usize = 200_000;
 
-/// Checks a sheet's extent: `rows` × `columns` counted from A1.
+/// Checks a sheet's extent: `rows` × `columns` counted from A1. For the readers that build a
+/// dense range of the extent (calamine's .xls and .ods readers); the readers that place cells
+/// one by one check [`check_dimensions`] and count the cells they hold ([`check_held`]).
 ///
 /// # Errors
 /// [`ImportError::TooManyRows`], [`ImportError::TooManyColumns`] or
 /// [`ImportError::TooManyCells`] when a limit is exceeded.
 pub fn check_extent(sheet: &str, rows: usize, columns: usize) -> Result<(), ImportError> {
+    check_dimensions(sheet, rows, columns)?;
+    check_held(sheet, rows.saturating_mul(columns))
+}
+
+/// Checks the cells a sheet holds (allocated in its rows) against [`MAX_SHEET_CELLS`]: a few
+/// cells at A1 and IV65536 hold a few cells, not the 16,777,216 of their extent.
+///
+/// # Errors
+/// [`ImportError::TooManyCells`] when there are more.
+pub fn check_held(sheet: &str, cells: usize) -> Result<(), ImportError> {
+    if cells > MAX_SHEET_CELLS {
+        return Err(ImportError::TooManyCells {
+            sheet: sheet.to_string(),
+            cells,
+            limit: MAX_SHEET_CELLS,
+        });
+    }
+    Ok(())
+}
+
+/// Checks a sheet's rows and columns (counted from A1) against [`MAX_ROWS`] and
+/// [`MAX_COLUMNS`].
+///
+/// # Errors
+/// [`ImportError::TooManyRows`] or [`ImportError::TooManyColumns`] when a limit is exceeded.
+pub fn check_dimensions(sheet: &str, rows: usize, columns: usize) -> Result<(), ImportError> {
     if rows > MAX_ROWS {
         return Err(ImportError::TooManyRows {
             sheet: sheet.to_string(),
@@ -83,14 +111,6 @@ pub fn check_extent(sheet: &str, rows: usize, columns: usize) -> Result<(), Impo
             sheet: sheet.to_string(),
             columns,
             limit: MAX_COLUMNS,
-        });
-    }
-    let cells = rows.saturating_mul(columns);
-    if cells > MAX_SHEET_CELLS {
-        return Err(ImportError::TooManyCells {
-            sheet: sheet.to_string(),
-            cells,
-            limit: MAX_SHEET_CELLS,
         });
     }
     Ok(())

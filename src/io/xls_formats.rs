@@ -88,7 +88,8 @@ impl std::error::Error for XlsFormatError {}
 impl From<XlsFormatError> for crate::error::ImportError {
     fn from(e: XlsFormatError) -> Self {
         match e {
-            XlsFormatError::Encrypted => Self::Encrypted,
+            XlsFormatError::Encrypted => Self::XlsProtected,
+            XlsFormatError::NoWorkbook => Self::NoWorkbookStream,
             other => Self::Damaged {
                 detail: other.to_string(),
             },
@@ -169,6 +170,8 @@ impl<'a> Cfb<'a> {
         let mut out = Vec::with_capacity(cap);
         let mut id = start;
         let mut steps = 0usize;
+        // Whether the chain reached the file's last sector cut short.
+        let mut short_tail = false;
         while id != END_OF_CHAIN {
             if want.is_some_and(|w| out.len() >= w) {
                 break;
@@ -181,6 +184,7 @@ impl<'a> Cfb<'a> {
             let sector = self
                 .sector(id)
                 .ok_or(XlsFormatError::Damaged("sector outside the file"))?;
+            short_tail = sector.len() < self.sector_size;
             out.extend_from_slice(sector);
             id = *self
                 .fat
@@ -188,6 +192,11 @@ impl<'a> Cfb<'a> {
                 .ok_or(XlsFormatError::Damaged("sector outside the FAT"))?;
         }
         if let Some(w) = want {
+            // A file whose last sector is cut short (some writers leave out its padding) is
+            // read as Excel reads it: the missing bytes, less than a sector, as zeros.
+            if out.len() < w && short_tail && w - out.len() < self.sector_size {
+                out.resize(w, 0);
+            }
             if out.len() < w {
                 return Err(XlsFormatError::Damaged("stream shorter than its size"));
             }
@@ -579,6 +588,12 @@ fn read_sheet(
     Ok(formats)
 }
 
+/// The code of a built-in number format id (shared by BIFF8 and BIFF12), `None` for General or
+/// an id with no built-in code.
+pub fn builtin_code(id: u16) -> Option<&'static str> {
+    builtin_format(id).filter(|c| *c != "General")
+}
+
 /// The codes of Excel's built-in number formats (ECMA-376 §18.8.30; 27–36 as in zh-CN Excel).
 fn builtin_format(id: u16) -> Option<&'static str> {
     Some(match id {
@@ -649,7 +664,7 @@ fn builtin_format(id: u16) -> Option<&'static str> {
 /// declare).
 ///
 /// # Errors
-/// [`ImportError::Encrypted`] for a FILEPASS record, [`ImportError::Damaged`] where calamine
+/// [`ImportError::XlsProtected`] for a FILEPASS record, [`ImportError::Damaged`] where calamine
 /// would fail or panic, and the limit errors ([`ImportError::TooManySheets`],
 /// [`ImportError::TooManyRows`], [`ImportError::TooManyColumns`], [`ImportError::TooManyCells`],
 /// [`ImportError::TooManyCellsInWorkbook`], [`ImportError::TooManyStrings`],
@@ -957,7 +972,7 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
         pos = next;
         let d = rec.data;
         match rec.typ {
-            FILEPASS => return Err(ImportError::Encrypted),
+            FILEPASS => return Err(ImportError::XlsProtected),
             BOF => {
                 g.biff8 = bof_is_biff8(d)?;
                 if first {
@@ -965,7 +980,11 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
                 }
                 out.extend_from_slice(rec.raw.get(..4 + d.len()).unwrap_or_default());
             }
-            CODEPAGE | DATEMODE => {
+            CODEPAGE => {
+                let cp = readable_codepage(le16(d, 0)?);
+                push_record(out, CODEPAGE, &[&cp.to_le_bytes()])?;
+            }
+            DATEMODE => {
                 le16(d, 0)?;
                 push_record(out, rec.typ, &[d])?;
             }
@@ -1034,6 +1053,28 @@ fn copy_globals(stream: &[u8], out: &mut Vec<u8>, g: &mut Globals2) -> Result<()
     }
     // calamine reads globals to the end of the stream when there is no EOF.
     push_record(out, EOF, &[])
+}
+
+/// A code page calamine can decode: the file's own when calamine has a table for it, else the
+/// nearest one it has (calamine refuses the whole workbook for a code page it does not know).
+/// BIFF5 files from Excel for Mac say 10000-10029 or 32768 (Mac Roman); Excel 2.x-4.0 files
+/// say 32769 (Windows Latin 1) or an OEM code page.
+fn readable_codepage(cp: u16) -> u16 {
+    if codepage::to_encoding(cp).is_some() {
+        return cp;
+    }
+    match cp {
+        // Mac Japanese, traditional Chinese, Korean, simplified Chinese: their Windows twins.
+        10001 => 932,
+        10002 => 950,
+        10003 => 949,
+        10008 => 936,
+        // Other Mac scripts (Central European 10029 …) and Mac Roman as BIFF writes it: the
+        // ASCII half is the same, the accented letters may differ.
+        10004..=10099 | 32768 => 10000,
+        // 32769 (Windows Latin 1 as BIFF2-4 write it), 367 (ASCII), 437/850 (OEM) …
+        _ => 1252,
+    }
 }
 
 /// A sheet name (ShortXLUnicodeString), for messages only.
@@ -1664,6 +1705,26 @@ mod tests {
         sheet.extend(rec(EOF, &[]));
         globals.extend(sheet);
         globals
+    }
+
+    /// Issue 14: a file whose last sector is short (its padding left out) is read.
+    #[test]
+    fn a_short_last_sector_is_read() {
+        let biff = tiny_biff();
+        // The mini stream is declared in whole 64-byte mini sectors: its padding is what is cut.
+        assert!(!matches!(biff.len() % 64, 0 | 63));
+        let mut bytes = tiny_cfb(&biff);
+        // The last sector holds the mini stream; keep the workbook's bytes, cut the padding.
+        bytes.truncate(512 * 4 + biff.len() + 1);
+        assert!(bytes.len() < 512 * 5);
+        assert_eq!(
+            cell_formats(&bytes).map(|s| s.len()),
+            cell_formats(&tiny_cfb(&biff)).map(|s| s.len())
+        );
+        assert!(checked_for_calamine(&bytes).is_ok());
+        // More than a sector missing is still damaged.
+        bytes.truncate(512 * 3 + 10);
+        assert!(cell_formats(&bytes).is_err());
     }
 
     /// A version-3 compound file holding `stream` as "Workbook" in its mini stream.

@@ -16,6 +16,12 @@ pub enum Format {
     Ods,
     /// Comma- or tab-separated text.
     Csv,
+    /// An HTML page's tables (what web systems export as `.xls`).
+    Html,
+    /// SpreadsheetML 2003 XML (Excel 2003's "XML Spreadsheet", saved as `.xml` or `.xls`).
+    Xml2003,
+    /// Excel binary workbook (`.xlsb`).
+    Xlsb,
 }
 
 impl Format {
@@ -26,6 +32,9 @@ impl Format {
             Self::Xls => "xls",
             Self::Ods => "ods",
             Self::Csv => "csv",
+            Self::Html => "html",
+            Self::Xml2003 => "xml2003",
+            Self::Xlsb => "xlsb",
         }
     }
 }

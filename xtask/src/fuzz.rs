@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Every target, in the order they run.
-pub const TARGETS: &[&str] = &["import", "value", "detect", "export"];
+pub const TARGETS: &[&str] = &[
+    "import", "value", "detect", "export", "html", "xml2003", "xlsb",
+];
 
 /// Flags of `fuzz`.
 #[derive(Clone, Debug)]
@@ -154,6 +156,10 @@ fn seed(target: &str, root: &Path, corpus: &Path) -> Result<Vec<PathBuf>> {
     Ok(match target {
         "import" => vec![fixtures],
         "value" => vec![root.join("fuzz").join("seeds").join("value")],
+        // The readers of issue 14: their fixtures (each target puts its own prefix before the
+        // input, so the seeds go down its path), and the parts of the .xlsb fixture.
+        "html" | "xml2003" => vec![fixtures.join("formats")],
+        "xlsb" => vec![root.join("fuzz").join("seeds").join("xlsb")],
         _ => {
             // The CSV samples, read as grids: a leading newline selects CSV in common/grid.rs
             // (after export's first byte, the number of bytes that drive its corrections).

@@ -23,6 +23,12 @@ const MAX_CODE_CHARS: usize = 255;
 /// The share of an .xlsx sheet's reading progress that is its cells (the merges are the rest).
 const CELLS_SHARE: f64 = 0.8;
 
+mod html;
+mod xlsb;
+mod xml2003;
+
+pub use html::decode_html;
+
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// What the first bytes say the file is.
@@ -31,6 +37,8 @@ enum Sniffed {
     Zip,
     Cfb,
     Text,
+    Html,
+    Xml2003,
 }
 
 /// Reads a workbook from its bytes.
@@ -70,6 +78,8 @@ pub async fn read_workbook_paced<P: Pace>(
         Sniffed::Zip => read_zip(bytes, pace).await,
         Sniffed::Cfb => read_cfb(bytes, pace).await,
         Sniffed::Text => read_csv(bytes, pace).await,
+        Sniffed::Html => html::read_html(bytes, pace).await,
+        Sniffed::Xml2003 => xml2003::read_xml2003(bytes, pace).await,
     }
 }
 
@@ -80,6 +90,9 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
     }
     if bytes.starts_with(CFB_MAGIC) {
         return Ok(Sniffed::Cfb);
+    }
+    if let Some(version) = old_excel(bytes) {
+        return Err(ImportError::OldExcel { version });
     }
     if bytes.starts_with(b"%PDF") {
         return not("PDF");
@@ -93,10 +106,13 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
     if bytes.starts_with(b"{\\rtf") {
         return not("RTF");
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let head = text_head(bytes);
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<table") {
-        return not("HTML");
+    if xml2003::looks_like_xml2003(head) {
+        return Ok(Sniffed::Xml2003);
+    }
+    if html::looks_like_html(head) {
+        return Ok(Sniffed::Html);
     }
     if head.starts_with("<?xml") {
         return not("XML");
@@ -107,6 +123,34 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
     Ok(Sniffed::Text)
 }
 
+/// Excel 2.x–4.0 files are a bare stream of BIFF records (no compound file): a BOF record of
+/// type 0x0009 (BIFF2), 0x0209 (BIFF3) or 0x0409 (BIFF4) with its length of 4 to 16 bytes.
+fn old_excel(bytes: &[u8]) -> Option<&'static str> {
+    let (typ, len) = (bytes.get(..2)?, *bytes.get(2)?);
+    if bytes.get(3) != Some(&0) || !(4..=16).contains(&len) {
+        return None;
+    }
+    match typ {
+        [0x09, 0x00] => Some("Excel 2.x"),
+        [0x09, 0x02] => Some("Excel 3.0"),
+        [0x09, 0x04] => Some("Excel 4.0"),
+        _ => None,
+    }
+}
+
+/// The first KiB as lower-case text (UTF-16 with a BOM decoded), for sniffing.
+fn text_head(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(1024)];
+    let text = match encoding_rs::Encoding::for_bom(head) {
+        Some((enc, bom)) if enc != encoding_rs::UTF_8 => enc
+            .decode_without_bom_handling(head.get(bom..).unwrap_or_default())
+            .0
+            .into_owned(),
+        _ => String::from_utf8_lossy(head).into_owned(),
+    };
+    text.to_ascii_lowercase()
+}
+
 /// A NUL byte in the first KiB, outside UTF-16 text, marks a binary file.
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
@@ -115,12 +159,25 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 fn looks_utf16_without_bom(head: &[u8]) -> bool {
+    utf16_without_bom(head).is_some()
+}
+
+/// UTF-16 with no BOM, told by its NULs: the high bytes of ASCII characters are NUL, after the
+/// low byte in little-endian text, before it in big-endian text.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let pairs = head.len() / 2;
     if pairs < 4 {
-        return false;
+        return None;
     }
     let zero_odd = head.chunks_exact(2).filter(|p| p[1] == 0).count();
-    zero_odd * 10 >= pairs * 3
+    let zero_even = head.chunks_exact(2).filter(|p| p[0] == 0).count();
+    if zero_odd * 10 >= pairs * 3 && zero_odd > zero_even {
+        Some(encoding_rs::UTF_16LE)
+    } else if zero_even * 10 >= pairs * 3 && zero_even > zero_odd {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
@@ -147,34 +204,134 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             what: "OpenDocument",
         });
     }
+    // An .ods whose `mimetype` entry is compressed, not first or missing: told by its parts.
+    match opendocument_kind(bytes) {
+        Some(true) => return read_ods(bytes, pace).await,
+        Some(false) => {
+            return Err(ImportError::NotAWorkbook {
+                what: "OpenDocument",
+            })
+        }
+        None => {}
+    }
     if find(bytes, b"word/document.xml") {
         return Err(ImportError::NotAWorkbook { what: "Word" });
     }
     if find(bytes, b"ppt/presentation.xml") {
         return Err(ImportError::NotAWorkbook { what: "PowerPoint" });
     }
+    if xlsb::is_xlsb(bytes) {
+        return xlsb::read_xlsb(bytes, pace).await;
+    }
     read_xlsx(bytes, pace).await
+}
+
+/// The OpenDocument spreadsheet `mimetype`, as calamine expects it (exactly these bytes).
+const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// Whether a zip is an OpenDocument package by its parts (a root `content.xml`, no `xl/`
+/// workbook): `Some(true)` for a spreadsheet (or when nothing says otherwise), `Some(false)` when
+/// its manifest or `mimetype` names another OpenDocument kind, `None` when it is no
+/// OpenDocument package.
+fn opendocument_kind(bytes: &[u8]) -> Option<bool> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let names: Vec<String> = zip
+        .file_names()
+        .flatten()
+        .map(|n| n.replace('\\', "/").to_ascii_lowercase())
+        .collect();
+    if !names.iter().any(|n| n == "content.xml")
+        || names
+            .iter()
+            .any(|n| n.starts_with("xl/") || n.starts_with("word/"))
+    {
+        return None;
+    }
+    for part in ["mimetype", "META-INF/manifest.xml"] {
+        if let Ok(file) = zip.by_name(part) {
+            let mut text = Vec::new();
+            file.take(64 * 1024).read_to_end(&mut text).ok()?;
+            if find(&text, b"opendocument.spreadsheet") {
+                return Some(true);
+            }
+            if find(&text, b"opendocument.") {
+                return Some(false);
+            }
+        }
+    }
+    Some(true)
+}
+
+/// An .ods whose `mimetype` entry is missing or not exactly what calamine expects (it refuses
+/// the package then): the same package with a right `mimetype` first, the other parts copied
+/// still compressed. `None` when the entry is right. Call [`limits::check_zip`] first.
+fn with_ods_mimetype(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    if let Ok(file) = zip.by_name("mimetype") {
+        let mut head = Vec::new();
+        file.take(ODS_MIMETYPE.len() as u64)
+            .read_to_end(&mut head)
+            .map_err(damaged)?;
+        if head == ODS_MIMETYPE {
+            return Ok(None);
+        }
+    }
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() + 128)));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).map_err(damaged)?;
+    std::io::Write::write_all(&mut out, ODS_MIMETYPE).map_err(damaged)?;
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(damaged)?;
+        if file.name().ok().as_deref() == Some("mimetype") {
+            continue;
+        }
+        out.raw_copy_file(file).map_err(damaged)?;
+    }
+    Ok(Some(out.finish().map_err(damaged)?.into_inner()))
 }
 
 async fn read_cfb<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     if find(bytes, &utf16le("EncryptedPackage")) || find(bytes, &utf16le("EncryptionInfo")) {
         return Err(ImportError::Encrypted);
     }
-    if find(bytes, &utf16le("WordDocument")) {
-        return Err(ImportError::NotAWorkbook { what: "Word" });
+    // The workbook stream decides: an .xls may hold a Word document or another OLE object
+    // (in its own storage), and is still a workbook.
+    match read_xls(bytes, pace).await {
+        Err(ImportError::NoWorkbookStream) => {
+            if find(bytes, &utf16le("WordDocument")) {
+                Err(ImportError::NotAWorkbook { what: "Word" })
+            } else if find(bytes, &utf16le("PowerPoint Document")) {
+                Err(ImportError::NotAWorkbook { what: "PowerPoint" })
+            } else {
+                Err(ImportError::NoWorkbookStream)
+            }
+        }
+        other => other,
     }
-    read_xls(bytes, pace).await
 }
 
 /// A sheet being read: cells are placed as they come, each checked against the limits first.
+///
+/// The limits count the cells the sheet holds (the cells allocated in its rows), not its extent:
+/// a few cells at A1 and IV65536 are a few cells on two rows.
 struct SheetBuilder<'b> {
     name: String,
     rows: Vec<Vec<RawCell>>,
-    /// Rows × columns from A1 that the cells so far span.
+    /// Rows and columns from A1 that the cells so far span.
     height: usize,
     width: usize,
+    /// Cells allocated in the rows (their capacity).
+    held: usize,
     budget: &'b mut Budget,
 }
+
+/// A new row takes the sheet's width at once when the sheet is at most this wide (growing it
+/// cell by cell would reallocate it several times); a wider, sparse sheet grows each row to its
+/// own last cell.
+const RESERVE_WIDTH: usize = 256;
 
 impl<'b> SheetBuilder<'b> {
     fn new(name: String, budget: &'b mut Budget) -> Self {
@@ -183,17 +340,17 @@ impl<'b> SheetBuilder<'b> {
             rows: Vec::new(),
             height: 0,
             width: 0,
+            held: 0,
             budget,
         }
     }
 
-    /// Places a cell at 0-based (row, col), after checking the sheet's extent, the workbook's
-    /// cells and text.
+    /// Places a cell at 0-based (row, col), after checking the sheet's rows and columns, the
+    /// cells it and the workbook hold, and the text.
     fn put(&mut self, row: usize, col: usize, cell: RawCell) -> Result<(), ImportError> {
         let height = self.height.max(row.saturating_add(1));
         let width = self.width.max(col.saturating_add(1));
-        limits::check_extent(&self.name, height, width)?;
-        self.budget.check_cells(height.saturating_mul(width))?;
+        limits::check_dimensions(&self.name, height, width)?;
         match &cell {
             RawCell::Empty => return Ok(()),
             RawCell::Text { s } => self.budget.add_text(&self.name, s, 1)?,
@@ -202,6 +359,23 @@ impl<'b> SheetBuilder<'b> {
                     .add_bytes(format.as_deref().map_or(0, str::len))?;
             }
         }
+        // The row's capacity after this cell, counted before it is allocated.
+        let (len, capacity) = self
+            .rows
+            .get(row)
+            .map_or((0, 0), |r| (r.len(), r.capacity()));
+        let wanted = if col < len {
+            capacity
+        } else if capacity == 0 && width <= RESERVE_WIDTH {
+            width.max(col + 1)
+        } else if col < capacity {
+            capacity
+        } else {
+            capacity.saturating_mul(2).max(col + 1)
+        };
+        let held = self.held.saturating_add(wanted - capacity);
+        limits::check_held(&self.name, held)?;
+        self.budget.check_cells(held)?;
         self.height = height;
         self.width = width;
         if self.rows.len() <= row {
@@ -209,24 +383,22 @@ impl<'b> SheetBuilder<'b> {
         }
         if let Some(cells) = self.rows.get_mut(row) {
             if cells.len() <= col {
-                // A new row takes the width of the sheet so far at once: growing it cell by
-                // cell would reallocate it several times and leave up to half of it unused.
-                if cells.capacity() == 0 {
-                    cells.reserve_exact(width);
+                if wanted > cells.capacity() {
+                    cells.reserve_exact(wanted - cells.len());
                 }
                 cells.resize(col + 1, RawCell::Empty);
             }
             if let Some(slot) = cells.get_mut(col) {
                 *slot = cell;
             }
+            self.held = self.held.saturating_add(cells.capacity() - capacity);
         }
         Ok(())
     }
 
     fn finish(self, merges: Vec<Merge>) -> Result<Sheet, ImportError> {
         limits::check_merges(&self.name, merges.len())?;
-        self.budget
-            .add_sheet(self.height.saturating_mul(self.width))?;
+        self.budget.add_sheet(self.held)?;
         Ok(Sheet {
             name: self.name,
             rows: self.rows,
@@ -290,6 +462,8 @@ impl StyleCodes {
 async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
     pace.step(Stage::Read, 0.0).await;
+    let rebuilt = without_macro_sheets(bytes)?;
+    let bytes = rebuilt.as_deref().unwrap_or(bytes);
     limits::check_xlsx_parts(bytes)?;
     pace.step(Stage::Read, 0.0).await;
     // calamine reads the shared strings and styles here, in one go.
@@ -297,7 +471,15 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         XlsxError::Password => ImportError::Encrypted,
         other => damaged(other),
     })?;
-    let names = checked_names(wb.sheet_names())?;
+    // Chart and dialog sheets (and the Excel 4 macro sheets made dialog sheets above) hold no
+    // table: they are left out.
+    let names: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let names = checked_names(names)?;
     let paths = super::xlsx_merges::sheet_paths(bytes);
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
@@ -374,6 +556,55 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
     })
 }
 
+/// An .xlsx/.xlsm whose workbook relationships list an Excel 4 macro sheet (`xlMacrosheet`,
+/// `intlMacrosheet`), which calamine refuses the whole workbook for: the same package with
+/// those relationships typed as dialog sheets, which calamine lists and the reader skips. The
+/// other parts are copied as they are (still compressed). `None` when there is none.
+///
+/// # Errors
+/// [`ImportError::Damaged`] when the package cannot be read or written. Call
+/// [`limits::check_zip`] first: it bounds the part read here.
+fn without_macro_sheets(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let Some(rels_name) = zip
+        .file_names()
+        .flatten()
+        .find(|n| n.to_ascii_lowercase().ends_with("_rels/workbook.xml.rels"))
+        .map(|n| n.into_owned())
+    else {
+        return Ok(None);
+    };
+    let mut rels = String::new();
+    {
+        use std::io::Read as _;
+        let file = zip.by_name(&rels_name).map_err(damaged)?;
+        file.take(limits::MAX_PART_BYTES)
+            .read_to_string(&mut rels)
+            .map_err(damaged)?;
+    }
+    if !rels.contains("Macrosheet") {
+        return Ok(None);
+    }
+    let rels = rels
+        .replace("intlMacrosheet", "dialogsheet")
+        .replace("xlMacrosheet", "dialogsheet");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(damaged)?;
+        if file.name().ok().as_deref() == Some(rels_name.as_str()) {
+            drop(file);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            out.start_file(rels_name.as_str(), options)
+                .map_err(damaged)?;
+            std::io::Write::write_all(&mut out, rels.as_bytes()).map_err(damaged)?;
+        } else {
+            out.raw_copy_file(file).map_err(damaged)?;
+        }
+    }
+    Ok(Some(out.finish().map_err(damaged)?.into_inner()))
+}
+
 /// .xls: calamine is handed a compound file rebuilt from checked records only
 /// ([`super::xls_formats::checked_for_calamine`]): a crafted record can otherwise make it
 /// reserve gigabytes or index out of bounds (calamine issue 714).
@@ -387,7 +618,7 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         sheets: mut formats,
     } = super::xls_formats::checked_with_formats(bytes)?;
     let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
-        calamine::XlsError::Password => ImportError::Encrypted,
+        calamine::XlsError::Password => ImportError::XlsProtected,
         other => damaged(other),
     })?;
     let names = checked_names(wb.sheet_names())?;
@@ -422,6 +653,8 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
 /// rows and cells, so a few bytes of XML can ask for billions of cells.
 async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
+    let rebuilt = with_ods_mimetype(bytes)?;
+    let bytes = rebuilt.as_deref().unwrap_or(bytes);
     let extents = super::ods_extra::sheet_extents(bytes).map_err(ImportError::from)?;
     if extents.len() > MAX_SHEETS {
         return Err(ImportError::TooManySheets {
@@ -588,8 +821,8 @@ pub fn decode_text(bytes: &[u8]) -> String {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return s.to_string();
     }
-    if looks_utf16_without_bom(&bytes[..bytes.len().min(1024)]) {
-        let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(bytes);
+    if let Some(enc) = utf16_without_bom(&bytes[..bytes.len().min(1024)]) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
         return text.into_owned();
     }
     let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
@@ -626,7 +859,7 @@ async fn read_csv<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             pace.step(Stage::Read, done / total).await;
         }
         // A row of empty fields still counts as a row.
-        limits::check_extent("CSV", row + 1, record.len().max(1))?;
+        limits::check_dimensions("CSV", row + 1, record.len().max(1))?;
         for (col, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
                 sheet.put(
@@ -659,6 +892,37 @@ mod tests {
         // 指标 in GBK: D6 B8 B1 EA
         let bytes = [0xD6, 0xB8, 0xB1, 0xEA, b',', b'1', b'\r', b'\n'];
         assert_eq!(decode_text(&bytes), "指标,1\r\n");
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_told_by_its_nuls() {
+        let text = "序号,指标名称\r\n1,GDP\r\n";
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode_text(&be), text);
+        assert_eq!(decode_text(&le), text);
+        let wb = read_workbook(&be).unwrap_or_default();
+        assert_eq!(wb.sheets[0].text(1, 1), "GDP");
+    }
+
+    #[test]
+    fn raw_excel_4_is_named() {
+        let biff4 = [
+            0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x0A, 0x00,
+        ];
+        assert_eq!(
+            read_workbook(&biff4).err(),
+            Some(ImportError::OldExcel {
+                version: "Excel 4.0"
+            })
+        );
+        let biff3 = [0x09, 0x02, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00];
+        assert_eq!(
+            read_workbook(&biff3).err(),
+            Some(ImportError::OldExcel {
+                version: "Excel 3.0"
+            })
+        );
     }
 
     #[test]
