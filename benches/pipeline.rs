@@ -25,7 +25,8 @@ use std::io::Cursor;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
-use zhibiao::io::{self, read, report, xls_formats, xlsx, Imported};
+use zhibiao::io::read::xls;
+use zhibiao::io::{self, read, report, xlsx, Imported};
 use zhibiao::plan::{self, PlanResults};
 use zhibiao::table::detect;
 
@@ -197,10 +198,10 @@ mod stage {
         n
     }
 
-    /// Our `.xls` step before calamine (`io/xls_formats.rs`): the records checked and copied
+    /// Our `.xls` step before calamine (`io/read/xls/`): the records checked and copied
     /// into a rebuilt compound file, the cells' number formats read in the same walk.
     pub fn xls_formats(bytes: &[u8]) -> usize {
-        xls_formats::checked_with_formats(bytes)
+        xls::checked_with_formats(bytes)
             .map(|c| c.file.len())
             .unwrap_or(0)
     }

@@ -340,7 +340,7 @@ fn checked_xls_reads_the_same_cells_as_the_original() {
         "liuwan-township-2022-text-numbers.xls",
     ] {
         let bytes = std::fs::read(fixture(name)).unwrap();
-        let checked = zhibiao::io::xls_formats::checked_for_calamine(&bytes).unwrap();
+        let checked = zhibiao::io::read::xls::checked_for_calamine(&bytes).unwrap();
         let mut a: Xls<_> = Xls::new(Cursor::new(bytes.as_slice())).unwrap();
         let mut b: Xls<_> = Xls::new(Cursor::new(checked.as_slice())).unwrap();
         assert_eq!(a.sheet_names(), b.sheet_names(), "{name}");

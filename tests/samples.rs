@@ -99,7 +99,7 @@ const LAYOUTS: &[LayoutCase] = &[
         ],
     ),
     (
-        // No merges from calamine for .ods: ods_extra reads them, so G3:H3 covers both years.
+        // No merges from calamine for .ods: io::read::ods reads them, so G3:H3 covers both years.
         "wangchuan-city-2016-2020-assessment.ods",
         0,
         [3, 4],

@@ -32,6 +32,13 @@ use std::io::{BufReader, Cursor, Read};
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// The most sheets a workbook may have.
 pub const MAX_SHEETS: usize = 256;
+/// Number format codes are cut to this many characters (Excel's own limit); longer ones are
+/// dropped or cut, as a hostile workbook could copy a huge code into every cell.
+pub const MAX_CODE_CHARS: usize = 255;
+/// The most formatted cells plus merges one sheet's format map may track (repeats counted).
+pub const MAX_TRACKED_CELLS: usize = 2_000_000;
+/// The most bytes of format codes one sheet's map may hold (codes are cloned per cell).
+pub const MAX_CODE_BYTES: usize = 32 * 1024 * 1024;
 /// The most rows a sheet may have (a plan has at most about 100,000).
 pub const MAX_ROWS: usize = 200_000;
 /// The most columns a sheet may have (Excel's own maximum, column XFD).

@@ -8,12 +8,10 @@ pub mod combine;
 pub mod csv_export;
 pub mod formulas;
 pub mod limits;
-pub mod ods_extra;
 pub mod read;
 pub mod report;
 pub mod roundtrip;
 pub mod share;
-pub mod xls_formats;
 pub mod xlsx;
 pub mod xlsx_merges;
 

@@ -16,20 +16,19 @@ use std::sync::Arc;
 
 pub use super::limits::{MAX_FILE_BYTES, MAX_SHEETS, MAX_SHEET_CELLS};
 
-/// Number format codes are cut to this many characters (Excel's own limit); longer ones are
-/// dropped, as a hostile workbook could copy a huge code into every cell.
-const MAX_CODE_CHARS: usize = 255;
-
 /// The share of an .xlsx sheet's reading progress that is its cells (the merges are the rest).
 const CELLS_SHARE: f64 = 0.8;
 
 mod html;
+pub mod ods;
+pub mod xls;
 mod xlsb;
 mod xml2003;
 
 pub use html::decode_html;
 
-const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+use super::limits::MAX_CODE_CHARS;
+use xls::CFB_MAGIC;
 
 /// What the first bytes say the file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +87,7 @@ fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Ok(Sniffed::Zip);
     }
-    if bytes.starts_with(CFB_MAGIC) {
+    if bytes.starts_with(&CFB_MAGIC) {
         return Ok(Sniffed::Cfb);
     }
     if let Some(version) = old_excel(bytes) {
@@ -606,17 +605,17 @@ fn without_macro_sheets(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
 }
 
 /// .xls: calamine is handed a compound file rebuilt from checked records only
-/// ([`super::xls_formats::checked_for_calamine`]): a crafted record can otherwise make it
+/// ([`xls::checked_for_calamine`]): a crafted record can otherwise make it
 /// reserve gigabytes or index out of bounds (calamine issue 714).
 async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     // calamine does not expose .xls number formats: they are taken from the XF records while
     // the records are checked. A file whose formats cannot be read still opens, with numbers
     // in their General form.
-    let super::xls_formats::Checked {
+    let xls::Checked {
         file,
         codes,
         sheets: mut formats,
-    } = super::xls_formats::checked_with_formats(bytes)?;
+    } = xls::checked_with_formats(bytes)?;
     let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::XlsProtected,
         other => damaged(other),
@@ -649,13 +648,13 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
 }
 
 /// .ods: the zip container is checked, then `content.xml` is measured
-/// ([`super::ods_extra::sheet_extents`]) before calamine reads it: calamine copies repeated
+/// ([`ods::sheet_extents`]) before calamine reads it: calamine copies repeated
 /// rows and cells, so a few bytes of XML can ask for billions of cells.
 async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
     let rebuilt = with_ods_mimetype(bytes)?;
     let bytes = rebuilt.as_deref().unwrap_or(bytes);
-    let extents = super::ods_extra::sheet_extents(bytes).map_err(ImportError::from)?;
+    let extents = ods::sheet_extents(bytes).map_err(ImportError::from)?;
     if extents.len() > MAX_SHEETS {
         return Err(ImportError::TooManySheets {
             sheets: extents.len(),
@@ -699,9 +698,9 @@ async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     })?;
     let names = checked_names(wb.sheet_names())?;
     // calamine does not expose .ods merges and number formats: read them from content.xml.
-    let mut extras = match super::ods_extra::sheet_extras(bytes) {
+    let mut extras = match ods::sheet_extras(bytes) {
         Ok(e) => e,
-        Err(super::ods_extra::OdsExtraError::Encrypted) => return Err(ImportError::Encrypted),
+        Err(ods::OdsExtraError::Encrypted) => return Err(ImportError::Encrypted),
         Err(_) => Vec::new(),
     };
     let mut budget = Budget::default();

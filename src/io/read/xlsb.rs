@@ -312,7 +312,7 @@ fn style_codes(styles: &[u8]) -> Result<Vec<Option<Arc<str>>>, ImportError> {
                 let ifmt = u16_at(body, 2).unwrap_or(0);
                 let shared = match formats.get(&ifmt) {
                     Some(c) => c.clone(),
-                    None => super::super::xls_formats::builtin_code(ifmt).and_then(code),
+                    None => super::xls::builtin_code(ifmt).and_then(code),
                 };
                 xfs.push(shared);
                 if xfs.len() > limits::MAX_STYLES {

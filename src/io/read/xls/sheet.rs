@@ -1,0 +1,251 @@
+//! One worksheet's substream: its cell records checked against the limits and copied for
+//! calamine, with the number format of each numeric cell.
+
+use super::globals::{Globals, SheetRef, XfCodes};
+use super::records::{
+    check_units, clamp_xl_unicode_string, full_record_at, le16, push_record, string_units, BOF,
+    BOOLERR, EOF, FORMULA, LABEL, LABELSST, MERGECELLS, MULRK, NUMBER, RK, RSTRING, STRING,
+};
+use super::{damaged_x, u32_at};
+use crate::error::ImportError;
+use crate::io::limits::{self, Budget};
+use std::sync::Arc;
+
+/// The format code of each numeric cell of a sheet, as an index into [`Checked::codes`].
+///
+/// Rows and columns are those of cells already checked against the sheet's limits, so the
+/// table is no larger than two bytes per cell of the sheet's extent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SheetCodes {
+    /// By 0-based row, then column: 0 for none (General or unknown), else 1 + the index.
+    rows: Vec<Vec<u16>>,
+}
+
+impl SheetCodes {
+    /// The code of the numeric cell at 0-based (row, col), `None` for General or unknown.
+    pub fn get(&self, row: u32, col: u32, codes: &[Arc<str>]) -> Option<Arc<str>> {
+        let i = *self.rows.get(row as usize)?.get(col as usize)?;
+        codes.get(usize::from(i).checked_sub(1)?).cloned()
+    }
+
+    /// Each cell with a code: its 0-based row and column, and the code.
+    pub fn cells<'a>(
+        &'a self,
+        codes: &'a [Arc<str>],
+    ) -> impl Iterator<Item = (u32, u32, Arc<str>)> + 'a {
+        self.rows.iter().enumerate().flat_map(move |(r, cells)| {
+            cells.iter().enumerate().filter_map(move |(c, &i)| {
+                let code = codes.get(usize::from(i).checked_sub(1)?)?.clone();
+                Some((u32::try_from(r).ok()?, u32::try_from(c).ok()?, code))
+            })
+        })
+    }
+
+    /// How many cells have a code.
+    pub fn len(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| r.iter().filter(|&&i| i != 0).count())
+            .sum()
+    }
+
+    /// Whether no cell has a code.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(super) fn set(&mut self, row: u16, col: u16, index: u16) {
+        let (row, col) = (usize::from(row), usize::from(col));
+        if self.rows.len() <= row {
+            if index == 0 {
+                return;
+            }
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let Some(cells) = self.rows.get_mut(row) else {
+            return;
+        };
+        if cells.len() <= col {
+            if index == 0 {
+                return;
+            }
+            cells.resize(col + 1, 0);
+        }
+        if let Some(slot) = cells.get_mut(col) {
+            *slot = index;
+        }
+    }
+}
+
+/// The extent of one sheet's cells, checked against the limits as cells are added.
+struct Extent<'a> {
+    name: &'a str,
+    rows: usize,
+    cols: usize,
+    merges: usize,
+}
+
+impl Extent<'_> {
+    fn cell(&mut self, row: u16, col: u16, budget: &Budget) -> Result<(), ImportError> {
+        self.rows = self.rows.max(usize::from(row) + 1);
+        self.cols = self.cols.max(usize::from(col) + 1);
+        limits::check_extent(self.name, self.rows, self.cols)?;
+        budget.check_cells(self.rows.saturating_mul(self.cols))
+    }
+}
+
+pub(super) fn copy_sheet(
+    stream: &[u8],
+    sheet: &SheetRef,
+    g: &Globals,
+    xf: &XfCodes,
+    codes: &mut SheetCodes,
+    out: &mut Vec<u8>,
+    budget: &mut Budget,
+) -> Result<(), ImportError> {
+    let mut ext = Extent {
+        name: &sheet.name,
+        rows: 0,
+        cols: 0,
+        merges: 0,
+    };
+    let mut pos = sheet.pos;
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    // calamine's `fmla_pos`: where a STRING record's text goes.
+    let mut fmla: [u8; 6] = [0; 6];
+    let text_units = |units: usize| units.saturating_mul(3);
+    while let Some((rec, next)) = full_record_at(stream, pos)? {
+        pos = next;
+        let d = rec.data;
+        if depth > 0 {
+            match rec.typ {
+                BOF => depth += 1,
+                EOF => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let head = d.get(..6);
+        let rc = || -> Result<(u16, u16), ImportError> { Ok((le16(d, 0)?, le16(d, 2)?)) };
+        match rec.typ {
+            BOF => {
+                if seen_bof {
+                    depth += 1;
+                } else {
+                    seen_bof = true;
+                    push_record(out, BOF, &[d])?;
+                }
+            }
+            NUMBER | RK | LABELSST | BOOLERR => {
+                let min = match rec.typ {
+                    NUMBER => 14,
+                    RK | LABELSST => 10,
+                    _ => 8,
+                };
+                if d.len() < min {
+                    return Err(damaged_x("cell record too short"));
+                }
+                let (row, col) = rc()?;
+                if rec.typ == LABELSST {
+                    let i = u32_at(d, 6).unwrap_or(u32::MAX) as usize;
+                    let Some(&units) = g.sst.get(i) else { continue };
+                    budget.add_bytes(text_units(units as usize))?;
+                }
+                ext.cell(row, col, budget)?;
+                if matches!(rec.typ, NUMBER | RK) {
+                    codes.set(row, col, xf.index(le16(d, 4)?));
+                }
+                push_record(out, rec.typ, &[d])?;
+            }
+            LABEL | RSTRING => {
+                let (Some(head), Some(body)) = (head, d.get(6..)) else {
+                    return Err(damaged_x("LABEL record too short"));
+                };
+                let s = clamp_xl_unicode_string(body, g.biff8)
+                    .ok_or_else(|| damaged_x("LABEL string"))?;
+                let (row, col) = rc()?;
+                check_units(&sheet.name, string_units(&s), g.biff8)?;
+                budget.add_bytes(text_units(string_units(&s)))?;
+                ext.cell(row, col, budget)?;
+                push_record(out, LABEL, &[head, &s])?;
+            }
+            FORMULA => {
+                if d.len() < 20 {
+                    return Err(damaged_x("FORMULA record too short"));
+                }
+                let (row, col) = rc()?;
+                let head = d.get(..6).unwrap_or_default();
+                fmla.copy_from_slice(head);
+                let value = d.get(6..14).unwrap_or_default();
+                let tagged = value.get(6..8) == Some(&[0xFF, 0xFF][..]);
+                let kind = value.first().copied().unwrap_or(0);
+                let extra = value.get(2).copied().unwrap_or(0);
+                match (tagged, kind) {
+                    (false, _) => {
+                        ext.cell(row, col, budget)?;
+                        codes.set(row, col, xf.index(le16(d, 4)?));
+                        push_record(out, NUMBER, &[head, value])?;
+                    }
+                    (true, 0) => {} // the text is in the STRING record that follows
+                    (true, 1) => {
+                        ext.cell(row, col, budget)?;
+                        push_record(out, BOOLERR, &[head, &[extra, 0]])?;
+                    }
+                    (true, 2) => {
+                        ext.cell(row, col, budget)?;
+                        push_record(out, BOOLERR, &[head, &[extra, 1]])?;
+                    }
+                    (true, 3) => {
+                        ext.cell(row, col, budget)?;
+                        let empty: &[u8] = if g.biff8 { &[0, 0, 0] } else { &[0, 0] };
+                        push_record(out, LABEL, &[head, empty])?;
+                    }
+                    _ => return Err(damaged_x("FORMULA value")),
+                }
+            }
+            STRING => {
+                let s = clamp_xl_unicode_string(d, g.biff8)
+                    .ok_or_else(|| damaged_x("STRING record"))?;
+                let (row, col) = (le16(&fmla, 0)?, le16(&fmla, 2)?);
+                check_units(&sheet.name, string_units(&s), g.biff8)?;
+                budget.add_bytes(text_units(string_units(&s)))?;
+                ext.cell(row, col, budget)?;
+                push_record(out, LABEL, &[&fmla, &s])?;
+            }
+            MULRK => {
+                if d.len() < 6 {
+                    return Err(damaged_x("MULRK record too short"));
+                }
+                let (row, first) = rc()?;
+                let last = le16(d, d.len() - 2)?;
+                if last < first || d.len() != 6 + 6 * (usize::from(last) - usize::from(first) + 1) {
+                    return Err(damaged_x("MULRK record"));
+                }
+                ext.cell(row, first, budget)?;
+                ext.cell(row, last, budget)?;
+                let cells = d.get(4..d.len() - 2).unwrap_or_default();
+                for (col, cell) in (first..=last).zip(cells.chunks_exact(6)) {
+                    codes.set(row, col, xf.index(le16(cell, 0)?));
+                }
+                push_record(out, MULRK, &[d])?;
+            }
+            MERGECELLS => {
+                let count = usize::from(le16(d, 0)?);
+                let count = count.min((d.len() - 2) / 8);
+                ext.merges = ext.merges.saturating_add(count);
+                limits::check_merges(&sheet.name, ext.merges)?;
+                let n = u16::try_from(count).unwrap_or(0).to_le_bytes();
+                let body = d.get(2..2 + 8 * count).unwrap_or_default();
+                push_record(out, MERGECELLS, &[&n, body])?;
+            }
+            EOF => break,
+            _ => {}
+        }
+    }
+    if !seen_bof {
+        // calamine reads no BOF record of a sheet; an empty sheet needs none either.
+    }
+    push_record(out, EOF, &[])?;
+    budget.add_sheet(ext.rows.saturating_mul(ext.cols))
+}
