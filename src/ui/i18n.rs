@@ -493,3 +493,56 @@ pub fn why_text(lang: Lang, why: &crate::table::detect::Why) -> String {
         Why::User => "set by you".into(),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The grid's own words (issue 15: find, column widths, the panel dock). Kept in one block at
+// the end so that changes elsewhere in this file merge cleanly.
+// ---------------------------------------------------------------------------------------------
+
+/// The grid's find box, column borders and the panel dock.
+pub struct GridTexts {
+    pub find_placeholder: &'static str,
+    pub find_next: &'static str,
+    pub find_prev: &'static str,
+    pub find_close: &'static str,
+    pub find_none: &'static str,
+    pub resize: &'static str,
+    pub panel_collapse: &'static str,
+    pub panel_expand: &'static str,
+    pub panel_label: &'static str,
+    pub grid_label: &'static str,
+}
+
+const GRID_ZH: GridTexts = GridTexts {
+    find_placeholder: "查找（Enter 下一个，Shift+Enter 上一个）",
+    find_next: "下一个（Enter）",
+    find_prev: "上一个（Shift+Enter）",
+    find_close: "关闭（Esc）",
+    find_none: "无匹配",
+    resize: "拖动调整列宽，双击适应内容",
+    panel_collapse: "收起面板（Esc 关闭）",
+    panel_expand: "展开指标面板",
+    panel_label: "指标",
+    grid_label: "表格",
+};
+
+const GRID_EN: GridTexts = GridTexts {
+    find_placeholder: "Find (Enter next, Shift+Enter previous)",
+    find_next: "Next (Enter)",
+    find_prev: "Previous (Shift+Enter)",
+    find_close: "Close (Esc)",
+    find_none: "No match",
+    resize: "Drag to resize, double-click to fit",
+    panel_collapse: "Collapse the panel (Esc closes it)",
+    panel_expand: "Expand the indicator panel",
+    panel_label: "Indicator",
+    grid_label: "Sheet",
+};
+
+/// The grid's words in a language.
+pub fn grid_texts(lang: Lang) -> &'static GridTexts {
+    match lang {
+        Lang::Zh => &GRID_ZH,
+        Lang::En => &GRID_EN,
+    }
+}
