@@ -205,3 +205,47 @@ fn find_reaches_a_row_1500_rows_down_in_the_2000_row_sample() {
     assert!(find_all(&grid, sheet, results.as_ref(), &format!("  {shown} ")).contains(&computed));
     assert!(find_all(&grid, sheet, results.as_ref(), "   ").is_empty());
 }
+
+#[test]
+fn a_filter_on_the_lead_unit_keeps_that_units_rows_and_a_category_keeps_its_merged_rows() {
+    use std::collections::BTreeSet;
+    use zhibiao::ui::state::filter::{column_values, visible_rows, BodyRows, Filters};
+    let d = doc("qinglan-county-2021-2022-progress.xls");
+    let (sheet, _, _) = d.active_sheet().expect("a sheet");
+    let results = d.results();
+    let grid = model(&d);
+    let res = results.as_ref();
+    // Q is 牵头部门.
+    let q = 16;
+    let values = column_values(&grid, sheet, res, q);
+    // Most frequent first, then by text.
+    assert_eq!(values[0], ("县人力资源社会保障局".to_string(), 3));
+    assert!(values.contains(&("县卫生健康局".to_string(), 3)));
+    assert_eq!(
+        values.iter().map(|(_, n)| n).sum::<usize>(),
+        27,
+        "every table row counted"
+    );
+    let mut filters = Filters::new();
+    filters.insert(q, BTreeSet::from(["县卫生健康局".to_string()]));
+    let shown = visible_rows(&grid, sheet, res, &filters);
+    // Rows 20–22 (seq 15–17), then the two rows below the table.
+    assert_eq!(shown, BodyRows::Some(vec![19, 20, 21, 32, 33]));
+    // The category 民生福祉 is merged down B16:B23: its eight rows.
+    filters.clear();
+    filters.insert(1, BTreeSet::from(["民生福祉".to_string()]));
+    let shown = visible_rows(&grid, sheet, res, &filters);
+    assert_eq!(shown.len(), 8 + 2);
+    assert_eq!(shown.row(0), Some(15));
+    // Both: the rows of the unit in the category.
+    filters.insert(q, BTreeSet::from(["县卫生健康局".to_string()]));
+    assert_eq!(
+        visible_rows(&grid, sheet, res, &filters).runs(0..99),
+        vec![19..22, 32..34]
+    );
+    // No filter: every row from the body's first.
+    assert_eq!(
+        visible_rows(&grid, sheet, res, &Filters::new()),
+        BodyRows::All(grid.body_start..grid.rows)
+    );
+}

@@ -511,6 +511,16 @@ pub struct GridTexts {
     pub panel_expand: &'static str,
     pub panel_label: &'static str,
     pub grid_label: &'static str,
+    pub filter: &'static str,
+    pub filter_all: &'static str,
+    pub filter_apply: &'static str,
+    pub filter_cancel: &'static str,
+    pub filter_clear: &'static str,
+    pub filter_clear_all: &'static str,
+    pub filter_blank: &'static str,
+    /// "Filtered: {shown} of {total} rows", in two pieces around the numbers.
+    pub filter_shown: &'static str,
+    pub filter_rows: &'static str,
 }
 
 const GRID_ZH: GridTexts = GridTexts {
@@ -524,6 +534,15 @@ const GRID_ZH: GridTexts = GridTexts {
     panel_expand: "展开指标面板",
     panel_label: "指标",
     grid_label: "表格",
+    filter: "筛选",
+    filter_all: "全选",
+    filter_apply: "确定",
+    filter_cancel: "取消",
+    filter_clear: "清除此列筛选",
+    filter_clear_all: "清除筛选",
+    filter_blank: "（空白）",
+    filter_shown: "筛选后显示",
+    filter_rows: "行",
 };
 
 const GRID_EN: GridTexts = GridTexts {
@@ -537,6 +556,15 @@ const GRID_EN: GridTexts = GridTexts {
     panel_expand: "Expand the indicator panel",
     panel_label: "Indicator",
     grid_label: "Sheet",
+    filter: "Filter",
+    filter_all: "Select all",
+    filter_apply: "OK",
+    filter_cancel: "Cancel",
+    filter_clear: "Clear this filter",
+    filter_clear_all: "Clear filters",
+    filter_blank: "(blank)",
+    filter_shown: "Filtered: showing",
+    filter_rows: "rows",
 };
 
 /// The grid's words in a language.

@@ -7,6 +7,7 @@
 //! [`super::state::find`]); this component renders it and forwards events.
 
 use super::i18n::{grid_texts, layout_texts, ROLES};
+use super::state::filter::{column_values, visible_rows, BodyRows, Filters};
 use super::state::find::{find_all, next_match};
 use super::state::nav::{key_move, step, Bounds, Move};
 use super::state::widths::{
@@ -165,21 +166,52 @@ pub fn SheetGrid(
         request_animation_frame(measure_head);
     });
 
-    // The body rows in view, as a range of sheet rows; a memo so scrolling within a row does
-    // not re-render.
+    // Filters from the column headers (by sheet; a new file starts unfiltered), and the body
+    // rows they leave: all rows, or a list.
+    let (filters, set_filters) = signal((0_usize, Filters::new()));
+    Effect::new(move |_| {
+        file_name.track();
+        set_filters.set((0, Filters::new()));
+    });
+    let active_filters = Memo::new(move |_| {
+        let sheet = doc.with(|d| d.as_ref().map(|d| d.active).unwrap_or(0));
+        filters.with(|(s, f)| {
+            if *s == sheet {
+                f.clone()
+            } else {
+                Filters::new()
+            }
+        })
+    });
+    let body = Memo::new(move |_| {
+        active_filters
+            .with(|f| {
+                doc.with(|d| {
+                    let (sheet, _, _) = d.as_ref()?.active_sheet()?;
+                    model.with(|gm| {
+                        let gm = gm.as_ref()?;
+                        results.with(|res| {
+                            Some(visible_rows(gm, sheet, res.as_ref().map(|l| &l.results), f))
+                        })
+                    })
+                })
+            })
+            .unwrap_or_default()
+    });
+
+    // The body rows in view, as a range of indices into `body`; a memo so scrolling within a
+    // row does not re-render.
     let window_rows = Memo::new(move |_| {
-        let Some((start, rows)) = model.with(|m| m.as_ref().map(|m| (m.body_start, m.rows))) else {
-            return 0..0;
-        };
+        let rows = body.with(BodyRows::len);
         if printing.get() {
-            return start..rows;
+            return 0..rows;
         }
         let first = ((scroll_top.get() - title_h.get()) / ROW_H)
             .floor()
             .max(0.0) as usize;
         let visible = (view_h.get() / ROW_H).ceil() as usize;
-        let from = (start + first).saturating_sub(OVERSCAN).max(start);
-        let to = (start + first + visible + OVERSCAN).min(rows);
+        let from = first.saturating_sub(OVERSCAN).min(rows);
+        let to = (first + visible + OVERSCAN).min(rows);
         from..to.max(from)
     });
 
@@ -209,11 +241,10 @@ pub fn SheetGrid(
         let Some(el) = wrap.get_untracked() else {
             return;
         };
-        let (start, _, _) = bounds();
-        if row >= start {
+        if let Some(index) = body.with_untracked(|b| b.index_of(row)) {
             // Body rows sit below the title rows, which scroll away, and under the sticky rows.
             let head = sticky_h.get_untracked();
-            let y = (row - start) as f64 * ROW_H + title_h.get_untracked();
+            let y = index as f64 * ROW_H + title_h.get_untracked();
             let top = el.scroll_top() as f64;
             let height = f64::from(el.client_height()) - head;
             let outside = y < top || y + ROW_H > top + height;
@@ -273,33 +304,50 @@ pub fn SheetGrid(
             .unwrap_or(10.0)
             .max(1.0) as usize
     };
-    // Where a movement key takes the active cell.
+    // Where a movement key takes the active cell: over the rows shown (a filter hides some).
     let nav_step = move |mv: Move, from: Pos| -> Option<Pos> {
         let page = page_rows();
-        doc.with_untracked(|d| {
-            let (sheet, _, _) = d.as_ref()?.active_sheet()?;
-            model.with_untracked(|m| {
-                let m = m.as_ref()?;
-                results.with_untracked(|res| {
-                    let res = res.as_ref().map(|l| &l.results);
-                    let b = Bounds {
-                        first_row: m.body_start,
-                        rows: m.rows,
-                        cols: m.width(),
-                        page,
-                    };
-                    Some(step(mv, from, &b, |r, c| m.is_blank(sheet, res, r, c)))
+        body.with_untracked(|shown| {
+            // From a row no longer shown: from the first shown row after it.
+            let index = shown.index_of(from.0).unwrap_or_else(|| {
+                (0..shown.len())
+                    .find(|&i| shown.row(i).is_some_and(|r| r > from.0))
+                    .unwrap_or(0)
+            });
+            doc.with_untracked(|d| {
+                let (sheet, _, _) = d.as_ref()?.active_sheet()?;
+                model.with_untracked(|m| {
+                    let m = m.as_ref()?;
+                    results.with_untracked(|res| {
+                        let res = res.as_ref().map(|l| &l.results);
+                        let b = Bounds {
+                            first_row: 0,
+                            rows: shown.len(),
+                            cols: m.width(),
+                            page,
+                        };
+                        let blank =
+                            |i: usize, c| shown.row(i).is_none_or(|r| m.is_blank(sheet, res, r, c));
+                        let (i, c) = step(mv, (index, from.1), &b, blank);
+                        Some((shown.row(i)?, c))
+                    })
                 })
             })
         })
     };
     // The first body row in view, for an active cell when the grid gets focus.
     let first_in_view = move || -> Pos {
-        let (start, _, _) = bounds();
         let first = ((scroll_top.get_untracked() - title_h.get_untracked()) / ROW_H)
             .ceil()
             .max(0.0) as usize;
-        (start + first, 0)
+        let row = body.with_untracked(|b| b.row(first).or_else(|| b.row(0)));
+        (row.unwrap_or_else(|| bounds().0), 0)
+    };
+    // Enter and Tab: the next shown row, the next column.
+    let move_down = move |(r, c): Pos| {
+        if let Some(pos) = nav_step(Move::Down, (r, c)) {
+            move_to(pos, false);
+        }
     };
     let commit = move |text: String| {
         if let Some((row, col)) = active.get_untracked() {
@@ -336,6 +384,7 @@ pub fn SheetGrid(
         let (a, b) = (anchor.get_untracked()?, active.get_untracked()?);
         with_sheet(&|sheet, m| {
             let lines: Vec<String> = (a.0.min(b.0)..=a.0.max(b.0))
+                .filter(|&r| r < m.body_start || body.with_untracked(|b| b.index_of(r).is_some()))
                 .map(|r| {
                     (a.1.min(b.1)..=a.1.max(b.1))
                         .map(|c| {
@@ -381,6 +430,7 @@ pub fn SheetGrid(
         };
         let sheet = sheet_index();
         let edits = (a.0.min(b.0)..=a.0.max(b.0))
+            .filter(|&r| body.with_untracked(|b| b.index_of(r).is_some()))
             .flat_map(|r| {
                 (a.1.min(b.1)..=a.1.max(b.1)).map(move |c| Edit::Cell {
                     sheet,
@@ -406,7 +456,7 @@ pub fn SheetGrid(
                 "Escape" => set_editing.set(None),
                 "Enter" => {
                     commit(text);
-                    move_to((r + 1, c), false);
+                    move_down((r, c));
                 }
                 "Tab" => {
                     commit(text);
@@ -454,7 +504,7 @@ pub fn SheetGrid(
         match key.as_str() {
             "Tab" if shift => move_to((r, c.saturating_sub(1)), false),
             "Tab" => move_to((r, c + 1), false),
-            "Enter" => move_to((r + 1, c), false),
+            "Enter" => move_down((r, c)),
             "F2" => start_editing(None),
             "Delete" | "Backspace" => clear_selection(),
             k if k.chars().count() == 1 && !ev.alt_key() => start_editing(Some(k.to_string())),
@@ -472,7 +522,7 @@ pub fn SheetGrid(
             "Enter" => {
                 ev.prevent_default();
                 commit(value());
-                move_to((r + 1, c), false);
+                move_down((r, c));
                 focus_grid();
             }
             "Tab" => {
@@ -643,7 +693,7 @@ pub fn SheetGrid(
                 .collect()
         })
     };
-    let render_rows = move |range: std::ops::Range<usize>| {
+    let render_rows = move |runs: Vec<std::ops::Range<usize>>| {
         let offsets = frozen_offsets();
         let m = metrics.get();
         let widths = widths.get();
@@ -655,9 +705,11 @@ pub fn SheetGrid(
                 let Some(gm) = gm.as_ref() else {
                     return Vec::new();
                 };
-                results
-                    .with(|res| gm.window(sheet, res.as_ref().map(|l| &l.results), range))
-                    .into_iter()
+                runs.into_iter()
+                    .flat_map(|range| {
+                        results
+                            .with(|res| gm.window(sheet, res.as_ref().map(|l| &l.results), range))
+                    })
                     .map(|row| {
                         let r = row.row.saturating_sub(1) as usize;
                         let class = row_class(row.kind);
@@ -733,6 +785,7 @@ pub fn SheetGrid(
     Effect::new(move |_| {
         model.track();
         results.track();
+        body.track();
         generation.update_value(|g| *g += 1);
     });
     let find_cache = StoredValue::new((String::new(), 0_u64, Vec::<Pos>::new()));
@@ -764,12 +817,13 @@ pub fn SheetGrid(
                     model.with_untracked(|gm| {
                         let gm = gm.as_ref()?;
                         results.with_untracked(|res| {
-                            Some(find_all(
-                                gm,
-                                sheet,
-                                res.as_ref().map(|l| &l.results),
-                                &query,
-                            ))
+                            let mut found =
+                                find_all(gm, sheet, res.as_ref().map(|l| &l.results), &query);
+                            // Only the rows a filter leaves.
+                            body.with_untracked(|b| {
+                                found.retain(|&(r, _)| b.index_of(r).is_some())
+                            });
+                            Some(found)
                         })
                     })
                 })
@@ -836,6 +890,191 @@ pub fn SheetGrid(
             });
         }
     };
+    // A column's filter: its values with counts, ticked ones kept (AutoFilter). The menu opens
+    // at the header's button; OK applies, Esc or Cancel leaves the filter as it was.
+    let (filter_menu, set_filter_menu) = signal(None::<(usize, i32, i32)>);
+    let (menu_values, set_menu_values) = signal(Vec::<(String, usize)>::new());
+    let (menu_kept, set_menu_kept) = signal(std::collections::BTreeSet::<String>::new());
+    let menu_ref = NodeRef::<leptos::html::Div>::new();
+    let open_filter = move |c: usize, x: i32, y: i32| {
+        let values = doc
+            .with_untracked(|d| {
+                let (sheet, _, _) = d.as_ref()?.active_sheet()?;
+                model.with_untracked(|gm| {
+                    let gm = gm.as_ref()?;
+                    results.with_untracked(|res| {
+                        Some(column_values(
+                            gm,
+                            sheet,
+                            res.as_ref().map(|l| &l.results),
+                            c,
+                        ))
+                    })
+                })
+            })
+            .unwrap_or_default();
+        let kept = active_filters.with_untracked(|f| {
+            f.get(&c)
+                .cloned()
+                .unwrap_or_else(|| values.iter().map(|(v, _)| v.clone()).collect())
+        });
+        set_menu_values.set(values);
+        set_menu_kept.set(kept);
+        let right = window()
+            .inner_width()
+            .ok()
+            .and_then(|w| w.as_f64())
+            .unwrap_or(1366.0) as i32;
+        set_filter_menu.set(Some((c, x.min(right - 290).max(0), y)));
+        // The menu takes the keyboard (Esc, Enter).
+        request_animation_frame(move || {
+            if let Some(el) = menu_ref.get_untracked() {
+                let _ = el.focus();
+            }
+        });
+    };
+    let set_filter = move |c: usize, kept: Option<std::collections::BTreeSet<String>>| {
+        let sheet = sheet_index();
+        set_filters.update(|(s, f)| {
+            if *s != sheet {
+                *s = sheet;
+                f.clear();
+            }
+            match kept {
+                Some(kept) => f.insert(c, kept),
+                None => f.remove(&c),
+            };
+        });
+        set_filter_menu.set(None);
+        // The active cell may be hidden now: the first row shown.
+        set_active.set(None);
+        set_anchor.set(None);
+        if let Some(el) = wrap.get_untracked() {
+            el.set_scroll_top(0);
+        }
+    };
+    let apply_filter = move || {
+        let Some((c, _, _)) = filter_menu.get_untracked() else {
+            return;
+        };
+        let kept = menu_kept.get_untracked();
+        let all = menu_values.with_untracked(|v| v.iter().all(|(v, _)| kept.contains(v)));
+        set_filter(c, (!all).then_some(kept));
+    };
+    let filter_view = move || {
+        let (c, x, y) = filter_menu.get()?;
+        let g = grid_texts(lang.get());
+        let all =
+            move || menu_kept.with(|k| menu_values.with(|v| v.iter().all(|(v, _)| k.contains(v))));
+        let items = menu_values
+            .get()
+            .into_iter()
+            .map(|(value, count)| {
+                let label = if value.is_empty() {
+                    g.filter_blank.to_string()
+                } else {
+                    value.clone()
+                };
+                let key = value.clone();
+                let checked = move || menu_kept.with(|k| k.contains(&key));
+                let toggle = move |_| {
+                    set_menu_kept.update(|k| {
+                        if !k.remove(&value) {
+                            k.insert(value.clone());
+                        }
+                    })
+                };
+                view! {
+                    <label class="filter-item">
+                        <input
+                            type="checkbox"
+                            data-testid="filter-value"
+                            data-value=label.clone()
+                            prop:checked=checked
+                            on:change=toggle
+                        />
+                        <span class="filter-label">{label}</span>
+                        <span class="filter-n">{count}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div
+                class="filter-menu"
+                data-testid="filter-menu"
+                data-col=col_letters(c)
+                node_ref=menu_ref
+                tabindex="-1"
+                role="dialog"
+                style=format!("left:{x}px;top:{y}px")
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    match ev.key().as_str() {
+                        "Escape" => {
+                            set_filter_menu.set(None);
+                            focus_grid();
+                        }
+                        "Enter" => apply_filter(),
+                        _ => return,
+                    }
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                }
+            >
+                <div class="filter-head">{format!("{} {}", g.filter, col_letters(c))}</div>
+                <label class="filter-item filter-all">
+                    <input
+                        type="checkbox"
+                        data-testid="filter-all"
+                        prop:checked=all
+                        on:change=move |_| {
+                            if all() {
+                                set_menu_kept.set(Default::default());
+                            } else {
+                                set_menu_kept.set(menu_values.with_untracked(|v| v.iter().map(|(v, _)| v.clone()).collect()));
+                            }
+                        }
+                    />
+                    <span class="filter-label">{g.filter_all}</span>
+                </label>
+                <div class="filter-list">{items}</div>
+                <div class="filter-actions">
+                    <button class="button primary" data-testid="filter-apply" on:click=move |_| apply_filter()>{g.filter_apply}</button>
+                    <button class="button" data-testid="filter-clear" on:click=move |_| set_filter(c, None)>{g.filter_clear}</button>
+                    <button class="button ghost" data-testid="filter-cancel" on:click=move |_| set_filter_menu.set(None)>{g.filter_cancel}</button>
+                </div>
+            </div>
+        })
+    };
+    // A click outside the open menu closes it.
+    let menu_outside = window_event_listener(leptos::ev::mousedown, move |ev| {
+        if filter_menu.get_untracked().is_none() {
+            return;
+        }
+        let inside = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest(".filter-menu, .col-filter").ok().flatten())
+            .is_some();
+        if !inside {
+            set_filter_menu.set(None);
+        }
+    });
+    on_cleanup(move || menu_outside.remove());
+    // Rows of the table the filters leave, of all its rows.
+    let filter_status = move || {
+        if active_filters.with(Filters::is_empty) {
+            return None;
+        }
+        let (start, last) = model.with(|m| m.as_ref().map(|m| (m.body_start, m.data_last)))?;
+        let total = last + 1 - start.min(last + 1);
+        let shown = body.with(|b| match b {
+            BodyRows::All(_) => total,
+            BodyRows::Some(rows) => rows.iter().filter(|&&r| r <= last).count(),
+        });
+        Some((shown, total))
+    };
+
     // A column header's menu: what this column is.
     let column_menu = move |c: usize| {
         let (layout_key, has_layout) = doc.with(|d| {
@@ -906,6 +1145,27 @@ pub fn SheetGrid(
             <Show when=move || mark_hint.get()>
                 <span class="muted" data-testid="mark-hint">{move || layout_texts(lang.get()).mark_hint}</span>
             </Show>
+            {move || {
+                filter_status().map(|(shown, total)| {
+                    let g = grid_texts(lang.get());
+                    view! {
+                        <span class="filter-status" data-testid="filter-status">
+                            {format!("{} {shown} / {total} {}", g.filter_shown, g.filter_rows)}
+                        </span>
+                        <button
+                            class="button"
+                            data-testid="filter-clear-all"
+                            on:click=move |_| {
+                                set_filters.set((sheet_index(), Filters::new()));
+                                set_active.set(None);
+                                set_anchor.set(None);
+                            }
+                        >
+                            {g.filter_clear_all}
+                        </button>
+                    }
+                })
+            }}
             <Show when=move || find_open.get()>
                 <div class="find-bar" data-testid="find-bar" role="search">
                     <input
@@ -1018,11 +1278,35 @@ pub fn SheetGrid(
                         <th class="corner"></th>
                         {move || {
                             let width = model.with(|m| m.as_ref().map(GridModel::width).unwrap_or(0));
+                            // The letters of the frozen columns stay with them.
+                            let offsets = frozen_offsets();
                             (0..width)
                                 .map(|c| view! {
-                                    <th class="col-head" role="columnheader" data-col=col_letters(c)>
+                                    <th
+                                        class="col-head"
+                                        class:frozen=c < offsets.len()
+                                        style=offsets.get(c).map(|left| format!("left:{left}px"))
+                                        role="columnheader"
+                                        data-col=col_letters(c)
+                                    >
                                         <span class="col-letter">{col_letters(c)}</span>
                                         {(width <= 256).then(|| column_menu(c))}
+                                        <button
+                                            class="col-filter"
+                                            data-testid="col-filter"
+                                            data-col=col_letters(c)
+                                            class:on=move || active_filters.with(|f| f.contains_key(&c))
+                                            title=move || grid_texts(lang.get()).filter
+                                            on:mousedown=|ev: leptos::ev::MouseEvent| ev.stop_propagation()
+                                            on:click=move |ev: leptos::ev::MouseEvent| {
+                                                ev.stop_propagation();
+                                                open_filter(c, ev.client_x() - 10, ev.client_y() + 12);
+                                            }
+                                        >
+                                            <svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">
+                                                <path d="M0 1h10L6 5.5V9.5L4 8.5V5.5z" fill="currentColor"></path>
+                                            </svg>
+                                        </button>
                                         <span
                                             class="col-resize"
                                             data-testid="col-resize"
@@ -1046,22 +1330,22 @@ pub fn SheetGrid(
                     </tr>
                     {move || {
                         let end = model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0));
-                        render_rows(0..end)
+                        render_rows(std::iter::once(0..end).collect())
                     }}
                 </thead>
                 <tbody>
                     <tr class="spacer" style=move || {
-                        let start = model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0));
-                        format!("height:{}px", (window_rows.get().start - start) as f64 * ROW_H)
+                        format!("height:{}px", window_rows.get().start as f64 * ROW_H)
                     }></tr>
-                    {move || render_rows(window_rows.get())}
+                    {move || render_rows(body.with(|b| b.runs(window_rows.get())))}
                     <tr class="spacer" style=move || {
-                        let rows = model.with(|m| m.as_ref().map(|m| m.rows).unwrap_or(0));
+                        let rows = body.with(BodyRows::len);
                         format!("height:{}px", rows.saturating_sub(window_rows.get().end) as f64 * ROW_H)
                     }></tr>
                 </tbody>
             </table>
         </div>
+        {filter_view}
         </div>
     }
 }

@@ -206,6 +206,11 @@ impl GridModel {
             .map(|&(colspan, last)| (colspan, last.saturating_sub(r) + 1))
     }
 
+    /// The top-left cell of the merged range covering (r, c), or (r, c) itself.
+    pub fn anchor_of(&self, r: usize, c: usize) -> (usize, usize) {
+        self.covered.get(&(r, c)).copied().unwrap_or((r, c))
+    }
+
     /// Whether (r, c) is inside a merged range but not its top-left cell.
     pub fn is_covered(&self, r: usize, c: usize) -> bool {
         self.covered.contains_key(&(r, c))

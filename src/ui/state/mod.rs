@@ -7,12 +7,13 @@
 //! - [`live`]: results kept up to date edit by edit.
 //! - [`cells`]: what a typed cell, a role change or 标记表格 does to the document.
 //! - [`grid`]: the grid's view model; [`widths`] its column widths, [`nav`] its keyboard
-//!   movement, [`find`] its find.
+//!   movement, [`find`] its find, [`filter`] its filters.
 //! - [`views`]: the summary and draft views' models.
 //! - [`session`]: saved pages and autosave.
 
 pub mod cells;
 pub mod doc;
+pub mod filter;
 pub mod find;
 pub mod grid;
 pub mod live;
