@@ -249,3 +249,33 @@ fn a_filter_on_the_lead_unit_keeps_that_units_rows_and_a_category_keeps_its_merg
         BodyRows::All(grid.body_start..grid.rows)
     );
 }
+
+#[test]
+fn rows_on_screen_widen_a_column_they_need_wider_and_never_narrow_one() {
+    use zhibiao::ui::state::widths::grow_widths;
+    let d = doc("synthetic-2021-2025-2000-rows.xlsx");
+    let (sheet, _, _) = d.active_sheet().expect("a sheet");
+    let results = d.results();
+    let grid = model(&d);
+    let m = Metrics::default();
+    let fitted = fit_widths(&grid, sheet, results.as_ref(), &m);
+    // Rows in the middle of the plan, as if scrolled to them, with every column made narrow.
+    let rows: Vec<usize> = (1_000..1_040).collect();
+    let mut narrow = vec![40; fitted.len()];
+    grow_widths(&mut narrow, &grid, sheet, results.as_ref(), &rows, &m);
+    let window = grid.window(sheet, results.as_ref(), 1_000..1_040);
+    for cell in window.iter().flat_map(|r| &r.cells) {
+        if cell.colspan == 1 && is_number(&cell.text) {
+            assert!(
+                m.text_px(&cell.text) <= avail_px(&narrow, cell.col, 1),
+                "{}: {}",
+                cell.letters,
+                cell.text
+            );
+        }
+    }
+    // Columns only grow.
+    let mut wide = vec![900; fitted.len()];
+    grow_widths(&mut wide, &grid, sheet, results.as_ref(), &rows, &m);
+    assert!(wide.iter().all(|&w| w == 900));
+}

@@ -11,7 +11,7 @@ use super::state::filter::{column_values, visible_rows, BodyRows, Filters};
 use super::state::find::{find_all, next_match};
 use super::state::nav::{key_move, step, Bounds, Move};
 use super::state::widths::{
-    avail_px, fit_column, fit_text, fit_widths, header_segments, is_number, Metrics,
+    avail_px, fit_column, fit_text, fit_widths, grow_widths, header_segments, is_number, Metrics,
 };
 use super::state::{
     mark_table, parse_tsv, role_key, status_class, typed_cell, with_role_key, Doc, Edit, GridCell,
@@ -80,37 +80,12 @@ pub fn SheetGrid(
             width(&measure_wide),
         ));
     });
-    // Column widths: fitted to what the columns show, and the ones the user dragged or
-    // double-clicked (by sheet and column; a new file starts fitted).
-    let fitted = Memo::new(move |_| {
-        let m = metrics.get();
-        doc.with(|d| {
-            let (sheet, _, _) = d.as_ref()?.active_sheet()?;
-            model.with(|gm| {
-                let gm = gm.as_ref()?;
-                results
-                    .with(|res| Some(fit_widths(gm, sheet, res.as_ref().map(|l| &l.results), &m)))
-            })
-        })
-        .unwrap_or_default()
-    });
+    // Widths the user dragged or double-clicked, by sheet and column; a new file starts fitted.
     let (user_widths, set_user_widths) = signal(HashMap::<(usize, usize), u32>::new());
     let file_name = Memo::new(move |_| doc.with(|d| d.as_ref().map(|d| d.file_name.clone())));
     Effect::new(move |_| {
         file_name.track();
         set_user_widths.set(HashMap::new());
-    });
-    let widths = Memo::new(move |_| {
-        let sheet = doc.with(|d| d.as_ref().map(|d| d.active).unwrap_or(0));
-        let mut w = fitted.get();
-        user_widths.with(|u| {
-            for (&(s, c), &px) in u {
-                if let (true, Some(slot)) = (s == sheet, w.get_mut(c)) {
-                    *slot = px;
-                }
-            }
-        });
-        w
     });
     let (scroll_top, set_scroll_top) = signal(0.0_f64);
     let (view_h, set_view_h) = signal(
@@ -158,13 +133,6 @@ pub fn SheetGrid(
         set_title_h.set(title);
         set_sticky_h.set(top);
     };
-    Effect::new(move |_| {
-        model.track();
-        printing.track();
-        // Header rows wrap differently when their columns change width.
-        widths.track();
-        request_animation_frame(measure_head);
-    });
 
     // Filters from the column headers (by sheet; a new file starts unfiltered), and the body
     // rows they leave: all rows, or a list.
@@ -213,6 +181,77 @@ pub fn SheetGrid(
         let from = first.saturating_sub(OVERSCAN).min(rows);
         let to = (first + visible + OVERSCAN).min(rows);
         from..to.max(from)
+    });
+
+    // Column widths: fitted to what the columns show when a sheet opens or its table changes
+    // (not at every edit), widened for the rows on screen after each edit (an edited or
+    // computed value wider than the sample's), and the user's where they set one.
+    let fit_key = Memo::new(move |_| {
+        (
+            file_name.get(),
+            doc.with(|d| d.as_ref().map(|d| d.active)),
+            model.with(|m| {
+                m.as_ref()
+                    .map(|m| (m.rows, m.width(), m.body_start, m.data_last, m.frozen))
+            }),
+            metrics.get(),
+        )
+    });
+    let sheet_fit = Memo::new(move |_| {
+        fit_key.track();
+        let m = metrics.get_untracked();
+        doc.with_untracked(|d| {
+            let (sheet, _, _) = d.as_ref()?.active_sheet()?;
+            model.with_untracked(|gm| {
+                let gm = gm.as_ref()?;
+                results.with_untracked(|res| {
+                    Some(fit_widths(gm, sheet, res.as_ref().map(|l| &l.results), &m))
+                })
+            })
+        })
+        .unwrap_or_default()
+    });
+    let fitted = Memo::new(move |_| {
+        let mut w = sheet_fit.get();
+        let m = metrics.get();
+        // The rows on screen when the plan changed (an edit): a scroll alone does not refit, it
+        // costs nothing more (a wider number further down shows ###, its value on hover).
+        let rows: Vec<usize> = body
+            .with(|b| b.runs(window_rows.get_untracked()))
+            .into_iter()
+            .flatten()
+            .collect();
+        doc.with(|d| {
+            let (sheet, _, _) = d.as_ref()?.active_sheet()?;
+            model.with(|gm| {
+                let gm = gm.as_ref()?;
+                results.with(|res| {
+                    let res = res.as_ref().map(|l| &l.results);
+                    grow_widths(&mut w, gm, sheet, res, &rows, &m);
+                    Some(())
+                })
+            })
+        });
+        w
+    });
+    let widths = Memo::new(move |_| {
+        let sheet = doc.with(|d| d.as_ref().map(|d| d.active).unwrap_or(0));
+        let mut w = fitted.get();
+        user_widths.with(|u| {
+            for (&(s, c), &px) in u {
+                if let (true, Some(slot)) = (s == sheet, w.get_mut(c)) {
+                    *slot = px;
+                }
+            }
+        });
+        w
+    });
+    Effect::new(move |_| {
+        model.track();
+        printing.track();
+        // Header rows wrap differently when their columns change width.
+        widths.track();
+        request_animation_frame(measure_head);
     });
 
     let with_sheet = move |f: &dyn Fn(&crate::table::grid::Sheet, &GridModel) -> Option<String>| {
@@ -572,6 +611,8 @@ pub fn SheetGrid(
                     .max(1.0);
                 (cell.text.clone(), m.text_px(&cell.text) > avail * lines)
             }
+            // Print sizes its columns to their content: every number whole.
+            _ if printing.get_untracked() => (cell.text.clone(), false),
             _ => fit_text(&cell.text, avail, m),
         };
         let title = (cut || cell.text.contains('\n')).then(|| cell.text.clone());
@@ -638,7 +679,6 @@ pub fn SheetGrid(
         view! {
             <td
                 data-testid="grid-cell"
-                role="gridcell"
                 data-row=number
                 data-col=letters
                 data-source=cell.source.name()
@@ -724,8 +764,8 @@ pub fn SheetGrid(
                             })
                             .collect_view();
                         view! {
-                            <tr data-row=row.row class=class role="row">
-                                <th class="row-head" role="rowheader">{row.row}</th>
+                            <tr data-row=row.row class=class>
+                                <th class="row-head">{row.row}</th>
                                 {cells}
                             </tr>
                         }
@@ -1214,8 +1254,6 @@ pub fn SheetGrid(
             class="grid-wrap"
             node_ref=wrap
             tabindex="0"
-            role="grid"
-            aria-multiselectable="true"
             aria-label=move || grid_texts(lang.get()).grid_label
             data-testid="grid-scroll"
             data-body-start=move || model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0))
@@ -1254,7 +1292,9 @@ pub fn SheetGrid(
             <table
                 class="grid"
                 data-testid="sheet-grid"
-                role="presentation"
+                // A table in the grid role: its cells are grid cells (aria-selected).
+                role="grid"
+                aria-multiselectable="true"
                 class:resizing=move || resizing.get().is_some()
                 style=move || {
                     let head = model.with(|m| m.as_ref().map(GridModel::row_head_width).unwrap_or(0));
@@ -1274,7 +1314,7 @@ pub fn SheetGrid(
                     }}
                 </colgroup>
                 <thead>
-                    <tr class="letters" role="row">
+                    <tr class="letters">
                         <th class="corner"></th>
                         {move || {
                             let width = model.with(|m| m.as_ref().map(GridModel::width).unwrap_or(0));
@@ -1286,7 +1326,6 @@ pub fn SheetGrid(
                                         class="col-head"
                                         class:frozen=c < offsets.len()
                                         style=offsets.get(c).map(|left| format!("left:{left}px"))
-                                        role="columnheader"
                                         data-col=col_letters(c)
                                     >
                                         <span class="col-letter">{col_letters(c)}</span>

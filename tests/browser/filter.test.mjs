@@ -58,9 +58,10 @@ test("a filter on 牵头部门 shows only that unit's rows, clears in one click,
   assert.equal(await page.locator('[data-testid="grid-cell"].active').getAttribute("data-row"), "20");
   // Find looks only at the rows shown: 县统计局 is only in hidden rows.
   await page.keyboard.press("Control+f");
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === "find-box");
   await page.keyboard.type("县统计局");
   await page.keyboard.press("Enter");
-  assert.equal(await page.getByTestId("find-count").innerText(), "无匹配");
+  await page.waitForFunction(() => document.querySelector('[data-testid="find-count"]')?.textContent === "无匹配");
   await page.keyboard.press("Escape");
 
   // The export holds every row.

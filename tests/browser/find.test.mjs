@@ -45,7 +45,7 @@ test("Ctrl+F finds a row 1,500 rows down in the 2,000-row sample and makes it th
   assert.deepEqual([a.row, a.col, a.text], [1502, "C", "社会监测指标1500（覆盖率）"]);
   assert.equal(a.inView, true, "scrolled to the match");
   assert.equal(a.selected, "true");
-  assert.equal(await page.getByTestId("find-count").innerText(), "1/1");
+  await page.waitForFunction(() => document.querySelector('[data-testid="find-count"]')?.textContent === "1/1");
   await app.screenshot("found");
 
   // A value shown in many rows (computed and typed cells included): Enter walks forward,
@@ -73,7 +73,7 @@ test("Ctrl+F finds a row 1,500 rows down in the 2,000-row sample and makes it th
   // Nothing found says so and leaves the active cell.
   await box.fill("没有这个指标");
   await page.keyboard.press("Enter");
-  assert.equal(await page.getByTestId("find-count").innerText(), "无匹配");
+  await page.waitForFunction(() => document.querySelector('[data-testid="find-count"]')?.textContent === "无匹配");
   assert.equal((await activeCell(page)).row, first);
 
   // Esc closes the box and the grid has the keyboard again: Ctrl+End goes to the last row.

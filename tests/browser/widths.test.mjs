@@ -128,3 +128,19 @@ test("a column border drags to resize; too narrow shows ###; a double-click fits
   assert.deepEqual(cutNumbers(await measureCells(page)), [], "numbers cut after the double-click");
   await app.assertClean();
 });
+
+test("a number typed wider than its column widens the column, as Excel does", { timeout: 120_000 }, async (t) => {
+  const app = await open1366(t, "widths-typed", PROGRESS, 16, "E");
+  const page = app.page;
+  const head = page.locator('th.col-head[data-col="E"]');
+  const before = await head.evaluate((el) => el.getBoundingClientRect().width);
+  await page.locator(cellSelector(16, "E")).click();
+  await page.keyboard.type("123456789012.5");
+  await page.keyboard.press("Enter");
+  const e16 = page.locator(cellSelector(16, "E"));
+  await page.waitForFunction(() => document.querySelector('[data-testid="grid-cell"][data-row="16"][data-col="E"]')?.dataset.source === "manual");
+  assert.equal(await e16.innerText(), "123456789012.5");
+  assert.ok((await head.evaluate((el) => el.getBoundingClientRect().width)) > before, "the column widened");
+  assert.deepEqual(cutNumbers(await measureCells(page)), [], "numbers cut after the edit");
+  await app.assertClean();
+});

@@ -306,6 +306,24 @@ pub fn fit_widths(
     widths.into_iter().map(clamp_width).collect()
 }
 
+/// Widens the columns that `rows` need wider (the rows on screen, after an edit):
+/// columns only grow, so a number typed or computed outside the sample widens its column as
+/// Excel does for a number typed into a column of the default width.
+pub fn grow_widths(
+    widths: &mut [u32],
+    model: &GridModel,
+    sheet: &Sheet,
+    results: Option<&PlanResults>,
+    rows: &[usize],
+    m: &Metrics,
+) {
+    let mut need = vec![0.0; widths.len()];
+    fold_rows(model, sheet, results, rows, None, m, &mut need);
+    for (w, n) in widths.iter_mut().zip(need) {
+        *w = (*w).max(clamp_width(n));
+    }
+}
+
 /// The width in pixels of column `col` fitted to every row (a double-click on its border).
 pub fn fit_column(
     model: &GridModel,
