@@ -40,6 +40,7 @@
 //!
 //! The rules behind the formulas are those of PLANNING-RULES; see [`detail`] for each.
 
+use crate::plan::completion;
 use crate::plan::schedule::{self, Basis, Shape, EPS};
 use crate::plan::score::{fold, units_of};
 use crate::plan::{
@@ -380,8 +381,9 @@ pub fn units_cell(ind: &Indicator) -> String {
 ///   to T; a year after t1 (and the target year of a rate with a stated level) refers to T;
 /// - realization `IF(ISNUMBER(a),MIN(cap,MAX(0,r)),"")` with r = `100*a/g` (positive),
 ///   `100*g/a` (negative), the range rule, and 100/0 where the ratio has no meaning;
-/// - status 无数据 / 已达标 / 达到序时进度 / 滞后序时进度 by the rules' order, with progress
-///   `(a-b)/(T-b)` against the time share `MIN(1,MAX(0,(y-t0)/(t1-t0)))`.
+/// - status 无数据 / 已达标 / 达到序时进度 / 滞后序时进度 by the rules' order: 已达标 when the
+///   actual meets T, else whether it meets the year's target g; a qualitative target's status
+///   from the actual's words (`TRIM(a)="完成"` …).
 ///
 /// Anchors from the file and typed values are numbers (typed ones with a note); so are the
 /// actuals. The direction and method are those decided at export.
@@ -643,8 +645,6 @@ enum Node {
     And(List),
     /// `OR(…)`
     Or(List),
-    /// `NOT(…)`
-    Not(Expr),
     /// `IF(c, a, b)`
     If(Expr, Expr, Expr),
     /// `MIN(…)`
@@ -657,6 +657,8 @@ enum Node {
     IsNumber(Expr),
     /// `POWER(x, y)`
     Pow(Expr, Expr),
+    /// `TRIM(x)="word"`: the cell says exactly `word`, spaces around it aside.
+    TextIs(Expr, &'static str),
 }
 
 /// An arithmetic operator.
@@ -757,14 +759,14 @@ impl Tree {
         let list = self.list(items);
         self.push(Node::Max(list))
     }
-    fn not(&self, a: Expr) -> Expr {
-        self.push(Node::Not(a))
-    }
     fn abs(&self, a: Expr) -> Expr {
         self.push(Node::Abs(a))
     }
     fn is_number(&self, a: Expr) -> Expr {
         self.push(Node::IsNumber(a))
+    }
+    fn text_is(&self, a: Expr, word: &'static str) -> Expr {
+        self.push(Node::TextIs(a, word))
     }
 
     /// `EPS·MAX(ABS(x),1)`: the engine's tolerance around x.
@@ -864,16 +866,7 @@ impl Render<'_> {
         };
         match *node {
             Node::Num(n) => push_number(out, n),
-            Node::Str(s) => {
-                out.push('"');
-                for c in s.chars() {
-                    if c == '"' {
-                        out.push('"');
-                    }
-                    out.push(c);
-                }
-                out.push('"');
-            }
+            Node::Str(s) => push_text_literal(out, s),
             Node::Col(c) => {
                 out.push('$');
                 push_col_letters(out, c);
@@ -904,13 +897,17 @@ impl Render<'_> {
             }
             Node::And(l) => self.list(out, "AND", l),
             Node::Or(l) => self.list(out, "OR", l),
-            Node::Not(a) => self.call(out, "NOT", &[a]),
             Node::If(c, a, b) => self.call(out, "IF", &[c, a, b]),
             Node::Min(l) => self.list(out, "MIN", l),
             Node::Max(l) => self.list(out, "MAX", l),
             Node::Abs(a) => self.call(out, "ABS", &[a]),
             Node::IsNumber(a) => self.call(out, "ISNUMBER", &[a]),
             Node::Pow(a, b) => self.call(out, "POWER", &[a, b]),
+            Node::TextIs(a, word) => {
+                self.call(out, "TRIM", &[a]);
+                out.push('=');
+                push_text_literal(out, word);
+            }
         }
     }
 }
@@ -976,7 +973,6 @@ impl Eval<'_> {
                 }
                 V::Bool(any)
             }
-            Node::Not(a) => V::Bool(!self.go(a)?.truth()?),
             Node::If(c, a, b) => {
                 if self.go(c)?.truth()? {
                     self.go(a)?
@@ -1000,8 +996,25 @@ impl Eval<'_> {
             }
             Node::Abs(a) => V::Num(self.n(a)?.abs()),
             Node::IsNumber(a) => V::Bool(matches!(self.go(a)?, V::Num(_))),
+            // Excel's TRIM removes the space character only (not tabs or U+3000).
+            Node::TextIs(a, word) => V::Bool(match self.go(a)? {
+                V::Str(t) => t.trim_matches(' ') == word,
+                _ => false,
+            }),
         })
     }
+}
+
+/// A text literal in an Excel formula: in double quotes, a quote doubled.
+fn push_text_literal(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    out.push('"');
 }
 
 /// A number literal as Excel reads it (negative numbers in brackets, so `-2^2` never occurs).
@@ -1460,8 +1473,28 @@ impl RowBuilder<'_> {
             Cached::Text(s.map_or("", super::appended::status_text).to_string())
         };
         if basis.target.is_none() {
-            // No numeric target: only 无数据 where there is no actual.
-            let expr = tr.iff(has_a, tr.text(""), tr.text("无数据"));
+            // No numeric target: a number is not assessed; a qualitative target follows the
+            // words of the actual (the engine's words exactly; a word with a remark after it
+            // is written as a value); else 无数据.
+            let qualitative = matches!(self.ind.target.value, Value::Text { .. });
+            let no_number = if qualitative {
+                let says = |words: &[&'static str]| {
+                    let items: Vec<Expr> = words.iter().map(|w| tr.text_is(a, w)).collect();
+                    tr.or(&items)
+                };
+                tr.iff(
+                    says(completion::NOT_DONE_WORDS),
+                    tr.text(super::appended::status_text(Status::Lagging)),
+                    tr.iff(
+                        says(completion::DONE_WORDS),
+                        tr.text(super::appended::status_text(Status::Met)),
+                        tr.text("无数据"),
+                    ),
+                )
+            } else {
+                tr.text("无数据")
+            };
+            let expr = tr.iff(has_a, tr.text(""), no_number);
             self.formula(
                 ColumnKind::Status(y),
                 Some(expr),
@@ -1553,7 +1586,7 @@ impl RowBuilder<'_> {
             Some(2),
             "实现程度无法由本行算出",
         );
-        let status = self.status_expr(basis, y, a, g, use_range.and(range_cells));
+        let status = self.status_expr(basis, a, g, use_range.and(range_cells));
         self.formula(
             ColumnKind::Status(y),
             status.map(|s| tr.iff(has_a, s, tr.text("无数据"))),
@@ -1567,26 +1600,23 @@ impl RowBuilder<'_> {
     fn status_expr(
         &self,
         basis: &Basis,
-        y: Year,
         a: Expr,
         g: Expr,
         range: Option<(Expr, Expr)>,
     ) -> Option<Expr> {
         let tr = self.tree;
         let k = tr.col(self.col(ColumnKind::Target)?);
-        let meets_t = |x: Expr| -> Option<Expr> {
-            Some(match basis.range {
-                Some(_) => {
-                    let lo = tr.col(self.col(ColumnKind::RangeLo)?);
-                    let hi = tr.col(self.col(ColumnKind::RangeHi)?);
-                    let t = tr.mul(tr.num(EPS), tr.max(&[tr.abs(lo), tr.abs(hi), tr.num(1.0)]));
-                    tr.and(&[
-                        tr.cmp(CmpOp::Ge, x, tr.sub(lo, t)),
-                        tr.cmp(CmpOp::Le, x, tr.add(hi, t)),
-                    ])
-                }
-                None => tr.meets(x, k, basis.direction),
-            })
+        let meets_t = match basis.range {
+            Some(_) => {
+                let lo = tr.col(self.col(ColumnKind::RangeLo)?);
+                let hi = tr.col(self.col(ColumnKind::RangeHi)?);
+                let t = tr.mul(tr.num(EPS), tr.max(&[tr.abs(lo), tr.abs(hi), tr.num(1.0)]));
+                tr.and(&[
+                    tr.cmp(CmpOp::Ge, a, tr.sub(lo, t)),
+                    tr.cmp(CmpOp::Le, a, tr.add(hi, t)),
+                ])
+            }
+            None => tr.meets(a, k, basis.direction),
         };
         let on = tr.text(super::appended::status_text(Status::OnTrack));
         let lag = tr.text(super::appended::status_text(Status::Lagging));
@@ -1597,40 +1627,10 @@ impl RowBuilder<'_> {
             ]),
             None => tr.meets(a, g, basis.direction),
         };
-        let by_g = tr.iff(by_g, on, lag);
-        let b = tr.col(self.col(ColumnKind::Base)?);
-        let years = basis.t0.zip(basis.t1).filter(|(t0, t1)| t1 > t0);
-        let rest = match years {
-            Some(_) if basis.method != Method::RateItself && basis.start().is_some() => {
-                let h = tr.col(self.col(ColumnKind::BaseYear)?);
-                let j = tr.col(self.col(ColumnKind::TargetYear)?);
-                let tau = tr.min(&[
-                    tr.num(1.0),
-                    tr.max(&[tr.num(0.0), tr.div(tr.sub(tr.year(y), h), tr.sub(j, h))]),
-                ]);
-                let progress = tr.div(tr.sub(a, b), tr.sub(k, b));
-                let meaningful = tr.and(&[
-                    tr.is_number(b),
-                    tr.cmp(CmpOp::Gt, tr.abs(tr.sub(k, b)), tr.tol(k)),
-                    tr.not(meets_t(b)?),
-                ]);
-                // Evaluated only where meaningful, so T ≠ b.
-                tr.iff(
-                    meaningful,
-                    tr.iff(
-                        tr.cmp(CmpOp::Ge, progress, tr.sub(tau, tr.num(EPS))),
-                        on,
-                        lag,
-                    ),
-                    by_g,
-                )
-            }
-            _ => by_g,
-        };
         Some(tr.iff(
-            meets_t(a)?,
+            meets_t,
             tr.text(super::appended::status_text(Status::Met)),
-            rest,
+            tr.iff(by_g, on, lag),
         ))
     }
 }
@@ -1668,6 +1668,42 @@ mod tests {
             Content::Formula { formula, .. } => formula.clone(),
             other => panic!("{kind:?}: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_qualitative_status_follows_the_words_of_the_actual() {
+        let status = |d: &Detail, y: Year| {
+            let c = d
+                .col(ColumnKind::Status(y))
+                .map(usize::from)
+                .unwrap_or(usize::MAX);
+            d.rows[0][c].content.clone()
+        };
+        let (_, d) = one(
+            "",
+            "完成上级下达任务",
+            "河长制",
+            &[(2021, "完成"), (2022, " 未完成 "), (2023, "推进中")],
+        );
+        assert_eq!(d.fallbacks, 0);
+        let f = formula(&d, ColumnKind::Status(2021));
+        assert!(f.contains(r#"TRIM($"#) && f.contains(r#"="已完成""#), "{f}");
+        let cached = |y| match status(&d, y) {
+            Content::Formula { cached, .. } => cached,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(cached(2021), Cached::Text("已达标".into()));
+        assert_eq!(cached(2022), Cached::Text("滞后序时进度".into()));
+        assert_eq!(cached(2023), Cached::Text("无数据".into()));
+        // A word with a remark after it is judged by the engine and written as its value.
+        let (_, d) = one(
+            "",
+            "完成上级下达任务",
+            "河长制",
+            &[(2021, "已完成（提前一年）")],
+        );
+        assert_eq!(d.fallbacks, 1);
+        assert_eq!(status(&d, 2021), Content::Text("已达标".into()));
     }
 
     #[test]

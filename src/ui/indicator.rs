@@ -1,7 +1,9 @@
 //! The indicator panel: what the engine decided for the selected row, editable, with a chart.
 
 use super::chart::chart;
-use super::i18n::{direction_name, method_name, panel_texts, rule_name, status_name, METHODS};
+use super::i18n::{
+    direction_name, method_name, panel_texts, rule_name, status_explanation, status_name, METHODS,
+};
 use super::state::{typed_cell, Doc, Edit, Live, PanelCell};
 use crate::error::Lang;
 use crate::plan::{Direction, Method, Source, Warning};
@@ -177,7 +179,9 @@ pub fn IndicatorPanel(
                         <td>{source}</td>
                         <td class="num">{cell_input(actual_cell, "panel-actual", Some(year), actual.unwrap_or_default())}</td>
                         <td class="num">{result.realization.get(&year).map(|r| r.shown())}</td>
-                        <td>{status.map(|s| status_name(lang, s))}</td>
+                        <td title=status.map(|s| status_explanation(lang, s))>
+                            {status.map(|s| status_name(lang, s))}
+                        </td>
                     </tr>
                 }
             })

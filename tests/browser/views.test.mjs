@@ -19,7 +19,11 @@ test("indicator panel: a method override recomputes the row, undo and redo resto
   const text = await panel.innerText();
   assert.match(text, /98\.61/, "2022 realization in the panel");
   assert.match(text, /滞后序时进度/);
-  assert.match(text, /规则5/, "the rule that decided the direction");
+  assert.match(text, /表中未注明，按越大越好/, "what decided the direction, in plain words");
+  assert.doesNotMatch(text, /规则\d/, "no rule numbers");
+  // Each status says why on hover.
+  const tip = await panel.locator("td", { hasText: "滞后序时进度" }).first().getAttribute("title");
+  assert.match(tip ?? "", /未达到本年度目标/);
   await app.screenshot("panel");
   // Hold: T = 3.00 every year.
   await page.getByTestId("method-select").selectOption("hold");
