@@ -250,19 +250,7 @@ mod stage {
     }
 
     fn sheets(p: &Prepared) -> Vec<xlsx::SheetExport<'_>> {
-        p.imported
-            .sheets
-            .iter()
-            .zip(&p.results)
-            .filter_map(|(s, results)| {
-                Some(xlsx::SheetExport {
-                    sheet: &s.sheet,
-                    layout: s.layout.as_ref()?,
-                    plan: s.plan.as_ref()?,
-                    results: results.as_ref()?,
-                })
-            })
-            .collect()
+        zhibiao::io::fill::table_sheets(&p.imported, &p.results)
     }
 
     /// The filled workbook.

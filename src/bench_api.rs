@@ -187,21 +187,7 @@ pub fn compute_prepared() -> Result<u32, JsError> {
 #[wasm_bindgen(js_name = benchExportPrepared)]
 pub fn export_prepared() -> Result<Vec<u8>, JsError> {
     with_prepared(|p| {
-        let sheets: Vec<xlsx::SheetExport<'_>> = p
-            .imported
-            .sheets
-            .iter()
-            .zip(&p.results)
-            .filter_map(|(s, results)| {
-                Some(xlsx::SheetExport {
-                    sheet: &s.sheet,
-                    layout: s.layout.as_ref()?,
-                    plan: s.plan.as_ref()?,
-                    results: results.as_ref()?,
-                })
-            })
-            .collect();
-        xlsx::export(&sheets).map_err(js_error)
+        xlsx::export(&io::fill::table_sheets(&p.imported, &p.results)).map_err(js_error)
     })
 }
 

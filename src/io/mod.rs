@@ -6,6 +6,7 @@
 pub mod appended;
 pub mod combine;
 pub mod csv_export;
+pub mod fill;
 pub mod formulas;
 pub mod limits;
 pub mod read;
