@@ -127,6 +127,45 @@ pub enum Method {
     None,
 }
 
+impl Method {
+    /// Every method, in the order the page offers them.
+    pub const ALL: [Method; 8] = [
+        Method::Linear,
+        Method::Compound,
+        Method::Rate,
+        Method::RateItself,
+        Method::Reduction,
+        Method::Hold,
+        Method::Manual,
+        Method::None,
+    ];
+
+    /// The method's key, as it is serialised (`"rate_itself"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Linear => "linear",
+            Method::Compound => "compound",
+            Method::Rate => "rate",
+            Method::RateItself => "rate_itself",
+            Method::Reduction => "reduction",
+            Method::Hold => "hold",
+            Method::Manual => "manual",
+            Method::None => "none",
+        }
+    }
+
+    /// The method whose [`Method::key`] is `key`.
+    ///
+    /// ```
+    /// use zhibiao::plan::Method;
+    /// assert_eq!(Method::from_key("rate_itself"), Some(Method::RateItself));
+    /// assert_eq!(Method::from_key("auto"), None);
+    /// ```
+    pub fn from_key(key: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.key() == key)
+    }
+}
+
 /// 约束性 or 预期性: a kind, not a direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -489,5 +528,13 @@ mod tests {
             serde_json::to_string(&warning).unwrap(),
             r#"{"rate_level_gap":{"gap":{"value":-58.8,"shown":"-59"}}}"#
         );
+    }
+
+    #[test]
+    fn method_keys_are_their_serialised_names() {
+        for m in Method::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.key());
+            assert_eq!(Method::from_key(m.key()), Some(m));
+        }
     }
 }

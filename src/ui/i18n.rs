@@ -178,29 +178,10 @@ pub fn texts(lang: Lang) -> &'static Texts {
 
 use crate::plan::{Direction, Method, Status};
 
-/// Every method the user can choose, in menu order.
-pub const METHODS: [Method; 8] = [
-    Method::Linear,
-    Method::Compound,
-    Method::Rate,
-    Method::RateItself,
-    Method::Reduction,
-    Method::Hold,
-    Method::Manual,
-    Method::None,
-];
-
 /// The name of a method.
 pub fn method_name(lang: Lang, method: Method) -> &'static str {
     match (lang, method) {
-        (Lang::Zh, Method::Linear) => "等差（线性）",
-        (Lang::Zh, Method::Compound) => "等比",
-        (Lang::Zh, Method::Rate) => "年均增长",
-        (Lang::Zh, Method::RateItself) => "增速指标（每年 r）",
-        (Lang::Zh, Method::Reduction) => "累计降低",
-        (Lang::Zh, Method::Hold) => "保持",
-        (Lang::Zh, Method::Manual) => "手工",
-        (Lang::Zh, Method::None) => "不测算",
+        (Lang::Zh, m) => crate::io::formulas::method_name(m),
         (Lang::En, Method::Linear) => "Linear",
         (Lang::En, Method::Compound) => "Compound",
         (Lang::En, Method::Rate) => "Annual growth rate",

@@ -2,23 +2,12 @@
 
 use super::chart::chart;
 use super::i18n::{
-    direction_name, method_name, panel_texts, rule_name, status_explanation, status_name, METHODS,
+    direction_name, method_name, panel_texts, rule_name, status_explanation, status_name,
 };
 use super::state::{typed_cell, Doc, Edit, Live, PanelCell};
 use crate::error::Lang;
 use crate::plan::{Direction, Method, Source, Warning};
 use leptos::prelude::*;
-
-fn method_key(m: Method) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn method_from_key(key: &str) -> Option<Method> {
-    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
-}
 
 /// The panel of the selected indicator.
 #[component]
@@ -129,7 +118,7 @@ pub fn IndicatorPanel(
             on_edit.run(Edit::Method {
                 sheet,
                 indicator: index,
-                value: method_from_key(&event_target_value(&ev)),
+                value: Method::from_key(&event_target_value(&ev)),
             });
         };
         let on_decimals = move |ev: leptos::ev::Event| {
@@ -251,10 +240,7 @@ pub fn IndicatorPanel(
             Some(Direction::Negative) => "negative",
             None => "auto",
         };
-        let method_value = overrides
-            .method
-            .map(method_key)
-            .unwrap_or_else(|| "auto".into());
+        let method_value = overrides.method.map_or("auto", Method::key);
         let stretch = result.stretch.map(|s| {
             format!(
                 "{} {}",
@@ -290,10 +276,10 @@ pub fn IndicatorPanel(
                     {p.method}
                     <select data-testid="method-select" on:change=on_method>
                         <option value="auto" selected=method_value == "auto">{auto_method}</option>
-                        {METHODS
+                        {Method::ALL
                             .iter()
                             .map(|m| {
-                                let key = method_key(*m);
+                                let key = m.key();
                                 let selected = key == method_value;
                                 view! { <option value=key selected=selected>{method_name(lang, *m)}</option> }
                             })

@@ -22,7 +22,7 @@
 //! | C | 指标名称 | |
 //! | D | 单位 | |
 //! | E | 方向 | 正向 / 逆向 as the engine decided (or the user set) |
-//! | F | 方法 | 等差, 等比, 年均增长, 增速(每年r), 累计降低, 保持, 手工, 不计算 |
+//! | F | 方法 | 等差（线性）, 等比, 年均增长, 增速指标（每年 r）, 累计降低, 保持, 手工, 不测算 |
 //! | G | 小数位 | the decimals the figures are shown with (the cells' number format) |
 //! | H | 基期年 | t0 |
 //! | I | 基期值 | b (0 for a 累计降低 tracked as the reduction reached) |
@@ -336,17 +336,18 @@ fn range_over(col: u16, last_row: u32) -> String {
     )
 }
 
-/// The Chinese name of a method.
+/// The Chinese name of a method: the same word in the page ([`crate::ui::i18n::method_name`])
+/// and in the export.
 pub fn method_name(method: Method) -> &'static str {
     match method {
-        Method::Linear => "等差",
+        Method::Linear => "等差（线性）",
         Method::Compound => "等比",
         Method::Rate => "年均增长",
-        Method::RateItself => "增速(每年r)",
+        Method::RateItself => "增速指标（每年 r）",
         Method::Reduction => "累计降低",
         Method::Hold => "保持",
         Method::Manual => "手工",
-        Method::None => "不计算",
+        Method::None => "不测算",
     }
 }
 
