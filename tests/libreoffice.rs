@@ -17,7 +17,8 @@ use export_check::{check_detail, check_scores, fixtures, read_book};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use zhibiao::io::{fill, Imported};
+use zhibiao::io::write::fill;
+use zhibiao::io::Imported;
 use zhibiao::plan::{self, Direction, Method, Plan};
 
 /// The LibreOffice settings that make it recalculate every formula of every file it loads

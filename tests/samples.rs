@@ -681,7 +681,7 @@ fn tsv_from_excel_splits_into_rows_and_cells() {
 
 #[test]
 fn a_session_with_edits_survives_json_and_an_embedded_page() {
-    use zhibiao::io::share::{embed, embedded};
+    use zhibiao::io::write::share::{embed, embedded};
     use zhibiao::ui::state::{typed_cell, Doc, Edit, Session, SESSION_VERSION};
     let mut doc = Doc::new(
         "q.xlsx".into(),

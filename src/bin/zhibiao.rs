@@ -73,8 +73,8 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         "fill" => {
             let out = option(args, "-o").ok_or_else(|| USAGE.to_string())?;
-            let bytes =
-                io::fill::workbook(&imported, &opts, None).map_err(|e| e.user_message(Lang::Zh))?;
+            let bytes = io::write::fill::workbook(&imported, &opts, None)
+                .map_err(|e| e.user_message(Lang::Zh))?;
             std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
         }
         _ => Err(USAGE.to_string()),

@@ -181,7 +181,7 @@ use crate::plan::{Direction, Method, Status};
 /// The name of a method.
 pub fn method_name(lang: Lang, method: Method) -> &'static str {
     match (lang, method) {
-        (Lang::Zh, m) => crate::io::formulas::method_name(m),
+        (Lang::Zh, m) => crate::io::write::formulas::method_name(m),
         (Lang::En, Method::Linear) => "Linear",
         (Lang::En, Method::Compound) => "Compound",
         (Lang::En, Method::Rate) => "Annual growth rate",

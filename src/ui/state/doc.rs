@@ -366,7 +366,7 @@ impl Doc {
         created_ms: Option<f64>,
         pace: &mut P,
     ) -> Result<Vec<u8>, crate::error::ExportError> {
-        crate::io::fill::workbook_paced(
+        crate::io::write::fill::workbook_paced(
             &self.imported,
             &|index| self.combined.contains(&index),
             &crate::plan::Options::default(),
@@ -412,9 +412,11 @@ impl Doc {
         match sheet.and_then(|s| s.plan.as_ref()) {
             Some(plan) => {
                 let results = plan::compute(plan, &plan::Options::default());
-                crate::io::csv_export::detail_csv(&crate::io::formulas::detail(plan, &results))
+                crate::io::write::csv::detail_csv(&crate::io::write::formulas::detail(
+                    plan, &results,
+                ))
             }
-            None => crate::io::csv_export::BOM.to_vec(),
+            None => crate::io::write::csv::BOM.to_vec(),
         }
     }
 }

@@ -183,13 +183,14 @@ impl GridModel {
                     .iter()
                     .copied()
                     .filter(|&r| !anchors.contains_key(&(r, c)) && !covered.contains_key(&(r, c)))
-                    .map(|r| crate::io::xlsx::text_width(&sheet.display(r, c)))
+                    .map(|r| crate::io::write::xlsx::text_width(&sheet.display(r, c)))
                     .fold(4.0_f64, f64::max);
                 px(widest.min(40.0))
             })
             .collect();
         widths.extend(extra.iter().map(|&(year, kind)| {
-            px(crate::io::xlsx::text_width(&appended::title_zh(year, kind)) / 2.0 + 2.0).max(96)
+            px(crate::io::write::xlsx::text_width(&appended::title_zh(year, kind)) / 2.0 + 2.0)
+                .max(96)
         }));
         let frozen = layout
             .and_then(|l| l.col(crate::table::detect::Role::Name))

@@ -24,7 +24,8 @@ impl Live {
     /// `pace` between them.
     pub async fn new_paced<P: crate::pace::Pace>(plan: &Plan, pace: &mut P) -> Self {
         Self {
-            results: crate::io::fill::compute_paced(plan, &plan::Options::default(), pace).await,
+            results: crate::io::write::fill::compute_paced(plan, &plan::Options::default(), pace)
+                .await,
             // Filled from the plan by the first edit's recomputation.
             memo: plan::Memo::default(),
         }

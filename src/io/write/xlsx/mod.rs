@@ -9,15 +9,15 @@
 //!    assessment year as formulas over 计划明细, with a chart of the unit scores and one of the
 //!    overall realization over the years) and 下年度目标 (next year's draft with its flags); with
 //!    more than one table the sheet names end in `-<source sheet>`;
-//! 3. the hidden sheet [`super::roundtrip::SHEET_NAME`] that makes a re-import give back the
+//! 3. the hidden sheet [`crate::io::roundtrip::SHEET_NAME`] that makes a re-import give back the
 //!    same plan.
 //!
-//! One file per sheet: [`source`], [`detail`], [`scores`], [`draft`]; [`format`] holds the
+//! One file per sheet: `source`, `detail`, `scores`, `draft`; `format` holds the
 //! formats and widths they share.
 
 use crate::error::ExportError;
-use crate::io::formulas::{self, DetailBuilder};
 use crate::io::roundtrip;
+use crate::io::write::formulas::{self, DetailBuilder};
 use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::{PlanResults, RawCell};
 use crate::table::detect::Layout;

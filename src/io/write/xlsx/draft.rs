@@ -1,7 +1,7 @@
 //! 下年度目标: next year's draft with its flags.
 
 use super::*;
-use crate::io::formulas::{self, Origin};
+use crate::io::write::formulas::{self, Origin};
 use crate::pace::Pace;
 use crate::plan::Year;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Worksheet, XlsxError};

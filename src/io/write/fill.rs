@@ -4,7 +4,7 @@
 //! way and writes the same bytes.
 //!
 //! ```
-//! use zhibiao::io::{fill, import};
+//! use zhibiao::io::{import, write::fill};
 //! let csv = "序号,指标名称,单位,2020年,2025年\n1,人均GDP,元,31502,58000\n";
 //! let imported = import(csv.as_bytes()).unwrap();
 //! // A fixed creation time: the bytes are the same on every run.
@@ -13,8 +13,8 @@
 //! ```
 
 use super::xlsx::{self, SheetExport};
-use super::Imported;
 use crate::error::ExportError;
+use crate::io::Imported;
 use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::{self, Plan, PlanResults};
 

@@ -1,7 +1,7 @@
 //! 计划明细: one row per indicator, every computed figure a live formula.
 
 use super::*;
-use crate::io::formulas::{self, Cached, ColumnKind, Content, DetailBuilder};
+use crate::io::write::formulas::{self, Cached, ColumnKind, Content, DetailBuilder};
 use crate::pace::Pace;
 use crate::plan::score;
 use rust_xlsxwriter::{

@@ -336,7 +336,7 @@ fn range_over(col: u16, last_row: u32) -> String {
     )
 }
 
-/// The Chinese name of a method: the same word in the page ([`crate::ui::i18n::method_name`])
+/// The Chinese name of a method: the same word in the page (`ui::i18n::method_name`)
 /// and in the export.
 pub fn method_name(method: Method) -> &'static str {
     match method {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::io::appended;
-use crate::io::formulas::{Cached, Cell, Content, Origin};
+use crate::io::write::formulas::{Cached, Cell, Content, Origin};
 use crate::plan::Status;
 use rust_xlsxwriter::{
     Color, ConditionalFormatText, ConditionalFormatTextRule, Format, FormatAlign, FormatBorder,

@@ -2,7 +2,7 @@
 //! with their charts.
 
 use super::*;
-use crate::io::formulas::{self, ColumnKind, DetailBuilder, Origin};
+use crate::io::write::formulas::{self, ColumnKind, DetailBuilder, Origin};
 use crate::plan::{score, Year};
 use rust_xlsxwriter::{Chart, ChartType, Format, Formula, Worksheet, XlsxError};
 use std::collections::BTreeSet;
