@@ -131,6 +131,8 @@ pub(super) async fn write_detail_sheet<P: Pace>(
     }
     let name_col = detail.col(ColumnKind::Name).map_or(0, |c| c + 1);
     ws.set_freeze_panes(formulas::FIRST_ROW, name_col)?;
+    let header = formulas::HEADER_ROW;
+    print_setup(ws, Some((header, header)), &title)?;
     Ok(())
 }
 

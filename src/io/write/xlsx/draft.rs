@@ -136,5 +136,6 @@ pub(super) async fn write_draft_sheet<P: Pace>(
     }
     ws.set_row_height(2, 32)?;
     ws.set_freeze_panes(3, 2)?;
+    print_setup(ws, Some((2, 2)), &title)?;
     Ok(())
 }

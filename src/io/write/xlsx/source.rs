@@ -172,6 +172,12 @@ pub(super) async fn write_source_sheet<P: Pace>(
         .and_then(|c| u16::try_from(c + 1).ok())
         .unwrap_or(0);
     ws.set_freeze_panes(freeze_row, freeze_col)?;
+    let title = if ex.plan.title.trim().is_empty() {
+        ex.sheet.name.as_str()
+    } else {
+        ex.plan.title.as_str()
+    };
+    print_setup(ws, Some((row32(hf), row32(hl))), title)?;
     Ok(())
 }
 
