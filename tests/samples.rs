@@ -533,7 +533,7 @@ fn summary_view_shows_the_assessment_of_the_chosen_year() {
 
 #[test]
 fn next_year_view_drafts_from_the_chosen_year() {
-    use zhibiao::ui::state::drafts;
+    use zhibiao::ui::state::{draft_years, drafts, FlagReason};
     let c = computed("qinglan-county-2021-2022-progress.xls", 0);
     let rows = drafts(&c.plan, 2022);
     // Seq 14 (linear, 10.2 → 11.0 by 2025), actual 2022 = 10.5: the draft runs from
@@ -547,6 +547,17 @@ fn next_year_view_drafts_from_the_chosen_year() {
     assert!(!row.draft.flag);
     // Seq 9 has no 2022 actual: no draft from 2022.
     assert!(rows.iter().all(|r| r.seq != "9"));
+    // One column per remaining year; the change's unit and the flag's reason per row.
+    assert_eq!(draft_years(&rows), [2023, 2024, 2025]);
+    assert_eq!(row.change_unit(), "年/年");
+    assert_eq!(row.flag_reason(), None);
+    let seq = |s: &str| rows.iter().find(|r| r.seq == s).expect("row");
+    // Seq 2, a rate itself (8.5 % every year), 2022 actual 6.3 %: flagged, short of r.
+    assert_eq!(seq("2").change_unit(), "%/年");
+    assert_eq!(seq("2").flag_reason(), Some(FlagReason::ShortOfRate));
+    // Seq 13, hold (≤ 5.5), 2022 actual 5.8: a hold that slipped, no annual change.
+    assert_eq!(seq("13").change_unit(), "");
+    assert_eq!(seq("13").flag_reason(), Some(FlagReason::HoldSlipped));
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! and the next-year view (drafts from an assessment year).
 
 use super::i18n::{method_name, panel_texts, status_name, texts};
-use super::state::{assessment_years, chosen_year, drafts, summary, Doc, Live};
+use super::state::{
+    assessment_years, chosen_year, draft_years, drafts, summary, Doc, FlagReason, Live,
+};
 use crate::error::Lang;
 use leptos::prelude::*;
 
@@ -170,10 +172,12 @@ pub fn DraftView(
             Some(drafts(plan?, chosen))
         })?;
         let count = rows.len();
+        let columns = draft_years(&rows);
         let change = |v: Option<f64>, d: u8| {
             v.map(|v| crate::plan::round::shown(v, d.max(2)))
                 .unwrap_or_else(|| "—".into())
         };
+        let w = draft_words(lang);
         Some(view! {
             <div class="view" data-testid="draft-view">
                 <div class="view-head">
@@ -184,7 +188,12 @@ pub fn DraftView(
                     <thead>
                         <tr>
                             <th>{t.seq}</th><th>{t.name}</th><th>{t.unit}</th><th>{p.method}</th>
-                            <th>{p.yearly_target}</th><th>{p.needed}</th><th>{p.original}</th><th></th>
+                            {columns
+                                .iter()
+                                .map(|y| view! { <th class="num year">{w.year(*y)}</th> })
+                                .collect_view()}
+                            <th>{p.needed}</th><th>{p.original}</th><th>{w.change_unit}</th>
+                            <th>{w.flag}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -192,23 +201,28 @@ pub fn DraftView(
                             .into_iter()
                             .take(LIST_LIMIT)
                             .map(|r| {
-                                let years = r
-                                    .draft
-                                    .years
+                                let cells = columns
                                     .iter()
-                                    .map(|(y, s)| format!("{y}: {s}"))
-                                    .collect::<Vec<_>>()
-                                    .join("　");
+                                    .map(|y| {
+                                        let v = r.draft.years.get(y).map(|s| s.shown());
+                                        view! { <td class="num" data-year=*y>{v}</td> }
+                                    })
+                                    .collect_view();
+                                let reason = r.flag_reason().map(|f| w.reason(f));
+                                let change_unit = r.change_unit();
                                 view! {
                                     <tr class:flagged=r.draft.flag>
                                         <td>{r.seq.clone()}</td>
                                         <td>{r.name.clone()}</td>
                                         <td>{r.unit.clone()}</td>
                                         <td>{method_name(lang, r.method)}</td>
-                                        <td>{years}</td>
+                                        {cells}
                                         <td class="num">{change(r.draft.needed_change, r.decimals)}</td>
                                         <td class="num">{change(r.draft.original_change, r.decimals)}</td>
-                                        <td>{r.draft.flag.then_some("⚑")}</td>
+                                        <td>{change_unit}</td>
+                                        <td class="flag" title=reason data-testid="draft-flag">
+                                            {reason.map(|text| format!("⚑ {text}"))}
+                                        </td>
                                     </tr>
                                 }
                             })
@@ -218,5 +232,49 @@ pub fn DraftView(
                 {left_out(lang, count)}
             </div>
         }.into_any())
+    }
+}
+
+/// The words of the next-year table that only it uses.
+struct DraftWords {
+    lang: Lang,
+    change_unit: &'static str,
+    flag: &'static str,
+}
+
+impl DraftWords {
+    fn year(&self, y: crate::plan::Year) -> String {
+        match self.lang {
+            Lang::Zh => format!("{y}年"),
+            Lang::En => y.to_string(),
+        }
+    }
+
+    fn reason(&self, f: FlagReason) -> &'static str {
+        match (self.lang, f) {
+            (Lang::Zh, FlagReason::OutOfReach) => "所需改善超过原计划的1.5倍",
+            (Lang::Zh, FlagReason::HoldSlipped) => "保持类指标已偏离目标",
+            (Lang::Zh, FlagReason::ShortOfRate) => "最近实际值低于每年应达到的增速",
+            (Lang::En, FlagReason::OutOfReach) => "needs over 1.5× the planned improvement",
+            (Lang::En, FlagReason::HoldSlipped) => "a hold indicator that slipped",
+            (Lang::En, FlagReason::ShortOfRate) => {
+                "the latest actual fell short of the yearly rate"
+            }
+        }
+    }
+}
+
+fn draft_words(lang: Lang) -> DraftWords {
+    match lang {
+        Lang::Zh => DraftWords {
+            lang,
+            change_unit: "变化单位",
+            flag: "提示",
+        },
+        Lang::En => DraftWords {
+            lang,
+            change_unit: "Change unit",
+            flag: "Flag",
+        },
     }
 }

@@ -112,12 +112,20 @@ test("next-year view: drafts from the chosen year", { timeout: 90_000 }, async (
   await page.getByTestId("view-draft").click();
   const view = page.getByTestId("draft-view");
   await view.waitFor();
-  // Seq 14: from (2022, 10.5) to (2025, 11.0): 10.7, 10.8, 11.0.
-  const row = view.locator("tr", { hasText: "平均受教育年限" }).first();
-  const fallback = await view.innerText();
-  const text = (await row.count()) ? await row.innerText() : fallback;
-  assert.match(text, /2023: 10\.7/);
-  assert.match(text, /2025: 11\.0/);
+  // Seq 14: from (2022, 10.5) to (2025, 11.0): 10.7, 10.8, 11.0, one column per year.
+  const headers = await view.locator("thead th").allInnerTexts();
+  assert.deepEqual(headers.filter((h) => /^\d{4}年$/.test(h.trim())).map((h) => h.trim()), ["2023年", "2024年", "2025年"]);
+  const row = view.locator("tbody tr", { hasText: "平均受教育年限" }).first();
+  const year = async (y) => (await row.locator(`td[data-year="${y}"]`).innerText()).trim();
+  assert.equal(await year(2023), "10.7");
+  assert.equal(await year(2025), "11.0");
+  assert.match(await row.innerText(), /年\/年/, "the unit of the yearly change");
+  // Seq 2 (a rate itself, 8.5 % a year; 2022 actual 6.3 %) is flagged, and says why.
+  const rate = view.locator("tbody tr", { hasText: "规模以上工业增加值增速" }).first();
+  assert.match(await rate.getByTestId("draft-flag").innerText(), /低于每年应达到的增速/);
+  // Copying the table gives one cell per year (tab-separated), as Excel pastes it.
+  const tsv = await row.evaluate((tr) => [...tr.cells].map((c) => c.innerText.trim()).join("\t"));
+  assert.match(tsv, /\t10\.7\t10\.8\t11\.0\t/);
   await app.screenshot("draft");
   await app.assertClean();
 });
