@@ -204,8 +204,13 @@ pub fn IndicatorPanel(
                 </section>
             }
         });
+        let unit = indicator.unit.trim().to_string();
         let svg = chart(&result, 340.0, 170.0).map(|c| {
             let polyline = c.polyline();
+            let unit_note = (!unit.is_empty() && unit != "—").then(|| match lang {
+                Lang::Zh => format!("单位：{unit}"),
+                Lang::En => format!("Unit: {unit}"),
+            });
             view! {
                 <svg class="chart" viewBox="0 0 340 170" width="340" height="170" role="img">
                     {c.y_ticks
@@ -233,6 +238,11 @@ pub fn IndicatorPanel(
                         })
                         .collect_view()}
                 </svg>
+                <p class="chart-legend" data-testid="chart-legend">
+                    <span><span class="swatch path"></span>{p.yearly_target}</span>
+                    <span><span class="swatch actual"></span>{p.actual}</span>
+                    <span>{unit_note}</span>
+                </p>
             }
         });
         let dir_value = match overrides.direction {

@@ -64,9 +64,17 @@ pub fn SummaryView(
             let (_, _, plan) = d.as_ref()?.active_sheet()?;
             results.with(|r| Some(summary(plan?, &r.as_ref()?.results, chosen)))
         })?;
-        let max_bar = 100.0_f64;
-        let bar_h = 18.0;
-        let chart_h = s.units.len() as f64 * (bar_h + 4.0) + 4.0;
+        let bars = super::chart::ScoreBars::new(
+            &s.units
+                .iter()
+                .map(|(u, v, shown, _)| (u.clone(), *v, shown.clone()))
+                .collect::<Vec<_>>(),
+            156.0,
+            240.0,
+        );
+        let bar_h = bars.bar_height();
+        let chart_h = bars.height;
+        let axis_y = chart_h - 14.0;
         Some(view! {
             <div class="view summary">
                 <div class="view-head">
@@ -126,16 +134,23 @@ pub fn SummaryView(
                             </tbody>
                         </table>
                         <svg class="bars" viewBox=format!("0 0 460 {chart_h}") width="460" height=chart_h role="img">
-                            {s.units
+                            <title>{t.unit_scores}</title>
+                            {bars
+                                .ticks
                                 .iter()
-                                .enumerate()
-                                .map(|(i, (u, v, shown, _))| {
-                                    let y = 4.0 + i as f64 * (bar_h + 4.0);
-                                    let w = (v / max_bar).clamp(0.0, 1.0) * 240.0;
+                                .map(|(x, label)| view! {
+                                    <line x1=*x x2=*x y1="0" y2=axis_y class="tick"></line>
+                                    <text x=*x y=chart_h - 2.0 class="tick-label">{label.clone()}</text>
+                                })
+                                .collect_view()}
+                            {bars
+                                .bars
+                                .iter()
+                                .map(|b| {
                                     view! {
-                                        <text x="150" y=y + bar_h / 2.0 class="bar-label">{u.clone()}</text>
-                                        <rect x="156" y=y width=w height=bar_h class="bar"></rect>
-                                        <text x=160.0 + w y=y + bar_h / 2.0 class="bar-value">{shown.clone()}</text>
+                                        <text x="150" y=b.y + bar_h / 2.0 class="bar-label">{b.label.clone()}</text>
+                                        <rect x=bars.left y=b.y width=b.width height=bar_h class="bar" data-testid="score-bar"></rect>
+                                        <text x=bars.left + 4.0 + b.width y=b.y + bar_h / 2.0 class="bar-value">{b.shown.clone()}</text>
                                     }
                                 })
                                 .collect_view()}

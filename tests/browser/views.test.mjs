@@ -19,6 +19,11 @@ test("indicator panel: a method override recomputes the row, undo and redo resto
   const text = await panel.innerText();
   assert.match(text, /98\.61/, "2022 realization in the panel");
   assert.match(text, /滞后序时进度/);
+  // The chart says what its marks are and in which unit.
+  const legend = await panel.getByTestId("chart-legend").innerText();
+  assert.match(legend, /年度目标/);
+  assert.match(legend, /实际/);
+  assert.match(legend, /单位：/);
   assert.match(text, /表中未注明，按越大越好/, "what decided the direction, in plain words");
   assert.doesNotMatch(text, /规则\d/, "no rule numbers");
   // Each status says why on hover.
@@ -97,6 +102,13 @@ test("summary: overall, categories and unit scores match the JSON report", { tim
   for (const [category, { shown }] of Object.entries(assessment.categories)) {
     assert.ok(categories.includes(category) && categories.includes(shown), `${category} ${shown}`);
   }
+  // The score bars start near the lowest score (县妇联 88.46 → axis from 80), so 87 and 100
+  // look different: the widest bar is over twice the narrowest.
+  const widths = await page.getByTestId("score-bar").evaluateAll((bars) => bars.map((b) => Number(b.getAttribute("width"))));
+  assert.ok(Math.max(...widths) > 2 * Math.min(...widths), `bar widths ${widths}`);
+  const ticks = await page.locator("svg.bars .tick-label").evaluateAll((ts) => ts.map((t) => t.textContent));
+  assert.equal(ticks[0], "80");
+  assert.equal(ticks.at(-1), "100");
   await app.screenshot("summary");
   // 2021 from the year picker.
   await page.getByTestId("summary-year").selectOption("2021");

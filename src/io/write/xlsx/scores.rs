@@ -252,7 +252,7 @@ pub(super) fn write_scores_sheet(
         chart
             .y_axis()
             .set_name("得分")
-            .set_min(axis_floor(scores))
+            .set_min(crate::plan::score::axis_floor(scores))
             .set_max(100);
         chart.x_axis().set_name("单位");
         chart.set_width(640).set_height(360);
@@ -274,43 +274,10 @@ pub(super) fn write_scores_sheet(
     chart
         .y_axis()
         .set_name("实现程度（%）")
-        .set_min(axis_floor(overall))
+        .set_min(crate::plan::score::axis_floor(overall))
         .set_max(100);
     chart.x_axis().set_name("年份");
     chart.legend().set_hidden();
     ws.insert_chart(22, chart_col, &chart)?;
     Ok(())
-}
-
-/// The lower end of a score or realization axis (the upper end is 100): 5 below the lowest
-/// value, down to a multiple of 5, so that 87 and 100 look different; 0 when there is no value
-/// or the lowest is under 5.
-///
-/// ```text
-/// lowest 87.84 → 80;  lowest 99.2 → 90;  lowest 3 → 0
-/// ```
-fn axis_floor(values: impl Iterator<Item = f64>) -> f64 {
-    let lowest = values
-        .filter(|v| v.is_finite())
-        .fold(f64::INFINITY, f64::min);
-    if !lowest.is_finite() {
-        return 0.0;
-    }
-    (((lowest - 5.0) / 5.0).floor() * 5.0).clamp(0.0, 95.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::axis_floor;
-
-    #[test]
-    fn score_axes_start_near_the_lowest_score() {
-        assert_eq!(axis_floor([87.84, 100.0].into_iter()), 80.0);
-        assert_eq!(axis_floor([99.2].into_iter()), 90.0);
-        assert_eq!(axis_floor([95.0].into_iter()), 90.0);
-        assert_eq!(axis_floor([3.0, 50.0].into_iter()), 0.0);
-        assert_eq!(axis_floor([100.0].into_iter()), 95.0);
-        assert_eq!(axis_floor(std::iter::empty()), 0.0);
-        assert_eq!(axis_floor([f64::NAN].into_iter()), 0.0);
-    }
 }
