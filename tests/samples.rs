@@ -812,6 +812,29 @@ fn three_district_sheets_combine_into_one_plan() {
     assert_eq!(groups, [vec![0, 1, 2]]);
     let combined = combine(&imported, &groups[0]).expect("combined");
     assert_eq!(combined.sheet.name, "合并：川东区、川西区、新港区");
+    // The title names all three districts, and a last column says each row's district.
+    let sheet = &combined.sheet;
+    let layout = combined.layout.as_ref().expect("layout");
+    let title_text: Vec<String> = (0..layout.header_first)
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .map(|(r, c)| sheet.text(r, c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(title_text, ["合并：川东区、川西区、新港区"]);
+    let source_col = sheet.width() - 1;
+    assert_eq!(sheet.text(layout.header_first, source_col), "来源表");
+    let districts: Vec<String> = (layout.data_first..=layout.data_last)
+        .map(|r| sheet.text(r, source_col))
+        .collect();
+    assert_eq!(districts.len(), 24);
+    assert!(
+        districts[..8].iter().all(|d| d == "川东区"),
+        "{districts:?}"
+    );
+    assert!(
+        districts[16..].iter().all(|d| d == "新港区"),
+        "{districts:?}"
+    );
     let plan = combined.plan.expect("plan");
     assert_eq!(plan.indicators.len(), 24);
     let results = zhibiao::plan::compute(&plan, &Default::default());
