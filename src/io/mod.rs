@@ -28,15 +28,20 @@ use serde::{Deserialize, Serialize};
 /// One sheet of an imported workbook: its cells, and its table where it holds one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportedSheet {
+    /// The cells as read.
     pub sheet: Sheet,
+    /// The detected (or user-marked) indicator table, if any.
     pub layout: Option<Layout>,
+    /// The plan built from the table, with the user's overrides.
     pub plan: Option<Plan>,
 }
 
 /// A workbook read and understood.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Imported {
+    /// The format the bytes were in.
     pub format: Format,
+    /// Every sheet, in workbook order.
     pub sheets: Vec<ImportedSheet>,
 }
 
