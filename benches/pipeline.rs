@@ -26,7 +26,8 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 use zhibiao::io::read::xls;
-use zhibiao::io::{self, read, report, xlsx, Imported};
+use zhibiao::io::write::xlsx;
+use zhibiao::io::{self, read, report, Imported};
 use zhibiao::plan::{self, PlanResults};
 use zhibiao::table::detect;
 
@@ -250,19 +251,7 @@ mod stage {
     }
 
     fn sheets(p: &Prepared) -> Vec<xlsx::SheetExport<'_>> {
-        p.imported
-            .sheets
-            .iter()
-            .zip(&p.results)
-            .filter_map(|(s, results)| {
-                Some(xlsx::SheetExport {
-                    sheet: &s.sheet,
-                    layout: s.layout.as_ref()?,
-                    plan: s.plan.as_ref()?,
-                    results: results.as_ref()?,
-                })
-            })
-            .collect()
+        zhibiao::io::write::fill::table_sheets(&p.imported, &p.results)
     }
 
     /// The filled workbook.

@@ -3,13 +3,13 @@
 //! the shipped page never contains it.
 //!
 //! Every export calls exactly what the app calls: [`io::import`] (bytes → plan, detection
-//! included), [`plan::compute`], [`io::xlsx::export`] and [`io::report::report`]; the raw calamine
+//! included), [`plan::compute`], [`io::write::xlsx::export`] and [`io::report::report`]; the raw calamine
 //! reads are the baseline our import is compared with. Each stage can be timed on its own: the
 //! page keeps one prepared workbook (grid, layouts, plans and results) between calls.
 //! Results are small numbers (counts, lengths), so what is timed is the work, not a copy back to
 //! JavaScript; only [`export_prepared`] returns bytes, as the app's download does.
 
-use crate::io::{self, read, xlsx};
+use crate::io::{self, read, write::xlsx};
 use crate::plan::{self, PlanResults};
 use crate::table::{detect, grid::Workbook};
 use calamine::{Reader, Xls, Xlsx};
@@ -187,21 +187,7 @@ pub fn compute_prepared() -> Result<u32, JsError> {
 #[wasm_bindgen(js_name = benchExportPrepared)]
 pub fn export_prepared() -> Result<Vec<u8>, JsError> {
     with_prepared(|p| {
-        let sheets: Vec<xlsx::SheetExport<'_>> = p
-            .imported
-            .sheets
-            .iter()
-            .zip(&p.results)
-            .filter_map(|(s, results)| {
-                Some(xlsx::SheetExport {
-                    sheet: &s.sheet,
-                    layout: s.layout.as_ref()?,
-                    plan: s.plan.as_ref()?,
-                    results: results.as_ref()?,
-                })
-            })
-            .collect();
-        xlsx::export(&sheets).map_err(js_error)
+        xlsx::export(&io::write::fill::table_sheets(&p.imported, &p.results)).map_err(js_error)
     })
 }
 

@@ -17,8 +17,11 @@
 #[cfg(all(feature = "bench-api", target_arch = "wasm32"))]
 pub mod bench_api;
 pub mod error;
+#[warn(missing_docs)]
 pub mod io;
 pub mod pace;
+#[warn(missing_docs)]
 pub mod plan;
+#[warn(missing_docs)]
 pub mod table;
 pub mod ui;

@@ -10,7 +10,8 @@ mod export_check;
 
 use common::import;
 use export_check::{check_detail, check_scores, fixtures, read_book};
-use zhibiao::io::{self, formulas, roundtrip, xlsx, Imported};
+use zhibiao::io::write::{formulas, xlsx};
+use zhibiao::io::{self, roundtrip, Imported};
 use zhibiao::plan::{self, Direction, Method, Plan};
 use zhibiao::ui::state::Doc;
 

@@ -1106,7 +1106,7 @@ fn calamine_cell_reference_overflow_does_not_panic() {
 
 mod round_trip {
     use proptest::prelude::*;
-    use zhibiao::io::{self, xlsx};
+    use zhibiao::io::{self, write::xlsx};
     use zhibiao::plan::{self, RawCell};
     use zhibiao::table::detect;
     use zhibiao::table::grid::Sheet;

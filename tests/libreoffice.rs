@@ -17,9 +17,9 @@ use export_check::{check_detail, check_scores, fixtures, read_book};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use zhibiao::io::write::fill;
 use zhibiao::io::Imported;
 use zhibiao::plan::{self, Direction, Method, Plan};
-use zhibiao::ui::state::Doc;
 
 /// The LibreOffice settings that make it recalculate every formula of every file it loads
 /// (0 = always), whatever the file's cached results say.
@@ -77,6 +77,11 @@ fn tamper(xlsx: &[u8]) -> Vec<u8> {
 
 /// Converts every `.xlsx` in `input` to `.xlsx` in `output` with LibreOffice, recalculating.
 fn convert(input: &[PathBuf], output: &Path, profile: &Path) {
+    convert_to("xlsx", input, output, profile);
+}
+
+/// Converts every file in `input` to `format` (`xlsx`, `pdf`) in `output` with LibreOffice.
+fn convert_to(format: &str, input: &[PathBuf], output: &Path, profile: &Path) {
     let user = profile.join("user");
     std::fs::create_dir_all(&user).unwrap();
     std::fs::write(user.join("registrymodifications.xcu"), RECALC_PROFILE).unwrap();
@@ -90,7 +95,7 @@ fn convert(input: &[PathBuf], output: &Path, profile: &Path) {
             "--headless",
             "--norestore",
             "--convert-to",
-            "xlsx",
+            format,
             "--outdir",
         ])
         .arg(output)
@@ -155,8 +160,8 @@ fn libreoffice_recomputes_every_formula_to_the_engines_value() {
     let cases = cases();
     let mut files = Vec::new();
     for (name, imported) in &cases {
-        let doc = Doc::new(name.clone(), imported.clone());
-        let bytes = tamper(&doc.export_xlsx().unwrap());
+        let bytes =
+            tamper(&fill::workbook(imported, &plan::Options::default(), Some(0.0)).unwrap());
         // The tampered workbook is wrong as it stands: a reader that does not recalculate
         // would fail the checks below.
         let book = read_book(&bytes);
@@ -232,4 +237,145 @@ fn libreoffice_recomputes_every_formula_to_the_engines_value() {
         total.0, total.1
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The pages of a PDF that LibreOffice wrote (its page objects are not compressed).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let needle = b"/Type/Page";
+    let spaced = b"/Type /Page";
+    let count = |n: &[u8]| {
+        pdf.windows(n.len() + 1)
+            .filter(|w| &w[..n.len()] == n && w[n.len()] != b's')
+            .count()
+    };
+    count(needle) + count(spaced)
+}
+
+/// The text of one part of an `.xlsx`.
+fn part(xlsx: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The `<alignment …>` of cell `at` of the first sheet of an `.xlsx`, as its style says.
+fn alignment(xlsx: &[u8], at: &str) -> String {
+    let sheet = part(xlsx, "xl/worksheets/sheet1.xml");
+    let open = format!(r#"<c r="{at}" "#);
+    let cell = &sheet[sheet.find(&open).unwrap_or_else(|| panic!("no cell {at}"))..];
+    let cell = &cell[..cell.find('>').unwrap()];
+    let style: usize = cell
+        .split(r#"s=""#)
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .map_or(0, |n| n.parse().unwrap());
+    let styles = part(xlsx, "xl/styles.xml");
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+    let xf = &xf[..xf.find("</xf>").or_else(|| xf.find("/>")).unwrap()];
+    xf.find("<alignment").map_or(String::new(), |i| {
+        xf[i..].split("/>").next().unwrap().to_string()
+    })
+}
+
+#[test]
+fn exported_workbooks_print_on_a4_landscape_one_page_wide() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("libreoffice-print-{}", std::process::id()));
+    let (input, output, profile) = (dir.join("in"), dir.join("out"), dir.join("profile"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::create_dir_all(&output).unwrap();
+    let samples = [
+        "qinglan-county-2021-2022-progress.xls",
+        "wangchuan-city-2016-2020-assessment.xlsx",
+        "three-districts-2021-2023.xlsx",
+    ];
+    let mut files = Vec::new();
+    let mut exports = Vec::new();
+    for (i, name) in samples.iter().enumerate() {
+        let original = std::fs::read(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+        )
+        .unwrap();
+        let ext = name.rsplit('.').next().unwrap();
+        let original_file = input.join(format!("original-{i}.{ext}"));
+        std::fs::write(&original_file, &original).unwrap();
+        let imported = import(name);
+        let bytes = fill::workbook(&imported, &plan::Options::default(), Some(0.0)).unwrap();
+        let export_file = input.join(format!("export-{i}.xlsx"));
+        std::fs::write(&export_file, &bytes).unwrap();
+        files.push(original_file);
+        files.push(export_file);
+        exports.push((name, imported, bytes));
+    }
+    convert_to("pdf", &files, &output, &profile);
+    for (i, (name, imported, bytes)) in exports.iter().enumerate() {
+        let tables = table_plans(imported);
+        // Every sheet we write (sources, 计划明细, 考核得分, 下年度目标) is set up for A4
+        // landscape, one page wide, with a header and page numbers.
+        let sheets = tables.len() * 4;
+        for k in 1..=sheets {
+            let xml = part(bytes, &format!("xl/worksheets/sheet{k}.xml"));
+            for want in [
+                r#"orientation="landscape""#,
+                r#"paperSize="9""#,
+                r#"fitToHeight="0""#,
+                r#"fitToPage="1""#,
+                "第 &amp;P 页 / 共 &amp;N 页",
+            ] {
+                assert!(xml.contains(want), "{name}: sheet{k} lacks {want}");
+            }
+        }
+        // The header band repeats on every page of each source sheet.
+        let workbook = part(bytes, "xl/workbook.xml");
+        assert_eq!(
+            workbook.matches("_xlnm.Print_Titles").count(),
+            sheets,
+            "{name}: print titles"
+        );
+        let title = tables[0].title.trim();
+        if !title.is_empty() {
+            let first = part(bytes, "xl/worksheets/sheet1.xml");
+            assert!(
+                first.contains(title),
+                "{name}: the plan's title in the page header"
+            );
+        }
+        // LibreOffice prints the whole filled workbook on at most one page more per sheet we
+        // add than the original (the export before this setup printed Qinglan on 20 pages,
+        // the original on 4).
+        let pages = |file: String| pdf_pages(&std::fs::read(output.join(file)).unwrap());
+        let (original, export) = (
+            pages(format!("original-{i}.pdf")),
+            pages(format!("export-{i}.pdf")),
+        );
+        assert!(original > 0, "{name}: the original printed");
+        assert!(
+            export <= original + 1 + 3 * tables.len(),
+            "{name}: the export prints on {export} pages, the original on {original}"
+        );
+        println!("{name}: original {original} pages, export {export}");
+        if name.starts_with("qinglan") {
+            // 序号 (A6: seq 1) and the merged category 经济发展 (B6) are centred, as in the
+            // original; the category also in the middle of its merged cells.
+            let seq = alignment(bytes, "A6");
+            assert!(seq.contains(r#"horizontal="center""#), "序号: {seq}");
+            let category = alignment(bytes, "B6");
+            assert!(
+                category.contains(r#"horizontal="center""#),
+                "类别: {category}"
+            );
+            assert!(
+                category.contains(r#"vertical="center""#),
+                "类别: {category}"
+            );
+        }
+    }
 }

@@ -289,25 +289,25 @@ fn qinglan_progress_realization_and_status_match_the_readme_table() {
         Option<Status>,
     );
     const TABLE: &[Row] = &[
-        ("1", "100.00", Some(L), "98.70", Some(L)),
+        ("1", "100.00", Some(O), "98.70", Some(L)),
         ("2", "100.00", Some(M), "74.12", Some(L)),
-        ("3", "100.00", Some(L), "97.79", Some(L)),
+        ("3", "100.00", Some(O), "97.79", Some(L)),
         ("4", "97.68", Some(L), "94.36", Some(L)),
         ("5", "98.59", Some(L), "93.82", Some(L)),
         ("6", "100.00", Some(O), "99.61", Some(L)),
         ("7", "98.77", Some(L), "100.00", Some(O)),
         ("8", "96.49", Some(L), "87.84", Some(L)),
         ("9", "97.73", Some(L), "—", Some(N)),
-        ("10", "100.00", Some(O), "100.00", Some(L)),
+        ("10", "100.00", Some(O), "100.00", Some(O)),
         ("11", "99.98", Some(L), "98.38", Some(L)),
-        ("12", "100.00", Some(L), "98.94", Some(L)),
+        ("12", "100.00", Some(O), "98.94", Some(L)),
         ("13", "100.00", Some(M), "94.83", Some(L)),
         ("14", "99.42", Some(L), "99.81", Some(L)),
         ("15", "98.86", Some(L), "98.61", Some(L)),
         ("16", "100.00", Some(O), "99.85", Some(L)),
         ("17", "100.00", Some(O), "88.46", Some(L)),
         ("18", "100.00", Some(O), "100.00", Some(O)),
-        ("19", "99.41", Some(L), "99.96", Some(O)),
+        ("19", "99.41", Some(L), "99.96", Some(L)),
         ("20", "99.26", Some(L), "97.80", Some(L)),
         ("21", "—", Some(N), "—", Some(N)),
         ("22", "100.00", Some(O), "99.97", Some(L)),
@@ -521,7 +521,7 @@ fn summary_view_shows_the_assessment_of_the_chosen_year() {
     let rank = |u: &str| s.units.iter().position(|x| x.0 == u).expect("unit");
     assert!(rank("各乡(镇)人民政府") < rank("县卫生健康局"));
     assert!(s.units.windows(2).all(|w| w[0].1 >= w[1].1));
-    // 2022 (27 rows): seq 25 met; 7, 18, 19 on track; 9, 21 no data; 24 qualitative (no
+    // 2022 (27 rows): seq 25 met; 7, 10, 18 on track; 9, 21 no data; 24 qualitative (no
     // status); the other 27 − 1 − 3 − 2 − 1 = 20 lagging.
     let count = |st: Status| s.counts.iter().find(|(x, _)| *x == st).map(|(_, n)| *n);
     assert_eq!(count(Status::Met), Some(1));
@@ -533,7 +533,7 @@ fn summary_view_shows_the_assessment_of_the_chosen_year() {
 
 #[test]
 fn next_year_view_drafts_from_the_chosen_year() {
-    use zhibiao::ui::state::drafts;
+    use zhibiao::ui::state::{draft_years, drafts, FlagReason};
     let c = computed("qinglan-county-2021-2022-progress.xls", 0);
     let rows = drafts(&c.plan, 2022);
     // Seq 14 (linear, 10.2 → 11.0 by 2025), actual 2022 = 10.5: the draft runs from
@@ -547,6 +547,17 @@ fn next_year_view_drafts_from_the_chosen_year() {
     assert!(!row.draft.flag);
     // Seq 9 has no 2022 actual: no draft from 2022.
     assert!(rows.iter().all(|r| r.seq != "9"));
+    // One column per remaining year; the change's unit and the flag's reason per row.
+    assert_eq!(draft_years(&rows), [2023, 2024, 2025]);
+    assert_eq!(row.change_unit(), "年/年");
+    assert_eq!(row.flag_reason(), None);
+    let seq = |s: &str| rows.iter().find(|r| r.seq == s).expect("row");
+    // Seq 2, a rate itself (8.5 % every year), 2022 actual 6.3 %: flagged, short of r.
+    assert_eq!(seq("2").change_unit(), "%/年");
+    assert_eq!(seq("2").flag_reason(), Some(FlagReason::ShortOfRate));
+    // Seq 13, hold (≤ 5.5), 2022 actual 5.8: a hold that slipped, no annual change.
+    assert_eq!(seq("13").change_unit(), "");
+    assert_eq!(seq("13").flag_reason(), Some(FlagReason::HoldSlipped));
 }
 
 #[test]
@@ -681,7 +692,7 @@ fn tsv_from_excel_splits_into_rows_and_cells() {
 
 #[test]
 fn a_session_with_edits_survives_json_and_an_embedded_page() {
-    use zhibiao::io::share::{embed, embedded};
+    use zhibiao::io::write::share::{embed, embedded};
     use zhibiao::ui::state::{typed_cell, Doc, Edit, Session, SESSION_VERSION};
     let mut doc = Doc::new(
         "q.xlsx".into(),
@@ -801,6 +812,29 @@ fn three_district_sheets_combine_into_one_plan() {
     assert_eq!(groups, [vec![0, 1, 2]]);
     let combined = combine(&imported, &groups[0]).expect("combined");
     assert_eq!(combined.sheet.name, "合并：川东区、川西区、新港区");
+    // The title names all three districts, and a last column says each row's district.
+    let sheet = &combined.sheet;
+    let layout = combined.layout.as_ref().expect("layout");
+    let title_text: Vec<String> = (0..layout.header_first)
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .map(|(r, c)| sheet.text(r, c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(title_text, ["合并：川东区、川西区、新港区"]);
+    let source_col = sheet.width() - 1;
+    assert_eq!(sheet.text(layout.header_first, source_col), "来源表");
+    let districts: Vec<String> = (layout.data_first..=layout.data_last)
+        .map(|r| sheet.text(r, source_col))
+        .collect();
+    assert_eq!(districts.len(), 24);
+    assert!(
+        districts[..8].iter().all(|d| d == "川东区"),
+        "{districts:?}"
+    );
+    assert!(
+        districts[16..].iter().all(|d| d == "新港区"),
+        "{districts:?}"
+    );
     let plan = combined.plan.expect("plan");
     assert_eq!(plan.indicators.len(), 24);
     let results = zhibiao::plan::compute(&plan, &Default::default());

@@ -8,7 +8,7 @@ mod grid;
 
 use arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use zhibiao::io::{self, xlsx};
+use zhibiao::io::{self, write::xlsx};
 use zhibiao::table::detect;
 use zhibiao::plan::{self, Direction, Method, Plan};
 

@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 use zhibiao::error::Lang;
-use zhibiao::io::{self, xlsx};
+use zhibiao::io;
 use zhibiao::plan;
 
 const USAGE: &str =
@@ -73,24 +73,8 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         "fill" => {
             let out = option(args, "-o").ok_or_else(|| USAGE.to_string())?;
-            let computed: Vec<_> = imported
-                .sheets
-                .iter()
-                .filter_map(|s| {
-                    let (layout, plan) = (s.layout.as_ref()?, s.plan.as_ref()?);
-                    Some((s, layout, plan, plan::compute(plan, &opts)))
-                })
-                .collect();
-            let sheets: Vec<xlsx::SheetExport<'_>> = computed
-                .iter()
-                .map(|(s, layout, plan, results)| xlsx::SheetExport {
-                    sheet: &s.sheet,
-                    layout,
-                    plan,
-                    results,
-                })
-                .collect();
-            let bytes = xlsx::export(&sheets).map_err(|e| e.user_message(Lang::Zh))?;
+            let bytes = io::write::fill::workbook(&imported, &opts, None)
+                .map_err(|e| e.user_message(Lang::Zh))?;
             std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
         }
         _ => Err(USAGE.to_string()),

@@ -17,15 +17,20 @@ pub enum Kind {
 /// One appended cell: the value (realization, unrounded), the text shown, and the status.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cell {
+    /// The realization in percent, unrounded (`None` for a status cell or no value).
     pub value: Option<f64>,
+    /// The text shown.
     pub text: String,
+    /// The status, for a status cell.
     pub status: Option<Status>,
 }
 
 /// One appended column.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
+    /// The year of the actual it assesses.
     pub year: Year,
+    /// Realization or status.
     pub kind: Kind,
     /// By 0-based source row.
     pub cells: HashMap<usize, Cell>,

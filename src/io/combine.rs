@@ -2,6 +2,7 @@
 //! that the whole workbook can be assessed as one plan.
 
 use super::{Imported, ImportedSheet};
+use crate::plan::RawCell;
 use crate::table::detect::{build_plan, Layout, Role};
 use crate::table::grid::Sheet;
 
@@ -37,14 +38,19 @@ pub fn shared_layout_groups(imported: &Imported) -> Vec<Vec<usize>> {
     groups
 }
 
-/// One table of the sheets `group`: the first sheet's title and header rows, then each sheet's
-/// data rows in turn. Without a category column, each indicator's category is its sheet's
-/// name, so the per-category figures are the per-sheet figures.
+/// The header of the column that names each row's sheet in a combined table (来源表: “source
+/// sheet”).
+pub const SOURCE_HEADER: &str = "来源表";
+
+/// One table of the sheets `group`: the first sheet's header rows under a title that names the
+/// combined sheets (the first sheet's own title rows would name one of them), then each sheet's
+/// data rows in turn, with a last column 来源表 naming the sheet each row came from (so rows
+/// numbered 1…n in every sheet stay told apart). Without a category column, each indicator's
+/// category is its sheet's name, so the per-category figures are the per-sheet figures.
 pub fn combine(imported: &Imported, group: &[usize]) -> Option<ImportedSheet> {
     let first = imported.sheets.get(*group.first()?)?;
     let first_layout = first.layout.as_ref()?;
-    let mut rows: Vec<Vec<crate::plan::RawCell>> =
-        first.sheet.rows.get(..=first_layout.header_last)?.to_vec();
+    let mut rows: Vec<Vec<RawCell>> = first.sheet.rows.get(..=first_layout.header_last)?.to_vec();
     let merges = first
         .sheet
         .merges
@@ -72,6 +78,8 @@ pub fn combine(imported: &Imported, group: &[usize]) -> Option<ImportedSheet> {
         names.push(s.sheet.name.clone());
     }
     let name = format!("{COMBINED_PREFIX}：{}", names.join("、"));
+    retitle(&mut rows, first_layout.header_first, &name);
+    add_source_column(&mut rows, first_layout, &blocks);
     let sheet = Sheet {
         name: name.clone(),
         rows,
@@ -97,4 +105,47 @@ pub fn combine(imported: &Imported, group: &[usize]) -> Option<ImportedSheet> {
         layout: Some(layout),
         plan: Some(plan),
     })
+}
+
+/// Clears the title rows (those above `header_first`) and writes `title` where the first of them
+/// had its text, so that merged title cells still show it.
+fn retitle(rows: &mut [Vec<RawCell>], header_first: usize, title: &str) {
+    let mut placed = false;
+    for row in rows.iter_mut().take(header_first) {
+        for cell in row.iter_mut() {
+            let had_text = !matches!(cell, RawCell::Empty);
+            *cell = if had_text && !placed {
+                placed = true;
+                RawCell::Text {
+                    s: title.to_string(),
+                }
+            } else {
+                RawCell::Empty
+            };
+        }
+    }
+}
+
+/// Appends the 来源表 column after the widest row: its header on the header rows, and on each
+/// data row the name of the sheet of its block.
+fn add_source_column(
+    rows: &mut [Vec<RawCell>],
+    layout: &Layout,
+    blocks: &[(String, usize, usize)],
+) {
+    let col = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for (r, row) in rows.iter_mut().enumerate() {
+        let text = if r == layout.header_first {
+            Some(SOURCE_HEADER.to_string())
+        } else {
+            blocks
+                .iter()
+                .find(|(_, a, b)| (*a..=*b).contains(&r))
+                .map(|(name, _, _)| name.clone())
+        };
+        if let Some(s) = text {
+            row.resize(col, RawCell::Empty);
+            row.push(RawCell::Text { s });
+        }
+    }
 }

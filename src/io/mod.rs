@@ -1,19 +1,22 @@
 //! Adapters: bytes in, bytes out. Pure Rust, tested natively on the fixture files.
 //!
-//! `read` turns bytes into a format-neutral [`crate::table::grid::Workbook`], which
-//! [`crate::table`] understands; `xlsx` writes the filled workbook; `report` the JSON report.
+//! [`read`] turns bytes into a format-neutral [`crate::table::grid::Workbook`] (one file per
+//! format), which [`crate::table`] understands; [`write`](mod@write) turns an import and its results into
+//! files (the filled workbook, the 计划明细 CSV, the saved page); [`report`] is the JSON report.
+//! Between them: the completion columns both the grid and the export append ([`appended`]),
+//! sheets combined into one plan ([`combine`]), what an export carries to be read back
+//! ([`roundtrip`]), and every size limit ([`limits`]).
+//!
+//! This room may use [`crate::plan`], [`crate::table`] and [`crate::pace`]; never
+//! `crate::ui` or anything of the browser.
 
 pub mod appended;
 pub mod combine;
-pub mod csv_export;
-pub mod formulas;
 pub mod limits;
 pub mod read;
 pub mod report;
 pub mod roundtrip;
-pub mod share;
-pub mod xlsx;
-pub mod xlsx_merges;
+pub mod write;
 
 use crate::error::ImportError;
 use crate::pace;
@@ -25,15 +28,20 @@ use serde::{Deserialize, Serialize};
 /// One sheet of an imported workbook: its cells, and its table where it holds one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportedSheet {
+    /// The cells as read.
     pub sheet: Sheet,
+    /// The detected (or user-marked) indicator table, if any.
     pub layout: Option<Layout>,
+    /// The plan built from the table, with the user's overrides.
     pub plan: Option<Plan>,
 }
 
 /// A workbook read and understood.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Imported {
+    /// The format the bytes were in.
     pub format: Format,
+    /// Every sheet, in workbook order.
     pub sheets: Vec<ImportedSheet>,
 }
 

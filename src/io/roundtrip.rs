@@ -62,6 +62,7 @@ pub struct IndicatorMeta {
     /// The name, to find the indicator if rows moved.
     pub name: String,
     #[serde(default)]
+    /// The user's corrections of this indicator.
     pub overrides: Overrides,
     /// Yearly targets typed by the user.
     #[serde(default)]

@@ -133,11 +133,12 @@ pub struct Completion {
 /// Realization, progress and status of `ind` for every year in `years` (the plan's years with an
 /// actual) and every year of its own actuals.
 ///
-/// The status is, the first that applies: 无数据 (no numeric actual); nothing (the target is not
-/// numeric: qualitative, missing, or a group row, so the actual is not assessed); 已达标 (the
-/// actual meets T); where progress has a meaning, 达到序时进度 when progress ≥ τ (with a 1e-9
-/// tolerance) else 滞后序时进度; otherwise the same words by whether the actual meets the year's
-/// target g (the yearly target, else T).
+/// The status is, the first that applies: 无数据 (no numeric actual); for a qualitative target,
+/// the actual's words ([`qualitative_status`]); nothing (the target is missing or the row is a
+/// group, so the actual is not assessed); 已达标 (the actual meets T); 达到序时进度 when the actual
+/// meets the year's target g on the indicator's own path (the yearly target, else T; the range
+/// where one applies), else 滞后序时进度. So a realization of 100 % is never lagging. Progress
+/// (a − b)/(T − b) is kept beside the status as information where it has a meaning.
 pub fn assess(
     ind: &Indicator,
     basis: &Basis,
@@ -167,11 +168,19 @@ pub fn assess(
         .filter(|(_, g)| g.value != Value::Empty)
         .map(|(y, _)| *y);
     let meaningful = progress_meaningful(basis);
+    let qualitative = basis.target.is_none() && matches!(ind.target.value, Value::Text { .. });
     for y in union(years.iter().copied(), own) {
         let Some(&a) = c.actual.get(&y) else {
-            c.status.insert(y, Status::NoData);
+            let words = ind.actual.get(&y).map(|g| g.text.as_str()).unwrap_or("");
+            let status = if qualitative {
+                qualitative_status(words)
+            } else {
+                Status::NoData
+            };
+            c.status.insert(y, status);
             continue;
         };
+        // A number against a qualitative target (or none) is not assessed.
         let Some(target) = basis.target else {
             continue;
         };
@@ -184,35 +193,99 @@ pub fn assess(
         });
         let r = clamp(realization(a, g, basis.direction, use_range), cap);
         c.realization.insert(y, Shown::new(r, 2));
-        let progress = match (meaningful, basis.start()) {
-            (true, Some(b)) => Some((a - b) / (target - b)).filter(|p| p.is_finite()),
-            _ => None,
-        };
-        if let Some(p) = progress {
-            c.progress.insert(y, p);
+        if let (true, Some(b)) = (meaningful, basis.start()) {
+            let p = (a - b) / (target - b);
+            if p.is_finite() {
+                c.progress.insert(y, p);
+            }
         }
+        let meets_g = match use_range {
+            Some((lo, hi)) => a >= lo - EPS && a <= hi + EPS,
+            None => meets(a, g, basis.direction),
+        };
         let status = if meets_target(a, basis) == Some(true) {
             Status::Met
-        } else if let (Some(p), Some(tau)) = (progress, time_share(y, basis.t0, basis.t1)) {
-            if p >= tau - EPS {
-                Status::OnTrack
-            } else {
-                Status::Lagging
-            }
+        } else if meets_g {
+            Status::OnTrack
         } else {
-            let meets_g = match use_range {
-                Some((lo, hi)) => a >= lo - EPS && a <= hi + EPS,
-                None => meets(a, g, basis.direction),
-            };
-            if meets_g {
-                Status::OnTrack
-            } else {
-                Status::Lagging
-            }
+            Status::Lagging
         };
         c.status.insert(y, status);
     }
     c
+}
+
+/// Words of an actual that say a qualitative target was done (PLANNING-RULES "Completion").
+pub const DONE_WORDS: &[&str] = &[
+    "已完成",
+    "完成",
+    "全部完成",
+    "已达到",
+    "达到",
+    "已达标",
+    "达标",
+    "已实现",
+    "实现",
+    "是",
+    "✓",
+    "√",
+    "✔",
+];
+
+/// Words of an actual that say a qualitative target was not done. Checked before
+/// [`DONE_WORDS`], since `未完成` contains `完成`.
+pub const NOT_DONE_WORDS: &[&str] = &[
+    "未完成",
+    "没有完成",
+    "没完成",
+    "未达到",
+    "没有达到",
+    "未达标",
+    "未实现",
+    "否",
+    "✗",
+    "✘",
+    "×",
+];
+
+/// The status a qualitative target gets from the words of its actual: one that says it was done
+/// is 已达标, one that says it was not is 滞后序时进度, other text or none is 无数据. The words
+/// must start the cell and stand alone or be followed by a remark in brackets or after
+/// punctuation (`已完成（提前一年）`, `完成。`); `完成率80%` or `基本完成` say something else.
+///
+/// ```
+/// use zhibiao::plan::completion::qualitative_status;
+/// use zhibiao::plan::Status;
+/// assert_eq!(qualitative_status("已完成"), Status::Met);
+/// assert_eq!(qualitative_status(" 未完成 "), Status::Lagging);
+/// assert_eq!(qualitative_status("推进中"), Status::NoData);
+/// ```
+pub fn qualitative_status(words: &str) -> Status {
+    let text = words.trim();
+    let says = |list: &[&str]| {
+        list.iter().any(|w| {
+            text.strip_prefix(w).is_some_and(|rest| {
+                rest.chars().next().is_none_or(|c| {
+                    c.is_whitespace() || (c.is_ascii_punctuation() && c != '%') || is_cjk_punct(c)
+                })
+            })
+        })
+    };
+    if says(NOT_DONE_WORDS) {
+        Status::Lagging
+    } else if says(DONE_WORDS) {
+        Status::Met
+    } else {
+        Status::NoData
+    }
+}
+
+/// Full-width punctuation and brackets that may follow a status word.
+fn is_cjk_punct(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | '、' | '（' | '【' | '！' | '：' | '．' | '〔' | '［'
+    )
 }
 
 /// The years of two ascending sequences, ascending and each once.
@@ -292,5 +365,48 @@ mod tests {
         // ⅔ computed two ways is the same float.
         let tau = time_share(2022, Some(2020), Some(2023)).unwrap_or(0.0);
         assert!((94.0 - 82.0) / (100.0 - 82.0) >= tau - EPS);
+    }
+
+    #[test]
+    fn qualitative_words() {
+        for done in [
+            "完成",
+            "已完成",
+            "全部完成",
+            "达到",
+            "已达标",
+            "达标",
+            "是",
+            "✓",
+            "√",
+            "已完成（提前一年）",
+            "完成。",
+            " 已实现 ",
+        ] {
+            assert_eq!(qualitative_status(done), Status::Met, "{done}");
+        }
+        for not in [
+            "未完成",
+            "没有完成",
+            "未达到",
+            "未达标",
+            "否",
+            "✗",
+            "×",
+            "未完成，正在推进",
+        ] {
+            assert_eq!(qualitative_status(not), Status::Lagging, "{not}");
+        }
+        for other in [
+            "",
+            "推进中",
+            "基本完成",
+            "完成率80%",
+            "完成80%",
+            "是否",
+            "达到90",
+        ] {
+            assert_eq!(qualitative_status(other), Status::NoData, "{other}");
+        }
     }
 }

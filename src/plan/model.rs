@@ -26,10 +26,15 @@ pub enum RawCell {
     #[default]
     Empty,
     /// Text as stored (numbers stored as text included).
-    Text { s: String },
+    Text {
+        /// The text.
+        s: String,
+    },
     /// A numeric cell with its number format, if known.
     Number {
+        /// The number.
         n: f64,
+        /// Its number format code (`0.00%`), if known.
         format: Option<std::sync::Arc<str>>,
     },
 }
@@ -64,21 +69,43 @@ pub enum Value {
     Empty,
     /// A level, possibly with a comparator; `hold` when the text says 保持, 稳定在, 维持.
     Number {
+        /// The number.
         number: Number,
+        /// ≥, ≤ … where the text says.
         comparator: Option<Comparator>,
+        /// The text says 保持, 稳定在, 维持.
         hold: bool,
     },
     /// A range `3-5`.
-    Range { lo: Number, hi: Number },
+    Range {
+        /// The lower end.
+        lo: Number,
+        /// The upper end.
+        hi: Number,
+    },
     /// An annual growth rate r % (`年均增长7%`), with a level when one is also stated
     /// (`39365，年均增长7%`).
-    Rate { rate: Number, level: Option<Number> },
+    Rate {
+        /// r, in percent.
+        rate: Number,
+        /// The level stated beside it.
+        level: Option<Number>,
+    },
     /// A cumulative reduction p % (`累计降低12.5%`).
-    Reduction { pct: Number },
+    Reduction {
+        /// p, in percent.
+        pct: Number,
+    },
     /// A multiple of the base (`翻一番` = 2, `翻两番` = 4).
-    Multiple { factor: f64 },
+    Multiple {
+        /// 2 for 翻一番, 4 for 翻两番.
+        factor: f64,
+    },
     /// Qualitative text: shown as written, never computed.
-    Text { text: String },
+    Text {
+        /// The text as written.
+        text: String,
+    },
 }
 
 /// A cell of the table as understood: its value, a stretch target (`确保…，力争…`) and a year
@@ -127,6 +154,45 @@ pub enum Method {
     None,
 }
 
+impl Method {
+    /// Every method, in the order the page offers them.
+    pub const ALL: [Method; 8] = [
+        Method::Linear,
+        Method::Compound,
+        Method::Rate,
+        Method::RateItself,
+        Method::Reduction,
+        Method::Hold,
+        Method::Manual,
+        Method::None,
+    ];
+
+    /// The method's key, as it is serialised (`"rate_itself"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Linear => "linear",
+            Method::Compound => "compound",
+            Method::Rate => "rate",
+            Method::RateItself => "rate_itself",
+            Method::Reduction => "reduction",
+            Method::Hold => "hold",
+            Method::Manual => "manual",
+            Method::None => "none",
+        }
+    }
+
+    /// The method whose [`Method::key`] is `key`.
+    ///
+    /// ```
+    /// use zhibiao::plan::Method;
+    /// assert_eq!(Method::from_key("rate_itself"), Some(Method::RateItself));
+    /// assert_eq!(Method::from_key("auto"), None);
+    /// ```
+    pub fn from_key(key: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.key() == key)
+    }
+}
+
 /// 约束性 or 预期性: a kind, not a direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -140,10 +206,15 @@ pub enum Binding {
 /// The user's corrections to one indicator; `None` means "as detected".
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overrides {
+    /// The direction the user chose.
     pub direction: Option<Direction>,
+    /// The method the user chose.
     pub method: Option<Method>,
+    /// The decimals the user chose.
     pub decimals: Option<u8>,
+    /// The base year the user chose.
     pub base_year: Option<Year>,
+    /// The target year the user chose.
     pub target_year: Option<Year>,
 }
 
@@ -152,7 +223,9 @@ pub struct Overrides {
 pub struct Indicator {
     /// 1-based row in the source sheet.
     pub row: u32,
+    /// 序号, as written.
     pub seq: String,
+    /// 领域 / 类别 (full-width forms kept as written).
     pub category: String,
     /// The name without a leading `*` (and without the unit in brackets when the table has no
     /// unit column).
@@ -160,14 +233,19 @@ pub struct Indicator {
     /// The group of a two-level name (`工伤情况` over `工伤人数`), or empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub parent: String,
+    /// 计量单位, as written.
     pub unit: String,
+    /// 约束性 or 预期性, where the table says.
     pub binding: Option<Binding>,
     /// The explicit direction cell (`正向`, `+`, `逆指标` …), if the table has one.
     pub direction_text: Option<String>,
+    /// 权重, where the table has one.
     pub weight: Option<f64>,
+    /// The base value (基期值).
     pub base: Given,
     /// The base year from the header; `base.year` overrides it.
     pub base_year: Option<Year>,
+    /// The final target (目标值).
     pub target: Given,
     /// The target year from the header; `target.year` overrides it.
     pub target_year: Option<Year>,
@@ -177,10 +255,13 @@ pub struct Indicator {
     pub actual: YearMap<Given>,
     /// Yearly targets typed by the user, by year (they win over everything else).
     pub manual: YearMap<f64>,
+    /// 牵头单位, as written (split into units by the score rules).
     pub lead_units: String,
+    /// 配合单位 / 责任单位 other than the lead, as written.
     pub other_units: String,
     /// A group row (`23 公共交通服务指数` above `23(1)`): shown, never computed.
     pub is_group: bool,
+    /// The user's corrections.
     pub overrides: Overrides,
 }
 
@@ -200,10 +281,13 @@ impl Default for Settings {
 /// A whole indicator table.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The table's title (its first title row, or the sheet's name).
     pub title: String,
     /// The years of the table's yearly-target columns, ascending (may be empty).
     pub years: Vec<Year>,
+    /// One per indicator row, in table order.
     pub indicators: Vec<Indicator>,
+    /// Settings of the whole plan (the cap).
     pub settings: Settings,
 }
 
@@ -300,8 +384,11 @@ pub enum Source {
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
 #[serde(from = "YearTargetText")]
 pub struct YearTarget {
+    /// The unrounded value.
     pub value: f64,
+    /// The decimals it is shown with.
     pub decimals: u8,
+    /// Where it came from (the file, the engine or the user).
     pub source: Source,
 }
 
@@ -350,12 +437,16 @@ impl From<YearTargetText> for YearTarget {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     #[serde(rename = "无数据")]
+    /// 无数据: no actual (or a qualitative one that says nothing).
     NoData,
     #[serde(rename = "已达标")]
+    /// 已达标: the actual meets the final target.
     Met,
     #[serde(rename = "达到序时进度")]
+    /// 达到序时进度: the actual meets that year's target.
     OnTrack,
     #[serde(rename = "滞后序时进度")]
+    /// 滞后序时进度: the actual falls short of that year's target.
     Lagging,
 }
 
@@ -366,61 +457,90 @@ pub enum Warning {
     /// Compound needs b > 0 and T > 0; linear was used instead.
     CompoundFellBackToLinear,
     /// The rate path ends `gap` away from the stated level (level − path end).
-    RateLevelGap { gap: Shown },
+    RateLevelGap {
+        /// The stated level minus the growth path's end.
+        gap: Shown,
+    },
 }
 
 /// Next year's schedule from an assessment year's actual (PLANNING-RULES "Next year's schedule").
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
+    /// The assessment year the draft starts from.
     pub from_year: Year,
+    /// The drafted target of each year after it, up to t1.
     pub years: YearMap<Shown>,
+    /// The annual change now needed (difference or rate, by method).
     pub needed_change: Option<f64>,
+    /// The plan's original annual change over the same years.
     pub original_change: Option<f64>,
+    /// The needed improvement is out of reach (or a hold or rate itself slipped).
     pub flag: bool,
 }
 
 /// What the engine derived for one indicator.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorResult {
+    /// Positive or negative, as decided (or set by the user).
     pub direction: Direction,
     /// 1–5, the rule of PLANNING-RULES "Direction" that decided; 0 when the user overrode it.
     pub direction_rule: u8,
+    /// The method in use.
     pub method: Method,
+    /// Decimals of what is shown.
     pub decimals: u8,
+    /// t0.
     pub base_year: Option<Year>,
+    /// b, in the unit shown.
     pub base: Option<f64>,
+    /// t1.
     pub target_year: Option<Year>,
     /// The final target T (the floor when there is a stretch).
     pub target: Option<f64>,
+    /// The stretch target (力争).
     pub stretch: Option<f64>,
+    /// The target of each year of the plan.
     pub yearly: YearMap<YearTarget>,
+    /// The numeric actual of each year.
     pub actual: YearMap<f64>,
+    /// 实现程度 of each year with an actual, capped.
     pub realization: YearMap<Shown>,
+    /// (a − b)/(T − b) of each year, where it has a meaning.
     pub progress: YearMap<f64>,
+    /// The status of each year.
     pub status: YearMap<Status>,
+    /// Next year's schedule from the assessment year.
     pub draft: Option<Draft>,
+    /// What the engine noticed (shown, never fatal).
     pub warnings: Vec<Warning>,
 }
 
 /// One unit's score for one year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnitScore {
+    /// 考核得分: the mean capped realization × 100, capped at 100.
     pub score: Shown,
+    /// How many indicators counted.
     pub count: usize,
 }
 
 /// The figures of one assessment year.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
+    /// The whole plan's realization (weighted where the table has weights).
     pub overall: Option<Shown>,
+    /// Each category's realization.
     pub categories: BTreeMap<String, Shown>,
+    /// Each unit's score, by unit name.
     pub units: BTreeMap<String, UnitScore>,
 }
 
 /// Everything the engine derived for a plan; `indicators[i]` belongs to `plan.indicators[i]`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlanResults {
+    /// One per indicator, in plan order.
     pub indicators: Vec<IndicatorResult>,
+    /// Overall, category and unit figures by assessment year.
     pub assessment: BTreeMap<Year, Assessment>,
 }
 
@@ -489,5 +609,13 @@ mod tests {
             serde_json::to_string(&warning).unwrap(),
             r#"{"rate_level_gap":{"gap":{"value":-58.8,"shown":"-59"}}}"#
         );
+    }
+
+    #[test]
+    fn method_keys_are_their_serialised_names() {
+        for m in Method::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.key());
+            assert_eq!(Method::from_key(m.key()), Some(m));
+        }
     }
 }

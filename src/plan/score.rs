@@ -616,6 +616,25 @@ fn count(n: usize) -> f64 {
 }
 
 /// Σ w·r / Σ w; equal weights when Σ w = 0; `None` for no values.
+/// The lower end of a score or realization axis (the upper end is 100): 5 below the lowest
+/// value, down to a multiple of 5, so that 87 and 100 look different; 0 when there is no value
+/// or the lowest is under 5.
+///
+/// ```
+/// use zhibiao::plan::score::axis_floor;
+/// assert_eq!(axis_floor([87.84, 100.0].into_iter()), 80.0);
+/// assert_eq!(axis_floor([3.0].into_iter()), 0.0);
+/// ```
+pub fn axis_floor(values: impl Iterator<Item = f64>) -> f64 {
+    let lowest = values
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    if !lowest.is_finite() {
+        return 0.0;
+    }
+    (((lowest - 5.0) / 5.0).floor() * 5.0).clamp(0.0, 95.0)
+}
+
 #[cfg(test)]
 fn weighted_mean(values: &[(f64, f64)]) -> Option<f64> {
     let mut m = Mean::default();
@@ -732,5 +751,16 @@ mod tests {
         // all weights 0 → equal: (100 + 90) / 2 = 95
         assert_eq!(weighted_mean(&[(100.0, 0.0), (90.0, 0.0)]), Some(95.0));
         assert_eq!(weighted_mean(&[]), None);
+    }
+
+    #[test]
+    fn score_axes_start_near_the_lowest_score() {
+        assert_eq!(axis_floor([87.84, 100.0].into_iter()), 80.0);
+        assert_eq!(axis_floor([99.2].into_iter()), 90.0);
+        assert_eq!(axis_floor([95.0].into_iter()), 90.0);
+        assert_eq!(axis_floor([3.0, 50.0].into_iter()), 0.0);
+        assert_eq!(axis_floor([100.0].into_iter()), 95.0);
+        assert_eq!(axis_floor(std::iter::empty()), 0.0);
+        assert_eq!(axis_floor([f64::NAN].into_iter()), 0.0);
     }
 }

@@ -34,22 +34,35 @@ const SHAPE_ROWS: usize = 60;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "role", content = "year", rename_all = "snake_case")]
 pub enum Role {
+    /// 序号
     Seq,
+    /// 类别 / 领域
     Category,
+    /// 指标名称
     Name,
+    /// 计量单位
     Unit,
+    /// 指标方向 (正向/逆向)
     Direction,
+    /// 指标属性 (预期性/约束性)
     Binding,
+    /// 权重
     Weight,
+    /// The base value (基期值, 2020年)
     Base,
+    /// The final target (目标值, 2025年)
     Target,
     /// A yearly target column of the given year.
     Yearly(Year),
     /// An actual-value column of the given year.
     Actual(Year),
+    /// 牵头单位
     Lead,
+    /// 配合单位 / 责任单位 other than the lead
     Other,
+    /// The responsible leader (责任领导)
     Leader,
+    /// 备注
     Note,
     /// The group of a two-level name: a cell merged down beside the items it groups.
     Parent,
@@ -88,6 +101,7 @@ impl Role {
 pub struct Column {
     /// 0-based column index.
     pub col: usize,
+    /// What the column holds.
     pub role: Role,
     /// The header texts over the column, top to bottom, joined by ` / `.
     pub header: String,
@@ -157,13 +171,21 @@ pub enum Confidence {
 /// The detected layout of one sheet. Row numbers are 0-based here; the report adds 1.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layout {
+    /// The first header row (0-based).
     pub header_first: usize,
+    /// The last header row.
     pub header_last: usize,
+    /// The first data row.
     pub data_first: usize,
+    /// The last data row.
     pub data_last: usize,
+    /// Every column with a role, in sheet order.
     pub columns: Vec<Column>,
+    /// The base year t0, where the headers give it.
     pub base_year: Option<Year>,
+    /// The target year t1, where the headers give it.
     pub target_year: Option<Year>,
+    /// The table's title.
     pub title: String,
 }
 

@@ -42,9 +42,13 @@ impl Format {
 /// A merged range, 0-based and inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Merge {
+    /// Top row, 0-based.
     pub first_row: u32,
+    /// Left column, 0-based.
     pub first_col: u32,
+    /// Bottom row, 0-based, inclusive.
     pub last_row: u32,
+    /// Right column, 0-based, inclusive.
     pub last_col: u32,
 }
 
@@ -59,9 +63,11 @@ impl Merge {
 /// One sheet: rows of cells from A1, with the merged ranges.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sheet {
+    /// The sheet's name in its workbook.
     pub name: String,
     /// Row-major cells starting at A1; rows may be shorter than `width`.
     pub rows: Vec<Vec<RawCell>>,
+    /// Merged ranges, as the file states them.
     pub merges: Vec<Merge>,
 }
 
@@ -242,7 +248,9 @@ impl<'a> MergeIndex<'a> {
 /// A whole workbook.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Workbook {
+    /// The format the bytes were read as (`None` for a workbook built in code).
     pub format: Option<Format>,
+    /// Every sheet, in workbook order.
     pub sheets: Vec<Sheet>,
 }
 

@@ -9,11 +9,15 @@ use crate::plan::RawCell;
 /// What a row below the header is.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RowKind {
+    /// Nothing in the row.
     Blank,
+    /// A note (说明, 注, 数据来源 …).
     Note,
+    /// A footer (合计, 填报人, 审核人 …).
     Footer,
     /// A row that only names a category (`一、经济发展`), with its ordinal stripped.
     Category(String),
+    /// An indicator.
     Indicator,
 }
 

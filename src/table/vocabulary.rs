@@ -225,25 +225,37 @@ pub fn pure_year(s: &str) -> Option<Year> {
 /// What a header text names, before years and context are weighed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// 序号
     Seq,
+    /// 类别 / 领域
     Category,
+    /// 指标名称
     Name,
+    /// 计量单位
     Unit,
+    /// 指标方向
     Direction,
     /// 属性 / 性质: a binding (预期性/约束性) or a direction (正向/逆向); the cells say which.
     Attribute,
+    /// 权重
     Weight,
+    /// 基期 / 基数
     Base,
     /// A target: the final one, or a year's (the year and the neighbours decide).
     Target,
     /// A word that only ever names the final target (目标值, 规划目标 …).
     FinalTarget,
+    /// 实际 / 完成
     Actual,
+    /// 牵头单位
     Lead,
+    /// 配合单位
     Other,
     /// 责任单位: the lead unit when there is no 牵头 column, else another unit.
     Responsible,
+    /// 责任领导
     Leader,
+    /// 备注
     Note,
     /// An annual growth rate column (年均增长, 年均增速).
     Rate,

@@ -423,7 +423,7 @@ pub fn App() -> impl IntoView {
             .ok_or_else(|| "page".to_string())
             .and_then(|page| {
                 let json = session.to_json()?;
-                crate::io::share::embed(&page, &json).map_err(|e| e.to_string())
+                crate::io::write::share::embed(&page, &json).map_err(|e| e.to_string())
             })
             .and_then(|html| browser::download(html.as_bytes(), &name, HTML_MIME));
         match outcome {

@@ -84,7 +84,7 @@ pub fn page_html() -> Option<String> {
 
 /// The plan embedded in this page (a saved page), if any.
 pub fn embedded_plan() -> Option<String> {
-    page_html().and_then(|html| crate::io::share::embedded(&html))
+    page_html().and_then(|html| crate::io::write::share::embedded(&html))
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -90,6 +90,70 @@ pub fn chart(result: &IndicatorResult, width: f64, height: f64) -> Option<Chart>
     })
 }
 
+/// One bar of the unit score chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub y: f64,
+    pub width: f64,
+    pub label: String,
+    pub shown: String,
+}
+
+/// The unit score chart: bars from the axis floor (near the lowest score, never 0 unless a
+/// score is that low) to each score, so that 87 and 100 look different, with ticks and the
+/// 100 line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoreBars {
+    pub height: f64,
+    /// Where the bars start (x) and how wide 100 is.
+    pub left: f64,
+    pub span: f64,
+    pub bars: Vec<Bar>,
+    /// Axis ticks: (x, label).
+    pub ticks: Vec<(f64, String)>,
+}
+
+/// Bar height and gap of the unit score chart.
+const BAR_H: f64 = 18.0;
+const BAR_GAP: f64 = 4.0;
+
+impl ScoreBars {
+    /// The chart of `units` (name, score, score as shown), `span` pixels wide from `left`.
+    pub fn new(units: &[(String, f64, String)], left: f64, span: f64) -> Self {
+        let floor = crate::plan::score::axis_floor(units.iter().map(|u| u.1));
+        let scale = |v: f64| ((v - floor) / (100.0 - floor)).clamp(0.0, 1.0) * span;
+        let bars = units
+            .iter()
+            .enumerate()
+            .map(|(i, (label, v, shown))| Bar {
+                y: BAR_GAP + i as f64 * (BAR_H + BAR_GAP),
+                width: scale(*v),
+                label: label.clone(),
+                shown: shown.clone(),
+            })
+            .collect();
+        let step = if 100.0 - floor > 50.0 { 25.0 } else { 5.0 };
+        let mut ticks = Vec::new();
+        let mut t = floor;
+        while t <= 100.0 + 1e-9 {
+            ticks.push((left + scale(t), format!("{t:.0}")));
+            t += step;
+        }
+        Self {
+            height: units.len() as f64 * (BAR_H + BAR_GAP) + BAR_GAP + 16.0,
+            left,
+            span,
+            bars,
+            ticks,
+        }
+    }
+
+    /// The height of one bar.
+    pub fn bar_height(&self) -> f64 {
+        BAR_H
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +181,24 @@ mod tests {
         // SVG y grows downwards: a rising path has falling y.
         assert!(c.path.windows(2).all(|w| w[1].y < w[0].y));
         assert_eq!(c.x_ticks.len(), 6);
+    }
+
+    #[test]
+    fn score_bars_start_near_the_lowest_score() {
+        let units = [
+            ("县统计局".to_string(), 100.0, "100.00".to_string()),
+            ("县妇联".to_string(), 88.46, "88.46".to_string()),
+        ];
+        let c = ScoreBars::new(&units, 156.0, 240.0);
+        // The axis runs from 80 (88.46 − 5, down to a multiple of 5) to 100.
+        assert_eq!(c.bars[0].width, 240.0);
+        assert!((c.bars[1].width - (8.46 / 20.0) * 240.0).abs() < 1e-9);
+        let labels: Vec<&str> = c.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["80", "85", "90", "95", "100"]);
+        assert_eq!(c.ticks[0].0, 156.0);
+        // A score of 3 brings the axis down to 0, in steps of 25.
+        let low = ScoreBars::new(&[("x".into(), 3.0, "3.00".into())], 0.0, 100.0);
+        assert_eq!(low.ticks.first().map(|t| t.1.as_str()), Some("0"));
+        assert_eq!(low.ticks.len(), 5);
     }
 }

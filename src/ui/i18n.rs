@@ -178,29 +178,10 @@ pub fn texts(lang: Lang) -> &'static Texts {
 
 use crate::plan::{Direction, Method, Status};
 
-/// Every method the user can choose, in menu order.
-pub const METHODS: [Method; 8] = [
-    Method::Linear,
-    Method::Compound,
-    Method::Rate,
-    Method::RateItself,
-    Method::Reduction,
-    Method::Hold,
-    Method::Manual,
-    Method::None,
-];
-
 /// The name of a method.
 pub fn method_name(lang: Lang, method: Method) -> &'static str {
     match (lang, method) {
-        (Lang::Zh, Method::Linear) => "等差（线性）",
-        (Lang::Zh, Method::Compound) => "等比",
-        (Lang::Zh, Method::Rate) => "年均增长",
-        (Lang::Zh, Method::RateItself) => "增速指标（每年 r）",
-        (Lang::Zh, Method::Reduction) => "累计降低",
-        (Lang::Zh, Method::Hold) => "保持",
-        (Lang::Zh, Method::Manual) => "手工",
-        (Lang::Zh, Method::None) => "不测算",
+        (Lang::Zh, m) => crate::io::write::formulas::method_name(m),
         (Lang::En, Method::Linear) => "Linear",
         (Lang::En, Method::Compound) => "Compound",
         (Lang::En, Method::Rate) => "Annual growth rate",
@@ -222,21 +203,44 @@ pub fn direction_name(lang: Lang, direction: Direction) -> &'static str {
     }
 }
 
-/// What decided a direction (PLANNING-RULES "Direction", rules 1–5; 0 = the user).
+/// What decided a direction (PLANNING-RULES "Direction", rules 1–5; 0 = the user), in plain
+/// words: the user never needs the rule's number.
 pub fn rule_name(lang: Lang, rule: u8) -> &'static str {
     match (lang, rule) {
         (Lang::Zh, 0) => "手工设定",
-        (Lang::Zh, 1) => "规则1：表中方向列",
-        (Lang::Zh, 2) => "规则2：目标的比较符（≥/≤）",
-        (Lang::Zh, 3) => "规则3：累计降低目标",
-        (Lang::Zh, 4) => "规则4：指标名称",
-        (Lang::Zh, _) => "规则5：默认正向",
+        (Lang::Zh, 1) => "表中的方向列",
+        (Lang::Zh, 2) => "目标中的“以上/以内”（≥/≤）",
+        (Lang::Zh, 3) => "累计降低目标",
+        (Lang::Zh, 4) => "指标名称（如“能耗”“发生率”越小越好）",
+        (Lang::Zh, _) => "表中未注明，按越大越好",
         (Lang::En, 0) => "set by hand",
-        (Lang::En, 1) => "rule 1: the direction column",
-        (Lang::En, 2) => "rule 2: the target's comparator (≥/≤)",
-        (Lang::En, 3) => "rule 3: a cumulative reduction target",
-        (Lang::En, 4) => "rule 4: the indicator's name",
-        (Lang::En, _) => "rule 5: positive by default",
+        (Lang::En, 1) => "the table's direction column",
+        (Lang::En, 2) => "the target says “at least / at most” (≥/≤)",
+        (Lang::En, 3) => "a cumulative reduction target",
+        (Lang::En, 4) => "the indicator's name (e.g. consumption, incidence: less is better)",
+        (Lang::En, _) => "not stated in the table: more is better",
+    }
+}
+
+/// One line that says why a status was given (PLANNING-RULES "Completion"), for hover.
+pub fn status_explanation(lang: Lang, status: Status) -> &'static str {
+    match (lang, status) {
+        (Lang::Zh, Status::NoData) => "本年没有实际值，或实际值的文字没有说明是否完成",
+        (Lang::Zh, Status::Met) => "实际值已达到规划期末目标（定性指标：实际写明已完成）",
+        (Lang::Zh, Status::OnTrack) => "实际值达到本年度目标（按本指标的年度进度计划）",
+        (Lang::Zh, Status::Lagging) => "实际值未达到本年度目标（定性指标：实际写明未完成）",
+        (Lang::En, Status::NoData) => {
+            "No actual this year, or its words do not say whether it was done"
+        }
+        (Lang::En, Status::Met) => {
+            "The actual meets the final target (qualitative: the actual says it was done)"
+        }
+        (Lang::En, Status::OnTrack) => {
+            "The actual meets this year's target on the indicator's own schedule"
+        }
+        (Lang::En, Status::Lagging) => {
+            "The actual falls short of this year's target (qualitative: it says not done)"
+        }
     }
 }
 

@@ -1,22 +1,13 @@
 //! The indicator panel: what the engine decided for the selected row, editable, with a chart.
 
 use super::chart::chart;
-use super::i18n::{direction_name, method_name, panel_texts, rule_name, status_name, METHODS};
+use super::i18n::{
+    direction_name, method_name, panel_texts, rule_name, status_explanation, status_name,
+};
 use super::state::{typed_cell, Doc, Edit, Live, PanelCell};
 use crate::error::Lang;
 use crate::plan::{Direction, Method, Source, Warning};
 use leptos::prelude::*;
-
-fn method_key(m: Method) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn method_from_key(key: &str) -> Option<Method> {
-    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
-}
 
 /// The panel of the selected indicator.
 #[component]
@@ -127,7 +118,7 @@ pub fn IndicatorPanel(
             on_edit.run(Edit::Method {
                 sheet,
                 indicator: index,
-                value: method_from_key(&event_target_value(&ev)),
+                value: Method::from_key(&event_target_value(&ev)),
             });
         };
         let on_decimals = move |ev: leptos::ev::Event| {
@@ -177,7 +168,9 @@ pub fn IndicatorPanel(
                         <td>{source}</td>
                         <td class="num">{cell_input(actual_cell, "panel-actual", Some(year), actual.unwrap_or_default())}</td>
                         <td class="num">{result.realization.get(&year).map(|r| r.shown())}</td>
-                        <td>{status.map(|s| status_name(lang, s))}</td>
+                        <td title=status.map(|s| status_explanation(lang, s))>
+                            {status.map(|s| status_name(lang, s))}
+                        </td>
                     </tr>
                 }
             })
@@ -211,8 +204,13 @@ pub fn IndicatorPanel(
                 </section>
             }
         });
+        let unit = indicator.unit.trim().to_string();
         let svg = chart(&result, 340.0, 170.0).map(|c| {
             let polyline = c.polyline();
+            let unit_note = (!unit.is_empty() && unit != "—").then(|| match lang {
+                Lang::Zh => format!("单位：{unit}"),
+                Lang::En => format!("Unit: {unit}"),
+            });
             view! {
                 <svg class="chart" viewBox="0 0 340 170" width="340" height="170" role="img">
                     {c.y_ticks
@@ -240,6 +238,11 @@ pub fn IndicatorPanel(
                         })
                         .collect_view()}
                 </svg>
+                <p class="chart-legend" data-testid="chart-legend">
+                    <span><span class="swatch path"></span>{p.yearly_target}</span>
+                    <span><span class="swatch actual"></span>{p.actual}</span>
+                    <span>{unit_note}</span>
+                </p>
             }
         });
         let dir_value = match overrides.direction {
@@ -247,10 +250,7 @@ pub fn IndicatorPanel(
             Some(Direction::Negative) => "negative",
             None => "auto",
         };
-        let method_value = overrides
-            .method
-            .map(method_key)
-            .unwrap_or_else(|| "auto".into());
+        let method_value = overrides.method.map_or("auto", Method::key);
         let stretch = result.stretch.map(|s| {
             format!(
                 "{} {}",
@@ -286,10 +286,10 @@ pub fn IndicatorPanel(
                     {p.method}
                     <select data-testid="method-select" on:change=on_method>
                         <option value="auto" selected=method_value == "auto">{auto_method}</option>
-                        {METHODS
+                        {Method::ALL
                             .iter()
                             .map(|m| {
-                                let key = method_key(*m);
+                                let key = m.key();
                                 let selected = key == method_value;
                                 view! { <option value=key selected=selected>{method_name(lang, *m)}</option> }
                             })

@@ -2,7 +2,9 @@
 //! and the next-year view (drafts from an assessment year).
 
 use super::i18n::{method_name, panel_texts, status_name, texts};
-use super::state::{assessment_years, chosen_year, drafts, summary, Doc, Live};
+use super::state::{
+    assessment_years, chosen_year, draft_years, drafts, summary, Doc, FlagReason, Live,
+};
 use crate::error::Lang;
 use leptos::prelude::*;
 
@@ -62,9 +64,17 @@ pub fn SummaryView(
             let (_, _, plan) = d.as_ref()?.active_sheet()?;
             results.with(|r| Some(summary(plan?, &r.as_ref()?.results, chosen)))
         })?;
-        let max_bar = 100.0_f64;
-        let bar_h = 18.0;
-        let chart_h = s.units.len() as f64 * (bar_h + 4.0) + 4.0;
+        let bars = super::chart::ScoreBars::new(
+            &s.units
+                .iter()
+                .map(|(u, v, shown, _)| (u.clone(), *v, shown.clone()))
+                .collect::<Vec<_>>(),
+            156.0,
+            240.0,
+        );
+        let bar_h = bars.bar_height();
+        let chart_h = bars.height;
+        let axis_y = chart_h - 14.0;
         Some(view! {
             <div class="view summary">
                 <div class="view-head">
@@ -124,16 +134,23 @@ pub fn SummaryView(
                             </tbody>
                         </table>
                         <svg class="bars" viewBox=format!("0 0 460 {chart_h}") width="460" height=chart_h role="img">
-                            {s.units
+                            <title>{t.unit_scores}</title>
+                            {bars
+                                .ticks
                                 .iter()
-                                .enumerate()
-                                .map(|(i, (u, v, shown, _))| {
-                                    let y = 4.0 + i as f64 * (bar_h + 4.0);
-                                    let w = (v / max_bar).clamp(0.0, 1.0) * 240.0;
+                                .map(|(x, label)| view! {
+                                    <line x1=*x x2=*x y1="0" y2=axis_y class="tick"></line>
+                                    <text x=*x y=chart_h - 2.0 class="tick-label">{label.clone()}</text>
+                                })
+                                .collect_view()}
+                            {bars
+                                .bars
+                                .iter()
+                                .map(|b| {
                                     view! {
-                                        <text x="150" y=y + bar_h / 2.0 class="bar-label">{u.clone()}</text>
-                                        <rect x="156" y=y width=w height=bar_h class="bar"></rect>
-                                        <text x=160.0 + w y=y + bar_h / 2.0 class="bar-value">{shown.clone()}</text>
+                                        <text x="150" y=b.y + bar_h / 2.0 class="bar-label">{b.label.clone()}</text>
+                                        <rect x=bars.left y=b.y width=b.width height=bar_h class="bar" data-testid="score-bar"></rect>
+                                        <text x=bars.left + 4.0 + b.width y=b.y + bar_h / 2.0 class="bar-value">{b.shown.clone()}</text>
                                     }
                                 })
                                 .collect_view()}
@@ -170,10 +187,12 @@ pub fn DraftView(
             Some(drafts(plan?, chosen))
         })?;
         let count = rows.len();
+        let columns = draft_years(&rows);
         let change = |v: Option<f64>, d: u8| {
             v.map(|v| crate::plan::round::shown(v, d.max(2)))
                 .unwrap_or_else(|| "—".into())
         };
+        let w = draft_words(lang);
         Some(view! {
             <div class="view" data-testid="draft-view">
                 <div class="view-head">
@@ -184,7 +203,12 @@ pub fn DraftView(
                     <thead>
                         <tr>
                             <th>{t.seq}</th><th>{t.name}</th><th>{t.unit}</th><th>{p.method}</th>
-                            <th>{p.yearly_target}</th><th>{p.needed}</th><th>{p.original}</th><th></th>
+                            {columns
+                                .iter()
+                                .map(|y| view! { <th class="num year">{w.year(*y)}</th> })
+                                .collect_view()}
+                            <th>{p.needed}</th><th>{p.original}</th><th>{w.change_unit}</th>
+                            <th>{w.flag}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -192,23 +216,28 @@ pub fn DraftView(
                             .into_iter()
                             .take(LIST_LIMIT)
                             .map(|r| {
-                                let years = r
-                                    .draft
-                                    .years
+                                let cells = columns
                                     .iter()
-                                    .map(|(y, s)| format!("{y}: {s}"))
-                                    .collect::<Vec<_>>()
-                                    .join("　");
+                                    .map(|y| {
+                                        let v = r.draft.years.get(y).map(|s| s.shown());
+                                        view! { <td class="num" data-year=*y>{v}</td> }
+                                    })
+                                    .collect_view();
+                                let reason = r.flag_reason().map(|f| w.reason(f));
+                                let change_unit = r.change_unit();
                                 view! {
                                     <tr class:flagged=r.draft.flag>
                                         <td>{r.seq.clone()}</td>
                                         <td>{r.name.clone()}</td>
                                         <td>{r.unit.clone()}</td>
                                         <td>{method_name(lang, r.method)}</td>
-                                        <td>{years}</td>
+                                        {cells}
                                         <td class="num">{change(r.draft.needed_change, r.decimals)}</td>
                                         <td class="num">{change(r.draft.original_change, r.decimals)}</td>
-                                        <td>{r.draft.flag.then_some("⚑")}</td>
+                                        <td>{change_unit}</td>
+                                        <td class="flag" title=reason data-testid="draft-flag">
+                                            {reason.map(|text| format!("⚑ {text}"))}
+                                        </td>
                                     </tr>
                                 }
                             })
@@ -218,5 +247,49 @@ pub fn DraftView(
                 {left_out(lang, count)}
             </div>
         }.into_any())
+    }
+}
+
+/// The words of the next-year table that only it uses.
+struct DraftWords {
+    lang: Lang,
+    change_unit: &'static str,
+    flag: &'static str,
+}
+
+impl DraftWords {
+    fn year(&self, y: crate::plan::Year) -> String {
+        match self.lang {
+            Lang::Zh => format!("{y}年"),
+            Lang::En => y.to_string(),
+        }
+    }
+
+    fn reason(&self, f: FlagReason) -> &'static str {
+        match (self.lang, f) {
+            (Lang::Zh, FlagReason::OutOfReach) => "所需改善超过原计划的1.5倍",
+            (Lang::Zh, FlagReason::HoldSlipped) => "保持类指标已偏离目标",
+            (Lang::Zh, FlagReason::ShortOfRate) => "最近实际值低于每年应达到的增速",
+            (Lang::En, FlagReason::OutOfReach) => "needs over 1.5× the planned improvement",
+            (Lang::En, FlagReason::HoldSlipped) => "a hold indicator that slipped",
+            (Lang::En, FlagReason::ShortOfRate) => {
+                "the latest actual fell short of the yearly rate"
+            }
+        }
+    }
+}
+
+fn draft_words(lang: Lang) -> DraftWords {
+    match lang {
+        Lang::Zh => DraftWords {
+            lang,
+            change_unit: "变化单位",
+            flag: "提示",
+        },
+        Lang::En => DraftWords {
+            lang,
+            change_unit: "Change unit",
+            flag: "Flag",
+        },
     }
 }

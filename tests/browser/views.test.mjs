@@ -19,7 +19,16 @@ test("indicator panel: a method override recomputes the row, undo and redo resto
   const text = await panel.innerText();
   assert.match(text, /98\.61/, "2022 realization in the panel");
   assert.match(text, /滞后序时进度/);
-  assert.match(text, /规则5/, "the rule that decided the direction");
+  // The chart says what its marks are and in which unit.
+  const legend = await panel.getByTestId("chart-legend").innerText();
+  assert.match(legend, /年度目标/);
+  assert.match(legend, /实际/);
+  assert.match(legend, /单位：/);
+  assert.match(text, /表中未注明，按越大越好/, "what decided the direction, in plain words");
+  assert.doesNotMatch(text, /规则\d/, "no rule numbers");
+  // Each status says why on hover.
+  const tip = await panel.locator("td", { hasText: "滞后序时进度" }).first().getAttribute("title");
+  assert.match(tip ?? "", /未达到本年度目标/);
   await app.screenshot("panel");
   // Hold: T = 3.00 every year.
   await page.getByTestId("method-select").selectOption("hold");
@@ -93,6 +102,13 @@ test("summary: overall, categories and unit scores match the JSON report", { tim
   for (const [category, { shown }] of Object.entries(assessment.categories)) {
     assert.ok(categories.includes(category) && categories.includes(shown), `${category} ${shown}`);
   }
+  // The score bars start near the lowest score (县妇联 88.46 → axis from 80), so 87 and 100
+  // look different: the widest bar is over twice the narrowest.
+  const widths = await page.getByTestId("score-bar").evaluateAll((bars) => bars.map((b) => Number(b.getAttribute("width"))));
+  assert.ok(Math.max(...widths) > 2 * Math.min(...widths), `bar widths ${widths}`);
+  const ticks = await page.locator("svg.bars .tick-label").evaluateAll((ts) => ts.map((t) => t.textContent));
+  assert.equal(ticks[0], "80");
+  assert.equal(ticks.at(-1), "100");
   await app.screenshot("summary");
   // 2021 from the year picker.
   await page.getByTestId("summary-year").selectOption("2021");
@@ -108,12 +124,20 @@ test("next-year view: drafts from the chosen year", { timeout: 90_000 }, async (
   await page.getByTestId("view-draft").click();
   const view = page.getByTestId("draft-view");
   await view.waitFor();
-  // Seq 14: from (2022, 10.5) to (2025, 11.0): 10.7, 10.8, 11.0.
-  const row = view.locator("tr", { hasText: "平均受教育年限" }).first();
-  const fallback = await view.innerText();
-  const text = (await row.count()) ? await row.innerText() : fallback;
-  assert.match(text, /2023: 10\.7/);
-  assert.match(text, /2025: 11\.0/);
+  // Seq 14: from (2022, 10.5) to (2025, 11.0): 10.7, 10.8, 11.0, one column per year.
+  const headers = await view.locator("thead th").allInnerTexts();
+  assert.deepEqual(headers.filter((h) => /^\d{4}年$/.test(h.trim())).map((h) => h.trim()), ["2023年", "2024年", "2025年"]);
+  const row = view.locator("tbody tr", { hasText: "平均受教育年限" }).first();
+  const year = async (y) => (await row.locator(`td[data-year="${y}"]`).innerText()).trim();
+  assert.equal(await year(2023), "10.7");
+  assert.equal(await year(2025), "11.0");
+  assert.match(await row.innerText(), /年\/年/, "the unit of the yearly change");
+  // Seq 2 (a rate itself, 8.5 % a year; 2022 actual 6.3 %) is flagged, and says why.
+  const rate = view.locator("tbody tr", { hasText: "规模以上工业增加值增速" }).first();
+  assert.match(await rate.getByTestId("draft-flag").innerText(), /低于每年应达到的增速/);
+  // Copying the table gives one cell per year (tab-separated), as Excel pastes it.
+  const tsv = await row.evaluate((tr) => [...tr.cells].map((c) => c.innerText.trim()).join("\t"));
+  assert.match(tsv, /\t10\.7\t10\.8\t11\.0\t/);
   await app.screenshot("draft");
   await app.assertClean();
 });

@@ -23,6 +23,7 @@ mod html;
 pub mod ods;
 pub mod xls;
 mod xlsb;
+mod xlsx_merges;
 mod xml2003;
 
 pub use html::decode_html;
@@ -479,7 +480,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         .map(|s| s.name.clone())
         .collect();
     let names = checked_names(names)?;
-    let paths = super::xlsx_merges::sheet_paths(bytes);
+    let paths = xlsx_merges::sheet_paths(bytes);
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     let count = names.len();
@@ -539,7 +540,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
             |part: f64| pace::fraction(index, count, CELLS_SHARE + (1.0 - CELLS_SHARE) * part);
         let part = paths.as_ref().and_then(|p| p.get(&name));
         let merges = match part {
-            Some(part) => super::xlsx_merges::merges(bytes, part, pace, progress).await,
+            Some(part) => xlsx_merges::merges(bytes, part, pace, progress).await,
             None => None,
         };
         let merges = match merges {

@@ -230,7 +230,7 @@ pub fn typed_cell(text: &str) -> RawCell {
             let decimals = t.split_once('.').map(|(_, f)| f.len()).unwrap_or(0).min(4);
             RawCell::Number {
                 n,
-                format: Some(crate::io::xlsx::decimals_format(decimals as u8).into()),
+                format: Some(crate::io::write::xlsx::decimals_format(decimals as u8).into()),
             }
         }
         _ => RawCell::Text { s: t.to_string() },

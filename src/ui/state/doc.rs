@@ -2,7 +2,7 @@
 //! cells the user typed) and the edits that change it ([`Edit`], each with its inverse for undo).
 
 use super::*;
-use crate::io::{xlsx, Imported};
+use crate::io::Imported;
 use crate::plan::{self, Direction, Method, Plan, PlanResults, RawCell};
 use crate::table::detect::Layout;
 use crate::table::grid::Sheet;
@@ -366,32 +366,14 @@ impl Doc {
         created_ms: Option<f64>,
         pace: &mut P,
     ) -> Result<Vec<u8>, crate::error::ExportError> {
-        use crate::pace::{self, Stage};
-        let tables: Vec<_> = self
-            .imported
-            .sheets
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !self.combined.contains(i))
-            .filter_map(|(_, s)| Some((s, s.layout.as_ref()?, s.plan.as_ref()?)))
-            .collect();
-        let mut computed = Vec::with_capacity(tables.len());
-        for (index, (s, layout, plan)) in tables.iter().enumerate() {
-            pace.step(Stage::Compute, pace::fraction(index, tables.len(), 0.0))
-                .await;
-            let results = Live::new_paced(plan, pace).await.results;
-            computed.push((s, layout, plan, results));
-        }
-        let sheets: Vec<xlsx::SheetExport<'_>> = computed
-            .iter()
-            .map(|(s, layout, plan, results)| xlsx::SheetExport {
-                sheet: &s.sheet,
-                layout,
-                plan,
-                results,
-            })
-            .collect();
-        xlsx::export_paced_at(&sheets, created_ms, pace).await
+        crate::io::write::fill::workbook_paced(
+            &self.imported,
+            &|index| self.combined.contains(&index),
+            &crate::plan::Options::default(),
+            created_ms,
+            pace,
+        )
+        .await
     }
 
     /// The source file's name without its extension.
@@ -430,9 +412,11 @@ impl Doc {
         match sheet.and_then(|s| s.plan.as_ref()) {
             Some(plan) => {
                 let results = plan::compute(plan, &plan::Options::default());
-                crate::io::csv_export::detail_csv(&crate::io::formulas::detail(plan, &results))
+                crate::io::write::csv::detail_csv(&crate::io::write::formulas::detail(
+                    plan, &results,
+                ))
             }
-            None => crate::io::csv_export::BOM.to_vec(),
+            None => crate::io::write::csv::BOM.to_vec(),
         }
     }
 }

@@ -23,24 +23,9 @@ impl Live {
     /// [`Live::new`] in slices of [`STEP`](crate::pace::STEP) indicators, reporting to
     /// `pace` between them.
     pub async fn new_paced<P: crate::pace::Pace>(plan: &Plan, pace: &mut P) -> Self {
-        use crate::pace::{Stage, STEP};
-        let opts = plan::Options::default();
-        let years = plan::actual_years(plan);
-        let count = plan.indicators.len();
-        let mut indicators = Vec::with_capacity(count);
-        for index in 0..count {
-            if index % STEP == STEP - 1 {
-                pace.step(Stage::Compute, index as f64 / count as f64).await;
-            }
-            indicators.extend(plan::compute_indicator(plan, index, &opts, &years));
-        }
-        pace.step(Stage::Compute, 1.0).await;
-        let assessment = plan::assess(plan, &indicators, &years);
         Self {
-            results: PlanResults {
-                indicators,
-                assessment,
-            },
+            results: crate::io::write::fill::compute_paced(plan, &plan::Options::default(), pace)
+                .await,
             // Filled from the plan by the first edit's recomputation.
             memo: plan::Memo::default(),
         }

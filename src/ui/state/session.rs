@@ -60,7 +60,7 @@ pub fn file_key(bytes: &[u8], now_ms: f64) -> String {
     format!(
         "{:015}-{}",
         now_ms.max(0.0) as u64,
-        crate::io::share::fingerprint_bytes(bytes)
+        crate::io::write::share::fingerprint_bytes(bytes)
     )
 }
 
@@ -159,7 +159,10 @@ impl Journal {
 /// tabs never overwrite each other's work either.
 pub fn autosave_prefix(embedded_plan: Option<&str>) -> String {
     match embedded_plan {
-        Some(json) => format!("zhibiao.session.{}", crate::io::share::fingerprint(json)),
+        Some(json) => format!(
+            "zhibiao.session.{}",
+            crate::io::write::share::fingerprint(json)
+        ),
         None => "zhibiao.session".to_string(),
     }
 }

@@ -106,6 +106,76 @@ pub struct DraftRow {
     pub decimals: u8,
 }
 
+/// Why a draft is flagged (PLANNING-RULES "Next year's schedule").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlagReason {
+    /// The improvement now needed is more than 1.5 times the plan's original one.
+    OutOfReach,
+    /// A hold indicator that no longer holds its level.
+    HoldSlipped,
+    /// A rate itself whose latest actual fell short of r.
+    ShortOfRate,
+}
+
+impl DraftRow {
+    /// Why the draft is flagged, or `None` when it is not.
+    pub fn flag_reason(&self) -> Option<FlagReason> {
+        self.draft.flag.then_some(match self.method {
+            plan::Method::Hold => FlagReason::HoldSlipped,
+            plan::Method::RateItself => FlagReason::ShortOfRate,
+            _ => FlagReason::OutOfReach,
+        })
+    }
+
+    /// The unit of the needed and original changes: the indicator's unit per year for a
+    /// yearly difference (linear, manual; percentage points for a unit of `%`), `%/年` for an
+    /// annual rate (compound, rate, reduction, rate itself); nothing for hold.
+    ///
+    /// ```
+    /// # use zhibiao::ui::state::DraftRow;
+    /// # use zhibiao::plan::{Draft, Method};
+    /// let row = |method, unit: &str| DraftRow {
+    ///     seq: "1".into(), name: "人均GDP".into(), unit: unit.into(), method,
+    ///     draft: Draft { from_year: 2022, years: Default::default(), needed_change: None,
+    ///                    original_change: None, flag: false },
+    ///     decimals: 0,
+    /// };
+    /// assert_eq!(row(Method::Linear, "元").change_unit(), "元/年");
+    /// assert_eq!(row(Method::Compound, "元").change_unit(), "%/年");
+    /// assert_eq!(row(Method::Linear, "%").change_unit(), "个百分点/年");
+    /// assert_eq!(row(Method::Hold, "%").change_unit(), "");
+    /// ```
+    pub fn change_unit(&self) -> String {
+        use plan::Method;
+        match self.method {
+            Method::Linear | Method::Manual => {
+                let unit = self.unit.trim();
+                if unit.is_empty() || unit == "—" || unit == "-" {
+                    "每年".to_string()
+                } else if unit == "%" || unit == "％" {
+                    // A difference of percentages is in percentage points.
+                    "个百分点/年".to_string()
+                } else {
+                    format!("{unit}/年")
+                }
+            }
+            Method::Compound | Method::Rate | Method::Reduction | Method::RateItself => {
+                "%/年".to_string()
+            }
+            Method::Hold | Method::None => String::new(),
+        }
+    }
+}
+
+/// The years of the drafts, each once and in order: the columns of the next-year table.
+pub fn draft_years(rows: &[DraftRow]) -> Vec<plan::Year> {
+    let years: std::collections::BTreeSet<plan::Year> = rows
+        .iter()
+        .flat_map(|r| r.draft.years.keys().copied())
+        .collect();
+    years.into_iter().collect()
+}
+
 /// The drafts of every indicator that has one, starting from the assessment year `year`.
 pub fn drafts(plan: &Plan, year: plan::Year) -> Vec<DraftRow> {
     let results = plan::compute(

@@ -6,9 +6,9 @@
 //! only advance positions: nothing is materialised for an empty repeat, so a trailing
 //! `table:number-columns-repeated="16374"` costs one addition.
 //!
-//! - [`styles`]: cell and data styles → Excel-style format codes;
-//! - [`content`]: the sheets' merged ranges and the format of each numeric cell;
-//! - [`extent`]: each sheet's extent, cells and text as calamine would build them.
+//! - `styles`: cell and data styles → Excel-style format codes;
+//! - `content`: the sheets' merged ranges and the format of each numeric cell;
+//! - `extent`: each sheet's extent, cells and text as calamine would build them.
 //!
 //! Nothing here touches the grid's cells or the plan.
 
@@ -59,8 +59,8 @@ pub enum OdsExtraError {
         /// The limit in bytes.
         limit: u64,
     },
-    /// A sheet has more formatted cells and merges than [`MAX_TRACKED_CELLS`] (or more than
-    /// [`MAX_CODE_BYTES`] of codes).
+    /// A sheet has more formatted cells and merges than [`crate::io::limits::MAX_TRACKED_CELLS`] (or more than
+    /// [`crate::io::limits::MAX_CODE_BYTES`] of codes).
     TooManyCells {
         /// The sheet's name.
         sheet: String,
@@ -122,7 +122,7 @@ impl From<OdsExtraError> for crate::error::ImportError {
 ///
 /// # Errors
 /// [`OdsExtraError`] when the zip or XML is damaged, a part is larger than [`MAX_XML_BYTES`],
-/// a sheet has more than [`MAX_TRACKED_CELLS`] formatted cells, or the package is encrypted.
+/// a sheet has more than [`crate::io::limits::MAX_TRACKED_CELLS`] formatted cells, or the package is encrypted.
 pub fn sheet_extras(bytes: &[u8]) -> Result<Vec<OdsSheetExtra>, OdsExtraError> {
     extras_with_limit(bytes, MAX_XML_BYTES)
 }

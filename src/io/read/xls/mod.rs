@@ -6,10 +6,10 @@
 //! only. The same walk reads what calamine does not expose: the number format of each numeric
 //! cell (FORMAT and XF records), so that 0.50 keeps its two decimals.
 //!
-//! - [`cfb`]: the compound file, read down to its `Workbook` stream and written again;
-//! - [`records`]: records, CONTINUE records and strings as calamine reads them;
-//! - [`globals`]: the workbook globals (sheets, shared strings, formats);
-//! - [`sheet`]: one worksheet's cells.
+//! - `cfb`: the compound file, read down to its `Workbook` stream and written again;
+//! - `records`: records, CONTINUE records and strings as calamine reads them;
+//! - `globals`: the workbook globals (sheets, shared strings, formats);
+//! - `sheet`: one worksheet's cells.
 //!
 //! Every read is bounds-checked, every loop is bounded by the input's length, and nothing is
 //! allocated beyond a multiple of the input's size. Nothing here touches the grid or the plan.

@@ -11,7 +11,7 @@ use crate::error::ImportError;
 use crate::io::limits::{self, Budget};
 use std::sync::Arc;
 
-/// The format code of each numeric cell of a sheet, as an index into [`Checked::codes`].
+/// The format code of each numeric cell of a sheet, as an index into `Checked::codes`.
 ///
 /// Rows and columns are those of cells already checked against the sheet's limits, so the
 /// table is no larger than two bytes per cell of the sheet's extent.

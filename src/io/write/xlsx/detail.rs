@@ -1,7 +1,7 @@
 //! 计划明细: one row per indicator, every computed figure a live formula.
 
 use super::*;
-use crate::io::formulas::{self, Cached, ColumnKind, Content, DetailBuilder};
+use crate::io::write::formulas::{self, Cached, ColumnKind, Content, DetailBuilder};
 use crate::pace::Pace;
 use crate::plan::score;
 use rust_xlsxwriter::{
@@ -131,6 +131,8 @@ pub(super) async fn write_detail_sheet<P: Pace>(
     }
     let name_col = detail.col(ColumnKind::Name).map_or(0, |c| c + 1);
     ws.set_freeze_panes(formulas::FIRST_ROW, name_col)?;
+    let header = formulas::HEADER_ROW;
+    print_setup(ws, Some((header, header)), &title)?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! 下年度目标: next year's draft with its flags.
 
 use super::*;
-use crate::io::formulas::{self, Origin};
+use crate::io::write::formulas::{self, Origin};
 use crate::pace::Pace;
 use crate::plan::Year;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Worksheet, XlsxError};
@@ -136,5 +136,6 @@ pub(super) async fn write_draft_sheet<P: Pace>(
     }
     ws.set_row_height(2, 32)?;
     ws.set_freeze_panes(3, 2)?;
+    print_setup(ws, Some((2, 2)), &title)?;
     Ok(())
 }

@@ -51,7 +51,7 @@ pub fn escape_json(json: &str) -> String {
 /// [`ShareError::NoPlanBlock`] when the page has no data block.
 ///
 /// ```
-/// use zhibiao::io::share::{embed, embedded};
+/// use zhibiao::io::write::share::{embed, embedded};
 /// let page = r#"<html><script type="application/json" id="zhibiao-plan"></script></html>"#;
 /// let saved = embed(page, r#"{"name":"</script><script>alert(1)</script>"}"#).unwrap();
 /// assert!(!saved.contains("<script>alert"));

@@ -9,15 +9,15 @@
 //!    assessment year as formulas over 计划明细, with a chart of the unit scores and one of the
 //!    overall realization over the years) and 下年度目标 (next year's draft with its flags); with
 //!    more than one table the sheet names end in `-<source sheet>`;
-//! 3. the hidden sheet [`super::roundtrip::SHEET_NAME`] that makes a re-import give back the
+//! 3. the hidden sheet [`crate::io::roundtrip::SHEET_NAME`] that makes a re-import give back the
 //!    same plan.
 //!
-//! One file per sheet: [`source`], [`detail`], [`scores`], [`draft`]; [`format`] holds the
+//! One file per sheet: `source`, `detail`, `scores`, `draft`; `format` holds the
 //! formats and widths they share.
 
 use crate::error::ExportError;
-use crate::io::formulas::{self, DetailBuilder};
 use crate::io::roundtrip;
+use crate::io::write::formulas::{self, DetailBuilder};
 use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::{PlanResults, RawCell};
 use crate::table::detect::Layout;
@@ -353,19 +353,21 @@ pub(super) fn sheet_name(name: &str) -> String {
     }
 }
 
-/// The format of a number with the number format `code`: the first format made for a code is
-/// used for every cell with that code (the base of the cell that made it).
+/// `base` with the number format `code` (`None` or `General`: `base` itself), made once per
+/// base format and code. The base formats are the caller's locals, told apart by address: the
+/// same code over a header cell and a body cell gives two formats.
 pub(super) fn with_code<'m>(
-    made: &'m mut HashMap<String, Format>,
+    made: &'m mut HashMap<usize, HashMap<String, Format>>,
     code: Option<&str>,
     base: &'m Format,
 ) -> &'m Format {
     match code {
         Some(code) if code != "General" => {
-            if !made.contains_key(code) {
-                made.insert(code.to_string(), base.clone().set_num_format(code));
+            let by_code = made.entry(std::ptr::from_ref(base) as usize).or_default();
+            if !by_code.contains_key(code) {
+                by_code.insert(code.to_string(), base.clone().set_num_format(code));
             }
-            made.get(code).unwrap_or(base)
+            by_code.get(code).unwrap_or(base)
         }
         _ => base,
     }

@@ -2,7 +2,7 @@
 //! with their charts.
 
 use super::*;
-use crate::io::formulas::{self, ColumnKind, DetailBuilder, Origin};
+use crate::io::write::formulas::{self, ColumnKind, DetailBuilder, Origin};
 use crate::plan::{score, Year};
 use rust_xlsxwriter::{Chart, ChartType, Format, Formula, Worksheet, XlsxError};
 use std::collections::BTreeSet;
@@ -31,6 +31,7 @@ pub(super) fn write_scores_sheet(
     let years: Vec<Year> = sx.results.assessment.keys().copied().collect();
     if years.is_empty() {
         ws.write_string(2, 0, "表中没有实际值，没有可考核的年份。")?;
+        print_setup(ws, None, &title)?;
         return Ok(());
     }
     let q = quote_sheet(detail_name);
@@ -228,12 +229,13 @@ pub(super) fn write_scores_sheet(
         ws.set_column_width(col16(j + 2), 12)?;
     }
     ws.set_freeze_panes(3, 2)?;
+    print_setup(ws, Some((2, 2)), &title)?;
 
     // Charts: unit scores, and the overall realization over the years.
     let chart_col = col16(2 + n_years * 2 + 1);
     if !units.is_empty() {
         let mut chart = Chart::new(ChartType::Column);
-        chart.title().set_name("单位考核得分");
+        chart.title().set_name("单位考核得分（分）");
         let (first, last) = (top + 1, top + row32(units.len()));
         for j in 0..years.len() {
             chart
@@ -242,19 +244,40 @@ pub(super) fn write_scores_sheet(
                 .set_categories((name, first, 1, last, 1))
                 .set_values((name, first, col16(j + 2), last, col16(j + 2)));
         }
-        chart.y_axis().set_min(0).set_max(100);
+        let scores = sx
+            .results
+            .assessment
+            .values()
+            .flat_map(|a| a.units.values().map(|u| u.score.value));
+        chart
+            .y_axis()
+            .set_name("得分")
+            .set_min(crate::plan::score::axis_floor(scores))
+            .set_max(100);
+        chart.x_axis().set_name("单位");
+        chart.set_width(640).set_height(360);
         ws.insert_chart(2, chart_col, &chart)?;
     }
     let mut chart = Chart::new(ChartType::Line);
-    chart.title().set_name("总体实现程度(%)");
+    chart.title().set_name("总体实现程度（%）");
     let last_col = col16(1 + n_years);
     chart
         .add_series()
         .set_name((name, 3, 0))
         .set_categories((name, 2, 2, 2, last_col))
         .set_values((name, 3, 2, 3, last_col));
-    chart.y_axis().set_min(0);
+    let overall = sx
+        .results
+        .assessment
+        .values()
+        .filter_map(|a| a.overall.as_ref().map(|o| o.value));
+    chart
+        .y_axis()
+        .set_name("实现程度（%）")
+        .set_min(crate::plan::score::axis_floor(overall))
+        .set_max(100);
+    chart.x_axis().set_name("年份");
     chart.legend().set_hidden();
-    ws.insert_chart(18, chart_col, &chart)?;
+    ws.insert_chart(22, chart_col, &chart)?;
     Ok(())
 }

@@ -25,7 +25,7 @@ pub(super) async fn write_source_sheet<P: Pace>(
         .set_bold()
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
-    let mut number_formats: HashMap<String, Format> = HashMap::new();
+    let mut number_formats: HashMap<usize, HashMap<String, Format>> = HashMap::new();
     let (hf, hl) = (ex.layout.header_first, ex.layout.header_last);
     let cell_format = |row: usize| {
         if (hf..=hl).contains(&row) {
@@ -35,13 +35,44 @@ pub(super) async fn write_source_sheet<P: Pace>(
         }
     };
     let in_table = |row: usize| row >= hf && row <= ex.layout.data_last;
+    // The body's short label columns (序号, 类别, 单位, 方向, 属性) centred as such tables set
+    // them, categories also in the middle of their merged cells and wrapped; the file's own
+    // alignment is not read yet.
+    use crate::table::detect::Role;
+    let centred_roles = [
+        Role::Seq,
+        Role::Category,
+        Role::Unit,
+        Role::Direction,
+        Role::Binding,
+    ];
+    let centred_cols: Vec<usize> = centred_roles
+        .iter()
+        .filter_map(|r| ex.layout.col(*r))
+        .collect();
+    let centred = border
+        .clone()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let merged_body = border
+        .clone()
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let body_format = |row: usize, col: usize| {
+        if row > hl && centred_cols.contains(&col) {
+            &centred
+        } else {
+            cell_format(row)
+        }
+    };
 
     // Source cells, with the table's cells bordered.
     for (r, cells) in ex.sheet.rows.iter().enumerate() {
         let row = u32::try_from(r).unwrap_or(u32::MAX);
         let table = in_table(r);
-        let base = if table { cell_format(r) } else { &plain };
         for (c, cell) in cells.iter().enumerate() {
+            let base = if table { body_format(r, c) } else { &plain };
             let col = u16::try_from(c).unwrap_or(u16::MAX);
             match cell {
                 RawCell::Empty => {
@@ -66,10 +97,12 @@ pub(super) async fn write_source_sheet<P: Pace>(
         }
         let (r, c) = (m.first_row as usize, m.first_col as usize);
         let text = ex.sheet.text(r, c);
-        let base = if in_table(r) {
-            cell_format(r)
-        } else {
+        let base = if !in_table(r) {
             &merged_title
+        } else if r > hl && !centred_cols.contains(&c) {
+            &merged_body
+        } else {
+            body_format(r, c)
         };
         let (fc, lc) = (
             u16::try_from(m.first_col).unwrap_or(u16::MAX),
@@ -172,6 +205,12 @@ pub(super) async fn write_source_sheet<P: Pace>(
         .and_then(|c| u16::try_from(c + 1).ok())
         .unwrap_or(0);
     ws.set_freeze_panes(freeze_row, freeze_col)?;
+    let title = if ex.plan.title.trim().is_empty() {
+        ex.sheet.name.as_str()
+    } else {
+        ex.plan.title.as_str()
+    };
+    print_setup(ws, Some((row32(hf), row32(hl))), title)?;
     Ok(())
 }
 

@@ -29,7 +29,7 @@ fn plain_number(s: &str) -> bool {
 /// formula; plain numbers unchanged.
 ///
 /// ```
-/// use zhibiao::io::csv_export::neutralize;
+/// use zhibiao::io::write::csv::neutralize;
 /// assert_eq!(neutralize("=1+1"), "'=1+1");
 /// assert_eq!(neutralize("-59"), "-59");
 /// assert_eq!(neutralize("-1+2"), "'-1+2");

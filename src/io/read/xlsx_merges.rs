@@ -6,7 +6,7 @@
 //! searched for `mergeCells`; the XML after it, a few kilobytes, is parsed. Between chunks the
 //! reader reports to a [`Pace`], so the page keeps breathing.
 //!
-//! The sizes were checked by [`super::limits::check_zip`] before: every part is bounded.
+//! The sizes were checked by [`crate::io::limits::check_zip`] before: every part is bounded.
 
 use crate::pace::{Pace, Stage};
 use crate::table::grid::Merge;

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::io::appended;
-use crate::io::formulas::{Cached, Cell, Content, Origin};
+use crate::io::write::formulas::{Cached, Cell, Content, Origin};
 use crate::plan::Status;
 use rust_xlsxwriter::{
     Color, ConditionalFormatText, ConditionalFormatTextRule, Format, FormatAlign, FormatBorder,
@@ -174,3 +174,40 @@ pub(super) fn cell_width(cell: &Cell, buf: &mut String) -> f64 {
         } => number_width(*n, cell.decimals, buf),
     }
 }
+
+/// The print setup of every exported sheet (where the original states none): A4 landscape,
+/// fit to one page wide, the header rows `repeat` (first, last) on every page, `title` in the
+/// page header and `第 n 页 / 共 m 页` in the footer, no grid lines (the cells have borders).
+///
+/// # Errors
+/// The writer's error for a header row out of range.
+pub(super) fn print_setup(
+    ws: &mut Worksheet,
+    repeat: Option<(u32, u32)>,
+    title: &str,
+) -> Result<(), XlsxError> {
+    /// Excel's limit on a header's text, less room for the codes around it.
+    const MAX_TITLE: usize = 200;
+    ws.set_landscape();
+    ws.set_paper_size(PAPER_A4);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_gridlines(false);
+    if let Some((first, last)) = repeat.filter(|(f, l)| f <= l) {
+        ws.set_repeat_rows(first, last)?;
+    }
+    let title: String = title
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_TITLE)
+        .collect::<String>()
+        .replace('&', "&&");
+    if !title.is_empty() {
+        ws.set_header(format!("&C&\"-,Bold\"{title}"));
+    }
+    ws.set_footer("&C第 &P 页 / 共 &N 页");
+    Ok(())
+}
+
+/// Excel's paper size code of A4.
+const PAPER_A4: u8 = 9;

@@ -1,0 +1,118 @@
+//! An imported workbook to the filled workbook's bytes: every sheet that holds a table is
+//! computed and written with [`super::xlsx`]. The page, its export worker, the CLI, the bench
+//! page and the native benches all go through here, so each pairs sheets with results the same
+//! way and writes the same bytes.
+//!
+//! ```
+//! use zhibiao::io::{import, write::fill};
+//! let csv = "序号,指标名称,单位,2020年,2025年\n1,人均GDP,元,31502,58000\n";
+//! let imported = import(csv.as_bytes()).unwrap();
+//! // A fixed creation time: the bytes are the same on every run.
+//! let bytes = fill::workbook(&imported, &Default::default(), Some(0.0)).unwrap();
+//! assert!(bytes.starts_with(b"PK"));
+//! ```
+
+use super::xlsx::{self, SheetExport};
+use crate::error::ExportError;
+use crate::io::Imported;
+use crate::pace::{self, Pace, Stage, STEP};
+use crate::plan::{self, Plan, PlanResults};
+
+/// The results of `plan`, as [`plan::compute`] gives them, computed in slices: progress goes to
+/// `pace` (as [`Stage::Compute`]) every [`STEP`] indicators and is awaited, so that the page can
+/// paint between slices.
+pub async fn compute_paced<P: Pace>(
+    plan: &Plan,
+    opts: &plan::Options,
+    pace: &mut P,
+) -> PlanResults {
+    let years = plan::actual_years(plan);
+    let count = plan.indicators.len();
+    let mut indicators = Vec::with_capacity(count);
+    for index in 0..count {
+        if index % STEP == STEP - 1 {
+            pace.step(Stage::Compute, index as f64 / count as f64).await;
+        }
+        indicators.extend(plan::compute_indicator(plan, index, opts, &years));
+    }
+    pace.step(Stage::Compute, 1.0).await;
+    let assessment = plan::assess(plan, &indicators, &years);
+    PlanResults {
+        indicators,
+        assessment,
+    }
+}
+
+/// The sheets the filled workbook writes: each sheet of `imported` that holds a table and has
+/// results in `results` (by sheet index; `None` leaves the sheet out), in order.
+pub fn table_sheets<'a>(
+    imported: &'a Imported,
+    results: &'a [Option<PlanResults>],
+) -> Vec<SheetExport<'a>> {
+    imported
+        .sheets
+        .iter()
+        .zip(results)
+        .filter_map(|(s, results)| {
+            Some(SheetExport {
+                sheet: &s.sheet,
+                layout: s.layout.as_ref()?,
+                plan: s.plan.as_ref()?,
+                results: results.as_ref()?,
+            })
+        })
+        .collect()
+}
+
+/// The filled workbook of `imported`: every sheet that holds a table, except those `skip`
+/// names by index, computed with `opts` and written, in slices (computation as
+/// [`Stage::Compute`], writing as [`Stage::Export`]). `created_ms` is the file's creation time
+/// (milliseconds since 1970, UTC); without it the writer leaves the time to its default.
+///
+/// # Errors
+/// [`ExportError`] when the writer fails.
+pub async fn workbook_paced<P: Pace>(
+    imported: &Imported,
+    skip: &dyn Fn(usize) -> bool,
+    opts: &plan::Options,
+    created_ms: Option<f64>,
+    pace: &mut P,
+) -> Result<Vec<u8>, ExportError> {
+    let count = imported.sheets.len();
+    let mut results = Vec::with_capacity(count);
+    for (index, s) in imported.sheets.iter().enumerate() {
+        let computed = match (&s.plan, s.layout.is_some() && !skip(index)) {
+            (Some(plan), true) => {
+                pace.step(Stage::Compute, pace::fraction(index, count, 0.0))
+                    .await;
+                Some(compute_paced(plan, opts, pace).await)
+            }
+            _ => None,
+        };
+        results.push(computed);
+    }
+    xlsx::export_paced_at(&table_sheets(imported, &results), created_ms, pace).await
+}
+
+/// [`workbook_paced`] of every table sheet, straight through.
+///
+/// # Errors
+/// As [`workbook_paced`].
+pub fn workbook(
+    imported: &Imported,
+    opts: &plan::Options,
+    created_ms: Option<f64>,
+) -> Result<Vec<u8>, ExportError> {
+    pace::finish(workbook_paced(
+        imported,
+        &|_| false,
+        opts,
+        created_ms,
+        &mut pace::Straight,
+    ))
+    .unwrap_or_else(|| {
+        Err(ExportError::Writer {
+            detail: "the export waited without a pace".to_string(),
+        })
+    })
+}
