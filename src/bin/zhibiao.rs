@@ -4,8 +4,12 @@
 //! zhibiao-cli report FILE [--year YEAR]     JSON report on stdout
 //! zhibiao-cli fill FILE -o OUT.xlsx         the filled workbook
 //! zhibiao-cli sheets FILE                   the workbook's sheet names, one per line
+//! zhibiao-cli merge BASE RETURN... -o OUT.xlsx
+//!                                           the returns consolidated into BASE (汇总); a JSON
+//!                                           summary on stdout
 //! ```
-//! A file that cannot be read exits with status 2 and one line on stderr.
+//! A file that cannot be read exits with status 2 and one line on stderr; a merge that leaves
+//! conflicts unresolved writes OUT with the base's values and exits with status 3.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,10 +19,23 @@ use zhibiao::plan;
 
 const USAGE: &str =
     "usage: zhibiao-cli report FILE [--year YEAR] | zhibiao-cli fill FILE -o OUT.xlsx \
-     | zhibiao-cli sheets FILE";
+     | zhibiao-cli sheets FILE | zhibiao-cli merge BASE RETURN... -o OUT.xlsx";
+
+/// The exit status of a merge that left conflicts unresolved.
+const CONFLICTS: u8 = 3;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("merge") {
+        return match merge(&args[1..]) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(CONFLICTS),
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -79,4 +96,48 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         _ => Err(USAGE.to_string()),
     }
+}
+
+/// The file name of `path`, for messages and the summary.
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// Reads and imports `path`, or the user's message.
+fn import_file(path: &str) -> Result<io::Imported, String> {
+    let name = file_name(path);
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    io::import(&bytes).map_err(|e| e.user_message(Lang::Zh, &name))
+}
+
+/// `merge BASE RETURN... -o OUT.xlsx`: `Ok(true)` when no conflict is left.
+fn merge(args: &[String]) -> Result<bool, String> {
+    let out = option(args, "-o").ok_or_else(|| USAGE.to_string())?;
+    let files: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| *a != "-o" && (*i == 0 || args[*i - 1] != "-o"))
+        .map(|(_, a)| a)
+        .collect();
+    let (base_path, return_paths) = files.split_first().ok_or_else(|| USAGE.to_string())?;
+    let mut base = import_file(base_path)?;
+    if base.first_table().is_none() {
+        return Err(
+            zhibiao::error::ImportError::NoTable.user_message(Lang::Zh, &file_name(base_path))
+        );
+    }
+    let returns = return_paths
+        .iter()
+        .map(|p| Ok((file_name(p), import_file(p)?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let summary = io::merge::merge(&mut base, &returns);
+    let bytes = io::write::fill::workbook(&base, &plan::Options::default(), None)
+        .map_err(|e| e.user_message(Lang::Zh))?;
+    std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))?;
+    let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(summary.conflicts.is_empty())
 }

@@ -13,6 +13,7 @@
 pub mod appended;
 pub mod combine;
 pub mod limits;
+pub mod merge;
 pub mod read;
 pub mod report;
 pub mod roundtrip;

@@ -58,3 +58,21 @@ test("demo: yearly targets 2017–2020 are computed", { timeout: 90_000 }, async
   t.diagnostic(`checked G–J of ${linearRows.length} linear rows: ${linearRows.map(([row]) => row).join(" ")}`);
   await app.assertClean();
 });
+
+// The demo carries one year of actuals (2017年完成, column L), so completion and scores show at
+// once: the appended 2017 columns hold realizations and statuses, and 考核汇总 has unit scores.
+test("demo: 2017 actuals give realizations, statuses and unit scores at once", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "demo-actuals" });
+  assert.equal(await app.loadDemo(), "ready");
+  assert.equal((await app.cell(1, "L")).text, "2017年完成");
+  const cells = await app.cells();
+  const statuses = cells.filter((c) => /^(已达标|达到序时进度|滞后序时进度)$/.test(c.text));
+  assert.ok(statuses.length >= 40, `statuses shown: ${statuses.length}`);
+  await app.page.getByTestId("view-summary").click();
+  const overall = app.page.getByTestId("summary-overall");
+  await overall.waitFor();
+  assert.match(await overall.innerText(), /^\d+\.\d\d$/);
+  assert.ok((await app.page.getByTestId("unit-scores").locator("tr").count()) > 5, "unit scores");
+  await app.screenshot("summary");
+  await app.assertClean();
+});

@@ -1,0 +1,494 @@
+//! Consolidation (汇总): the returns of the responsible units folded into the plan they were
+//! sent. Each return is an ordinary import; its indicators are matched to the plan's rows by
+//! sequence and folded name (rows inserted, deleted or renamed a little are tolerated; what
+//! cannot be matched is listed, never guessed), and the actuals it filled are written into the
+//! plan's own sheet cells, so the plan, the grid and the export all see them.
+//!
+//! A value two returns disagree on, or a return's value that differs from one the plan already
+//! had, is a conflict: the plan keeps its value and the conflict is listed with every file's
+//! value.
+//!
+//! ```
+//! use zhibiao::io::{import, merge};
+//! let base = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n1,人均GDP,元,县统计局,31502,58000,\n";
+//! let back = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n1,人均GDP,元,县统计局,31502,58000,36900\n";
+//! let mut plan = import(base.as_bytes()).unwrap();
+//! let returned = import(back.as_bytes()).unwrap();
+//! let summary = merge::merge(&mut plan, &[("统计局.csv".into(), returned)]);
+//! assert_eq!(summary.returns[0].filled, 1);
+//! assert_eq!(plan.sheets[0].sheet.text(1, 6), "36900");
+//! ```
+
+use super::{Imported, ImportedSheet};
+use crate::plan::score::{fold, units_of};
+use crate::plan::value::parse;
+use crate::plan::{Indicator, RawCell, Value, Year};
+use crate::table::detect::build_plan;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What one return gave.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReturnSummary {
+    /// The file's name.
+    pub file: String,
+    /// The unit it speaks for: from a `报送单位：…` line, else the lead unit of most rows it
+    /// filled; empty when neither says.
+    pub unit: String,
+    /// Values it filled where the plan had none.
+    pub filled: usize,
+    /// Values it would change (each also a conflict, so not taken).
+    pub changed: usize,
+}
+
+/// A return's row that matches no indicator of the plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Unmatched {
+    /// The return's file.
+    pub file: String,
+    /// The row in the return's sheet, 1-based.
+    pub row: u32,
+    /// The indicator's name there.
+    pub name: String,
+}
+
+/// One file's value in a conflict.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConflictValue {
+    /// The file (the plan's own value is named `base`).
+    pub file: String,
+    /// The value as written.
+    pub value: String,
+}
+
+/// A value the plan and the returns do not agree on; the plan keeps its value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Conflict {
+    /// The plan's row, 1-based.
+    pub row: u32,
+    /// The indicator's name.
+    pub name: String,
+    /// The year of the actual.
+    pub year: Year,
+    /// Each differing value, the plan's first where it had one.
+    pub values: Vec<ConflictValue>,
+}
+
+/// What a consolidation did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MergeSummary {
+    /// One per return, in the order given.
+    pub returns: Vec<ReturnSummary>,
+    /// The plan's units (lead and other) that no return speaks for, folded, in order.
+    pub missing_units: Vec<String>,
+    /// Return rows that match no indicator.
+    pub unmatched: Vec<Unmatched>,
+    /// Values left as they were because the files disagree.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// One return's value for one cell: (the text as written, the cell, the file).
+type Offer = (String, RawCell, String);
+
+/// The name of a plan's own value in a conflict.
+pub const BASE_FILE: &str = "base";
+
+/// Folds the returns `(file name, import)` into the first table of `base`: every actual a return
+/// filled where the plan has an actual column for that year and no value yet is written into
+/// the plan's sheet, and the plan is rebuilt from it (keeping the user's overrides). Returns
+/// without a table are listed with nothing filled.
+pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummary {
+    let mut summary = MergeSummary::default();
+    let Some(index) = base.first_table() else {
+        return summary;
+    };
+    let Some(target) = base.sheets.get_mut(index) else {
+        return summary;
+    };
+    let (Some(layout), Some(plan)) = (target.layout.clone(), target.plan.as_ref()) else {
+        return summary;
+    };
+    let actual_cols = layout.actual_cols();
+    // A copy of the plan carries the plan's own 报送单位 line: that says nothing of who sent it.
+    let base_declared = declared_unit(&target.sheet, layout.header_first);
+    // (plan indicator, year) → what each return gave there, in order.
+    let mut offered: BTreeMap<(usize, Year), Vec<Offer>> = BTreeMap::new();
+    let mut units_returned = BTreeSet::new();
+    for (file, returned) in returns {
+        let mut rs = ReturnSummary {
+            file: file.clone(),
+            unit: String::new(),
+            filled: 0,
+            changed: 0,
+        };
+        let Some(ret) = returned.first_table().and_then(|i| returned.sheets.get(i)) else {
+            summary.returns.push(rs);
+            continue;
+        };
+        let Some(ret_plan) = ret.plan.as_ref() else {
+            summary.returns.push(rs);
+            continue;
+        };
+        let matches = match_rows(&plan.indicators, &ret_plan.indicators);
+        let mut filled_units: BTreeMap<String, usize> = BTreeMap::new();
+        for (k, m) in matches.iter().enumerate() {
+            let Some(ri) = ret_plan.indicators.get(k) else {
+                continue;
+            };
+            let Some(pi) = *m else {
+                if !ri.is_group && !ri.name.trim().is_empty() {
+                    summary.unmatched.push(Unmatched {
+                        file: file.clone(),
+                        row: ri.row,
+                        name: ri.name.clone(),
+                    });
+                }
+                continue;
+            };
+            let mut gave = false;
+            for (year, given) in &ri.actual {
+                if given.value == Value::Empty || !actual_cols.contains_key(year) {
+                    continue;
+                }
+                let raw = raw_of(ret, ri, *year).unwrap_or(RawCell::Text {
+                    s: given.text.clone(),
+                });
+                offered.entry((pi, *year)).or_default().push((
+                    given.text.trim().to_string(),
+                    raw,
+                    file.clone(),
+                ));
+                gave = true;
+            }
+            if gave {
+                for u in units_of(&ri.lead_units, "") {
+                    *filled_units.entry(u).or_default() += 1;
+                }
+            }
+        }
+        rs.unit = declared_unit(
+            &ret.sheet,
+            ret.layout.as_ref().map_or(0, |l| l.header_first),
+        )
+        .filter(|u| Some(u) != base_declared.as_ref())
+        .or_else(|| {
+            filled_units
+                .iter()
+                .max_by_key(|(_, n)| **n)
+                .map(|(u, _)| u.clone())
+        })
+        .unwrap_or_default();
+        if !rs.unit.is_empty() {
+            units_returned.insert(fold(&rs.unit));
+        }
+        summary.returns.push(rs);
+    }
+
+    // Take what every file agrees on; list the rest.
+    let mut writes: Vec<(usize, usize, RawCell, String)> = Vec::new();
+    for ((pi, year), values) in &offered {
+        let Some(ind) = plan.indicators.get(*pi) else {
+            continue;
+        };
+        let Some(&col) = actual_cols.get(year) else {
+            continue;
+        };
+        let row = ind.row.saturating_sub(1) as usize;
+        let existing_cell = target.sheet.cell(row, col).clone();
+        let existing = target.sheet.text(row, col).trim().to_string();
+        let mut distinct: Vec<&RawCell> = Vec::new();
+        for (_, raw, _) in values {
+            if !distinct.iter().any(|d| same_value(d, raw)) {
+                distinct.push(raw);
+            }
+        }
+        let agrees_with_base =
+            existing.is_empty() || distinct.iter().all(|d| same_value(d, &existing_cell));
+        if distinct.len() == 1 && agrees_with_base {
+            if existing.is_empty() {
+                if let Some((_, raw, file)) = values.first() {
+                    writes.push((row, col, raw.clone(), file.clone()));
+                }
+            }
+            continue;
+        }
+        let mut conflict = Conflict {
+            row: ind.row,
+            name: ind.name.clone(),
+            year: *year,
+            values: Vec::new(),
+        };
+        if !existing.is_empty() {
+            conflict.values.push(ConflictValue {
+                file: BASE_FILE.to_string(),
+                value: existing.clone(),
+            });
+        }
+        for (text, raw, file) in values {
+            conflict.values.push(ConflictValue {
+                file: file.clone(),
+                value: text.clone(),
+            });
+            if !existing.is_empty() && !same_value(raw, &existing_cell) {
+                if let Some(rs) = summary.returns.iter_mut().find(|r| r.file == *file) {
+                    rs.changed += 1;
+                }
+            }
+        }
+        summary.conflicts.push(conflict);
+    }
+    for (row, col, raw, file) in writes {
+        set_cell(target, row, col, raw);
+        if let Some(rs) = summary.returns.iter_mut().find(|r| r.file == file) {
+            rs.filled += 1;
+        }
+    }
+    rebuild(target);
+
+    let all_units: BTreeSet<String> = target
+        .plan
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .flat_map(|i| units_of(&i.lead_units, &i.other_units))
+        .collect();
+    summary.missing_units = all_units
+        .into_iter()
+        .filter(|u| !units_returned.contains(u))
+        .collect();
+    summary
+}
+
+/// For each indicator of a return, the plan's indicator it is, or `None`: first the same folded
+/// name (the same sequence breaking ties), then the same sequence with a similar name, then the
+/// one clearly most similar name. Each plan indicator is matched at most once; group rows only
+/// to group rows.
+pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usize>> {
+    let keys: Vec<String> = plan.iter().map(|i| name_key(&i.name)).collect();
+    let mut used = vec![false; plan.len()];
+    let mut out = vec![None; returned.len()];
+    // Pass 1: the same name.
+    for (k, r) in returned.iter().enumerate() {
+        let key = name_key(&r.name);
+        if key.is_empty() {
+            continue;
+        }
+        let same: Vec<usize> = (0..plan.len())
+            .filter(|&i| !used[i] && keys[i] == key && plan[i].is_group == r.is_group)
+            .collect();
+        let pick = match same.as_slice() {
+            [one] => Some(*one),
+            [] => None,
+            many => many
+                .iter()
+                .copied()
+                .find(|&i| seq_key(&plan[i].seq) == seq_key(&r.seq))
+                .or_else(|| many.first().copied()),
+        };
+        if let Some(i) = pick {
+            used[i] = true;
+            out[k] = Some(i);
+        }
+    }
+    // Pass 2: the same sequence and a similar name; pass 3: a clearly most similar name.
+    for (k, r) in returned.iter().enumerate() {
+        if out[k].is_some() || name_key(&r.name).is_empty() {
+            continue;
+        }
+        let key = name_key(&r.name);
+        let by_seq = (0..plan.len()).find(|&i| {
+            !used[i]
+                && !seq_key(&r.seq).is_empty()
+                && seq_key(&plan[i].seq) == seq_key(&r.seq)
+                && plan[i].is_group == r.is_group
+                && similarity(&keys[i], &key) >= 0.5
+        });
+        let pick = by_seq.or_else(|| {
+            let mut scored: Vec<(f64, usize)> = (0..plan.len())
+                .filter(|&i| !used[i] && plan[i].is_group == r.is_group)
+                .map(|i| (similarity(&keys[i], &key), i))
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            match scored.as_slice() {
+                [(best, i), rest @ ..]
+                    if *best >= 0.75 && rest.first().is_none_or(|(s, _)| best - s >= 0.1) =>
+                {
+                    Some(*i)
+                }
+                _ => None,
+            }
+        });
+        if let Some(i) = pick {
+            used[i] = true;
+            out[k] = Some(i);
+        }
+    }
+    out
+}
+
+/// Two cells say the same value: the same number (within a relative 1e-9, so `94` and `94.0`
+/// agree), or the same text, spaces around it aside.
+fn same_value(a: &RawCell, b: &RawCell) -> bool {
+    let (x, y) = (parse(a), parse(b));
+    match (&x.value, &y.value) {
+        (Value::Number { number: m, .. }, Value::Number { number: n, .. }) => {
+            (m.value - n.value).abs() <= 1e-9 * m.value.abs().max(n.value.abs()).max(1.0)
+                && x.text.trim().ends_with('%') == y.text.trim().ends_with('%')
+        }
+        _ => x.text.trim() == y.text.trim(),
+    }
+}
+
+/// A name compared: folded, without spaces, punctuation and brackets' contents' brackets.
+fn name_key(name: &str) -> String {
+    fold(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric() || ('\u{4e00}'..='\u{9fff}').contains(c))
+        .collect()
+}
+
+/// A sequence compared: folded and trimmed of `.`, `、` and spaces.
+fn seq_key(seq: &str) -> String {
+    fold(seq)
+        .trim()
+        .trim_end_matches(['.', '、', ' '])
+        .to_string()
+}
+
+/// How alike two names are: twice the common characters (as a multiset) over both lengths.
+fn similarity(a: &str, b: &str) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let mut counts: BTreeMap<char, i32> = BTreeMap::new();
+    for c in a.chars() {
+        *counts.entry(c).or_default() += 1;
+    }
+    let mut common = 0;
+    for c in b.chars() {
+        if let Some(n) = counts.get_mut(&c) {
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
+            }
+        }
+    }
+    let total = a.chars().count() + b.chars().count();
+    2.0 * f64::from(common) / total as f64
+}
+
+/// The raw cell of `ind`'s actual of `year` in its return, as the return's sheet holds it.
+fn raw_of(sheet: &ImportedSheet, ind: &Indicator, year: Year) -> Option<RawCell> {
+    let col = *sheet.layout.as_ref()?.actual_cols().get(&year)?;
+    let row = ind.row.checked_sub(1)? as usize;
+    Some(sheet.sheet.cell(row, col).clone())
+}
+
+/// The unit a return says it speaks for: a `报送单位：…` / `填报单位：…` line above its header.
+fn declared_unit(sheet: &crate::table::grid::Sheet, header_first: usize) -> Option<String> {
+    for r in 0..header_first.min(sheet.rows.len()) {
+        for c in 0..sheet.width() {
+            let text = fold(&sheet.text(r, c));
+            for label in ["报送单位", "填报单位", "报送部门", "填报部门"] {
+                if let Some(rest) = text.split(label).nth(1) {
+                    let unit: String = rest
+                        .trim_start_matches([':', '：', ' '])
+                        .split([' ', '　', '（', '('])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    if !unit.is_empty() {
+                        return Some(unit);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Writes `raw` into the sheet at (`row`, `col`), growing the row when it is short.
+fn set_cell(target: &mut ImportedSheet, row: usize, col: usize, raw: RawCell) {
+    if let Some(cells) = target.sheet.rows.get_mut(row) {
+        if cells.len() <= col {
+            cells.resize(col + 1, RawCell::Empty);
+        }
+        if let Some(cell) = cells.get_mut(col) {
+            *cell = raw;
+        }
+    }
+}
+
+/// The plan built again from the sheet, keeping each indicator's overrides and typed values
+/// and the plan's settings.
+fn rebuild(target: &mut ImportedSheet) {
+    let (Some(layout), Some(old)) = (target.layout.as_ref(), target.plan.as_ref()) else {
+        return;
+    };
+    let mut plan = build_plan(&target.sheet, layout);
+    plan.settings = old.settings.clone();
+    for (new, old) in plan.indicators.iter_mut().zip(&old.indicators) {
+        if new.row == old.row {
+            new.overrides = old.overrides.clone();
+            new.manual = old.manual.clone();
+        }
+    }
+    target.plan = Some(plan);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ind(seq: &str, name: &str) -> Indicator {
+        Indicator {
+            seq: seq.into(),
+            name: name.into(),
+            ..Indicator::default()
+        }
+    }
+
+    #[test]
+    fn rows_match_by_name_then_sequence_then_similarity() {
+        let plan = [
+            ind("1", "地区生产总值"),
+            ind("2", "一般公共预算收入"),
+            ind("3", "常住人口城镇化率"),
+            ind("4", "森林覆盖率"),
+        ];
+        let returned = [
+            ind("1", "地区生产总值（GDP）"),  // renamed a little, same sequence
+            ind("2", "新增指标：招商引资额"), // inserted: matches nothing
+            ind("3", "一般公共预算收入"),     // moved down a row: the same name
+            ind("4", "常住人口 城镇化率"),    // spaces: the same folded name
+            ind("5", "森林覆盖率(%)"),        // brackets and a new sequence: most similar
+        ];
+        assert_eq!(
+            match_rows(&plan, &returned),
+            [Some(0), None, Some(1), Some(2), Some(3)]
+        );
+    }
+
+    #[test]
+    fn an_ambiguous_name_is_not_guessed() {
+        let plan = [
+            ind("1", "城镇居民人均可支配收入"),
+            ind("2", "农村居民人均可支配收入"),
+        ];
+        // Equally like both: neither is taken.
+        assert_eq!(match_rows(&plan, &[ind("9", "居民人均可支配收入")]), [None]);
+    }
+
+    #[test]
+    fn a_declared_unit_is_read_from_the_title_rows() {
+        let sheet = crate::table::grid::Sheet {
+            name: "s".into(),
+            rows: vec![vec![RawCell::Text {
+                s: "报送单位：县统计局（盖章）".into(),
+            }]],
+            merges: vec![],
+        };
+        assert_eq!(declared_unit(&sheet, 1).as_deref(), Some("县统计局"));
+        assert_eq!(declared_unit(&sheet, 0), None);
+    }
+}

@@ -1,0 +1,271 @@
+//! Consolidation (汇总): a plan sent to every unit, each unit's return folded back in
+//! (`io::merge`, and `zhibiao-cli merge`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
+
+#[allow(dead_code)] // the shared helpers; this file uses only some
+mod common;
+
+use common::{fixture, import};
+use zhibiao::io::write::fill;
+use zhibiao::io::{self, merge, Imported};
+use zhibiao::plan::score::units_of;
+use zhibiao::plan::{self, RawCell};
+use zhibiao::table::detect::{build_plan, detect};
+
+const PROGRESS: &str = "qinglan-county-2021-2022-progress.xls";
+
+/// `imported` with the actual cells of the rows `keep` says no to emptied, written as the filled
+/// workbook a unit would send back, and read again.
+fn with_actuals(imported: &Imported, keep: impl Fn(&plan::Indicator) -> bool) -> Imported {
+    let mut copy = imported.clone();
+    let sheet = &mut copy.sheets[0];
+    let layout = sheet.layout.clone().unwrap();
+    let plan = sheet.plan.clone().unwrap();
+    for ind in &plan.indicators {
+        if keep(ind) {
+            continue;
+        }
+        for col in layout.actual_cols().values() {
+            let row = ind.row as usize - 1;
+            if let Some(cell) = sheet.sheet.rows[row].get_mut(*col) {
+                *cell = RawCell::Empty;
+            }
+        }
+    }
+    sheet.plan = Some(build_plan(&sheet.sheet, &layout));
+    let bytes = fill::workbook(&copy, &plan::Options::default(), Some(0.0)).unwrap();
+    io::import(&bytes).unwrap()
+}
+
+/// The first lead unit of an indicator: the unit whose return carries its actuals.
+fn first_lead(ind: &plan::Indicator) -> String {
+    units_of(&ind.lead_units, "")
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+/// What the engine makes of a plan: each indicator's actuals, realizations and statuses, and the
+/// assessment.
+fn outcome(imported: &Imported) -> String {
+    let plan = imported.sheets[0].plan.as_ref().unwrap();
+    let results = plan::compute(plan, &plan::Options::default());
+    let rows: Vec<String> = results
+        .indicators
+        .iter()
+        .map(|r| format!("{:?} {:?} {:?}", r.actual, r.realization, r.status))
+        .collect();
+    format!("{rows:#?}\n{:?}", results.assessment)
+}
+
+#[test]
+fn a_plan_split_into_unit_returns_merges_back_into_the_full_plan() {
+    let full = import(PROGRESS);
+    let plan = full.sheets[0].plan.clone().unwrap();
+    let mut base = with_actuals(&full, |_| false);
+    let units: std::collections::BTreeSet<String> =
+        plan.indicators.iter().map(first_lead).collect();
+    assert!(units.len() >= 10, "{units:?}");
+    let returns: Vec<(String, Imported)> = units
+        .iter()
+        .map(|u| {
+            (
+                format!("{u}.xlsx"),
+                with_actuals(&full, |i| first_lead(i) == *u),
+            )
+        })
+        .collect();
+    assert_ne!(outcome(&base), outcome(&full), "the base has no actuals");
+    let summary = merge::merge(&mut base, &returns);
+    assert_eq!(summary.conflicts, []);
+    assert_eq!(summary.unmatched, []);
+    assert_eq!(outcome(&base), outcome(&full));
+    // Every return says which unit it is (from the rows it filled) and what it filled.
+    let filled: usize = summary.returns.iter().map(|r| r.filled).sum();
+    let actual_cells = plan
+        .indicators
+        .iter()
+        .map(|i| {
+            i.actual
+                .values()
+                .filter(|g| g.value != plan::Value::Empty)
+                .count()
+        })
+        .sum::<usize>();
+    assert_eq!(filled, actual_cells);
+    for (r, u) in summary.returns.iter().zip(&units) {
+        // A unit whose rows have no actual (县水利局: qualitative and missing) filled nothing
+        // and declared nothing: whom it speaks for is unknown.
+        let want = if r.filled > 0 { u.as_str() } else { "" };
+        assert_eq!(r.unit, want, "{}", r.file);
+    }
+    assert!(summary.returns.iter().filter(|r| r.filled > 0).count() >= 10);
+    // The units that spoke are not missing; those that only ever help (配合) sent nothing and
+    // are, as is 县水利局, whose return said nothing.
+    for r in summary.returns.iter().filter(|r| !r.unit.is_empty()) {
+        assert!(!summary.missing_units.contains(&r.unit), "{}", r.unit);
+    }
+    assert!(summary.missing_units.iter().any(|u| !units.contains(u)));
+    assert!(summary.missing_units.contains(&"县水利局".to_string()));
+}
+
+#[test]
+fn a_return_with_inserted_and_renamed_rows_still_matches() {
+    let full = import(PROGRESS);
+    let base_plan = full.sheets[0].plan.clone().unwrap();
+    let mut base = with_actuals(&full, |_| false);
+    // The unit renamed seq 1 (地区生产总值 → 地区生产总值（GDP）) and inserted an indicator of its
+    // own above it.
+    let mut ret = full.clone();
+    let s = &mut ret.sheets[0];
+    let first = base_plan.indicators[0].row as usize - 1;
+    let name_col = s
+        .layout
+        .as_ref()
+        .unwrap()
+        .col(zhibiao::table::detect::Role::Name)
+        .unwrap();
+    s.sheet.rows[first][name_col] = RawCell::Text {
+        s: "地区生产总值（GDP）".into(),
+    };
+    let mut inserted = s.sheet.rows[first].clone();
+    inserted[name_col] = RawCell::Text {
+        s: "招商引资到位资金".into(),
+    };
+    s.sheet.rows.insert(first, inserted);
+    for m in &mut s.sheet.merges {
+        if m.first_row as usize >= first {
+            m.first_row += 1;
+            m.last_row += 1;
+        }
+    }
+    let layout = detect(&s.sheet).expect("the return is still a table");
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    s.layout = Some(layout);
+    let bytes = fill::workbook(&ret, &plan::Options::default(), Some(0.0)).unwrap();
+    let ret = io::import(&bytes).unwrap();
+    let summary = merge::merge(&mut base, &[("县统计局.xlsx".into(), ret)]);
+    assert_eq!(summary.conflicts, []);
+    assert_eq!(summary.unmatched.len(), 1, "{:?}", summary.unmatched);
+    assert_eq!(summary.unmatched[0].name, "招商引资到位资金");
+    // Everything else landed where it belongs, seq 1 included.
+    assert_eq!(outcome(&base), outcome(&full));
+}
+
+#[test]
+fn a_conflicting_return_is_listed_and_leaves_the_base_value() {
+    let full = import(PROGRESS);
+    let mut base = full.clone();
+    // A return that says seq 1's 2021 actual was 210.0 (the plan has 203.5).
+    let mut ret = full.clone();
+    let s = &mut ret.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let ind = s.plan.as_ref().unwrap().indicators[0].clone();
+    let (row, col) = (ind.row as usize - 1, layout.actual_cols()[&2021]);
+    s.sheet.rows[row][col] = RawCell::Number {
+        n: 210.0,
+        format: None,
+    };
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let summary = merge::merge(&mut base, &[("统计局.xls".into(), ret)]);
+    assert_eq!(summary.conflicts.len(), 1, "{:?}", summary.conflicts);
+    let c = &summary.conflicts[0];
+    assert_eq!((c.row, c.year), (ind.row, 2021));
+    let values: Vec<(&str, &str)> = c
+        .values
+        .iter()
+        .map(|v| (v.file.as_str(), v.value.as_str()))
+        .collect();
+    assert_eq!(values, [("base", "203.5"), ("统计局.xls", "210")]);
+    assert_eq!(summary.returns[0].changed, 1);
+    assert_eq!(summary.returns[0].filled, 0);
+    assert_eq!(base.sheets[0].sheet.text(row, col), "203.5");
+    assert_eq!(outcome(&base), outcome(&full));
+}
+
+#[test]
+fn an_xls_return_works_like_an_xlsx_one() {
+    let full = import(PROGRESS);
+    let mut base = with_actuals(&full, |_| false);
+    let summary = merge::merge(&mut base, &[(PROGRESS.into(), import(PROGRESS))]);
+    assert_eq!(summary.conflicts, []);
+    assert_eq!(summary.unmatched, []);
+    assert_eq!(outcome(&base), outcome(&full));
+}
+
+#[test]
+fn the_cli_merges_and_exits_3_on_a_conflict() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let full = import(PROGRESS);
+    let base = with_actuals(&full, |_| false);
+    let base_file = dir.join("base.xlsx");
+    std::fs::write(
+        &base_file,
+        fill::workbook(&base, &plan::Options::default(), Some(0.0)).unwrap(),
+    )
+    .unwrap();
+    let out = dir.join("out.xlsx");
+    let cli = env!("CARGO_BIN_EXE_zhibiao-cli");
+    let run = std::process::Command::new(cli)
+        .arg("merge")
+        .arg(&base_file)
+        .arg(fixture(PROGRESS))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(summary["returns"][0]["file"], PROGRESS);
+    assert_eq!(summary["conflicts"].as_array().unwrap().len(), 0);
+    let merged = io::import(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(outcome(&merged), outcome(&full));
+    // A return that disagrees on one value: exit status 3, the value listed, OUT still written.
+    let mut other = full.clone();
+    let s = &mut other.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let row = s.plan.as_ref().unwrap().indicators[0].row as usize - 1;
+    s.sheet.rows[row][layout.actual_cols()[&2022]] = RawCell::Number {
+        n: 1.0,
+        format: None,
+    };
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let other_file = dir.join("other.xlsx");
+    std::fs::write(
+        &other_file,
+        fill::workbook(&other, &plan::Options::default(), Some(0.0)).unwrap(),
+    )
+    .unwrap();
+    let run = std::process::Command::new(cli)
+        .arg("merge")
+        .arg(&out)
+        .arg(&other_file)
+        .arg("-o")
+        .arg(dir.join("out2.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(3));
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(summary["conflicts"].as_array().unwrap().len(), 1);
+    assert!(dir.join("out2.xlsx").exists());
+    // A file that cannot be read: exit status 2 and its message.
+    let bad = dir.join("bad.xlsx");
+    std::fs::write(&bad, b"%PDF-1.7\n\x00\x01\x02 not a workbook").unwrap();
+    let run = std::process::Command::new(cli)
+        .args(["merge"])
+        .arg(&out)
+        .arg(&bad)
+        .arg("-o")
+        .arg(dir.join("out3.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("bad.xlsx"));
+}
