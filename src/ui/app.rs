@@ -1,7 +1,7 @@
 //! The page: toolbar, sheet tabs, the grid and the status bar.
 
 use super::browser;
-use super::i18n::texts;
+use super::i18n::{grid_texts, texts};
 use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
@@ -255,6 +255,15 @@ pub fn App() -> impl IntoView {
     let on_select = Callback::new(move |row: u32| {
         set_selected.set(doc.with(|d| d.as_ref().and_then(|d| d.indicator_at_row(row))));
     });
+    // The indicator panel closes with Esc (unless something inside took the key: the cell
+    // editor, the find box) and can be collapsed to a strip beside the grid.
+    let (panel_collapsed, set_panel_collapsed) = signal(false);
+    let panel_esc = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && !ev.default_prevented() && selected.get_untracked().is_some() {
+            set_selected.set(None);
+        }
+    });
+    on_cleanup(move || panel_esc.remove());
 
     // Opening never drops the current plan unless the new file was read. The import runs in
     // slices that yield to the page, with a progress bar; a second file waits its turn.
@@ -705,14 +714,40 @@ pub fn App() -> impl IntoView {
                                     printing=printing
                                     lang=lang
                                 />
-                                <IndicatorPanel
-                                    doc=doc
-                                    results=results
-                                    selected=selected
-                                    lang=lang
-                                    on_edit=on_edit
-                                    on_close=Callback::new(move |()| set_selected.set(None))
-                                />
+                                <Show when=move || selected.with(Option::is_some)>
+                                    <div
+                                        class="panel-dock"
+                                        data-testid="panel-dock"
+                                        class:collapsed=move || panel_collapsed.get()
+                                    >
+                                        <button
+                                            class="panel-toggle"
+                                            data-testid="panel-toggle"
+                                            aria-expanded=move || (!panel_collapsed.get()).to_string()
+                                            title=move || {
+                                                let g = grid_texts(lang.get());
+                                                if panel_collapsed.get() { g.panel_expand } else { g.panel_collapse }
+                                            }
+                                            on:click=move |_| set_panel_collapsed.update(|c| *c = !*c)
+                                        >
+                                            {move || {
+                                                if panel_collapsed.get() {
+                                                    format!("‹ {}", grid_texts(lang.get()).panel_label)
+                                                } else {
+                                                    "›".to_string()
+                                                }
+                                            }}
+                                        </button>
+                                        <IndicatorPanel
+                                            doc=doc
+                                            results=results
+                                            selected=selected
+                                            lang=lang
+                                            on_edit=on_edit
+                                            on_close=Callback::new(move |()| set_selected.set(None))
+                                        />
+                                    </div>
+                                </Show>
                             </div>
                         }.into_any(),
                         View::Summary => view! { <SummaryView doc=doc results=results lang=lang /> }.into_any(),

@@ -497,3 +497,84 @@ pub fn why_text(lang: Lang, why: &crate::table::detect::Why) -> String {
         Why::User => "set by you".into(),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The grid's own words (issue 15: find, column widths, the panel dock). Kept in one block at
+// the end so that changes elsewhere in this file merge cleanly.
+// ---------------------------------------------------------------------------------------------
+
+/// The grid's find box, column borders and the panel dock.
+pub struct GridTexts {
+    pub find_placeholder: &'static str,
+    pub find_next: &'static str,
+    pub find_prev: &'static str,
+    pub find_close: &'static str,
+    pub find_none: &'static str,
+    pub resize: &'static str,
+    pub panel_collapse: &'static str,
+    pub panel_expand: &'static str,
+    pub panel_label: &'static str,
+    pub grid_label: &'static str,
+    pub filter: &'static str,
+    pub filter_all: &'static str,
+    pub filter_apply: &'static str,
+    pub filter_cancel: &'static str,
+    pub filter_clear: &'static str,
+    pub filter_clear_all: &'static str,
+    pub filter_blank: &'static str,
+    /// "Filtered: {shown} of {total} rows", in two pieces around the numbers.
+    pub filter_shown: &'static str,
+    pub filter_rows: &'static str,
+}
+
+const GRID_ZH: GridTexts = GridTexts {
+    find_placeholder: "查找（Enter 下一个，Shift+Enter 上一个）",
+    find_next: "下一个（Enter）",
+    find_prev: "上一个（Shift+Enter）",
+    find_close: "关闭（Esc）",
+    find_none: "无匹配",
+    resize: "拖动调整列宽，双击适应内容",
+    panel_collapse: "收起面板（Esc 关闭）",
+    panel_expand: "展开指标面板",
+    panel_label: "指标",
+    grid_label: "表格",
+    filter: "筛选",
+    filter_all: "全选",
+    filter_apply: "确定",
+    filter_cancel: "取消",
+    filter_clear: "清除此列筛选",
+    filter_clear_all: "清除筛选",
+    filter_blank: "（空白）",
+    filter_shown: "筛选后显示",
+    filter_rows: "行",
+};
+
+const GRID_EN: GridTexts = GridTexts {
+    find_placeholder: "Find (Enter next, Shift+Enter previous)",
+    find_next: "Next (Enter)",
+    find_prev: "Previous (Shift+Enter)",
+    find_close: "Close (Esc)",
+    find_none: "No match",
+    resize: "Drag to resize, double-click to fit",
+    panel_collapse: "Collapse the panel (Esc closes it)",
+    panel_expand: "Expand the indicator panel",
+    panel_label: "Indicator",
+    grid_label: "Sheet",
+    filter: "Filter",
+    filter_all: "Select all",
+    filter_apply: "OK",
+    filter_cancel: "Cancel",
+    filter_clear: "Clear this filter",
+    filter_clear_all: "Clear filters",
+    filter_blank: "(blank)",
+    filter_shown: "Filtered: showing",
+    filter_rows: "rows",
+};
+
+/// The grid's words in a language.
+pub fn grid_texts(lang: Lang) -> &'static GridTexts {
+    match lang {
+        Lang::Zh => &GRID_ZH,
+        Lang::En => &GRID_EN,
+    }
+}

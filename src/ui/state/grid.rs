@@ -110,15 +110,8 @@ pub struct GridModel {
     header_first: usize,
     header_last: usize,
     has_layout: bool,
-    /// Display widths in pixels, one per column (sheet and appended).
-    pub widths: Vec<u32>,
     /// How many columns from the left stay frozen (序号 … 指标名称).
     pub frozen: usize,
-}
-
-/// The pixel width of a column holding texts of the given display widths.
-fn px(width: f64) -> u32 {
-    (width * 7.0 + 14.0).clamp(44.0, 320.0) as u32
 }
 
 impl GridModel {
@@ -172,26 +165,6 @@ impl GridModel {
             .map(|l| (l.header_first, l.header_last, l.data_last))
             .unwrap_or((0, 0, sheet.rows.len().saturating_sub(1)));
         let body_start = layout.map(|l| l.header_last + 1).unwrap_or(0);
-        // Widths from the header, the first and the last rows (long plans grow their numbers).
-        let n = sheet.rows.len();
-        let sample: Vec<usize> = (header_first..(body_start + 200).min(n))
-            .chain(n.saturating_sub(200).max(body_start + 200)..n)
-            .collect();
-        let mut widths: Vec<u32> = (0..sheet_width)
-            .map(|c| {
-                let widest = sample
-                    .iter()
-                    .copied()
-                    .filter(|&r| !anchors.contains_key(&(r, c)) && !covered.contains_key(&(r, c)))
-                    .map(|r| crate::io::write::xlsx::text_width(&sheet.display(r, c)))
-                    .fold(4.0_f64, f64::max);
-                px(widest.min(40.0))
-            })
-            .collect();
-        widths.extend(extra.iter().map(|&(year, kind)| {
-            px(crate::io::write::xlsx::text_width(&appended::title_zh(year, kind)) / 2.0 + 2.0)
-                .max(96)
-        }));
         let frozen = layout
             .and_then(|l| l.col(crate::table::detect::Role::Name))
             .filter(|&c| c < 4)
@@ -211,9 +184,72 @@ impl GridModel {
             header_first,
             header_last,
             has_layout: layout.is_some(),
-            widths,
             frozen,
         }
+    }
+
+    /// The first row of the header band (0 without a table).
+    pub fn header_first(&self) -> usize {
+        self.header_first
+    }
+
+    /// The 0-based rows holding cells the user typed.
+    pub fn typed_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.typed.iter().map(|&(r, _)| r)
+    }
+
+    /// The column span and the number of rows of the merged range whose top-left cell is
+    /// (r, c), if one starts there.
+    pub fn merge_span(&self, r: usize, c: usize) -> Option<(u32, usize)> {
+        self.anchors
+            .get(&(r, c))
+            .map(|&(colspan, last)| (colspan, last.saturating_sub(r) + 1))
+    }
+
+    /// The top-left cell of the merged range covering (r, c), or (r, c) itself.
+    pub fn anchor_of(&self, r: usize, c: usize) -> (usize, usize) {
+        self.covered.get(&(r, c)).copied().unwrap_or((r, c))
+    }
+
+    /// Whether (r, c) is inside a merged range but not its top-left cell.
+    pub fn is_covered(&self, r: usize, c: usize) -> bool {
+        self.covered.contains_key(&(r, c))
+    }
+
+    /// Whether the cell (r, c) shows nothing (a cell inside a merged range shows nothing of its
+    /// own). Cheaper than [`Self::text`]: no text is made for a sheet's cell.
+    pub fn is_blank(
+        &self,
+        sheet: &Sheet,
+        results: Option<&PlanResults>,
+        r: usize,
+        c: usize,
+    ) -> bool {
+        if self.covered.contains_key(&(r, c)) {
+            return true;
+        }
+        let result = self.result(results, r);
+        if c >= self.sheet_width {
+            return self
+                .extra
+                .get(c - self.sheet_width)
+                .and_then(|&(year, kind)| appended::cell(result?, year, kind))
+                .is_none_or(|cell| cell.text.trim().is_empty());
+        }
+        if self.filled(result, c).is_some() {
+            return false;
+        }
+        match sheet.cell(r, c) {
+            plan::RawCell::Empty => true,
+            plan::RawCell::Text { s } => s.trim().is_empty(),
+            plan::RawCell::Number { .. } => false,
+        }
+    }
+
+    /// Whether (r, c) is a yearly target the engine computed or the user typed (shown instead of
+    /// the sheet's cell).
+    pub fn is_filled(&self, results: Option<&PlanResults>, r: usize, c: usize) -> bool {
+        self.filled(self.result(results, r), c).is_some()
     }
 
     /// The width in pixels of the row-number column: wide enough for the last row's number.
@@ -281,7 +317,8 @@ impl GridModel {
             .collect()
     }
 
-    fn kind(&self, r: usize) -> RowKind {
+    /// What kind of row 0-based row `r` is.
+    pub fn kind(&self, r: usize) -> RowKind {
         if !self.has_layout {
             return RowKind::Body;
         }
@@ -334,8 +371,12 @@ impl GridModel {
                         ..GridCell::new(col, appended::title_zh(year, kind), CellSource::Computed)
                     });
                 }
-                if r < self.header_first || r <= self.header_last || r > self.data_last {
+                if r > self.header_first && r <= self.header_last {
+                    // Under the title's row span.
                     return None;
+                }
+                if r < self.header_first || r > self.data_last {
+                    return Some(GridCell::new(col, String::new(), CellSource::File));
                 }
                 let cell = result.and_then(|res| appended::cell(res, year, kind));
                 Some(GridCell {

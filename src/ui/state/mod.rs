@@ -6,16 +6,21 @@
 //! - [`doc`]: the document and its edits (undo, redo).
 //! - [`live`]: results kept up to date edit by edit.
 //! - [`cells`]: what a typed cell, a role change or 标记表格 does to the document.
-//! - [`grid`]: the grid's view model.
+//! - [`grid`]: the grid's view model; [`widths`] its column widths, [`nav`] its keyboard
+//!   movement, [`find`] its find, [`filter`] its filters.
 //! - [`views`]: the summary and draft views' models.
 //! - [`session`]: saved pages and autosave.
 
 pub mod cells;
 pub mod doc;
+pub mod filter;
+pub mod find;
 pub mod grid;
 pub mod live;
+pub mod nav;
 pub mod session;
 pub mod views;
+pub mod widths;
 
 pub use cells::*;
 pub use doc::*;

@@ -1,0 +1,186 @@
+//! Filters from a column header, like Excel's AutoFilter: each filtered column keeps the rows
+//! whose shown value is one of the values ticked in its list. Only what the grid shows changes:
+//! the document, the plan and every export keep all rows.
+//!
+//! The table's rows are filtered (from the first body row to the last row of the table); rows
+//! below it (notes, footers) stay. A cell inside a merged range has the range's value, so a
+//! category written once beside its rows filters all of them.
+
+use super::grid::GridModel;
+use crate::plan::PlanResults;
+use crate::table::grid::Sheet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+/// The value lists show at most this many distinct values.
+pub const MAX_VALUES: usize = 1_000;
+
+/// The filtered columns and the values each keeps.
+pub type Filters = BTreeMap<usize, BTreeSet<String>>;
+
+/// The value a cell counts as: what it shows, or for a cell inside a merged range what the
+/// range shows.
+pub fn value_of(
+    model: &GridModel,
+    sheet: &Sheet,
+    results: Option<&PlanResults>,
+    r: usize,
+    c: usize,
+) -> String {
+    let (r, c) = model.anchor_of(r, c);
+    model.text(sheet, results, r, c).trim().to_string()
+}
+
+/// The rows a filter applies to: the table's body.
+fn filtered_rows(model: &GridModel) -> Range<usize> {
+    let end = (model.data_last + 1).clamp(model.body_start, model.rows);
+    model.body_start..end
+}
+
+/// The distinct values of column `col` over the table's rows with how many rows show each,
+/// most frequent first (then by text; the empty value last), at most [`MAX_VALUES`].
+pub fn column_values(
+    model: &GridModel,
+    sheet: &Sheet,
+    results: Option<&PlanResults>,
+    col: usize,
+) -> Vec<(String, usize)> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for r in filtered_rows(model) {
+        *counts
+            .entry(value_of(model, sheet, results, r, col))
+            .or_default() += 1;
+    }
+    let mut values: Vec<(String, usize)> = counts.into_iter().collect();
+    values.sort_by(|a, b| {
+        a.0.is_empty()
+            .cmp(&b.0.is_empty())
+            .then(b.1.cmp(&a.1))
+            .then(a.0.cmp(&b.0))
+    });
+    values.truncate(MAX_VALUES);
+    values
+}
+
+/// The body rows the grid shows: every row from the body's first, or with filters those of the
+/// table whose values pass every filter, and the rows below the table.
+pub fn visible_rows(
+    model: &GridModel,
+    sheet: &Sheet,
+    results: Option<&PlanResults>,
+    filters: &Filters,
+) -> BodyRows {
+    if filters.is_empty() {
+        return BodyRows::All(model.body_start..model.rows.max(model.body_start));
+    }
+    let table = filtered_rows(model);
+    let rows = (model.body_start..model.rows)
+        .filter(|&r| {
+            !table.contains(&r)
+                || filters
+                    .iter()
+                    .all(|(&c, keep)| keep.contains(&value_of(model, sheet, results, r, c)))
+        })
+        .collect();
+    BodyRows::Some(rows)
+}
+
+/// The body rows shown, in order: all of a range, or a list (filtered).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyRows {
+    All(Range<usize>),
+    Some(Vec<usize>),
+}
+
+impl Default for BodyRows {
+    fn default() -> Self {
+        Self::All(0..0)
+    }
+}
+
+impl BodyRows {
+    /// How many rows are shown.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::All(r) => r.len(),
+            Self::Some(v) => v.len(),
+        }
+    }
+
+    /// Whether no row is shown.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The sheet row shown at `index` (0-based from the body's top).
+    pub fn row(&self, index: usize) -> Option<usize> {
+        match self {
+            Self::All(r) => r.clone().nth(index),
+            Self::Some(v) => v.get(index).copied(),
+        }
+    }
+
+    /// Where sheet row `row` is shown, if it is.
+    pub fn index_of(&self, row: usize) -> Option<usize> {
+        match self {
+            Self::All(r) => r.contains(&row).then(|| row - r.start),
+            Self::Some(v) => v.binary_search(&row).ok(),
+        }
+    }
+
+    /// The sheet rows shown at `indices`, as runs of consecutive sheet rows (each run is
+    /// rendered as one window of the sheet).
+    pub fn runs(&self, indices: Range<usize>) -> Vec<Range<usize>> {
+        let end = indices.end.min(self.len());
+        let start = indices.start.min(end);
+        match self {
+            Self::All(r) => {
+                if start == end {
+                    Vec::new()
+                } else {
+                    std::iter::once(r.start + start..r.start + end).collect()
+                }
+            }
+            Self::Some(v) => {
+                let mut runs: Vec<Range<usize>> = Vec::new();
+                for &row in &v[start..end] {
+                    match runs.last_mut() {
+                        Some(run) if run.end == row => run.end += 1,
+                        _ => runs.push(row..row + 1),
+                    }
+                }
+                runs
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_rows_map_indices_to_rows_and_back() {
+        let rows = BodyRows::All(5..34);
+        assert_eq!(rows.len(), 29);
+        assert_eq!(rows.row(0), Some(5));
+        assert_eq!(rows.row(29), None);
+        assert_eq!(rows.index_of(5), Some(0));
+        assert_eq!(rows.index_of(4), None);
+        assert_eq!(rows.runs(2..6), vec![7..11]);
+        assert_eq!(rows.runs(20..99), vec![25..34]);
+        assert!(rows.runs(40..50).is_empty());
+    }
+
+    #[test]
+    fn filtered_rows_come_in_runs() {
+        let rows = BodyRows::Some(vec![5, 6, 7, 10, 12, 13]);
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.row(3), Some(10));
+        assert_eq!(rows.index_of(12), Some(4));
+        assert_eq!(rows.index_of(11), None);
+        assert_eq!(rows.runs(0..6), vec![5..8, 10..11, 12..14]);
+        assert_eq!(rows.runs(1..4), vec![6..8, 10..11]);
+        assert!(BodyRows::Some(Vec::new()).runs(0..3).is_empty());
+    }
+}
