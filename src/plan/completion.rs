@@ -79,15 +79,6 @@ pub fn clamp(r: f64, cap: Option<f64>) -> f64 {
     }
 }
 
-/// The time share τ = (y − t0)/(t1 − t0), within 0 and 1; `None` without both years or when
-/// t1 ≤ t0.
-pub fn time_share(y: Year, t0: Option<Year>, t1: Option<Year>) -> Option<f64> {
-    let (t0, t1) = (t0?, t1?);
-    (t1 > t0)
-        .then(|| (f64::from(y) - f64::from(t0)) / (f64::from(t1) - f64::from(t0)))
-        .map(|tau| tau.clamp(0.0, 1.0))
-}
-
 /// `true` when progress towards T has a meaning: a base is known, T ≠ b, the base does not already
 /// meet T, and the indicator is not a rate itself.
 pub fn progress_meaningful(basis: &Basis) -> bool {
@@ -355,16 +346,6 @@ mod tests {
         );
         assert_eq!(clamp(f64::NAN, Some(100.0)), 0.0);
         assert_eq!(clamp(50.0, Some(-5.0)), 0.0);
-    }
-
-    #[test]
-    fn time_share_is_capped() {
-        assert_eq!(time_share(2022, Some(2020), Some(2025)), Some(0.4));
-        assert_eq!(time_share(2027, Some(2020), Some(2025)), Some(1.0));
-        assert_eq!(time_share(2022, Some(2020), Some(2020)), None);
-        // ⅔ computed two ways is the same float.
-        let tau = time_share(2022, Some(2020), Some(2023)).unwrap_or(0.0);
-        assert!((94.0 - 82.0) / (100.0 - 82.0) >= tau - EPS);
     }
 
     #[test]
