@@ -346,7 +346,7 @@ pub fn App() -> impl IntoView {
         });
     }
     let busy = move || progress.with(Option::is_some);
-    let open_file = move |file: web_sys::File| {
+    let open_file = move |file: browser::File| {
         if busy() || !may_replace() {
             return;
         }
@@ -366,11 +366,9 @@ pub fn App() -> impl IntoView {
         });
     };
     let on_pick = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+        if let Some(file) = browser::take_picked_file(&ev) {
             open_file(file);
         }
-        input.set_value("");
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();

@@ -1,6 +1,10 @@
-//! The only place that touches `web_sys`: reading a picked file, downloading bytes.
+//! The only place (with [`super::worker`]) that touches `web_sys`: reading a picked file,
+//! downloading bytes, storage, and the few DOM measurements the grid needs.
 
 use wasm_bindgen::JsCast;
+
+/// A file the user picked or dropped.
+pub use web_sys::File;
 
 /// Reads a picked or dropped file into bytes.
 ///
@@ -51,6 +55,62 @@ pub fn download_array(array: &js_sys::Uint8Array, name: &str, mime: &str) -> Res
     })
     .forget();
     Ok(())
+}
+
+/// Whether this runs in a page (a worker has no `window`).
+pub fn has_window() -> bool {
+    web_sys::window().is_some()
+}
+
+/// The height of the browser window's viewport in pixels.
+pub fn window_height() -> Option<f64> {
+    web_sys::window()?.inner_height().ok()?.as_f64()
+}
+
+/// The file a file input holds (the first), emptying the input so that choosing the same
+/// file again opens it again.
+pub fn take_picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
+    let file = input.files().and_then(|f| f.get(0));
+    input.set_value("");
+    file
+}
+
+/// Whether an event's target lies inside an element matching the CSS `selector`.
+pub fn target_within(ev: &web_sys::Event, selector: &str) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(selector).ok().flatten())
+        .is_some()
+}
+
+/// Stacks the sticky header rows of the table inside `wrap`: each row that is not a title row
+/// gets its `--top` offset. Returns the height of the title rows (they scroll away) and of the
+/// rows that stay at the top.
+pub fn stack_header_rows(wrap: &web_sys::Element) -> (f64, f64) {
+    let Ok(rows) = wrap.query_selector_all("thead tr") else {
+        return (0.0, 0.0);
+    };
+    let (mut top, mut title) = (0.0, 0.0);
+    for i in 0..rows.length() {
+        let Some(tr) = rows
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let height = f64::from(tr.client_height());
+        if tr
+            .get_attribute("class")
+            .is_some_and(|c| c.split(' ').any(|c| c == "title"))
+        {
+            title += height;
+            continue;
+        }
+        let _ = tr.set_attribute("style", &format!("--top:{top}px"));
+        top += height;
+    }
+    (title, top)
 }
 
 /// Removes the static "loading" message of the page shell.

@@ -28,7 +28,7 @@ pub mod worker;
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     console_error_panic_hook::set_once();
-    if web_sys::window().is_none() {
+    if !browser::has_window() {
         return;
     }
     // Keep the page as loaded (with its loading message) for 保存为网页.

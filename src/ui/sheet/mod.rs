@@ -1,0 +1,320 @@
+//! The spreadsheet grid: the source sheet with computed cells marked, virtualised (only the
+//! rows in view are in the DOM), with a frozen header and frozen first columns, keyboard
+//! navigation and editing, copy/paste of rectangular ranges as tab-separated text, columns
+//! fitted to their content and resizable, find over every row and filters from the headers.
+//!
+//! What goes where is decided in plain Rust ([`super::state::widths`], [`super::state::nav`],
+//! [`super::state::find`], [`super::state::filter`]); these files render it and forward events:
+//! [`ctx`] the shared state and the active cell's moves, [`cells`] the rows and cells,
+//! [`keyboard`] keys and clipboard, [`widths`] column widths, [`find`] the find box, [`filter`]
+//! the header menus. Nothing here touches `web_sys` (that is [`super::browser`]).
+
+mod cells;
+mod ctx;
+mod filter;
+mod find;
+mod keyboard;
+mod widths;
+
+use super::browser;
+use super::i18n::{grid_texts, layout_texts};
+use super::state::filter::{visible_rows, BodyRows, Filters};
+use super::state::widths::Metrics;
+use super::state::{mark_table, Doc, Edit, GridModel, Live};
+use crate::error::Lang;
+use ctx::{Grid, OVERSCAN, ROW_H};
+use filter::{filter_status, FilterMenu};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// The grid of the active sheet.
+#[component]
+pub fn SheetGrid(
+    doc: ReadSignal<Option<Doc>>,
+    results: ReadSignal<Option<Live>>,
+    /// Called with the 1-based source row of a clicked row.
+    on_select: Callback<u32>,
+    /// Called with every edit the user makes in the grid.
+    on_edit: Callback<Edit>,
+    on_undo: Callback<()>,
+    on_redo: Callback<()>,
+    /// While printing, every row is rendered (print has no scrolling).
+    printing: ReadSignal<bool>,
+    lang: ReadSignal<Lang>,
+) -> impl IntoView {
+    let model = Memo::new(move |_| {
+        doc.with(|d| {
+            let d = d.as_ref()?;
+            let (sheet, layout, plan) = d.active_sheet()?;
+            Some(GridModel::new(sheet, layout, plan, &d.typed_cells()))
+        })
+    });
+    let file_name = Memo::new(move |_| doc.with(|d| d.as_ref().map(|d| d.file_name.clone())));
+    // Filters by sheet; a new file starts unfiltered.
+    let filters = RwSignal::new((0_usize, Filters::new()));
+    Effect::new(move |_| {
+        file_name.track();
+        filters.set((0, Filters::new()));
+    });
+    let active_filters = Memo::new(move |_| {
+        let sheet = doc.with(|d| d.as_ref().map(|d| d.active).unwrap_or(0));
+        filters.with(|(s, f)| {
+            if *s == sheet {
+                f.clone()
+            } else {
+                Filters::new()
+            }
+        })
+    });
+    let body = Memo::new(move |_| {
+        active_filters
+            .with(|f| {
+                doc.with(|d| {
+                    let (sheet, _, _) = d.as_ref()?.active_sheet()?;
+                    model.with(|gm| {
+                        let gm = gm.as_ref()?;
+                        results.with(|res| {
+                            Some(visible_rows(gm, sheet, res.as_ref().map(|l| &l.results), f))
+                        })
+                    })
+                })
+            })
+            .unwrap_or_default()
+    });
+    let scroll_top = RwSignal::new(0.0_f64);
+    let view_h = RwSignal::new(browser::window_height().unwrap_or(900.0));
+    let title_h = RwSignal::new(0.0_f64);
+    let sticky_h = RwSignal::new(0.0_f64);
+    // The body rows in view, as a range of indices into `body`; a memo so scrolling within a
+    // row does not re-render.
+    let window_rows = Memo::new(move |_| {
+        let rows = body.with(BodyRows::len);
+        if printing.get() {
+            return 0..rows;
+        }
+        let first = ((scroll_top.get() - title_h.get()) / ROW_H)
+            .floor()
+            .max(0.0) as usize;
+        let visible = (view_h.get() / ROW_H).ceil() as usize;
+        let from = first.saturating_sub(OVERSCAN).min(rows);
+        let to = (first + visible + OVERSCAN).min(rows);
+        from..to.max(from)
+    });
+    // The font's digit and CJK widths, measured once the grid is on the page.
+    let metrics = RwSignal::new(Metrics::default());
+    let measure_digits = NodeRef::<leptos::html::Span>::new();
+    let measure_wide = NodeRef::<leptos::html::Span>::new();
+    request_animation_frame(move || {
+        let width = |n: &NodeRef<leptos::html::Span>| {
+            n.get_untracked()
+                .map(|el| f64::from(el.client_width()) / 20.0)
+                .unwrap_or(0.0)
+        };
+        metrics.set(Metrics::measured(
+            width(&measure_digits),
+            width(&measure_wide),
+        ));
+    });
+    // Widths the user dragged or double-clicked; a new file starts fitted.
+    let user_widths = RwSignal::new(HashMap::<(usize, usize), u32>::new());
+    Effect::new(move |_| {
+        file_name.track();
+        user_widths.set(HashMap::new());
+    });
+    let widths = widths::column_widths(widths::Inputs {
+        doc,
+        results,
+        model,
+        file_name,
+        body,
+        window_rows,
+        metrics,
+        user_widths,
+    });
+    let g = Grid {
+        doc,
+        results,
+        lang,
+        printing,
+        on_select,
+        on_edit,
+        on_undo,
+        on_redo,
+        model,
+        filters,
+        active_filters,
+        body,
+        metrics,
+        user_widths,
+        widths,
+        resizing: RwSignal::new(None),
+        scroll_top,
+        view_h,
+        title_h,
+        sticky_h,
+        active: RwSignal::new(None),
+        anchor: RwSignal::new(None),
+        editing: RwSignal::new(None),
+        wrap: NodeRef::new(),
+        editor: NodeRef::new(),
+    };
+    g.listen_resize();
+    let menu = FilterMenu::new();
+
+    // The header block as rendered: the title rows scroll away, the rest stays at the top.
+    let measure_head = move || {
+        if let Some(el) = g.wrap.get_untracked() {
+            let (title, sticky) = browser::stack_header_rows(&el);
+            g.title_h.set(title);
+            g.sticky_h.set(sticky);
+        }
+    };
+    Effect::new(move |_| {
+        g.model.track();
+        g.printing.track();
+        // Header rows wrap differently when their columns change width.
+        g.widths.track();
+        request_animation_frame(measure_head);
+    });
+
+    // 标记表格: the selection's rows are the header band, its left column names the rows.
+    let (mark_hint, set_mark_hint) = signal(false);
+    let has_table = move || {
+        doc.with(|d| {
+            d.as_ref()
+                .and_then(Doc::active_sheet)
+                .is_some_and(|(_, l, _)| l.is_some())
+        })
+    };
+    let on_mark = move |_| {
+        let (Some(a), Some(b)) = (g.anchor.get_untracked(), g.active.get_untracked()) else {
+            set_mark_hint.set(true);
+            return;
+        };
+        set_mark_hint.set(false);
+        let marked = doc.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let (sheet, _, _) = d.active_sheet()?;
+            Some((d.active, mark_table(sheet, a, b)))
+        });
+        if let Some((sheet, layout)) = marked {
+            on_edit.run(Edit::Layout {
+                sheet,
+                layout: Box::new(layout),
+            });
+        }
+    };
+
+    view! {
+        <div class="sheet-pane">
+        <div class="sheet-bar" data-testid="sheet-bar">
+            <Show when=move || !has_table()>
+                <span class="no-table" data-testid="no-table-note">
+                    {move || layout_texts(lang.get()).no_table}" "{move || layout_texts(lang.get()).looked_for}
+                </span>
+            </Show>
+            <button
+                class="button"
+                data-testid="mark-table"
+                title=move || layout_texts(lang.get()).mark_title
+                on:mousedown=|ev: leptos::ev::MouseEvent| ev.prevent_default()
+                on:click=on_mark
+            >
+                {move || layout_texts(lang.get()).mark}
+            </button>
+            <Show when=move || mark_hint.get()>
+                <span class="muted" data-testid="mark-hint">{move || layout_texts(lang.get()).mark_hint}</span>
+            </Show>
+            {filter_status(g)}
+            {find::find_bar(g)}
+            <span class="measure" aria-hidden="true">
+                <span node_ref=measure_digits>"00000000000000000000"</span>
+                <span node_ref=measure_wide>"中中中中中中中中中中中中中中中中中中中中"</span>
+            </span>
+        </div>
+        <div
+            class="grid-wrap"
+            node_ref=g.wrap
+            tabindex="0"
+            aria-label=move || grid_texts(lang.get()).grid_label
+            data-testid="grid-scroll"
+            data-body-start=move || model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0))
+            on:scroll=move |_| {
+                if let Some(el) = g.wrap.get_untracked() {
+                    g.scroll_top.set(f64::from(el.scroll_top()));
+                    g.view_h.set(f64::from(el.client_height()));
+                }
+            }
+            on:keydown=move |ev| g.on_keydown(&ev)
+            on:focus=move |_| {
+                // An active cell as soon as the grid has focus.
+                if g.active.get_untracked().is_none() {
+                    g.move_to(g.first_in_view(), false);
+                }
+            }
+            on:copy=move |ev: leptos::ev::ClipboardEvent| {
+                if g.editing.get_untracked().is_some() {
+                    return;
+                }
+                if let (Some(text), Some(data)) = (g.selection_tsv(), ev.clipboard_data()) {
+                    let _ = data.set_data("text/plain", &text);
+                    ev.prevent_default();
+                }
+            }
+            on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                if g.editing.get_untracked().is_some() {
+                    return;
+                }
+                if let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {
+                    g.paste(&text);
+                    ev.prevent_default();
+                }
+            }
+        >
+            <table
+                class="grid"
+                data-testid="sheet-grid"
+                // A table in the grid role: its cells are grid cells (aria-selected).
+                role="grid"
+                aria-multiselectable="true"
+                class:resizing=move || g.resizing.get().is_some()
+                style=move || {
+                    let head = model.with(|m| m.as_ref().map(GridModel::row_head_width).unwrap_or(0));
+                    format!("width:{}px", widths.with(|w| w.iter().sum::<u32>()) + head)
+                }
+            >
+                <colgroup>
+                    <col style=move || {
+                        format!("width:{}px", model.with(|m| m.as_ref().map(GridModel::row_head_width).unwrap_or(36)))
+                    } />
+                    {move || {
+                        widths
+                            .get()
+                            .into_iter()
+                            .map(|w| view! { <col style=format!("width:{w}px") /> })
+                            .collect_view()
+                    }}
+                </colgroup>
+                <thead>
+                    {g.letters_row(menu)}
+                    {move || {
+                        let end = model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0));
+                        g.render_rows(std::iter::once(0..end).collect())
+                    }}
+                </thead>
+                <tbody>
+                    <tr class="spacer" style=move || {
+                        format!("height:{}px", window_rows.get().start as f64 * ROW_H)
+                    }></tr>
+                    {move || g.render_rows(body.with(|b| b.runs(window_rows.get())))}
+                    <tr class="spacer" style=move || {
+                        let rows = body.with(BodyRows::len);
+                        format!("height:{}px", rows.saturating_sub(window_rows.get().end) as f64 * ROW_H)
+                    }></tr>
+                </tbody>
+            </table>
+        </div>
+        {menu.view(g)}
+        </div>
+    }
+}
