@@ -1,7 +1,7 @@
 //! The page: toolbar, sheet tabs, the grid and the status bar.
 
 use super::browser;
-use super::i18n::{grid_texts, texts};
+use super::i18n::{aside, grid_texts, indicator_count, texts, Texts};
 use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
@@ -16,6 +16,9 @@ use crate::io;
 use crate::pace::Stage;
 use leptos::prelude::*;
 
+/// What the file pickers offer: every form the importer reads.
+const FILE_TYPES: &str = ".xlsx,.xlsm,.xls,.xlsb,.et,.ett,.ods,.csv,.txt,.xml,.htm,.html";
+
 /// The built-in demo plan (云浮市全面建成小康社会指标任务进度计划表).
 const DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.xlsx");
 const DEMO_NAME: &str = "示例-云浮市全面建成小康社会指标任务进度计划表.xlsx";
@@ -26,12 +29,37 @@ const CSV_MIME: &str = "text/csv;charset=utf-8";
 const AUTOSAVE_DELAY_MS: u32 = 400;
 
 /// What the status bar says.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 enum Status {
     Empty,
     Loading(String),
-    Ready(String),
-    Error(String),
+    Ready(Said),
+    Error(Said),
+}
+
+/// A message of the status bar, worded in the page's language when it is shown (switching the
+/// language rewords it).
+#[derive(Clone)]
+struct Said(std::sync::Arc<dyn Fn(Lang) -> String + Send + Sync>);
+
+impl Said {
+    fn new(words: impl Fn(Lang) -> String + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(words))
+    }
+
+    /// A text that is the same in every language (a browser's own message).
+    fn plain(text: String) -> Self {
+        Self::new(move |_| text.clone())
+    }
+
+    /// `what：name` (a finished action on a file).
+    fn done(what: fn(&Texts) -> &'static str, name: String) -> Self {
+        Self::new(move |l| format!("{}{}{name}", what(texts(l)), texts(l).colon))
+    }
+
+    fn say(&self, lang: Lang) -> String {
+        (self.0)(lang)
+    }
 }
 
 impl Status {
@@ -74,10 +102,9 @@ pub fn App() -> impl IntoView {
     // once (the demo, the saved page); a file's bytes are read back below, asynchronously.
     let (start_doc, start_status, origin0) = match &journal {
         Some(j) => {
-            let t = texts(j.lang);
             let restored = |d: Doc| {
                 let d = j.replay(d);
-                let status = Status::Ready(format!("{}：{}", t.restored, d.file_name));
+                let status = Status::Ready(Said::done(|t| t.restored, d.file_name.clone()));
                 (Some(d), status, j.origin.clone())
             };
             match &j.origin {
@@ -97,9 +124,7 @@ pub fn App() -> impl IntoView {
         }
         None => match page_session.as_ref().and_then(|s| s.doc.clone()) {
             Some(d) => {
-                let lang = page_session.as_ref().map(|s| s.lang).unwrap_or_default();
-                let status =
-                    Status::Ready(format!("{}：{}", texts(lang).restored_page, d.file_name));
+                let status = Status::Ready(Said::done(|t| t.restored_page, d.file_name.clone()));
                 (Some(d), status, Origin::Page)
             }
             None => (None, Status::Empty, Origin::None),
@@ -195,8 +220,9 @@ pub fn App() -> impl IntoView {
                 }
             }
             if let Err(e) = saved {
-                let t = texts(lang.get_untracked());
-                set_status.set(Status::Error(format!("{}（{e}）", t.autosave_failed)));
+                set_status.set(Status::Error(Said::new(move |l| {
+                    format!("{}（{e}）", texts(l).autosave_failed)
+                })));
             }
         });
         // Replacing the pending timeout cancels it.
@@ -278,7 +304,6 @@ pub fn App() -> impl IntoView {
             // Let the bar appear before the first slice.
             pace.breathe().await;
             let imported = io::import_paced(&bytes, &mut pace).await;
-            let t = texts(lang.get_untracked());
             match imported {
                 Ok(imported) => {
                     set_progress.set(Some((Stage::Compute, 0.0)));
@@ -299,8 +324,7 @@ pub fn App() -> impl IntoView {
                     let count = new_doc
                         .active_sheet()
                         .and_then(|(_, _, p)| p)
-                        .map(|p| format!("{} {}", p.indicators.len(), t.indicators))
-                        .unwrap_or_else(|| t.no_table_found.to_string());
+                        .map(|p| p.indicators.len());
                     set_doc.set(Some(new_doc));
                     set_selected.set(None);
                     set_origin.set(from.clone());
@@ -311,19 +335,29 @@ pub fn App() -> impl IntoView {
                     set_log.set(j.log);
                     set_undo.set(j.undo);
                     set_redo.set(j.redo);
-                    let done = if restoring { t.restored } else { t.ready };
-                    set_status.set(Status::Ready(format!("{done}：{name}（{count}）")));
+                    let opened = name.clone();
+                    set_status.set(Status::Ready(Said::new(move |l| {
+                        let t = texts(l);
+                        let done = if restoring { t.restored } else { t.ready };
+                        let count = match count {
+                            Some(n) => indicator_count(l, n),
+                            None => t.no_table_found.to_string(),
+                        };
+                        format!("{done}{}{opened}{}", t.colon, aside(l, &count))
+                    })));
                     // The bytes go to the browser's file store, so a reload finds them.
                     if let (Origin::File { key }, false, Start::File(bytes)) =
                         (&from, restoring, bytes.as_ref())
                     {
                         if let Err(e) = browser::keep_file(key, bytes).await {
-                            set_status.set(Status::Error(format!("{}（{e}）", t.autosave_failed)));
+                            set_status.set(Status::Error(Said::new(move |l| {
+                                format!("{}（{e}）", texts(l).autosave_failed)
+                            })));
                         }
                     }
                 }
                 Err(e) => {
-                    set_status.set(Status::Error(e.user_message(lang.get_untracked(), &name)))
+                    set_status.set(Status::Error(Said::new(move |l| e.user_message(l, &name))))
                 }
             }
             set_progress.set(None);
@@ -337,10 +371,9 @@ pub fn App() -> impl IntoView {
                 Some(bytes) => {
                     open_bytes(j.file_name.clone(), bytes, Origin::File { key }, Some(j))
                 }
-                None => set_status.set(Status::Error(format!(
-                    "{}：{}",
-                    texts(j.lang).restore_failed,
-                    j.file_name
+                None => set_status.set(Status::Error(Said::done(
+                    |t| t.restore_failed,
+                    j.file_name.clone(),
                 ))),
             }
         });
@@ -358,10 +391,14 @@ pub fn App() -> impl IntoView {
                     let key = file_key(&bytes, js_sys::Date::now());
                     open_bytes(name, bytes, Origin::File { key }, None)
                 }
-                Err(e) => set_status.set(Status::Error(format!(
-                    "{}：{name}（{e}）",
-                    texts(lang.get_untracked()).read_failed
-                ))),
+                Err(e) => set_status.set(Status::Error(Said::new(move |l| {
+                    format!(
+                        "{}{}{name}{}",
+                        texts(l).read_failed,
+                        texts(l).colon,
+                        aside(l, &e)
+                    )
+                }))),
             }
         });
     };
@@ -427,9 +464,9 @@ pub fn App() -> impl IntoView {
         match outcome {
             Ok(()) => {
                 set_dirty.set(false);
-                set_status.set(Status::Ready(format!("{}：{name}", texts(l).saved_html)));
+                set_status.set(Status::Ready(Said::done(|t| t.saved_html, name)));
             }
-            Err(e) => set_status.set(Status::Error(e)),
+            Err(e) => set_status.set(Status::Error(Said::plain(e))),
         }
     };
     // The export runs in a worker (the page keeps working), or, where no worker can, here in
@@ -473,9 +510,9 @@ pub fn App() -> impl IntoView {
             match outcome {
                 Ok(()) => {
                     set_dirty.set(false);
-                    set_status.set(Status::Ready(format!("{}：{name}", texts(l).exported)));
+                    set_status.set(Status::Ready(Said::done(|t| t.exported, name)));
                 }
-                Err(e) => set_status.set(Status::Error(e)),
+                Err(e) => set_status.set(Status::Error(Said::plain(e))),
             }
         });
     };
@@ -486,11 +523,8 @@ pub fn App() -> impl IntoView {
             return;
         };
         match browser::download(&bytes, &name, CSV_MIME) {
-            Ok(()) => set_status.set(Status::Ready(format!(
-                "{}：{name}",
-                texts(lang.get_untracked()).exported
-            ))),
-            Err(e) => set_status.set(Status::Error(e)),
+            Ok(()) => set_status.set(Status::Ready(Said::done(|t| t.exported, name))),
+            Err(e) => set_status.set(Status::Error(Said::plain(e))),
         }
     };
     let toggle_lang = move |_| {
@@ -566,7 +600,7 @@ pub fn App() -> impl IntoView {
                     <input
                         type="file"
                         data-testid="file-input"
-                        accept=".xlsx,.xlsm,.xls,.ods,.csv,.txt"
+                        accept=FILE_TYPES
                         on:change=on_pick
                     />
                 </label>
@@ -616,6 +650,7 @@ pub fn App() -> impl IntoView {
                     {move || t().redo}
                 </button>
                 <span class="spacer"></span>
+                <Show when=move || doc.with(Option::is_some)>
                 <label class="cap" title=move || t().cap_hint>
                     {move || t().cap}
                     <input
@@ -634,6 +669,7 @@ pub fn App() -> impl IntoView {
                     <span class="swatch computed"></span>{move || t().legend_computed}
                     <span class="swatch manual"></span>{move || t().legend_manual}
                 </span>
+                </Show>
                 <button class="button ghost" data-testid="lang-toggle" on:click=toggle_lang>
                     {move || t().lang_switch}
                 </button>
@@ -641,7 +677,7 @@ pub fn App() -> impl IntoView {
             <Show when=move || matches!(status.get(), Status::Error(_))>
                 <div class="error" role="alert" data-testid="error-message">
                     {move || match status.get() {
-                        Status::Error(m) => m,
+                        Status::Error(m) => m.say(lang.get()),
                         _ => String::new(),
                     }}
                 </div>
@@ -691,10 +727,33 @@ pub fn App() -> impl IntoView {
                     when=move || doc.with(Option::is_some)
                     fallback=move || {
                         view! {
-                            <div class="empty">
+                            <div class="empty" data-testid="empty-page">
                                 <h1>{move || t().empty_title}</h1>
-                                <p>{move || t().empty_hint}</p>
-                                <p class="drop-hint">{move || t().drop_hint}</p>
+                                <label class="drop-zone" data-testid="drop-zone">
+                                    <svg viewBox="0 0 24 24" width="36" height="36" aria-hidden="true">
+                                        <path d="M6 2h9l5 5v15H6zM14 2v6h6M12 18v-7M9 14l3-3 3 3" fill="none" stroke="currentColor" stroke-width="1.5"></path>
+                                    </svg>
+                                    <span class="drop-zone-text">{move || t().empty_hint}</span>
+                                    <span class="drop-hint">{move || t().drop_hint}</span>
+                                    <input
+                                        type="file"
+                                        data-testid="empty-file-input"
+                                        accept=FILE_TYPES
+                                        on:change=on_pick
+                                    />
+                                </label>
+                                <div class="empty-actions">
+                                    <label class="button primary">
+                                        {move || t().empty_open}
+                                        <input type="file" accept=FILE_TYPES on:change=on_pick />
+                                    </label>
+                                    <button class="button" data-testid="empty-demo" on:click=on_demo>
+                                        {move || t().empty_demo}
+                                    </button>
+                                </div>
+                                <ul class="empty-points">
+                                    {move || t().empty_points.iter().map(|p| view! { <li>{*p}</li> }).collect_view()}
+                                </ul>
                             </div>
                         }
                     }
@@ -762,8 +821,8 @@ pub fn App() -> impl IntoView {
             <footer class="status" data-testid="status-bar" data-state=move || status.get().state()>
                 {move || match status.get() {
                     Status::Empty => t().empty_hint.to_string(),
-                    Status::Loading(name) => format!("{}：{name}…", t().loading),
-                    Status::Ready(m) | Status::Error(m) => m,
+                    Status::Loading(name) => format!("{}{}{name}…", t().loading, t().colon),
+                    Status::Ready(m) | Status::Error(m) => m.say(lang.get()),
                 }}
                 {move || {
                     progress

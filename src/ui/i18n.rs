@@ -17,6 +17,13 @@ pub struct Texts {
     pub empty_title: &'static str,
     pub empty_hint: &'static str,
     pub drop_hint: &'static str,
+    /// Between a label and what it names: `：` in Chinese, `: ` in English.
+    pub colon: &'static str,
+    /// The empty page's two actions.
+    pub empty_open: &'static str,
+    pub empty_demo: &'static str,
+    /// What the app does, in three lines, on the empty page.
+    pub empty_points: [&'static str; 3],
     pub loading: &'static str,
     /// Progress bar stages: reading cells, finding the table, computing.
     pub stage_read: &'static str,
@@ -24,7 +31,6 @@ pub struct Texts {
     pub stage_compute: &'static str,
     pub stage_export: &'static str,
     pub ready: &'static str,
-    pub indicators: &'static str,
     /// The status after opening a file where no sheet holds a table.
     pub no_table_found: &'static str,
     pub computed_cells: &'static str,
@@ -74,13 +80,20 @@ const ZH: Texts = Texts {
     empty_title: "打开指标任务分解表",
     empty_hint: "选择或拖入 .xlsx、.xls、.ods 或 .csv 文件；文件只在本机浏览器中处理，不会上传。",
     drop_hint: "松开鼠标以打开文件",
+    colon: "：",
+    empty_open: "打开附件",
+    empty_demo: "试试示例",
+    empty_points: [
+        "自动识别表头、基期、目标和年度列，无须手工整理",
+        "按线性、复合、年均增长、累计降低等方法测算年度目标，计算实现程度和考核得分",
+        "导出带公式的 .xlsx，Excel、WPS 都能打开；也可保存为网页连同计划一起发送",
+    ],
     loading: "正在读取",
     stage_read: "读取单元格",
     stage_detect: "识别表格",
     stage_compute: "计算指标",
     stage_export: "写出工作簿",
     ready: "已打开",
-    indicators: "个指标",
     no_table_found: "没有找到指标表，可选中表头后点“标记表格”",
     computed_cells: "个年度目标已测算",
     exported: "已导出",
@@ -127,13 +140,20 @@ const EN: Texts = Texts {
     empty_title: "Open a target decomposition table",
     empty_hint: "Pick or drop an .xlsx, .xls, .ods or .csv file. It is processed in this browser only and never uploaded.",
     drop_hint: "Release to open the file",
+    colon: ": ",
+    empty_open: "Open an attachment",
+    empty_demo: "Try the demo",
+    empty_points: [
+        "Finds the header, base, target and yearly columns by itself: nothing to tidy by hand",
+        "Yearly targets by linear, compound, annual-growth or cumulative-reduction paths; completion and unit scores",
+        "Exports an .xlsx with live formulas for Excel and WPS, or a web page that carries the plan",
+    ],
     loading: "Reading",
     stage_read: "Reading cells",
     stage_detect: "Finding the table",
     stage_compute: "Computing",
     stage_export: "Writing the workbook",
     ready: "Opened",
-    indicators: "indicators",
     no_table_found: "no indicator table found; select the header and click Mark table",
     computed_cells: "yearly targets computed",
     exported: "Exported",
@@ -241,6 +261,23 @@ pub fn status_explanation(lang: Lang, status: Status) -> &'static str {
         (Lang::En, Status::Lagging) => {
             "The actual falls short of this year's target (qualitative: it says not done)"
         }
+    }
+}
+
+/// A remark after a text: `（…）` in Chinese, ` (…)` in English.
+pub fn aside(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{text}）"),
+        Lang::En => format!(" ({text})"),
+    }
+}
+
+/// "12 个指标" / "1 indicator", "12 indicators".
+pub fn indicator_count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Zh, n) => format!("{n} 个指标"),
+        (Lang::En, 1) => "1 indicator".to_string(),
+        (Lang::En, n) => format!("{n} indicators"),
     }
 }
 
@@ -525,6 +562,8 @@ pub struct GridTexts {
     /// "Filtered: {shown} of {total} rows", in two pieces around the numbers.
     pub filter_shown: &'static str,
     pub filter_rows: &'static str,
+    /// The hover text of a value cell that holds no number.
+    pub not_a_number: &'static str,
 }
 
 const GRID_ZH: GridTexts = GridTexts {
@@ -547,6 +586,7 @@ const GRID_ZH: GridTexts = GridTexts {
     filter_blank: "（空白）",
     filter_shown: "筛选后显示",
     filter_rows: "行",
+    not_a_number: "不是数值：按原文保留，未参与计算",
 };
 
 const GRID_EN: GridTexts = GridTexts {
@@ -569,6 +609,7 @@ const GRID_EN: GridTexts = GridTexts {
     filter_blank: "(blank)",
     filter_shown: "Filtered: showing",
     filter_rows: "rows",
+    not_a_number: "Not a number: kept as typed, left out of the computation",
 };
 
 /// The grid's words in a language.

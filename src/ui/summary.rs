@@ -1,7 +1,7 @@
 //! The summary view (overall, categories, unit ranking with a bar chart, counts, lagging list)
 //! and the next-year view (drafts from an assessment year).
 
-use super::i18n::{method_name, panel_texts, status_name, texts};
+use super::i18n::{indicator_count, method_name, panel_texts, status_name, texts};
 use super::state::{
     assessment_years, chosen_year, draft_years, drafts, summary, Doc, FlagReason, Live,
 };
@@ -128,7 +128,7 @@ pub fn SummaryView(
                                     .iter()
                                     .enumerate()
                                     .map(|(i, (u, _, shown, n))| view! {
-                                        <tr><td class="num">{i + 1}</td><td>{u.clone()}</td><td class="num">{shown.clone()}</td><td class="muted">{format!("{n} {}", t.indicators)}</td></tr>
+                                        <tr><td class="num">{i + 1}</td><td>{u.clone()}</td><td class="num">{shown.clone()}</td><td class="muted">{indicator_count(lang, *n)}</td></tr>
                                     })
                                     .collect_view()}
                             </tbody>

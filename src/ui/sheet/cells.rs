@@ -4,7 +4,7 @@
 use super::ctx::{in_rect, Grid, ROW_H};
 use super::filter::{column_menu, FilterMenu};
 use crate::table::grid::col_letters;
-use crate::ui::i18n::grid_texts;
+use crate::ui::i18n::{grid_texts, status_explanation};
 use crate::ui::state::widths::{avail_px, fit_text, header_segments, is_number, Metrics};
 use crate::ui::state::{status_class, GridCell, RowKind};
 use leptos::prelude::*;
@@ -115,15 +115,26 @@ impl Grid {
             _ if g.printing.get_untracked() => (cell.text.clone(), false),
             _ => fit_text(&cell.text, avail, m),
         };
-        let title = (cut || cell.text.contains('\n')).then(|| cell.text.clone());
+        // On hover: the whole text where it is cut, why a value is flagged, what a status means.
+        let lang = g.lang.get();
+        let title = if cut || cell.text.contains('\n') {
+            Some(cell.text.clone())
+        } else if cell.invalid {
+            Some(grid_texts(lang).not_a_number.to_string())
+        } else {
+            cell.status
+                .filter(|_| !is_number(&cell.text))
+                .map(|s| status_explanation(lang, s).to_string())
+        };
         let class = format!(
-            "{} {}{}{}{}{}{}",
+            "{} {}{}{}{}{}{}{}",
             cell.source.name(),
             status_class(cell.status),
             if cell.bar.is_some() { " bar" } else { "" },
             if selected { " sel" } else { "" },
             if frozen_left.is_some() { " frozen" } else { "" },
             if tall { " tall" } else { "" },
+            if cell.invalid { " invalid" } else { "" },
             if kind == RowKind::Body && is_number(&cell.text) {
                 " num"
             } else {
@@ -183,6 +194,7 @@ impl Grid {
                 data-col=letters
                 data-source=cell.source.name()
                 data-cut=cut.then_some("true")
+                data-invalid=cell.invalid.then_some("true")
                 aria-selected=(selected || is_active).then_some("true")
                 title=title
                 class=class

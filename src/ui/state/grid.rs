@@ -3,7 +3,7 @@
 
 use crate::io::appended;
 use crate::plan::{self, Plan, PlanResults, Source, Status};
-use crate::table::detect::Layout;
+use crate::table::detect::{Layout, Role};
 use crate::table::grid::{col_letters, Sheet};
 use std::collections::{HashMap, HashSet};
 
@@ -44,6 +44,9 @@ pub struct GridCell {
     pub status: Option<Status>,
     /// A realization in percent, for the in-cell bar.
     pub bar: Option<f64>,
+    /// A value column's cell whose text is no number on a quantitative indicator's row: kept as
+    /// typed, flagged, and not used in the computation.
+    pub invalid: bool,
 }
 
 impl GridCell {
@@ -57,8 +60,42 @@ impl GridCell {
             rowspan: 1,
             status: None,
             bar: None,
+            invalid: false,
         }
     }
+}
+
+/// The cells (0-based row and column) of the base, target, yearly-target and actual columns
+/// whose text reads as no number on the row of a quantitative indicator (one whose base or
+/// target is a number): `abc` typed as an actual. A qualitative indicator's words (`完成`) are
+/// its values and are never flagged.
+pub fn not_numbers(layout: &Layout, plan: &Plan) -> HashSet<(usize, usize)> {
+    let is_text = |g: &plan::Given| matches!(g.value, plan::Value::Text { .. });
+    let quantitative = |ind: &plan::Indicator| {
+        [&ind.base, &ind.target]
+            .iter()
+            .any(|g| !matches!(g.value, plan::Value::Text { .. } | plan::Value::Empty))
+    };
+    let (base, target) = (layout.col(Role::Base), layout.col(Role::Target));
+    let (yearly, actual) = (layout.yearly_cols(), layout.actual_cols());
+    let mut out = HashSet::new();
+    for ind in plan.indicators.iter().filter(|i| quantitative(i)) {
+        let row = ind.row.saturating_sub(1) as usize;
+        let mut flag = |col: Option<usize>, given: Option<&plan::Given>| {
+            if let (Some(col), Some(true)) = (col, given.map(is_text)) {
+                out.insert((row, col));
+            }
+        };
+        flag(base, Some(&ind.base));
+        flag(target, Some(&ind.target));
+        for (year, col) in &yearly {
+            flag(Some(*col), ind.yearly.get(year));
+        }
+        for (year, col) in &actual {
+            flag(Some(*col), ind.actual.get(year));
+        }
+    }
+    out
 }
 
 /// What kind of row it is, for styling.
@@ -104,6 +141,8 @@ pub struct GridModel {
     yearly_cols: HashMap<usize, plan::Year>,
     /// Cells the user typed.
     typed: HashSet<(usize, usize)>,
+    /// Cells of value columns that hold no number where one is expected ([`not_numbers`]).
+    invalid: HashSet<(usize, usize)>,
     /// The appended completion columns: (year, kind). Their cells come from the results when
     /// a row is shown, so an edit never rebuilds them for every row.
     extra: Vec<(plan::Year, appended::Kind)>,
@@ -142,6 +181,10 @@ impl GridModel {
                 }
             }
         }
+        let invalid = match (layout, plan) {
+            (Some(layout), Some(plan)) => not_numbers(layout, plan),
+            _ => HashSet::new(),
+        };
         let (by_row, yearly_cols, extra) = match (layout, plan) {
             (Some(layout), Some(plan)) => {
                 let by_row = plan
@@ -180,6 +223,7 @@ impl GridModel {
             by_row,
             yearly_cols,
             typed: typed.clone(),
+            invalid,
             extra,
             header_first,
             header_last,
@@ -304,6 +348,7 @@ impl GridModel {
                     cells.push(GridCell {
                         colspan,
                         rowspan,
+                        invalid: self.invalid.contains(&(r, c)),
                         ..GridCell::new(c, text, source)
                     });
                 }
@@ -437,5 +482,39 @@ pub fn status_class(status: Option<Status>) -> &'static str {
         Some(Status::Lagging) => "st-lagging",
         Some(Status::NoData) => "st-nodata",
         None => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A quantitative row with `abc` as its 2021 actual and a qualitative row with `完成`.
+    const CSV: &str = "序号,指标名称,单位,2020年,2025年,2021年实际,2022年实际\n\
+        1,人均GDP,元,31502,58000,abc,40100\n\
+        2,河长制全面落实,,—,全面落实,完成,未完成\n\
+        3,森林覆盖率,%,60,xyz,61,\n";
+
+    #[test]
+    fn text_where_a_number_is_expected_is_flagged_and_words_of_a_qualitative_row_are_not() {
+        let imported = crate::io::import(CSV.as_bytes()).expect("csv");
+        let s = &imported.sheets[0];
+        let (layout, plan) = (
+            s.layout.as_ref().expect("table"),
+            s.plan.as_ref().expect("plan"),
+        );
+        let flagged = not_numbers(layout, plan);
+        // Row 2 (0-based 1), actual 2021 in column F (5); row 4, target in column E (4).
+        let expected: HashSet<(usize, usize)> = [(1, 5), (3, 4)].into_iter().collect();
+        assert_eq!(flagged, expected);
+        let model = GridModel::new(&s.sheet, Some(layout), Some(plan), &HashSet::new());
+        let rows = model.window(&s.sheet, None, 1..2);
+        let marked: Vec<&str> = rows[0]
+            .cells
+            .iter()
+            .filter(|c| c.invalid)
+            .map(|c| c.letters.as_str())
+            .collect();
+        assert_eq!(marked, ["F"]);
     }
 }
