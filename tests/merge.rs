@@ -269,3 +269,115 @@ fn the_cli_merges_and_exits_3_on_a_conflict() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("bad.xlsx"));
 }
+
+#[test]
+fn the_consolidated_workbook_carries_a_consolidation_sheet_that_reimport_ignores() {
+    let full = import(PROGRESS);
+    let mut base = full.clone();
+    let mut ret = full.clone();
+    let s = &mut ret.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let row = s.plan.as_ref().unwrap().indicators[0].row as usize - 1;
+    s.sheet.rows[row][layout.actual_cols()[&2021]] = RawCell::Number {
+        n: 210.0,
+        format: None,
+    };
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let summary = merge::merge(&mut base, &[("统计局.xls".into(), ret)]);
+    assert_eq!(summary.conflicts.len(), 1);
+    let bytes =
+        fill::consolidated(&base, Some(&summary), &plan::Options::default(), Some(0.0)).unwrap();
+    let workbook = io::read::read_workbook(&bytes).unwrap();
+    let sheet = workbook
+        .sheets
+        .iter()
+        .find(|s| s.name == "汇总情况")
+        .expect("a 汇总情况 sheet");
+    let texts: Vec<String> = (0..sheet.rows.len())
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .map(|(r, c)| sheet.text(r, c))
+        .collect();
+    for want in [
+        "报送情况（1）",
+        "统计局.xls",
+        "计划原值：203.5",
+        "未处理：保留计划原值",
+    ] {
+        assert!(texts.iter().any(|t| t.contains(want)), "{want}: {texts:?}");
+    }
+    // Read back, the workbook is the plan it was: the sheet is not taken for a table.
+    let again = io::import(&bytes).unwrap();
+    assert_eq!(outcome(&again), outcome(&base));
+    assert_eq!(
+        again.sheets.iter().filter(|s| s.plan.is_some()).count(),
+        1,
+        "only the plan's own sheet is a table"
+    );
+    // The summary keeps in a saved state.
+    let json = serde_json::to_string(&summary).unwrap();
+    assert_eq!(
+        serde_json::from_str::<merge::MergeSummary>(&json).unwrap(),
+        summary
+    );
+}
+
+#[test]
+fn a_return_that_states_another_target_is_flagged_not_taken() {
+    let base_csv = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,\n\
+                    2,森林覆盖率,%,县林业局,60,62,\n";
+    let back_csv = "报送单位：县林业局\n序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,\n\
+                    2,森林覆盖率,%,县林业局,60,65,61\n";
+    let mut base = io::import(base_csv.as_bytes()).unwrap();
+    let back = io::import(back_csv.as_bytes()).unwrap();
+    let summary = merge::merge(&mut base, &[("林业局.csv".into(), back)]);
+    assert_eq!(summary.returns[0].unit, "县林业局");
+    assert_eq!(summary.returns[0].filled, 1);
+    assert_eq!(
+        summary.changed_targets.len(),
+        1,
+        "{:?}",
+        summary.changed_targets
+    );
+    let t = &summary.changed_targets[0];
+    assert_eq!(
+        (
+            t.name.as_str(),
+            t.what.as_str(),
+            t.plan.as_str(),
+            t.value.as_str()
+        ),
+        ("森林覆盖率", "目标值", "62", "65")
+    );
+    // The plan keeps its target and takes the actual.
+    assert_eq!(base.sheets[0].sheet.text(2, 5), "62");
+    assert_eq!(base.sheets[0].sheet.text(2, 6), "61");
+    assert_eq!(summary.missing_units, ["县统计局"]);
+}
+
+#[test]
+fn a_return_without_base_and_target_columns_still_gives_its_actuals() {
+    let base_csv = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,\n\
+                    2,森林覆盖率,%,县林业局,60,62,\n";
+    let mut base = io::import(base_csv.as_bytes()).unwrap();
+    let only_actuals =
+        "填报单位：县统计局\n序号,指标名称,2021年实际,2022年实际\n1,人均GDP,36900,39000\n";
+    let summary = merge::merge(
+        &mut base,
+        &[(
+            "统计局.csv".into(),
+            io::import(only_actuals.as_bytes()).unwrap(),
+        )],
+    );
+    assert_eq!(summary.returns[0].unit, "县统计局");
+    assert_eq!(summary.returns[0].filled, 1);
+    assert_eq!(base.sheets[0].sheet.text(1, 6), "36900");
+    // 2022 has no column in the plan: said, not silently dropped.
+    assert!(
+        summary.returns[0].note.contains("2022年"),
+        "{:?}",
+        summary.returns[0]
+    );
+}

@@ -134,8 +134,9 @@ fn merge(args: &[String]) -> Result<bool, String> {
         .map(|p| Ok((file_name(p), import_file(p)?)))
         .collect::<Result<Vec<_>, String>>()?;
     let summary = io::merge::merge(&mut base, &returns);
-    let bytes = io::write::fill::workbook(&base, &plan::Options::default(), None)
-        .map_err(|e| e.user_message(Lang::Zh))?;
+    let bytes =
+        io::write::fill::consolidated(&base, Some(&summary), &plan::Options::default(), None)
+            .map_err(|e| e.user_message(Lang::Zh))?;
     std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))?;
     let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     println!("{text}");

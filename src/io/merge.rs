@@ -24,11 +24,11 @@ use crate::plan::score::{fold, units_of};
 use crate::plan::value::parse;
 use crate::plan::{Indicator, RawCell, Value, Year};
 use crate::table::detect::build_plan;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What one return gave.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReturnSummary {
     /// The file's name.
     pub file: String,
@@ -39,10 +39,14 @@ pub struct ReturnSummary {
     pub filled: usize,
     /// Values it would change (each also a conflict, so not taken).
     pub changed: usize,
+    /// Why it gave less than it holds (no table, actual years the plan has no column for), or
+    /// empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// A return's row that matches no indicator of the plan.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unmatched {
     /// The return's file.
     pub file: String,
@@ -53,7 +57,7 @@ pub struct Unmatched {
 }
 
 /// One file's value in a conflict.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConflictValue {
     /// The file (the plan's own value is named `base`).
     pub file: String,
@@ -62,7 +66,7 @@ pub struct ConflictValue {
 }
 
 /// A value the plan and the returns do not agree on; the plan keeps its value.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     /// The plan's row, 1-based.
     pub row: u32,
@@ -72,10 +76,32 @@ pub struct Conflict {
     pub year: Year,
     /// Each differing value, the plan's first where it had one.
     pub values: Vec<ConflictValue>,
+    /// The file whose value was taken when the user resolved the conflict; `None` while the
+    /// plan keeps its own value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+}
+
+/// A target, base or yearly target (anchor) a return states differently from the plan: never
+/// taken, listed for the office to check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangedTarget {
+    /// The return's file.
+    pub file: String,
+    /// The plan's row, 1-based.
+    pub row: u32,
+    /// The indicator's name.
+    pub name: String,
+    /// Which figure: `基期值`, `目标值` or `<year>年目标`.
+    pub what: String,
+    /// The plan's value as written (empty when the plan has none).
+    pub plan: String,
+    /// The return's value as written.
+    pub value: String,
 }
 
 /// What a consolidation did.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MergeSummary {
     /// One per return, in the order given.
     pub returns: Vec<ReturnSummary>,
@@ -85,6 +111,9 @@ pub struct MergeSummary {
     pub unmatched: Vec<Unmatched>,
     /// Values left as they were because the files disagree.
     pub conflicts: Vec<Conflict>,
+    /// Targets, bases and anchors the returns state differently from the plan (not taken).
+    #[serde(default)]
+    pub changed_targets: Vec<ChangedTarget>,
 }
 
 /// One return's value for one cell: (the text as written, the cell, the file).
@@ -120,16 +149,20 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
             unit: String::new(),
             filled: 0,
             changed: 0,
+            note: String::new(),
         };
         let Some(ret) = returned.first_table().and_then(|i| returned.sheets.get(i)) else {
+            rs.note = "没有识别出指标表，未采用".to_string();
             summary.returns.push(rs);
             continue;
         };
         let Some(ret_plan) = ret.plan.as_ref() else {
+            rs.note = "没有识别出指标表，未采用".to_string();
             summary.returns.push(rs);
             continue;
         };
         let matches = match_rows(&plan.indicators, &ret_plan.indicators);
+        let mut years_without_column = BTreeSet::new();
         let mut filled_units: BTreeMap<String, usize> = BTreeMap::new();
         for (k, m) in matches.iter().enumerate() {
             let Some(ri) = ret_plan.indicators.get(k) else {
@@ -145,9 +178,18 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
                 }
                 continue;
             };
+            if let Some(pind) = plan.indicators.get(pi) {
+                summary
+                    .changed_targets
+                    .extend(changed_targets(file, pind, ri));
+            }
             let mut gave = false;
             for (year, given) in &ri.actual {
-                if given.value == Value::Empty || !actual_cols.contains_key(year) {
+                if given.value == Value::Empty {
+                    continue;
+                }
+                if !actual_cols.contains_key(year) {
+                    years_without_column.insert(*year);
                     continue;
                 }
                 let raw = raw_of(ret, ri, *year).unwrap_or(RawCell::Text {
@@ -180,6 +222,13 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
         .unwrap_or_default();
         if !rs.unit.is_empty() {
             units_returned.insert(fold(&rs.unit));
+        }
+        if !years_without_column.is_empty() {
+            let years: Vec<String> = years_without_column
+                .iter()
+                .map(|y| format!("{y}年"))
+                .collect();
+            rs.note = format!("{}的实际值在计划表中没有对应的列，未采用", years.join("、"));
         }
         summary.returns.push(rs);
     }
@@ -217,6 +266,7 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
             name: ind.name.clone(),
             year: *year,
             values: Vec::new(),
+            resolved: None,
         };
         if !existing.is_empty() {
             conflict.values.push(ConflictValue {
@@ -376,6 +426,55 @@ fn similarity(a: &str, b: &str) -> f64 {
     2.0 * f64::from(common) / total as f64
 }
 
+/// The base, target, yearly targets and typed targets `ret` (a return's row) states differently
+/// from `plan` (the plan's row it matched), as the summary lists them.
+fn changed_targets(file: &str, plan: &Indicator, ret: &Indicator) -> Vec<ChangedTarget> {
+    let mut out = Vec::new();
+    let mut push = |what: String, plan_text: &str, value: &str| {
+        out.push(ChangedTarget {
+            file: file.to_string(),
+            row: plan.row,
+            name: plan.name.clone(),
+            what,
+            plan: plan_text.trim().to_string(),
+            value: value.trim().to_string(),
+        });
+    };
+    let differs = |a: &str, b: &str| {
+        !same_value(
+            &RawCell::Text { s: a.to_string() },
+            &RawCell::Text { s: b.to_string() },
+        )
+    };
+    for (what, p, r) in [
+        ("基期值", &plan.base, &ret.base),
+        ("目标值", &plan.target, &ret.target),
+    ] {
+        if r.value != Value::Empty && differs(&p.text, &r.text) {
+            push(what.to_string(), &p.text, &r.text);
+        }
+    }
+    for (year, r) in &ret.yearly {
+        let p = plan.yearly.get(year).map_or("", |g| g.text.as_str());
+        if r.value != Value::Empty && differs(p, &r.text) {
+            push(format!("{year}年目标"), p, &r.text);
+        }
+    }
+    for (year, v) in &ret.manual {
+        let p = plan
+            .manual
+            .get(year)
+            .map(|m| m.to_string())
+            .or_else(|| plan.yearly.get(year).map(|g| g.text.clone()))
+            .unwrap_or_default();
+        let typed = v.to_string();
+        if differs(&p, &typed) {
+            push(format!("{year}年目标（手动）"), &p, &typed);
+        }
+    }
+    out
+}
+
 /// The raw cell of `ind`'s actual of `year` in its return, as the return's sheet holds it.
 fn raw_of(sheet: &ImportedSheet, ind: &Indicator, year: Year) -> Option<RawCell> {
     let col = *sheet.layout.as_ref()?.actual_cols().get(&year)?;
@@ -392,7 +491,7 @@ fn declared_unit(sheet: &crate::table::grid::Sheet, header_first: usize) -> Opti
                 if let Some(rest) = text.split(label).nth(1) {
                     let unit: String = rest
                         .trim_start_matches([':', '：', ' '])
-                        .split([' ', '　', '（', '('])
+                        .split([' ', '　', '（', '(', '）', ')', '，', ','])
                         .next()
                         .unwrap_or("")
                         .trim()
