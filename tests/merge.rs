@@ -381,3 +381,21 @@ fn a_return_without_base_and_target_columns_still_gives_its_actuals() {
         summary.returns[0]
     );
 }
+
+#[test]
+fn a_returns_actual_before_the_plan_period_is_not_taken_for_its_base() {
+    // Without its base column, a return's table reads its 2020 actual as the base (an actual
+    // before the period of a table with a target): it is still that year's actual, and no
+    // changed base.
+    let base_csv = "序号,指标名称,单位,牵头单位,2019年基数,2025年目标,2020年实际,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,,\n";
+    let back_csv =
+        "序号,指标名称,单位,2025年目标,2020年实际,2021年实际\n1,人均GDP,元,58000,33000,36900\n";
+    let mut base = io::import(base_csv.as_bytes()).unwrap();
+    let back = io::import(back_csv.as_bytes()).unwrap();
+    let summary = merge::merge(&mut base, &[("统计局.csv".into(), back)]);
+    assert_eq!(summary.returns[0].filled, 2);
+    assert_eq!(summary.changed_targets, []);
+    assert_eq!(base.sheets[0].sheet.text(1, 6), "33000");
+    assert_eq!(base.sheets[0].sheet.text(1, 7), "36900");
+}

@@ -6,7 +6,10 @@
 //!
 //! A value two returns disagree on, or a return's value that differs from one the plan already
 //! had, is a conflict: the plan keeps its value and the conflict is listed with every file's
-//! value.
+//! value. A base, target or yearly target (anchor) a return states differently from the plan is
+//! never taken: it is listed as a changed target. A return's table without base and target
+//! columns still gives its actuals (one before the plan period, which such a table reads as its
+//! base, included); actual years the plan has no column for are named in the return's note.
 //!
 //! ```
 //! use zhibiao::io::{import, merge};
@@ -22,8 +25,9 @@
 use super::{Imported, ImportedSheet};
 use crate::plan::score::{fold, units_of};
 use crate::plan::value::parse;
-use crate::plan::{Indicator, RawCell, Value, Year};
-use crate::table::detect::build_plan;
+use crate::plan::{Given, Indicator, RawCell, Value, Year};
+use crate::table::detect::{build_plan, Layout, Role, Why};
+use crate::table::vocabulary::header_year;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -178,24 +182,27 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
                 }
                 continue;
             };
+            let base_is_actual = ret.layout.as_ref().and_then(actual_taken_for_base);
             if let Some(pind) = plan.indicators.get(pi) {
+                let base_stated = ret
+                    .layout
+                    .as_ref()
+                    .is_some_and(|l| l.col(Role::Base).is_some())
+                    && base_is_actual.is_none();
                 summary
                     .changed_targets
-                    .extend(changed_targets(file, pind, ri));
+                    .extend(changed_targets(file, pind, ri, base_stated));
             }
             let mut gave = false;
-            for (year, given) in &ri.actual {
+            for (year, given, raw) in actuals_of(ret, ri, base_is_actual) {
                 if given.value == Value::Empty {
                     continue;
                 }
-                if !actual_cols.contains_key(year) {
-                    years_without_column.insert(*year);
+                if !actual_cols.contains_key(&year) {
+                    years_without_column.insert(year);
                     continue;
                 }
-                let raw = raw_of(ret, ri, *year).unwrap_or(RawCell::Text {
-                    s: given.text.clone(),
-                });
-                offered.entry((pi, *year)).or_default().push((
+                offered.entry((pi, year)).or_default().push((
                     given.text.trim().to_string(),
                     raw,
                     file.clone(),
@@ -426,9 +433,58 @@ fn similarity(a: &str, b: &str) -> f64 {
     2.0 * f64::from(common) / total as f64
 }
 
+/// The year of a return's base column that is really an actual: a table with a target and no
+/// base column takes its actual of a year before the plan period for the base
+/// ([`Why::BeforePlan`]), which for a return is still that year's actual.
+fn actual_taken_for_base(layout: &Layout) -> Option<Year> {
+    let base = layout.columns.iter().find(|c| c.role == Role::Base)?;
+    if !base.why.contains(&Why::BeforePlan) {
+        return None;
+    }
+    header_year(&base.header)
+}
+
+/// Each actual a return's row gives: (year, value, the cell as the return holds it), its base
+/// included as the actual of `base_year` where the base column is an actual column.
+fn actuals_of(
+    ret: &ImportedSheet,
+    ri: &Indicator,
+    base_year: Option<Year>,
+) -> Vec<(Year, Given, RawCell)> {
+    let mut out: Vec<(Year, Given, RawCell)> = ri
+        .actual
+        .iter()
+        .map(|(year, given)| {
+            let raw = raw_of(ret, ri, *year).unwrap_or(RawCell::Text {
+                s: given.text.clone(),
+            });
+            (*year, given.clone(), raw)
+        })
+        .collect();
+    if let (Some(year), Some(layout)) = (base_year, ret.layout.as_ref()) {
+        if !ri.actual.contains_key(&year) {
+            let raw = layout
+                .col(Role::Base)
+                .zip(ri.row.checked_sub(1))
+                .map(|(col, row)| ret.sheet.cell(row as usize, col).clone())
+                .unwrap_or(RawCell::Text {
+                    s: ri.base.text.clone(),
+                });
+            out.push((year, ri.base.clone(), raw));
+        }
+    }
+    out
+}
+
 /// The base, target, yearly targets and typed targets `ret` (a return's row) states differently
-/// from `plan` (the plan's row it matched), as the summary lists them.
-fn changed_targets(file: &str, plan: &Indicator, ret: &Indicator) -> Vec<ChangedTarget> {
+/// from `plan` (the plan's row it matched), as the summary lists them; the base only where
+/// `base_stated` (the return has a base column of its own, not one taken from its actuals).
+fn changed_targets(
+    file: &str,
+    plan: &Indicator,
+    ret: &Indicator,
+    base_stated: bool,
+) -> Vec<ChangedTarget> {
     let mut out = Vec::new();
     let mut push = |what: String, plan_text: &str, value: &str| {
         out.push(ChangedTarget {
@@ -450,6 +506,9 @@ fn changed_targets(file: &str, plan: &Indicator, ret: &Indicator) -> Vec<Changed
         ("基期值", &plan.base, &ret.base),
         ("目标值", &plan.target, &ret.target),
     ] {
+        if what == "基期值" && !base_stated {
+            continue;
+        }
         if r.value != Value::Empty && differs(&p.text, &r.text) {
             push(what.to_string(), &p.text, &r.text);
         }
