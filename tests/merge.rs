@@ -399,3 +399,99 @@ fn a_returns_actual_before_the_plan_period_is_not_taken_for_its_base() {
     assert_eq!(base.sheets[0].sheet.text(1, 6), "33000");
     assert_eq!(base.sheets[0].sheet.text(1, 7), "36900");
 }
+
+#[test]
+fn distributed_copies_filled_by_their_units_merge_back_cleanly() {
+    use zhibiao::io::write::distribute;
+    let full = import(PROGRESS);
+    let base = with_actuals(&full, |_| false);
+    let copies = distribute::copies(&base, &plan::Options::default(), Some(0.0)).unwrap();
+    let units: Vec<&str> = copies.iter().map(|c| c.unit.as_str()).collect();
+    assert!(units.contains(&"县统计局"), "{units:?}");
+    // Each copy names its unit in its title and greys the other units' rows.
+    let copy = copies.iter().find(|c| c.unit == "县统计局").unwrap();
+    let opened = io::import(&copy.bytes).unwrap();
+    let sheet = &opened.sheets[0];
+    let plan = sheet.plan.as_ref().unwrap();
+    assert!(
+        plan.title.ends_with("（报送单位：县统计局）"),
+        "{}",
+        plan.title
+    );
+    let grey = distribute::other_rows(plan, "县统计局");
+    assert!(!grey.is_empty() && grey.len() < plan.indicators.len());
+    // The unit fills its own rows' actuals (from the full plan) in its copy and sends it back.
+    let mut filled = opened.clone();
+    let s = &mut filled.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let truth = full.sheets[0].plan.as_ref().unwrap();
+    let mut own = 0;
+    for ind in s.plan.clone().unwrap().indicators {
+        if grey.contains(&(ind.row - 1)) || ind.is_group {
+            continue;
+        }
+        let Some(t) = truth.indicators.iter().find(|t| t.name == ind.name) else {
+            continue;
+        };
+        for (year, col) in layout.actual_cols() {
+            let row = t.row as usize - 1;
+            let cell = full.sheets[0].sheet.cell(row, col).clone();
+            if cell != RawCell::Empty {
+                own += 1;
+            }
+            let r = ind.row as usize - 1;
+            if s.sheet.rows[r].len() <= col {
+                s.sheet.rows[r].resize(col + 1, RawCell::Empty);
+            }
+            s.sheet.rows[r][col] = cell;
+            let _ = year;
+        }
+    }
+    assert!(own > 0);
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let bytes = fill::workbook(&filled, &plan::Options::default(), Some(0.0)).unwrap();
+    let back = io::import(&bytes).unwrap();
+    let mut merged = base.clone();
+    let summary = merge::merge(&mut merged, &[(copy.file.clone(), back)]);
+    assert_eq!(summary.conflicts, []);
+    assert_eq!(summary.unmatched, []);
+    assert_eq!(summary.changed_targets, []);
+    assert_eq!(summary.returns[0].unit, "县统计局");
+    assert_eq!(summary.returns[0].filled, own);
+    assert!(!summary.missing_units.contains(&"县统计局".to_string()));
+    // The values arrived where the full plan has them.
+    let got = merged.sheets[0].plan.as_ref().unwrap();
+    for (g, t) in got.indicators.iter().zip(&truth.indicators) {
+        if units_of(&t.lead_units, &t.other_units).contains("县统计局") {
+            assert_eq!(g.actual, t.actual, "{}", t.name);
+        }
+    }
+    // The zip holds every copy.
+    let zip = distribute::zip_files(copies.iter().map(|c| (c.file.as_str(), c.bytes.as_slice())))
+        .unwrap();
+    assert!(zip.starts_with(b"PK"));
+    assert_eq!(copies.len(), units.len());
+}
+
+#[test]
+fn the_cli_distributes_a_plan_into_a_zip() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("distribute-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out.zip");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_zhibiao-cli"))
+        .arg("distribute")
+        .arg(fixture(PROGRESS))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("县统计局\t县统计局.xlsx"), "{stdout}");
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
+}

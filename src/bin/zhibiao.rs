@@ -7,6 +7,8 @@
 //! zhibiao-cli merge BASE RETURN... -o OUT.xlsx
 //!                                           the returns consolidated into BASE (汇总); a JSON
 //!                                           summary on stdout
+//! zhibiao-cli distribute PLAN -o OUT.zip    one filled copy per responsible unit (分发); the
+//!                                           units and file names on stdout
 //! ```
 //! A file that cannot be read exits with status 2 and one line on stderr; a merge that leaves
 //! conflicts unresolved writes OUT with the base's values and exits with status 3.
@@ -19,7 +21,8 @@ use zhibiao::plan;
 
 const USAGE: &str =
     "usage: zhibiao-cli report FILE [--year YEAR] | zhibiao-cli fill FILE -o OUT.xlsx \
-     | zhibiao-cli sheets FILE | zhibiao-cli merge BASE RETURN... -o OUT.xlsx";
+     | zhibiao-cli sheets FILE | zhibiao-cli merge BASE RETURN... -o OUT.xlsx \
+     | zhibiao-cli distribute PLAN -o OUT.zip";
 
 /// The exit status of a merge that left conflicts unresolved.
 const CONFLICTS: u8 = 3;
@@ -93,6 +96,20 @@ fn run(args: &[String]) -> Result<(), String> {
             let bytes = io::write::fill::workbook(&imported, &opts, None)
                 .map_err(|e| e.user_message(Lang::Zh))?;
             std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
+        }
+        "distribute" => {
+            let out = option(args, "-o").ok_or_else(|| USAGE.to_string())?;
+            let copies = io::write::distribute::copies(&imported, &opts, None)
+                .map_err(|e| e.user_message(Lang::Zh))?;
+            let bytes = io::write::distribute::zip_files(
+                copies.iter().map(|c| (c.file.as_str(), c.bytes.as_slice())),
+            )
+            .map_err(|e| e.user_message(Lang::Zh))?;
+            std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))?;
+            for c in &copies {
+                println!("{}\t{}", c.unit, c.file);
+            }
+            Ok(())
         }
         _ => Err(USAGE.to_string()),
     }

@@ -25,7 +25,7 @@
 use super::{Imported, ImportedSheet};
 use crate::plan::score::{fold, units_of};
 use crate::plan::value::parse;
-use crate::plan::{Given, Indicator, RawCell, Value, Year};
+use crate::plan::{Given, Indicator, IndicatorResult, RawCell, Value, Year};
 use crate::table::detect::{build_plan, Layout, Role, Why};
 use crate::table::vocabulary::header_year;
 use serde::{Deserialize, Serialize};
@@ -142,6 +142,9 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
         return summary;
     };
     let actual_cols = layout.actual_cols();
+    // The plan's yearly targets as the export fills them in, to tell a return's copy of them
+    // from a target it changed.
+    let computed = crate::plan::compute(plan, &crate::plan::Options::default());
     // A copy of the plan carries the plan's own 报送单位 line: that says nothing of who sent it.
     let base_declared = declared_unit(&target.sheet, layout.header_first);
     // (plan indicator, year) → what each return gave there, in order.
@@ -189,9 +192,13 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
                     .as_ref()
                     .is_some_and(|l| l.col(Role::Base).is_some())
                     && base_is_actual.is_none();
-                summary
-                    .changed_targets
-                    .extend(changed_targets(file, pind, ri, base_stated));
+                summary.changed_targets.extend(changed_targets(
+                    file,
+                    pind,
+                    computed.indicators.get(pi),
+                    ri,
+                    base_stated,
+                ));
             }
             let mut gave = false;
             for (year, given, raw) in actuals_of(ret, ri, base_is_actual) {
@@ -477,11 +484,13 @@ fn actuals_of(
 }
 
 /// The base, target, yearly targets and typed targets `ret` (a return's row) states differently
-/// from `plan` (the plan's row it matched), as the summary lists them; the base only where
+/// from `plan` (the plan's row it matched, with its results `computed`), as the summary lists
+/// them; the base only where
 /// `base_stated` (the return has a base column of its own, not one taken from its actuals).
 fn changed_targets(
     file: &str,
     plan: &Indicator,
+    computed: Option<&IndicatorResult>,
     ret: &Indicator,
     base_stated: bool,
 ) -> Vec<ChangedTarget> {
@@ -514,9 +523,24 @@ fn changed_targets(
         }
     }
     for (year, r) in &ret.yearly {
-        let p = plan.yearly.get(year).map_or("", |g| g.text.as_str());
-        if r.value != Value::Empty && differs(p, &r.text) {
-            push(format!("{year}年目标"), p, &r.text);
+        if r.value == Value::Empty {
+            continue;
+        }
+        match plan.yearly.get(year) {
+            Some(g) => {
+                if differs(&g.text, &r.text) {
+                    push(format!("{year}年目标"), &g.text, &r.text);
+                }
+            }
+            // The plan's own yearly target is computed: a return that kept what the export
+            // filled in (its round-trip sheet lost, say) changed nothing.
+            None => {
+                let shown = computed.and_then(|c| c.yearly.get(year)).map(|t| t.shown());
+                if shown.as_deref().is_none_or(|p| differs(p, &r.text)) {
+                    let p = shown.map(|p| format!("{p}（测算）")).unwrap_or_default();
+                    push(format!("{year}年目标"), &p, &r.text);
+                }
+            }
         }
     }
     for (year, v) in &ret.manual {

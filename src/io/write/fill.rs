@@ -60,6 +60,7 @@ pub fn table_sheets<'a>(
                 layout: s.layout.as_ref()?,
                 plan: s.plan.as_ref()?,
                 results: results.as_ref()?,
+                greyed: &[],
             })
         })
         .collect()

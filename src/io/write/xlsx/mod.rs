@@ -66,6 +66,9 @@ pub struct SheetExport<'a> {
     pub plan: &'a crate::plan::Plan,
     /// The engine's results of `plan`.
     pub results: &'a PlanResults,
+    /// Sheet rows (0-based, ascending) shown in grey type: in a unit's copy of the plan
+    /// ([`crate::io::write::distribute`]), the rows of other units. Empty in a normal export.
+    pub greyed: &'a [u32],
 }
 
 pub(super) fn writer_error(e: XlsxError) -> ExportError {
@@ -471,6 +474,7 @@ mod tests {
             layout: &layout,
             plan: &plan,
             results: &results,
+            greyed: &[],
         };
         let bytes = export(&[ex]);
         assert!(bytes.is_ok(), "{bytes:?}");
@@ -550,6 +554,7 @@ mod tests {
                 layout,
                 plan,
                 results,
+                greyed: &[],
             })
             .collect();
         let cells: usize = tables
