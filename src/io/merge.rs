@@ -322,12 +322,21 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
     summary
 }
 
-/// For each indicator of a return, the plan's indicator it is, or `None`: first the same folded
-/// name (the same sequence breaking ties), then the same sequence with a similar name, then the
-/// one clearly most similar name. Each plan indicator is matched at most once; group rows only
-/// to group rows.
+/// For each indicator of a return, the plan's indicator it is, or `None`. Three passes, each
+/// taking only a match that no other unmatched plan row could claim as well:
+/// 1. the same folded name (spaces, punctuation, `《》` and full-width forms aside; the same
+///    sequence breaks ties);
+/// 2. the same name once bracketed additions are left out (`地区生产总值（GDP）`, `森林覆盖率(%)`);
+/// 3. the return's name is the plan's with one character dropped, or, at the same sequence,
+///    with up to three dropped inside the name (`每千人口执业医师数` for `每千人口拥有执业医师数`),
+///    never a word cut off at either end (`地区生产总值` is not `地区生产总值增速`).
+///
+/// A name that changed in any other way (a character replaced: `第一产业` / `第二产业`) is left
+/// unmatched, to be listed: a wrong match would put one indicator's value in another's row.
+/// Each plan indicator is matched at most once; group rows only to group rows.
 pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usize>> {
     let keys: Vec<String> = plan.iter().map(|i| name_key(&i.name)).collect();
+    let bare: Vec<String> = plan.iter().map(|i| bracketless_key(&i.name)).collect();
     let mut used = vec![false; plan.len()];
     let mut out = vec![None; returned.len()];
     // Pass 1: the same name.
@@ -339,54 +348,127 @@ pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usiz
         let same: Vec<usize> = (0..plan.len())
             .filter(|&i| !used[i] && keys[i] == key && plan[i].is_group == r.is_group)
             .collect();
-        let pick = match same.as_slice() {
-            [one] => Some(*one),
-            [] => None,
-            many => many
-                .iter()
-                .copied()
-                .find(|&i| seq_key(&plan[i].seq) == seq_key(&r.seq))
-                .or_else(|| many.first().copied()),
-        };
-        if let Some(i) = pick {
+        if let Some(i) = pick_one(plan, &same, r) {
             used[i] = true;
             out[k] = Some(i);
         }
     }
-    // Pass 2: the same sequence and a similar name; pass 3: a clearly most similar name.
+    // Pass 2: the same name without bracketed additions.
     for (k, r) in returned.iter().enumerate() {
-        if out[k].is_some() || name_key(&r.name).is_empty() {
+        let key = bracketless_key(&r.name);
+        if out[k].is_some() || key.is_empty() {
             continue;
         }
-        let key = name_key(&r.name);
-        let by_seq = (0..plan.len()).find(|&i| {
-            !used[i]
-                && !seq_key(&r.seq).is_empty()
-                && seq_key(&plan[i].seq) == seq_key(&r.seq)
-                && plan[i].is_group == r.is_group
-                && similarity(&keys[i], &key) >= 0.5
-        });
-        let pick = by_seq.or_else(|| {
-            let mut scored: Vec<(f64, usize)> = (0..plan.len())
-                .filter(|&i| !used[i] && plan[i].is_group == r.is_group)
-                .map(|i| (similarity(&keys[i], &key), i))
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-            match scored.as_slice() {
-                [(best, i), rest @ ..]
-                    if *best >= 0.75 && rest.first().is_none_or(|(s, _)| best - s >= 0.1) =>
-                {
-                    Some(*i)
-                }
-                _ => None,
-            }
-        });
-        if let Some(i) = pick {
+        let same: Vec<usize> = (0..plan.len())
+            .filter(|&i| !used[i] && bare[i] == key && plan[i].is_group == r.is_group)
+            .collect();
+        if let Some(i) = pick_one(plan, &same, r) {
             used[i] = true;
             out[k] = Some(i);
+        }
+    }
+    // Pass 3: characters dropped.
+    for (k, r) in returned.iter().enumerate() {
+        let key = bracketless_key(&r.name);
+        let len = key.chars().count();
+        if out[k].is_some() || len < 3 {
+            continue;
+        }
+        let r_seq = seq_key(&r.seq);
+        let candidates: Vec<(usize, usize)> = (0..plan.len())
+            .filter(|&i| !used[i] && plan[i].is_group == r.is_group)
+            .filter_map(|i| {
+                let (n, at_end) = dropped(&bare[i], &key)?;
+                let same_seq = !r_seq.is_empty() && seq_key(&plan[i].seq) == r_seq;
+                let ok = n == 1 || (same_seq && n <= 3 && !at_end && len >= 4);
+                ok.then_some((n, i))
+            })
+            .collect();
+        let Some(fewest) = candidates.iter().map(|(n, _)| *n).min() else {
+            continue;
+        };
+        let best: Vec<usize> = candidates
+            .iter()
+            .filter(|(n, _)| *n == fewest)
+            .map(|(_, i)| *i)
+            .collect();
+        if let [i] = best.as_slice() {
+            used[*i] = true;
+            out[k] = Some(*i);
         }
     }
     out
+}
+
+/// The one of `same` (plan rows with the same name) that `r` is: the only one, else the one
+/// with `r`'s sequence, else none (never a guess).
+fn pick_one(plan: &[Indicator], same: &[usize], r: &Indicator) -> Option<usize> {
+    match same {
+        [one] => Some(*one),
+        [] => None,
+        many => {
+            let seq = seq_key(&r.seq);
+            let mut by_seq = many.iter().copied().filter(|&i| {
+                !seq.is_empty() && plan.get(i).is_some_and(|p| seq_key(&p.seq) == seq)
+            });
+            match (by_seq.next(), by_seq.next()) {
+                (Some(i), None) => Some(i),
+                // Rows of the same name and no telling them apart: in order, as the sheet has
+                // them (a plan that repeats a name repeats it in its returns).
+                _ => many.first().copied(),
+            }
+        }
+    }
+}
+
+/// How many characters `short` drops from `long` when it is `long` with characters dropped
+/// (and nothing else changed), and whether they were all dropped at one end (a word cut off
+/// rather than a character lost).
+fn dropped(long: &str, short: &str) -> Option<(usize, bool)> {
+    let long: Vec<char> = long.chars().collect();
+    let short: Vec<char> = short.chars().collect();
+    if short.is_empty() || short.len() >= long.len() {
+        return None;
+    }
+    let mut skipped = Vec::new();
+    let mut j = 0;
+    for (i, c) in long.iter().enumerate() {
+        if short.get(j) == Some(c) {
+            j += 1;
+        } else {
+            skipped.push(i);
+        }
+    }
+    if j != short.len() {
+        return None;
+    }
+    let n = skipped.len();
+    let prefix = skipped.iter().enumerate().all(|(k, &i)| i == k);
+    let suffix = skipped
+        .iter()
+        .enumerate()
+        .all(|(k, &i)| i == long.len() - n + k);
+    Some((n, prefix || suffix))
+}
+
+/// [`name_key`] of the name without what it adds in brackets (`(GDP)`, `（%）`, `[注1]`).
+fn bracketless_key(name: &str) -> String {
+    let mut depth = 0usize;
+    let outside: String = fold(name)
+        .chars()
+        .filter(|c| {
+            match c {
+                '(' | '（' | '[' | '【' => depth += 1,
+                ')' | '）' | ']' | '】' => {
+                    depth = depth.saturating_sub(1);
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect();
+    name_key(&outside)
 }
 
 /// Two cells say the same value: the same number (within a relative 1e-9, so `94` and `94.0`
@@ -416,28 +498,6 @@ fn seq_key(seq: &str) -> String {
         .trim()
         .trim_end_matches(['.', '、', ' '])
         .to_string()
-}
-
-/// How alike two names are: twice the common characters (as a multiset) over both lengths.
-fn similarity(a: &str, b: &str) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let mut counts: BTreeMap<char, i32> = BTreeMap::new();
-    for c in a.chars() {
-        *counts.entry(c).or_default() += 1;
-    }
-    let mut common = 0;
-    for c in b.chars() {
-        if let Some(n) = counts.get_mut(&c) {
-            if *n > 0 {
-                *n -= 1;
-                common += 1;
-            }
-        }
-    }
-    let total = a.chars().count() + b.chars().count();
-    2.0 * f64::from(common) / total as f64
 }
 
 /// The year of a return's base column that is really an actual: a table with a target and no
@@ -631,7 +691,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_match_by_name_then_sequence_then_similarity() {
+    fn rows_match_by_name_then_without_brackets() {
         let plan = [
             ind("1", "地区生产总值"),
             ind("2", "一般公共预算收入"),
@@ -643,12 +703,35 @@ mod tests {
             ind("2", "新增指标：招商引资额"), // inserted: matches nothing
             ind("3", "一般公共预算收入"),     // moved down a row: the same name
             ind("4", "常住人口 城镇化率"),    // spaces: the same folded name
-            ind("5", "森林覆盖率(%)"),        // brackets and a new sequence: most similar
+            ind("5", "森林覆盖率(%)"),        // brackets and a new sequence: the name without them
         ];
         assert_eq!(
             match_rows(&plan, &returned),
             [Some(0), None, Some(1), Some(2), Some(3)]
         );
+    }
+
+    #[test]
+    fn a_dropped_character_matches_a_replaced_one_or_a_cut_word_does_not() {
+        let plan = [
+            ind("1", "第一产业增加值"),
+            ind("2", "地区生产总值增速"),
+            ind("3", "每千人口拥有执业医师数"),
+            ind("4", "城镇新增就业人数"),
+        ];
+        let returned = [
+            ind("1", "第二产业增加值"), // another indicator: one character replaced
+            ind("2", "地区生产总值"),   // another indicator: a word less at the end
+            ind("3", "每千人口执业医师数"), // the same sequence, two characters dropped inside
+            ind("9", "城镇新增就业数"), // one character dropped
+        ];
+        assert_eq!(match_rows(&plan, &returned), [None, None, Some(2), Some(3)]);
+        assert_eq!(dropped("地区生产总值增速", "地区生产总值"), Some((2, true)));
+        assert_eq!(
+            dropped("城镇新增就业人数", "城镇新增就业数"),
+            Some((1, false))
+        );
+        assert_eq!(dropped("第一产业增加值", "第二产业增加值"), None);
     }
 
     #[test]
