@@ -327,9 +327,13 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
 /// 1. the same folded name (spaces, punctuation, `《》` and full-width forms aside; the same
 ///    sequence breaks ties);
 /// 2. the same name once bracketed additions are left out (`地区生产总值（GDP）`, `森林覆盖率(%)`);
-/// 3. the return's name is the plan's with one character dropped, or, at the same sequence,
-///    with up to three dropped inside the name (`每千人口执业医师数` for `每千人口拥有执业医师数`),
-///    never a word cut off at either end (`地区生产总值` is not `地区生产总值增速`).
+/// 3. the return's name (at least five characters) is the plan's with one character dropped,
+///    or, at the same sequence, with up to three dropped inside the name (`每千人口执业医师数`
+///    for `每千人口拥有执业医师数`), never a word cut off at either end (`地区生产总值` is not
+///    `地区生产总值增速`).
+///
+/// Two names whose brackets say different things (`(上年=100)` / `(1978年=100)`) never match
+/// but by the same name.
 ///
 /// A name that changed in any other way (a character replaced: `第一产业` / `第二产业`) is left
 /// unmatched, to be listed: a wrong match would put one indicator's value in another's row.
@@ -359,8 +363,14 @@ pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usiz
         if out[k].is_some() || key.is_empty() {
             continue;
         }
+        let added = bracketed_key(&r.name);
         let same: Vec<usize> = (0..plan.len())
-            .filter(|&i| !used[i] && bare[i] == key && plan[i].is_group == r.is_group)
+            .filter(|&i| {
+                !used[i]
+                    && bare[i] == key
+                    && plan[i].is_group == r.is_group
+                    && !brackets_differ(&added, &bracketed_key(&plan[i].name))
+            })
             .collect();
         if let Some(i) = pick_one(plan, &same, r) {
             used[i] = true;
@@ -371,16 +381,21 @@ pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usiz
     for (k, r) in returned.iter().enumerate() {
         let key = bracketless_key(&r.name);
         let len = key.chars().count();
-        if out[k].is_some() || len < 3 {
+        if out[k].is_some() || len < MIN_FUZZY {
             continue;
         }
         let r_seq = seq_key(&r.seq);
+        let added = bracketed_key(&r.name);
         let candidates: Vec<(usize, usize)> = (0..plan.len())
-            .filter(|&i| !used[i] && plan[i].is_group == r.is_group)
+            .filter(|&i| {
+                !used[i]
+                    && plan[i].is_group == r.is_group
+                    && !brackets_differ(&added, &bracketed_key(&plan[i].name))
+            })
             .filter_map(|i| {
                 let (n, at_end) = dropped(&bare[i], &key)?;
                 let same_seq = !r_seq.is_empty() && seq_key(&plan[i].seq) == r_seq;
-                let ok = n == 1 || (same_seq && n <= 3 && !at_end && len >= 4);
+                let ok = n == 1 || (same_seq && n <= 3 && !at_end);
                 ok.then_some((n, i))
             })
             .collect();
@@ -449,6 +464,42 @@ fn dropped(long: &str, short: &str) -> Option<(usize, bool)> {
         .enumerate()
         .all(|(k, &i)| i == long.len() - n + k);
     Some((n, prefix || suffix))
+}
+
+/// The shortest name (letters, digits, CJK; brackets aside) that characters dropped may still
+/// match: `粮食产量` (4) may be `粮食总产量` with one lost or another indicator.
+const MIN_FUZZY: usize = 5;
+
+/// Two names' bracketed parts say different things (`(上年=100)` / `(1978年=100)`): one of
+/// them adding brackets the other lacks is fine (each of the other's is among its own), two
+/// different ones are not.
+fn brackets_differ(a: &[String], b: &[String]) -> bool {
+    !(a.iter().all(|x| b.contains(x)) || b.iter().all(|x| a.contains(x)))
+}
+
+/// [`name_key`] of what each pair of brackets of the name says, outermost ones only.
+fn bracketed_key(name: &str) -> Vec<String> {
+    let mut groups = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in fold(name).chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let key = name_key(&current);
+                    if !key.is_empty() {
+                        groups.push(key);
+                    }
+                    current.clear();
+                }
+            }
+            _ if depth > 0 => current.push(c),
+            _ => {}
+        }
+    }
+    groups
 }
 
 /// [`name_key`] of the name without what it adds in brackets (`(GDP)`, `（%）`, `[注1]`).
