@@ -111,7 +111,7 @@ fn rename(rng: &mut Rng, name: &str, kind: &str, unit: &str) -> Option<String> {
                 Some(at(rng.range(1, n - 1), "　"))
             }
         }
-        "spaces" => Some(at(rng.range(1, n - 1), *rng.pick(&[" ", "  ", "　"]))),
+        "spaces" => Some(at(rng.range(1, n - 1), rng.pick(&[" ", "  ", "　"]))),
         "《》" => {
             let cut = rng.range(2, n);
             let (a, b) = chars.split_at(cut);
