@@ -111,7 +111,11 @@ fn rename(rng: &mut Rng, name: &str, kind: &str, unit: &str) -> Option<String> {
                 Some(at(rng.range(1, n - 1), "　"))
             }
         }
-        "spaces" => Some(at(rng.range(1, n - 1), rng.pick(&[" ", "  ", "　"]))),
+        "spaces" => {
+            const SPACES: [&str; 3] = [" ", "  ", "　"];
+            let space = SPACES[rng.below(SPACES.len())];
+            Some(at(rng.range(1, n - 1), space))
+        }
         "《》" => {
             let cut = rng.range(2, n);
             let (a, b) = chars.split_at(cut);
