@@ -489,7 +489,11 @@ mod consolidation {
                 Some(u) if u != unit => String::new(),
                 _ => format!("{}", 105 + i % 7),
             };
-            csv += &format!("{},指标{i}号,万元,单位{unit},100,{},{actual}\n", i + 1, 120 + i);
+            csv += &format!(
+                "{},指标{i}号,万元,单位{unit},100,{},{actual}\n",
+                i + 1,
+                120 + i
+            );
         }
         csv
     }

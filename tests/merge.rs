@@ -495,3 +495,33 @@ fn the_cli_distributes_a_plan_into_a_zip() {
     assert!(stdout.contains("县统计局\t县统计局.xlsx"), "{stdout}");
     assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
 }
+
+#[test]
+fn a_copy_of_a_plan_without_a_title_row_gets_one_naming_its_unit() {
+    use zhibiao::io::write::distribute;
+    let csv = "序号,指标名称,单位,牵头单位,配合单位,2020年,2025年,2021年实际\n\
+               1,人均GDP,元,县统计局,县发改局,31502,58000,\n\
+               2,森林覆盖率,%,县林业局,,60,62,\n";
+    let base = io::import(csv.as_bytes()).unwrap();
+    let copies = distribute::copies(&base, &plan::Options::default(), Some(0.0)).unwrap();
+    let files: Vec<&str> = copies.iter().map(|c| c.file.as_str()).collect();
+    assert_eq!(files, ["县统计局.xlsx", "县发改局.xlsx", "县林业局.xlsx"]);
+    let copy = io::import(&copies[2].bytes).unwrap();
+    let plan = copy.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(plan.indicators.len(), 2);
+    assert!(plan.title.contains("报送单位：县林业局"), "{}", plan.title);
+    assert_eq!(
+        distribute::other_rows(plan, "县林业局"),
+        [plan.indicators[0].row - 1]
+    );
+    // Sent back untouched, it fills nothing, changes nothing and speaks for 县林业局.
+    let mut merged = base.clone();
+    let summary = merge::merge(&mut merged, &[(copies[2].file.clone(), copy)]);
+    assert_eq!(summary.returns[0].unit, "县林业局");
+    assert_eq!(summary.returns[0].filled, 0);
+    assert_eq!(summary.conflicts, []);
+    assert_eq!(summary.changed_targets, []);
+    assert_eq!(summary.unmatched, []);
+    assert_eq!(summary.missing_units, ["县发改局", "县统计局"]);
+    assert_eq!(merged, base);
+}
