@@ -525,3 +525,47 @@ fn a_copy_of_a_plan_without_a_title_row_gets_one_naming_its_unit() {
     assert_eq!(summary.missing_units, ["县发改局", "县统计局"]);
     assert_eq!(merged, base);
 }
+
+#[test]
+fn a_conflict_resolved_with_a_returns_value_takes_it() {
+    let full = import(PROGRESS);
+    let mut base = full.clone();
+    let mut ret = full.clone();
+    let s = &mut ret.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let ind = s.plan.as_ref().unwrap().indicators[0].clone();
+    let (row, col) = (ind.row as usize - 1, layout.actual_cols()[&2021]);
+    s.sheet.rows[row][col] = RawCell::Number {
+        n: 210.0,
+        format: None,
+    };
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let mut summary = merge::merge(&mut base, &[("统计局.xls".into(), ret)]);
+    let conflict = &mut summary.conflicts[0];
+    assert!(!merge::resolve(&mut base, conflict, "nobody.xls"));
+    assert_eq!(conflict.resolved, None);
+    assert!(merge::resolve(&mut base, conflict, "统计局.xls"));
+    assert_eq!(conflict.resolved.as_deref(), Some("统计局.xls"));
+    assert_eq!(base.sheets[0].sheet.text(row, col), "210");
+    let plan = base.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(
+        plan.indicators[0]
+            .actual
+            .get(&2021)
+            .map(|g| g.text.as_str()),
+        Some("210")
+    );
+    // The sheet says how it ended.
+    let bytes =
+        fill::consolidated(&base, Some(&summary), &plan::Options::default(), Some(0.0)).unwrap();
+    let workbook = io::read::read_workbook(&bytes).unwrap();
+    let sheet = workbook
+        .sheets
+        .iter()
+        .find(|s| s.name == "汇总情况")
+        .unwrap();
+    let said = (0..sheet.rows.len())
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .any(|(r, c)| sheet.text(r, c) == "采用 统计局.xls 的值 210");
+    assert!(said);
+}

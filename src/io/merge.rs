@@ -322,6 +322,42 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
     summary
 }
 
+/// Resolves `conflict` (one of a [`MergeSummary`]'s, on `base`'s first table) with `file`'s
+/// value: that value is written into the plan's actual cell (a number as a number) and the
+/// plan rebuilt; [`BASE_FILE`] keeps the plan's own. The conflict records the choice. Returns
+/// `false`, changing nothing, when `file` gave no value in it or the plan has no such cell.
+pub fn resolve(base: &mut Imported, conflict: &mut Conflict, file: &str) -> bool {
+    let Some(value) = conflict.values.iter().find(|v| v.file == file) else {
+        return false;
+    };
+    let Some(target) = base.first_table().and_then(|i| base.sheets.get_mut(i)) else {
+        return false;
+    };
+    let Some(col) = target
+        .layout
+        .as_ref()
+        .and_then(|l| l.actual_cols().get(&conflict.year).copied())
+    else {
+        return false;
+    };
+    let Some(row) = (conflict.row as usize).checked_sub(1) else {
+        return false;
+    };
+    if file != BASE_FILE {
+        let text = value.value.trim();
+        let raw = match fold(text).replace(',', "").parse::<f64>() {
+            Ok(n) if n.is_finite() => RawCell::Number { n, format: None },
+            _ => RawCell::Text {
+                s: text.to_string(),
+            },
+        };
+        set_cell(target, row, col, raw);
+        rebuild(target);
+    }
+    conflict.resolved = Some(file.to_string());
+    true
+}
+
 /// For each indicator of a return, the plan's indicator it is, or `None`. Three passes, each
 /// taking only a match that no other unmatched plan row could claim as well:
 /// 1. the same folded name (spaces, punctuation, `《》` and full-width forms aside; the same
