@@ -466,6 +466,95 @@ mod stages {
     }
 }
 
+/// Consolidation (汇总): 100 returns merged into a plan of 200 indicators, each return the
+/// filled workbook of one unit with its two rows' actuals, as `zhibiao-cli merge` gets them.
+/// Built in memory (no generated files needed); importing the same 100 files is timed beside it.
+#[divan::bench_group(sample_count = 10, sample_size = 1)]
+mod consolidation {
+    use super::*;
+    use zhibiao::io::merge;
+    use zhibiao::io::write::fill;
+
+    /// Indicators in the plan, and returns merged into it.
+    const INDICATORS: usize = 200;
+    const RETURNS: usize = 100;
+
+    /// The plan's CSV: each indicator's lead unit is `单位<i / 2>`; `actuals` fills the 2021
+    /// actual of the rows whose unit it names (`None`: every row).
+    fn plan_csv(actuals: Option<usize>) -> String {
+        let mut csv = String::from("序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n");
+        for i in 0..INDICATORS {
+            let unit = i / 2;
+            let actual = match actuals {
+                Some(u) if u != unit => String::new(),
+                _ => format!("{}", 105 + i % 7),
+            };
+            csv += &format!(
+                "{},指标{i}号,万元,单位{unit},100,{},{actual}\n",
+                i + 1,
+                120 + i
+            );
+        }
+        csv
+    }
+
+    /// The base (no actuals) and the returns' workbook bytes, by file name.
+    type Inputs = (Imported, Vec<(String, Vec<u8>)>);
+
+    /// The base and the 100 returns.
+    fn inputs() -> &'static Inputs {
+        static INPUTS: OnceLock<Inputs> = OnceLock::new();
+        INPUTS.get_or_init(|| {
+            let base = io::import(plan_csv(Some(usize::MAX)).as_bytes()).expect("the plan");
+            let returns = (0..RETURNS)
+                .map(|u| {
+                    let ret = io::import(plan_csv(Some(u)).as_bytes()).expect("a return");
+                    let bytes = fill::workbook(&ret, &plan::Options::default(), Some(0.0))
+                        .expect("a return's workbook");
+                    (format!("单位{u}.xlsx"), bytes)
+                })
+                .collect();
+            (base, returns)
+        })
+    }
+
+    fn imported_returns() -> &'static [(String, Imported)] {
+        static RETURNS: OnceLock<Vec<(String, Imported)>> = OnceLock::new();
+        RETURNS.get_or_init(|| {
+            inputs()
+                .1
+                .iter()
+                .map(|(f, b)| (f.clone(), io::import(b).expect("a return imports")))
+                .collect()
+        })
+    }
+
+    /// Importing the 100 returns (what the merge adds to).
+    #[divan::bench]
+    fn import_100_returns() -> usize {
+        inputs()
+            .1
+            .iter()
+            .map(|(_, b)| io::import(black_box(b)).expect("a return").sheets.len())
+            .sum()
+    }
+
+    /// Merging the 100 imported returns into the plan: matching, taking the actuals, the
+    /// summary, and the plan rebuilt.
+    #[divan::bench]
+    fn merge_100_returns(bencher: divan::Bencher) {
+        let base = &inputs().0;
+        let returns = imported_returns();
+        bencher
+            .with_inputs(|| base.clone())
+            .bench_local_values(|mut plan| {
+                let summary = merge::merge(&mut plan, black_box(returns));
+                assert_eq!(summary.returns.len(), RETURNS);
+                summary.conflicts.len()
+            });
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Summary mode: `ZHIBIAO_BENCH_JSON=path cargo bench --bench pipeline`
 // ---------------------------------------------------------------------------------------------

@@ -388,6 +388,9 @@ pub enum ExportError {
         /// The writer's message.
         detail: String,
     },
+    /// Distribution (分发) needs a table whose rows name responsible units (牵头单位 or
+    /// 配合单位), and the plan has none.
+    NoUnits,
 }
 
 impl ExportError {
@@ -396,6 +399,13 @@ impl ExportError {
         match (lang, self) {
             (Lang::Zh, Self::Writer { detail }) => format!("导出失败：{detail}"),
             (Lang::En, Self::Writer { detail }) => format!("Export failed: {detail}"),
+            (Lang::Zh, Self::NoUnits) => {
+                "无法分发：指标表中没有牵头单位或配合单位，不知道发给谁。".to_string()
+            }
+            (Lang::En, Self::NoUnits) => {
+                "Cannot distribute: the table names no lead or other units to send it to."
+                    .to_string()
+            }
         }
     }
 }

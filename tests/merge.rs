@@ -269,3 +269,303 @@ fn the_cli_merges_and_exits_3_on_a_conflict() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("bad.xlsx"));
 }
+
+#[test]
+fn the_consolidated_workbook_carries_a_consolidation_sheet_that_reimport_ignores() {
+    let full = import(PROGRESS);
+    let mut base = full.clone();
+    let mut ret = full.clone();
+    let s = &mut ret.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let row = s.plan.as_ref().unwrap().indicators[0].row as usize - 1;
+    s.sheet.rows[row][layout.actual_cols()[&2021]] = RawCell::Number {
+        n: 210.0,
+        format: None,
+    };
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let summary = merge::merge(&mut base, &[("统计局.xls".into(), ret)]);
+    assert_eq!(summary.conflicts.len(), 1);
+    let bytes =
+        fill::consolidated(&base, Some(&summary), &plan::Options::default(), Some(0.0)).unwrap();
+    let workbook = io::read::read_workbook(&bytes).unwrap();
+    let sheet = workbook
+        .sheets
+        .iter()
+        .find(|s| s.name == "汇总情况")
+        .expect("a 汇总情况 sheet");
+    let texts: Vec<String> = (0..sheet.rows.len())
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .map(|(r, c)| sheet.text(r, c))
+        .collect();
+    for want in [
+        "报送情况（1）",
+        "统计局.xls",
+        "计划原值：203.5",
+        "未处理：保留计划原值",
+    ] {
+        assert!(texts.iter().any(|t| t.contains(want)), "{want}: {texts:?}");
+    }
+    // Read back, the workbook is the plan it was: the sheet is not taken for a table.
+    let again = io::import(&bytes).unwrap();
+    assert_eq!(outcome(&again), outcome(&base));
+    assert_eq!(
+        again.sheets.iter().filter(|s| s.plan.is_some()).count(),
+        1,
+        "only the plan's own sheet is a table"
+    );
+    // The summary keeps in a saved state.
+    let json = serde_json::to_string(&summary).unwrap();
+    assert_eq!(
+        serde_json::from_str::<merge::MergeSummary>(&json).unwrap(),
+        summary
+    );
+}
+
+#[test]
+fn a_return_that_states_another_target_is_flagged_not_taken() {
+    let base_csv = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,\n\
+                    2,森林覆盖率,%,县林业局,60,62,\n";
+    let back_csv = "报送单位：县林业局\n序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,\n\
+                    2,森林覆盖率,%,县林业局,60,65,61\n";
+    let mut base = io::import(base_csv.as_bytes()).unwrap();
+    let back = io::import(back_csv.as_bytes()).unwrap();
+    let summary = merge::merge(&mut base, &[("林业局.csv".into(), back)]);
+    assert_eq!(summary.returns[0].unit, "县林业局");
+    assert_eq!(summary.returns[0].filled, 1);
+    assert_eq!(
+        summary.changed_targets.len(),
+        1,
+        "{:?}",
+        summary.changed_targets
+    );
+    let t = &summary.changed_targets[0];
+    assert_eq!(
+        (
+            t.name.as_str(),
+            t.what.as_str(),
+            t.plan.as_str(),
+            t.value.as_str()
+        ),
+        ("森林覆盖率", "目标值", "62", "65")
+    );
+    // The plan keeps its target and takes the actual.
+    assert_eq!(base.sheets[0].sheet.text(2, 5), "62");
+    assert_eq!(base.sheets[0].sheet.text(2, 6), "61");
+    assert_eq!(summary.missing_units, ["县统计局"]);
+}
+
+#[test]
+fn a_return_without_base_and_target_columns_still_gives_its_actuals() {
+    let base_csv = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,\n\
+                    2,森林覆盖率,%,县林业局,60,62,\n";
+    let mut base = io::import(base_csv.as_bytes()).unwrap();
+    let only_actuals =
+        "填报单位：县统计局\n序号,指标名称,2021年实际,2022年实际\n1,人均GDP,36900,39000\n";
+    let summary = merge::merge(
+        &mut base,
+        &[(
+            "统计局.csv".into(),
+            io::import(only_actuals.as_bytes()).unwrap(),
+        )],
+    );
+    assert_eq!(summary.returns[0].unit, "县统计局");
+    assert_eq!(summary.returns[0].filled, 1);
+    assert_eq!(base.sheets[0].sheet.text(1, 6), "36900");
+    // 2022 has no column in the plan: said, not silently dropped.
+    assert!(
+        summary.returns[0].note.contains("2022年"),
+        "{:?}",
+        summary.returns[0]
+    );
+}
+
+#[test]
+fn a_returns_actual_before_the_plan_period_is_not_taken_for_its_base() {
+    // Without its base column, a return's table reads its 2020 actual as the base (an actual
+    // before the period of a table with a target): it is still that year's actual, and no
+    // changed base.
+    let base_csv = "序号,指标名称,单位,牵头单位,2019年基数,2025年目标,2020年实际,2021年实际\n\
+                    1,人均GDP,元,县统计局,31502,58000,,\n";
+    let back_csv =
+        "序号,指标名称,单位,2025年目标,2020年实际,2021年实际\n1,人均GDP,元,58000,33000,36900\n";
+    let mut base = io::import(base_csv.as_bytes()).unwrap();
+    let back = io::import(back_csv.as_bytes()).unwrap();
+    let summary = merge::merge(&mut base, &[("统计局.csv".into(), back)]);
+    assert_eq!(summary.returns[0].filled, 2);
+    assert_eq!(summary.changed_targets, []);
+    assert_eq!(base.sheets[0].sheet.text(1, 6), "33000");
+    assert_eq!(base.sheets[0].sheet.text(1, 7), "36900");
+}
+
+#[test]
+fn distributed_copies_filled_by_their_units_merge_back_cleanly() {
+    use zhibiao::io::write::distribute;
+    let full = import(PROGRESS);
+    let base = with_actuals(&full, |_| false);
+    let copies = distribute::copies(&base, &plan::Options::default(), Some(0.0)).unwrap();
+    let units: Vec<&str> = copies.iter().map(|c| c.unit.as_str()).collect();
+    assert!(units.contains(&"县统计局"), "{units:?}");
+    // Each copy names its unit in its title and greys the other units' rows.
+    let copy = copies.iter().find(|c| c.unit == "县统计局").unwrap();
+    let opened = io::import(&copy.bytes).unwrap();
+    let sheet = &opened.sheets[0];
+    let plan = sheet.plan.as_ref().unwrap();
+    assert!(
+        plan.title.ends_with("（报送单位：县统计局）"),
+        "{}",
+        plan.title
+    );
+    let grey = distribute::other_rows(plan, "县统计局");
+    assert!(!grey.is_empty() && grey.len() < plan.indicators.len());
+    // The unit fills its own rows' actuals (from the full plan) in its copy and sends it back.
+    let mut filled = opened.clone();
+    let s = &mut filled.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let truth = full.sheets[0].plan.as_ref().unwrap();
+    let mut own = 0;
+    for ind in s.plan.clone().unwrap().indicators {
+        if grey.contains(&(ind.row - 1)) || ind.is_group {
+            continue;
+        }
+        let Some(t) = truth.indicators.iter().find(|t| t.name == ind.name) else {
+            continue;
+        };
+        for (year, col) in layout.actual_cols() {
+            let row = t.row as usize - 1;
+            let cell = full.sheets[0].sheet.cell(row, col).clone();
+            if cell != RawCell::Empty {
+                own += 1;
+            }
+            let r = ind.row as usize - 1;
+            if s.sheet.rows[r].len() <= col {
+                s.sheet.rows[r].resize(col + 1, RawCell::Empty);
+            }
+            s.sheet.rows[r][col] = cell;
+            let _ = year;
+        }
+    }
+    assert!(own > 0);
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let bytes = fill::workbook(&filled, &plan::Options::default(), Some(0.0)).unwrap();
+    let back = io::import(&bytes).unwrap();
+    let mut merged = base.clone();
+    let summary = merge::merge(&mut merged, &[(copy.file.clone(), back)]);
+    assert_eq!(summary.conflicts, []);
+    assert_eq!(summary.unmatched, []);
+    assert_eq!(summary.changed_targets, []);
+    assert_eq!(summary.returns[0].unit, "县统计局");
+    assert_eq!(summary.returns[0].filled, own);
+    assert!(!summary.missing_units.contains(&"县统计局".to_string()));
+    // The values arrived where the full plan has them.
+    let got = merged.sheets[0].plan.as_ref().unwrap();
+    for (g, t) in got.indicators.iter().zip(&truth.indicators) {
+        if units_of(&t.lead_units, &t.other_units).contains("县统计局") {
+            assert_eq!(g.actual, t.actual, "{}", t.name);
+        }
+    }
+    // The zip holds every copy.
+    let zip = distribute::zip_files(copies.iter().map(|c| (c.file.as_str(), c.bytes.as_slice())))
+        .unwrap();
+    assert!(zip.starts_with(b"PK"));
+    assert_eq!(copies.len(), units.len());
+}
+
+#[test]
+fn the_cli_distributes_a_plan_into_a_zip() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("distribute-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("out.zip");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_zhibiao-cli"))
+        .arg("distribute")
+        .arg(fixture(PROGRESS))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("县统计局\t县统计局.xlsx"), "{stdout}");
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
+}
+
+#[test]
+fn a_copy_of_a_plan_without_a_title_row_gets_one_naming_its_unit() {
+    use zhibiao::io::write::distribute;
+    let csv = "序号,指标名称,单位,牵头单位,配合单位,2020年,2025年,2021年实际\n\
+               1,人均GDP,元,县统计局,县发改局,31502,58000,\n\
+               2,森林覆盖率,%,县林业局,,60,62,\n";
+    let base = io::import(csv.as_bytes()).unwrap();
+    let copies = distribute::copies(&base, &plan::Options::default(), Some(0.0)).unwrap();
+    let files: Vec<&str> = copies.iter().map(|c| c.file.as_str()).collect();
+    assert_eq!(files, ["县统计局.xlsx", "县发改局.xlsx", "县林业局.xlsx"]);
+    let copy = io::import(&copies[2].bytes).unwrap();
+    let plan = copy.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(plan.indicators.len(), 2);
+    assert!(plan.title.contains("报送单位：县林业局"), "{}", plan.title);
+    assert_eq!(
+        distribute::other_rows(plan, "县林业局"),
+        [plan.indicators[0].row - 1]
+    );
+    // Sent back untouched, it fills nothing, changes nothing and speaks for 县林业局.
+    let mut merged = base.clone();
+    let summary = merge::merge(&mut merged, &[(copies[2].file.clone(), copy)]);
+    assert_eq!(summary.returns[0].unit, "县林业局");
+    assert_eq!(summary.returns[0].filled, 0);
+    assert_eq!(summary.conflicts, []);
+    assert_eq!(summary.changed_targets, []);
+    assert_eq!(summary.unmatched, []);
+    assert_eq!(summary.missing_units, ["县发改局", "县统计局"]);
+    assert_eq!(merged, base);
+}
+
+#[test]
+fn a_conflict_resolved_with_a_returns_value_takes_it() {
+    let full = import(PROGRESS);
+    let mut base = full.clone();
+    let mut ret = full.clone();
+    let s = &mut ret.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let ind = s.plan.as_ref().unwrap().indicators[0].clone();
+    let (row, col) = (ind.row as usize - 1, layout.actual_cols()[&2021]);
+    s.sheet.rows[row][col] = RawCell::Number {
+        n: 210.0,
+        format: None,
+    };
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let mut summary = merge::merge(&mut base, &[("统计局.xls".into(), ret)]);
+    let conflict = &mut summary.conflicts[0];
+    assert!(!merge::resolve(&mut base, conflict, "nobody.xls"));
+    assert_eq!(conflict.resolved, None);
+    assert!(merge::resolve(&mut base, conflict, "统计局.xls"));
+    assert_eq!(conflict.resolved.as_deref(), Some("统计局.xls"));
+    assert_eq!(base.sheets[0].sheet.text(row, col), "210");
+    let plan = base.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(
+        plan.indicators[0]
+            .actual
+            .get(&2021)
+            .map(|g| g.text.as_str()),
+        Some("210")
+    );
+    // The sheet says how it ended.
+    let bytes =
+        fill::consolidated(&base, Some(&summary), &plan::Options::default(), Some(0.0)).unwrap();
+    let workbook = io::read::read_workbook(&bytes).unwrap();
+    let sheet = workbook
+        .sheets
+        .iter()
+        .find(|s| s.name == "汇总情况")
+        .unwrap();
+    let said = (0..sheet.rows.len())
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .any(|(r, c)| sheet.text(r, c) == "采用 统计局.xls 的值 210");
+    assert!(said);
+}

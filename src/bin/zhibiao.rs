@@ -7,6 +7,8 @@
 //! zhibiao-cli merge BASE RETURN... -o OUT.xlsx
 //!                                           the returns consolidated into BASE (汇总); a JSON
 //!                                           summary on stdout
+//! zhibiao-cli distribute PLAN -o OUT.zip    one filled copy per responsible unit (分发); the
+//!                                           units and file names on stdout
 //! ```
 //! A file that cannot be read exits with status 2 and one line on stderr; a merge that leaves
 //! conflicts unresolved writes OUT with the base's values and exits with status 3.
@@ -19,7 +21,8 @@ use zhibiao::plan;
 
 const USAGE: &str =
     "usage: zhibiao-cli report FILE [--year YEAR] | zhibiao-cli fill FILE -o OUT.xlsx \
-     | zhibiao-cli sheets FILE | zhibiao-cli merge BASE RETURN... -o OUT.xlsx";
+     | zhibiao-cli sheets FILE | zhibiao-cli merge BASE RETURN... -o OUT.xlsx \
+     | zhibiao-cli distribute PLAN -o OUT.zip";
 
 /// The exit status of a merge that left conflicts unresolved.
 const CONFLICTS: u8 = 3;
@@ -94,6 +97,20 @@ fn run(args: &[String]) -> Result<(), String> {
                 .map_err(|e| e.user_message(Lang::Zh))?;
             std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
         }
+        "distribute" => {
+            let out = option(args, "-o").ok_or_else(|| USAGE.to_string())?;
+            let copies = io::write::distribute::copies(&imported, &opts, None)
+                .map_err(|e| e.user_message(Lang::Zh))?;
+            let bytes = io::write::distribute::zip_files(
+                copies.iter().map(|c| (c.file.as_str(), c.bytes.as_slice())),
+            )
+            .map_err(|e| e.user_message(Lang::Zh))?;
+            std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))?;
+            for c in &copies {
+                println!("{}\t{}", c.unit, c.file);
+            }
+            Ok(())
+        }
         _ => Err(USAGE.to_string()),
     }
 }
@@ -134,8 +151,9 @@ fn merge(args: &[String]) -> Result<bool, String> {
         .map(|p| Ok((file_name(p), import_file(p)?)))
         .collect::<Result<Vec<_>, String>>()?;
     let summary = io::merge::merge(&mut base, &returns);
-    let bytes = io::write::fill::workbook(&base, &plan::Options::default(), None)
-        .map_err(|e| e.user_message(Lang::Zh))?;
+    let bytes =
+        io::write::fill::consolidated(&base, Some(&summary), &plan::Options::default(), None)
+            .map_err(|e| e.user_message(Lang::Zh))?;
     std::fs::write(&out, bytes).map_err(|e| format!("cannot write {out}: {e}"))?;
     let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     println!("{text}");

@@ -14,6 +14,7 @@
 
 use super::xlsx::{self, SheetExport};
 use crate::error::ExportError;
+use crate::io::merge::MergeSummary;
 use crate::io::Imported;
 use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::{self, Plan, PlanResults};
@@ -59,6 +60,7 @@ pub fn table_sheets<'a>(
                 layout: s.layout.as_ref()?,
                 plan: s.plan.as_ref()?,
                 results: results.as_ref()?,
+                greyed: &[],
             })
         })
         .collect()
@@ -78,6 +80,21 @@ pub async fn workbook_paced<P: Pace>(
     created_ms: Option<f64>,
     pace: &mut P,
 ) -> Result<Vec<u8>, ExportError> {
+    workbook_paced_with(imported, skip, opts, created_ms, None, pace).await
+}
+
+/// [`workbook_paced`] with the 汇总情况 sheet of `consolidation` after the plans' sheets.
+///
+/// # Errors
+/// As [`workbook_paced`].
+pub async fn workbook_paced_with<P: Pace>(
+    imported: &Imported,
+    skip: &dyn Fn(usize) -> bool,
+    opts: &plan::Options,
+    created_ms: Option<f64>,
+    consolidation: Option<&MergeSummary>,
+    pace: &mut P,
+) -> Result<Vec<u8>, ExportError> {
     let count = imported.sheets.len();
     let mut results = Vec::with_capacity(count);
     for (index, s) in imported.sheets.iter().enumerate() {
@@ -91,7 +108,13 @@ pub async fn workbook_paced<P: Pace>(
         };
         results.push(computed);
     }
-    xlsx::export_paced_at(&table_sheets(imported, &results), created_ms, pace).await
+    xlsx::export_paced_with(
+        &table_sheets(imported, &results),
+        created_ms,
+        consolidation,
+        pace,
+    )
+    .await
 }
 
 /// [`workbook_paced`] of every table sheet, straight through.
@@ -103,11 +126,26 @@ pub fn workbook(
     opts: &plan::Options,
     created_ms: Option<f64>,
 ) -> Result<Vec<u8>, ExportError> {
-    pace::finish(workbook_paced(
+    consolidated(imported, None, opts, created_ms)
+}
+
+/// [`workbook`] with the 汇总情况 sheet of `consolidation`, where there is one (the consolidated
+/// workbook of `zhibiao-cli merge`).
+///
+/// # Errors
+/// As [`workbook_paced`].
+pub fn consolidated(
+    imported: &Imported,
+    consolidation: Option<&MergeSummary>,
+    opts: &plan::Options,
+    created_ms: Option<f64>,
+) -> Result<Vec<u8>, ExportError> {
+    pace::finish(workbook_paced_with(
         imported,
         &|_| false,
         opts,
         created_ms,
+        consolidation,
         &mut pace::Straight,
     ))
     .unwrap_or_else(|| {

@@ -12,10 +12,13 @@
 //! 3. the hidden sheet [`crate::io::roundtrip::SHEET_NAME`] that makes a re-import give back the
 //!    same plan.
 //!
-//! One file per sheet: `source`, `detail`, `scores`, `draft`; `format` holds the
+//! With a consolidation, a 汇总情况 sheet ([`consolidation`]) follows them.
+//!
+//! One file per sheet: `source`, `detail`, `scores`, `draft`, `consolidation`; `format` holds the
 //! formats and widths they share.
 
 use crate::error::ExportError;
+use crate::io::merge::MergeSummary;
 use crate::io::roundtrip;
 use crate::io::write::formulas::{self, DetailBuilder};
 use crate::pace::{self, Pace, Stage, STEP};
@@ -26,12 +29,14 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError}
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+pub mod consolidation;
 mod detail;
 mod draft;
 mod format;
 mod scores;
 mod source;
 
+use consolidation::*;
 use detail::*;
 use draft::*;
 use format::*;
@@ -61,6 +66,9 @@ pub struct SheetExport<'a> {
     pub plan: &'a crate::plan::Plan,
     /// The engine's results of `plan`.
     pub results: &'a PlanResults,
+    /// Sheet rows (0-based, ascending) shown in grey type: in a unit's copy of the plan
+    /// ([`crate::io::write::distribute`]), the rows of other units. Empty in a normal export.
+    pub greyed: &'a [u32],
 }
 
 pub(super) fn writer_error(e: XlsxError) -> ExportError {
@@ -127,6 +135,25 @@ pub async fn export_paced<P: Pace>(
     export_paced_at(sheets, None, pace).await
 }
 
+/// [`export_paced_at`] with the 汇总情况 sheet of `consolidation` after the plans' sheets
+/// (see [`consolidation`]), where there is one.
+///
+/// # Errors
+/// As [`export`].
+pub async fn export_paced_with<P: Pace>(
+    sheets: &[SheetExport<'_>],
+    created_ms: Option<f64>,
+    consolidation: Option<&MergeSummary>,
+    pace: &mut P,
+) -> Result<Vec<u8>, ExportError> {
+    let created = created_ms
+        .filter(|ms| ms.is_finite() && *ms >= 0.0)
+        .and_then(|ms| ExcelDateTime::from_timestamp((ms / 1000.0) as i64).ok());
+    export_workbook(sheets, pace, created.as_ref(), consolidation)
+        .await
+        .map_err(writer_error)
+}
+
 /// [`export_paced`] with the file's creation time given (milliseconds since 1970, UTC) instead
 /// of rust_xlsxwriter reading the clock: the page passes its time, so that the export worker
 /// writes the very bytes the page would. A time before 1970 or out of range is left out.
@@ -138,12 +165,7 @@ pub async fn export_paced_at<P: Pace>(
     created_ms: Option<f64>,
     pace: &mut P,
 ) -> Result<Vec<u8>, ExportError> {
-    let created = created_ms
-        .filter(|ms| ms.is_finite() && *ms >= 0.0)
-        .and_then(|ms| ExcelDateTime::from_timestamp((ms / 1000.0) as i64).ok());
-    export_workbook(sheets, pace, created.as_ref())
-        .await
-        .map_err(writer_error)
+    export_paced_with(sheets, created_ms, None, pace).await
 }
 
 /// The deflate level of the file's parts. The default (6) spent most of a large export in
@@ -204,11 +226,12 @@ pub(super) fn estimated_cells(sheets: &[SheetExport<'_>], details: &[DetailBuild
 }
 
 /// The workbook; `created` replaces the clock's time in the file's properties (for tests that
-/// compare bytes).
+/// compare bytes); `consolidation` adds the 汇总情况 sheet.
 pub(super) async fn export_workbook<P: Pace>(
     sheets: &[SheetExport<'_>],
     pace: &mut P,
     created: Option<&ExcelDateTime>,
+    consolidation: Option<&MergeSummary>,
 ) -> Result<Vec<u8>, XlsxError> {
     let details: Vec<DetailBuilder<'_>> = sheets
         .iter()
@@ -274,6 +297,15 @@ pub(super) async fn export_workbook<P: Pace>(
         );
         sheet_meta.layout = roundtrip::user_layout(export.sheet, export.layout);
         meta.sheets.push(sheet_meta);
+    }
+    if let Some(summary) = consolidation {
+        let name = names.unique(CONSOLIDATION_SHEET);
+        let title = sheets.first().map_or("", |s| s.plan.title.as_str());
+        write_consolidation_sheet(workbook.add_worksheet(), &name, title, summary)?;
+        // A re-import must not take the sheet for a table of its own.
+        if let Some(first) = meta.sheets.first_mut() {
+            first.derived.push(name);
+        }
     }
     let ws = workbook.add_worksheet();
     ws.set_name(roundtrip::SHEET_NAME)?;
@@ -442,6 +474,7 @@ mod tests {
             layout: &layout,
             plan: &plan,
             results: &results,
+            greyed: &[],
         };
         let bytes = export(&[ex]);
         assert!(bytes.is_ok(), "{bytes:?}");
@@ -521,6 +554,7 @@ mod tests {
                 layout,
                 plan,
                 results,
+                greyed: &[],
             })
             .collect();
         let cells: usize = tables
@@ -535,11 +569,12 @@ mod tests {
             &sheets,
             &mut pace::Straight,
             Some(&created),
+            None,
         ))
         .expect("runs straight through")
         .expect("export");
         let mut pace = Recorder::default();
-        let (paced, suspended) = drive(export_workbook(&sheets, &mut pace, Some(&created)));
+        let (paced, suspended) = drive(export_workbook(&sheets, &mut pace, Some(&created), None));
         let paced = paced.expect("paced export");
         assert!(paced == straight, "the paced export differs");
         assert!(suspended >= cells / STEP, "suspended {suspended} times");

@@ -5,7 +5,9 @@ use super::*;
 use crate::io::appended;
 use crate::pace::Pace;
 use crate::plan::{RawCell, Source, Status};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
+};
 use std::collections::HashMap;
 
 pub(super) async fn write_source_sheet<P: Pace>(
@@ -143,6 +145,7 @@ pub(super) async fn write_source_sheet<P: Pace>(
     }
 
     write_completion_columns(ws, ex, &header, &border, progress).await?;
+    grey_rows(ws, ex)?;
 
     // Column widths that fit Chinese text (header rows and data rows only, not merged cells).
     let width = ex.sheet.width();
@@ -211,6 +214,33 @@ pub(super) async fn write_source_sheet<P: Pace>(
         ex.plan.title.as_str()
     };
     print_setup(ws, Some((row32(hf), row32(hl))), title)?;
+    Ok(())
+}
+
+/// The grey of other units' rows in a unit's copy.
+pub const GREY_FONT: u32 = 0x9E9E9E;
+
+/// The rows of `ex.greyed` in grey type, source and appended columns: a conditional format over
+/// each run of rows, so that every cell keeps its own format (and number format) underneath.
+fn grey_rows(ws: &mut Worksheet, ex: &SheetExport<'_>) -> Result<(), XlsxError> {
+    let Some(&first) = ex.greyed.first() else {
+        return Ok(());
+    };
+    let width = ex.sheet.width() + 2 * ex.layout.actual_cols().len();
+    let last_col = col16(width.saturating_sub(1));
+    let grey = ConditionalFormatFormula::new()
+        .set_rule("=TRUE")
+        .set_format(Format::new().set_font_color(Color::RGB(GREY_FONT)));
+    let (mut start, mut end) = (first, first);
+    for &r in ex.greyed.iter().skip(1) {
+        if r == end + 1 {
+            end = r;
+        } else {
+            ws.add_conditional_format(start, 0, end, last_col, &grey)?;
+            (start, end) = (r, r);
+        }
+    }
+    ws.add_conditional_format(start, 0, end, last_col, &grey)?;
     Ok(())
 }
 
