@@ -1204,6 +1204,7 @@ mod round_trip {
                 layout: &layout,
                 plan: &plan,
                 results: &results,
+                style: None,
             }])
             .unwrap();
             let imported = io::import(&bytes).unwrap();

@@ -59,6 +59,7 @@ pub fn table_sheets<'a>(
                 layout: s.layout.as_ref()?,
                 plan: s.plan.as_ref()?,
                 results: results.as_ref()?,
+                style: s.style.as_ref(),
             })
         })
         .collect()

@@ -61,6 +61,8 @@ pub struct SheetExport<'a> {
     pub plan: &'a crate::plan::Plan,
     /// The engine's results of `plan`.
     pub results: &'a PlanResults,
+    /// The source sheet's look as its file states it, if it states one.
+    pub style: Option<&'a crate::table::style::SheetStyle>,
 }
 
 pub(super) fn writer_error(e: XlsxError) -> ExportError {
@@ -442,6 +444,7 @@ mod tests {
             layout: &layout,
             plan: &plan,
             results: &results,
+            style: None,
         };
         let bytes = export(&[ex]);
         assert!(bytes.is_ok(), "{bytes:?}");
@@ -521,6 +524,7 @@ mod tests {
                 layout,
                 plan,
                 results,
+                style: s.style.as_ref(),
             })
             .collect();
         let cells: usize = tables
