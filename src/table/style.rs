@@ -192,17 +192,23 @@ pub struct SheetStyle {
 impl SheetStyle {
     /// The style of cell (row, col), if the file gave it one.
     pub fn cell(&self, row: u32, col: u16) -> Option<&CellStyle> {
+        self.palette
+            .get(usize::try_from(self.index(row, col)?).ok()?)
+    }
+
+    /// The palette index of cell (row, col), if the file gave it a style.
+    pub fn index(&self, row: u32, col: u16) -> Option<u32> {
         let at = self.blocks.partition_point(|b| b.first_row <= row);
         let block = self.blocks.get(at.checked_sub(1)?)?;
         if block.last_row < row {
             return None;
         }
-        let run = block
+        block
             .runs
             .iter()
             .rev()
-            .find(|(first, last, _)| (*first..=*last).contains(&col))?;
-        self.palette.get(usize::try_from(run.2).ok()?)
+            .find(|(first, last, _)| (*first..=*last).contains(&col))
+            .map(|run| run.2)
     }
 
     /// The width of column `col`, if the file states it.

@@ -29,6 +29,7 @@ use std::fmt::Write as _;
 mod detail;
 mod draft;
 mod format;
+mod look;
 mod scores;
 mod source;
 
