@@ -635,7 +635,9 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         file,
         codes,
         sheets: mut formats,
+        looks,
     } = xls::checked_with_formats(bytes)?;
+    let formats_names: Vec<String> = formats.iter().map(|(n, _)| n.clone()).collect();
     let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::XlsProtected,
         other => damaged(other),
@@ -661,10 +663,19 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         .await?;
         sheets.push(sheet.finish(merges_of(&merges))?);
     }
+    // The looks by sheet name, in the order calamine lists the sheets.
+    let mut looks: Vec<(String, SheetStyle)> = formats_names.into_iter().zip(looks).collect();
+    let styles = sheets
+        .iter()
+        .map(|s| {
+            let at = looks.iter().position(|(n, _)| *n == s.name)?;
+            Some(looks.swap_remove(at).1).filter(|l| !l.is_empty())
+        })
+        .collect();
     Ok(Workbook {
         format: Some(Format::Xls),
         sheets,
-        styles: Vec::new(),
+        styles,
     })
 }
 

@@ -16,6 +16,7 @@
 
 mod cfb;
 mod globals;
+mod look;
 mod records;
 mod sheet;
 
@@ -25,8 +26,10 @@ pub use sheet::SheetCodes;
 
 use crate::error::ImportError;
 use crate::io::limits::Budget;
+use crate::table::style::SheetStyle;
 use cfb::{compound_file, workbook_stream, CFB_SECTOR};
 use globals::{copy_globals, Globals, XfCodes};
+use look::SheetLook;
 use sheet::copy_sheet;
 use std::sync::Arc;
 
@@ -68,6 +71,8 @@ pub struct Checked {
     pub codes: Vec<Arc<str>>,
     /// Per sheet, in workbook order, its name and the code of each numeric cell.
     pub sheets: Vec<(String, SheetCodes)>,
+    /// Per sheet, in workbook order, its look (cell styles, widths, heights, panes, page).
+    pub looks: Vec<SheetStyle>,
 }
 
 /// [`checked_for_calamine`], with the number formats of the numeric cells ([`Checked`]).
@@ -93,6 +98,7 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
     let mut budget = Budget::default();
     let sheets = std::mem::take(&mut state.sheets);
     let mut formats = Vec::with_capacity(sheets.len());
+    let mut looks = Vec::with_capacity(sheets.len());
     for sheet in &sheets {
         let at = out.len() - CFB_SECTOR;
         let at32 = u32::try_from(at).map_err(|_| damaged_x("workbook too large"))?;
@@ -101,16 +107,19 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
             .ok_or_else(|| damaged_x("BOUNDSHEET8 offset"))?;
         slot.copy_from_slice(&at32.to_le_bytes());
         let mut codes = SheetCodes::default();
+        let mut look = SheetLook::new(&state.looks);
         copy_sheet(
             &stream,
             sheet,
             &state,
             &xf,
             &mut codes,
+            &mut look,
             &mut out,
             &mut budget,
         )?;
         formats.push((sheet.name.clone(), codes));
+        looks.push(look.finish());
         if out.len() - CFB_SECTOR > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
             return Err(damaged_x("sheets overlap"));
         }
@@ -119,6 +128,7 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
         file: compound_file(out)?,
         codes: xf.codes,
         sheets: formats,
+        looks,
     })
 }
 
