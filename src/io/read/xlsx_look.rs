@@ -294,23 +294,19 @@ pub fn tail(xml: &str, fit_to_page: bool) -> Tail {
                     _ => {}
                 }
             }
-            Ok(Event::Text(t)) => {
-                if text_of.is_some() && text.len() < MAX_HEADER_CHARS * 4 {
-                    text.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
+            Ok(Event::Text(t)) if text_of.is_some() && text.len() < MAX_HEADER_CHARS * 4 => {
+                text.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
-            Ok(Event::GeneralRef(r)) => {
-                if text_of.is_some() && text.len() < MAX_HEADER_CHARS * 4 {
-                    let ch = match &*r {
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "amp" => Some('&'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => r.resolve_char_ref().ok().flatten(),
-                    };
-                    text.extend(ch);
-                }
+            Ok(Event::GeneralRef(r)) if text_of.is_some() && text.len() < MAX_HEADER_CHARS * 4 => {
+                let ch = match &*r {
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "amp" => Some('&'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                text.extend(ch);
             }
             Ok(Event::End(_)) => {
                 let kept: String = text.chars().take(MAX_HEADER_CHARS).collect();

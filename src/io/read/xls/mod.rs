@@ -30,7 +30,7 @@ use crate::table::style::SheetStyle;
 use cfb::{compound_file, workbook_stream, CFB_SECTOR};
 use globals::{copy_globals, Globals, XfCodes};
 use look::SheetLook;
-use sheet::copy_sheet;
+use sheet::{copy_sheet, Found};
 use std::sync::Arc;
 
 /// The rebuilt workbook stream may not grow beyond this (besides twice the original stream).
@@ -106,20 +106,21 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
             .get_mut(sheet.slot..sheet.slot + 4)
             .ok_or_else(|| damaged_x("BOUNDSHEET8 offset"))?;
         slot.copy_from_slice(&at32.to_le_bytes());
-        let mut codes = SheetCodes::default();
-        let mut look = SheetLook::new(&state.looks);
+        let mut found = Found {
+            codes: SheetCodes::default(),
+            look: SheetLook::new(&state.looks),
+        };
         copy_sheet(
             &stream,
             sheet,
             &state,
             &xf,
-            &mut codes,
-            &mut look,
+            &mut found,
             &mut out,
             &mut budget,
         )?;
-        formats.push((sheet.name.clone(), codes));
-        looks.push(look.finish());
+        formats.push((sheet.name.clone(), found.codes));
+        looks.push(found.look.finish());
         if out.len() - CFB_SECTOR > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
             return Err(damaged_x("sheets overlap"));
         }

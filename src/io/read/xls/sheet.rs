@@ -95,16 +95,23 @@ impl Extent<'_> {
     }
 }
 
+/// What the walk over a sheet's records finds besides the records: the number format codes
+/// of its numeric cells and its look.
+pub(super) struct Found<'g> {
+    pub(super) codes: SheetCodes,
+    pub(super) look: SheetLook<'g>,
+}
+
 pub(super) fn copy_sheet(
     stream: &[u8],
     sheet: &SheetRef,
     g: &Globals,
     xf: &XfCodes,
-    codes: &mut SheetCodes,
-    look: &mut SheetLook<'_>,
+    found: &mut Found<'_>,
     out: &mut Vec<u8>,
     budget: &mut Budget,
 ) -> Result<(), ImportError> {
+    let Found { codes, look } = found;
     let mut ext = Extent {
         name: &sheet.name,
         rows: 0,
