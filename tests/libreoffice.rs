@@ -389,13 +389,19 @@ fn exported_workbooks_print_on_a4_landscape_one_page_wide() {
         // Every sheet we write (sources, 计划明细, 考核得分, 下年度目标) is set up for A4
         // landscape, one page wide, with a header and page numbers.
         let sheets = tables.len() * 4;
-        // The source sheets keep the orientation their original states (Qinglan's .xls says
-        // portrait); the rest, and sources whose original states none, are landscape.
+        // The source sheets keep a portrait page their original sets up with a fit to pages
+        // (Qinglan's .xls says portrait at 100%, the default, so it is not kept); the rest are
+        // landscape.
         let stated: Vec<Option<bool>> = imported
             .sheets
             .iter()
             .filter(|s| s.plan.is_some())
-            .map(|s| s.style.as_ref().and_then(|l| l.page.landscape))
+            .map(|s| {
+                s.style
+                    .as_ref()
+                    .filter(|l| l.page.fit.is_some())
+                    .and_then(|l| l.page.landscape)
+            })
             .collect();
         for k in 1..=sheets {
             let xml = part(bytes, &format!("xl/worksheets/sheet{k}.xml"));

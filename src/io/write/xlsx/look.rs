@@ -146,9 +146,10 @@ fn border(l: Line) -> FormatBorder {
 }
 
 /// The original's row heights, and its page setup over ours (call after
-/// [`super::format::print_setup`]): orientation, paper, margins, print titles, page header and
-/// footer, centring and grid lines where the file states them. The fit to one page wide stays:
-/// the export adds columns to the right of the original's.
+/// [`super::format::print_setup`]): orientation (portrait only where the file also fits to
+/// pages), paper, margins, print titles, page header and footer, centring and grid lines where
+/// the file states them. The fit to one page wide stays: the export adds columns to the right
+/// of the original's.
 ///
 /// # Errors
 /// The writer's error for a row or title row out of range.
@@ -160,14 +161,17 @@ pub(super) fn apply_sheet(ws: &mut Worksheet, style: &SheetStyle) -> Result<(), 
 }
 
 fn apply_page(ws: &mut Worksheet, page: &PageSetup) -> Result<(), XlsxError> {
-    match page.landscape {
-        Some(true) => {
+    // Portrait at the file's own scale is what every file says unless someone set up the
+    // page: taken only with a fit to pages, which shows that someone did (a wide table fitted
+    // one page wide on a portrait page is unreadable).
+    match (page.landscape, page.fit) {
+        (Some(true), _) => {
             ws.set_landscape();
         }
-        Some(false) => {
+        (Some(false), Some(_)) => {
             ws.set_portrait();
         }
-        None => {}
+        _ => {}
     }
     if let Some(paper) = page.paper.filter(|p| (1..=118).contains(p)) {
         ws.set_paper_size(paper);
