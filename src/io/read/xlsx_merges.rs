@@ -330,6 +330,47 @@ mod tests {
     }
 
     #[test]
+    fn any_bytes_in_any_chunks_never_panic() {
+        let mut seed = 0x1234_5678_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        let words: [&[u8]; 8] = [
+            b"<row ",
+            b"<x:row r=\"",
+            b"ht=\"9\" customHeight=\"1\">",
+            b"sheetData",
+            b"</sheetData",
+            b"<sheetData/>",
+            b">",
+            b"\"",
+        ];
+        for _ in 0..300 {
+            let mut xml = Vec::new();
+            for _ in 0..(next() % 60) {
+                match next() % 3 {
+                    0 => xml.extend_from_slice(words[(next() as usize) % words.len()]),
+                    1 => xml.push(next() as u8),
+                    _ => xml.extend_from_slice(format!("{}", next()).as_bytes()),
+                }
+            }
+            let mut scan = Scan::default();
+            let size = 1 + (next() % 9) as usize;
+            for chunk in xml.chunks(size) {
+                scan.feed(chunk);
+            }
+            let _ = xlsx_look::head(&scan.head);
+            let tail =
+                String::from_utf8_lossy(scan.tail.as_deref().unwrap_or_default()).into_owned();
+            let _ = xlsx_look::tail(&tail, true);
+            assert!(scan.heights.windows(2).all(|w| w[0].0 < w[1].0));
+        }
+    }
+
+    #[test]
     fn references_parse_like_excel_writes_them() {
         assert_eq!(cell("A1"), Some((0, 0)));
         assert_eq!(cell("$AB$12"), Some((11, 27)));

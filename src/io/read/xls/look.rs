@@ -444,6 +444,53 @@ mod tests {
     }
 
     #[test]
+    fn any_bytes_in_any_record_never_panic() {
+        let mut g = GlobalLooks::default();
+        let mut seed = 0x9E37_79B9_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        let types = [
+            BLANK,
+            MULBLANK,
+            ROW,
+            COLINFO,
+            WINDOW2,
+            PANE,
+            SETUP,
+            WSBOOL,
+            LEFTMARGIN,
+            RIGHTMARGIN,
+            TOPMARGIN,
+            BOTTOMMARGIN,
+            HEADER,
+            FOOTER,
+            HCENTER,
+            PRINTGRIDLINES,
+        ];
+        for _ in 0..2000 {
+            let len = (next() % 40) as usize;
+            let d: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            g.font(&d);
+            g.xf(&d);
+            g.palette(&d);
+        }
+        let mut s = SheetLook::new(&g);
+        for _ in 0..5000 {
+            let len = (next() % 40) as usize;
+            let d: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            let typ = types[(next() as usize) % types.len()];
+            s.record(typ, &d);
+            s.cell(next() as u16, next() as u16, next() as u16);
+        }
+        let out = s.finish();
+        assert!(out.palette.len() <= 2000);
+    }
+
+    #[test]
     fn xf_records_give_alignment_borders_fill_and_font() {
         let mut g = GlobalLooks::default();
         for i in 0..5 {
