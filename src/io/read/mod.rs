@@ -483,6 +483,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         .collect();
     let names = checked_names(names)?;
     let paths = xlsx_merges::sheet_paths(bytes);
+    let titles = xlsx_merges::print_titles(bytes);
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     let count = names.len();
@@ -566,6 +567,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         sheets.push(sheet.finish(merges)?);
         look.palette = looks.finish();
         look.blocks = blocks.finish();
+        look.page.title_rows = titles.get(&name).copied();
         styles.push((!look.is_empty()).then_some(look));
     }
     Ok(Workbook {

@@ -327,6 +327,59 @@ pub fn tail(xml: &str, fit_to_page: bool) -> Tail {
     out
 }
 
+/// The rows each sheet repeats at the top of its printed pages (`_xlnm.Print_Titles` in
+/// `workbook.xml`), by the sheet's 0-based position in the workbook, 0-based rows.
+pub fn print_titles(workbook_xml: &str) -> HashMap<usize, (u32, u32)> {
+    let mut out = HashMap::new();
+    let mut reader = quick_xml::Reader::from_str(workbook_xml);
+    let mut sheet: Option<usize> = None;
+    let mut text = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "definedName" => {
+                let a = attrs(&e);
+                text.clear();
+                sheet = a
+                    .get("name")
+                    .filter(|n| n.as_str() == "_xlnm.Print_Titles")
+                    .and_then(|_| a.get("localSheetId")?.parse().ok());
+            }
+            Ok(Event::Text(t)) if sheet.is_some() && text.len() < 1024 => {
+                text.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
+            }
+            Ok(Event::GeneralRef(r)) if sheet.is_some() && text.len() < 1024 => {
+                text.push(match &*r {
+                    "apos" => '\'',
+                    "amp" => '&',
+                    _ => '?',
+                });
+            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == "definedName" => {
+                if let Some(at) = sheet.take() {
+                    if let Some(rows) = text.split(',').find_map(title_rows) {
+                        out.insert(at, rows);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        if out.len() > crate::io::limits::MAX_SHEETS {
+            break;
+        }
+    }
+    out
+}
+
+/// `'Sheet 1'!$3:$5` → (2, 4); `None` for columns (`$A:$B`) or anything else.
+fn title_rows(reference: &str) -> Option<(u32, u32)> {
+    let range = reference.rsplit('!').next()?.replace('$', "");
+    let (a, b) = range.split_once(':')?;
+    let (a, b): (u32, u32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    let (first, last) = (a.min(b).checked_sub(1)?, a.max(b).checked_sub(1)?);
+    (last < MAX_ROWS as u32).then_some((first, last))
+}
+
 fn truthy(v: Option<&String>) -> bool {
     v.is_some_and(|v| v == "1" || v == "true")
 }
@@ -405,6 +458,17 @@ mod tests {
         assert_eq!(t.page.margins, None);
         assert_eq!(t.page.paper, None);
         assert_eq!(t.page.scale, None);
+    }
+
+    #[test]
+    fn print_titles_are_read_by_sheet_position() {
+        let xml = r#"<workbook><sheets/><definedNames><definedName name="_xlnm.Print_Titles" localSheetId="1">'年度 监测'!$3:$5</definedName><definedName name="_xlnm.Print_Titles" localSheetId="0">Sheet1!$A:$B,Sheet1!$2:$2</definedName><definedName name="_xlnm.Print_Titles" localSheetId="2">S!$A:$B</definedName><definedName name="x" localSheetId="3">S!$1:$1</definedName></definedNames></workbook>"#;
+        let t = print_titles(xml);
+        assert_eq!(t.get(&1), Some(&(2, 4)));
+        assert_eq!(t.get(&0), Some(&(1, 1)));
+        assert_eq!(t.len(), 2);
+        assert_eq!(title_rows("S!$0:$1"), None);
+        assert_eq!(title_rows("S!$1:$99999999999"), None);
     }
 
     #[test]

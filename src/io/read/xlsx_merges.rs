@@ -43,6 +43,22 @@ pub fn sheet_paths(bytes: &[u8]) -> Option<HashMap<String, String>> {
     Some(paths)
 }
 
+/// The rows each sheet repeats on its printed pages, by sheet name (see
+/// [`xlsx_look::print_titles`]).
+pub fn print_titles(bytes: &[u8]) -> HashMap<String, (u32, u32)> {
+    let Some(workbook) = zip::ZipArchive::new(Cursor::new(bytes))
+        .ok()
+        .and_then(|mut zip| part_text(&mut zip, "xl/workbook.xml"))
+    else {
+        return HashMap::new();
+    };
+    let names = elements(&workbook, "sheet", &["name"]);
+    xlsx_look::print_titles(&workbook)
+        .into_iter()
+        .filter_map(|(at, rows)| Some((names.get(at)?.get("name")?.clone(), rows)))
+        .collect()
+}
+
 fn part_text(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
     let mut text = String::new();
     zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
