@@ -241,6 +241,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
         sheet: sheet.clone(),
         layout: Some(layout.clone()),
         plan: Some(zhibiao::table::detect::build_plan(sheet, &layout)),
+        style: None,
     }];
     let meta = roundtrip::Metadata {
         sheets: vec![roundtrip::sheet_meta(
@@ -267,6 +268,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
         sheet: meta_sheet,
         layout: None,
         plan: None,
+        style: None,
     });
     roundtrip::apply(&mut sheets);
     assert_eq!(sheets.len(), 1, "the metadata sheet is removed");
@@ -301,6 +303,7 @@ fn a_damaged_metadata_sheet_is_ignored() {
         sheet: meta_sheet,
         layout: None,
         plan: None,
+        style: None,
     });
     roundtrip::apply(&mut sheets);
     assert_eq!(sheets, imported.sheets);

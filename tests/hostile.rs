@@ -1205,6 +1205,7 @@ mod round_trip {
                 plan: &plan,
                 results: &results,
                 greyed: &[],
+                style: None,
             }])
             .unwrap();
             let imported = io::import(&bytes).unwrap();

@@ -104,6 +104,7 @@ pub fn combine(imported: &Imported, group: &[usize]) -> Option<ImportedSheet> {
         sheet,
         layout: Some(layout),
         plan: Some(plan),
+        style: None,
     })
 }
 

@@ -22,6 +22,7 @@
 //! | cells of all sheets | [`MAX_WORKBOOK_CELLS`] | as above |
 //! | characters in a cell | [`MAX_CELL_CHARS`] | as above |
 //! | text of all cells (repeats and shared strings counted each time) | [`MAX_TEXT_BYTES`] | as above |
+//! | runs of same-styled cells kept of a sheet's look (xlsx, xls) | [`MAX_STYLE_RUNS`] | while reading; past it the cells keep the default look |
 //! | merged ranges of a sheet | [`MAX_MERGES`] | after the merges are read (their memory is bounded by the part's size) |
 
 use crate::error::ImportError;
@@ -71,6 +72,9 @@ pub const MAX_XML_DEPTH: usize = 256;
 /// The most cell formats, fonts, fills, borders and number formats an .xlsx may declare
 /// together (Excel allows about 64,000 cell formats).
 pub const MAX_STYLES: usize = 200_000;
+/// Runs of same-styled cells kept of one sheet's look (past it, cells keep the default look:
+/// the look never makes a file fail).
+pub const MAX_STYLE_RUNS: usize = 1_000_000;
 
 /// Checks a sheet's extent: `rows` × `columns` counted from A1. For the readers that build a
 /// dense range of the extent (calamine's .xls and .ods readers); the readers that place cells

@@ -35,6 +35,9 @@ pub struct ImportedSheet {
     pub layout: Option<Layout>,
     /// The plan built from the table, with the user's overrides.
     pub plan: Option<Plan>,
+    /// The sheet's look as its file states it (`.xlsx`, `.xls`), carried into the export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<crate::table::style::SheetStyle>,
 }
 
 /// A workbook read and understood.
@@ -80,7 +83,9 @@ pub async fn import_paced<P: pace::Pace>(
     let format = workbook.format.unwrap_or(Format::Csv);
     let count = workbook.sheets.len();
     let mut sheets = Vec::with_capacity(count);
+    let mut styles = workbook.styles.into_iter();
     for (index, sheet) in workbook.sheets.into_iter().enumerate() {
+        let style = styles.next().flatten();
         pace.step(pace::Stage::Detect, pace::fraction(index, count, 0.0))
             .await;
         let layout = detect::detect(&sheet);
@@ -95,6 +100,7 @@ pub async fn import_paced<P: pace::Pace>(
             sheet,
             layout,
             plan,
+            style,
         });
     }
     roundtrip::apply(&mut sheets);

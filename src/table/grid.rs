@@ -252,6 +252,10 @@ pub struct Workbook {
     pub format: Option<Format>,
     /// Every sheet, in workbook order.
     pub sheets: Vec<Sheet>,
+    /// The look of each sheet by index, where its file states one (may be shorter than
+    /// `sheets`: the rest state none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub styles: Vec<Option<crate::table::style::SheetStyle>>,
 }
 
 /// Formats a number the way a spreadsheet's "General" format would (no exponent for

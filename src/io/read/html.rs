@@ -410,6 +410,7 @@ pub(super) async fn read_html<P: Pace>(
     Ok(Workbook {
         format: Some(Format::Html),
         sheets,
+        styles: Vec::new(),
     })
 }
 

@@ -9,6 +9,7 @@ use crate::error::ImportError;
 use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::RawCell;
 use crate::table::grid::{Format, Merge, Sheet, Workbook};
+use crate::table::style::{BlockBuilder, SheetStyle};
 use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx, XlsxError};
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -23,6 +24,7 @@ mod html;
 pub mod ods;
 pub mod xls;
 mod xlsb;
+mod xlsx_look;
 mod xlsx_merges;
 mod xml2003;
 
@@ -481,14 +483,18 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         .collect();
     let names = checked_names(names)?;
     let paths = xlsx_merges::sheet_paths(bytes);
+    let titles = xlsx_merges::print_titles(bytes);
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
     let count = names.len();
     let mut style_codes = StyleCodes::default();
+    let mut styles = Vec::with_capacity(count);
     for (index, name) in names.into_iter().enumerate() {
         pace.step(Stage::Read, pace::fraction(index, count, 0.0))
             .await;
         let mut sheet = SheetBuilder::new(name.clone(), &mut budget);
+        let mut looks = xlsx_look::Palette::default();
+        let mut blocks = BlockBuilder::new(limits::MAX_STYLE_RUNS);
         match wb.worksheet_cells_reader(&name) {
             Ok(mut reader) => {
                 let rows = f64::from(reader.dimensions().end.0.max(1));
@@ -501,6 +507,13 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
                         let part = CELLS_SHARE * f64::from(row) / rows;
                         pace.step(Stage::Read, pace::fraction(index, count, part))
                             .await;
+                    }
+                    if style != 0 {
+                        if let (Some(id), Ok(col)) =
+                            (looks.id(reader.styles(), style), u16::try_from(col))
+                        {
+                            blocks.put(row, col, id);
+                        }
                     }
                     let mut format = || style_codes.get(reader.styles(), style);
                     let raw = match cell.get_value() {
@@ -539,20 +552,28 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         let progress =
             |part: f64| pace::fraction(index, count, CELLS_SHARE + (1.0 - CELLS_SHARE) * part);
         let part = paths.as_ref().and_then(|p| p.get(&name));
-        let merges = match part {
-            Some(part) => xlsx_merges::merges(bytes, part, pace, progress).await,
+        let extras = match part {
+            Some(part) => xlsx_merges::extras(bytes, part, pace, progress).await,
             None => None,
         };
-        let merges = match merges {
-            Some(m) => m,
-            None => merges_of(&wb.merge_cells_by_sheet_name(&name).map_err(damaged)?),
+        let (merges, mut look) = match extras {
+            Some(e) => (e.merges, e.look),
+            None => (
+                merges_of(&wb.merge_cells_by_sheet_name(&name).map_err(damaged)?),
+                SheetStyle::default(),
+            ),
         };
         limits::check_merges(&name, merges.len())?;
         sheets.push(sheet.finish(merges)?);
+        look.palette = looks.finish();
+        look.blocks = blocks.finish();
+        look.page.title_rows = titles.get(&name).copied();
+        styles.push((!look.is_empty()).then_some(look));
     }
     Ok(Workbook {
         format: Some(Format::Xlsx),
         sheets,
+        styles,
     })
 }
 
@@ -616,7 +637,9 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         file,
         codes,
         sheets: mut formats,
+        looks,
     } = xls::checked_with_formats(bytes)?;
+    let formats_names: Vec<String> = formats.iter().map(|(n, _)| n.clone()).collect();
     let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::XlsProtected,
         other => damaged(other),
@@ -642,9 +665,19 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         .await?;
         sheets.push(sheet.finish(merges_of(&merges))?);
     }
+    // The looks by sheet name, in the order calamine lists the sheets.
+    let mut looks: Vec<(String, SheetStyle)> = formats_names.into_iter().zip(looks).collect();
+    let styles = sheets
+        .iter()
+        .map(|s| {
+            let at = looks.iter().position(|(n, _)| *n == s.name)?;
+            Some(looks.swap_remove(at).1).filter(|l| !l.is_empty())
+        })
+        .collect();
     Ok(Workbook {
         format: Some(Format::Xls),
         sheets,
+        styles,
     })
 }
 
@@ -727,6 +760,7 @@ async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     Ok(Workbook {
         format: Some(Format::Ods),
         sheets,
+        styles: Vec::new(),
     })
 }
 
@@ -880,6 +914,7 @@ async fn read_csv<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     Ok(Workbook {
         format: Some(Format::Csv),
         sheets: vec![sheet.finish(Vec::new())?],
+        styles: Vec::new(),
     })
 }
 

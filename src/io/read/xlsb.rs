@@ -571,5 +571,6 @@ pub(super) async fn read_xlsb<P: Pace>(
     Ok(Workbook {
         format: Some(Format::Xlsb),
         sheets: out,
+        styles: Vec::new(),
     })
 }

@@ -293,6 +293,7 @@ pub(super) async fn read_xml2003<P: Pace>(
     Ok(Workbook {
         format: Some(Format::Xml2003),
         sheets,
+        styles: Vec::new(),
     })
 }
 

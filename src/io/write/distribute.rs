@@ -192,6 +192,7 @@ pub fn unit_workbook(
                 plan: s.plan.as_ref()?,
                 results: results.as_ref()?,
                 greyed: if Some(index) == first { &greyed } else { &[] },
+                style: s.style.as_ref(),
             })
         })
         .collect();

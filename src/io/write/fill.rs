@@ -61,6 +61,7 @@ pub fn table_sheets<'a>(
                 plan: s.plan.as_ref()?,
                 results: results.as_ref()?,
                 greyed: &[],
+                style: s.style.as_ref(),
             })
         })
         .collect()

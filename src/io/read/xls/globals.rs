@@ -1,6 +1,7 @@
 //! The workbook globals of a BIFF stream: checked and copied for calamine, with the sheets,
 //! the shared strings' sizes and the number format of each XF read on the way.
 
+use super::look::{GlobalLooks, FONT, PALETTE};
 use super::records::{
     clamp_xl_unicode_string, full_record_at, le16, push_record, short_string_lossy, xl_string,
     BIFF8, BOF, BOUNDSHEET8, CODEPAGE, DATEMODE, EOF, FILEPASS, FORMAT, SST, XF,
@@ -31,6 +32,8 @@ pub(super) struct Globals {
     formats: HashMap<u16, String>,
     /// The format id of each XF, in XF order.
     xf_formats: Vec<u16>,
+    /// Fonts, colours and the XF records' look (BIFF8 only).
+    pub(super) looks: GlobalLooks,
 }
 
 /// The BIFF version from a BOF record, as calamine reads it (`biff8` unless it says older).
@@ -78,8 +81,13 @@ pub(super) fn copy_globals(
                     return Err(damaged_x("XF record"));
                 }
                 g.xf_formats.push(u16_at(d, 2).unwrap_or(0));
+                if g.formats_readable {
+                    g.looks.xf(d);
+                }
                 push_record(out, rec.typ, &[d])?;
             }
+            FONT if g.formats_readable => g.looks.font(d),
+            PALETTE if g.formats_readable => g.looks.palette(d),
             FORMAT => {
                 if let (Some(ifmt), Some(cch)) = (u16_at(d, 0), u16_at(d, 2)) {
                     let cch = usize::from(cch).min(limits::MAX_CODE_CHARS);

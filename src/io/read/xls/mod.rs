@@ -16,6 +16,7 @@
 
 mod cfb;
 mod globals;
+mod look;
 mod records;
 mod sheet;
 
@@ -25,9 +26,11 @@ pub use sheet::SheetCodes;
 
 use crate::error::ImportError;
 use crate::io::limits::Budget;
+use crate::table::style::SheetStyle;
 use cfb::{compound_file, workbook_stream, CFB_SECTOR};
 use globals::{copy_globals, Globals, XfCodes};
-use sheet::copy_sheet;
+use look::SheetLook;
+use sheet::{copy_sheet, Found};
 use std::sync::Arc;
 
 /// The rebuilt workbook stream may not grow beyond this (besides twice the original stream).
@@ -68,6 +71,8 @@ pub struct Checked {
     pub codes: Vec<Arc<str>>,
     /// Per sheet, in workbook order, its name and the code of each numeric cell.
     pub sheets: Vec<(String, SheetCodes)>,
+    /// Per sheet, in workbook order, its look (cell styles, widths, heights, panes, page).
+    pub looks: Vec<SheetStyle>,
 }
 
 /// [`checked_for_calamine`], with the number formats of the numeric cells ([`Checked`]).
@@ -93,6 +98,7 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
     let mut budget = Budget::default();
     let sheets = std::mem::take(&mut state.sheets);
     let mut formats = Vec::with_capacity(sheets.len());
+    let mut looks = Vec::with_capacity(sheets.len());
     for sheet in &sheets {
         let at = out.len() - CFB_SECTOR;
         let at32 = u32::try_from(at).map_err(|_| damaged_x("workbook too large"))?;
@@ -100,17 +106,21 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
             .get_mut(sheet.slot..sheet.slot + 4)
             .ok_or_else(|| damaged_x("BOUNDSHEET8 offset"))?;
         slot.copy_from_slice(&at32.to_le_bytes());
-        let mut codes = SheetCodes::default();
+        let mut found = Found {
+            codes: SheetCodes::default(),
+            look: SheetLook::new(&state.looks),
+        };
         copy_sheet(
             &stream,
             sheet,
             &state,
             &xf,
-            &mut codes,
+            &mut found,
             &mut out,
             &mut budget,
         )?;
-        formats.push((sheet.name.clone(), codes));
+        formats.push((sheet.name.clone(), found.codes));
+        looks.push(found.look.finish());
         if out.len() - CFB_SECTOR > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
             return Err(damaged_x("sheets overlap"));
         }
@@ -119,6 +129,7 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
         file: compound_file(out)?,
         codes: xf.codes,
         sheets: formats,
+        looks,
     })
 }
 

@@ -2,6 +2,7 @@
 //! calamine, with the number format of each numeric cell.
 
 use super::globals::{Globals, SheetRef, XfCodes};
+use super::look::SheetLook;
 use super::records::{
     check_units, clamp_xl_unicode_string, full_record_at, le16, push_record, string_units, BOF,
     BOOLERR, EOF, FORMULA, LABEL, LABELSST, MERGECELLS, MULRK, NUMBER, RK, RSTRING, STRING,
@@ -94,15 +95,23 @@ impl Extent<'_> {
     }
 }
 
+/// What the walk over a sheet's records finds besides the records: the number format codes
+/// of its numeric cells and its look.
+pub(super) struct Found<'g> {
+    pub(super) codes: SheetCodes,
+    pub(super) look: SheetLook<'g>,
+}
+
 pub(super) fn copy_sheet(
     stream: &[u8],
     sheet: &SheetRef,
     g: &Globals,
     xf: &XfCodes,
-    codes: &mut SheetCodes,
+    found: &mut Found<'_>,
     out: &mut Vec<u8>,
     budget: &mut Budget,
 ) -> Result<(), ImportError> {
+    let Found { codes, look } = found;
     let mut ext = Extent {
         name: &sheet.name,
         rows: 0,
@@ -153,6 +162,7 @@ pub(super) fn copy_sheet(
                     budget.add_bytes(text_units(units as usize))?;
                 }
                 ext.cell(row, col, budget)?;
+                look.cell(row, col, le16(d, 4)?);
                 if matches!(rec.typ, NUMBER | RK) {
                     codes.set(row, col, xf.index(le16(d, 4)?));
                 }
@@ -168,6 +178,7 @@ pub(super) fn copy_sheet(
                 check_units(&sheet.name, string_units(&s), g.biff8)?;
                 budget.add_bytes(text_units(string_units(&s)))?;
                 ext.cell(row, col, budget)?;
+                look.cell(row, col, le16(d, 4)?);
                 push_record(out, LABEL, &[head, &s])?;
             }
             FORMULA => {
@@ -175,6 +186,7 @@ pub(super) fn copy_sheet(
                     return Err(damaged_x("FORMULA record too short"));
                 }
                 let (row, col) = rc()?;
+                look.cell(row, col, le16(d, 4)?);
                 let head = d.get(..6).unwrap_or_default();
                 fmla.copy_from_slice(head);
                 let value = d.get(6..14).unwrap_or_default();
@@ -226,7 +238,9 @@ pub(super) fn copy_sheet(
                 ext.cell(row, last, budget)?;
                 let cells = d.get(4..d.len() - 2).unwrap_or_default();
                 for (col, cell) in (first..=last).zip(cells.chunks_exact(6)) {
-                    codes.set(row, col, xf.index(le16(cell, 0)?));
+                    let ixfe = le16(cell, 0)?;
+                    codes.set(row, col, xf.index(ixfe));
+                    look.cell(row, col, ixfe);
                 }
                 push_record(out, MULRK, &[d])?;
             }
@@ -240,7 +254,7 @@ pub(super) fn copy_sheet(
                 push_record(out, MERGECELLS, &[&n, body])?;
             }
             EOF => break,
-            _ => {}
+            other => look.record(other, d),
         }
     }
     if !seen_bof {

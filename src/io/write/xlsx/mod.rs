@@ -33,6 +33,7 @@ pub mod consolidation;
 mod detail;
 mod draft;
 mod format;
+mod look;
 mod scores;
 mod source;
 
@@ -69,6 +70,8 @@ pub struct SheetExport<'a> {
     /// Sheet rows (0-based, ascending) shown in grey type: in a unit's copy of the plan
     /// ([`crate::io::write::distribute`]), the rows of other units. Empty in a normal export.
     pub greyed: &'a [u32],
+    /// The source sheet's look as its file states it, if it states one.
+    pub style: Option<&'a crate::table::style::SheetStyle>,
 }
 
 pub(super) fn writer_error(e: XlsxError) -> ExportError {
@@ -475,6 +478,7 @@ mod tests {
             plan: &plan,
             results: &results,
             greyed: &[],
+            style: None,
         };
         let bytes = export(&[ex]);
         assert!(bytes.is_ok(), "{bytes:?}");
@@ -555,6 +559,7 @@ mod tests {
                 plan,
                 results,
                 greyed: &[],
+                style: s.style.as_ref(),
             })
             .collect();
         let cells: usize = tables

@@ -1,6 +1,7 @@
 //! The first sheet: the source table in its own layout, the empty yearly-target cells filled by
 //! the engine, and 实现程度 / 状态 appended for each year with actuals.
 
+use super::look::{apply_sheet, Looks};
 use super::*;
 use crate::io::appended;
 use crate::pace::Pace;
@@ -69,8 +70,42 @@ pub(super) async fn write_source_sheet<P: Pace>(
         }
     };
 
+    // The original's look where its file states cell styles; else ours.
+    let mut looks = ex
+        .style
+        .filter(|s| !s.palette.is_empty())
+        .map(|s| Looks::new(s, COMPUTED_FILL));
+    let width = ex.sheet.width();
+    if let Some(looks) = looks.as_mut() {
+        for (r, cells) in ex.sheet.rows.iter().enumerate() {
+            let row = u32::try_from(r).unwrap_or(u32::MAX);
+            // Every column of the table's rows: blank cells keep their borders and fills.
+            let columns = if in_table(r) { width } else { cells.len() };
+            for c in 0..columns {
+                let col = u16::try_from(c).unwrap_or(u16::MAX);
+                match cells.get(c).unwrap_or(&RawCell::Empty) {
+                    RawCell::Empty => {
+                        if ex.style.is_some_and(|s| s.index(row, col).is_some()) {
+                            ws.write_blank(row, col, looks.cell(row, col, None))?;
+                        }
+                    }
+                    RawCell::Text { s } => {
+                        ws.write_string_with_format(row, col, clip(s), looks.cell(row, col, None))?;
+                    }
+                    RawCell::Number { n, format } => {
+                        let f = looks.cell(row, col, format.as_ref());
+                        ws.write_number_with_format(row, col, *n, f)?;
+                    }
+                }
+            }
+            progress.cells(cells.len()).await;
+        }
+    }
     // Source cells, with the table's cells bordered.
     for (r, cells) in ex.sheet.rows.iter().enumerate() {
+        if looks.is_some() {
+            break;
+        }
         let row = u32::try_from(r).unwrap_or(u32::MAX);
         let table = in_table(r);
         for (c, cell) in cells.iter().enumerate() {
@@ -99,6 +134,23 @@ pub(super) async fn write_source_sheet<P: Pace>(
         }
         let (r, c) = (m.first_row as usize, m.first_col as usize);
         let text = ex.sheet.text(r, c);
+        let (fc, lc) = (
+            u16::try_from(m.first_col).unwrap_or(u16::MAX),
+            u16::try_from(m.last_col).unwrap_or(u16::MAX),
+        );
+        if let Some(looks) = looks.as_mut() {
+            let code = match ex.sheet.cell(r, c) {
+                RawCell::Number { format, .. } => format.clone(),
+                _ => None,
+            };
+            let f = looks.cell(m.first_row, fc, code.as_ref());
+            ws.merge_range(m.first_row, fc, m.last_row, lc, clip(&text), f)?;
+            if let RawCell::Number { n, .. } = ex.sheet.cell(r, c) {
+                ws.write_number_with_format(m.first_row, fc, *n, f)?;
+            }
+            progress.cells(1).await;
+            continue;
+        }
         let base = if !in_table(r) {
             &merged_title
         } else if r > hl && !centred_cols.contains(&c) {
@@ -106,10 +158,6 @@ pub(super) async fn write_source_sheet<P: Pace>(
         } else {
             body_format(r, c)
         };
-        let (fc, lc) = (
-            u16::try_from(m.first_col).unwrap_or(u16::MAX),
-            u16::try_from(m.last_col).unwrap_or(u16::MAX),
-        );
         ws.merge_range(m.first_row, fc, m.last_row, lc, clip(&text), base)?;
         if let RawCell::Number { n, format } = ex.sheet.cell(r, c) {
             let f = with_code(&mut number_formats, format.as_deref(), base);
@@ -134,6 +182,11 @@ pub(super) async fn write_source_sheet<P: Pace>(
                 continue;
             }
             let col = u16::try_from(col).unwrap_or(u16::MAX);
+            if let Some(looks) = looks.as_mut() {
+                let f = looks.computed(row, col, result.decimals);
+                ws.write_number_with_format(row, col, target.value, f)?;
+                continue;
+            }
             let format = by_decimals.entry(result.decimals).or_insert_with(|| {
                 computed
                     .clone()
@@ -147,8 +200,8 @@ pub(super) async fn write_source_sheet<P: Pace>(
     write_completion_columns(ws, ex, &header, &border, progress).await?;
     grey_rows(ws, ex)?;
 
-    // Column widths that fit Chinese text (header rows and data rows only, not merged cells).
-    let width = ex.sheet.width();
+    // Column widths that fit Chinese text (header rows and data rows only, not merged cells),
+    // where the original states none.
     let last = ex
         .layout
         .data_last
@@ -199,7 +252,8 @@ pub(super) async fn write_source_sheet<P: Pace>(
     }
     for (c, widest) in widest.iter().enumerate() {
         let col = u16::try_from(c).unwrap_or(u16::MAX);
-        ws.set_column_width(col, (widest + 2.0).min(40.0))?;
+        let stated = ex.style.and_then(|s| s.width(col));
+        ws.set_column_width(col, stated.unwrap_or((widest + 2.0).min(40.0)))?;
     }
     let freeze_row = u32::try_from(hl + 1).unwrap_or(0);
     let freeze_col = ex
@@ -207,13 +261,19 @@ pub(super) async fn write_source_sheet<P: Pace>(
         .col(crate::table::detect::Role::Name)
         .and_then(|c| u16::try_from(c + 1).ok())
         .unwrap_or(0);
-    ws.set_freeze_panes(freeze_row, freeze_col)?;
+    match ex.style.and_then(|s| s.freeze) {
+        Some((rows, cols)) => ws.set_freeze_panes(rows, cols)?,
+        None => ws.set_freeze_panes(freeze_row, freeze_col)?,
+    };
     let title = if ex.plan.title.trim().is_empty() {
         ex.sheet.name.as_str()
     } else {
         ex.plan.title.as_str()
     };
     print_setup(ws, Some((row32(hf), row32(hl))), title)?;
+    if let Some(style) = ex.style {
+        apply_sheet(ws, style)?;
+    }
     Ok(())
 }
 
