@@ -298,14 +298,7 @@ pub fn tail(xml: &str, fit_to_page: bool) -> Tail {
                 text.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Ok(Event::GeneralRef(r)) if text_of.is_some() && text.len() < MAX_HEADER_CHARS * 4 => {
-                let ch = match &*r {
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "amp" => Some('&'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
+                let ch = super::entity_char(&r);
                 text.extend(ch);
             }
             Ok(Event::End(_)) => {
@@ -348,11 +341,7 @@ pub fn print_titles(workbook_xml: &str) -> HashMap<usize, (u32, u32)> {
                 text.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Ok(Event::GeneralRef(r)) if sheet.is_some() && text.len() < 1024 => {
-                text.push(match &*r {
-                    "apos" => '\'',
-                    "amp" => '&',
-                    _ => '?',
-                });
+                text.push(super::entity_char(&r).unwrap_or('?'));
             }
             Ok(Event::End(e)) if e.local_name().as_ref() == "definedName" => {
                 if let Some(at) = sheet.take() {

@@ -156,14 +156,7 @@ pub(super) async fn read_xml2003<P: Pace>(
             }
             Event::GeneralRef(r) => {
                 if let Some(c) = cell.as_mut().filter(|c| c.in_data > 0 && c.in_comment == 0) {
-                    let ch = match &**r {
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "amp" => Some('&'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => r.resolve_char_ref().ok().flatten(),
-                    };
+                    let ch = super::entity_char(r);
                     if let Some(ch) = ch {
                         c.text.push(ch);
                     }

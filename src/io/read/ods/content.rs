@@ -217,14 +217,7 @@ pub(super) fn parse_part<R: Read>(
             }
             Event::GeneralRef(r) => {
                 if let Some(text) = data_style.as_mut().and_then(|d| d.text.as_mut()) {
-                    let c = match &**r {
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "amp" => Some('&'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => r.resolve_char_ref().ok().flatten(),
-                    };
+                    let c = crate::io::read::entity_char(r);
                     if let Some(c) = c {
                         text.push(c);
                     }

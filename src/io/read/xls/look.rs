@@ -75,17 +75,7 @@ impl GlobalLooks {
         let name = u8_at(d, 14).and_then(|cch| {
             let high = u8_at(d, 15)? & 1 == 1;
             let cch = usize::from(cch).min(MAX_FONT_NAME);
-            let body = d.get(16..)?;
-            let s = if high {
-                let units: Vec<u16> = body
-                    .chunks_exact(2)
-                    .take(cch)
-                    .map(|p| u16::from_le_bytes([p[0], p[1]]))
-                    .collect();
-                String::from_utf16_lossy(&units)
-            } else {
-                body.iter().take(cch).map(|&b| char::from(b)).collect()
-            };
+            let s = chars(d.get(16..)?, cch, high);
             (!s.is_empty()).then_some(s)
         });
         self.fonts.push(Font {
@@ -400,8 +390,13 @@ impl<'g> SheetLook<'g> {
 fn unicode_string(d: &[u8]) -> Option<String> {
     let cch = usize::from(u16_at(d, 0)?).min(MAX_HEADER_CHARS);
     let high = u8_at(d, 2)? & 1 == 1;
-    let body = d.get(3..)?;
-    Some(if high {
+    Some(chars(d.get(3..)?, cch, high))
+}
+
+/// `cch` characters of a BIFF8 string body: UTF-16LE when `high`, else one byte each (the
+/// compressed form, Latin-1).
+fn chars(body: &[u8], cch: usize, high: bool) -> String {
+    if high {
         let units: Vec<u16> = body
             .chunks_exact(2)
             .take(cch)
@@ -410,7 +405,7 @@ fn unicode_string(d: &[u8]) -> Option<String> {
         String::from_utf16_lossy(&units)
     } else {
         body.iter().take(cch).map(|&b| char::from(b)).collect()
-    })
+    }
 }
 
 #[cfg(test)]
