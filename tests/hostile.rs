@@ -958,6 +958,31 @@ fn the_cli_exits_2_with_one_line_for_each_bad_file() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A reader that closes the CLI's stdout early (`zhibiao-cli report big.xlsx | head -1`) ends
+/// it quietly: no panic, no message, status 0 (as `cat` and `grep` do).
+#[test]
+fn the_cli_ends_quietly_when_its_reader_goes_away() {
+    let sample = common::fixture("synthetic-2021-2025-2000-rows.xlsx");
+    for args in [
+        vec!["report", sample.to_str().unwrap()],
+        vec!["sheets", sample.to_str().unwrap()],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhibiao-cli"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before the import is done, so every write meets a closed pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
 /// Every limit error names the file and says what was exceeded, in both languages.
 #[test]
 fn every_limit_message_is_distinct_and_names_the_file() {
