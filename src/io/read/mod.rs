@@ -41,6 +41,31 @@ fn entity_char(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
     }
 }
 
+/// An XML attribute's value, unescaped, for the same readers: a prefixed `name`
+/// (`table:name`) matches the key in full, a bare one (`Index`) the local name whatever its
+/// prefix (`ss:Index`).
+fn xml_attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    let prefixed = name.contains(':');
+    e.attributes()
+        .flatten()
+        .find(|a| {
+            let key = if prefixed {
+                a.key.as_ref()
+            } else {
+                a.key.local_name().into_inner()
+            };
+            key == name
+        })
+        .and_then(|a| xml_value(&a))
+}
+
+/// An attribute's value with its entities and character references resolved.
+fn xml_value(a: &quick_xml::events::attributes::Attribute<'_>) -> Option<String> {
+    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        .ok()
+        .map(|v| v.into_owned())
+}
+
 pub use html::decode_html;
 
 use super::limits::MAX_CODE_CHARS;

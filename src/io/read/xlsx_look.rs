@@ -378,12 +378,8 @@ fn attrs(e: &BytesStart<'_>) -> HashMap<String, String> {
     e.attributes()
         .flatten()
         .filter_map(|a| {
-            let key = a.key.local_name().as_ref().to_string();
-            let value = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()?
-                .into_owned();
-            Some((key, value))
+            let value = super::xml_value(&a)?;
+            Some((a.key.local_name().as_ref().to_string(), value))
         })
         .collect()
 }

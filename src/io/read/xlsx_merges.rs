@@ -80,11 +80,7 @@ fn elements(xml: &str, local: &str, wanted: &[&str]) -> Vec<HashMap<String, Stri
                         if !wanted.contains(&key.as_str()) {
                             return None;
                         }
-                        let value = a
-                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .ok()?
-                            .into_owned();
-                        Some((key, value))
+                        Some((key, super::xml_value(&a)?))
                     })
                     .collect();
                 out.push(attrs);

@@ -29,13 +29,7 @@ pub(super) fn looks_like_xml2003(head: &str) -> bool {
         && (head.contains(NAMESPACE) || head.contains("progid=\"excel.sheet\""))
 }
 
-fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-        .map(|v| v.into_owned())
-}
+use super::xml_attr as attr;
 
 /// A 1-based index or a count attribute as a number (absent or unreadable: `None`).
 fn attr_num(e: &BytesStart<'_>, local: &str) -> Option<usize> {

@@ -192,13 +192,7 @@ impl<R: Read> Read for Limited<R> {
 // ---------------------------------------------------------------------------------------------
 // XML.
 
-pub(super) fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == key)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
-        .map(|v| v.into_owned())
-}
+pub(super) use super::xml_attr as attr;
 
 pub(super) fn attr_u32(e: &BytesStart<'_>, key: &str) -> Option<u32> {
     attr(e, key)?.trim().parse().ok()
