@@ -25,8 +25,7 @@ use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::{PlanResults, RawCell};
 use crate::table::detect::Layout;
 use crate::table::grid::Sheet;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
-use std::collections::HashMap;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use std::fmt::Write as _;
 
 pub mod consolidation;
@@ -385,26 +384,6 @@ pub(super) fn sheet_name(name: &str) -> String {
         "Sheet1".to_string()
     } else {
         cleaned
-    }
-}
-
-/// `base` with the number format `code` (`None` or `General`: `base` itself), made once per
-/// base format and code. The base formats are the caller's locals, told apart by address: the
-/// same code over a header cell and a body cell gives two formats.
-pub(super) fn with_code<'m>(
-    made: &'m mut HashMap<usize, HashMap<String, Format>>,
-    code: Option<&str>,
-    base: &'m Format,
-) -> &'m Format {
-    match code {
-        Some(code) if code != "General" => {
-            let by_code = made.entry(std::ptr::from_ref(base) as usize).or_default();
-            if !by_code.contains_key(code) {
-                by_code.insert(code.to_string(), base.clone().set_num_format(code));
-            }
-            by_code.get(code).unwrap_or(base)
-        }
-        _ => base,
     }
 }
 

@@ -11,32 +11,101 @@ use rust_xlsxwriter::{
 };
 use std::collections::HashMap;
 
+/// The formats of the source sheet's cells where the original states no look of its own, before
+/// a cell's number format is added.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Base {
+    /// Outside the table: no border.
+    Plain,
+    /// The header band: bordered, bold, wrapped and centred.
+    Header,
+    /// A body cell: bordered.
+    Border,
+    /// A body cell of a short label column (序号, 类别, 单位 …): centred and wrapped.
+    Centred,
+    /// A merged cell above or below the table (the title): bold and centred.
+    MergedTitle,
+    /// A merged body cell of another column: vertically centred and wrapped.
+    MergedBody,
+}
+
+/// The [`Base`] formats themselves.
+struct Bases {
+    plain: Format,
+    header: Format,
+    border: Format,
+    centred: Format,
+    merged_title: Format,
+    merged_body: Format,
+}
+
+impl Bases {
+    fn new() -> Self {
+        let border = Format::new().set_border(FormatBorder::Thin);
+        Bases {
+            plain: Format::new(),
+            header: border
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            centred: border
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
+            merged_body: border
+                .clone()
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
+            merged_title: Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            border,
+        }
+    }
+
+    fn get(&self, base: Base) -> &Format {
+        match base {
+            Base::Plain => &self.plain,
+            Base::Header => &self.header,
+            Base::Border => &self.border,
+            Base::Centred => &self.centred,
+            Base::MergedTitle => &self.merged_title,
+            Base::MergedBody => &self.merged_body,
+        }
+    }
+}
+
+/// A base format with a cell's number format, made once per base and code.
+#[derive(Default)]
+struct NumberFormats(HashMap<(Base, String), Format>);
+
+impl NumberFormats {
+    /// `base` with the number format `code` (`None` or `General`: `base` itself).
+    fn get<'a>(&'a mut self, bases: &'a Bases, base: Base, code: Option<&str>) -> &'a Format {
+        match code {
+            Some(code) if code != "General" => self
+                .0
+                .entry((base, code.to_string()))
+                .or_insert_with(|| bases.get(base).clone().set_num_format(code)),
+            _ => bases.get(base),
+        }
+    }
+}
+
 pub(super) async fn write_source_sheet<P: Pace>(
     ws: &mut Worksheet,
     ex: &SheetExport<'_>,
     progress: &mut Progress<'_, P>,
 ) -> Result<(), XlsxError> {
-    let border = Format::new().set_border(FormatBorder::Thin);
-    let header = border
-        .clone()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let plain = Format::new();
-    let merged_title = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let mut number_formats: HashMap<usize, HashMap<String, Format>> = HashMap::new();
+    let bases = Bases::new();
+    let border = &bases.border;
+    let header = &bases.header;
+    let mut number_formats = NumberFormats::default();
     let (hf, hl) = (ex.layout.header_first, ex.layout.header_last);
-    let cell_format = |row: usize| {
-        if (hf..=hl).contains(&row) {
-            &header
-        } else {
-            &border
-        }
-    };
     let in_table = |row: usize| row >= hf && row <= ex.layout.data_last;
     // The body's short label columns (序号, 类别, 单位, 方向, 属性) centred as such tables set
     // them, categories also in the middle of their merged cells and wrapped; the file's own
@@ -53,20 +122,13 @@ pub(super) async fn write_source_sheet<P: Pace>(
         .iter()
         .filter_map(|r| ex.layout.col(*r))
         .collect();
-    let centred = border
-        .clone()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
-    let merged_body = border
-        .clone()
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
     let body_format = |row: usize, col: usize| {
         if row > hl && centred_cols.contains(&col) {
-            &centred
+            Base::Centred
+        } else if (hf..=hl).contains(&row) {
+            Base::Header
         } else {
-            cell_format(row)
+            Base::Border
         }
     };
 
@@ -109,19 +171,23 @@ pub(super) async fn write_source_sheet<P: Pace>(
         let row = u32::try_from(r).unwrap_or(u32::MAX);
         let table = in_table(r);
         for (c, cell) in cells.iter().enumerate() {
-            let base = if table { body_format(r, c) } else { &plain };
+            let base = if table {
+                body_format(r, c)
+            } else {
+                Base::Plain
+            };
             let col = u16::try_from(c).unwrap_or(u16::MAX);
             match cell {
                 RawCell::Empty => {
                     if table {
-                        ws.write_blank(row, col, base)?;
+                        ws.write_blank(row, col, bases.get(base))?;
                     }
                 }
                 RawCell::Text { s } => {
-                    ws.write_string_with_format(row, col, clip(s), base)?;
+                    ws.write_string_with_format(row, col, clip(s), bases.get(base))?;
                 }
                 RawCell::Number { n, format } => {
-                    let f = with_code(&mut number_formats, format.as_deref(), base);
+                    let f = number_formats.get(&bases, base, format.as_deref());
                     ws.write_number_with_format(row, col, *n, f)?;
                 }
             }
@@ -152,15 +218,22 @@ pub(super) async fn write_source_sheet<P: Pace>(
             continue;
         }
         let base = if !in_table(r) {
-            &merged_title
+            Base::MergedTitle
         } else if r > hl && !centred_cols.contains(&c) {
-            &merged_body
+            Base::MergedBody
         } else {
             body_format(r, c)
         };
-        ws.merge_range(m.first_row, fc, m.last_row, lc, clip(&text), base)?;
+        ws.merge_range(
+            m.first_row,
+            fc,
+            m.last_row,
+            lc,
+            clip(&text),
+            bases.get(base),
+        )?;
         if let RawCell::Number { n, format } = ex.sheet.cell(r, c) {
-            let f = with_code(&mut number_formats, format.as_deref(), base);
+            let f = number_formats.get(&bases, base, format.as_deref());
             ws.write_number_with_format(m.first_row, fc, *n, f)?;
         }
         progress.cells(1).await;
@@ -197,7 +270,7 @@ pub(super) async fn write_source_sheet<P: Pace>(
         progress.cells(1).await;
     }
 
-    write_completion_columns(ws, ex, &header, &border, progress).await?;
+    write_completion_columns(ws, ex, header, border, progress).await?;
     grey_rows(ws, ex)?;
 
     // Column widths that fit Chinese text (header rows and data rows only, not merged cells),
