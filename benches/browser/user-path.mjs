@@ -16,7 +16,13 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH, PAGE_URL, TARGET_DIR } from "../../tests/browser/harness.mjs";
+import { pathToFileURL } from "node:url";
+import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH as SHIPPED, TARGET_DIR } from "../../tests/browser/harness.mjs";
+
+// ZHIBIAO_PAGE: another build of the page (e.g. the one before a change), else dist/zhibiao.html.
+const PAGE_PATH = process.env.ZHIBIAO_PAGE || SHIPPED;
+const PAGE_URL = pathToFileURL(PAGE_PATH).href;
+const OUT_NAME = process.env.ZHIBIAO_USER_PATH_OUT || "user-path";
 
 const require = createRequire(import.meta.url);
 const files = JSON.parse(process.env.ZHIBIAO_USER_PATH_FILES || "[]");
@@ -158,6 +164,6 @@ for (const r of results) {
   );
 }
 fs.mkdirSync(outDir, { recursive: true });
-fs.writeFileSync(path.join(outDir, "user-path.json"), JSON.stringify({ chromium: version, sheetjs: sheetjsVersion, runs, results }, null, 2));
-fs.writeFileSync(path.join(outDir, "user-path.md"), lines.join("\n") + "\n");
+fs.writeFileSync(path.join(outDir, `${OUT_NAME}.json`), JSON.stringify({ chromium: version, sheetjs: sheetjsVersion, runs, results }, null, 2));
+fs.writeFileSync(path.join(outDir, `${OUT_NAME}.md`), lines.join("\n") + "\n");
 console.log(lines.join("\n"));
