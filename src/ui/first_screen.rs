@@ -47,11 +47,12 @@ impl FirstScreen {
         self.loading.get_untracked()
     }
 
-    /// Refuses an edit if a first screen is showing, saying so; `true` when refused.
+    /// Refuses an edit if a first screen is showing, saying so; `true` when refused. An edit
+    /// taken later closes the message of one refused before.
     pub fn refuses_edit(&self) -> bool {
         let refuse = self.loading.get_untracked();
-        if refuse {
-            self.refused.set(true);
+        if refuse || self.refused.get_untracked() {
+            self.refused.set(refuse);
         }
         refuse
     }

@@ -194,6 +194,7 @@ test("a 20,000-row .xlsx shows its first rows before the import is done, read-on
   await page.getByTestId("cell-editor").fill("41");
   await page.keyboard.press("Enter");
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === "45", cellSelector(3, "F"));
+  assert.equal(await page.getByTestId("edit-refused").count(), 0, "an edit taken closes the message of the refused one");
   await app.screenshot("done");
   await app.assertClean();
 });
