@@ -36,9 +36,90 @@ const SIZES: &[usize] = &[2_000, 20_000, 100_000];
 const XLS_MAX_DATA_ROWS: usize = 65_534;
 
 fn main() {
+    if let (Some(files), Some(out)) = (
+        std::env::var_os("ZHIBIAO_USER_PATH_FILES"),
+        std::env::var_os("ZHIBIAO_USER_PATH_JSON"),
+    ) {
+        return user_path::run(&files, PathBuf::from(out));
+    }
     match std::env::var_os("ZHIBIAO_BENCH_JSON") {
         Some(path) => summary::run(PathBuf::from(path)),
         None => divan::main(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The user's path (cargo xtask bench --user-path): the native baselines of any files
+// ---------------------------------------------------------------------------------------------
+
+mod user_path {
+    use super::*;
+    use serde_json::json;
+    use zhibiao::pace::{Pace, Stage};
+
+    /// Times, per file, calamine's plain read (open + every sheet's range), our whole import,
+    /// and our first screen (the time until `io::import_showing` shows it); `runs` runs after a
+    /// warm-up, interleaved. `files` is a `:`-separated list of paths.
+    pub fn run(files: &std::ffi::OsStr, out: PathBuf) {
+        let runs: usize = std::env::var("ZHIBIAO_BENCH_RUNS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(5);
+        let mut results = Vec::new();
+        for path in std::env::split_paths(files) {
+            let bytes = std::fs::read(&path).expect("read the file");
+            let mut samples: [Vec<f64>; 3] = Default::default();
+            for round in 0..=runs {
+                let started = Instant::now();
+                black_box(stage::calamine_cells(&bytes));
+                let calamine = started.elapsed().as_secs_f64() * 1000.0;
+                let started = Instant::now();
+                let mut first = None;
+                let imported = pace_free(io::import_showing(&bytes, &mut Free, |_| {
+                    first = Some(started.elapsed().as_secs_f64() * 1000.0);
+                }));
+                let import = started.elapsed().as_secs_f64() * 1000.0;
+                black_box(imported.expect("import"));
+                if round > 0 {
+                    samples[0].push(calamine);
+                    samples[1].push(import);
+                    samples[2].push(first.unwrap_or(import));
+                }
+            }
+            let stat = |mut s: Vec<f64>| {
+                s.sort_by(f64::total_cmp);
+                json!({
+                    "median_ms": s[s.len() / 2],
+                    "min_ms": s[0],
+                    "max_ms": s[s.len() - 1],
+                })
+            };
+            let [calamine, import, first] = samples;
+            eprintln!("native: {}", path.display());
+            results.push(json!({
+                "path": path.display().to_string(),
+                "bytes": bytes.len(),
+                "calamine_read": stat(calamine),
+                "import": stat(import),
+                "first_screen": stat(first),
+            }));
+        }
+        let text =
+            serde_json::to_string_pretty(&json!({ "runs": runs, "files": results })).expect("json");
+        std::fs::write(&out, text).expect("write the native user-path figures");
+    }
+
+    /// A pace that never waits.
+    struct Free;
+
+    impl Pace for Free {
+        fn step(&mut self, _: Stage, _: f64) -> impl std::future::Future<Output = ()> {
+            std::future::ready(())
+        }
+    }
+
+    fn pace_free<F: std::future::Future>(work: F) -> F::Output {
+        zhibiao::pace::finish(work).expect("a free pace never waits")
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! The core never reads the clock: deciding when a slice is long enough is the caller's.
 
+use crate::table::grid::{Format, Sheet};
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -49,7 +50,23 @@ pub trait Pace {
     /// `fraction` (0 to 1) of `stage` is done. The returned future may wait (in the browser:
     /// until the page has had its turn).
     fn step(&mut self, stage: Stage, fraction: f64) -> impl Future<Output = ()>;
+
+    /// The first [`FIRST_ROWS`] rows of a sheet have been read (the `.xlsx` reader calls this
+    /// once per sheet that has that many, with the rows so far and no merges yet), so that a
+    /// first screen can be shown while the rest is read. Most paces ignore it.
+    fn first_rows(&mut self, _format: Format, _sheet: &Sheet) -> impl Future<Output = ()> {
+        std::future::ready(())
+    }
+
+    /// Lets the caller's event loop run now, whatever the time since the last slice (in the
+    /// page: so that a first screen just shown is painted). Ready at once by default.
+    fn pause(&mut self) -> impl Future<Output = ()> {
+        std::future::ready(())
+    }
 }
+
+/// How many rows of a sheet a first screen is made of: more than a screen shows.
+pub const FIRST_ROWS: usize = 100;
 
 /// Runs straight through: every step is ready at once.
 #[derive(Clone, Copy, Debug, Default)]

@@ -71,6 +71,71 @@ pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
     })
 }
 
+/// [`import_paced`], and as soon as the first [`pace::FIRST_ROWS`] rows of a sheet whose table
+/// is found there have been read (an `.xlsx` sheet that long), `show` is called once with a
+/// first screen: that sheet's first rows, their table and plan ([`first_screen`]); then `pace`
+/// pauses, so the page can paint it while the rest is read. The result is [`import`]'s, with
+/// or without a first screen: one pipeline for the page, the worker and the command line.
+///
+/// # Errors
+/// As [`import`] (the first screen may have been shown before an error later in the file).
+pub async fn import_showing<P: pace::Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+    show: impl FnMut(Imported),
+) -> Result<Imported, ImportError> {
+    let mut showing = Showing {
+        inner: pace,
+        show,
+        shown: false,
+    };
+    import_paced(bytes, &mut showing).await
+}
+
+/// The first screen of a sheet of which only the first rows were read: the sheet as read so
+/// far, its table and plan; `None` when no table is found in those rows.
+pub fn first_screen(format: Format, sheet: &Sheet) -> Option<Imported> {
+    let layout = detect::detect(sheet)?;
+    let plan = detect::build_plan(sheet, &layout);
+    Some(Imported {
+        format,
+        sheets: vec![ImportedSheet {
+            sheet: sheet.clone(),
+            layout: Some(layout),
+            plan: Some(plan),
+            style: None,
+        }],
+    })
+}
+
+/// A pace that hands the first screen it finds to `show`, and everything else to `inner`.
+struct Showing<'p, P, F> {
+    inner: &'p mut P,
+    show: F,
+    shown: bool,
+}
+
+impl<P: pace::Pace, F: FnMut(Imported)> pace::Pace for Showing<'_, P, F> {
+    fn step(&mut self, stage: pace::Stage, fraction: f64) -> impl std::future::Future<Output = ()> {
+        self.inner.step(stage, fraction)
+    }
+
+    async fn first_rows(&mut self, format: Format, sheet: &Sheet) {
+        if self.shown {
+            return;
+        }
+        if let Some(first) = first_screen(format, sheet) {
+            self.shown = true;
+            (self.show)(first);
+            self.inner.pause().await;
+        }
+    }
+
+    fn pause(&mut self) -> impl std::future::Future<Output = ()> {
+        self.inner.pause()
+    }
+}
+
 /// [`import`] in slices: progress goes to `pace`, which is awaited between them.
 ///
 /// # Errors
@@ -105,4 +170,126 @@ pub async fn import_paced<P: pace::Pace>(
     }
     roundtrip::apply(&mut sheets);
     Ok(Imported { format, sheets })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    /// Waits once on every pause, like the page does, and counts the pauses.
+    #[derive(Default)]
+    struct Pausing {
+        pauses: usize,
+    }
+
+    impl pace::Pace for Pausing {
+        fn step(&mut self, _: pace::Stage, _: f64) -> impl Future<Output = ()> {
+            std::future::ready(())
+        }
+
+        fn pause(&mut self) -> impl Future<Output = ()> {
+            self.pauses += 1;
+            let mut waited = false;
+            std::future::poll_fn(move |cx| {
+                if waited {
+                    Poll::Ready(())
+                } else {
+                    waited = true;
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+            })
+        }
+    }
+
+    fn drive<F: Future>(work: F) -> F::Output {
+        let mut work = pin!(work);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(out) = work.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_long_xlsx_shows_its_first_rows_once_then_imports_as_import_does() {
+        let bytes = fixture("synthetic-2021-2025-2000-rows.xlsx");
+        assert!(!bytes.is_empty());
+        let mut shown = Vec::new();
+        let mut pace = Pausing::default();
+        let whole = drive(import_showing(&bytes, &mut pace, |first| shown.push(first)));
+        assert_eq!(
+            whole,
+            import(&bytes),
+            "the same import, first screen or not"
+        );
+        assert!(whole.is_ok(), "the fixture imports");
+        let Ok(whole) = whole else { return };
+        assert_eq!(shown.len(), 1, "one first screen");
+        assert_eq!(pace.pauses, 1, "one pause to paint it");
+        let first = &shown[0];
+        assert_eq!(first.format, Format::Xlsx);
+        let found = (whole.first_table(), first.sheets[0].plan.as_ref());
+        assert!(found.0.is_some() && found.1.is_some(), "both have a table");
+        let (Some(at), Some(first_plan)) = found else {
+            return;
+        };
+        let full = &whole.sheets[at];
+        // The first rows as the whole import read them (the merges come later).
+        assert_eq!(first.sheets[0].sheet.rows.len(), pace::FIRST_ROWS);
+        assert_eq!(
+            first.sheets[0].sheet.rows,
+            full.sheet.rows[..pace::FIRST_ROWS]
+        );
+        // The same table, ending where the first rows end.
+        let layouts = (&first.sheets[0].layout, &full.layout);
+        assert!(
+            layouts.0.is_some() && layouts.1.is_some(),
+            "both have a layout"
+        );
+        let (Some(a), Some(b)) = layouts else { return };
+        assert_eq!(a.columns, b.columns);
+        assert_eq!(
+            (a.header_first, a.header_last),
+            (b.header_first, b.header_last)
+        );
+        assert_eq!(a.data_first, b.data_first);
+        // The first screen's indicators are the first of the whole plan.
+        assert!(full.plan.is_some());
+        let Some(full_plan) = full.plan.as_ref() else {
+            return;
+        };
+        assert!(!first_plan.indicators.is_empty());
+        for (a, b) in first_plan.indicators.iter().zip(&full_plan.indicators) {
+            assert_eq!(a.name, b.name);
+            assert_eq!(a.row, b.row);
+        }
+    }
+
+    #[test]
+    fn short_files_and_other_formats_show_no_first_screen() {
+        for name in [
+            "qinglan-county-2021-2025-plan.xlsx",
+            "qinglan-county-2021-2022-progress.xls",
+            "liuwan-township-2022-text-numbers-gbk.csv",
+        ] {
+            let bytes = fixture(name);
+            assert!(!bytes.is_empty(), "{name}");
+            let mut shown = 0;
+            let mut pace = Pausing::default();
+            let whole = drive(import_showing(&bytes, &mut pace, |_| shown += 1));
+            assert_eq!(whole, import(&bytes), "{name}");
+            assert_eq!(shown, 0, "{name}");
+            assert_eq!(pace.pauses, 0, "{name}");
+        }
+    }
 }

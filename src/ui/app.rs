@@ -1,6 +1,7 @@
 //! The page: toolbar, sheet tabs, the grid and the status bar.
 
 use super::browser;
+use super::first_screen::{FirstScreen, FirstScreenNotes};
 use super::i18n::{aside, grid_texts, indicator_count, texts, Texts};
 use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
@@ -152,6 +153,9 @@ pub fn App() -> impl IntoView {
     // Long work in progress (an import): its stage and the fraction done. While it runs, no
     // other file is opened.
     let (progress, set_progress) = signal(None::<(Stage, f64)>);
+    // A large file's first rows, shown read-only while the rest is read (issue 19).
+    let first = FirstScreen::new();
+    provide_context(first);
     // Printing renders every row of the grid and the summary below it.
     let (printing, set_printing) = signal(false);
     let before_print =
@@ -207,6 +211,10 @@ pub fn App() -> impl IntoView {
         doc.with(|d| d.as_ref().map(|d| d.active));
         let (key, slots) = (storage_key.clone(), slots.clone());
         let save = gloo::timers::callback::Timeout::new(AUTOSAVE_DELAY_MS, move || {
+            // A first screen is not the document yet: saved once the whole file is in.
+            if first.loading_untracked() {
+                return;
+            }
             let journal = Journal {
                 saved_at: js_sys::Date::now(),
                 ..journal_now()
@@ -233,6 +241,9 @@ pub fn App() -> impl IntoView {
     let live_of = |d: &Doc| d.active_sheet().and_then(|(_, _, p)| p).map(Live::new);
     let (results, set_results) = signal(doc.with_untracked(|d| d.as_ref().and_then(live_of)));
     let apply = move |edit: Edit| {
+        if first.refuses_edit() {
+            return None;
+        }
         let mut inverse = None;
         set_doc.update(|d| inverse = d.as_mut().and_then(|d| d.apply(edit.clone())));
         if inverse.is_some() {
@@ -303,7 +314,17 @@ pub fn App() -> impl IntoView {
             });
             // Let the bar appear before the first slice.
             pace.breathe().await;
-            let imported = io::import_paced(&bytes, &mut pace).await;
+            // A first screen replaces the document at once; the one it replaced comes back if
+            // the rest of the file cannot be read.
+            let mut replaced = None;
+            let imported = io::import_showing(&bytes, &mut pace, |shown| {
+                let shown = Doc::new(name.clone(), shown);
+                set_results.set(live_of(&shown));
+                set_doc.update(|d| replaced = Some(d.replace(shown)));
+                set_selected.set(None);
+                first.start();
+            })
+            .await;
             match imported {
                 Ok(imported) => {
                     set_progress.set(Some((Stage::Compute, 0.0)));
@@ -326,6 +347,7 @@ pub fn App() -> impl IntoView {
                         .and_then(|(_, _, p)| p)
                         .map(|p| p.indicators.len());
                     set_doc.set(Some(new_doc));
+                    first.finish();
                     set_selected.set(None);
                     set_origin.set(from.clone());
                     let bytes = std::sync::Arc::new(Start::File(bytes));
@@ -357,6 +379,11 @@ pub fn App() -> impl IntoView {
                     }
                 }
                 Err(e) => {
+                    if let Some(before) = replaced.take() {
+                        set_results.set(before.as_ref().and_then(live_of));
+                        set_doc.set(before);
+                        first.finish();
+                    }
                     set_status.set(Status::Error(Said::new(move |l| e.user_message(l, &name))))
                 }
             }
@@ -682,6 +709,7 @@ pub fn App() -> impl IntoView {
                     }}
                 </div>
             </Show>
+            <FirstScreenNotes first=first lang=lang />
             <nav class="tabs">
                 <Show when=move || doc.with(Option::is_some)>
                     {view_tab(View::Sheet, |t| t.view_sheet, "view-sheet")}
@@ -711,6 +739,7 @@ pub fn App() -> impl IntoView {
                                                 data-testid="sheet-tab"
                                                 class:no-table=!table
                                                 class:active=index == active
+                                                disabled=move || first.loading()
                                                 on:click=move |_| set_active(index)
                                             >
                                                 {name}

@@ -257,6 +257,12 @@ impl PagePace {
 }
 
 impl crate::pace::Pace for PagePace {
+    async fn pause(&mut self) {
+        if self.yields {
+            self.breathe().await;
+        }
+    }
+
     async fn step(&mut self, stage: crate::pace::Stage, fraction: f64) {
         if js_sys::Date::now() - self.slice_start >= SLICE_MS {
             (self.report)(stage, fraction);

@@ -619,3 +619,34 @@ pub fn grid_texts(lang: Lang) -> &'static GridTexts {
         Lang::En => &GRID_EN,
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The first screen of a large file (issue 19): shown while the rest is read, read-only.
+// ---------------------------------------------------------------------------------------------
+
+/// The words of the first screen.
+pub struct FirstScreenTexts {
+    /// Above the grid while the rest of the file is read.
+    pub loading_note: &'static str,
+    /// An edit tried while the rest is read.
+    pub edit_refused: &'static str,
+}
+
+const FIRST_SCREEN_ZH: FirstScreenTexts = FirstScreenTexts {
+    loading_note: "已显示前几行，其余行正在读取；读取完成后即可编辑。",
+    edit_refused: "文件尚未读完，这次修改没有保存。请在读取完成后再修改。",
+};
+
+const FIRST_SCREEN_EN: FirstScreenTexts = FirstScreenTexts {
+    loading_note: "Showing the first rows while the rest is read; editing starts when it is done.",
+    edit_refused:
+        "The file is still being read: this change was not made. Edit again when it is done.",
+};
+
+/// The first screen's words in a language.
+pub fn first_screen_texts(lang: Lang) -> &'static FirstScreenTexts {
+    match lang {
+        Lang::Zh => &FIRST_SCREEN_ZH,
+        Lang::En => &FIRST_SCREEN_EN,
+    }
+}

@@ -50,6 +50,8 @@ pub struct Options {
     pub divan: bool,
     /// Measure the size of the existing dist/zhibiao.html instead of building it again.
     pub no_dist: bool,
+    /// Only the user's path in the shipped page (see `user_path.rs`).
+    pub user_path: bool,
 }
 
 impl Options {
@@ -65,6 +67,7 @@ impl Options {
                 "--quick" => opts.quick = true,
                 "--divan" => opts.divan = true,
                 "--no-dist" => opts.no_dist = true,
+                "--user-path" => opts.user_path = true,
                 other => bail!("unknown flag `{other}` for bench (see `cargo xtask help`)"),
             }
         }
@@ -74,13 +77,18 @@ impl Options {
         Ok(opts)
     }
 
-    fn sizes(&self) -> &'static [usize] {
+    pub fn sizes(&self) -> &'static [usize] {
         if self.quick {
             &gen::SIZES[..2]
         } else {
             gen::SIZES
         }
     }
+}
+
+/// `cargo bench --bench pipeline` at opt-level 3 (the native baselines).
+pub fn native_bench_command() -> std::process::Command {
+    native_bench()
 }
 
 /// The folder of every bench output.
@@ -96,6 +104,9 @@ pub fn bench(opts: &Options) -> Result<()> {
     if !opts.no_setup {
         cmd::heading("set-up");
         setup(opts)?;
+    }
+    if opts.user_path {
+        return crate::user_path::run(opts);
     }
     cmd::heading("generate the plans");
     let files = gen::generate(opts.sizes())?;

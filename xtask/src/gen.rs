@@ -150,18 +150,18 @@ fn manifest_json(files: &[DataFile]) -> String {
 /// Converts `source` (.xlsx) to `.xls` in `out_dir` with LibreOffice, in a profile of its own (so
 /// a LibreOffice that is already running does not take the job).
 fn soffice_to_xls(source: &Path, out_dir: &Path) -> Result<()> {
+    soffice_to(source, out_dir, "xls")
+}
+
+/// Converts `source` to the format of extension `to` in `out_dir` with LibreOffice (as
+/// [`soffice_to_xls`]); the file written is `out_dir/<stem>.<to>`.
+pub fn soffice_to(source: &Path, out_dir: &Path, to: &str) -> Result<()> {
     let profile = crate::dist::target_dir().join("bench").join("lo-profile");
     let profile_url = format!("-env:UserInstallation=file://{}", profile.display());
     cmd::run(
         cmd::command("soffice")
             .arg(profile_url)
-            .args([
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "xls",
-                "--outdir",
-            ])
+            .args(["--headless", "--norestore", "--convert-to", to, "--outdir"])
             .arg(out_dir)
             .arg(source),
     )?;
@@ -169,7 +169,7 @@ fn soffice_to_xls(source: &Path, out_dir: &Path) -> Result<()> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let produced = out_dir.join(format!("{stem}.xls"));
+    let produced = out_dir.join(format!("{stem}.{to}"));
     if !produced.is_file() {
         bail!(
             "LibreOffice did not write {} (is libreoffice-calc installed?)",

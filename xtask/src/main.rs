@@ -15,6 +15,7 @@ mod gen;
 mod html;
 mod serve;
 mod test;
+mod user_path;
 
 use anyhow::{bail, Result};
 use std::process::ExitCode;
@@ -35,6 +36,9 @@ Commands:
       --native-only | --browser-only | --gen-only | --divan (also the divan stage benches)
       --no-dist        measure the existing dist/zhibiao.html
       --no-setup       skip apt-get/npm set-up
+      --user-path      only the user's path in the shipped page (file chosen → first row
+                       painted → import done) for four writers' files, next to SheetJS and
+                       native calamine (target/bench/user-path.md)
   fuzz [TARGET …]      run the cargo-fuzz targets (import, value, detect, export), one by one
       --seconds N      seconds per target (default 60)
   help                 show this text

@@ -436,6 +436,15 @@ impl<'b> SheetBuilder<'b> {
         Ok(())
     }
 
+    /// A copy of the first `count` rows read so far, without merges (a first screen's sheet).
+    fn first_rows(&self, count: usize) -> Sheet {
+        Sheet {
+            name: self.name.clone(),
+            rows: self.rows.iter().take(count).cloned().collect(),
+            merges: Vec::new(),
+        }
+    }
+
     fn finish(self, merges: Vec<Merge>) -> Result<Sheet, ImportError> {
         limits::check_merges(&self.name, merges.len())?;
         self.budget.add_sheet(self.held)?;
@@ -537,8 +546,15 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
             Ok(mut reader) => {
                 let rows = f64::from(reader.dimensions().end.0.max(1));
                 let mut since_step = 0;
+                let mut first_shown = false;
                 while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
                     let (row, col) = cell.get_position();
+                    // Cells come row by row: the rows before this one are complete.
+                    if !first_shown && row as usize >= pace::FIRST_ROWS {
+                        first_shown = true;
+                        let first = sheet.first_rows(pace::FIRST_ROWS);
+                        pace.first_rows(Format::Xlsx, &first).await;
+                    }
                     since_step += 1;
                     if since_step == STEP {
                         since_step = 0;

@@ -50,6 +50,7 @@ pub fn SheetGrid(
         })
     });
     let file_name = Memo::new(move |_| doc.with(|d| d.as_ref().map(|d| d.file_name.clone())));
+    let first_screen = super::first_screen::current();
     // Filters by sheet; a new file starts unfiltered.
     let filters = RwSignal::new((0_usize, Filters::new()));
     Effect::new(move |_| {
@@ -238,6 +239,8 @@ pub fn SheetGrid(
             tabindex="0"
             aria-label=move || grid_texts(lang.get()).grid_label
             data-testid="grid-scroll"
+            // A first screen shows while the rest of the file is read (ui/first_screen.rs).
+            data-loading=move || first_screen.and_then(|f| f.data_loading())
             data-body-start=move || model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0))
             on:scroll=move |_| {
                 if let Some(el) = g.wrap.get_untracked() {
