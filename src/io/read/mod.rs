@@ -20,8 +20,10 @@ pub use super::limits::{MAX_FILE_BYTES, MAX_SHEETS, MAX_SHEET_CELLS};
 /// The share of an .xlsx sheet's reading progress that is its cells (the merges are the rest).
 const CELLS_SHARE: f64 = 0.8;
 
+mod csv;
 mod html;
 pub mod ods;
+mod sniff;
 pub mod xls;
 mod xlsb;
 mod xlsx_look;
@@ -69,17 +71,8 @@ fn xml_value(a: &quick_xml::events::attributes::Attribute<'_>) -> Option<String>
 pub use html::decode_html;
 
 use super::limits::MAX_CODE_CHARS;
-use xls::CFB_MAGIC;
-
-/// What the first bytes say the file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sniffed {
-    Zip,
-    Cfb,
-    Text,
-    Html,
-    Xml2003,
-}
+pub use csv::decode_text;
+use sniff::{sniff, Sniffed};
 
 /// Reads a workbook from its bytes.
 ///
@@ -117,106 +110,9 @@ pub async fn read_workbook_paced<P: Pace>(
     match sniff(bytes)? {
         Sniffed::Zip => read_zip(bytes, pace).await,
         Sniffed::Cfb => read_cfb(bytes, pace).await,
-        Sniffed::Text => read_csv(bytes, pace).await,
+        Sniffed::Text => csv::read_csv(bytes, pace).await,
         Sniffed::Html => html::read_html(bytes, pace).await,
         Sniffed::Xml2003 => xml2003::read_xml2003(bytes, pace).await,
-    }
-}
-
-fn sniff(bytes: &[u8]) -> Result<Sniffed, ImportError> {
-    let not = |what| Err(ImportError::NotAWorkbook { what });
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return Ok(Sniffed::Zip);
-    }
-    if bytes.starts_with(&CFB_MAGIC) {
-        return Ok(Sniffed::Cfb);
-    }
-    if let Some(version) = old_excel(bytes) {
-        return Err(ImportError::OldExcel { version });
-    }
-    if bytes.starts_with(b"%PDF") {
-        return not("PDF");
-    }
-    if bytes.starts_with(b"\x89PNG")
-        || bytes.starts_with(b"\xFF\xD8\xFF")
-        || bytes.starts_with(b"GIF8")
-    {
-        return not("图片 / image");
-    }
-    if bytes.starts_with(b"{\\rtf") {
-        return not("RTF");
-    }
-    let head = text_head(bytes);
-    let head = head.trim_start_matches('\u{feff}').trim_start();
-    if xml2003::looks_like_xml2003(head) {
-        return Ok(Sniffed::Xml2003);
-    }
-    if html::looks_like_html(head) {
-        return Ok(Sniffed::Html);
-    }
-    if head.starts_with("<?xml") {
-        return not("XML");
-    }
-    if looks_binary(bytes) {
-        return not("二进制 / binary");
-    }
-    Ok(Sniffed::Text)
-}
-
-/// Excel 2.x–4.0 files are a bare stream of BIFF records (no compound file): a BOF record of
-/// type 0x0009 (BIFF2), 0x0209 (BIFF3) or 0x0409 (BIFF4) with its length of 4 to 16 bytes.
-fn old_excel(bytes: &[u8]) -> Option<&'static str> {
-    let (typ, len) = (bytes.get(..2)?, *bytes.get(2)?);
-    if bytes.get(3) != Some(&0) || !(4..=16).contains(&len) {
-        return None;
-    }
-    match typ {
-        [0x09, 0x00] => Some("Excel 2.x"),
-        [0x09, 0x02] => Some("Excel 3.0"),
-        [0x09, 0x04] => Some("Excel 4.0"),
-        _ => None,
-    }
-}
-
-/// The first KiB as lower-case text (UTF-16 with a BOM decoded), for sniffing.
-fn text_head(bytes: &[u8]) -> String {
-    let head = &bytes[..bytes.len().min(1024)];
-    let text = match encoding_rs::Encoding::for_bom(head) {
-        Some((enc, bom)) if enc != encoding_rs::UTF_8 => enc
-            .decode_without_bom_handling(head.get(bom..).unwrap_or_default())
-            .0
-            .into_owned(),
-        _ => String::from_utf8_lossy(head).into_owned(),
-    };
-    text.to_ascii_lowercase()
-}
-
-/// A NUL byte in the first KiB, outside UTF-16 text, marks a binary file.
-fn looks_binary(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    !utf16 && head.contains(&0) && !looks_utf16_without_bom(head)
-}
-
-fn looks_utf16_without_bom(head: &[u8]) -> bool {
-    utf16_without_bom(head).is_some()
-}
-
-/// UTF-16 with no BOM, told by its NULs: the high bytes of ASCII characters are NUL, after the
-/// low byte in little-endian text, before it in big-endian text.
-fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let pairs = head.len() / 2;
-    if pairs < 4 {
-        return None;
-    }
-    let zero_odd = head.chunks_exact(2).filter(|p| p[1] == 0).count();
-    let zero_even = head.chunks_exact(2).filter(|p| p[0] == 0).count();
-    if zero_odd * 10 >= pairs * 3 && zero_odd > zero_even {
-        Some(encoding_rs::UTF_16LE)
-    } else if zero_even * 10 >= pairs * 3 && zero_even > zero_odd {
-        Some(encoding_rs::UTF_16BE)
-    } else {
-        None
     }
 }
 
@@ -245,7 +141,7 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         });
     }
     // An .ods whose `mimetype` entry is compressed, not first or missing: told by its parts.
-    match opendocument_kind(bytes) {
+    match sniff::opendocument_kind(bytes) {
         Some(true) => return read_ods(bytes, pace).await,
         Some(false) => {
             return Err(ImportError::NotAWorkbook {
@@ -268,40 +164,6 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
 
 /// The OpenDocument spreadsheet `mimetype`, as calamine expects it (exactly these bytes).
 const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
-
-/// Whether a zip is an OpenDocument package by its parts (a root `content.xml`, no `xl/`
-/// workbook): `Some(true)` for a spreadsheet (or when nothing says otherwise), `Some(false)` when
-/// its manifest or `mimetype` names another OpenDocument kind, `None` when it is no
-/// OpenDocument package.
-fn opendocument_kind(bytes: &[u8]) -> Option<bool> {
-    use std::io::Read as _;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let names: Vec<String> = zip
-        .file_names()
-        .flatten()
-        .map(|n| n.replace('\\', "/").to_ascii_lowercase())
-        .collect();
-    if !names.iter().any(|n| n == "content.xml")
-        || names
-            .iter()
-            .any(|n| n.starts_with("xl/") || n.starts_with("word/"))
-    {
-        return None;
-    }
-    for part in ["mimetype", "META-INF/manifest.xml"] {
-        if let Ok(file) = zip.by_name(part) {
-            let mut text = Vec::new();
-            file.take(64 * 1024).read_to_end(&mut text).ok()?;
-            if find(&text, b"opendocument.spreadsheet") {
-                return Some(true);
-            }
-            if find(&text, b"opendocument.") {
-                return Some(false);
-            }
-        }
-    }
-    Some(true)
-}
 
 /// An .ods whose `mimetype` entry is missing or not exactly what calamine expects (it refuses
 /// the package then): the same package with a right `mimetype` first, the other parts copied
@@ -897,79 +759,6 @@ async fn to_sheet<'b, P: Pace>(
         }
     }
     Ok(sheet)
-}
-
-/// Decodes CSV text: a BOM decides; else valid UTF-8 is UTF-8; else UTF-16 by its NULs; else
-/// GB18030 (a superset of GBK, what Chinese Excel writes).
-pub fn decode_text(bytes: &[u8]) -> String {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(bytes.get(bom..).unwrap_or_default());
-        return text.into_owned();
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
-    }
-    if let Some(enc) = utf16_without_bom(&bytes[..bytes.len().min(1024)]) {
-        let (text, _) = enc.decode_without_bom_handling(bytes);
-        return text.into_owned();
-    }
-    let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    text.into_owned()
-}
-
-fn sniff_delimiter(text: &str) -> u8 {
-    let first = text.lines().take(20).collect::<Vec<_>>().join("\n");
-    [b',', b'\t', b';']
-        .into_iter()
-        .max_by_key(|d| first.matches(char::from(*d)).count())
-        .unwrap_or(b',')
-}
-
-async fn read_csv<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
-    let text = decode_text(bytes);
-    pace.step(Stage::Read, 0.0).await;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut budget = Budget::default();
-    let mut sheet = SheetBuilder::new("CSV".to_string(), &mut budget);
-    let mut record = csv::StringRecord::new();
-    let mut row = 0usize;
-    let total = text.len().max(1) as f64;
-    let mut since_step = 0;
-    while reader.read_record(&mut record).map_err(damaged)? {
-        since_step += record.len().max(1);
-        if since_step >= STEP {
-            since_step = 0;
-            let done = reader.position().byte() as f64;
-            pace.step(Stage::Read, done / total).await;
-        }
-        // A row of empty fields still counts as a row.
-        limits::check_dimensions("CSV", row + 1, record.len().max(1))?;
-        for (col, field) in record.iter().enumerate() {
-            if !field.trim().is_empty() {
-                sheet.put(
-                    row,
-                    col,
-                    RawCell::Text {
-                        s: field.to_string(),
-                    },
-                )?;
-            }
-        }
-        row += 1;
-    }
-    // Trailing empty rows are kept as rows, as before.
-    if sheet.rows.len() < row {
-        sheet.rows.resize_with(row, Vec::new);
-    }
-    Ok(Workbook {
-        format: Some(Format::Csv),
-        sheets: vec![sheet.finish(Vec::new())?],
-        styles: Vec::new(),
-    })
 }
 
 #[cfg(test)]
