@@ -321,6 +321,36 @@ impl<'b> SheetBuilder<'b> {
 /// Merged ranges as the grid keeps them: first ≤ last in both directions, whatever order the
 /// file wrote them in (an inverted range made header detection subtract with overflow; found by
 /// fuzzing).
+/// A streamed calamine cell as ours (`None` when empty); `format` gives a number's format code
+/// and is asked only for numbers.
+fn raw_cell(value: &DataRef<'_>, mut format: impl FnMut() -> Option<Arc<str>>) -> Option<RawCell> {
+    Some(match value {
+        DataRef::Empty => return None,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            RawCell::Text { s: s.clone() }
+        }
+        DataRef::SharedString(s) => RawCell::Text {
+            s: (*s).to_string(),
+        },
+        DataRef::Float(n) => RawCell::Number {
+            n: *n,
+            format: format(),
+        },
+        DataRef::Int(i) => RawCell::Number {
+            n: *i as f64,
+            format: format(),
+        },
+        DataRef::Bool(b) => RawCell::Text {
+            s: if *b { "TRUE" } else { "FALSE" }.to_string(),
+        },
+        DataRef::DateTime(d) => RawCell::Number {
+            n: d.as_f64(),
+            format: format(),
+        },
+        DataRef::Error(e) => RawCell::Text { s: e.to_string() },
+    })
+}
+
 fn merges_of(dims: &[Dimensions]) -> Vec<Merge> {
     dims.iter()
         .map(|d| Merge {
@@ -431,31 +461,10 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
                             blocks.put(row, col, id);
                         }
                     }
-                    let mut format = || style_codes.get(reader.styles(), style);
-                    let raw = match cell.get_value() {
-                        DataRef::Empty => continue,
-                        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-                            RawCell::Text { s: s.clone() }
-                        }
-                        DataRef::SharedString(s) => RawCell::Text {
-                            s: (*s).to_string(),
-                        },
-                        DataRef::Float(n) => RawCell::Number {
-                            n: *n,
-                            format: format(),
-                        },
-                        DataRef::Int(i) => RawCell::Number {
-                            n: *i as f64,
-                            format: format(),
-                        },
-                        DataRef::Bool(b) => RawCell::Text {
-                            s: if *b { "TRUE" } else { "FALSE" }.to_string(),
-                        },
-                        DataRef::DateTime(d) => RawCell::Number {
-                            n: d.as_f64(),
-                            format: format(),
-                        },
-                        DataRef::Error(e) => RawCell::Text { s: e.to_string() },
+                    let Some(raw) =
+                        raw_cell(cell.get_value(), || style_codes.get(reader.styles(), style))
+                    else {
+                        continue;
                     };
                     sheet.put(row as usize, col as usize, raw)?;
                 }

@@ -26,9 +26,8 @@ use super::{code, damaged, SheetBuilder, Workbook};
 use crate::error::ImportError;
 use crate::io::limits::{self, Budget};
 use crate::pace::{self, Pace, Stage, STEP};
-use crate::plan::RawCell;
 use crate::table::grid::{Format, Merge};
-use calamine::{DataRef, Reader, Xlsb};
+use calamine::{Reader, Xlsb};
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 use std::sync::Arc;
@@ -538,31 +537,10 @@ pub(super) async fn read_xlsb<P: Pace>(
                 pace.step(Stage::Read, pace::fraction(index, count, part))
                     .await;
             }
-            let format = || facts.formats.get(&(row, col)).cloned();
-            let raw = match cell.get_value() {
-                DataRef::Empty => continue,
-                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-                    RawCell::Text { s: s.clone() }
-                }
-                DataRef::SharedString(s) => RawCell::Text {
-                    s: (*s).to_string(),
-                },
-                DataRef::Float(n) => RawCell::Number {
-                    n: *n,
-                    format: format(),
-                },
-                DataRef::Int(i) => RawCell::Number {
-                    n: *i as f64,
-                    format: format(),
-                },
-                DataRef::Bool(b) => RawCell::Text {
-                    s: if *b { "TRUE" } else { "FALSE" }.to_string(),
-                },
-                DataRef::DateTime(d) => RawCell::Number {
-                    n: d.as_f64(),
-                    format: format(),
-                },
-                DataRef::Error(e) => RawCell::Text { s: e.to_string() },
+            let Some(raw) =
+                super::raw_cell(cell.get_value(), || facts.formats.get(&(row, col)).cloned())
+            else {
+                continue;
             };
             sheet.put(row as usize, col as usize, raw)?;
         }
