@@ -547,25 +547,27 @@ mod stages {
     }
 }
 
-/// Consolidation (汇总): 100 returns merged into a plan of 200 indicators, each return the
-/// filled workbook of one unit with its two rows' actuals, as `zhibiao-cli merge` gets them.
-/// Built in memory (no generated files needed); importing the same 100 files is timed beside it.
-#[divan::bench_group(sample_count = 10, sample_size = 1)]
+/// Consolidation (汇总): 100 returns merged into a plan of 200 or 2,000 indicators, each return
+/// the filled workbook of one unit with its rows' actuals, as `zhibiao-cli merge` and the page
+/// get them. Built in memory (no generated files needed); importing the same 100 files is timed
+/// beside it (issue 16: the merge should cost at most 0.2× of that, import + merge ≤ 1.2×).
+#[divan::bench_group(sample_count = 5, sample_size = 1)]
 mod consolidation {
     use super::*;
     use zhibiao::io::merge;
     use zhibiao::io::write::fill;
+    use zhibiao::ui::state::{returns, Doc};
 
-    /// Indicators in the plan, and returns merged into it.
-    const INDICATORS: usize = 200;
+    /// Indicators in the plan, and returns merged into it (one per unit).
+    const INDICATORS: [usize; 2] = [200, 2000];
     const RETURNS: usize = 100;
 
-    /// The plan's CSV: each indicator's lead unit is `单位<i / 2>`; `actuals` fills the 2021
-    /// actual of the rows whose unit it names (`None`: every row).
-    fn plan_csv(actuals: Option<usize>) -> String {
+    /// The plan's CSV of `n` indicators: each indicator's lead unit is `单位<i·100/n>`;
+    /// `actuals` fills the 2021 actual of the rows whose unit it names (`None`: every row).
+    fn plan_csv(n: usize, actuals: Option<usize>) -> String {
         let mut csv = String::from("序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n");
-        for i in 0..INDICATORS {
-            let unit = i / 2;
+        for i in 0..n {
+            let unit = i * RETURNS / n;
             let actual = match actuals {
                 Some(u) if u != unit => String::new(),
                 _ => format!("{}", 105 + i % 7),
@@ -582,38 +584,56 @@ mod consolidation {
     /// The base (no actuals) and the returns' workbook bytes, by file name.
     type Inputs = (Imported, Vec<(String, Vec<u8>)>);
 
-    /// The base and the 100 returns.
-    fn inputs() -> &'static Inputs {
-        static INPUTS: OnceLock<Inputs> = OnceLock::new();
-        INPUTS.get_or_init(|| {
-            let base = io::import(plan_csv(Some(usize::MAX)).as_bytes()).expect("the plan");
-            let returns = (0..RETURNS)
-                .map(|u| {
-                    let ret = io::import(plan_csv(Some(u)).as_bytes()).expect("a return");
-                    let bytes = fill::workbook(&ret, &plan::Options::default(), Some(0.0))
-                        .expect("a return's workbook");
-                    (format!("单位{u}.xlsx"), bytes)
+    /// The base and the 100 returns of a plan of `n` indicators.
+    fn inputs(n: usize) -> &'static Inputs {
+        static INPUTS: OnceLock<Vec<(usize, Inputs)>> = OnceLock::new();
+        let all = INPUTS.get_or_init(|| {
+            INDICATORS
+                .iter()
+                .map(|&n| {
+                    let base =
+                        io::import(plan_csv(n, Some(usize::MAX)).as_bytes()).expect("the plan");
+                    let returns = (0..RETURNS)
+                        .map(|u| {
+                            let ret =
+                                io::import(plan_csv(n, Some(u)).as_bytes()).expect("a return");
+                            let bytes = fill::workbook(&ret, &plan::Options::default(), Some(0.0))
+                                .expect("a return's workbook");
+                            (format!("单位{u}.xlsx"), bytes)
+                        })
+                        .collect();
+                    (n, (base, returns))
                 })
-                .collect();
-            (base, returns)
-        })
+                .collect()
+        });
+        &all.iter().find(|(k, _)| *k == n).expect("a size").1
     }
 
-    fn imported_returns() -> &'static [(String, Imported)] {
-        static RETURNS: OnceLock<Vec<(String, Imported)>> = OnceLock::new();
-        RETURNS.get_or_init(|| {
-            inputs()
-                .1
+    /// The returns imported, by file name.
+    type Returns = Vec<(String, Imported)>;
+
+    fn imported_returns(n: usize) -> &'static [(String, Imported)] {
+        static RETURNS: OnceLock<Vec<(usize, Returns)>> = OnceLock::new();
+        let all = RETURNS.get_or_init(|| {
+            INDICATORS
                 .iter()
-                .map(|(f, b)| (f.clone(), io::import(b).expect("a return imports")))
+                .map(|&n| {
+                    let imported = inputs(n)
+                        .1
+                        .iter()
+                        .map(|(f, b)| (f.clone(), io::import(b).expect("a return imports")))
+                        .collect();
+                    (n, imported)
+                })
                 .collect()
-        })
+        });
+        &all.iter().find(|(k, _)| *k == n).expect("a size").1
     }
 
     /// Importing the 100 returns (what the merge adds to).
-    #[divan::bench]
-    fn import_100_returns() -> usize {
-        inputs()
+    #[divan::bench(args = INDICATORS)]
+    fn import_100_returns(n: usize) -> usize {
+        inputs(n)
             .1
             .iter()
             .map(|(_, b)| io::import(black_box(b)).expect("a return").sheets.len())
@@ -622,16 +642,35 @@ mod consolidation {
 
     /// Merging the 100 imported returns into the plan: matching, taking the actuals, the
     /// summary, and the plan rebuilt.
-    #[divan::bench]
-    fn merge_100_returns(bencher: divan::Bencher) {
-        let base = &inputs().0;
-        let returns = imported_returns();
+    #[divan::bench(args = INDICATORS)]
+    fn merge_100_returns(bencher: divan::Bencher, n: usize) {
+        let base = &inputs(n).0;
+        let returns = imported_returns(n);
         bencher
             .with_inputs(|| base.clone())
             .bench_local_values(|mut plan| {
                 let summary = merge::merge(&mut plan, black_box(returns));
                 assert_eq!(summary.returns.len(), RETURNS);
                 summary.conflicts.len()
+            });
+    }
+
+    /// The page's way: each imported return prepared against the document and applied as one
+    /// undoable step (the record and its cell edits).
+    #[divan::bench(args = INDICATORS)]
+    fn add_100_returns_in_the_page(bencher: divan::Bencher, n: usize) {
+        let base = &inputs(n).0;
+        let returns = imported_returns(n);
+        bencher
+            .with_inputs(|| Doc::new("plan.csv".into(), base.clone()))
+            .bench_local_values(|mut doc| {
+                for (file, ret) in black_box(returns) {
+                    if let Some(step) = returns::add_return(&doc, file, ret, 0.0) {
+                        doc.apply(step);
+                    }
+                }
+                assert_eq!(doc.returns.records.len(), RETURNS);
+                doc.returns.records.len()
             });
     }
 }

@@ -123,142 +123,191 @@ pub struct MergeSummary {
 /// One return's value for one cell: (the text as written, the cell, the file).
 type Offer = (String, RawCell, String);
 
+/// A cell to write: (0-based row, 0-based column, the cell, the file that gave it).
+type Write = (usize, usize, RawCell, String);
+
 /// The name of a plan's own value in a conflict.
 pub const BASE_FILE: &str = "base";
 
-/// Folds the returns `(file name, import)` into the first table of `base`: every actual a return
-/// filled where the plan has an actual column for that year and no value yet is written into
-/// the plan's sheet, and the plan is rebuilt from it (keeping the user's overrides). Returns
-/// without a table are listed with nothing filled.
-pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummary {
-    let mut summary = MergeSummary::default();
-    let Some(index) = base.first_table() else {
-        return summary;
-    };
-    let Some(target) = base.sheets.get_mut(index) else {
-        return summary;
-    };
-    let (Some(layout), Some(plan)) = (target.layout.clone(), target.plan.as_ref()) else {
-        return summary;
-    };
-    let actual_cols = layout.actual_cols();
-    // The plan's yearly targets as the export fills them in, to tell a return's copy of them
-    // from a target it changed.
-    let computed = crate::plan::compute(plan, &crate::plan::Options::default());
-    // A copy of the plan carries the plan's own 报送单位 line: that says nothing of who sent it.
-    let base_declared = declared_unit(&target.sheet, layout.header_first);
-    // (plan indicator, year) → what each return gave there, in order.
-    let mut offered: BTreeMap<(usize, Year), Vec<Offer>> = BTreeMap::new();
-    let mut units_returned = BTreeSet::new();
-    for (file, returned) in returns {
-        let mut rs = ReturnSummary {
-            file: file.clone(),
+/// What one return would give the plan, found without changing it ([`prepare`]): the cells to
+/// write and what to list. The page turns it into one undoable step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Prepared {
+    /// The sheet of the plan it goes into (the plan's first table).
+    pub sheet: usize,
+    /// What the return gave (`filled` counts [`Prepared::fills`]).
+    pub summary: ReturnSummary,
+    /// The cells to write: (0-based row, 0-based column, the cell as the return holds it).
+    pub fills: Vec<(usize, usize, RawCell)>,
+    /// Values the return gives differently from the plan (not written).
+    pub conflicts: Vec<Conflict>,
+    /// The return's rows that match no indicator.
+    pub unmatched: Vec<Unmatched>,
+    /// Targets, bases and anchors the return states differently (not taken).
+    pub changed_targets: Vec<ChangedTarget>,
+}
+
+/// The plan's first table as the returns are folded into it.
+struct Target<'a> {
+    sheet: &'a ImportedSheet,
+    plan: &'a crate::plan::Plan,
+    actual_cols: BTreeMap<Year, usize>,
+    /// The plan's yearly targets as the export fills them in (to tell a return's copy of them
+    /// from a target it changed), computed the first time a return needs them.
+    computed: std::cell::OnceCell<crate::plan::PlanResults>,
+    /// A copy of the plan carries the plan's own 报送单位 line: that says nothing of who sent it.
+    base_declared: Option<String>,
+}
+
+impl<'a> Target<'a> {
+    fn of(sheet: &'a ImportedSheet) -> Option<Self> {
+        let (layout, plan) = (sheet.layout.as_ref()?, sheet.plan.as_ref()?);
+        Some(Self {
+            sheet,
+            plan,
+            actual_cols: layout.actual_cols(),
+            computed: std::cell::OnceCell::new(),
+            base_declared: declared_unit(&sheet.sheet, layout.header_first),
+        })
+    }
+
+    fn computed(&self, index: usize) -> Option<&IndicatorResult> {
+        self.computed
+            .get_or_init(|| crate::plan::compute(self.plan, &crate::plan::Options::default()))
+            .indicators
+            .get(index)
+    }
+}
+
+/// What one return offers: its summary (unit and note), its values by (plan indicator, year),
+/// and what it lists.
+struct Gathered {
+    summary: ReturnSummary,
+    offers: Vec<((usize, Year), Offer)>,
+    unmatched: Vec<Unmatched>,
+    changed_targets: Vec<ChangedTarget>,
+}
+
+/// Reads what `returned` (named `file`) offers the plan of `target`.
+fn gather(target: &Target<'_>, file: &str, returned: &Imported) -> Gathered {
+    let plan = target.plan;
+    let mut out = Gathered {
+        summary: ReturnSummary {
+            file: file.to_string(),
             unit: String::new(),
             filled: 0,
             changed: 0,
             note: String::new(),
-        };
-        let Some(ret) = returned.first_table().and_then(|i| returned.sheets.get(i)) else {
-            rs.note = "没有识别出指标表，未采用".to_string();
-            summary.returns.push(rs);
+        },
+        offers: Vec::new(),
+        unmatched: Vec::new(),
+        changed_targets: Vec::new(),
+    };
+    let Some((ret, ret_plan)) = returned
+        .first_table()
+        .and_then(|i| returned.sheets.get(i))
+        .and_then(|s| Some((s, s.plan.as_ref()?)))
+    else {
+        out.summary.note = "没有识别出指标表，未采用".to_string();
+        return out;
+    };
+    let matches = match_rows(&plan.indicators, &ret_plan.indicators);
+    let base_is_actual = ret.layout.as_ref().and_then(actual_taken_for_base);
+    let base_stated = ret
+        .layout
+        .as_ref()
+        .is_some_and(|l| l.col(Role::Base).is_some())
+        && base_is_actual.is_none();
+    let bare_years = match (target.sheet.layout.as_ref(), ret.layout.as_ref()) {
+        (Some(plan), Some(ret)) => bare_actual_years(plan, ret),
+        _ => BTreeMap::new(),
+    };
+    let mut years_without_column = BTreeSet::new();
+    let mut filled_units: BTreeMap<String, usize> = BTreeMap::new();
+    for (ri, m) in ret_plan.indicators.iter().zip(&matches) {
+        let Some(pi) = *m else {
+            if !ri.is_group && !ri.name.trim().is_empty() {
+                out.unmatched.push(Unmatched {
+                    file: file.to_string(),
+                    row: ri.row,
+                    name: ri.name.clone(),
+                });
+            }
             continue;
         };
-        let Some(ret_plan) = ret.plan.as_ref() else {
-            rs.note = "没有识别出指标表，未采用".to_string();
-            summary.returns.push(rs);
-            continue;
-        };
-        let matches = match_rows(&plan.indicators, &ret_plan.indicators);
-        let mut years_without_column = BTreeSet::new();
-        let mut filled_units: BTreeMap<String, usize> = BTreeMap::new();
-        for (k, m) in matches.iter().enumerate() {
-            let Some(ri) = ret_plan.indicators.get(k) else {
+        if let Some(pind) = plan.indicators.get(pi) {
+            out.changed_targets.extend(changed_targets(
+                file,
+                pind,
+                || target.computed(pi),
+                ri,
+                base_stated,
+                &bare_years,
+            ));
+        }
+        let mut gave = false;
+        for (year, given, raw) in actuals_of(ret, ri, base_is_actual, &bare_years) {
+            if given.value == Value::Empty {
                 continue;
-            };
-            let Some(pi) = *m else {
-                if !ri.is_group && !ri.name.trim().is_empty() {
-                    summary.unmatched.push(Unmatched {
-                        file: file.clone(),
-                        row: ri.row,
-                        name: ri.name.clone(),
-                    });
-                }
+            }
+            if !target.actual_cols.contains_key(&year) {
+                years_without_column.insert(year);
                 continue;
-            };
-            let base_is_actual = ret.layout.as_ref().and_then(actual_taken_for_base);
-            if let Some(pind) = plan.indicators.get(pi) {
-                let base_stated = ret
-                    .layout
-                    .as_ref()
-                    .is_some_and(|l| l.col(Role::Base).is_some())
-                    && base_is_actual.is_none();
-                summary.changed_targets.extend(changed_targets(
-                    file,
-                    pind,
-                    computed.indicators.get(pi),
-                    ri,
-                    base_stated,
-                ));
             }
-            let mut gave = false;
-            for (year, given, raw) in actuals_of(ret, ri, base_is_actual) {
-                if given.value == Value::Empty {
-                    continue;
-                }
-                if !actual_cols.contains_key(&year) {
-                    years_without_column.insert(year);
-                    continue;
-                }
-                offered.entry((pi, year)).or_default().push((
-                    given.text.trim().to_string(),
-                    raw,
-                    file.clone(),
-                ));
-                gave = true;
-            }
-            if gave {
-                for u in units_of(&ri.lead_units, "") {
-                    *filled_units.entry(u).or_default() += 1;
-                }
+            out.offers.push((
+                (pi, year),
+                (given.text.trim().to_string(), raw, file.to_string()),
+            ));
+            gave = true;
+        }
+        if gave {
+            for u in units_of(&ri.lead_units, "") {
+                *filled_units.entry(u).or_default() += 1;
             }
         }
-        rs.unit = declared_unit(
-            &ret.sheet,
-            ret.layout.as_ref().map_or(0, |l| l.header_first),
-        )
-        .filter(|u| Some(u) != base_declared.as_ref())
-        .or_else(|| {
-            filled_units
-                .iter()
-                .max_by_key(|(_, n)| **n)
-                .map(|(u, _)| u.clone())
-        })
-        .unwrap_or_default();
-        if !rs.unit.is_empty() {
-            units_returned.insert(fold(&rs.unit));
-        }
-        if !years_without_column.is_empty() {
-            let years: Vec<String> = years_without_column
-                .iter()
-                .map(|y| format!("{y}年"))
-                .collect();
-            rs.note = format!("{}的实际值在计划表中没有对应的列，未采用", years.join("、"));
-        }
-        summary.returns.push(rs);
     }
+    out.summary.unit = declared_unit(
+        &ret.sheet,
+        ret.layout.as_ref().map_or(0, |l| l.header_first),
+    )
+    .filter(|u| Some(u) != target.base_declared.as_ref())
+    .or_else(|| {
+        filled_units
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .map(|(u, _)| u.clone())
+    })
+    .unwrap_or_default();
+    if !years_without_column.is_empty() {
+        let years: Vec<String> = years_without_column
+            .iter()
+            .map(|y| format!("{y}年"))
+            .collect();
+        out.summary.note = format!("{}的实际值在计划表中没有对应的列，未采用", years.join("、"));
+    }
+    out
+}
 
-    // Take what every file agrees on; list the rest.
-    let mut writes: Vec<(usize, usize, RawCell, String)> = Vec::new();
-    for ((pi, year), values) in &offered {
-        let Some(ind) = plan.indicators.get(*pi) else {
+/// What the offered values do to the plan of `target`: the cells every file agrees on and the
+/// plan has empty (row, col, cell, file), the conflicts, and how many values each file would
+/// change.
+fn decide(
+    target: &Target<'_>,
+    offered: &BTreeMap<(usize, Year), Vec<Offer>>,
+) -> (Vec<Write>, Vec<Conflict>, BTreeMap<String, usize>) {
+    let mut writes = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut changed: BTreeMap<String, usize> = BTreeMap::new();
+    for ((pi, year), values) in offered {
+        let Some(ind) = target.plan.indicators.get(*pi) else {
             continue;
         };
-        let Some(&col) = actual_cols.get(year) else {
+        let Some(&col) = target.actual_cols.get(year) else {
             continue;
         };
         let row = ind.row.saturating_sub(1) as usize;
-        let existing_cell = target.sheet.cell(row, col).clone();
-        let existing = target.sheet.text(row, col).trim().to_string();
+        let existing_cell = target.sheet.sheet.cell(row, col);
+        let existing = target.sheet.sheet.text(row, col).trim().to_string();
         let mut distinct: Vec<&RawCell> = Vec::new();
         for (_, raw, _) in values {
             if !distinct.iter().any(|d| same_value(d, raw)) {
@@ -266,7 +315,7 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
             }
         }
         let agrees_with_base =
-            existing.is_empty() || distinct.iter().all(|d| same_value(d, &existing_cell));
+            existing.is_empty() || distinct.iter().all(|d| same_value(d, existing_cell));
         if distinct.len() == 1 && agrees_with_base {
             if existing.is_empty() {
                 if let Some((_, raw, file)) = values.first() {
@@ -293,14 +342,88 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
                 file: file.clone(),
                 value: text.clone(),
             });
-            if !existing.is_empty() && !same_value(raw, &existing_cell) {
-                if let Some(rs) = summary.returns.iter_mut().find(|r| r.file == *file) {
-                    rs.changed += 1;
-                }
+            if !existing.is_empty() && !same_value(raw, existing_cell) {
+                *changed.entry(file.clone()).or_default() += 1;
             }
         }
-        summary.conflicts.push(conflict);
+        conflicts.push(conflict);
     }
+    (writes, conflicts, changed)
+}
+
+/// What the return `returned` (named `file`) would give the first table of `base`, without
+/// changing it: the same matching, cells and conflicts as [`merge`] of that one return, with
+/// the cells to write listed instead of written. `None` when `base` holds no table.
+///
+/// ```
+/// use zhibiao::io::{import, merge};
+/// let base = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n1,人均GDP,元,县统计局,31502,58000,\n";
+/// let back = "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n1,人均GDP,元,县统计局,31502,58000,36900\n";
+/// let plan = import(base.as_bytes()).unwrap();
+/// let prepared = merge::prepare(&plan, "统计局.csv", &import(back.as_bytes()).unwrap()).unwrap();
+/// assert_eq!(prepared.summary.filled, 1);
+/// assert_eq!((prepared.fills[0].0, prepared.fills[0].1), (1, 6));
+/// ```
+pub fn prepare(base: &Imported, file: &str, returned: &Imported) -> Option<Prepared> {
+    let sheet = base.first_table()?;
+    let target = Target::of(base.sheets.get(sheet)?)?;
+    let gathered = gather(&target, file, returned);
+    let mut offered: BTreeMap<(usize, Year), Vec<Offer>> = BTreeMap::new();
+    for (key, offer) in gathered.offers {
+        offered.entry(key).or_default().push(offer);
+    }
+    let (writes, conflicts, changed) = decide(&target, &offered);
+    let mut summary = gathered.summary;
+    summary.filled = writes.len();
+    summary.changed = changed.values().sum();
+    Some(Prepared {
+        sheet,
+        summary,
+        fills: writes
+            .into_iter()
+            .map(|(row, col, raw, _)| (row, col, raw))
+            .collect(),
+        conflicts,
+        unmatched: gathered.unmatched,
+        changed_targets: gathered.changed_targets,
+    })
+}
+
+/// Folds the returns `(file name, import)` into the first table of `base`: every actual a return
+/// filled where the plan has an actual column for that year and no value yet is written into
+/// the plan's sheet, and the plan is rebuilt from it (keeping the user's overrides). Returns
+/// without a table are listed with nothing filled.
+pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummary {
+    let mut summary = MergeSummary::default();
+    let Some(index) = base.first_table() else {
+        return summary;
+    };
+    let (writes, changed) = {
+        let Some(target) = base.sheets.get(index).and_then(Target::of) else {
+            return summary;
+        };
+        // (plan indicator, year) → what each return gave there, in order.
+        let mut offered: BTreeMap<(usize, Year), Vec<Offer>> = BTreeMap::new();
+        for (file, returned) in returns {
+            let gathered = gather(&target, file, returned);
+            for (key, offer) in gathered.offers {
+                offered.entry(key).or_default().push(offer);
+            }
+            summary.unmatched.extend(gathered.unmatched);
+            summary.changed_targets.extend(gathered.changed_targets);
+            summary.returns.push(gathered.summary);
+        }
+        // Take what every file agrees on; list the rest.
+        let (writes, conflicts, changed) = decide(&target, &offered);
+        summary.conflicts = conflicts;
+        (writes, changed)
+    };
+    for rs in &mut summary.returns {
+        rs.changed += changed.get(&rs.file).copied().unwrap_or(0);
+    }
+    let Some(target) = base.sheets.get_mut(index) else {
+        return summary;
+    };
     for (row, col, raw, file) in writes {
         set_cell(target, row, col, raw);
         if let Some(rs) = summary.returns.iter_mut().find(|r| r.file == file) {
@@ -308,18 +431,56 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
         }
     }
     rebuild(target);
+    summary.missing_units = target.plan.as_ref().map_or_else(Vec::new, |plan| {
+        missing_units(plan, summary.returns.iter().map(|r| r.unit.as_str()))
+    });
+    summary
+}
 
-    let all_units: BTreeSet<String> = target
-        .plan
+/// The plan's units (lead and other, folded, in order) that none of `returned` (the units the
+/// returns speak for) names.
+pub fn missing_units<'a>(
+    plan: &crate::plan::Plan,
+    returned: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let returned: BTreeSet<String> = returned
+        .into_iter()
+        .filter(|u| !u.is_empty())
+        .map(fold)
+        .collect();
+    let all: BTreeSet<String> = plan
+        .indicators
         .iter()
-        .flat_map(|p| &p.indicators)
         .flat_map(|i| units_of(&i.lead_units, &i.other_units))
         .collect();
-    summary.missing_units = all_units
-        .into_iter()
-        .filter(|u| !units_returned.contains(u))
-        .collect();
-    summary
+    all.into_iter().filter(|u| !returned.contains(u)).collect()
+}
+
+/// The cell of the plan (`base`'s first table) a conflict is about: (sheet, 0-based row,
+/// 0-based column); `None` when the plan has no actual column of its year.
+pub fn cell_of(base: &Imported, conflict: &Conflict) -> Option<(usize, usize, usize)> {
+    let sheet = base.first_table()?;
+    let col = base
+        .sheets
+        .get(sheet)?
+        .layout
+        .as_ref()?
+        .actual_cols()
+        .get(&conflict.year)
+        .copied()?;
+    let row = (conflict.row as usize).checked_sub(1)?;
+    Some((sheet, row, col))
+}
+
+/// The cell a conflict's value is written as: a number as a number, else the text.
+pub fn cell_value(text: &str) -> RawCell {
+    let text = text.trim();
+    match fold(text).replace(',', "").parse::<f64>() {
+        Ok(n) if n.is_finite() => RawCell::Number { n, format: None },
+        _ => RawCell::Text {
+            s: text.to_string(),
+        },
+    }
 }
 
 /// Resolves `conflict` (one of a [`MergeSummary`]'s, on `base`'s first table) with `file`'s
@@ -330,28 +491,14 @@ pub fn resolve(base: &mut Imported, conflict: &mut Conflict, file: &str) -> bool
     let Some(value) = conflict.values.iter().find(|v| v.file == file) else {
         return false;
     };
-    let Some(target) = base.first_table().and_then(|i| base.sheets.get_mut(i)) else {
+    let Some((sheet, row, col)) = cell_of(base, conflict) else {
         return false;
     };
-    let Some(col) = target
-        .layout
-        .as_ref()
-        .and_then(|l| l.actual_cols().get(&conflict.year).copied())
-    else {
-        return false;
-    };
-    let Some(row) = (conflict.row as usize).checked_sub(1) else {
+    let Some(target) = base.sheets.get_mut(sheet) else {
         return false;
     };
     if file != BASE_FILE {
-        let text = value.value.trim();
-        let raw = match fold(text).replace(',', "").parse::<f64>() {
-            Ok(n) if n.is_finite() => RawCell::Number { n, format: None },
-            _ => RawCell::Text {
-                s: text.to_string(),
-            },
-        };
-        set_cell(target, row, col, raw);
+        set_cell(target, row, col, cell_value(&value.value));
         rebuild(target);
     }
     conflict.resolved = Some(file.to_string());
@@ -604,6 +751,7 @@ fn actuals_of(
     ret: &ImportedSheet,
     ri: &Indicator,
     base_year: Option<Year>,
+    bare_years: &BTreeMap<Year, usize>,
 ) -> Vec<(Year, Given, RawCell)> {
     let mut out: Vec<(Year, Given, RawCell)> = ri
         .actual
@@ -627,19 +775,50 @@ fn actuals_of(
             out.push((year, ri.base.clone(), raw));
         }
     }
+    for (year, col) in bare_years {
+        if let (Some(given), Some(row)) = (ri.yearly.get(year), ri.row.checked_sub(1)) {
+            if !ri.actual.contains_key(year) {
+                out.push((
+                    *year,
+                    given.clone(),
+                    ret.sheet.cell(row as usize, *col).clone(),
+                ));
+            }
+        }
+    }
     out
+}
+
+/// The return's columns headed by a bare year (`2021年`, read as a yearly target) where the
+/// plan has an actual column of that year and no yearly target column of it: a unit that
+/// headed its actuals by the year alone. Year → the return's column.
+fn bare_actual_years(plan: &Layout, ret: &Layout) -> BTreeMap<Year, usize> {
+    let plan_actual = plan.actual_cols();
+    ret.columns
+        .iter()
+        .filter_map(|c| match c.role {
+            Role::Yearly(y) => Some((y, c.col)),
+            _ => None,
+        })
+        .filter(|(y, _)| {
+            plan_actual.contains_key(y)
+                && !plan.columns.iter().any(|c| c.role == Role::Yearly(*y))
+                && !ret.columns.iter().any(|c| c.role == Role::Actual(*y))
+        })
+        .collect()
 }
 
 /// The base, target, yearly targets and typed targets `ret` (a return's row) states differently
 /// from `plan` (the plan's row it matched, with its results `computed`), as the summary lists
 /// them; the base only where
 /// `base_stated` (the return has a base column of its own, not one taken from its actuals).
-fn changed_targets(
+fn changed_targets<'c>(
     file: &str,
     plan: &Indicator,
-    computed: Option<&IndicatorResult>,
+    computed: impl Fn() -> Option<&'c IndicatorResult>,
     ret: &Indicator,
     base_stated: bool,
+    bare_years: &BTreeMap<Year, usize>,
 ) -> Vec<ChangedTarget> {
     let mut out = Vec::new();
     let mut push = |what: String, plan_text: &str, value: &str| {
@@ -670,7 +849,12 @@ fn changed_targets(
         }
     }
     for (year, r) in &ret.yearly {
-        if r.value == Value::Empty {
+        if r.value == Value::Empty || bare_years.contains_key(year) {
+            continue;
+        }
+        // A return that read the plan's base column as its first year's target restates the
+        // base: nothing changed.
+        if plan.base_year == Some(*year) && !differs(&plan.base.text, &r.text) {
             continue;
         }
         match plan.yearly.get(year) {
@@ -682,7 +866,9 @@ fn changed_targets(
             // The plan's own yearly target is computed: a return that kept what the export
             // filled in (its round-trip sheet lost, say) changed nothing.
             None => {
-                let shown = computed.and_then(|c| c.yearly.get(year)).map(|t| t.shown());
+                let shown = computed()
+                    .and_then(|c| c.yearly.get(year))
+                    .map(|t| t.shown());
                 if shown.as_deref().is_none_or(|p| differs(p, &r.text)) {
                     let p = shown.map(|p| format!("{p}（测算）")).unwrap_or_default();
                     push(format!("{year}年目标"), &p, &r.text);

@@ -1,6 +1,7 @@
 //! The page: toolbar, sheet tabs, the grid and the status bar.
 
 use super::browser;
+use super::consolidate::{self, ReturnsView, Shell};
 use super::first_screen::{FirstScreen, FirstScreenNotes};
 use super::i18n::{aside, grid_texts, indicator_count, texts, Texts};
 use super::indicator::IndicatorPanel;
@@ -81,6 +82,8 @@ enum View {
     Summary,
     Draft,
     Layout,
+    /// 汇总情况 (issue 16).
+    Returns,
 }
 
 /// The whole page.
@@ -434,15 +437,29 @@ pub fn App() -> impl IntoView {
             open_file(file);
         }
     };
+    // 分发 and 汇总 (issue 16): their buttons, and several files dropped on an open plan.
+    let shell = Shell {
+        doc,
+        lang,
+        on_edit,
+        progress,
+        set_progress,
+        on_done: Callback::new(move |outcome: consolidate::Outcome| {
+            set_status.set(match outcome {
+                Ok(words) => Status::Ready(Said(words)),
+                Err(words) => Status::Error(Said(words)),
+            })
+        }),
+    };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         set_dragging.set(false);
-        if let Some(file) = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|f| f.get(0))
-        {
-            open_file(file);
+        let mut files = browser::dropped_files(&ev);
+        if files.len() > 1 && doc.with_untracked(Option::is_some) {
+            shell.consolidate(files);
+            set_view.set(View::Returns);
+        } else if !files.is_empty() {
+            open_file(files.swap_remove(0));
         }
     };
     let on_demo = move |_| {
@@ -658,6 +675,7 @@ pub fn App() -> impl IntoView {
                 >
                     {move || t().save_html}
                 </button>
+                {consolidate::buttons(shell)}
                 <button
                     class="button"
                     data-testid="undo"
@@ -722,6 +740,14 @@ pub fn App() -> impl IntoView {
                         on:click=move |_| set_view.set(View::Layout)
                     >
                         {move || super::i18n::layout_texts(lang.get()).view}
+                    </button>
+                    <button
+                        class="tab view-tab"
+                        data-testid="view-returns"
+                        class:active=move || view.get() == View::Returns
+                        on:click=move |_| set_view.set(View::Returns)
+                    >
+                        {move || super::i18n::consolidate_texts(lang.get()).view}
                     </button>
                     <span class="tab-gap"></span>
                 </Show>
@@ -839,6 +865,7 @@ pub fn App() -> impl IntoView {
                         View::Summary => view! { <SummaryView doc=doc results=results lang=lang /> }.into_any(),
                         View::Draft => view! { <DraftView doc=doc results=results lang=lang /> }.into_any(),
                         View::Layout => view! { <LayoutView doc=doc lang=lang on_edit=on_edit /> }.into_any(),
+                        View::Returns => view! { <ReturnsView doc=doc lang=lang on_edit=on_edit /> }.into_any(),
                     }}
                     <Show when=move || printing.get() && view.get() == View::Sheet>
                         <div class="print-summary" data-testid="print-summary">

@@ -76,6 +76,41 @@ pub fn take_picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
     file
 }
 
+/// Every file a file input holds (one with `multiple`), emptying the input.
+pub fn take_picked_files(ev: &web_sys::Event) -> Vec<web_sys::File> {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let files = files_of(input.files());
+    input.set_value("");
+    files
+}
+
+/// Every file of a file list (a drop's, an input's).
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    list.map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+        .unwrap_or_default()
+}
+
+/// Every file dropped with a drag event.
+pub fn dropped_files(ev: &web_sys::DragEvent) -> Vec<web_sys::File> {
+    files_of(ev.data_transfer().and_then(|d| d.files()))
+}
+
+/// The time now, in milliseconds since 1970.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A time (milliseconds since 1970) as the browser writes a local date and time.
+pub fn local_time(ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    String::from(date.to_locale_string("zh-CN", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
 /// Whether an event's target lies inside an element matching the CSS `selector`.
 pub fn target_within(ev: &web_sys::Event, selector: &str) -> bool {
     ev.target()

@@ -11,6 +11,8 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
+mod consolidate;
+#[cfg(target_arch = "wasm32")]
 mod first_screen;
 #[cfg(target_arch = "wasm32")]
 pub mod i18n;

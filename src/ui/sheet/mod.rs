@@ -14,11 +14,12 @@ mod ctx;
 mod filter;
 mod find;
 mod keyboard;
+mod units;
 mod widths;
 
 use super::browser;
 use super::i18n::{grid_texts, layout_texts};
-use super::state::filter::{visible_rows, BodyRows, Filters};
+use super::state::filter::{unit_rows, visible_rows_of, BodyRows, Filters, UnitFilter};
 use super::state::widths::Metrics;
 use super::state::{mark_table, Doc, Edit, GridModel, Live};
 use crate::error::Lang;
@@ -57,6 +58,19 @@ pub fn SheetGrid(
         file_name.track();
         filters.set((0, Filters::new()));
     });
+    // The unit filter (责任单位); a new file starts without it.
+    let unit = RwSignal::new(None::<UnitFilter>);
+    Effect::new(move |_| {
+        file_name.track();
+        unit.set(None);
+    });
+    let unit_only = Memo::new(move |_| {
+        let (name, lead_only) = unit.get()?;
+        doc.with(|d| {
+            let (_, _, plan) = d.as_ref()?.active_sheet()?;
+            Some(unit_rows(plan?, &name, lead_only))
+        })
+    });
     let active_filters = Memo::new(move |_| {
         let sheet = doc.with(|d| d.as_ref().map(|d| d.active).unwrap_or(0));
         filters.with(|(s, f)| {
@@ -75,7 +89,15 @@ pub fn SheetGrid(
                     model.with(|gm| {
                         let gm = gm.as_ref()?;
                         results.with(|res| {
-                            Some(visible_rows(gm, sheet, res.as_ref().map(|l| &l.results), f))
+                            unit_only.with(|only| {
+                                Some(visible_rows_of(
+                                    gm,
+                                    sheet,
+                                    res.as_ref().map(|l| &l.results),
+                                    f,
+                                    only.as_ref(),
+                                ))
+                            })
                         })
                     })
                 })
@@ -226,6 +248,7 @@ pub fn SheetGrid(
             <Show when=move || mark_hint.get()>
                 <span class="muted" data-testid="mark-hint">{move || layout_texts(lang.get()).mark_hint}</span>
             </Show>
+            {units::unit_filter(doc, lang, unit)}
             {filter_status(g)}
             {find::find_bar(g)}
             <span class="measure" aria-hidden="true">

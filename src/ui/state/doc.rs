@@ -24,6 +24,9 @@ pub struct Doc {
     /// not exported).
     #[serde(default)]
     pub combined: std::collections::BTreeSet<usize>,
+    /// The returns added to the plan (汇总), with what each gave.
+    #[serde(default, skip_serializing_if = "super::returns::Returns::is_empty")]
+    pub returns: super::returns::Returns,
 }
 
 impl Doc {
@@ -44,6 +47,7 @@ impl Doc {
             active,
             typed: Default::default(),
             combined,
+            returns: Default::default(),
         }
     }
 
@@ -137,6 +141,7 @@ impl Doc {
                 all.dedup();
                 Some(all)
             }
+            Edit::Returns { .. } => Some(Vec::new()),
             Edit::Cap { .. } | Edit::Layout { .. } | Edit::Unmark { .. } => None,
         }
     }
@@ -177,6 +182,10 @@ impl Doc {
                 typed,
             } => return self.set_cell(sheet, row, col, raw, typed),
             Edit::Layout { sheet, layout } => return self.set_layout(sheet, *layout),
+            Edit::Returns { sheet, edit } => {
+                let edit = self.returns.apply(edit)?;
+                return Some(Edit::Returns { sheet, edit });
+            }
             Edit::Unmark { sheet } => {
                 let imported = self.imported.sheets.get_mut(sheet)?;
                 imported.plan = None;
@@ -259,9 +268,11 @@ impl Doc {
                 let old = std::mem::replace(&mut plan.settings.cap, value);
                 Edit::Cap { sheet, value: old }
             }
-            Edit::Cell { .. } | Edit::Batch(_) | Edit::Layout { .. } | Edit::Unmark { .. } => {
-                return None
-            }
+            Edit::Cell { .. }
+            | Edit::Batch(_)
+            | Edit::Layout { .. }
+            | Edit::Unmark { .. }
+            | Edit::Returns { .. } => return None,
         };
         Some(inverse)
     }
@@ -341,7 +352,8 @@ impl Doc {
         })
     }
 
-    /// The filled workbook of every sheet that holds a table.
+    /// The filled workbook of every sheet that holds a table, with the 汇总情况 sheet when
+    /// returns were added.
     ///
     /// # Errors
     /// [`crate::error::ExportError`] when the writer fails.
@@ -366,11 +378,12 @@ impl Doc {
         created_ms: Option<f64>,
         pace: &mut P,
     ) -> Result<Vec<u8>, crate::error::ExportError> {
-        crate::io::write::fill::workbook_paced(
+        crate::io::write::fill::workbook_paced_with(
             &self.imported,
             &|index| self.combined.contains(&index),
             &crate::plan::Options::default(),
             created_ms,
+            self.returns.summary(&self.imported).as_ref(),
             pace,
         )
         .await
@@ -470,6 +483,12 @@ pub enum Edit {
     /// Forget a sheet's table (the undo of 标记表格 on a sheet where none was found): the sheet
     /// shows as a grid only.
     Unmark { sheet: usize },
+    /// A change of the returns added to the plan (汇总): one is added (with the cell edits of
+    /// the values it fills, in one [`Edit::Batch`]), removed, or a conflict resolved.
+    Returns {
+        sheet: usize,
+        edit: super::returns::ReturnsEdit,
+    },
     /// Several edits as one step (a paste).
     Batch(Vec<Edit>),
 }
@@ -486,6 +505,7 @@ impl Edit {
             | Self::Cap { sheet, .. }
             | Self::Cell { sheet, .. }
             | Self::Layout { sheet, .. }
+            | Self::Returns { sheet, .. }
             | Self::Unmark { sheet } => *sheet,
             Self::Batch(edits) => edits.first().map(Edit::sheet).unwrap_or(0),
         }

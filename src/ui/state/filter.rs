@@ -5,9 +5,13 @@
 //! The table's rows are filtered (from the first body row to the last row of the table); rows
 //! below it (notes, footers) stay. A cell inside a merged range has the range's value, so a
 //! category written once beside its rows filters all of them.
+//!
+//! The unit filter ([`unit_rows`]) keeps the rows of the indicators one unit leads (or leads
+//! or helps with), in the same way: only the grid changes.
 
 use super::grid::GridModel;
-use crate::plan::PlanResults;
+use crate::plan::score::{fold, split_units};
+use crate::plan::{Plan, PlanResults};
 use crate::table::grid::Sheet;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -70,19 +74,80 @@ pub fn visible_rows(
     results: Option<&PlanResults>,
     filters: &Filters,
 ) -> BodyRows {
-    if filters.is_empty() {
+    visible_rows_of(model, sheet, results, filters, None)
+}
+
+/// [`visible_rows`] with the table's rows also limited to `only` (0-based sheet rows: the unit
+/// filter's, [`unit_rows`]) where it is given.
+pub fn visible_rows_of(
+    model: &GridModel,
+    sheet: &Sheet,
+    results: Option<&PlanResults>,
+    filters: &Filters,
+    only: Option<&BTreeSet<usize>>,
+) -> BodyRows {
+    if filters.is_empty() && only.is_none() {
         return BodyRows::All(model.body_start..model.rows.max(model.body_start));
     }
     let table = filtered_rows(model);
     let rows = (model.body_start..model.rows)
         .filter(|&r| {
             !table.contains(&r)
-                || filters
-                    .iter()
-                    .all(|(&c, keep)| keep.contains(&value_of(model, sheet, results, r, c)))
+                || (only.is_none_or(|o| o.contains(&r))
+                    && filters
+                        .iter()
+                        .all(|(&c, keep)| keep.contains(&value_of(model, sheet, results, r, c))))
         })
         .collect();
     BodyRows::Some(rows)
+}
+
+/// A unit filter: the unit, and whether only rows it leads count (else rows naming it as lead
+/// or other unit).
+pub type UnitFilter = (String, bool);
+
+/// Every unit the plan's rows name (lead units first as met, then other units), with how many
+/// indicators it leads and how many name it at all; compared as the score rules compare them.
+pub fn unit_counts(plan: &Plan) -> Vec<(String, usize, usize)> {
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for ind in plan.indicators.iter().filter(|i| !i.is_group) {
+        let leads = split_units(&ind.lead_units);
+        let lead_keys: BTreeSet<String> = leads.iter().map(|u| fold(u)).collect();
+        let mut seen = BTreeSet::new();
+        for u in leads.iter().chain(&split_units(&ind.other_units)) {
+            let key = fold(u);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let i = *index.entry(key.clone()).or_insert_with(|| {
+                out.push((u.clone(), 0, 0));
+                out.len() - 1
+            });
+            if let Some(entry) = out.get_mut(i) {
+                entry.2 += 1;
+                if lead_keys.contains(&key) {
+                    entry.1 += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The 0-based sheet rows of the indicators that name `unit` (as lead unit only, with
+/// `lead_only`).
+pub fn unit_rows(plan: &Plan, unit: &str, lead_only: bool) -> BTreeSet<usize> {
+    let key = fold(unit);
+    plan.indicators
+        .iter()
+        .filter(|i| !i.is_group)
+        .filter(|i| {
+            let lead = split_units(&i.lead_units).iter().any(|u| fold(u) == key);
+            lead || (!lead_only && split_units(&i.other_units).iter().any(|u| fold(u) == key))
+        })
+        .filter_map(|i| (i.row as usize).checked_sub(1))
+        .collect()
 }
 
 /// The body rows shown, in order: all of a range, or a list (filtered).
@@ -158,6 +223,31 @@ impl BodyRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_are_counted_and_their_rows_found() {
+        let csv = "序号,指标名称,单位,牵头单位,配合单位,2020年,2025年\n\
+                   1,人均GDP,元,县统计局,县发改局、县财政局,1,2\n\
+                   2,财政收入,亿元,县财政局,县统计局,1,2\n\
+                   3,森林覆盖率,%,县林业局,,1,2\n";
+        let imported = crate::io::import(csv.as_bytes()).unwrap();
+        let plan = imported.sheets[0].plan.as_ref().unwrap();
+        assert_eq!(
+            unit_counts(plan),
+            [
+                ("县统计局".to_string(), 1, 2),
+                ("县发改局".to_string(), 0, 1),
+                ("县财政局".to_string(), 1, 2),
+                ("县林业局".to_string(), 1, 1),
+            ]
+        );
+        let first = plan.indicators[0].row as usize - 1;
+        assert_eq!(unit_rows(plan, "县统计局", true), BTreeSet::from([first]));
+        assert_eq!(
+            unit_rows(plan, "县统计局", false),
+            BTreeSet::from([first, first + 1])
+        );
+    }
 
     #[test]
     fn all_rows_map_indices_to_rows_and_back() {

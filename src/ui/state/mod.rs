@@ -10,6 +10,7 @@
 //!   movement, [`find`] its find, [`filter`] its filters.
 //! - [`views`]: the summary and draft views' models.
 //! - [`session`]: saved pages and autosave.
+//! - [`returns`]: the returns added to the plan (汇总) and their steps.
 
 pub mod cells;
 pub mod doc;
@@ -18,6 +19,7 @@ pub mod find;
 pub mod grid;
 pub mod live;
 pub mod nav;
+pub mod returns;
 pub mod session;
 pub mod views;
 pub mod widths;

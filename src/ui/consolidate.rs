@@ -1,0 +1,374 @@
+//! 分发 and 汇总 in the page: the buttons that send the plan to its units (one copy each, in a
+//! `.zip`) and fold their returns back in (each return one undoable step, in slices with the
+//! progress bar), and the 汇总情况 view: the returns, the units that have not returned, the
+//! conflicts side by side with one-click resolution, and what matched nothing.
+//!
+//! What each step does is decided in [`super::state::returns`]; this renders and forwards.
+
+use super::browser;
+use super::i18n::{consolidate_texts, texts};
+use super::state::returns::{add_return, resolve, suggestion};
+use super::state::Doc;
+use super::state::Edit;
+use crate::error::Lang;
+use crate::io::merge::BASE_FILE;
+use crate::pace::Stage;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// A status message worded in the page's language when shown.
+pub type Words = Arc<dyn Fn(Lang) -> String + Send + Sync>;
+
+/// How a distribution or consolidation ended, for the status bar: `Ok` a message, `Err` an
+/// error.
+pub type Outcome = Result<Words, Words>;
+
+/// What the buttons need from the page.
+#[derive(Clone, Copy)]
+pub struct Shell {
+    pub doc: ReadSignal<Option<Doc>>,
+    pub lang: ReadSignal<Lang>,
+    pub on_edit: Callback<Edit>,
+    pub progress: ReadSignal<Option<(Stage, f64)>>,
+    pub set_progress: WriteSignal<Option<(Stage, f64)>>,
+    /// Told how the work ended.
+    pub on_done: Callback<Outcome>,
+}
+
+const ZIP_MIME: &str = "application/zip";
+
+/// What the file pickers offer: every form the importer reads.
+const FILE_TYPES: &str = ".xlsx,.xlsm,.xls,.xlsb,.et,.ett,.ods,.csv,.txt,.xml,.htm,.html";
+
+impl Shell {
+    fn busy(&self) -> bool {
+        self.progress.with_untracked(Option::is_some)
+    }
+
+    /// Folds `files` into the open plan, one return after another, each one undoable step; the
+    /// page paints between slices of each import and between returns.
+    pub fn consolidate(self, files: Vec<browser::File>) {
+        if files.is_empty() || self.busy() {
+            return;
+        }
+        if self.doc.with_untracked(|d| {
+            d.as_ref()
+                .is_none_or(|d| d.imported.first_table().is_none())
+        }) {
+            self.on_done.run(Err(Arc::new(|l: Lang| {
+                consolidate_texts(l).no_table.to_string()
+            })));
+            return;
+        }
+        self.set_progress.set(Some((Stage::Read, 0.0)));
+        leptos::task::spawn_local(async move {
+            let count = files.len();
+            let (mut added, mut failed) = (0usize, Vec::<String>::new());
+            for (index, file) in files.into_iter().enumerate() {
+                let name = file.name();
+                let set_progress = self.set_progress;
+                let mut pace = browser::PagePace::new(move |stage, fraction| {
+                    set_progress.set(Some((stage, crate::pace::fraction(index, count, fraction))));
+                });
+                pace.breathe().await;
+                let imported = match browser::read_file(file).await {
+                    Ok(bytes) => crate::io::import_paced(&bytes, &mut pace)
+                        .await
+                        .map_err(|e| e.user_message(self.lang.get_untracked(), &name)),
+                    Err(e) => Err(format!("{name}: {e}")),
+                };
+                match imported {
+                    Ok(imported) => {
+                        let now = browser::now_ms();
+                        let step = self.doc.with_untracked(|d| {
+                            d.as_ref()
+                                .and_then(|d| add_return(d, &name, &imported, now))
+                        });
+                        if let Some(step) = step {
+                            self.on_edit.run(step);
+                            added += 1;
+                        }
+                    }
+                    Err(message) => failed.push(message),
+                }
+                self.set_progress.set(Some((
+                    Stage::Compute,
+                    crate::pace::fraction(index, count, 1.0),
+                )));
+                pace.breathe().await;
+            }
+            self.set_progress.set(None);
+            let open = self.doc.with_untracked(|d| {
+                d.as_ref().map_or(0, |d| {
+                    d.returns
+                        .conflicts()
+                        .filter(|(_, _, c)| c.resolved.is_none())
+                        .count()
+                })
+            });
+            let words: Words = Arc::new(move |l: Lang| {
+                let t = consolidate_texts(l);
+                format!(
+                    "{}{}{added}；{}{}{open}",
+                    t.added,
+                    texts(l).colon,
+                    t.conflicts_open,
+                    texts(l).colon
+                )
+            });
+            if failed.is_empty() {
+                self.on_done.run(Ok(words));
+            } else {
+                let failed = failed.join("；");
+                self.on_done.run(Err(Arc::new(move |l: Lang| {
+                    format!("{}；{failed}", words(l))
+                })));
+            }
+        });
+    }
+
+    /// One filled copy per responsible unit, in one `.zip` download.
+    pub fn distribute(self) {
+        if self.busy() {
+            return;
+        }
+        let Some(current) = self.doc.get_untracked() else {
+            return;
+        };
+        let lang = self.lang.get_untracked();
+        let name = format!(
+            "{}-分发.zip",
+            current
+                .file_name
+                .rsplit_once('.')
+                .map_or(current.file_name.as_str(), |(s, _)| s)
+        );
+        self.set_progress.set(Some((Stage::Export, 0.0)));
+        leptos::task::spawn_local(async move {
+            let set_progress = self.set_progress;
+            let mut pace = browser::PagePace::new(move |stage, fraction| {
+                set_progress.set(Some((stage, fraction)));
+            });
+            pace.breathe().await;
+            let zip = crate::io::write::distribute::distribute_paced(
+                &current.imported,
+                &crate::plan::Options::default(),
+                Some(browser::now_ms()),
+                &mut pace,
+            )
+            .await
+            .map_err(|e| e.user_message(lang))
+            .and_then(|bytes| browser::download(&bytes, &name, ZIP_MIME));
+            self.set_progress.set(None);
+            self.on_done.run(match zip {
+                Ok(()) => Ok(Arc::new(move |l: Lang| {
+                    format!(
+                        "{}{}{name}",
+                        consolidate_texts(l).distributed,
+                        texts(l).colon
+                    )
+                })),
+                Err(e) => Err(Arc::new(move |_: Lang| e.clone())),
+            });
+        });
+    }
+}
+
+/// The toolbar's 分发 and 汇总 buttons.
+pub fn buttons(shell: Shell) -> impl IntoView {
+    let t = move || consolidate_texts(shell.lang.get());
+    let no_doc = move || shell.doc.with(Option::is_none);
+    view! {
+        <button
+            class="button"
+            data-testid="distribute"
+            title=move || t().distribute_hint
+            disabled=no_doc
+            on:click=move |_| shell.distribute()
+        >
+            {move || t().distribute}
+        </button>
+        <label
+            class="button"
+            class:disabled=no_doc
+            title=move || t().consolidate_hint
+        >
+            {move || t().consolidate}
+            <input
+                type="file"
+                multiple=true
+                data-testid="consolidate-input"
+                accept=FILE_TYPES
+                disabled=no_doc
+                on:change=move |ev| shell.consolidate(browser::take_picked_files(&ev))
+            />
+        </label>
+    }
+}
+
+/// The 汇总情况 view.
+#[component]
+pub fn ReturnsView(
+    doc: ReadSignal<Option<Doc>>,
+    lang: ReadSignal<Lang>,
+    on_edit: Callback<Edit>,
+) -> impl IntoView {
+    move || {
+        let l = lang.get();
+        let t = consolidate_texts(l);
+        doc.with(|d| {
+            let d = d.as_ref()?;
+            let r = &d.returns;
+            let returns = r
+                .records
+                .iter()
+                .map(|rec| {
+                    let s = &rec.summary;
+                    view! {
+                        <tr data-testid="return-row" data-file=s.file.clone()>
+                            <td>{s.file.clone()}</td>
+                            <td data-testid="return-unit">{s.unit.clone()}</td>
+                            <td class="num" data-testid="return-filled">{s.filled}</td>
+                            <td class="num" data-testid="return-changed">{s.changed}</td>
+                            <td>{browser::local_time(rec.added_ms)}</td>
+                            <td class="muted">{s.note.clone()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let missing = r.missing_units(&d.imported);
+            let missing_view = if missing.is_empty() {
+                view! { <p class="muted">{t.none_missing}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="missing-units">
+                        {missing
+                            .iter()
+                            .map(|u| view! { <li data-testid="missing-unit">{u.clone()}</li> })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            let conflicts: Vec<_> = r.conflicts().collect();
+            let conflict_rows = conflicts
+                .iter()
+                .map(|(record, index, c)| {
+                    let (record, index) = (*record, *index);
+                    let suggested = suggestion(d, c);
+                    let values = c
+                        .values
+                        .iter()
+                        .map(|v| {
+                            let file = v.file.clone();
+                            let label = if v.file == BASE_FILE {
+                                t.base_value.to_string()
+                            } else {
+                                v.file.clone()
+                            };
+                            let is_suggested = suggested.as_deref() == Some(v.file.as_str());
+                            let taken = c.resolved.as_deref() == Some(v.file.as_str());
+                            let take = move |_| {
+                                let step =
+                                    doc.with_untracked(|d| d.as_ref().and_then(|d| resolve(d, record, index, &file)));
+                                if let Some(step) = step {
+                                    on_edit.run(step);
+                                }
+                            };
+                            view! {
+                                <div class="conflict-value" class:suggested=is_suggested class:taken=taken>
+                                    <span class="conflict-file">{label}</span>
+                                    <strong class="conflict-number">{v.value.clone()}</strong>
+                                    {is_suggested.then(|| view! { <span class="muted">{format!("（{}）", t.suggested)}</span> })}
+                                    {if taken {
+                                        view! { <span class="taken-mark" data-testid="conflict-taken">{format!("✓ {}", t.taken)}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <button class="button" data-testid="conflict-take" data-file=v.file.clone() on:click=take>
+                                                {t.take}
+                                            </button>
+                                        }.into_any()
+                                    }}
+                                </div>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <tr data-testid="conflict" data-row=c.row class:open=c.resolved.is_none()>
+                            <td class="num">{c.row}</td>
+                            <td>{c.name.clone()}</td>
+                            <td class="num">{c.year}</td>
+                            <td><div class="conflict-values">{values}</div></td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let unmatched: Vec<_> = r.records.iter().flat_map(|rec| &rec.unmatched).collect();
+            let changed: Vec<_> = r.records.iter().flat_map(|rec| &rec.changed_targets).collect();
+            Some(view! {
+                <div class="view returns-view" data-testid="returns-view">
+                    <h2>{format!("{}（{}）", t.returns, r.records.len())}</h2>
+                    {if r.is_empty() {
+                        view! { <p class="muted" data-testid="no-returns">{t.no_returns}</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="list">
+                                <thead><tr>
+                                    <th>{t.file}</th><th>{t.unit}</th><th>{t.filled}</th>
+                                    <th>{t.changed}</th><th>{t.added_at}</th><th>{t.note}</th>
+                                </tr></thead>
+                                <tbody>{returns}</tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                    <h2>{format!("{}（{}）", t.missing, missing.len())}</h2>
+                    {missing_view}
+                    <h2>{format!("{}（{}）", t.conflicts, conflicts.len())}</h2>
+                    {if conflicts.is_empty() {
+                        view! { <p class="muted">{t.none_conflicts}</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="list conflicts">
+                                <thead><tr>
+                                    <th>{t.row}</th><th>{texts(l).name}</th><th>{t.year}</th><th></th>
+                                </tr></thead>
+                                <tbody>{conflict_rows}</tbody>
+                            </table>
+                        }.into_any()
+                    }}
+                    {(!changed.is_empty()).then(|| view! {
+                        <h2>{format!("{}（{}）", t.changed_targets, changed.len())}</h2>
+                        <table class="list">
+                            <thead><tr>
+                                <th>{t.file}</th><th>{t.row}</th><th>{texts(l).name}</th>
+                                <th>{t.what}</th><th>{t.plan_value}</th><th>{t.return_value}</th>
+                            </tr></thead>
+                            <tbody>
+                                {changed.iter().map(|c| view! {
+                                    <tr data-testid="changed-target">
+                                        <td>{c.file.clone()}</td><td class="num">{c.row}</td>
+                                        <td>{c.name.clone()}</td><td>{c.what.clone()}</td>
+                                        <td>{c.plan.clone()}</td><td>{c.value.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                    {(!unmatched.is_empty()).then(|| view! {
+                        <h2>{format!("{}（{}）", t.unmatched, unmatched.len())}</h2>
+                        <table class="list">
+                            <thead><tr><th>{t.file}</th><th>{t.row}</th><th>{texts(l).name}</th></tr></thead>
+                            <tbody>
+                                {unmatched.iter().map(|u| view! {
+                                    <tr data-testid="unmatched-row">
+                                        <td>{u.file.clone()}</td><td class="num">{u.row}</td><td>{u.name.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                </div>
+            })
+        })
+    }
+}

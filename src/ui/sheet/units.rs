@@ -1,0 +1,64 @@
+//! The unit filter (责任单位): the rows of the indicators one unit leads, or leads or helps
+//! with, each unit listed with its counts. Like the column filters it changes only what the
+//! grid shows, never the document or an export ([`crate::ui::state::filter::unit_rows`]).
+
+use crate::error::Lang;
+use crate::ui::i18n::consolidate_texts;
+use crate::ui::state::filter::{unit_counts, UnitFilter};
+use crate::ui::state::Doc;
+use leptos::prelude::*;
+
+/// The unit and role pickers of the sheet bar; nothing for a sheet without a unit column.
+pub fn unit_filter(
+    doc: ReadSignal<Option<Doc>>,
+    lang: ReadSignal<Lang>,
+    unit: RwSignal<Option<UnitFilter>>,
+) -> impl IntoView {
+    move || {
+        let counts = doc.with(|d| {
+            let (_, _, plan) = d.as_ref()?.active_sheet()?;
+            Some(unit_counts(plan?))
+        })?;
+        if counts.is_empty() {
+            return None;
+        }
+        let t = consolidate_texts(lang.get());
+        let (chosen, lead_only) = unit.get().unwrap_or_default();
+        let options = counts
+            .into_iter()
+            .map(|(u, lead, any)| {
+                let selected = u == chosen;
+                let label = format!("{u}（{} {lead}，{} {any}）", t.unit_lead, t.unit_any);
+                view! { <option value=u selected=selected>{label}</option> }
+            })
+            .collect_view();
+        let on_unit = move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            unit.update(|f| {
+                let lead_only = f.as_ref().is_some_and(|(_, l)| *l);
+                *f = (!value.is_empty()).then_some((value, lead_only));
+            });
+        };
+        let on_role = move |ev: leptos::ev::Event| {
+            let lead_only = event_target_value(&ev) == "lead";
+            unit.update(|f| {
+                if let Some((_, l)) = f {
+                    *l = lead_only;
+                }
+            });
+        };
+        Some(view! {
+            <label class="unit-filter" class:active=!chosen.is_empty()>
+                {t.unit_filter}
+                <select data-testid="unit-filter" on:change=on_unit>
+                    <option value="" selected=chosen.is_empty()>{t.unit_all}</option>
+                    {options}
+                </select>
+                <select data-testid="unit-role" on:change=on_role disabled=chosen.is_empty()>
+                    <option value="any" selected=!lead_only>{t.unit_any}</option>
+                    <option value="lead" selected=lead_only>{t.unit_lead}</option>
+                </select>
+            </label>
+        })
+    }
+}

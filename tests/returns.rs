@@ -1,0 +1,255 @@
+//! Consolidation in the page's state (`ui::state::returns`): each return added is one undoable
+//! step, a conflict is resolved by one undoable step, the record survives the session JSON and
+//! autosave's replay, and the export carries the 汇总情况 sheet.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers may fail loudly
+
+#[allow(dead_code)] // the shared helpers; this file uses only some
+mod common;
+
+use zhibiao::io::{self, merge, Imported};
+use zhibiao::plan::RawCell;
+use zhibiao::ui::state::returns::{add_return, resolve, suggestion};
+use zhibiao::ui::state::{Doc, Journal, Session, JOURNAL_VERSION, SESSION_VERSION};
+
+const HEADER: &str = "序号,指标名称,单位,牵头单位,配合单位,2020年,2025年,2021年实际\n";
+
+/// The plan: three indicators, three lead units and one other unit, no actuals yet.
+fn plan_csv(actuals: [&str; 3]) -> String {
+    format!(
+        "某县主要指标任务分解表\n{HEADER}\
+         1,人均地区生产总值,元,县统计局,县发改局,31502,58000,{}\n\
+         2,森林覆盖率,%,县林业局,,60,62,{}\n\
+         3,常住人口城镇化率,%,县住建局,,50,60,{}\n",
+        actuals[0], actuals[1], actuals[2]
+    )
+}
+
+/// A unit's return: the plan with its title naming the unit and some actuals filled.
+fn return_csv(unit: &str, actuals: [&str; 3]) -> Imported {
+    let csv = plan_csv(actuals).replacen(
+        "某县主要指标任务分解表",
+        &format!("某县主要指标任务分解表（报送单位：{unit}）"),
+        1,
+    );
+    io::import(csv.as_bytes()).unwrap()
+}
+
+fn base() -> Doc {
+    Doc::new(
+        "plan.csv".into(),
+        io::import(plan_csv(["", "", ""]).as_bytes()).unwrap(),
+    )
+}
+
+/// The 2021 actual of indicator `seq` (1-based), as the sheet shows it.
+fn actual(doc: &Doc, seq: usize) -> String {
+    let sheet = &doc.imported.sheets[0];
+    let col = sheet.layout.as_ref().unwrap().actual_cols()[&2021];
+    let row = sheet.plan.as_ref().unwrap().indicators[seq - 1].row as usize - 1;
+    sheet.sheet.text(row, col)
+}
+
+#[test]
+fn prepare_lists_what_merge_writes_without_changing_the_plan() {
+    let plan = io::import(plan_csv(["", "", ""]).as_bytes()).unwrap();
+    let ret = return_csv("县统计局", ["36900", "61", ""]);
+    let prepared = merge::prepare(&plan, "统计局.csv", &ret).unwrap();
+    let mut merged = plan.clone();
+    let summary = merge::merge(&mut merged, &[("统计局.csv".into(), ret)]);
+    assert_eq!(prepared.summary, summary.returns[0]);
+    assert_eq!(prepared.summary.unit, "县统计局");
+    assert_eq!(prepared.fills.len(), 2);
+    for (row, col, raw) in &prepared.fills {
+        assert_eq!(merged.sheets[0].sheet.cell(*row, *col), raw);
+        assert_eq!(plan.sheets[0].sheet.cell(*row, *col), &RawCell::Empty);
+    }
+    assert_eq!(
+        merge::missing_units(plan.sheets[0].plan.as_ref().unwrap(), ["县统计局"]),
+        summary.missing_units
+    );
+}
+
+#[test]
+fn a_return_is_one_undoable_step() {
+    let mut doc = base();
+    let before = doc.clone();
+    let step = add_return(
+        &doc,
+        "统计局.csv",
+        &return_csv("县统计局", ["36900", "", ""]),
+        1.0,
+    )
+    .unwrap();
+    let undo = doc.apply(step.clone()).unwrap();
+    assert_eq!(actual(&doc, 1), "36900");
+    assert_eq!(doc.returns.records.len(), 1);
+    let record = &doc.returns.records[0];
+    assert_eq!(
+        (record.summary.unit.as_str(), record.summary.filled),
+        ("县统计局", 1)
+    );
+    assert_eq!(record.added_ms, 1.0);
+    // The plan's results see the value.
+    let results = doc.results().unwrap();
+    assert!(results.indicators[0].actual.contains_key(&2021));
+    // Undo: as before (the plan, its results and the returns); redo: as after.
+    let redo = doc.apply(undo).unwrap();
+    assert_eq!(doc.imported.sheets[0].plan, before.imported.sheets[0].plan);
+    assert_eq!(doc.results(), before.results());
+    assert!(doc.returns.is_empty());
+    assert_eq!(actual(&doc, 1), "");
+    doc.apply(redo).unwrap();
+    assert_eq!(actual(&doc, 1), "36900");
+    assert_eq!(doc.returns.records.len(), 1);
+    assert_eq!(
+        doc.returns.missing_units(&doc.imported),
+        ["县住建局", "县发改局", "县林业局"]
+    );
+}
+
+#[test]
+fn two_returns_that_disagree_make_a_conflict_resolved_in_one_undoable_step() {
+    let mut doc = base();
+    // 县林业局 (an other unit of nothing here) also reports 人均地区生产总值, differently.
+    let first = add_return(
+        &doc,
+        "林业局.csv",
+        &return_csv("县林业局", ["37000", "61", ""]),
+        1.0,
+    )
+    .unwrap();
+    doc.apply(first).unwrap();
+    let second = add_return(
+        &doc,
+        "统计局.csv",
+        &return_csv("县统计局", ["36900", "", ""]),
+        2.0,
+    )
+    .unwrap();
+    doc.apply(second).unwrap();
+    assert_eq!(
+        actual(&doc, 1),
+        "37000",
+        "the first value stays until resolved"
+    );
+    let record = &doc.returns.records[1];
+    assert_eq!(record.summary.changed, 1);
+    let conflict = &record.conflicts[0];
+    let files: Vec<&str> = conflict.values.iter().map(|v| v.file.as_str()).collect();
+    assert_eq!(
+        files,
+        ["林业局.csv", "统计局.csv"],
+        "the earlier return, not base"
+    );
+    // The lead unit's return is the suggestion.
+    assert_eq!(suggestion(&doc, conflict).as_deref(), Some("统计局.csv"));
+    let before = doc.clone();
+    let step = resolve(&doc, 1, 0, "统计局.csv").unwrap();
+    let undo = doc.apply(step).unwrap();
+    assert_eq!(actual(&doc, 1), "36900");
+    assert_eq!(
+        doc.returns.records[1].conflicts[0].resolved.as_deref(),
+        Some("统计局.csv")
+    );
+    let redo = doc.apply(undo).unwrap();
+    assert_eq!(doc.returns, before.returns);
+    assert_eq!(actual(&doc, 1), "37000");
+    doc.apply(redo).unwrap();
+    assert_eq!(actual(&doc, 1), "36900");
+    // The export's 汇总情况 sheet says so.
+    let summary = doc.returns.summary(&doc.imported).unwrap();
+    assert_eq!(summary.returns.len(), 2);
+    assert_eq!(summary.conflicts.len(), 1);
+    assert_eq!(summary.missing_units, ["县住建局", "县发改局"]);
+}
+
+#[test]
+fn the_returns_survive_the_saved_page_and_autosave_replay() {
+    let mut doc = base();
+    let start = doc.clone();
+    let step = add_return(
+        &doc,
+        "统计局.csv",
+        &return_csv("县统计局", ["36900", "", ""]),
+        5.0,
+    )
+    .unwrap();
+    let undo = doc.apply(step.clone()).unwrap();
+    // A saved page.
+    let session = Session {
+        version: SESSION_VERSION,
+        doc: Some(doc.clone()),
+        undo: vec![undo.clone()],
+        ..Session::default()
+    };
+    let back = Session::from_json(&session.to_json().unwrap()).unwrap();
+    assert_eq!(back.doc.as_ref(), Some(&doc));
+    assert_eq!(back.undo, vec![undo]);
+    // Autosave: the start with the logged edits replayed.
+    let journal = Journal {
+        version: JOURNAL_VERSION,
+        log: vec![step],
+        ..Journal::default()
+    };
+    let journal = Journal::from_json(&journal.to_json().unwrap()).unwrap();
+    assert_eq!(journal.replay(start.clone()), doc);
+    // A session saved before returns existed still loads, with none.
+    let old = serde_json::to_string(&start).unwrap();
+    assert!(!old.contains("\"returns\""));
+    let old: Doc = serde_json::from_str(&old).unwrap();
+    assert!(old.returns.is_empty());
+}
+
+#[test]
+fn the_export_of_a_consolidated_plan_carries_the_consolidation_sheet() {
+    let mut doc = base();
+    let plain = doc.export_xlsx().unwrap();
+    let names = |bytes: &[u8]| -> Vec<String> {
+        io::read::read_workbook(bytes)
+            .unwrap()
+            .sheets
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    };
+    assert!(!names(&plain).contains(&"汇总情况".to_string()));
+    let step = add_return(
+        &doc,
+        "统计局.csv",
+        &return_csv("县统计局", ["36900", "", ""]),
+        5.0,
+    )
+    .unwrap();
+    doc.apply(step).unwrap();
+    let bytes = doc.export_xlsx().unwrap();
+    assert!(names(&bytes).contains(&"汇总情况".to_string()));
+    // Read back, the value the return gave is the plan's.
+    let back = io::import(&bytes).unwrap();
+    let back = Doc::new("back.xlsx".into(), back);
+    assert_eq!(actual(&back, 1), "36900");
+}
+
+#[test]
+fn a_return_without_a_table_is_recorded_with_nothing_filled() {
+    let mut doc = base();
+    let junk = io::import("hello,world\n1,2\n".as_bytes()).unwrap();
+    let step = add_return(&doc, "junk.csv", &junk, 1.0).unwrap();
+    doc.apply(step).unwrap();
+    let record = &doc.returns.records[0];
+    assert_eq!(record.summary.filled, 0);
+    assert!(!record.summary.note.is_empty());
+}
+
+#[test]
+fn a_return_that_heads_its_actuals_by_the_bare_year_still_gives_them() {
+    let plan = io::import(plan_csv(["", "", ""]).as_bytes()).unwrap();
+    let csv = plan_csv(["36900", "", ""])
+        .replace("2021年实际", "2021年")
+        .replacen("某县主要指标任务分解表", "报送单位：县统计局", 1);
+    let ret = io::import(csv.as_bytes()).unwrap();
+    let prepared = merge::prepare(&plan, "统计局.csv", &ret).unwrap();
+    assert_eq!(prepared.summary.filled, 1, "{prepared:?}");
+    assert!(prepared.changed_targets.is_empty(), "{prepared:?}");
+    assert_eq!(prepared.summary.unit, "县统计局");
+}
