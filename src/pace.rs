@@ -95,8 +95,43 @@ pub fn fraction(index: usize, count: usize, part: f64) -> f64 {
     ((index as f64 + part.clamp(0.0, 1.0)) / count as f64).clamp(0.0, 1.0)
 }
 
+/// Paces for the tests of this crate: a wait that suspends once, and a driver that polls to
+/// the end.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Suspends once (as the page's wait for a frame does), then is ready.
+    pub(crate) fn once() -> impl Future<Output = ()> {
+        let mut waited = false;
+        std::future::poll_fn(move |cx| {
+            if waited {
+                Poll::Ready(())
+            } else {
+                waited = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        })
+    }
+
+    /// Polls to the end, counting how often the work was suspended.
+    pub(crate) fn drive<F: Future>(work: F) -> (F::Output, usize) {
+        let mut work = pin!(work);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut suspended = 0;
+        loop {
+            match work.as_mut().poll(&mut cx) {
+                Poll::Ready(out) => return (out, suspended),
+                Poll::Pending => suspended += 1,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::drive;
     use super::*;
 
     #[test]
@@ -120,29 +155,7 @@ mod tests {
     impl Pace for Recorder {
         fn step(&mut self, stage: Stage, fraction: f64) -> impl Future<Output = ()> {
             self.steps.push((stage, fraction));
-            let mut waited = false;
-            std::future::poll_fn(move |cx| {
-                if waited {
-                    Poll::Ready(())
-                } else {
-                    waited = true;
-                    cx.waker().wake_by_ref();
-                    Poll::Pending
-                }
-            })
-        }
-    }
-
-    /// Polls to the end, counting how often the work was suspended.
-    fn drive<F: Future>(work: F) -> (F::Output, usize) {
-        let mut work = pin!(work);
-        let mut cx = Context::from_waker(Waker::noop());
-        let mut suspended = 0;
-        loop {
-            match work.as_mut().poll(&mut cx) {
-                Poll::Ready(out) => return (out, suspended),
-                Poll::Pending => suspended += 1,
-            }
+            testing::once()
         }
     }
 

@@ -176,8 +176,6 @@ pub async fn import_paced<P: pace::Pace>(
 mod tests {
     use super::*;
     use std::future::Future;
-    use std::pin::pin;
-    use std::task::{Context, Poll, Waker};
 
     /// Waits once on every pause, like the page does, and counts the pauses.
     #[derive(Default)]
@@ -192,27 +190,12 @@ mod tests {
 
         fn pause(&mut self) -> impl Future<Output = ()> {
             self.pauses += 1;
-            let mut waited = false;
-            std::future::poll_fn(move |cx| {
-                if waited {
-                    Poll::Ready(())
-                } else {
-                    waited = true;
-                    cx.waker().wake_by_ref();
-                    Poll::Pending
-                }
-            })
+            pace::testing::once()
         }
     }
 
     fn drive<F: Future>(work: F) -> F::Output {
-        let mut work = pin!(work);
-        let mut cx = Context::from_waker(Waker::noop());
-        loop {
-            if let Poll::Ready(out) = work.as_mut().poll(&mut cx) {
-                return out;
-            }
-        }
+        pace::testing::drive(work).0
     }
 
     fn fixture(name: &str) -> Vec<u8> {
