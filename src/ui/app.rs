@@ -1,5 +1,6 @@
 //! The page: toolbar, sheet tabs, the grid and the status bar.
 
+use super::autosave;
 use super::browser;
 use super::consolidate::{self, ReturnsView, Shell};
 use super::first_screen::{FirstScreen, FirstScreenNotes};
@@ -8,8 +9,8 @@ use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
 use super::state::{
-    autosave_prefix, file_key, is_slot_of, slot_key, stale_slots, starting_slot, Doc, Edit,
-    Journal, Live, Origin, Session, Start, JOURNAL_VERSION, SESSION_VERSION,
+    autosave_prefix, file_key, slot_key, starting_slot, Doc, Edit, Journal, Live, Origin, Session,
+    Start, JOURNAL_VERSION, SESSION_VERSION,
 };
 use super::summary::{DraftView, SummaryView};
 use super::worker::{self, WorkerError};
@@ -27,8 +28,6 @@ const DEMO_NAME: &str = "示例-云浮市全面建成小康社会指标任务进
 const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const HTML_MIME: &str = "text/html;charset=utf-8";
 const CSV_MIME: &str = "text/csv;charset=utf-8";
-/// How long autosave waits after the last change before it writes.
-const AUTOSAVE_DELAY_MS: u32 = 400;
 
 /// What the status bar says.
 #[derive(Clone)]
@@ -94,47 +93,17 @@ pub fn App() -> impl IntoView {
     let prefix = autosave_prefix(embedded.as_deref());
     let storage_key = slot_key(&prefix, &browser::tab_id());
     let page_session = embedded.as_deref().and_then(Session::from_json);
-    // The tab's own slot after a reload, else the latest work of any tab.
-    let slots = move || -> Vec<(String, Journal)> {
-        browser::stored_with(|key| is_slot_of(&prefix, key))
-            .into_iter()
-            .filter_map(|(key, json)| Some((key, Journal::from_json(&json)?)))
-            .collect()
-    };
-    let journal = starting_slot(&storage_key, &slots()).cloned();
-    // What the page starts with: the journal replayed on its origin when that is at hand at
-    // once (the demo, the saved page); a file's bytes are read back below, asynchronously.
-    let (start_doc, start_status, origin0) = match &journal {
-        Some(j) => {
-            let restored = |d: Doc| {
-                let d = j.replay(d);
-                let status = Status::Ready(Said::done(|t| t.restored, d.file_name.clone()));
-                (Some(d), status, j.origin.clone())
-            };
-            match &j.origin {
-                Origin::Demo => match io::import(DEMO_BYTES) {
-                    Ok(imported) => restored(Doc::new(DEMO_NAME.to_string(), imported)),
-                    Err(_) => (None, Status::Empty, Origin::None),
-                },
-                Origin::Page => match page_session.as_ref().and_then(|s| s.doc.clone()) {
-                    Some(d) => restored(d),
-                    None => (None, Status::Empty, Origin::None),
-                },
-                Origin::File { .. } => {
-                    (None, Status::Loading(j.file_name.clone()), j.origin.clone())
-                }
-                Origin::None => (None, Status::Empty, Origin::None),
-            }
+    // What the page shows until autosave's slots are read (asynchronously, below): the plan
+    // embedded in a saved page, else nothing.
+    let page_doc = page_session.as_ref().and_then(|s| s.doc.clone());
+    let (start_doc, start_status, origin0) = match page_doc.clone() {
+        Some(d) => {
+            let status = Status::Ready(Said::done(|t| t.restored_page, d.file_name.clone()));
+            (Some(d), status, Origin::Page)
         }
-        None => match page_session.as_ref().and_then(|s| s.doc.clone()) {
-            Some(d) => {
-                let status = Status::Ready(Said::done(|t| t.restored_page, d.file_name.clone()));
-                (Some(d), status, Origin::Page)
-            }
-            None => (None, Status::Empty, Origin::None),
-        },
+        None => (None, Status::Empty, Origin::None),
     };
-    let journal = journal.unwrap_or_else(|| Journal {
+    let journal = Journal {
         lang: page_session.as_ref().map(|s| s.lang).unwrap_or_default(),
         undo: page_session
             .as_ref()
@@ -145,7 +114,7 @@ pub fn App() -> impl IntoView {
             .map(|s| s.redo.clone())
             .unwrap_or_default(),
         ..Journal::default()
-    });
+    };
     let (lang, set_lang) = signal(journal.lang);
     let (doc, set_doc) = signal(start_doc);
     let (status, set_status) = signal(start_status);
@@ -172,7 +141,7 @@ pub fn App() -> impl IntoView {
     let (undo, set_undo) = signal(journal.undo.clone());
     let (redo, set_redo) = signal(journal.redo.clone());
     // Where the document came from, and every edit since (the journal autosave writes).
-    let (origin, set_origin) = signal(origin0);
+    let (origin, set_origin) = signal(origin0.clone());
     let (log, set_log) = signal(journal.log.clone());
     // What the document started as, for the export worker to rebuild it: the opened file's
     // bytes, or the saved page's session. A file being read back is set when it opens.
@@ -200,11 +169,16 @@ pub fn App() -> impl IntoView {
         saved_at: 0.0,
     };
 
-    // Autosave: a moment after each change, the journal (origin and edits, never the plan
-    // itself) goes to the browser's storage. A failure is reported, never fatal.
-    let pending = std::rc::Rc::new(std::cell::RefCell::new(
-        None::<gloo::timers::callback::Timeout>,
-    ));
+    // Autosave: after each change, the journal (origin and edits, never the plan itself) goes
+    // to IndexedDB, committed to disk (ui/autosave.rs). Nothing is written before the slots
+    // are read at start-up: an empty page must not overwrite the work it is about to restore.
+    // A failure is reported, never fatal.
+    let (slots_read, set_slots_read) = signal(false);
+    let saver = autosave::Saver::new(&storage_key, move |e| {
+        set_status.set(Status::Error(Said::new(move |l| {
+            format!("{}（{e}）", texts(l).autosave_failed)
+        })))
+    });
     Effect::new(move |_| {
         log.track();
         undo.track();
@@ -212,32 +186,14 @@ pub fn App() -> impl IntoView {
         lang.track();
         origin.track();
         doc.with(|d| d.as_ref().map(|d| d.active));
-        let (key, slots) = (storage_key.clone(), slots.clone());
-        let save = gloo::timers::callback::Timeout::new(AUTOSAVE_DELAY_MS, move || {
-            // A first screen is not the document yet: saved once the whole file is in.
-            if first.loading_untracked() {
-                return;
-            }
-            let journal = Journal {
+        // A first screen is not the document yet: saved once the whole file is in (tracked,
+        // so the end of loading saves).
+        if slots_read.get() && !first.loading() {
+            saver.save(&Journal {
                 saved_at: js_sys::Date::now(),
                 ..journal_now()
-            };
-            let saved = journal
-                .to_json()
-                .and_then(|json| browser::store(&key, &json));
-            if saved.is_ok() {
-                for stale in stale_slots(&key, &slots()) {
-                    browser::forget(&stale);
-                }
-            }
-            if let Err(e) = saved {
-                set_status.set(Status::Error(Said::new(move |l| {
-                    format!("{}（{e}）", texts(l).autosave_failed)
-                })));
-            }
-        });
-        // Replacing the pending timeout cancels it.
-        *pending.borrow_mut() = Some(save);
+            });
+        }
     });
     // The results of the plan on screen: computed in full when a plan opens or the sheet
     // changes, and edit by edit after that (only what an edit can change).
@@ -391,20 +347,84 @@ pub fn App() -> impl IntoView {
                 }
             }
             set_progress.set(None);
+            // A file restored at start-up is in place (or failed): autosave writes from now on.
+            if !slots_read.get_untracked() {
+                set_slots_read.set(true);
+            }
         });
     };
-    // A file saved by autosave: its bytes are read back and its edits replayed.
-    if let Origin::File { key } = &journal.origin {
-        let (key, j) = (key.clone(), journal.clone());
-        leptos::task::spawn_local(async move {
-            match browser::kept_file(&key).await {
-                Some(bytes) => {
-                    open_bytes(j.file_name.clone(), bytes, Origin::File { key }, Some(j))
+    // Restores a journal; false while its file is still being read back and replayed (autosave
+    // starts writing when that is over).
+    let restore = move |j: Journal| async move {
+        set_lang.set(j.lang);
+        set_undo.set(j.undo.clone());
+        set_redo.set(j.redo.clone());
+        set_log.set(j.log.clone());
+        set_dirty.set(!j.log.is_empty());
+        set_origin.set(j.origin.clone());
+        let show = |d: Doc, from: Option<Start>| {
+            let d = j.replay(d);
+            set_status.set(Status::Ready(Said::done(
+                |t| t.restored,
+                d.file_name.clone(),
+            )));
+            set_results.set(live_of(&d));
+            set_doc.set(Some(d));
+            start.set_value(from.map(std::sync::Arc::new));
+        };
+        match &j.origin {
+            Origin::Demo => match io::import(DEMO_BYTES) {
+                Ok(imported) => show(
+                    Doc::new(DEMO_NAME.to_string(), imported),
+                    Some(Start::File(DEMO_BYTES.to_vec())),
+                ),
+                Err(_) => set_origin.set(Origin::None),
+            },
+            Origin::Page => match (page_doc, embedded) {
+                (Some(d), Some(json)) => show(d, Some(Start::Session(json))),
+                _ => set_origin.set(Origin::None),
+            },
+            Origin::File { key } => {
+                set_status.set(Status::Loading(j.file_name.clone()));
+                match browser::kept_file(key).await {
+                    Some(bytes) => {
+                        open_bytes(
+                            j.file_name.clone(),
+                            bytes,
+                            j.origin.clone(),
+                            Some(j.clone()),
+                        );
+                        return false;
+                    }
+                    None => set_status.set(Status::Error(Said::done(
+                        |t| t.restore_failed,
+                        j.file_name.clone(),
+                    ))),
                 }
-                None => set_status.set(Status::Error(Said::done(
-                    |t| t.restore_failed,
-                    j.file_name.clone(),
-                ))),
+            }
+            Origin::None => {
+                set_doc.set(None);
+                set_results.set(None);
+                start.set_value(None);
+                set_status.set(Status::Empty);
+            }
+        }
+        true
+    };
+    // Restore: the tab's own slot after a reload, else the latest work of any tab, replayed on
+    // its origin (a file's bytes are read back from the browser's file store), unless the user
+    // opened something meanwhile.
+    {
+        let key = storage_key.clone();
+        leptos::task::spawn_local(async move {
+            let slots = autosave::load_slots(&prefix, &key).await;
+            let untouched = log.with_untracked(Vec::is_empty) && origin.get_untracked() == origin0;
+            let restored = match starting_slot(&key, &slots).cloned().filter(|_| untouched) {
+                Some(j) => restore(j).await,
+                None => true,
+            };
+            if restored {
+                set_slots_read.set(true);
             }
         });
     }

@@ -186,20 +186,8 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// Writes a text to the browser's storage.
-///
-/// # Errors
-/// The browser's message, e.g. when the storage quota is exceeded.
-pub fn store(key: &str, value: &str) -> Result<(), String> {
-    let storage = local_storage().ok_or("no local storage")?;
-    storage.set_item(key, value).map_err(|e| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_else(|| format!("{e:?}"))
-    })
-}
-
-/// The keys of the browser's storage that `keep` accepts, with their texts.
+/// The keys of the browser's local storage that `keep` accepts, with their texts (autosave
+/// slots of earlier versions, carried into IndexedDB once).
 pub fn stored_with(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     let Some(storage) = local_storage() else {
         return Vec::new();
@@ -215,7 +203,7 @@ pub fn stored_with(keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Removes a text from the browser's storage (nothing if it is not there).
+/// Removes a text from the browser's local storage (nothing if it is not there).
 pub fn forget(key: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);
@@ -310,10 +298,13 @@ impl crate::pace::Pace for PagePace {
     }
 }
 
-/// The IndexedDB database and object store that keep the bytes of the open file, so that a
-/// reload can read it again and replay the edits (localStorage is far too small for them).
-const FILES_DB: &str = "zhibiao";
+/// The IndexedDB database and its object stores: the bytes of the open file, so that a reload
+/// can read it again and replay the edits (localStorage is far too small for them), and
+/// autosave's journals (one per tab, keyed by slot; version 2 added them).
+const DB_NAME: &str = "zhibiao";
+const DB_VERSION: u32 = 2;
 const FILES_STORE: &str = "files";
+const JOURNALS_STORE: &str = "journals";
 
 /// The message of a JS error or DOM exception.
 pub fn js_message(e: wasm_bindgen::JsValue) -> String {
@@ -371,11 +362,13 @@ async fn request_done(request: &web_sys::IdbRequest) -> Result<(), String> {
     })
 }
 
-async fn files_db() -> Result<web_sys::IdbDatabase, String> {
+async fn open_db() -> Result<web_sys::IdbDatabase, String> {
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
         .ok_or("no IndexedDB")?;
-    let open = factory.open_with_u32(FILES_DB, 1).map_err(js_message)?;
+    let open = factory
+        .open_with_u32(DB_NAME, DB_VERSION)
+        .map_err(js_message)?;
     let upgrade = wasm_bindgen::closure::Closure::once_into_js({
         let open = open.clone();
         move |_: web_sys::Event| {
@@ -384,7 +377,9 @@ async fn files_db() -> Result<web_sys::IdbDatabase, String> {
                 .ok()
                 .and_then(|r| r.dyn_into::<web_sys::IdbDatabase>().ok())
             {
+                // A store that is there already (an upgrade from version 1) refuses; kept.
                 let _ = db.create_object_store(FILES_STORE);
+                let _ = db.create_object_store(JOURNALS_STORE);
             }
         }
     });
@@ -401,15 +396,13 @@ async fn files_db() -> Result<web_sys::IdbDatabase, String> {
 const FILES_KEPT: u32 = 4;
 
 /// Keeps `bytes` in the browser's file store under `key` (keys sort by age), drops all but the
-/// newest [`FILES_KEPT`], and waits until the write is committed.
+/// newest [`FILES_KEPT`], and waits until the write is committed to disk.
 ///
 /// # Errors
 /// The browser's message (no IndexedDB, quota exceeded …).
 pub async fn keep_file(key: &str, bytes: &[u8]) -> Result<(), String> {
-    let db = files_db().await?;
-    let tx = db
-        .transaction_with_str_and_mode(FILES_STORE, web_sys::IdbTransactionMode::Readwrite)
-        .map_err(js_message)?;
+    let db = open_db().await?;
+    let tx = strict_transaction(&db, FILES_STORE)?;
     let store = tx.object_store(FILES_STORE).map_err(js_message)?;
     // A Blob, not the bytes: IndexedDB then writes it away from the page's thread, where a
     // typed array is cloned on it (about 100 ms for a 100,000-row file).
@@ -427,15 +420,22 @@ pub async fn keep_file(key: &str, bytes: &[u8]) -> Result<(), String> {
             let _ = store.delete(&keys.get(i));
         }
     }
-    let done = settled(|resolve, reject| {
+    let done = committed(&tx).await;
+    db.close();
+    done
+}
+
+/// Waits until the transaction is committed (or fails: its error).
+async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), String> {
+    settled(|resolve, reject| {
         let (ok, failed) = callbacks(resolve, reject);
         tx.set_oncomplete(Some(ok.unchecked_ref()));
         tx.set_onerror(Some(failed.unchecked_ref()));
         tx.set_onabort(Some(failed.unchecked_ref()));
     })
-    .await;
-    db.close();
-    done.map(|_| ()).map_err(|_| {
+    .await
+    .map(|_| ())
+    .map_err(|_| {
         tx.error()
             .map_or_else(|| "IndexedDB".to_string(), |e| e.message())
     })
@@ -443,7 +443,7 @@ pub async fn keep_file(key: &str, bytes: &[u8]) -> Result<(), String> {
 
 /// The bytes kept under `key`, if the store still has them.
 pub async fn kept_file(key: &str) -> Option<Vec<u8>> {
-    let db = files_db().await.ok()?;
+    let db = open_db().await.ok()?;
     let request = db
         .transaction_with_str(FILES_STORE)
         .and_then(|tx| tx.object_store(FILES_STORE))
@@ -463,4 +463,87 @@ pub async fn kept_file(key: &str) -> Option<Vec<u8>> {
             .ok()
             .map(|a| a.to_vec()),
     }
+}
+
+/// A read-write transaction on `store` with durability "strict": it completes only once the
+/// write is on disk (a "relaxed" one may complete while the write is still in the operating
+/// system's buffers). A browser that does not know the option ignores it; one that refuses the
+/// options argument gets the plain transaction.
+fn strict_transaction(
+    db: &web_sys::IdbDatabase,
+    store: &str,
+) -> Result<web_sys::IdbTransaction, String> {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"durability".into(), &"strict".into());
+    let with_options = js_sys::Reflect::get(db, &"transaction".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| {
+            f.call3(db, &store.into(), &"readwrite".into(), &options)
+                .ok()
+        })
+        .and_then(|tx| tx.dyn_into::<web_sys::IdbTransaction>().ok());
+    match with_options {
+        Some(tx) => Ok(tx),
+        None => db
+            .transaction_with_str_and_mode(store, web_sys::IdbTransactionMode::Readwrite)
+            .map_err(js_message),
+    }
+}
+
+/// Writes autosave journals (`key`, JSON) and removes others (`remove`), in one strict
+/// transaction, and waits until it is committed.
+///
+/// # Errors
+/// The browser's message (no IndexedDB, quota exceeded …); then nothing was written.
+pub async fn write_journals(put: &[(String, String)], remove: &[String]) -> Result<(), String> {
+    let db = open_db().await?;
+    let written = (|| {
+        let tx = strict_transaction(&db, JOURNALS_STORE)?;
+        let store = tx.object_store(JOURNALS_STORE).map_err(js_message)?;
+        for (key, json) in put {
+            store
+                .put_with_key(&json.into(), &key.into())
+                .map_err(js_message)?;
+        }
+        for key in remove {
+            store.delete(&key.into()).map_err(js_message)?;
+        }
+        Ok::<_, String>(tx)
+    })();
+    let done = match written {
+        Ok(tx) => committed(&tx).await,
+        Err(e) => Err(e),
+    };
+    db.close();
+    done
+}
+
+/// Every autosave journal the browser keeps (`key`, JSON), in key order.
+///
+/// # Errors
+/// The browser's message (no IndexedDB …).
+pub async fn journals() -> Result<Vec<(String, String)>, String> {
+    let db = open_db().await?;
+    let read = async {
+        let store = db
+            .transaction_with_str(JOURNALS_STORE)
+            .and_then(|tx| tx.object_store(JOURNALS_STORE))
+            .map_err(js_message)?;
+        let keys = store.get_all_keys().map_err(js_message)?;
+        let values = store.get_all().map_err(js_message)?;
+        request_done(&keys).await?;
+        request_done(&values).await?;
+        let keys = js_sys::Array::from(&keys.result().map_err(js_message)?);
+        let values = js_sys::Array::from(&values.result().map_err(js_message)?);
+        Ok::<_, String>(
+            keys.iter()
+                .zip(values.iter())
+                .filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))
+                .collect(),
+        )
+    }
+    .await;
+    db.close();
+    read
 }

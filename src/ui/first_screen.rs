@@ -42,11 +42,6 @@ impl FirstScreen {
         self.loading.get()
     }
 
-    /// Whether a first screen is showing (untracked).
-    pub fn loading_untracked(&self) -> bool {
-        self.loading.get_untracked()
-    }
-
     /// Refuses an edit if a first screen is showing, saying so; `true` when refused. An edit
     /// taken later closes the message of one refused before.
     pub fn refuses_edit(&self) -> bool {

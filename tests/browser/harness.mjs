@@ -236,6 +236,14 @@ class App {
     return [...seen.values()];
   }
 
+  /**
+   * What autosave keeps in the page's IndexedDB: `journals` as { key, json, journal } (the
+   * parsed JSON) and `files` as { key, size } (the kept file's bytes).
+   */
+  async autosaved() {
+    return autosaved(this.page);
+  }
+
   /** Runs `action` and saves the download it starts into a fresh temporary folder. */
   async download(action) {
     const [download] = await Promise.all([
@@ -295,6 +303,30 @@ class App {
     await this.screenshot("final").catch(() => {});
     await this.browser.close().catch(() => {});
   }
+}
+
+/** What autosave keeps in `page`'s IndexedDB (see `App.autosaved`). */
+export async function autosaved(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("zhibiao");
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const all = (store) =>
+      new Promise((resolve, reject) => {
+        if (!db.objectStoreNames.contains(store)) return resolve([]);
+        const tx = db.transaction(store);
+        const keys = tx.objectStore(store).getAllKeys();
+        const values = tx.objectStore(store).getAll();
+        tx.oncomplete = () => resolve(keys.result.map((key, i) => [key, values.result[i]]));
+        tx.onerror = () => reject(tx.error);
+      });
+    const journals = (await all("journals")).map(([key, json]) => ({ key, json, journal: JSON.parse(json) }));
+    const files = (await all("files")).map(([key, value]) => ({ key, size: value.size ?? value.length }));
+    db.close();
+    return { journals, files };
+  });
 }
 
 /** Runs `zhibiao-cli report FILE` and returns its JSON. */

@@ -118,9 +118,18 @@ test("a large plan autosaves its edits and comes back after a reload", { timeout
   await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === "46.0", cellSelector(3, "F"));
   await page.waitForTimeout(1_500); // autosave writes a moment after the last change
   assert.equal(await app.state(), "ready", await page.getByTestId("status-bar").innerText());
-  // What autosave keeps in localStorage is the journal of edits, not the 60,000 rows.
-  const stored = await page.evaluate(() => Object.values(localStorage).map((v) => v.length));
-  assert.ok(Math.max(...stored) < 10_000, `localStorage holds ${stored} characters`);
+  // What autosave writes after an edit is the journal of edits (one, here), not the 60,000 rows;
+  // the file's bytes are kept once, beside it.
+  const { journals, files } = await app.autosaved();
+  assert.equal(journals.length, 1, `one slot: ${journals.map((j) => j.key)}`);
+  const [{ json, journal }] = journals;
+  assert.equal(journal.origin.kind, "file");
+  assert.equal(journal.file_name, `plan-${ROWS}.csv`);
+  assert.equal(journal.log.length, 1, "the one edit");
+  assert.ok(json.length < 10_000, `the journal holds ${json.length} characters`);
+  const kept = files.find((f) => f.key === journal.origin.key);
+  assert.equal(kept?.size, fs.statSync(file).size, "the file's bytes are kept under the journal's key");
+  assert.equal(await page.evaluate(() => localStorage.length), 0, "nothing in localStorage");
   await page.reload({ waitUntil: "load" });
   await app.waitUntilReady();
   await page.waitForSelector(cellSelector(3, "F"), { timeout: 180_000 });

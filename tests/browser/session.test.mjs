@@ -40,6 +40,53 @@ test("autosave: an edit survives a reload, with its undo history", { timeout: 90
   await app.assertClean();
 });
 
+// Sessions autosaved by an earlier version (localStorage) are carried into IndexedDB on the
+// first start, then removed from localStorage.
+test("autosave: a session kept in localStorage by an earlier version is carried over once", { timeout: 90_000 }, async (t) => {
+  const app = await openApp(t, { name: "session-migrate" });
+  await app.uploadAndWaitFor(fixture(PLAN), 16, "G");
+  await typeInto(app, 16, "E", "10.0");
+  await waitForCell(app.page, 16, "G", "10.2");
+  await app.page.waitForTimeout(500);
+  const before = await app.autosaved();
+  assert.equal(before.journals.length, 1);
+  const [{ key, json }] = before.journals;
+  assert.match(key, /^zhibiao\.session#/);
+  // What the earlier version left: the same journal in localStorage, and none in IndexedDB.
+  await app.page.evaluate(async ([key, json]) => {
+    const db = await new Promise((resolve) => {
+      const open = indexedDB.open("zhibiao");
+      open.onsuccess = () => resolve(open.result);
+    });
+    await new Promise((resolve) => {
+      const tx = db.transaction("journals", "readwrite");
+      tx.objectStore("journals").clear();
+      tx.oncomplete = resolve;
+    });
+    db.close();
+    localStorage.setItem(key, json);
+  }, [key, json]);
+  assert.equal((await app.autosaved()).journals.length, 0);
+
+  await app.page.reload({ waitUntil: "load" });
+  await app.waitUntilReady();
+  await waitForCell(app.page, 16, "G", "10.2");
+  assert.deepEqual(await app.cell(16, "E"), { text: "10.0", source: "manual" });
+  assert.match(await app.page.getByTestId("status-bar").innerText(), /已恢复/);
+  assert.equal(await app.page.evaluate(() => localStorage.length), 0, "localStorage emptied");
+  const after = await app.autosaved();
+  assert.deepEqual(after.journals.map((j) => j.key), [key], "carried into IndexedDB");
+  assert.equal(after.journals[0].journal.log.length, 1);
+
+  // Again: from IndexedDB now, the undo history with it.
+  await app.page.reload({ waitUntil: "load" });
+  await app.waitUntilReady();
+  await waitForCell(app.page, 16, "G", "10.2");
+  await app.page.getByTestId("undo").click();
+  await waitForCell(app.page, 16, "G", "10.4");
+  await app.assertClean();
+});
+
 // Two tabs of the app each autosave into their own slot: neither overwrites the other's work. A
 // new tab starts from the latest work; a reload keeps the tab's own.
 test("autosave: two tabs keep their own work", { timeout: 120_000 }, async (t) => {

@@ -11,9 +11,10 @@ use std::time::{Instant, SystemTime};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const BROWSER_TESTS: &str = "tests/browser";
-/// A small Chinese font for readable screenshots (Debian package, and one of its files).
-const CJK_FONT_PACKAGE: &str = "fonts-wqy-zenhei";
-const CJK_FONT_FILE: &str = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+/// A Chinese font for readable screenshots (Debian package, and its regular sans file: the page's
+/// font list names "Noto Sans CJK SC").
+const CJK_FONT_PACKAGE: &str = "fonts-noto-cjk";
+const CJK_FONT_FILE: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 /// Flags of `test`.
 #[derive(Clone, Copy, Debug, Default)]

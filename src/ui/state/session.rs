@@ -214,3 +214,180 @@ pub fn stale_slots(own: &str, saved: &[(String, Journal)]) -> Vec<String> {
         .map(|(k, _)| k.clone())
         .collect()
 }
+
+/// The slots of an earlier version's storage (localStorage: `key`, JSON) to carry into the
+/// current store once, given what the current store already `kept`: each readable journal of the
+/// family whose slot the store has not, or holds an older one of. The caller writes them, then
+/// removes every listed key from the old storage whether or not it was carried (an unreadable
+/// journal would never be read again).
+pub fn slots_to_migrate(
+    prefix: &str,
+    old: &[(String, String)],
+    kept: &[(String, Journal)],
+) -> Vec<(String, Journal)> {
+    old.iter()
+        .filter(|(key, _)| is_slot_of(prefix, key))
+        .filter_map(|(key, json)| Some((key.clone(), Journal::from_json(json)?)))
+        .filter(|(key, journal)| {
+            kept.iter()
+                .find(|(k, _)| k == key)
+                .is_none_or(|(_, have)| have.saved_at < journal.saved_at)
+        })
+        .collect()
+}
+
+/// Autosave's writes, one at a time: the page offers the journal after every change
+/// ([`push`](Self::push)); when no write is in flight it is written at once, else it waits for
+/// the write in flight to end ([`written`](Self::written)), replacing any journal that waited
+/// before it. Each journal holds every edit before it, so the latest is the only one worth
+/// writing: at most one write is in flight, none waits behind more than one, and the last
+/// journal offered is always the last written (nothing is dropped).
+#[derive(Debug)]
+pub struct WriteQueue<T> {
+    writing: bool,
+    next: Option<T>,
+}
+
+impl<T> Default for WriteQueue<T> {
+    fn default() -> Self {
+        Self {
+            writing: false,
+            next: None,
+        }
+    }
+}
+
+impl<T> WriteQueue<T> {
+    /// An idle queue.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A new state to write: returned when nothing is being written (the caller writes it now
+    /// and calls [`written`](Self::written) when the write is over), else kept as the next
+    /// one, in place of an older one still waiting.
+    pub fn push(&mut self, state: T) -> Option<T> {
+        if self.writing {
+            self.next = Some(state);
+            None
+        } else {
+            self.writing = true;
+            Some(state)
+        }
+    }
+
+    /// The write in flight is over (committed or failed): the state to write next, if one came
+    /// meanwhile (the caller writes it and calls this again when that is over).
+    pub fn written(&mut self) -> Option<T> {
+        let next = self.next.take();
+        self.writing = next.is_some();
+        next
+    }
+
+    /// Whether a write is in flight.
+    pub fn is_writing(&self) -> bool {
+        self.writing
+    }
+
+    /// Whether a state waits behind the write in flight.
+    pub fn is_waiting(&self) -> bool {
+        self.next.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_starts_at_once_when_idle() {
+        let mut q = WriteQueue::new();
+        assert_eq!(q.push(1), Some(1));
+        assert!(q.is_writing());
+        assert_eq!(q.written(), None);
+        assert!(!q.is_writing());
+        assert_eq!(q.push(2), Some(2));
+    }
+
+    #[test]
+    fn states_offered_during_a_write_coalesce_to_the_latest() {
+        let mut q = WriteQueue::new();
+        assert_eq!(q.push("a"), Some("a"));
+        assert_eq!(q.push("b"), None);
+        assert_eq!(q.push("c"), None);
+        assert!(q.is_waiting());
+        // "a" is committed: "c" goes next, "b" (which "c" contains) never.
+        assert_eq!(q.written(), Some("c"));
+        assert!(q.is_writing() && !q.is_waiting());
+        assert_eq!(q.push("d"), None);
+        assert_eq!(q.written(), Some("d"));
+        assert_eq!(q.written(), None);
+        assert!(!q.is_writing());
+    }
+
+    /// Any interleaving of offers and completed writes: never two writes in flight, and once
+    /// the writes settle the last state written is the last one offered.
+    #[test]
+    fn the_last_state_offered_is_always_the_last_written() {
+        // A small deterministic generator: every pattern of 12 steps (offer or complete).
+        for pattern in 0u32..(1 << 12) {
+            let mut q = WriteQueue::new();
+            let (mut in_flight, mut offered, mut last_written) = (None, 0u32, None);
+            for step in 0..12 {
+                if pattern & (1 << step) != 0 {
+                    offered += 1;
+                    if let Some(s) = q.push(offered) {
+                        assert!(in_flight.is_none(), "two writes in flight");
+                        in_flight = Some(s);
+                    }
+                } else if let Some(done) = in_flight.take() {
+                    last_written = Some(done);
+                    in_flight = q.written();
+                }
+            }
+            // Let the writes settle.
+            while let Some(done) = in_flight.take() {
+                last_written = Some(done);
+                in_flight = q.written();
+            }
+            assert_eq!(
+                last_written,
+                (offered > 0).then_some(offered),
+                "{pattern:b}"
+            );
+            assert!(!q.is_writing() && !q.is_waiting());
+        }
+    }
+
+    fn journal(saved_at: f64) -> Journal {
+        Journal {
+            version: JOURNAL_VERSION,
+            origin: Origin::Demo,
+            saved_at,
+            ..Journal::default()
+        }
+    }
+
+    #[test]
+    fn old_slots_are_carried_over_unless_the_store_has_newer() {
+        let json = |at: f64| journal(at).to_json().unwrap_or_default();
+        let old = vec![
+            ("zhibiao.session#a".to_string(), json(100.0)),
+            ("zhibiao.session#b".to_string(), json(100.0)),
+            ("zhibiao.session".to_string(), json(0.0)),
+            ("zhibiao.session#c".to_string(), "{not ours".to_string()),
+            ("zhibiao.session.f00#d".to_string(), json(100.0)),
+            ("zhibiao.tab".to_string(), "x".to_string()),
+        ];
+        let kept = vec![
+            ("zhibiao.session#a".to_string(), journal(50.0)),
+            ("zhibiao.session#b".to_string(), journal(200.0)),
+        ];
+        let carried: Vec<String> = slots_to_migrate("zhibiao.session", &old, &kept)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(carried, ["zhibiao.session#a", "zhibiao.session"]);
+        assert!(slots_to_migrate("zhibiao.session", &[], &kept).is_empty());
+    }
+}
