@@ -3,76 +3,30 @@
 use super::autosave;
 use super::browser;
 use super::consolidate::{self, ReturnsView, Shell};
+use super::downloads;
 use super::first_screen::{FirstScreen, FirstScreenNotes};
-use super::i18n::{aside, grid_texts, indicator_count, texts, Texts};
+use super::i18n::{aside, grid_texts, indicator_count, texts};
 use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
 use super::sheet::SheetGrid;
 use super::state::{
     autosave_prefix, file_key, slot_key, starting_slot, Doc, Edit, Journal, Live, Origin, Session,
-    Start, JOURNAL_VERSION, SESSION_VERSION,
+    Start, JOURNAL_VERSION,
 };
+use super::status::{Said, Status};
 use super::summary::{DraftView, SummaryView};
-use super::worker::{self, WorkerError};
 use crate::error::Lang;
 use crate::io;
 use crate::pace::Stage;
 use leptos::prelude::*;
 
 /// What the file pickers offer: every form the importer reads.
-const FILE_TYPES: &str = ".xlsx,.xlsm,.xls,.xlsb,.et,.ett,.ods,.csv,.txt,.xml,.htm,.html";
+pub(super) const FILE_TYPES: &str =
+    ".xlsx,.xlsm,.xls,.xlsb,.et,.ett,.ods,.csv,.txt,.xml,.htm,.html";
 
 /// The built-in demo plan (云浮市全面建成小康社会指标任务进度计划表).
 const DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.xlsx");
 const DEMO_NAME: &str = "示例-云浮市全面建成小康社会指标任务进度计划表.xlsx";
-const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-const HTML_MIME: &str = "text/html;charset=utf-8";
-const CSV_MIME: &str = "text/csv;charset=utf-8";
-
-/// What the status bar says.
-#[derive(Clone)]
-enum Status {
-    Empty,
-    Loading(String),
-    Ready(Said),
-    Error(Said),
-}
-
-/// A message of the status bar, worded in the page's language when it is shown (switching the
-/// language rewords it).
-#[derive(Clone)]
-struct Said(std::sync::Arc<dyn Fn(Lang) -> String + Send + Sync>);
-
-impl Said {
-    fn new(words: impl Fn(Lang) -> String + Send + Sync + 'static) -> Self {
-        Self(std::sync::Arc::new(words))
-    }
-
-    /// A text that is the same in every language (a browser's own message).
-    fn plain(text: String) -> Self {
-        Self::new(move |_| text.clone())
-    }
-
-    /// `what：name` (a finished action on a file).
-    fn done(what: fn(&Texts) -> &'static str, name: String) -> Self {
-        Self::new(move |l| format!("{}{}{name}", what(texts(l)), texts(l).colon))
-    }
-
-    fn say(&self, lang: Lang) -> String {
-        (self.0)(lang)
-    }
-}
-
-impl Status {
-    fn state(&self) -> &'static str {
-        match self {
-            Self::Empty => "empty",
-            Self::Loading(_) => "loading",
-            Self::Ready(_) => "ready",
-            Self::Error(_) => "error",
-        }
-    }
-}
 
 /// Which view the content area shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -466,8 +420,8 @@ pub fn App() -> impl IntoView {
         set_progress,
         on_done: Callback::new(move |outcome: consolidate::Outcome| {
             set_status.set(match outcome {
-                Ok(words) => Status::Ready(Said(words)),
-                Err(words) => Status::Error(Said(words)),
+                Ok(words) => Status::Ready(Said::from_words(words)),
+                Err(words) => Status::Error(Said::from_words(words)),
             })
         }),
     };
@@ -507,26 +461,11 @@ pub fn App() -> impl IntoView {
         }
     };
     let on_save_html = move |_| {
-        let l = lang.get_untracked();
         let Some(current) = doc.get_untracked() else {
             return;
         };
-        let name = current.html_name();
-        let session = Session {
-            version: SESSION_VERSION,
-            doc: Some(current),
-            lang: l,
-            ..Session::default()
-        };
-        let outcome = browser::page_html()
-            .ok_or_else(|| "page".to_string())
-            .and_then(|page| {
-                let json = session.to_json()?;
-                crate::io::write::share::embed(&page, &json).map_err(|e| e.to_string())
-            })
-            .and_then(|html| browser::download(html.as_bytes(), &name, HTML_MIME));
-        match outcome {
-            Ok(()) => {
+        match downloads::save_html(current, lang.get_untracked()) {
+            Ok(name) => {
                 set_dirty.set(false);
                 set_status.set(Status::Ready(Said::done(|t| t.saved_html, name)));
             }
@@ -543,36 +482,14 @@ pub fn App() -> impl IntoView {
             return;
         };
         let l = lang.get_untracked();
-        // The file's creation time, the same whichever side writes it.
         let (from, journal, now) = (start.get_value(), journal_now(), js_sys::Date::now());
         set_progress.set(Some((Stage::Compute, 0.0)));
         leptos::task::spawn_local(async move {
             let report = move |stage, fraction| set_progress.set(Some((stage, fraction)));
-            let in_worker = match from {
-                Some(from) => worker::export(&from, &journal, now, report).await,
-                None => Err(WorkerError::Unavailable("no start to rebuild from".into())),
-            };
-            let bytes = match in_worker {
-                Ok(array) => Ok(array),
-                Err(WorkerError::Failed(message)) => Err(message),
-                Err(WorkerError::Unavailable(why)) => {
-                    leptos::logging::warn!("exporting in the page: no worker ({why})");
-                    let mut pace = browser::PagePace::new(report);
-                    pace.breathe().await;
-                    match doc.get_untracked() {
-                        Some(current) => current
-                            .export_xlsx_paced(Some(now), &mut pace)
-                            .await
-                            .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()))
-                            .map_err(|e| e.user_message(l)),
-                        None => Err(texts(l).nothing_to_export.to_string()),
-                    }
-                }
-            };
-            let outcome = bytes.and_then(|array| browser::download_array(&array, &name, XLSX_MIME));
+            let outcome = downloads::export_xlsx(name, from, journal, now, doc, l, report).await;
             set_progress.set(None);
             match outcome {
-                Ok(()) => {
+                Ok(name) => {
                     set_dirty.set(false);
                     set_status.set(Status::Ready(Said::done(|t| t.exported, name)));
                 }
@@ -581,13 +498,11 @@ pub fn App() -> impl IntoView {
         });
     };
     let on_export_csv = move |_| {
-        let Some((bytes, name)) =
-            doc.with_untracked(|d| d.as_ref().map(|d| (d.export_csv(), d.csv_name())))
-        else {
+        let Some(outcome) = doc.with_untracked(|d| d.as_ref().map(downloads::export_csv)) else {
             return;
         };
-        match browser::download(&bytes, &name, CSV_MIME) {
-            Ok(()) => set_status.set(Status::Ready(Said::done(|t| t.exported, name))),
+        match outcome {
+            Ok(name) => set_status.set(Status::Ready(Said::done(|t| t.exported, name))),
             Err(e) => set_status.set(Status::Error(Said::plain(e))),
         }
     };

@@ -15,6 +15,8 @@ mod browser;
 #[cfg(target_arch = "wasm32")]
 mod consolidate;
 #[cfg(target_arch = "wasm32")]
+mod downloads;
+#[cfg(target_arch = "wasm32")]
 mod first_screen;
 #[cfg(target_arch = "wasm32")]
 pub mod i18n;
@@ -24,6 +26,8 @@ mod indicator;
 mod layout;
 #[cfg(target_arch = "wasm32")]
 mod sheet;
+#[cfg(target_arch = "wasm32")]
+mod status;
 #[cfg(target_arch = "wasm32")]
 mod summary;
 #[cfg(target_arch = "wasm32")]
