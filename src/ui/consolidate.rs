@@ -5,6 +5,7 @@
 //!
 //! What each step does is decided in [`super::state::returns`]; this renders and forwards.
 
+use super::app::FILE_TYPES;
 use super::browser;
 use super::i18n::{consolidate_texts, texts};
 use super::state::returns::{add_return, resolve, suggestion};
@@ -36,9 +37,6 @@ pub struct Shell {
 }
 
 const ZIP_MIME: &str = "application/zip";
-
-/// What the file pickers offer: every form the importer reads.
-const FILE_TYPES: &str = ".xlsx,.xlsm,.xls,.xlsb,.et,.ett,.ods,.csv,.txt,.xml,.htm,.html";
 
 impl Shell {
     fn busy(&self) -> bool {
@@ -98,16 +96,19 @@ impl Shell {
                 pace.breathe().await;
             }
             self.set_progress.set(None);
-            let open = self.doc.with_untracked(|d| {
-                d.as_ref().map_or(0, |d| {
-                    d.returns
-                        .conflicts()
-                        .filter(|(_, _, c)| c.resolved.is_none())
-                        .count()
-                })
-            });
+            // The open conflicts are counted when the message is shown, so resolving one
+            // (or undoing the step) updates the status bar.
+            let doc = self.doc;
             let words: Words = Arc::new(move |l: Lang| {
                 let t = consolidate_texts(l);
+                let open = doc.with(|d| {
+                    d.as_ref().map_or(0, |d| {
+                        d.returns
+                            .conflicts()
+                            .filter(|(_, _, c)| c.resolved.is_none())
+                            .count()
+                    })
+                });
                 format!(
                     "{}{}{added}；{}{}{open}",
                     t.added,
@@ -357,7 +358,7 @@ pub fn ReturnsView(
                     {(!unmatched.is_empty()).then(|| view! {
                         <h2>{format!("{}（{}）", t.unmatched, unmatched.len())}</h2>
                         <table class="list">
-                            <thead><tr><th>{t.file}</th><th>{t.row}</th><th>{texts(l).name}</th></tr></thead>
+                            <thead><tr><th>{t.file}</th><th>{t.return_row}</th><th>{texts(l).name}</th></tr></thead>
                             <tbody>
                                 {unmatched.iter().map(|u| view! {
                                     <tr data-testid="unmatched-row">

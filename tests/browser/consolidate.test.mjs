@@ -98,8 +98,12 @@ test("distribute, fill two returns, consolidate them, resolve a conflict, reload
   const statisticsName = path.basename(statistics);
   const suggested = page.locator(".conflict-value.suggested");
   assert.match(await suggested.innerText(), /36900/);
+  const statusBar = () => page.getByTestId("status-bar").innerText();
+  assert.match(await statusBar(), /待处理冲突：1/);
   await page.locator(`[data-testid="conflict-take"][data-file="${statisticsName}"]`).click();
   await page.getByTestId("conflict-taken").waitFor();
+  // The status bar counts the conflicts still open as they stand, not as they were.
+  assert.doesNotMatch(await statusBar(), /待处理冲突：1/);
   await page.getByTestId("undo").click();
   await page.getByTestId("conflict-take").first().waitFor();
   assert.equal(await page.getByTestId("conflict-taken").count(), 0);
