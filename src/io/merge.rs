@@ -29,7 +29,7 @@ use crate::plan::{Given, Indicator, IndicatorResult, RawCell, Value, Year};
 use crate::table::detect::{build_plan, Layout, Role, Why};
 use crate::table::vocabulary::header_year;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What one return gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -522,8 +522,12 @@ pub fn resolve(base: &mut Imported, conflict: &mut Conflict, file: &str) -> bool
 /// unmatched, to be listed: a wrong match would put one indicator's value in another's row.
 /// Each plan indicator is matched at most once; group rows only to group rows.
 pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usize>> {
-    let keys: Vec<String> = plan.iter().map(|i| name_key(&i.name)).collect();
     let bare: Vec<String> = plan.iter().map(|i| bracketless_key(&i.name)).collect();
+    let brackets: Vec<Vec<String>> = plan.iter().map(|i| bracketed_key(&i.name)).collect();
+    // The plan's rows by folded name and by bracketless name, each list in sheet order: a
+    // return's row looks up its candidates instead of comparing with every plan row.
+    let by_key = rows_by(plan.iter().map(|i| name_key(&i.name)));
+    let by_bare = rows_by(bare.iter().cloned());
     let mut used = vec![false; plan.len()];
     let mut out = vec![None; returned.len()];
     // Pass 1: the same name.
@@ -532,8 +536,12 @@ pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usiz
         if key.is_empty() {
             continue;
         }
-        let same: Vec<usize> = (0..plan.len())
-            .filter(|&i| !used[i] && keys[i] == key && plan[i].is_group == r.is_group)
+        let same: Vec<usize> = by_key
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| !used[i] && plan[i].is_group == r.is_group)
             .collect();
         if let Some(i) = pick_one(plan, &same, r) {
             used[i] = true;
@@ -547,12 +555,13 @@ pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usiz
             continue;
         }
         let added = bracketed_key(&r.name);
-        let same: Vec<usize> = (0..plan.len())
+        let same: Vec<usize> = by_bare
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .copied()
             .filter(|&i| {
-                !used[i]
-                    && bare[i] == key
-                    && plan[i].is_group == r.is_group
-                    && !brackets_differ(&added, &bracketed_key(&plan[i].name))
+                !used[i] && plan[i].is_group == r.is_group && !brackets_differ(&added, &brackets[i])
             })
             .collect();
         if let Some(i) = pick_one(plan, &same, r) {
@@ -571,9 +580,7 @@ pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usiz
         let added = bracketed_key(&r.name);
         let candidates: Vec<(usize, usize)> = (0..plan.len())
             .filter(|&i| {
-                !used[i]
-                    && plan[i].is_group == r.is_group
-                    && !brackets_differ(&added, &bracketed_key(&plan[i].name))
+                !used[i] && plan[i].is_group == r.is_group && !brackets_differ(&added, &brackets[i])
             })
             .filter_map(|i| {
                 let (n, at_end) = dropped(&bare[i], &key)?;
@@ -596,6 +603,15 @@ pub fn match_rows(plan: &[Indicator], returned: &[Indicator]) -> Vec<Option<usiz
         }
     }
     out
+}
+
+/// The rows of each key, in order.
+fn rows_by(keys: impl Iterator<Item = String>) -> HashMap<String, Vec<usize>> {
+    let mut rows: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, key) in keys.enumerate() {
+        rows.entry(key).or_default().push(i);
+    }
+    rows
 }
 
 /// The one of `same` (plan rows with the same name) that `r` is: the only one, else the one
