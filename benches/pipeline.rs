@@ -630,6 +630,46 @@ mod consolidation {
         &all.iter().find(|(k, _)| *k == n).expect("a size").1
     }
 
+    /// A named piece of work, run once per call.
+    pub type Timed = (&'static str, Box<dyn Fn() -> usize>);
+
+    /// One run of each way, for the summary mode: importing the 100 returns, merging them
+    /// (already imported) into the plan, and the page's way (prepared and applied one by one).
+    pub fn stages(n: usize) -> [Timed; 3] {
+        let (base, files) = inputs(n);
+        let returns = imported_returns(n);
+        [
+            (
+                "import_100_returns",
+                Box::new(move || {
+                    files
+                        .iter()
+                        .map(|(_, b)| io::import(black_box(b)).expect("a return").sheets.len())
+                        .sum()
+                }),
+            ),
+            (
+                "merge_100_returns",
+                Box::new(move || {
+                    let mut plan = base.clone();
+                    merge::merge(&mut plan, black_box(returns)).conflicts.len()
+                }),
+            ),
+            (
+                "add_100_returns_in_the_page",
+                Box::new(move || {
+                    let mut doc = Doc::new("plan.csv".into(), base.clone());
+                    for (file, ret) in black_box(returns) {
+                        if let Some(step) = returns::add_return(&doc, file, ret, 0.0) {
+                            doc.apply(step);
+                        }
+                    }
+                    doc.returns.records.len()
+                }),
+            ),
+        ]
+    }
+
     /// Importing the 100 returns (what the merge adds to).
     #[divan::bench(args = INDICATORS)]
     fn import_100_returns(n: usize) -> usize {
@@ -821,11 +861,33 @@ mod summary {
                 }));
             }
         }
+        // Consolidation (issue 16): 100 returns into a plan of 2,000 indicators, next to
+        // importing those 100 files (the goal: importing and merging ≤ 1.2× importing).
+        let n = 2_000;
+        let runs = std::env::var("ZHIBIAO_BENCH_RUNS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(3);
+        eprintln!(
+            "native: consolidation of 100 returns, {n} indicators ({runs} runs after a warm-up)"
+        );
+        let stages = time_side_by_side(&super::consolidation::stages(n), runs);
+        let median = |k: &str| stages[k]["median_ms"].as_f64().unwrap_or(0.0);
+        let import = median("import_100_returns").max(f64::MIN_POSITIVE);
+        for way in ["merge_100_returns", "add_100_returns_in_the_page"] {
+            eprintln!(
+                "  {way:<28} median {:>9.1} ms; (import + it) ÷ import = {:.2}×",
+                median(way),
+                (import + median(way)) / import
+            );
+        }
+        let consolidation = json!({ "indicators": n, "returns": 100, "stages": stages });
         let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
         let out = json!({
             "profile": "bench (release, native)",
             "loadavg_after": load.trim(),
             "files": files,
+            "consolidation": consolidation,
         });
         let text = serde_json::to_string_pretty(&out).expect("json");
         if let Some(dir) = path.parent() {
