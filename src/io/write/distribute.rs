@@ -209,6 +209,21 @@ pub fn unit_workbook(
     })
 }
 
+/// The units of the first table's plan ([`units`]); [`ExportError::NoUnits`] when there is no
+/// table or it names no unit.
+fn units_of_first_table(imported: &Imported) -> Result<Vec<String>, ExportError> {
+    let plan = imported
+        .first_table()
+        .and_then(|i| imported.sheets.get(i))
+        .and_then(|s| s.plan.as_ref())
+        .ok_or(ExportError::NoUnits)?;
+    let all = units(plan);
+    if all.is_empty() {
+        return Err(ExportError::NoUnits);
+    }
+    Ok(all)
+}
+
 /// One copy per unit of the first table, in the order of [`units`].
 ///
 /// # Errors
@@ -219,15 +234,7 @@ pub fn copies(
     opts: &plan::Options,
     created_ms: Option<f64>,
 ) -> Result<Vec<UnitCopy>, ExportError> {
-    let plan = imported
-        .first_table()
-        .and_then(|i| imported.sheets.get(i))
-        .and_then(|s| s.plan.as_ref())
-        .ok_or(ExportError::NoUnits)?;
-    let all = units(plan);
-    if all.is_empty() {
-        return Err(ExportError::NoUnits);
-    }
+    let all = units_of_first_table(imported)?;
     let mut names = BTreeSet::new();
     all.into_iter()
         .map(|unit| {
@@ -250,15 +257,7 @@ pub async fn distribute_paced<P: pace::Pace>(
     created_ms: Option<f64>,
     pace: &mut P,
 ) -> Result<Vec<u8>, ExportError> {
-    let plan = imported
-        .first_table()
-        .and_then(|i| imported.sheets.get(i))
-        .and_then(|s| s.plan.as_ref())
-        .ok_or(ExportError::NoUnits)?;
-    let all = units(plan);
-    if all.is_empty() {
-        return Err(ExportError::NoUnits);
-    }
+    let all = units_of_first_table(imported)?;
     let mut names = BTreeSet::new();
     let mut files = Vec::with_capacity(all.len());
     for (index, unit) in all.iter().enumerate() {
