@@ -915,6 +915,12 @@ fn raw_of(sheet: &ImportedSheet, ind: &Indicator, year: Year) -> Option<RawCell>
 }
 
 /// The unit a return says it speaks for: a `报送单位：…` / `填报单位：…` line above its header.
+/// The unit a sheet says it is filled in by (`报送单位：…` above its table), as a unit's copy
+/// from 分发 names it; `None` when it names none.
+pub fn declared_unit_of(sheet: &ImportedSheet) -> Option<String> {
+    declared_unit(&sheet.sheet, sheet.layout.as_ref()?.header_first)
+}
+
 fn declared_unit(sheet: &crate::table::grid::Sheet, header_first: usize) -> Option<String> {
     for r in 0..header_first.min(sheet.rows.len()) {
         for c in 0..sheet.width() {

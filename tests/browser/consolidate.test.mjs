@@ -40,7 +40,15 @@ async function typeInto(app, row, col, text) {
 /** A unit's copy filled in its own page and exported: the return it sends back. */
 async function fillReturn(t, copy, name, values) {
   const app = await openApp(t, { name });
-  await app.uploadAndWaitFor(copy, 3, "H");
+  // The header row: the copy's body rows of other units are filtered out at first.
+  await app.uploadAndWaitFor(copy, 2, "B");
+  // A unit's copy opens on that unit's rows (lead or other), the filter shown as set.
+  const unit = path.basename(copy, ".xlsx");
+  assert.equal(await app.page.getByTestId("unit-filter").inputValue(), unit);
+  assert.equal(await app.page.getByTestId("unit-role").inputValue(), "any");
+  await app.screenshot("own-rows");
+  // 县林业局 also reports a row it is not named on: it shows every unit's rows first.
+  await app.page.getByTestId("unit-filter").selectOption("");
   for (const [row, text] of values) await typeInto(app, row, "H", text);
   const file = await app.download(() => app.page.getByTestId("export-xlsx").click());
   await app.assertClean();

@@ -19,7 +19,7 @@ mod widths;
 
 use super::browser;
 use super::i18n::{grid_texts, layout_texts};
-use super::state::filter::{unit_rows, visible_rows_of, BodyRows, Filters, UnitFilter};
+use super::state::filter::{own_unit, unit_rows, visible_rows_of, BodyRows, Filters, UnitFilter};
 use super::state::widths::Metrics;
 use super::state::{mark_table, Doc, Edit, GridModel, Live};
 use crate::error::Lang;
@@ -58,11 +58,16 @@ pub fn SheetGrid(
         file_name.track();
         filters.set((0, Filters::new()));
     });
-    // The unit filter (责任单位); a new file starts without it.
+    // The unit filter (责任单位): a new file starts without it, except a unit's own copy,
+    // which opens on that unit's rows.
     let unit = RwSignal::new(None::<UnitFilter>);
     Effect::new(move |_| {
         file_name.track();
-        unit.set(None);
+        let own = doc.with_untracked(|d| {
+            let d = d.as_ref()?;
+            own_unit(d.imported.sheets.get(d.active)?)
+        });
+        unit.set(own);
     });
     let unit_only = Memo::new(move |_| {
         let (name, lead_only) = unit.get()?;

@@ -106,6 +106,18 @@ pub fn visible_rows_of(
 /// or other unit).
 pub type UnitFilter = (String, bool);
 
+/// The unit filter a sheet opens with: a unit's own copy (its title names the unit it is for,
+/// `（报送单位：县统计局）`, as 分发 writes it) shows that unit's rows, lead or other; any other
+/// sheet opens unfiltered. A declared unit that no row names filters nothing.
+pub fn own_unit(sheet: &crate::io::ImportedSheet) -> Option<UnitFilter> {
+    let declared = fold(&crate::io::merge::declared_unit_of(sheet)?);
+    let plan = sheet.plan.as_ref()?;
+    unit_counts(plan)
+        .into_iter()
+        .find(|(unit, _, _)| fold(unit) == declared)
+        .map(|(unit, _, _)| (unit, false))
+}
+
 /// Every unit the plan's rows name (lead units first as met, then other units), with how many
 /// indicators it leads and how many name it at all; compared as the score rules compare them.
 pub fn unit_counts(plan: &Plan) -> Vec<(String, usize, usize)> {
@@ -223,6 +235,44 @@ impl BodyRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A unit's copy from 分发 opens on its own rows; the plan itself, and a copy whose declared
+    /// unit no row names, open unfiltered.
+    #[test]
+    fn a_units_copy_opens_on_its_own_rows() {
+        let csv = "序号,指标名称,单位,牵头单位,配合单位,2020年,2025年\n\
+                   1,人均GDP,元,县统计局,县发改局,1,2\n\
+                   2,财政收入,亿元,县财政局,县统计局,1,2\n\
+                   3,森林覆盖率,%,县林业局,,1,2\n";
+        let plan = crate::io::import(csv.as_bytes()).unwrap();
+        assert_eq!(
+            own_unit(&plan.sheets[0]),
+            None,
+            "the plan names no unit of its own"
+        );
+        let copies =
+            crate::io::write::distribute::copies(&plan, &crate::plan::Options::default(), None)
+                .unwrap();
+        assert_eq!(copies.len(), 4);
+        for copy in &copies {
+            let opened = crate::io::import(&copy.bytes).unwrap();
+            let sheet = &opened.sheets[opened.first_table().unwrap()];
+            assert_eq!(
+                own_unit(sheet),
+                Some((copy.unit.clone(), false)),
+                "{}",
+                copy.file
+            );
+        }
+        // A title naming a unit that no row names (a copy of another plan) filters nothing.
+        let other = csv.replace("序号,", "（报送单位：县教育局）\n序号,");
+        let opened = crate::io::import(other.as_bytes()).unwrap();
+        assert_eq!(
+            crate::io::merge::declared_unit_of(&opened.sheets[0]).as_deref(),
+            Some("县教育局")
+        );
+        assert_eq!(own_unit(&opened.sheets[0]), None);
+    }
 
     #[test]
     fn units_are_counted_and_their_rows_found() {
