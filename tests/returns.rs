@@ -145,9 +145,11 @@ fn two_returns_that_disagree_make_a_conflict_resolved_in_one_undoable_step() {
     // The lead unit's return is the suggestion.
     assert_eq!(suggestion(&doc, conflict).as_deref(), Some("统计局.csv"));
     let before = doc.clone();
+    assert_eq!(doc.returns.open_conflicts(), 1);
     let step = resolve(&doc, 1, 0, "统计局.csv").unwrap();
     let undo = doc.apply(step).unwrap();
     assert_eq!(actual(&doc, 1), "36900");
+    assert_eq!(doc.returns.open_conflicts(), 0);
     assert_eq!(
         doc.returns.records[1].conflicts[0].resolved.as_deref(),
         Some("统计局.csv")

@@ -101,14 +101,7 @@ impl Shell {
             let doc = self.doc;
             let words: Words = Arc::new(move |l: Lang| {
                 let t = consolidate_texts(l);
-                let open = doc.with(|d| {
-                    d.as_ref().map_or(0, |d| {
-                        d.returns
-                            .conflicts()
-                            .filter(|(_, _, c)| c.resolved.is_none())
-                            .count()
-                    })
-                });
+                let open = doc.with(|d| d.as_ref().map_or(0, |d| d.returns.open_conflicts()));
                 format!(
                     "{}{}{added}；{}{}{open}",
                     t.added,

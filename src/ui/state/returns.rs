@@ -126,6 +126,13 @@ impl Returns {
         })
     }
 
+    /// How many conflicts are not resolved yet.
+    pub fn open_conflicts(&self) -> usize {
+        self.conflicts()
+            .filter(|(_, _, c)| c.resolved.is_none())
+            .count()
+    }
+
     /// What the consolidation did, as the 汇总情况 sheet and `zhibiao-cli merge` say it;
     /// `None` when no return was added.
     pub fn summary(&self, imported: &Imported) -> Option<MergeSummary> {
