@@ -130,7 +130,7 @@ pub fn App() -> impl IntoView {
     let (slots_read, set_slots_read) = signal(false);
     let saver = autosave::Saver::new(&storage_key, move |e| {
         set_status.set(Status::Error(Said::new(move |l| {
-            format!("{}（{e}）", texts(l).autosave_failed)
+            format!("{}{}", texts(l).autosave_failed, aside(l, &e.to_string()))
         })))
     });
     Effect::new(move |_| {
@@ -286,7 +286,7 @@ pub fn App() -> impl IntoView {
                     {
                         if let Err(e) = browser::keep_file(key, bytes).await {
                             set_status.set(Status::Error(Said::new(move |l| {
-                                format!("{}（{e}）", texts(l).autosave_failed)
+                                format!("{}{}", texts(l).autosave_failed, aside(l, &e.to_string()))
                             })));
                         }
                     }

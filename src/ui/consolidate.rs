@@ -7,7 +7,7 @@
 
 use super::app::FILE_TYPES;
 use super::browser;
-use super::i18n::{consolidate_texts, texts};
+use super::i18n::{aside, clause_sep, consolidate_texts, texts};
 use super::state::returns::{add_return, resolve, suggestion};
 use super::state::Doc;
 use super::state::Edit;
@@ -103,9 +103,10 @@ impl Shell {
                 let t = consolidate_texts(l);
                 let open = doc.with(|d| d.as_ref().map_or(0, |d| d.returns.open_conflicts()));
                 format!(
-                    "{}{}{added}；{}{}{open}",
+                    "{}{}{added}{}{}{}{open}",
                     t.added,
                     texts(l).colon,
+                    clause_sep(l),
                     t.conflicts_open,
                     texts(l).colon
                 )
@@ -113,9 +114,13 @@ impl Shell {
             if failed.is_empty() {
                 self.on_done.run(Ok(words));
             } else {
-                let failed = failed.join("；");
                 self.on_done.run(Err(Arc::new(move |l: Lang| {
-                    format!("{}；{failed}", words(l))
+                    format!(
+                        "{}{}{}",
+                        words(l),
+                        clause_sep(l),
+                        failed.join(clause_sep(l))
+                    )
                 })));
             }
         });
@@ -273,7 +278,7 @@ pub fn ReturnsView(
                                 <div class="conflict-value" class:suggested=is_suggested class:taken=taken>
                                     <span class="conflict-file">{label}</span>
                                     <strong class="conflict-number">{v.value.clone()}</strong>
-                                    {is_suggested.then(|| view! { <span class="muted">{format!("（{}）", t.suggested)}</span> })}
+                                    {is_suggested.then(|| view! { <span class="muted">{aside(l, t.suggested)}</span> })}
                                     {if taken {
                                         view! { <span class="taken-mark" data-testid="conflict-taken">{format!("✓ {}", t.taken)}</span> }.into_any()
                                     } else {
@@ -301,7 +306,7 @@ pub fn ReturnsView(
             let changed: Vec<_> = r.records.iter().flat_map(|rec| &rec.changed_targets).collect();
             Some(view! {
                 <div class="view returns-view" data-testid="returns-view">
-                    <h2>{format!("{}（{}）", t.returns, r.records.len())}</h2>
+                    <h2>{format!("{}{}", t.returns, aside(l, &r.records.len().to_string()))}</h2>
                     {if r.is_empty() {
                         view! { <p class="muted" data-testid="no-returns">{t.no_returns}</p> }.into_any()
                     } else {
@@ -315,9 +320,9 @@ pub fn ReturnsView(
                             </table>
                         }.into_any()
                     }}
-                    <h2>{format!("{}（{}）", t.missing, missing.len())}</h2>
+                    <h2>{format!("{}{}", t.missing, aside(l, &missing.len().to_string()))}</h2>
                     {missing_view}
-                    <h2>{format!("{}（{}）", t.conflicts, conflicts.len())}</h2>
+                    <h2>{format!("{}{}", t.conflicts, aside(l, &conflicts.len().to_string()))}</h2>
                     {if conflicts.is_empty() {
                         view! { <p class="muted">{t.none_conflicts}</p> }.into_any()
                     } else {
@@ -331,7 +336,7 @@ pub fn ReturnsView(
                         }.into_any()
                     }}
                     {(!changed.is_empty()).then(|| view! {
-                        <h2>{format!("{}（{}）", t.changed_targets, changed.len())}</h2>
+                        <h2>{format!("{}{}", t.changed_targets, aside(l, &changed.len().to_string()))}</h2>
                         <table class="list">
                             <thead><tr>
                                 <th>{t.file}</th><th>{t.row}</th><th>{texts(l).name}</th>
@@ -349,7 +354,7 @@ pub fn ReturnsView(
                         </table>
                     })}
                     {(!unmatched.is_empty()).then(|| view! {
-                        <h2>{format!("{}（{}）", t.unmatched, unmatched.len())}</h2>
+                        <h2>{format!("{}{}", t.unmatched, aside(l, &unmatched.len().to_string()))}</h2>
                         <table class="list">
                             <thead><tr><th>{t.file}</th><th>{t.return_row}</th><th>{texts(l).name}</th></tr></thead>
                             <tbody>

@@ -272,6 +272,22 @@ pub fn aside(lang: Lang, text: &str) -> String {
     }
 }
 
+/// Between two clauses of a message: `；` / `; `.
+pub fn clause_sep(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "；",
+        Lang::En => "; ",
+    }
+}
+
+/// Between two items of a list: `，` / `, `.
+pub fn item_sep(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "，",
+        Lang::En => ", ",
+    }
+}
+
 /// "12 个指标" / "1 indicator", "12 indicators".
 pub fn indicator_count(lang: Lang, n: usize) -> String {
     match (lang, n) {

@@ -3,7 +3,7 @@
 //! grid shows, never the document or an export ([`crate::ui::state::filter::unit_rows`]).
 
 use crate::error::Lang;
-use crate::ui::i18n::consolidate_texts;
+use crate::ui::i18n::{aside, consolidate_texts, item_sep};
 use crate::ui::state::filter::{unit_counts, UnitFilter};
 use crate::ui::state::Doc;
 use leptos::prelude::*;
@@ -22,13 +22,15 @@ pub fn unit_filter(
         if counts.is_empty() {
             return None;
         }
-        let t = consolidate_texts(lang.get());
+        let l = lang.get();
+        let t = consolidate_texts(l);
         let (chosen, lead_only) = unit.get().unwrap_or_default();
         let options = counts
             .into_iter()
             .map(|(u, lead, any)| {
                 let selected = u == chosen;
-                let label = format!("{u}（{} {lead}，{} {any}）", t.unit_lead, t.unit_any);
+                let counts = format!("{} {lead}{}{} {any}", t.unit_lead, item_sep(l), t.unit_any);
+                let label = format!("{u}{}", aside(l, &counts));
                 view! { <option value=u selected=selected>{label}</option> }
             })
             .collect_view();
