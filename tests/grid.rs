@@ -98,8 +98,10 @@ fn computed_targets_and_completion_columns_are_fitted_not_left_at_the_files_widt
         .fold(0.0, f64::max);
     assert!(widest_computed > 30.0);
     assert!(avail_px(&widths, g, 1) >= widest_computed);
-    // The appended 2022年状态 column (W) holds 滞后序时进度 on one line.
-    let w = grid.sheet_width + 3;
+    // The appended 2022年状态 column holds 滞后序时进度 on one line.
+    let w = grid
+        .completion_col(2022, zhibiao::io::appended::Kind::Status)
+        .expect("2022年状态");
     assert!(avail_px(&widths, w, 1) >= m.text_px("滞后序时进度"));
     // The year header 2021年 merged over G:H fits on one line in bold; so does 序号, merged
     // down the three header rows in A.
@@ -215,8 +217,10 @@ fn a_filter_on_the_lead_unit_keeps_that_units_rows_and_a_category_keeps_its_merg
     let results = d.results();
     let grid = model(&d);
     let res = results.as_ref();
-    // Q is 牵头部门.
-    let q = 16;
+    // Q (0-based 16) in the file is 牵头部门; the grid shows it further right, after the
+    // completion columns of 2021 and 2022.
+    let q = grid.display_col(16);
+    assert_eq!(q, 20);
     let values = column_values(&grid, sheet, res, q);
     // Most frequent first, then by text.
     assert_eq!(values[0], ("县人力资源社会保障局".to_string(), 3));
@@ -278,4 +282,53 @@ fn rows_on_screen_widen_a_column_they_need_wider_and_never_narrow_one() {
     let mut wide = vec![900; fitted.len()];
     grow_widths(&mut wide, &grid, sheet, results.as_ref(), &rows, &m);
     assert!(wide.iter().all(|&w| w == 900));
+}
+
+#[test]
+fn qinglan_shows_each_years_completion_beside_its_actual_inside_the_year_groups() {
+    use zhibiao::io::appended::Kind;
+    let d = doc("qinglan-county-2021-2022-progress.xls");
+    let (sheet, _, _) = d.active_sheet().expect("a sheet");
+    let results = d.results();
+    let res = results.as_ref();
+    let grid = model(&d);
+    let header: Vec<(String, String, u32)> = grid
+        .window(sheet, res, grid.header_first()..grid.body_start)
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .filter(|c| !c.text.is_empty())
+        .map(|c| (c.letters.clone(), c.text.clone(), c.colspan))
+        .collect();
+    let at = |text: &str| {
+        header
+            .iter()
+            .find(|(_, t, _)| t == text)
+            .map(|(l, _, span)| (l.as_str(), *span))
+            .unwrap_or_else(|| panic!("{text} in {header:?}"))
+    };
+    // 2021年 over 目标 | 完成 (G:H), then its 实现程度 and 状态 (I, J) under the group
+    // 年度目标及完成情况, which now spans G:T; 2022年 (K:L) with M, N.
+    assert_eq!(at("年度目标及完成情况"), ("G", 14));
+    assert_eq!(at("2021年"), ("G", 2));
+    assert_eq!(at("2021年实现程度(%)"), ("I", 1));
+    assert_eq!(at("2021年状态"), ("J", 1));
+    assert_eq!(at("2022年"), ("K", 2));
+    assert_eq!(at("2022年实现程度(%)"), ("M", 1));
+    assert_eq!(at("2022年状态"), ("N", 1));
+    assert_eq!(at("牵头部门"), ("U", 1));
+    assert_eq!(grid.completion_col(2021, Kind::Realization), Some(8));
+    // Seq 1 (row 6): 2021 actual 203.5 in H, then 100.00 and 达到序时进度.
+    let row: Vec<(String, String)> = grid.window(sheet, res, 5..6)[0]
+        .cells
+        .iter()
+        .map(|c| (c.letters.clone(), c.text.clone()))
+        .collect();
+    let cell = |l: &str| row.iter().find(|(x, _)| x == l).map(|(_, t)| t.as_str());
+    assert_eq!(cell("H"), Some("203.5"));
+    assert_eq!(cell("I"), Some("100.00"));
+    assert_eq!(cell("J"), Some("达到序时进度"));
+    // The sheet's own columns keep their indices for edits: H is the file's H, K the file's I.
+    assert_eq!(grid.source_col(7), Some(7));
+    assert_eq!(grid.source_col(8), None);
+    assert_eq!(grid.source_col(10), Some(8));
 }

@@ -493,14 +493,16 @@ fn grid_marks_computed_cells_and_appends_completion_columns() {
     };
     // Seq 14 (row 19): linear 10.2 → 11.0, computed.
     assert_eq!(cell(19, "G"), ("10.4".into(), CellSource::Computed));
-    assert_eq!(cell(19, "K"), ("10.7".into(), CellSource::Computed));
+    // The file's K (2023 target) shows in O: each year's 实现程度/状态 follow its actual, 2021
+    // (I/J) after H, 2022 (M/N) after the file's J, under the year groups (row 4 down); only
+    // years with actuals.
+    assert_eq!(cell(19, "O"), ("10.7".into(), CellSource::Computed));
     // Seq 6 (row 11): the file's anchor stays as it was.
     assert_eq!(cell(11, "G").1, CellSource::File);
-    // A–S are the sheet; T/U are 2021 实现程度/状态, V/W 2022; only years with actuals.
-    assert_eq!(cell(3, "T").0, "2021年实现程度(%)");
-    assert_eq!(cell(3, "W").0, "2022年状态");
-    assert_eq!(cell(20, "V").0, "98.61");
-    assert_eq!(cell(20, "W").0, "滞后序时进度");
+    assert_eq!(cell(4, "I").0, "2021年实现程度(%)");
+    assert_eq!(cell(4, "N").0, "2022年状态");
+    assert_eq!(cell(20, "M").0, "98.61");
+    assert_eq!(cell(20, "N").0, "滞后序时进度");
     assert!(rows
         .iter()
         .all(|r| r.cells.iter().all(|c| c.letters != "X")));

@@ -30,8 +30,8 @@ test("a filter on 牵头部门 shows only that unit's rows, clears in one click,
   await app.uploadAndWaitFor(fixture(PROGRESS), 16, "G");
   assert.equal((await bodyRows(page)).length, 29, "rows 6–34 before filtering");
 
-  // The list: every value of Q with its count, the most frequent first.
-  await page.locator('[data-testid="col-filter"][data-col="Q"]').click();
+  // The list: every value of U (牵头部门) with its count, the most frequent first.
+  await page.locator('[data-testid="col-filter"][data-col="U"]').click();
   const menu = page.getByTestId("filter-menu");
   const items = await menu.locator("label.filter-item:not(.filter-all)").allInnerTexts();
   assert.ok(items.some((i) => /县卫生健康局\s*3$/.test(i)), items.join(" | "));
@@ -41,11 +41,11 @@ test("a filter on 牵头部门 shows only that unit's rows, clears in one click,
   await menu.waitFor({ state: "detached" });
   assert.equal(await page.getByTestId("filter-status").count(), 0);
 
-  await filterTo(page, "Q", ["县卫生健康局"]);
+  await filterTo(page, "U", ["县卫生健康局"]);
   // Seq 15–17 (rows 20–22), then the rows below the table (the note).
   assert.deepEqual(await bodyRows(page), [20, 21, 22, 33, 34]);
   assert.match(await page.getByTestId("filter-status").innerText(), /3 \/ 27/);
-  assert.equal(await page.locator('[data-testid="col-filter"][data-col="Q"].on').count(), 1, "shown as active");
+  assert.equal(await page.locator('[data-testid="col-filter"][data-col="U"].on').count(), 1, "shown as active");
   await app.screenshot("filtered");
 
   // The keyboard moves over the rows shown.
@@ -85,10 +85,10 @@ test("a filter on the merged 类别 keeps the rows of its range; two filters com
   assert.deepEqual(await bodyRows(page), [16, 17, 18, 19, 20, 21, 22, 23, 33, 34]);
   assert.equal((await app.cell(16, "B")).text, "民生福祉");
   // 县科技局 leads seq 7 and 10 (rows 12, 15) under 创新驱动: not in this category.
-  await filterTo(page, "Q", ["县卫生健康局", "县科技局"]);
+  await filterTo(page, "U", ["县卫生健康局", "县科技局"]);
   assert.deepEqual(await bodyRows(page), [20, 21, 22, 33, 34]);
   assert.match(await page.getByTestId("filter-status").innerText(), /3 \/ 27/);
-  // Clearing B's filter alone leaves Q's.
+  // Clearing B's filter alone leaves U's.
   await page.locator('[data-testid="col-filter"][data-col="B"]').click();
   await page.getByTestId("filter-clear").click();
   assert.deepEqual(await bodyRows(page), [12, 15, 20, 21, 22, 33, 34]);

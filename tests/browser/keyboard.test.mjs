@@ -61,8 +61,9 @@ test("Tab gives an active cell with a ring; Ctrl+End/Home, Ctrl+arrows, Home/End
     assert.equal(a.inView, true, `${key}: the active cell is in view: ${JSON.stringify(a)}`);
     assert.equal(a.selected, "true", `${key}: aria-selected`);
   };
-  // Ctrl+End: the last row and the last (appended) column; Ctrl+Home back.
-  await press("Control+End", [34, "W"]);
+  // Ctrl+End: the last row and the last column, inside the note merged across row 34 (A34:W34
+  // as shown, the completion columns inside it), which becomes the active cell; Ctrl+Home back.
+  await press("Control+End", [34, "A"]);
   await press("Control+Home", [6, "A"]);
   // Along the names (C): to the end of the run, past the gap to the edge, back up.
   await press("ArrowRight", [6, "B"]);
@@ -72,11 +73,12 @@ test("Tab gives an active cell with a ring; Ctrl+End/Home, Ctrl+arrows, Home/End
   await press("Control+ArrowDown", [34, "A"]);
   await press("Control+ArrowUp", [32, "C"]);
   await press("Control+ArrowUp", [6, "C"]);
-  // Along row 6: A6–K6 are filled, L6 (the 2023 actual) is the first empty cell.
+  // Along row 6: A6–O6 are filled (the 2021 and 2022 completion beside their actuals), P6
+  // (the 2023 actual) is the first empty cell.
   await press("End", [6, "W"]);
   await press("Home", [6, "A"]);
-  await press("Control+ArrowRight", [6, "K"]);
-  await press("Control+ArrowRight", [6, "M"]);
+  await press("Control+ArrowRight", [6, "O"]);
+  await press("Control+ArrowRight", [6, "Q"]);
   // PageDown moves a screen's worth of rows and PageUp comes back.
   await press("Home", [6, "A"]);
   await page.keyboard.press("PageDown");

@@ -15,14 +15,15 @@ async function columnOf(app, label) {
 
 test("a year whose actual meets its target is on schedule; one that misses it is lagging", { timeout: 90_000 }, async (t) => {
   const app = await openApp(t, { name: "status-revised" });
-  // Qinglan progress: seq 1 is row 6, seq 19 row 24; T/U are 2021 实现程度/状态, V/W 2022.
-  await app.uploadAndWaitFor(fixture("qinglan-county-2021-2022-progress.xls"), 6, "U");
+  // Qinglan progress: seq 1 is row 6, seq 19 row 24; I/J are 2021 实现程度/状态 (right after the
+  // 2021 actual in H), M/N 2022 (after L).
+  await app.uploadAndWaitFor(fixture("qinglan-county-2021-2022-progress.xls"), 6, "J");
   // Seq 1, 2021: 203.5 ≥ g = 201.312 (100 %), though progress 0.1955 < τ = 0.2.
-  assert.equal((await app.cell(6, "T")).text, "100.00");
-  assert.equal((await app.cell(6, "U")).text, "达到序时进度");
+  assert.equal((await app.cell(6, "I")).text, "100.00");
+  assert.equal((await app.cell(6, "J")).text, "达到序时进度");
   // Seq 19, 2022 (negative): 0.455 misses g = 0.4548346, though progress 0.41494 ≥ τ = 0.4.
-  assert.equal((await app.cell(24, "V")).text, "99.96");
-  assert.equal((await app.cell(24, "W")).text, "滞后序时进度");
+  assert.equal((await app.cell(24, "M")).text, "99.96");
+  assert.equal((await app.cell(24, "N")).text, "滞后序时进度");
   await app.assertClean();
 });
 

@@ -144,17 +144,17 @@ test("next-year view: drafts from the chosen year", { timeout: 90_000 }, async (
 
 test("cap setting and language switch", { timeout: 90_000 }, async (t) => {
   const app = await openApp(t, { name: "views-settings" });
-  await app.uploadAndWaitFor(fixture(PROGRESS), 6, "T");
+  await app.uploadAndWaitFor(fixture(PROGRESS), 6, "I");
   const page = app.page;
   // Seq 1 (row 6), 2021: 203.5 / 201.312 = 101.0869 %, capped to 100.00 by default.
-  assert.equal((await app.cell(6, "T")).text, "100.00");
+  assert.equal((await app.cell(6, "I")).text, "100.00");
   await page.getByTestId("cap-input").fill("120");
   await page.getByTestId("cap-input").dispatchEvent("change");
   await page.waitForFunction(() =>
-    document.querySelector('[data-testid="grid-cell"][data-row="6"][data-col="T"]')?.textContent === "101.09");
+    document.querySelector('[data-testid="grid-cell"][data-row="6"][data-col="I"]')?.textContent === "101.09");
   await page.getByTestId("undo").click();
   await page.waitForFunction(() =>
-    document.querySelector('[data-testid="grid-cell"][data-row="6"][data-col="T"]')?.textContent === "100.00");
+    document.querySelector('[data-testid="grid-cell"][data-row="6"][data-col="I"]')?.textContent === "100.00");
   assert.equal(await page.getByTestId("demo-button").innerText(), "示例");
   await page.getByTestId("lang-toggle").click();
   assert.equal(await page.getByTestId("demo-button").innerText(), "Demo");

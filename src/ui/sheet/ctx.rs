@@ -116,6 +116,14 @@ impl Grid {
             .unwrap_or((0, 0, 0))
     }
 
+    /// The sheet's cell at display position `pos`; `None` for a completion column, which is
+    /// computed and takes no edit.
+    pub fn sheet_pos(&self, (row, col): Pos) -> Option<Pos> {
+        self.model
+            .with_untracked(|m| m.as_ref()?.source_col(col))
+            .map(|src| (row, src))
+    }
+
     /// Gives the grid the keyboard.
     pub fn focus(&self) {
         if let Some(el) = self.wrap.get_untracked() {
@@ -145,10 +153,12 @@ impl Grid {
                 el.set_scroll_top((y + ROW_H - height) as i32);
             }
         }
-        let (head_w, frozen) = self.model.with_untracked(|m| {
+        // A cell inside a merged range: its range shows from its top-left cell (a note merged
+        // across the table's width is read from its start).
+        let (head_w, frozen, col) = self.model.with_untracked(|m| {
             m.as_ref()
-                .map(|m| (m.row_head_width(), m.frozen))
-                .unwrap_or((0, 0))
+                .map(|m| (m.row_head_width(), m.frozen, m.anchor_of(row, col).1))
+                .unwrap_or((0, 0, col))
         });
         if col < frozen {
             // The frozen columns are always in view; the first one (Home, Ctrl+Home) also

@@ -237,7 +237,9 @@ pub fn filter_status(g: Grid) -> impl IntoView {
 }
 
 /// A column header's menu: what this column is (its role in the detected table).
-pub fn column_menu(g: Grid, c: usize) -> Option<impl IntoView> {
+pub fn column_menu(g: Grid, d: usize) -> Option<impl IntoView> {
+    // The role belongs to the sheet's column; a completion column has none.
+    let c = g.model.with(|m| m.as_ref()?.source_col(d))?;
     let (layout_key, has_layout) = g.doc.with(|d| {
         let layout = d
             .as_ref()
@@ -270,7 +272,7 @@ pub fn column_menu(g: Grid, c: usize) -> Option<impl IntoView> {
         <select
             class="col-role"
             data-testid="col-role"
-            data-col=col_letters(c)
+            data-col=col_letters(d)
             title=layout_texts(l).col_menu
             on:change=on_change
             on:mousedown=|ev: leptos::ev::MouseEvent| ev.stop_propagation()

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 impl Grid {
     /// Writes the editor's text into the active cell and closes the editor.
     pub fn commit(&self, text: String) {
-        if let Some((row, col)) = self.active.get_untracked() {
+        if let Some((row, col)) = self.active.get_untracked().and_then(|p| self.sheet_pos(p)) {
             self.on_edit.run(Edit::Cell {
                 sheet: self.sheet_index(),
                 row,
@@ -63,6 +63,7 @@ impl Grid {
             return;
         };
         let sheet = self.sheet_index();
+        // Display columns to the sheet's: a completion column takes nothing (it is computed).
         let edits: Vec<Edit> = parse_tsv(text)
             .into_iter()
             .enumerate()
@@ -70,12 +71,15 @@ impl Grid {
                 cells
                     .into_iter()
                     .enumerate()
-                    .map(move |(dc, value)| Edit::Cell {
-                        sheet,
-                        row: row + dr,
-                        col: col + dc,
-                        raw: typed_cell(&value),
-                        typed: true,
+                    .filter_map(move |(dc, value)| {
+                        let (row, col) = self.sheet_pos((row + dr, col + dc))?;
+                        Some(Edit::Cell {
+                            sheet,
+                            row,
+                            col,
+                            raw: typed_cell(&value),
+                            typed: true,
+                        })
                     })
             })
             .collect();
@@ -92,12 +96,15 @@ impl Grid {
         let edits = (a.0.min(b.0)..=a.0.max(b.0))
             .filter(|&r| body.with_untracked(|b| b.index_of(r).is_some()))
             .flat_map(|r| {
-                (a.1.min(b.1)..=a.1.max(b.1)).map(move |c| Edit::Cell {
-                    sheet,
-                    row: r,
-                    col: c,
-                    raw: crate::plan::RawCell::Empty,
-                    typed: true,
+                (a.1.min(b.1)..=a.1.max(b.1)).filter_map(move |c| {
+                    let (row, col) = self.sheet_pos((r, c))?;
+                    Some(Edit::Cell {
+                        sheet,
+                        row,
+                        col,
+                        raw: crate::plan::RawCell::Empty,
+                        typed: true,
+                    })
                 })
             })
             .collect();

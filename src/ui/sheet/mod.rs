@@ -220,10 +220,17 @@ pub fn SheetGrid(
             return;
         };
         set_mark_hint.set(false);
+        // The sheet's columns, not the display's (completion columns sit among them).
+        let src = |(r, c): (usize, usize)| {
+            (
+                r,
+                model.with_untracked(|m| m.as_ref().map_or(c, |m| m.source_col_near(c))),
+            )
+        };
         let marked = doc.with_untracked(|d| {
             let d = d.as_ref()?;
             let (sheet, _, _) = d.active_sheet()?;
-            Some((d.active, mark_table(sheet, a, b)))
+            Some((d.active, mark_table(sheet, src(a), src(b))))
         });
         if let Some((sheet, layout)) = marked {
             on_edit.run(Edit::Layout {

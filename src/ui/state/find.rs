@@ -40,8 +40,9 @@ pub fn find_all(
                 continue;
             }
             // A text cell as in the file is read in place; anything else as shown.
-            let hit = match (c < model.sheet_width, sheet.cell(r, c)) {
-                (true, RawCell::Text { s }) if !model.is_filled(results, r, c) => contains(s),
+            let file_text = model.source_col(c).map(|src| sheet.cell(r, src));
+            let hit = match file_text {
+                Some(RawCell::Text { s }) if !model.is_filled(results, r, c) => contains(s),
                 _ => contains(&model.text(sheet, results, r, c)),
             };
             if hit {

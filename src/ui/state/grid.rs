@@ -1,5 +1,12 @@
 //! The view model of the grid: which cells show, with what source, status and width, for the
 //! rows on screen only.
+//!
+//! The grid shows the sheet's columns in their order with each year's completion columns
+//! (实现程度, 状态) right after that year's actual column, so the result of an edit is next to
+//! it. Every column index the model takes or gives is a *display* column (0-based position on
+//! screen, whose letters the grid shows); [`GridModel::source_col`] and
+//! [`GridModel::display_col`] translate to and from the sheet's own columns, which edits, the
+//! table's roles and the export use.
 
 use crate::io::appended;
 use crate::plan::{self, Plan, PlanResults, Source, Status};
@@ -146,6 +153,18 @@ pub struct GridModel {
     /// The appended completion columns: (year, kind). Their cells come from the results when
     /// a row is shown, so an edit never rebuilds them for every row.
     extra: Vec<(plan::Year, appended::Kind)>,
+    /// The model column at each display column: a sheet column (`< sheet_width`) or the
+    /// appended column `sheet_width + i`.
+    order: Vec<usize>,
+    /// The display column of each model column (the inverse of `order`).
+    position: Vec<usize>,
+    /// Appended cells (0-based row, appended index) inside a merged range of the sheet that
+    /// spans their display column (a title merged across the table, a header group such as
+    /// 年度目标及完成情况 over every year): they show nothing.
+    extra_covered: HashSet<(usize, usize)>,
+    /// The header row each appended column's title starts on: the first row of the header band
+    /// from which no merged range covers it down to the band's last row (`None`: no room).
+    extra_head: Vec<Option<usize>>,
     header_first: usize,
     header_last: usize,
     has_layout: bool,
@@ -204,9 +223,45 @@ impl GridModel {
             _ => Default::default(),
         };
         let sheet_width = sheet.width();
+        let order = match layout {
+            Some(layout) => display_order(sheet, layout, &extra),
+            None => (0..sheet_width).collect(),
+        };
+        let mut position = vec![0; order.len()];
+        for (d, &m) in order.iter().enumerate() {
+            if let Some(slot) = position.get_mut(m) {
+                *slot = d;
+            }
+        }
+        let mut extra_covered = HashSet::new();
+        if !extra.is_empty() {
+            for m in &sheet.merges {
+                let (c0, c1) = (m.first_col as usize, m.last_col as usize);
+                let (Some(&d0), Some(&d1)) = (position.get(c0), position.get(c1)) else {
+                    continue;
+                };
+                if c1 <= c0 || m.last_row < m.first_row || m.last_row - m.first_row > 100_000 {
+                    continue;
+                }
+                for i in 0..extra.len() {
+                    let d = position.get(sheet_width + i).copied().unwrap_or(usize::MAX);
+                    if d0 < d && d < d1 {
+                        for r in m.first_row as usize..=m.last_row as usize {
+                            extra_covered.insert((r, i));
+                        }
+                    }
+                }
+            }
+        }
         let (header_first, header_last, data_last) = layout
             .map(|l| (l.header_first, l.header_last, l.data_last))
             .unwrap_or((0, 0, sheet.rows.len().saturating_sub(1)));
+        let extra_head = (0..extra.len())
+            .map(|i| {
+                (header_first..=header_last)
+                    .find(|&r| (r..=header_last).all(|r| !extra_covered.contains(&(r, i))))
+            })
+            .collect();
         let body_start = layout.map(|l| l.header_last + 1).unwrap_or(0);
         let frozen = layout
             .and_then(|l| l.col(crate::table::detect::Role::Name))
@@ -225,6 +280,10 @@ impl GridModel {
             typed: typed.clone(),
             invalid,
             extra,
+            order,
+            position,
+            extra_covered,
+            extra_head,
             header_first,
             header_last,
             has_layout: layout.is_some(),
@@ -245,19 +304,74 @@ impl GridModel {
     /// The column span and the number of rows of the merged range whose top-left cell is
     /// (r, c), if one starts there.
     pub fn merge_span(&self, r: usize, c: usize) -> Option<(u32, usize)> {
+        let src = self.source_col(c)?;
         self.anchors
-            .get(&(r, c))
-            .map(|&(colspan, last)| (colspan, last.saturating_sub(r) + 1))
+            .get(&(r, src))
+            .map(|&(colspan, last)| (self.display_span(src, colspan), last.saturating_sub(r) + 1))
     }
 
     /// The top-left cell of the merged range covering (r, c), or (r, c) itself.
     pub fn anchor_of(&self, r: usize, c: usize) -> (usize, usize) {
-        self.covered.get(&(r, c)).copied().unwrap_or((r, c))
+        match self
+            .source_col(c)
+            .and_then(|src| self.covered.get(&(r, src)))
+        {
+            Some(&(r0, c0)) => (r0, self.display_col(c0)),
+            None => (r, c),
+        }
     }
 
     /// Whether (r, c) is inside a merged range but not its top-left cell.
     pub fn is_covered(&self, r: usize, c: usize) -> bool {
-        self.covered.contains_key(&(r, c))
+        match self.at(c) {
+            Column::Sheet(src) => self.covered.contains_key(&(r, src)),
+            Column::Appended(i) => self.extra_covered.contains(&(r, i)),
+            Column::Outside => false,
+        }
+    }
+
+    /// The sheet's column shown at display column `c`; `None` for a completion column. Past the
+    /// grid's last column the sheet's columns continue (a paste that reaches beyond it).
+    pub fn source_col(&self, c: usize) -> Option<usize> {
+        match self.at(c) {
+            Column::Sheet(src) => Some(src),
+            Column::Appended(_) => None,
+            Column::Outside => Some(c - self.extra.len()),
+        }
+    }
+
+    /// The sheet's column shown at display column `c` or, for a completion column, the nearest
+    /// one left of it (the actual column it belongs to).
+    pub fn source_col_near(&self, c: usize) -> usize {
+        (0..=c).rev().find_map(|d| self.source_col(d)).unwrap_or(c)
+    }
+
+    /// The display column showing the sheet's column `src` (itself past the sheet's width).
+    pub fn display_col(&self, src: usize) -> usize {
+        self.position.get(src).copied().unwrap_or(src)
+    }
+
+    /// The display column of the completion column of `year` and `kind`, if the grid has one.
+    pub fn completion_col(&self, year: plan::Year, kind: appended::Kind) -> Option<usize> {
+        let i = self.extra.iter().position(|&e| e == (year, kind))?;
+        Some(self.display_col(self.sheet_width + i))
+    }
+
+    /// What display column `c` shows.
+    fn at(&self, c: usize) -> Column {
+        match self.order.get(c) {
+            Some(&m) if m < self.sheet_width => Column::Sheet(m),
+            Some(&m) => Column::Appended(m - self.sheet_width),
+            None => Column::Outside,
+        }
+    }
+
+    /// How many display columns a merge of `colspan` sheet columns from `src` spans (more than
+    /// `colspan` where completion columns sit inside it: a title merged across the table).
+    fn display_span(&self, src: usize, colspan: u32) -> u32 {
+        let last = src + (colspan.max(1) as usize) - 1;
+        let (d0, d1) = (self.display_col(src), self.display_col(last));
+        u32::try_from(d1.saturating_sub(d0) + 1).unwrap_or(colspan)
     }
 
     /// Whether the cell (r, c) shows nothing (a cell inside a merged range shows nothing of its
@@ -269,17 +383,21 @@ impl GridModel {
         r: usize,
         c: usize,
     ) -> bool {
-        if self.covered.contains_key(&(r, c)) {
+        if self.is_covered(r, c) {
             return true;
         }
         let result = self.result(results, r);
-        if c >= self.sheet_width {
-            return self
-                .extra
-                .get(c - self.sheet_width)
-                .and_then(|&(year, kind)| appended::cell(result?, year, kind))
-                .is_none_or(|cell| cell.text.trim().is_empty());
-        }
+        let c = match self.at(c) {
+            Column::Sheet(src) => src,
+            Column::Appended(i) => {
+                return self
+                    .extra
+                    .get(i)
+                    .and_then(|&(year, kind)| appended::cell(result?, year, kind))
+                    .is_none_or(|cell| cell.text.trim().is_empty());
+            }
+            Column::Outside => return true,
+        };
         if self.filled(result, c).is_some() {
             return false;
         }
@@ -293,7 +411,8 @@ impl GridModel {
     /// Whether (r, c) is a yearly target the engine computed or the user typed (shown instead of
     /// the sheet's cell).
     pub fn is_filled(&self, results: Option<&PlanResults>, r: usize, c: usize) -> bool {
-        self.filled(self.result(results, r), c).is_some()
+        self.source_col(c)
+            .is_some_and(|src| self.filled(self.result(results, r), src).is_some())
     }
 
     /// The width in pixels of the row-number column: wide enough for the last row's number.
@@ -321,7 +440,14 @@ impl GridModel {
             .map(|r| {
                 let result = self.result(results, r);
                 let mut cells = Vec::with_capacity(self.width());
-                for c in 0..self.sheet_width {
+                for (d, &m) in self.order.iter().enumerate() {
+                    let c = match m.checked_sub(self.sheet_width) {
+                        Some(i) => {
+                            cells.extend(self.appended_cell(result, r, i, d));
+                            continue;
+                        }
+                        None => m,
+                    };
                     let (anchor, rowspan_end, colspan) = match self.covered.get(&(r, c)) {
                         Some(&(r0, c0)) => {
                             // Covered: shown only where the window cuts through a vertical merge.
@@ -346,13 +472,12 @@ impl GridModel {
                         None => (sheet.display(anchor.0, anchor.1), CellSource::File),
                     };
                     cells.push(GridCell {
-                        colspan,
+                        colspan: self.display_span(anchor.1, colspan),
                         rowspan,
                         invalid: self.invalid.contains(&(r, c)),
-                        ..GridCell::new(c, text, source)
+                        ..GridCell::new(d, text, source)
                     });
                 }
-                cells.extend(self.appended_cells(result, r));
                 GridRow {
                     row: u32::try_from(r + 1).unwrap_or(u32::MAX),
                     kind: self.kind(r),
@@ -402,57 +527,133 @@ impl GridModel {
         Some((target.shown(), source))
     }
 
-    /// The completion cells of row `r`, to the right of the sheet's columns.
-    fn appended_cells(&self, result: Option<&plan::IndicatorResult>, r: usize) -> Vec<GridCell> {
-        let header_rows = self.header_last - self.header_first + 1;
-        self.extra
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &(year, kind))| {
-                let col = self.sheet_width + i;
-                if r == self.header_first {
-                    return Some(GridCell {
-                        rowspan: u32::try_from(header_rows).unwrap_or(1),
-                        ..GridCell::new(col, appended::title_zh(year, kind), CellSource::Computed)
-                    });
-                }
-                if r > self.header_first && r <= self.header_last {
-                    // Under the title's row span.
-                    return None;
-                }
-                if r < self.header_first || r > self.data_last {
-                    return Some(GridCell::new(col, String::new(), CellSource::File));
-                }
-                let cell = result.and_then(|res| appended::cell(res, year, kind));
-                Some(GridCell {
-                    status: cell.as_ref().and_then(|c| c.status),
-                    bar: cell.as_ref().and_then(|c| c.value),
-                    ..GridCell::new(
-                        col,
-                        cell.map(|c| c.text).unwrap_or_default(),
-                        CellSource::Computed,
-                    )
-                })
+    /// The cell of row `r` in completion column `i`, shown at display column `col` (none under
+    /// the header's row span or inside a merged range).
+    fn appended_cell(
+        &self,
+        result: Option<&plan::IndicatorResult>,
+        r: usize,
+        i: usize,
+        col: usize,
+    ) -> Option<GridCell> {
+        if self.extra_covered.contains(&(r, i)) {
+            return None;
+        }
+        let head = self.extra_head.get(i).copied().flatten();
+        self.extra.get(i).and_then(|&(year, kind)| {
+            if head == Some(r) {
+                return Some(GridCell {
+                    rowspan: u32::try_from(self.header_last + 1 - r).unwrap_or(1),
+                    ..GridCell::new(col, appended::title_zh(year, kind), CellSource::Computed)
+                });
+            }
+            if r >= self.header_first && r <= self.header_last {
+                // Under the title's row span (or no room for a title).
+                return None;
+            }
+            if r < self.header_first || r > self.data_last {
+                return Some(GridCell::new(col, String::new(), CellSource::File));
+            }
+            let cell = result.and_then(|res| appended::cell(res, year, kind));
+            Some(GridCell {
+                status: cell.as_ref().and_then(|c| c.status),
+                bar: cell.as_ref().and_then(|c| c.value),
+                ..GridCell::new(
+                    col,
+                    cell.map(|c| c.text).unwrap_or_default(),
+                    CellSource::Computed,
+                )
             })
-            .collect()
+        })
     }
 
     /// The text a cell shows (for copying), `""` outside the grid.
     pub fn text(&self, sheet: &Sheet, results: Option<&PlanResults>, r: usize, c: usize) -> String {
         let result = self.result(results, r);
-        if c >= self.sheet_width {
-            return self
-                .extra
-                .get(c - self.sheet_width)
-                .and_then(|&(year, kind)| appended::cell(result?, year, kind))
-                .map(|cell| cell.text)
-                .unwrap_or_default();
-        }
+        let c = match self.at(c) {
+            Column::Sheet(src) => src,
+            Column::Appended(i) if !self.extra_covered.contains(&(r, i)) => {
+                return self
+                    .extra
+                    .get(i)
+                    .and_then(|&(year, kind)| appended::cell(result?, year, kind))
+                    .map(|cell| cell.text)
+                    .unwrap_or_default();
+            }
+            _ => return String::new(),
+        };
         match self.filled(result, c) {
             Some((text, _)) => text,
             None => sheet.display(r, c),
         }
     }
+}
+
+/// What a display column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    /// The sheet's column.
+    Sheet(usize),
+    /// The completion column of this index into the appended ones.
+    Appended(usize),
+    /// Past the grid's last column.
+    Outside,
+}
+
+/// The order the grid shows the columns in, as model columns (sheet columns, then
+/// `sheet.width() + i` for the appended column `i`): the sheet's columns in their order, each
+/// year's completion columns right after that year's actual column — after the whole merged
+/// range if a body merge spans the actual column with the next ones (a body cell is never
+/// split). A title or header merged across the place (年度目标及完成情况 over every year, 2021年
+/// over 实际 | 目标) spans the completion columns too. A completion column whose year has no
+/// actual column ends the row.
+pub fn display_order(
+    sheet: &Sheet,
+    layout: &Layout,
+    extra: &[(plan::Year, appended::Kind)],
+) -> Vec<usize> {
+    let width = sheet.width();
+    let actual = layout.actual_cols();
+    // Merges of the table's body that span several columns.
+    let spans: Vec<(usize, usize)> = sheet
+        .merges
+        .iter()
+        .filter(|m| {
+            m.last_col > m.first_col
+                && (m.last_row as usize) > layout.header_last
+                && (m.first_row as usize) <= layout.data_last
+        })
+        .map(|m| (m.first_col as usize, m.last_col as usize))
+        .collect();
+    let after = |col: usize| {
+        let mut end = col;
+        loop {
+            let next = spans
+                .iter()
+                .filter(|&&(c0, c1)| c0 <= end && end < c1)
+                .map(|&(_, c1)| c1)
+                .max();
+            match next {
+                Some(c1) => end = c1,
+                None => return end,
+            }
+        }
+    };
+    let mut at: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut last = Vec::new();
+    for (i, (year, _)) in extra.iter().enumerate() {
+        match actual.get(year).filter(|&&c| c < width) {
+            Some(&c) => at.entry(after(c)).or_default().push(width + i),
+            None => last.push(width + i),
+        }
+    }
+    let mut order = Vec::with_capacity(width + extra.len());
+    for c in 0..width {
+        order.push(c);
+        order.extend(at.remove(&c).unwrap_or_default());
+    }
+    order.extend(last);
+    order
 }
 
 /// The cells the grid shows: the source sheet with the engine's yearly targets filled in.
@@ -516,5 +717,234 @@ mod tests {
             .map(|c| c.letters.as_str())
             .collect();
         assert_eq!(marked, ["F"]);
+    }
+
+    fn open(csv: &str) -> crate::io::ImportedSheet {
+        let mut imported = crate::io::import(csv.as_bytes()).expect("csv");
+        imported.sheets.remove(0)
+    }
+
+    fn model_of(s: &crate::io::ImportedSheet) -> GridModel {
+        GridModel::new(
+            &s.sheet,
+            s.layout.as_ref(),
+            s.plan.as_ref(),
+            &HashSet::new(),
+        )
+    }
+
+    /// The letters and texts of one displayed row.
+    fn shown(
+        model: &GridModel,
+        s: &crate::io::ImportedSheet,
+        results: Option<&PlanResults>,
+        r: usize,
+    ) -> Vec<(String, String)> {
+        model.window(&s.sheet, results, r..r + 1)[0]
+            .cells
+            .iter()
+            .map(|c| (c.letters.clone(), c.text.clone()))
+            .collect()
+    }
+
+    /// Two years of actuals: each year's 实现程度 and 状态 right after its actual, the columns
+    /// after them shifted; the sheet's own columns keep their indices for edits.
+    const TWO_YEARS: &str = "序号,指标名称,单位,2020年,2025年,2021年实际,2022年实际,备注\n\
+        1,森林覆盖率,%,60,70,62,63,甲\n\
+        2,人均GDP,元,30000,50000,34000,,乙\n";
+
+    #[test]
+    fn each_years_completion_sits_right_after_its_actual() {
+        let s = open(TWO_YEARS);
+        let layout = s.layout.as_ref().expect("table");
+        let plan = s.plan.as_ref().expect("plan");
+        assert_eq!(
+            layout.actual_cols().into_iter().collect::<Vec<_>>(),
+            [(2021, 5), (2022, 6)]
+        );
+        let results = plan::compute(plan, &plan::Options::default());
+        let model = model_of(&s);
+        assert_eq!(model.sheet_width, 8);
+        assert_eq!(model.width(), 12);
+        // A–E as in the file; F 2021 actual, G–H its completion; I 2022 actual, J–K; L 备注.
+        let head: Vec<String> = shown(&model, &s, Some(&results), 0)
+            .into_iter()
+            .map(|(l, t)| format!("{l}:{t}"))
+            .collect();
+        assert_eq!(
+            head,
+            [
+                "A:序号",
+                "B:指标名称",
+                "C:单位",
+                "D:2020年",
+                "E:2025年",
+                "F:2021年实际",
+                "G:2021年实现程度(%)",
+                "H:2021年状态",
+                "I:2022年实际",
+                "J:2022年实现程度(%)",
+                "K:2022年状态",
+                "L:备注",
+            ]
+        );
+        let row = shown(&model, &s, Some(&results), 1);
+        assert_eq!(row[5], ("F".into(), "62".into()));
+        assert_eq!(row[8], ("I".into(), "63".into()));
+        assert_eq!(row[11], ("L".into(), "甲".into()));
+        // 2021: (62 − 60) / (70 − 60) over a fifth of the way → 20 % of the path reached.
+        let r2021 = model.text(&s.sheet, Some(&results), 1, 6);
+        assert_eq!(
+            r2021,
+            appended::cell(&results.indicators[0], 2021, appended::Kind::Realization)
+                .expect("a realization")
+                .text
+        );
+        assert_eq!(row[6].1, r2021);
+        assert!(
+            !model.is_blank(&s.sheet, Some(&results), 1, 7),
+            "H2 has a status"
+        );
+        // Row 3 has no 2022 actual: its 2022 status is 无数据 or nothing, never the 备注.
+        assert_eq!(model.text(&s.sheet, Some(&results), 2, 11), "乙");
+        // Display ↔ sheet columns.
+        let src: Vec<Option<usize>> = (0..12).map(|c| model.source_col(c)).collect();
+        assert_eq!(
+            src,
+            [
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                None,
+                None,
+                Some(6),
+                None,
+                None,
+                Some(7)
+            ]
+        );
+        assert_eq!(model.display_col(7), 11);
+        assert_eq!(model.display_col(6), 8);
+        assert_eq!(model.source_col_near(7), 5);
+        // Past the grid the sheet's columns continue (a paste reaching beyond it).
+        assert_eq!(model.source_col(12), Some(8));
+        assert_eq!(model.completion_col(2022, appended::Kind::Status), Some(10));
+        // Find and filter see the display's columns.
+        let hits = super::super::find::find_all(&model, &s.sheet, Some(&results), "甲");
+        assert_eq!(hits, [(1, 11)]);
+        let values = super::super::filter::column_values(&model, &s.sheet, Some(&results), 11);
+        assert_eq!(values[0].1, 1);
+        assert!(values.iter().any(|(v, _)| v == "乙"));
+    }
+
+    #[test]
+    fn a_plan_without_actuals_keeps_the_files_order() {
+        let s = open(
+            "序号,指标名称,单位,2020年,2025年,备注\n\
+             1,森林覆盖率,%,60,70,甲\n",
+        );
+        let model = model_of(&s);
+        assert_eq!(model.width(), model.sheet_width);
+        assert!((0..model.width()).all(|c| model.source_col(c) == Some(c)));
+        let letters: Vec<String> = shown(&model, &s, None, 1)
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
+        assert_eq!(letters, ["A", "B", "C", "D", "E", "F"]);
+    }
+
+    #[test]
+    fn actuals_in_a_block_after_the_targets_each_get_their_completion() {
+        let s = open(
+            "序号,指标名称,单位,2020年,2021年目标,2022年目标,2025年,2021年实际,2022年实际,责任单位\n\
+             1,森林覆盖率,%,60,62,64,70,62,63,县林业局\n",
+        );
+        let layout = s.layout.as_ref().expect("table");
+        assert_eq!(
+            layout.actual_cols().into_iter().collect::<Vec<_>>(),
+            [(2021, 7), (2022, 8)]
+        );
+        let model = model_of(&s);
+        let order: Vec<Option<usize>> = (0..model.width()).map(|c| model.source_col(c)).collect();
+        assert_eq!(
+            order,
+            [
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                None,
+                Some(8),
+                None,
+                None,
+                Some(9)
+            ]
+        );
+        let head: Vec<String> = shown(&model, &s, None, 0)
+            .into_iter()
+            .map(|c| c.1)
+            .collect();
+        assert_eq!(head[8], "2021年实现程度(%)");
+        assert_eq!(head[12], "2022年状态");
+        assert_eq!(head[13], "责任单位");
+    }
+
+    #[test]
+    fn a_merge_is_never_split_and_a_title_across_the_table_spans_the_completion_columns() {
+        let mut s = open(
+            "青岚县指标,,,,,,,\n\
+             序号,指标名称,单位,2020年,2025年,2021年实际,说明,备注\n\
+             1,森林覆盖率,%,60,70,62,见附件,甲\n",
+        );
+        let layout = s.layout.clone().expect("table");
+        assert_eq!(layout.header_first, 1);
+        let merge = |first_row, first_col, last_row, last_col| crate::table::grid::Merge {
+            first_row,
+            first_col,
+            last_row,
+            last_col,
+        };
+        // The title over A1:H1; the actual merged with its note in the body (F3:G3).
+        s.sheet.merges = vec![merge(0, 0, 0, 7), merge(2, 5, 2, 6)];
+        let model = model_of(&s);
+        // The completion columns come after G (the body merge F:G is kept whole).
+        let order: Vec<Option<usize>> = (0..model.width()).map(|c| model.source_col(c)).collect();
+        assert_eq!(
+            order,
+            [
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                None,
+                None,
+                Some(7)
+            ]
+        );
+        // The title spans all ten display columns, and no completion cell shows beside it.
+        let title = &model.window(&s.sheet, None, 0..1)[0].cells;
+        assert_eq!(title.len(), 1);
+        assert_eq!(title[0].colspan, 10);
+        assert_eq!(model.merge_span(0, 0), Some((10, 1)));
+        assert!(model.is_covered(0, 7));
+        assert_eq!(model.anchor_of(0, 9), (0, 0));
+        let body = &model.window(&s.sheet, None, 2..3)[0].cells;
+        let f = body.iter().find(|c| c.letters == "F").expect("F3");
+        assert_eq!(f.colspan, 2);
+        assert_eq!(
+            body.iter().map(|c| c.letters.as_str()).collect::<Vec<_>>(),
+            ["A", "B", "C", "D", "E", "F", "H", "I", "J"]
+        );
     }
 }

@@ -1,0 +1,82 @@
+// Completion where the eye is (issue 15): each year's 实现程度 and 状态 right after that year's
+// actual in the grid, in view at 1366×768 without scrolling sideways; an edited actual changes
+// the status beside it; the columns after them shift, and find, filter and the keyboard follow
+// the display's order.
+import assert from "node:assert/strict";
+import test from "node:test";
+import { fixture, openApp } from "./harness.mjs";
+
+const PROGRESS = "qinglan-county-2021-2022-progress.xls";
+
+/** Excel's letters of a 0-based column. */
+const letters = (n) => {
+  let s = "";
+  for (n += 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+};
+const index = (col) => [...col].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+
+/** The letters of the header cell whose text is `label`. */
+async function columnOf(page, label) {
+  const col = await page.evaluate(
+    (label) =>
+      [...document.querySelectorAll('[data-testid="sheet-grid"] thead [data-testid="grid-cell"]')].find(
+        (c) => c.textContent.trim() === label,
+      )?.dataset.col,
+    label,
+  );
+  assert.ok(col, `a header cell "${label}"`);
+  return col;
+}
+
+test("1366×768: each year's 实现程度 and 状态 beside its actual, in view; an edit changes the status next to it", { timeout: 120_000 }, async (t) => {
+  const app = await openApp(t, { name: "completion-beside-actual" });
+  await app.page.setViewportSize({ width: 1366, height: 768 });
+  await app.upload(fixture(PROGRESS));
+  await app.waitForState(["ready"]);
+  const page = app.page;
+  const real2021 = await columnOf(page, "2021年实现程度(%)");
+  const status2021 = await columnOf(page, "2021年状态");
+  const real2022 = await columnOf(page, "2022年实现程度(%)");
+  assert.equal(index(status2021), index(real2021) + 1, "状态 right after 实现程度");
+  // The column before 2021年实现程度 is the 2021 actual: seq 1 (row 6) has 203.5 there.
+  const actual2021 = letters(index(real2021) - 1);
+  assert.equal((await app.cell(6, actual2021)).text, "203.5");
+  assert.equal((await app.cell(6, real2021)).text, "100.00");
+  assert.equal((await app.cell(6, status2021)).text, "达到序时进度");
+  // The 2022 columns come after 2022's actual, not after 备注 (the last column of the file).
+  const last = await page.evaluate(() => {
+    const heads = [...document.querySelectorAll('thead tr.letters th.col-head')];
+    return heads[heads.length - 1].dataset.col;
+  });
+  assert.ok(index(real2022) < index(last) - 1, `2022年实现程度 at ${real2022}, the last column ${last}`);
+  // In view without scrolling sideways: the 2021 实现程度 header's right edge inside the grid.
+  const geometry = await page.evaluate((col) => {
+    const wrap = document.querySelector('[data-testid="grid-scroll"]');
+    const head = [...document.querySelectorAll('thead [data-testid="grid-cell"]')].find((c) => c.dataset.col === col);
+    return { scroll: wrap.scrollLeft, right: head.getBoundingClientRect().right, wrapRight: wrap.getBoundingClientRect().right };
+  }, real2021);
+  assert.equal(geometry.scroll, 0);
+  assert.ok(geometry.right <= geometry.wrapRight, `2021年实现程度 ends at ${geometry.right}, the grid at ${geometry.wrapRight}`);
+  await app.screenshot("completion-1366");
+  // Editing the actual changes the status beside it: 150 is far behind 201.312.
+  await page.locator(`[data-testid="grid-cell"][data-row="6"][data-col="${actual2021}"]`).dblclick();
+  const editor = page.getByTestId("cell-editor");
+  await editor.fill("150");
+  await editor.press("Enter");
+  await page.waitForFunction(
+    (col) => document.querySelector(`[data-testid="grid-cell"][data-row="6"][data-col="${col}"]`)?.textContent === "滞后序时进度",
+    status2021,
+  );
+  assert.equal((await app.cell(6, actual2021)).source, "manual");
+  // The keyboard walks the display's order: right of the actual is its 实现程度.
+  await page.locator(`[data-testid="grid-cell"][data-row="6"][data-col="${actual2021}"]`).click();
+  await page.keyboard.press("ArrowRight");
+  const active = await page.evaluate(() => document.querySelector('[data-testid="grid-cell"].active')?.dataset.col);
+  assert.equal(active, real2021);
+  // Typing into a completion cell writes nothing (it is computed).
+  await page.keyboard.type("7");
+  await page.keyboard.press("Enter");
+  assert.equal((await app.cell(6, real2021)).source, "computed");
+  await app.assertClean();
+});
