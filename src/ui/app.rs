@@ -8,7 +8,7 @@ use super::first_screen::{FirstScreen, FirstScreenNotes};
 use super::i18n::{aside, grid_texts, indicator_count, texts};
 use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
-use super::sheet::SheetGrid;
+use super::sheet::{GridHold, SheetGrid};
 use super::state::{
     autosave_prefix, file_key, slot_key, starting_slot, Doc, Edit, Journal, Live, Origin, Session,
     Start, JOURNAL_VERSION,
@@ -76,6 +76,16 @@ pub fn App() -> impl IntoView {
     let (dragging, set_dragging) = signal(false);
     let (selected, set_selected) = signal(None::<usize>);
     let (view, set_view) = signal(View::Sheet);
+    // The grid's filters while another view shows, and 考核汇总's click-through to it.
+    let hold = GridHold::new();
+    let to_unit = Callback::new(move |unit: String| {
+        hold.show_unit(unit);
+        set_view.set(View::Sheet);
+    });
+    let to_row = Callback::new(move |row: usize| {
+        hold.show_row(row);
+        set_view.set(View::Sheet);
+    });
     // Long work in progress (an import): its stage and the fraction done. While it runs, no
     // other file is opened.
     let (progress, set_progress) = signal(None::<(Stage, f64)>);
@@ -760,6 +770,7 @@ pub fn App() -> impl IntoView {
                                     on_redo=on_redo
                                     printing=printing
                                     lang=lang
+                                    hold=hold
                                 />
                                 <Show when=move || selected.with(Option::is_some)>
                                     <div
@@ -797,7 +808,9 @@ pub fn App() -> impl IntoView {
                                 </Show>
                             </div>
                         }.into_any(),
-                        View::Summary => view! { <SummaryView doc=doc results=results lang=lang /> }.into_any(),
+                        View::Summary => view! {
+                            <SummaryView doc=doc results=results lang=lang on_unit=to_unit on_row=to_row />
+                        }.into_any(),
                         View::Draft => view! { <DraftView doc=doc results=results lang=lang /> }.into_any(),
                         View::Layout => view! { <LayoutView doc=doc lang=lang on_edit=on_edit /> }.into_any(),
                         View::Returns => view! { <ReturnsView doc=doc lang=lang on_edit=on_edit /> }.into_any(),

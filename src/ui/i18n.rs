@@ -580,6 +580,10 @@ pub struct GridTexts {
     pub filter_rows: &'static str,
     /// The hover text of a value cell that holds no number.
     pub not_a_number: &'static str,
+    /// The hover text of 考核汇总's links to the grid.
+    pub show_in_grid: &'static str,
+    /// The button that clears the unit filter.
+    pub unit_clear: &'static str,
 }
 
 const GRID_ZH: GridTexts = GridTexts {
@@ -603,6 +607,8 @@ const GRID_ZH: GridTexts = GridTexts {
     filter_shown: "筛选后显示",
     filter_rows: "行",
     not_a_number: "不是数值：按原文保留，未参与计算",
+    show_in_grid: "在表格中显示",
+    unit_clear: "清除单位筛选",
 };
 
 const GRID_EN: GridTexts = GridTexts {
@@ -626,6 +632,8 @@ const GRID_EN: GridTexts = GridTexts {
     filter_shown: "Filtered: showing",
     filter_rows: "rows",
     not_a_number: "Not a number: kept as typed, left out of the computation",
+    show_in_grid: "Show in the sheet",
+    unit_clear: "Clear the unit filter",
 };
 
 /// The grid's words in a language.

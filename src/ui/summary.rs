@@ -1,7 +1,7 @@
 //! The summary view (overall, categories, unit ranking with a bar chart, counts, lagging list)
 //! and the next-year view (drafts from an assessment year).
 
-use super::i18n::{indicator_count, method_name, panel_texts, status_name, texts};
+use super::i18n::{grid_texts, indicator_count, method_name, panel_texts, status_name, texts};
 use super::state::{
     assessment_years, chosen_year, draft_years, drafts, summary, Doc, FlagReason, Live,
 };
@@ -48,6 +48,12 @@ pub fn SummaryView(
     doc: ReadSignal<Option<Doc>>,
     results: ReadSignal<Option<Live>>,
     lang: ReadSignal<Lang>,
+    /// A unit's name clicked: the grid on that unit's rows (none in print).
+    #[prop(optional)]
+    on_unit: Option<Callback<String>>,
+    /// A lagging indicator clicked: the grid at its 0-based sheet row.
+    #[prop(optional)]
+    on_row: Option<Callback<usize>>,
 ) -> impl IntoView {
     let (year, set_year) = signal(None::<i32>);
     move || {
@@ -59,6 +65,27 @@ pub fn SummaryView(
             return Some(
                 view! { <div class="view summary"><p>{t.no_actuals}</p></div> }.into_any(),
             );
+        };
+        let go = grid_texts(lang).show_in_grid;
+        // A name as a link to the grid where a callback is given, as text otherwise.
+        let unit_link = move |u: String| match on_unit {
+            Some(cb) => {
+                let to = u.clone();
+                view! {
+                    <button class="link" data-testid="summary-unit" title=go on:click=move |_| cb.run(to.clone())>{u}</button>
+                }
+                .into_any()
+            }
+            None => u.into_any(),
+        };
+        let row_link = move |name: String, row: usize| {
+            match on_row {
+            Some(cb) => view! {
+                <button class="link" data-testid="lagging-link" data-row=row + 1 title=go on:click=move |_| cb.run(row)>{name}</button>
+            }
+            .into_any(),
+            None => name.into_any(),
+        }
         };
         let s = doc.with(|d| {
             let (_, _, plan) = d.as_ref()?.active_sheet()?;
@@ -112,8 +139,8 @@ pub fn SummaryView(
                                 {s.lagging
                                     .iter()
                                     .take(LIST_LIMIT)
-                                    .map(|(seq, name, r, lead)| view! {
-                                        <tr><td>{seq.clone()}</td><td>{name.clone()}</td><td class="num">{r.clone()}</td><td class="muted">{lead.clone()}</td></tr>
+                                    .map(|(seq, name, r, lead, row)| view! {
+                                        <tr><td>{seq.clone()}</td><td>{row_link(name.clone(), *row)}</td><td class="num">{r.clone()}</td><td class="muted">{lead.clone()}</td></tr>
                                     })
                                     .collect_view()}
                             </tbody>
@@ -128,7 +155,7 @@ pub fn SummaryView(
                                     .iter()
                                     .enumerate()
                                     .map(|(i, (u, _, shown, n))| view! {
-                                        <tr><td class="num">{i + 1}</td><td>{u.clone()}</td><td class="num">{shown.clone()}</td><td class="muted">{indicator_count(lang, *n)}</td></tr>
+                                        <tr><td class="num">{i + 1}</td><td>{unit_link(u.clone())}</td><td class="num">{shown.clone()}</td><td class="muted">{indicator_count(lang, *n)}</td></tr>
                                     })
                                     .collect_view()}
                             </tbody>

@@ -1,7 +1,7 @@
 // Completion where the eye is (issue 15): each year's 实现程度 and 状态 right after that year's
 // actual in the grid, in view at 1366×768 without scrolling sideways; an edited actual changes
 // the status beside it; the columns after them shift, and find, filter and the keyboard follow
-// the display's order.
+// the display's order. Filters survive a trip to another view.
 import assert from "node:assert/strict";
 import test from "node:test";
 import { fixture, openApp } from "./harness.mjs";
@@ -78,5 +78,29 @@ test("1366×768: each year's 实现程度 and 状态 beside its actual, in view;
   await page.keyboard.type("7");
   await page.keyboard.press("Enter");
   assert.equal((await app.cell(6, real2021)).source, "computed");
+  await app.assertClean();
+});
+
+test("a filter on the grid survives a visit to 考核汇总 and back", { timeout: 120_000 }, async (t) => {
+  const app = await openApp(t, { name: "filter-survives-views" });
+  await app.upload(fixture(PROGRESS));
+  await app.waitForState(["ready"]);
+  const page = app.page;
+  const status2021 = await columnOf(page, "2021年状态");
+  await page.locator(`[data-testid="col-filter"][data-col="${status2021}"]`).click();
+  const menu = page.getByTestId("filter-menu");
+  await menu.waitFor({ state: "visible" });
+  await menu.getByTestId("filter-all").uncheck();
+  await menu.locator('[data-testid="filter-value"][data-value="滞后序时进度"]').check();
+  await menu.getByTestId("filter-apply").click();
+  await menu.waitFor({ state: "detached" });
+  const shown = await page.getByTestId("filter-status").innerText();
+  await page.getByTestId("view-summary").click();
+  await page.getByTestId("summary-overall").waitFor();
+  await page.getByTestId("view-sheet").click();
+  assert.equal(await page.getByTestId("filter-status").innerText(), shown, "the same filter, the same rows");
+  assert.equal(await page.locator(`[data-testid="col-filter"][data-col="${status2021}"].on`).count(), 1);
+  await page.getByTestId("filter-clear-all").click();
+  assert.equal(await page.getByTestId("filter-status").count(), 0);
   await app.assertClean();
 });

@@ -13,20 +13,22 @@ mod cells;
 mod ctx;
 mod filter;
 mod find;
+mod hold;
 mod keyboard;
 mod units;
 mod widths;
 
 use super::browser;
 use super::i18n::{grid_texts, layout_texts};
-use super::state::filter::{own_unit, unit_rows, visible_rows_of, BodyRows, Filters, UnitFilter};
+use super::state::filter::{own_unit, unit_rows, visible_rows_of, BodyRows, Filters};
 use super::state::widths::Metrics;
 use super::state::{mark_table, Doc, Edit, GridModel, Live};
 use crate::error::Lang;
 use ctx::{Grid, OVERSCAN, ROW_H};
 use filter::{filter_status, FilterMenu};
 use leptos::prelude::*;
-use std::collections::HashMap;
+
+pub use hold::GridHold;
 
 /// The grid of the active sheet.
 #[component]
@@ -42,6 +44,8 @@ pub fn SheetGrid(
     /// While printing, every row is rendered (print has no scrolling).
     printing: ReadSignal<bool>,
     lang: ReadSignal<Lang>,
+    /// Filters and widths kept while another view shows; rows other views ask for.
+    hold: GridHold,
 ) -> impl IntoView {
     let model = Memo::new(move |_| {
         doc.with(|d| {
@@ -52,22 +56,16 @@ pub fn SheetGrid(
     });
     let file_name = Memo::new(move |_| doc.with(|d| d.as_ref().map(|d| d.file_name.clone())));
     let first_screen = super::first_screen::current();
-    // Filters by sheet; a new file starts unfiltered.
-    let filters = RwSignal::new((0_usize, Filters::new()));
+    // Filters by sheet and the unit filter (责任单位), kept while another view shows: a new
+    // file starts unfiltered, except a unit's own copy, which opens on that unit's rows.
+    let (filters, unit, user_widths) = (hold.filters, hold.unit, hold.user_widths);
     Effect::new(move |_| {
-        file_name.track();
-        filters.set((0, Filters::new()));
-    });
-    // The unit filter (责任单位): a new file starts without it, except a unit's own copy,
-    // which opens on that unit's rows.
-    let unit = RwSignal::new(None::<UnitFilter>);
-    Effect::new(move |_| {
-        file_name.track();
-        let own = doc.with_untracked(|d| {
-            let d = d.as_ref()?;
-            own_unit(d.imported.sheets.get(d.active)?)
+        hold.keep_for(file_name.get(), || {
+            doc.with_untracked(|d| {
+                let d = d.as_ref()?;
+                own_unit(d.imported.sheets.get(d.active)?)
+            })
         });
-        unit.set(own);
     });
     let unit_only = Memo::new(move |_| {
         let (name, lead_only) = unit.get()?;
@@ -143,12 +141,7 @@ pub fn SheetGrid(
             width(&measure_wide),
         ));
     });
-    // Widths the user dragged or double-clicked; a new file starts fitted.
-    let user_widths = RwSignal::new(HashMap::<(usize, usize), u32>::new());
-    Effect::new(move |_| {
-        file_name.track();
-        user_widths.set(HashMap::new());
-    });
+    // Widths the user dragged or double-clicked (in `hold`); a new file starts fitted.
     let widths = widths::column_widths(widths::Inputs {
         doc,
         results,
@@ -203,6 +196,33 @@ pub fn SheetGrid(
         // Header rows wrap differently when their columns change width.
         g.widths.track();
         request_animation_frame(measure_head);
+    });
+
+    // A row another view asked for (考核汇总): shown (filters that hide it cleared), its name
+    // the active cell, scrolled into view once the header is measured.
+    Effect::new(move |_| {
+        let Some(row) = hold.goto.get() else {
+            return;
+        };
+        if model.with(Option::is_none) {
+            return;
+        }
+        hold.goto.set(None);
+        if body.with_untracked(|b| b.index_of(row).is_none()) {
+            filters.update(|(_, f)| f.clear());
+            unit.set(None);
+        }
+        let col = doc.with_untracked(|d| {
+            let (_, layout, _) = d.as_ref()?.active_sheet()?;
+            let name = layout?.col(crate::table::detect::Role::Name)?;
+            model.with_untracked(|m| m.as_ref().map(|m| m.display_col(name)))
+        });
+        request_animation_frame(move || {
+            request_animation_frame(move || {
+                g.go_to((row, col.unwrap_or(0)), false, true);
+                g.focus();
+            })
+        });
     });
 
     // 标记表格: the selection's rows are the header band, its left column names the rows.

@@ -3,7 +3,7 @@
 //! grid shows, never the document or an export ([`crate::ui::state::filter::unit_rows`]).
 
 use crate::error::Lang;
-use crate::ui::i18n::{aside, consolidate_texts, item_sep};
+use crate::ui::i18n::{aside, consolidate_texts, grid_texts, item_sep};
 use crate::ui::state::filter::{unit_counts, UnitFilter};
 use crate::ui::state::Doc;
 use leptos::prelude::*;
@@ -60,6 +60,20 @@ pub fn unit_filter(
                     <option value="any" selected=!lead_only>{t.unit_any}</option>
                     <option value="lead" selected=lead_only>{t.unit_lead}</option>
                 </select>
+                {(!chosen.is_empty()).then(|| {
+                    let label = grid_texts(l).unit_clear;
+                    view! {
+                        <button
+                            class="button unit-clear"
+                            data-testid="unit-clear"
+                            title=label
+                            aria-label=label
+                            on:click=move |_| unit.set(None)
+                        >
+                            "×"
+                        </button>
+                    }
+                })}
             </label>
         })
     }

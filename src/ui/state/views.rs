@@ -13,8 +13,9 @@ pub struct Summary {
     pub units: Vec<(String, f64, String, usize)>,
     /// How many indicators have each status this year.
     pub counts: Vec<(Status, usize)>,
-    /// The indicators behind schedule: (seq, name, shown realization, lead units).
-    pub lagging: Vec<(String, String, String, String)>,
+    /// The indicators behind schedule: (seq, name, shown realization, lead units, 0-based
+    /// sheet row).
+    pub lagging: Vec<(String, String, String, String, usize)>,
 }
 
 /// The years that can be assessed (those with any actual), ascending.
@@ -80,6 +81,7 @@ pub fn summary(plan: &Plan, results: &PlanResults, year: plan::Year) -> Summary 
                     .map(|s| s.shown())
                     .unwrap_or_default(),
                 i.lead_units.clone(),
+                i.row.saturating_sub(1) as usize,
             )
         })
         .collect();
