@@ -52,6 +52,8 @@ pub struct Options {
     pub no_dist: bool,
     /// Only the user's path in the shipped page (see `user_path.rs`).
     pub user_path: bool,
+    /// Only the grid at size in the shipped page (see `grid_path.rs`).
+    pub grid_path: bool,
 }
 
 impl Options {
@@ -68,6 +70,7 @@ impl Options {
                 "--divan" => opts.divan = true,
                 "--no-dist" => opts.no_dist = true,
                 "--user-path" => opts.user_path = true,
+                "--grid-path" => opts.grid_path = true,
                 other => bail!("unknown flag `{other}` for bench (see `cargo xtask help`)"),
             }
         }
@@ -107,6 +110,9 @@ pub fn bench(opts: &Options) -> Result<()> {
     }
     if opts.user_path {
         return crate::user_path::run(opts);
+    }
+    if opts.grid_path {
+        return crate::grid_path::run(opts);
     }
     cmd::heading("generate the plans");
     let files = gen::generate(opts.sizes())?;

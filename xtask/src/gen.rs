@@ -107,6 +107,22 @@ pub fn generate(sizes: &[usize]) -> Result<Vec<DataFile>> {
     Ok(files)
 }
 
+/// Only the `.xlsx` plans of `sizes` (ours), written if missing: the grid-path bench needs no
+/// `.xls` (and so no LibreOffice).
+pub fn generate_xlsx(sizes: &[usize]) -> Result<Vec<DataFile>> {
+    let dir = data_dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let mut files = Vec::new();
+    for &rows in sizes {
+        let xlsx = dir.join(format!("plan-{rows}.xlsx"));
+        if !xlsx.is_file() {
+            write_xlsx(&xlsx, rows)?;
+        }
+        files.push(describe(&xlsx, "xlsx", rows)?);
+    }
+    Ok(files)
+}
+
 fn describe(path: &Path, format: &'static str, rows: usize) -> Result<DataFile> {
     let bytes = cmd::read(path)?;
     let xml_bytes = if format == "xlsx" {

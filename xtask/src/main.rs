@@ -12,6 +12,7 @@ mod cmd;
 mod dist;
 mod fuzz;
 mod gen;
+mod grid_path;
 mod html;
 mod serve;
 mod test;
@@ -39,6 +40,8 @@ Commands:
       --user-path      only the user's path in the shipped page (file chosen → first row
                        painted → import done) for four writers' files, next to SheetJS and
                        native calamine (target/bench/user-path.md)
+      --grid-path      only the grid at size in the shipped page: a screen of scroll, a
+                       keystroke, upload → painted (target/bench/grid-path.md)
   fuzz [TARGET …]      run the cargo-fuzz targets (import, value, detect, export), one by one
       --seconds N      seconds per target (default 60)
   help                 show this text
