@@ -16,6 +16,7 @@ pub mod limits;
 pub mod merge;
 pub mod read;
 pub mod report;
+pub mod returns;
 pub mod roundtrip;
 pub mod write;
 
