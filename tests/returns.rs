@@ -255,3 +255,81 @@ fn a_return_that_heads_its_actuals_by_the_bare_year_still_gives_them() {
     assert!(prepared.changed_targets.is_empty(), "{prepared:?}");
     assert_eq!(prepared.summary.unit, "县统计局");
 }
+
+#[test]
+fn the_export_read_back_keeps_which_return_gave_each_value_and_a_further_return_continues() {
+    let mut doc = base();
+    for (file, unit, actuals, ms) in [
+        ("林业局.csv", "县林业局", ["37000", "61", ""], 1.0),
+        ("统计局.csv", "县统计局", ["36900", "", ""], 2.0),
+    ] {
+        let step = add_return(&doc, file, &return_csv(unit, actuals), ms).unwrap();
+        doc.apply(step).unwrap();
+    }
+    // The conflict on 人均地区生产总值 resolved with the lead unit's value.
+    doc.apply(resolve(&doc, 1, 0, "统计局.csv").unwrap())
+        .unwrap();
+    let back = Doc::new(
+        "back.xlsx".into(),
+        io::import(&doc.export_xlsx().unwrap()).unwrap(),
+    );
+    // The same records: files, units, counts, times, cells, conflicts and their resolution.
+    assert_eq!(back.returns, doc.returns);
+    assert_eq!(back.returns.records.len(), 2);
+    assert_eq!(back.returns.records[0].cells, [(2, 7), (3, 7)]);
+    assert_eq!(
+        back.returns.records[1].conflicts[0].resolved.as_deref(),
+        Some("统计局.csv")
+    );
+    assert_eq!(
+        back.returns.missing_units(&back.imported),
+        ["县住建局", "县发改局"]
+    );
+    assert_eq!(
+        back.returns.summary(&back.imported),
+        doc.returns.summary(&doc.imported)
+    );
+    // Which return gave each value: 61 is 林业局's, 36900 (the conflict taken) 统计局's.
+    assert_eq!(back.returns.given_by(0, 3, 7, 2021), Some("林业局.csv"));
+    assert_eq!(back.returns.given_by(0, 2, 7, 2021), Some("统计局.csv"));
+    assert_eq!(back.returns.given_by(0, 4, 7, 2021), None);
+    assert_eq!(
+        (actual(&back, 1), actual(&back, 2)),
+        ("36900".into(), "61".into())
+    );
+    // Exported again, the same.
+    let again = Doc::new(
+        "again.xlsx".into(),
+        io::import(&back.export_xlsx().unwrap()).unwrap(),
+    );
+    assert_eq!(again.returns, doc.returns);
+    // A further return continues from it: its value for 人均地区生产总值 conflicts with
+    // 统计局's (not the plan's), 住建局's value fills a cell, 住建局 is no longer missing.
+    let mut back = back;
+    let step = add_return(
+        &back,
+        "住建局.csv",
+        &return_csv("县住建局", ["36950", "", "52"]),
+        3.0,
+    )
+    .unwrap();
+    back.apply(step).unwrap();
+    let record = &back.returns.records[2];
+    assert_eq!((record.summary.filled, record.summary.changed), (1, 1));
+    let files: Vec<&str> = record.conflicts[0]
+        .values
+        .iter()
+        .map(|v| v.file.as_str())
+        .collect();
+    assert_eq!(files, ["统计局.csv", "住建局.csv"]);
+    assert_eq!(back.returns.missing_units(&back.imported), ["县发改局"]);
+    assert_eq!(actual(&back, 3), "52");
+}
+
+#[test]
+fn a_plain_export_read_back_has_no_returns() {
+    let doc = base();
+    let back = io::import(&doc.export_xlsx().unwrap()).unwrap();
+    assert!(back.returns.is_empty());
+    assert!(Doc::new("back.xlsx".into(), back).returns.is_empty());
+}

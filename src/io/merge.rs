@@ -394,13 +394,23 @@ pub fn prepare(base: &Imported, file: &str, returned: &Imported) -> Option<Prepa
 /// the plan's sheet, and the plan is rebuilt from it (keeping the user's overrides). Returns
 /// without a table are listed with nothing filled.
 pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummary {
+    merge_with_cells(base, returns).0
+}
+
+/// [`merge`], with the cells each return filled: (0-based row, column, the file), in the plan's
+/// first table.
+pub fn merge_with_cells(
+    base: &mut Imported,
+    returns: &[(String, Imported)],
+) -> (MergeSummary, Vec<(usize, usize, String)>) {
     let mut summary = MergeSummary::default();
+    let mut cells = Vec::new();
     let Some(index) = base.first_table() else {
-        return summary;
+        return (summary, cells);
     };
     let (writes, changed) = {
         let Some(target) = base.sheets.get(index).and_then(Target::of) else {
-            return summary;
+            return (summary, cells);
         };
         // (plan indicator, year) → what each return gave there, in order.
         let mut offered: BTreeMap<(usize, Year), Vec<Offer>> = BTreeMap::new();
@@ -422,10 +432,11 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
         rs.changed += changed.get(&rs.file).copied().unwrap_or(0);
     }
     let Some(target) = base.sheets.get_mut(index) else {
-        return summary;
+        return (summary, cells);
     };
     for (row, col, raw, file) in writes {
         set_cell(target, row, col, raw);
+        cells.push((row, col, file.clone()));
         if let Some(rs) = summary.returns.iter_mut().find(|r| r.file == file) {
             rs.filled += 1;
         }
@@ -434,7 +445,7 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
     summary.missing_units = target.plan.as_ref().map_or_else(Vec::new, |plan| {
         missing_units(plan, summary.returns.iter().map(|r| r.unit.as_str()))
     });
-    summary
+    (summary, cells)
 }
 
 /// The plan's units (lead and other, folded, in order) that none of `returned` (the units the

@@ -5,6 +5,7 @@
 
 use super::merge::{self, ChangedTarget, Conflict, MergeSummary, ReturnSummary, Unmatched};
 use super::Imported;
+use crate::plan::Year;
 use serde::{Deserialize, Serialize};
 
 /// The returns added to a document, in the order they were added.
@@ -100,13 +101,25 @@ impl Returns {
         }
     }
 
-    /// The file whose return filled cell (`sheet`, `row`, `col`), the latest first.
-    pub fn filled_by(&self, sheet: usize, row: usize, col: usize) -> Option<&str> {
-        self.records
-            .iter()
-            .rev()
-            .find(|r| r.sheet == sheet && r.cells.contains(&(row, col)))
-            .map(|r| r.summary.file.as_str())
+    /// The file that gave the value of cell (`sheet`, `row`, `col`), the actual of `year`: the
+    /// latest conflict resolved there names it (none when the plan's own value was kept), else
+    /// the latest return that filled it.
+    pub fn given_by(&self, sheet: usize, row: usize, col: usize, year: Year) -> Option<&str> {
+        for r in self.records.iter().rev().filter(|r| r.sheet == sheet) {
+            let resolved = r
+                .conflicts
+                .iter()
+                .rev()
+                .filter(|c| c.row as usize == row + 1 && c.year == year)
+                .find_map(|c| c.resolved.as_deref());
+            if let Some(file) = resolved {
+                return (file != merge::BASE_FILE).then_some(file);
+            }
+            if r.cells.contains(&(row, col)) {
+                return Some(r.summary.file.as_str());
+            }
+        }
+        None
     }
 
     /// The unit `file`'s return speaks for (empty when none said).
@@ -163,5 +176,89 @@ impl Returns {
                 merge::missing_units(plan, self.records.iter().map(|r| r.summary.unit.as_str()))
             })
             .unwrap_or_default()
+    }
+}
+
+/// What an export writes of a consolidation: the 汇总情况 sheet says `summary`, and the
+/// round-trip sheet keeps `returns`, so that the workbook read back shows the same.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Consolidation {
+    /// Returns, missing units, conflicts, changed targets, unmatched rows.
+    pub summary: MergeSummary,
+    /// The records behind it.
+    pub returns: Returns,
+}
+
+impl Consolidation {
+    /// The page's: `returns` and what they did to `imported`'s plan; `None` when no return was
+    /// added.
+    pub fn of_returns(returns: &Returns, imported: &Imported) -> Option<Self> {
+        Some(Self {
+            summary: returns.summary(imported)?,
+            returns: returns.clone(),
+        })
+    }
+
+    /// Of a consolidation done at once ([`merge::merge`] of `summary`) into `base`, whose
+    /// returns read back (`base.returns`, an export consolidated before) come first: one record
+    /// per return, with the cells it filled (`cells`: 0-based row, column and the file, as
+    /// [`merge::merge_with_cells`] lists them), its unmatched rows and changed targets, and the
+    /// conflicts whose last value is its own. The summary is `summary` itself when `base` had
+    /// no returns, else that of every record.
+    pub fn of_merge(
+        base: &Imported,
+        summary: &MergeSummary,
+        cells: &[(usize, usize, String)],
+    ) -> Self {
+        let sheet = base.first_table().unwrap_or(0);
+        let mut returns = base.returns.clone();
+        let first_new = returns.records.len();
+        for r in &summary.returns {
+            let file = &r.file;
+            returns.records.push(ReturnRecord {
+                sheet,
+                summary: r.clone(),
+                added_ms: 0.0,
+                cells: cells
+                    .iter()
+                    .filter(|(_, _, f)| f == file)
+                    .map(|(row, col, _)| (*row, *col))
+                    .collect(),
+                conflicts: Vec::new(),
+                unmatched: summary
+                    .unmatched
+                    .iter()
+                    .filter(|u| u.file == *file)
+                    .cloned()
+                    .collect(),
+                changed_targets: summary
+                    .changed_targets
+                    .iter()
+                    .filter(|t| t.file == *file)
+                    .cloned()
+                    .collect(),
+            });
+        }
+        for c in &summary.conflicts {
+            let owner = c.values.iter().rev().find_map(|v| {
+                returns
+                    .records
+                    .iter()
+                    .skip(first_new)
+                    .rposition(|r| r.summary.file == v.file)
+            });
+            let index = owner.map_or(returns.records.len().checked_sub(1), |i| {
+                Some(first_new + i)
+            });
+            if let Some(record) = index.and_then(|i| returns.records.get_mut(i)) {
+                record.conflicts.push(c.clone());
+            }
+        }
+        let summary = if base.returns.is_empty() {
+            summary.clone()
+        } else {
+            returns.summary(base).unwrap_or_else(|| summary.clone())
+        };
+        Self { summary, returns }
     }
 }

@@ -88,6 +88,7 @@ pub fn other_rows(plan: &Plan, unit: &str) -> Vec<u32> {
 /// the header gets `（报送单位：unit）`; a table without a title row gets one.
 pub fn titled_copy(imported: &Imported, unit: &str) -> Imported {
     let mut copy = imported.clone();
+    copy.returns = Default::default();
     let Some(target) = copy.first_table().and_then(|i| copy.sheets.get_mut(i)) else {
         return copy;
     };

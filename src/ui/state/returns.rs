@@ -25,7 +25,7 @@ pub fn add_return(doc: &Doc, file: &str, returned: &Imported, added_ms: f64) -> 
         let Some((_, row, col)) = merge::cell_of(&doc.imported, c) else {
             continue;
         };
-        if let Some(earlier) = doc.returns.filled_by(sheet, row, col) {
+        if let Some(earlier) = doc.returns.given_by(sheet, row, col, c.year) {
             for v in &mut c.values {
                 if v.file == BASE_FILE {
                     v.file = earlier.to_string();
