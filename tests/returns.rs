@@ -333,3 +333,140 @@ fn a_plain_export_read_back_has_no_returns() {
     assert!(back.returns.is_empty());
     assert!(Doc::new("back.xlsx".into(), back).returns.is_empty());
 }
+
+#[test]
+fn a_units_saved_page_opens_on_its_rows_and_comes_back_as_a_return() {
+    use zhibiao::error::Lang;
+    use zhibiao::io::write::{distribute, share};
+    use zhibiao::ui::state::filter::own_unit;
+    use zhibiao::ui::state::returns::{saved_page_return, unit_session};
+    use zhibiao::ui::state::Edit;
+    let doc = base();
+    let files = distribute::unit_files(&doc.imported, "html").unwrap();
+    let names: Vec<&str> = files.iter().map(|(_, f)| f.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "县统计局.html",
+            "县发改局.html",
+            "县林业局.html",
+            "县住建局.html"
+        ]
+    );
+    // 县林业局's page opens on its rows.
+    let json = unit_session(&doc, "县林业局", "县林业局.html", Lang::En).unwrap();
+    let session = Session::from_json(&json).unwrap();
+    assert_eq!(session.lang, Lang::En);
+    let mut unit_doc = session.doc.unwrap();
+    assert_eq!(unit_doc.file_name, "县林业局.html");
+    assert_eq!(
+        own_unit(&unit_doc.imported.sheets[unit_doc.active]),
+        Some(("县林业局".to_string(), false))
+    );
+    // It fills its row (森林覆盖率, sheet row 3, the 2021 actual in column 7) and saves its page.
+    unit_doc
+        .apply(Edit::Cell {
+            sheet: 0,
+            row: 3,
+            col: 7,
+            raw: RawCell::Number {
+                n: 61.0,
+                format: None,
+            },
+            typed: false,
+        })
+        .unwrap();
+    let page = "<!doctype html><html><script type=\"application/json\" id=\"zhibiao-plan\"></script></html>";
+    let saved = Session {
+        version: SESSION_VERSION,
+        doc: Some(unit_doc),
+        ..Session::default()
+    };
+    let saved = share::embed(page, &saved.to_json().unwrap()).unwrap();
+    // The office consolidates the saved page as a return.
+    let ret = saved_page_return(saved.as_bytes()).unwrap();
+    let mut office = base();
+    let step = add_return(&office, "县林业局-指标.html", &ret, 1.0).unwrap();
+    office.apply(step).unwrap();
+    let record = &office.returns.records[0];
+    assert_eq!(
+        (record.summary.unit.as_str(), record.summary.filled),
+        ("县林业局", 1)
+    );
+    assert_eq!(actual(&office, 2), "61");
+    assert_eq!(actual(&office, 1), "");
+    // Anything else is not a saved page.
+    assert!(saved_page_return(page.as_bytes()).is_none());
+    assert!(saved_page_return(plan_csv(["", "", ""]).as_bytes()).is_none());
+    assert!(saved_page_return(b"PK\x03\x04").is_none());
+}
+
+/// The plan with 林业局's return (37000, 61) and then 统计局's (36900), which conflicts with it.
+fn two_returns() -> Doc {
+    let mut doc = base();
+    for (file, unit, actuals, ms) in [
+        ("林业局.csv", "县林业局", ["37000", "61", ""], 1.0),
+        ("统计局.csv", "县统计局", ["36900", "", ""], 2.0),
+    ] {
+        let step = add_return(&doc, file, &return_csv(unit, actuals), ms).unwrap();
+        doc.apply(step).unwrap();
+    }
+    doc
+}
+
+#[test]
+fn removing_a_return_takes_its_values_back_and_recomputes_the_later_conflicts() {
+    use zhibiao::ui::state::returns::remove_return;
+    let mut doc = two_returns();
+    let before = doc.clone();
+    assert_eq!(remove_return(&doc, 2), None);
+    let undo = doc.apply(remove_return(&doc, 0).unwrap()).unwrap();
+    // 61 was 林业局's only: empty again. 37000 was 林业局's: 统计局's 36900, which only
+    // disagreed with it, fills the cell now, no longer a conflict.
+    assert_eq!(actual(&doc, 2), "");
+    assert_eq!(actual(&doc, 1), "36900");
+    assert_eq!(doc.returns.records.len(), 1);
+    let left = &doc.returns.records[0];
+    assert_eq!(left.summary.file, "统计局.csv");
+    assert_eq!((left.summary.filled, left.summary.changed), (1, 0));
+    assert_eq!(left.conflicts, []);
+    assert_eq!(left.cells, [(2, 7)]);
+    assert_eq!(doc.returns.given_by(0, 2, 7, 2021), Some("统计局.csv"));
+    assert_eq!(
+        doc.returns.missing_units(&doc.imported),
+        ["县住建局", "县发改局", "县林业局"]
+    );
+    // One undo: as before.
+    doc.apply(undo).unwrap();
+    assert_eq!(doc, before);
+}
+
+#[test]
+fn removing_the_return_whose_value_was_taken_gives_the_value_before_back() {
+    use zhibiao::ui::state::returns::remove_return;
+    let mut doc = two_returns();
+    doc.apply(resolve(&doc, 1, 0, "统计局.csv").unwrap())
+        .unwrap();
+    assert_eq!(actual(&doc, 1), "36900");
+    let before = doc.clone();
+    let undo = doc.apply(remove_return(&doc, 1).unwrap()).unwrap();
+    assert_eq!(actual(&doc, 1), "37000");
+    assert_eq!(actual(&doc, 2), "61");
+    assert_eq!(doc.returns.records.len(), 1);
+    assert_eq!(doc.returns.open_conflicts(), 0);
+    assert_eq!(doc.returns.given_by(0, 2, 7, 2021), Some("林业局.csv"));
+    assert_eq!(
+        doc.returns.missing_units(&doc.imported),
+        ["县住建局", "县发改局", "县统计局"]
+    );
+    doc.apply(undo).unwrap();
+    assert_eq!(doc, before);
+    // The earlier return removed while its value was not taken: 统计局's value fills the cell.
+    let undo = doc.apply(remove_return(&doc, 0).unwrap()).unwrap();
+    assert_eq!(
+        (actual(&doc, 1), actual(&doc, 2)),
+        ("36900".into(), "".into())
+    );
+    doc.apply(undo).unwrap();
+    assert_eq!(doc, before);
+}

@@ -48,6 +48,9 @@ pub enum ReturnsEdit {
         /// The file of the record removed.
         file: String,
     },
+    /// Replaces every record (removing a return changes the later ones' conflicts and counts
+    /// too); the inverse replaces them back.
+    Replace(Box<Returns>),
     /// Records how conflict `conflict` of record `record` was resolved (`None`: open again).
     Resolve {
         /// The record's index.
@@ -79,6 +82,10 @@ impl Returns {
                 }
                 let record = self.records.pop()?;
                 Some(ReturnsEdit::Add(Box::new(record)))
+            }
+            ReturnsEdit::Replace(returns) => {
+                let old = std::mem::replace(self, *returns);
+                Some(ReturnsEdit::Replace(Box::new(old)))
             }
             ReturnsEdit::Resolve {
                 record,
@@ -162,6 +169,8 @@ impl Returns {
                 .changed_targets
                 .extend(r.changed_targets.iter().cloned());
         }
+        // In the plan's row order, whichever return brought them.
+        summary.conflicts.sort_by_key(|c| (c.row, c.year));
         summary.missing_units = self.missing_units(imported);
         Some(summary)
     }
