@@ -470,3 +470,42 @@ fn removing_the_return_whose_value_was_taken_gives_the_value_before_back() {
     doc.apply(undo).unwrap();
     assert_eq!(doc, before);
 }
+
+#[test]
+fn a_return_heading_its_actuals_by_the_bare_year_gives_them_for_every_year_the_plan_has() {
+    // Generated: for each actual year of a plan (before, inside and after its 2020–2025 period),
+    // a return that heads that column `YYYY年` (no 实际) still gives the value there; but where
+    // that year heads the target column too (`2025年` twice), which column is meant is not
+    // guessed (it had taken the target's 58000 for the 2025 actual).
+    for year in [2019, 2021, 2023, 2025, 2026, 2027] {
+        let plan = format!(
+            "序号,指标名称,单位,牵头单位,2020年,2025年,{year}年实际\n\
+             1,人均地区生产总值,元,县统计局,31502,58000,\n\
+             2,森林覆盖率,%,县林业局,60,62,\n"
+        );
+        let back = format!(
+            "某县（报送单位：县统计局）\n序号,指标名称,单位,牵头单位,2020年,2025年,{year}年\n\
+             1,人均地区生产总值,元,县统计局,31502,58000,36900\n\
+             2,森林覆盖率,%,县林业局,60,62,\n"
+        );
+        let doc = Doc::new("plan.csv".into(), io::import(plan.as_bytes()).unwrap());
+        let ret = io::import(back.as_bytes()).unwrap();
+        let prepared = merge::prepare(&doc.imported, "统计局.csv", &ret).unwrap();
+        let fills: Vec<(usize, usize, String)> = prepared
+            .fills
+            .iter()
+            .map(|(r, c, raw)| (*r, *c, format!("{raw:?}")))
+            .collect();
+        if year == 2025 {
+            assert_eq!(fills, [], "{year}");
+            continue;
+        }
+        assert_eq!(fills.len(), 1, "{year}: {fills:?} {prepared:#?}");
+        assert_eq!(
+            (fills[0].0, fills[0].1, prepared.summary.filled),
+            (1, 6, 1),
+            "{year}"
+        );
+        assert_eq!(prepared.changed_targets, [], "{year}");
+    }
+}

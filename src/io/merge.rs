@@ -219,7 +219,7 @@ fn gather(target: &Target<'_>, file: &str, returned: &Imported) -> Gathered {
         .is_some_and(|l| l.col(Role::Base).is_some())
         && base_is_actual.is_none();
     let bare_years = match (target.sheet.layout.as_ref(), ret.layout.as_ref()) {
-        (Some(plan), Some(ret)) => bare_actual_years(plan, ret),
+        (Some(plan), Some(layout)) => bare_actual_years(plan, layout, &ret.sheet),
         _ => BTreeMap::new(),
     };
     let mut years_without_column = BTreeSet::new();
@@ -818,15 +818,27 @@ fn actuals_of(
 
 /// The return's columns headed by a bare year (`2021年`, read as a yearly target) where the
 /// plan has an actual column of that year and no yearly target column of it: a unit that
-/// headed its actuals by the year alone. Year → the return's column.
-fn bare_actual_years(plan: &Layout, ret: &Layout) -> BTreeMap<Year, usize> {
+/// headed its actuals by the year alone. Year → the return's column. A year that heads another
+/// column of the return too (`2025年` over the target and over the actual) is not guessed.
+fn bare_actual_years(
+    plan: &Layout,
+    ret: &Layout,
+    sheet: &crate::table::grid::Sheet,
+) -> BTreeMap<Year, usize> {
     let plan_actual = plan.actual_cols();
+    let headed = |y: Year| {
+        (ret.header_first..=ret.header_last)
+            .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+            .filter(|&(r, c)| header_year(&sheet.text(r, c)) == Some(y))
+            .count()
+    };
     ret.columns
         .iter()
         .filter_map(|c| match c.role {
             Role::Yearly(y) => Some((y, c.col)),
             _ => None,
         })
+        .filter(|(y, _)| headed(*y) <= 1)
         .filter(|(y, _)| {
             plan_actual.contains_key(y)
                 && !plan.columns.iter().any(|c| c.role == Role::Yearly(*y))
