@@ -16,6 +16,7 @@ pub mod limits;
 pub mod merge;
 pub mod read;
 pub mod report;
+pub mod returns;
 pub mod roundtrip;
 pub mod write;
 
@@ -47,6 +48,10 @@ pub struct Imported {
     pub format: Format,
     /// Every sheet, in workbook order.
     pub sheets: Vec<ImportedSheet>,
+    /// The returns a consolidated workbook exported by Zhibiao says were folded into its plan
+    /// (read back from its round-trip sheet); empty for any other file.
+    #[serde(default, skip_serializing_if = "returns::Returns::is_empty")]
+    pub returns: returns::Returns,
 }
 
 impl Imported {
@@ -115,6 +120,7 @@ pub fn first_screen(format: Format, sheet: &Sheet) -> Option<Imported> {
             plan: Some(plan),
             style: None,
         }],
+        returns: Default::default(),
     })
 }
 
@@ -178,8 +184,12 @@ pub async fn import_paced<P: pace::Pace>(
             style,
         });
     }
-    roundtrip::apply(&mut sheets);
-    Ok(Imported { format, sheets })
+    let returns = roundtrip::apply(&mut sheets);
+    Ok(Imported {
+        format,
+        sheets,
+        returns,
+    })
 }
 
 #[cfg(test)]

@@ -42,6 +42,10 @@ pub fn SheetGrid(
     /// While printing, every row is rendered (print has no scrolling).
     printing: ReadSignal<bool>,
     lang: ReadSignal<Lang>,
+    /// A unit to show the rows of when the grid opens (a missing unit clicked in the 汇总情况
+    /// view); taken once.
+    #[prop(optional)]
+    unit_request: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let model = Memo::new(move |_| {
         doc.with(|d| {
@@ -63,9 +67,14 @@ pub fn SheetGrid(
     let unit = RwSignal::new(None::<UnitFilter>);
     Effect::new(move |_| {
         file_name.track();
+        let requested = unit_request.and_then(|r| r.try_update_untracked(Option::take).flatten());
         let own = doc.with_untracked(|d| {
             let d = d.as_ref()?;
-            own_unit(d.imported.sheets.get(d.active)?)
+            let sheet = d.imported.sheets.get(d.active)?;
+            match &requested {
+                Some(u) => super::state::returns::unit_filter_of(sheet, u),
+                None => own_unit(sheet),
+            }
         });
         unit.set(own);
     });
