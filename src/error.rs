@@ -417,3 +417,190 @@ impl fmt::Display for ExportError {
 }
 
 impl std::error::Error for ExportError {}
+
+/// Why the page could not do what it asked of the browser (read a file, start a download,
+/// keep work in storage) or of itself (save the page, rebuild a document for the export).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageError {
+    /// The browser could not read the file the user chose or dropped (moved, deleted or no
+    /// longer permitted since it was chosen); `detail` is the browser's words.
+    FileUnreadable {
+        /// The file's name.
+        file: String,
+        /// The browser's message.
+        detail: String,
+    },
+    /// The browser refused to start a download.
+    DownloadRefused {
+        /// The browser's message.
+        detail: String,
+    },
+    /// The browser's storage (IndexedDB) refused to read or write, so autosave cannot keep
+    /// the work (no IndexedDB in this browser or mode, quota exceeded …).
+    Storage {
+        /// The browser's message.
+        detail: String,
+    },
+    /// Saving the page needs the page's own HTML, and this page has none to copy (it was not
+    /// built as the one-file `zhibiao.html`).
+    NoPageSource,
+    /// The plan could not be written as JSON (for the saved page or autosave).
+    NotSerialized {
+        /// The serializer's message.
+        detail: String,
+    },
+    /// Export was asked for with no plan open.
+    NothingToExport,
+    /// The workbook could not be written.
+    Export(ExportError),
+    /// The export worker failed; `message` is its message, already in the user's language.
+    Worker {
+        /// The worker's message for the user.
+        message: String,
+    },
+    /// The document could not be rebuilt for the export: its file no longer imports.
+    Import {
+        /// The file's name.
+        file: String,
+        /// Why it did not import.
+        error: ImportError,
+    },
+    /// The document could not be rebuilt for the export: the saved page's plan is not one
+    /// this version reads.
+    SavedPageUnreadable,
+}
+
+impl PageError {
+    /// The message for the status bar.
+    pub fn user_message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::Zh, Self::FileUnreadable { file, detail }) => {
+                format!("无法读取文件：{file}（{detail}）。文件可能已被移动或删除，请重新选择。")
+            }
+            (Lang::En, Self::FileUnreadable { file, detail }) => format!(
+                "Cannot read the file: {file} ({detail}). It may have been moved or deleted \
+                 since it was chosen; choose it again."
+            ),
+            (Lang::Zh, Self::DownloadRefused { detail }) => {
+                format!("浏览器未能开始下载（{detail}）。")
+            }
+            (Lang::En, Self::DownloadRefused { detail }) => {
+                format!("The browser did not start the download ({detail}).")
+            }
+            (Lang::Zh, Self::Storage { detail }) => format!(
+                "自动保存失败（{detail}；浏览器存储空间不足？）。请用“导出”或“保存为网页”保存工作"
+            ),
+            (Lang::En, Self::Storage { detail }) => format!(
+                "Autosave failed ({detail}; browser storage full?). Use Export or Save as web \
+                 page to keep your work"
+            ),
+            (Lang::Zh, Self::NoPageSource) => {
+                "无法保存为网页：本页面不是单文件版 zhibiao.html，找不到可复制的页面内容。"
+                    .to_string()
+            }
+            (Lang::En, Self::NoPageSource) => {
+                "Cannot save as a web page: this page is not the one-file zhibiao.html, so \
+                 there is nothing to copy."
+                    .to_string()
+            }
+            (Lang::Zh, Self::NotSerialized { detail }) => {
+                format!("无法写出计划（{detail}）。")
+            }
+            (Lang::En, Self::NotSerialized { detail }) => {
+                format!("The plan could not be written out ({detail}).")
+            }
+            (Lang::Zh, Self::NothingToExport) => "没有可导出的表格".to_string(),
+            (Lang::En, Self::NothingToExport) => "There is no plan to export".to_string(),
+            (_, Self::Export(error)) => error.user_message(lang),
+            (_, Self::Worker { message }) => message.clone(),
+            (_, Self::Import { file, error }) => error.user_message(lang, file),
+            (Lang::Zh, Self::SavedPageUnreadable) => {
+                "保存的网页中的计划无法读取（可能来自其他版本）。".to_string()
+            }
+            (Lang::En, Self::SavedPageUnreadable) => {
+                "The plan in the saved page cannot be read (it may come from another version)."
+                    .to_string()
+            }
+        }
+    }
+}
+
+impl From<ExportError> for PageError {
+    fn from(error: ExportError) -> Self {
+        Self::Export(error)
+    }
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.user_message(Lang::En))
+    }
+}
+
+impl std::error::Error for PageError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every page error says something of its own in each language, the Chinese one in
+    /// Chinese, and names the file where there is one.
+    #[test]
+    fn page_errors_speak_both_languages_and_name_the_file() {
+        let errors = [
+            PageError::FileUnreadable {
+                file: "计划.xlsx".into(),
+                detail: "NotFoundError".into(),
+            },
+            PageError::DownloadRefused {
+                detail: "blocked".into(),
+            },
+            PageError::Storage {
+                detail: "QuotaExceededError".into(),
+            },
+            PageError::NoPageSource,
+            PageError::NotSerialized {
+                detail: "key must be a string".into(),
+            },
+            PageError::NothingToExport,
+            PageError::Export(ExportError::NoUnits),
+            PageError::Worker {
+                message: "导出失败：x".into(),
+            },
+            PageError::Import {
+                file: "计划.xlsx".into(),
+                error: ImportError::Empty,
+            },
+            PageError::SavedPageUnreadable,
+        ];
+        for lang in [Lang::Zh, Lang::En] {
+            let messages: Vec<String> = errors.iter().map(|e| e.user_message(lang)).collect();
+            for (error, message) in errors.iter().zip(&messages) {
+                assert!(!message.trim().is_empty(), "{error:?}");
+                let chinese = message
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                if lang == Lang::Zh {
+                    assert!(chinese, "{error:?}: {message}");
+                }
+                if let PageError::FileUnreadable { file, .. } | PageError::Import { file, .. } =
+                    error
+                {
+                    assert!(message.contains(file.as_str()), "{message}");
+                }
+            }
+            let mut distinct = messages.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), messages.len(), "{messages:#?}");
+        }
+        assert_eq!(
+            PageError::from(ExportError::NoUnits).user_message(Lang::En),
+            ExportError::NoUnits.user_message(Lang::En)
+        );
+        assert_eq!(
+            PageError::Storage { detail: "x".into() }.to_string(),
+            PageError::Storage { detail: "x".into() }.user_message(Lang::En)
+        );
+    }
+}

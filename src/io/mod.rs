@@ -63,6 +63,16 @@ impl Imported {
 ///
 /// # Errors
 /// [`ImportError`] when the bytes cannot be read.
+///
+/// # Example
+/// ```
+/// let csv = "序号,指标名称,单位,2020年基期值,2025年目标值\n1,地区生产总值,亿元,100,150\n";
+/// let imported = zhibiao::io::import(csv.as_bytes()).unwrap();
+/// let table = imported.first_table().unwrap();
+/// let plan = imported.sheets[table].plan.as_ref().unwrap();
+/// assert_eq!(plan.indicators[0].name, "地区生产总值");
+/// assert_eq!(plan.indicators[0].target_year, Some(2025));
+/// ```
 pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
     pace::finish(import_paced(bytes, &mut pace::Straight)).unwrap_or_else(|| {
         Err(ImportError::Damaged {

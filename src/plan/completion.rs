@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use super::model::{Direction, Indicator, Method, Shown, Status, Value, Year, YearMap, YearTarget};
 
-use super::schedule::{meets, meets_target, Basis, EPS};
+use super::schedule::{meets, meets_target, value_in_terms, Basis, EPS};
 
 /// Realization in percent, before clamping: positive a/g, negative g/a, range lo..hi (100 inside,
 /// a/lo below, hi/a above). Where the ratio has no meaning (g ≤ 0 for a positive indicator, a ≤ 0
@@ -93,19 +93,7 @@ pub fn progress_meaningful(basis: &Basis) -> bool {
 /// The numeric value of an actual cell in the indicator's terms: a number; for a rate itself the
 /// rate; for a reduction tracked as the reduction reached, the reduction; else none.
 pub fn actual_value(v: &Value, basis: &Basis) -> Option<f64> {
-    let x = match v {
-        Value::Number { number, .. } => Some(number.value),
-        Value::Rate { rate, level } => {
-            if basis.method == Method::RateItself {
-                Some(rate.value)
-            } else {
-                level.as_ref().map(|l| l.value)
-            }
-        }
-        Value::Reduction { pct } if basis.reached => Some(pct.value),
-        _ => None,
-    };
-    x.filter(|v| v.is_finite())
+    value_in_terms(v, basis)
 }
 
 /// Completion figures of one indicator.

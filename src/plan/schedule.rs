@@ -409,14 +409,25 @@ pub fn shape_of(basis: &Basis) -> Option<Shape> {
     }
 }
 
-/// The numeric value of a yearly cell given in the file (an anchor), in the indicator's terms.
+/// The numeric value of a yearly cell given in the file (an anchor), in the indicator's terms:
+/// as [`value_in_terms`], and for a range the end the direction aims at.
 pub fn anchor_value(v: &Value, basis: &Basis) -> Option<f64> {
-    let x = match v {
-        Value::Number { number, .. } => Some(number.value),
+    match v {
         Value::Range { lo, hi } => Some(match basis.direction {
             Direction::Positive => lo.value,
             Direction::Negative => hi.value,
-        }),
+        })
+        .filter(|v| v.is_finite()),
+        _ => value_in_terms(v, basis),
+    }
+}
+
+/// The numeric value of one cell's value in the indicator's terms: a number; for a rate itself
+/// the rate, for another rate its level; for a reduction tracked as the reduction reached, the
+/// reduction; else (a range, text, nothing) none.
+pub fn value_in_terms(v: &Value, basis: &Basis) -> Option<f64> {
+    let x = match v {
+        Value::Number { number, .. } => Some(number.value),
         Value::Rate { rate, level } => {
             if basis.method == Method::RateItself {
                 Some(rate.value)

@@ -129,9 +129,7 @@ pub fn App() -> impl IntoView {
     // A failure is reported, never fatal.
     let (slots_read, set_slots_read) = signal(false);
     let saver = autosave::Saver::new(&storage_key, move |e| {
-        set_status.set(Status::Error(Said::new(move |l| {
-            format!("{}{}", texts(l).autosave_failed, aside(l, &e.to_string()))
-        })))
+        set_status.set(Status::Error(Said::new(move |l| e.user_message(l))))
     });
     Effect::new(move |_| {
         log.track();
@@ -285,9 +283,7 @@ pub fn App() -> impl IntoView {
                         (&from, restoring, bytes.as_ref())
                     {
                         if let Err(e) = browser::keep_file(key, bytes).await {
-                            set_status.set(Status::Error(Said::new(move |l| {
-                                format!("{}{}", texts(l).autosave_failed, aside(l, &e.to_string()))
-                            })));
+                            set_status.set(Status::Error(Said::new(move |l| e.user_message(l))));
                         }
                     }
                 }
@@ -395,14 +391,7 @@ pub fn App() -> impl IntoView {
                     let key = file_key(&bytes, js_sys::Date::now());
                     open_bytes(name, bytes, Origin::File { key }, None)
                 }
-                Err(e) => set_status.set(Status::Error(Said::new(move |l| {
-                    format!(
-                        "{}{}{name}{}",
-                        texts(l).read_failed,
-                        texts(l).colon,
-                        aside(l, &e)
-                    )
-                }))),
+                Err(e) => set_status.set(Status::Error(Said::new(move |l| e.user_message(l)))),
             }
         });
     };
@@ -469,7 +458,7 @@ pub fn App() -> impl IntoView {
                 set_dirty.set(false);
                 set_status.set(Status::Ready(Said::done(|t| t.saved_html, name)));
             }
-            Err(e) => set_status.set(Status::Error(Said::plain(e))),
+            Err(e) => set_status.set(Status::Error(Said::new(move |l| e.user_message(l)))),
         }
     };
     // The export runs in a worker (the page keeps working), or, where no worker can, here in
@@ -481,19 +470,18 @@ pub fn App() -> impl IntoView {
         let Some(name) = doc.with_untracked(|d| d.as_ref().map(Doc::export_name)) else {
             return;
         };
-        let l = lang.get_untracked();
         let (from, journal, now) = (start.get_value(), journal_now(), js_sys::Date::now());
         set_progress.set(Some((Stage::Compute, 0.0)));
         leptos::task::spawn_local(async move {
             let report = move |stage, fraction| set_progress.set(Some((stage, fraction)));
-            let outcome = downloads::export_xlsx(name, from, journal, now, doc, l, report).await;
+            let outcome = downloads::export_xlsx(name, from, journal, now, doc, report).await;
             set_progress.set(None);
             match outcome {
                 Ok(name) => {
                     set_dirty.set(false);
                     set_status.set(Status::Ready(Said::done(|t| t.exported, name)));
                 }
-                Err(e) => set_status.set(Status::Error(Said::plain(e))),
+                Err(e) => set_status.set(Status::Error(Said::new(move |l| e.user_message(l)))),
             }
         });
     };
@@ -503,7 +491,7 @@ pub fn App() -> impl IntoView {
         };
         match outcome {
             Ok(name) => set_status.set(Status::Ready(Said::done(|t| t.exported, name))),
-            Err(e) => set_status.set(Status::Error(Said::plain(e))),
+            Err(e) => set_status.set(Status::Error(Said::new(move |l| e.user_message(l)))),
         }
     };
     let toggle_lang = move |_| {

@@ -9,6 +9,7 @@
 
 use super::browser;
 use super::state::{is_slot_of, slots_to_migrate, stale_slots, Journal, WriteQueue};
+use crate::error::PageError;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -65,12 +66,12 @@ pub async fn load_slots(prefix: &str, own: &str) -> Vec<(String, Journal)> {
 pub struct Saver {
     key: Rc<str>,
     queue: Rc<RefCell<WriteQueue<String>>>,
-    failed: Rc<dyn Fn(String)>,
+    failed: Rc<dyn Fn(PageError)>,
 }
 
 impl Saver {
-    /// A saver for the slot `key`; `failed` hears the browser's message when a write fails.
-    pub fn new(key: &str, failed: impl Fn(String) + 'static) -> Self {
+    /// A saver for the slot `key`; `failed` hears why when a write fails.
+    pub fn new(key: &str, failed: impl Fn(PageError) + 'static) -> Self {
         Self {
             key: Rc::from(key),
             queue: Rc::new(RefCell::new(WriteQueue::new())),

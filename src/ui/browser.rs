@@ -1,6 +1,7 @@
 //! The only place (with [`super::worker`]) that touches `web_sys`: reading a picked file,
 //! downloading bytes, storage, and the few DOM measurements the grid needs.
 
+use crate::error::PageError;
 use wasm_bindgen::JsCast;
 
 /// A file the user picked or dropped.
@@ -9,19 +10,23 @@ pub use web_sys::File;
 /// Reads a picked or dropped file into bytes.
 ///
 /// # Errors
-/// The browser's message when the file cannot be read.
-pub async fn read_file(file: web_sys::File) -> Result<Vec<u8>, String> {
+/// [`PageError::FileUnreadable`] with the browser's message when the file cannot be read.
+pub async fn read_file(file: web_sys::File) -> Result<Vec<u8>, PageError> {
+    let name = file.name();
     let blob = gloo::file::Blob::from(web_sys::Blob::from(file));
     gloo::file::futures::read_as_bytes(&blob)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| PageError::FileUnreadable {
+            file: name,
+            detail: e.to_string(),
+        })
 }
 
 /// Offers bytes as a download with the given file name.
 ///
 /// # Errors
-/// The browser's message when the download cannot be started.
-pub fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
+/// [`PageError::DownloadRefused`] with the browser's message.
+pub fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), PageError> {
     download_array(&js_sys::Uint8Array::from(bytes), name, mime)
 }
 
@@ -29,9 +34,14 @@ pub fn download(bytes: &[u8], name: &str, mime: &str) -> Result<(), String> {
 /// wasm memory.
 ///
 /// # Errors
-/// The browser's message when the download cannot be started.
-pub fn download_array(array: &js_sys::Uint8Array, name: &str, mime: &str) -> Result<(), String> {
-    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
+/// [`PageError::DownloadRefused`] with the browser's message.
+pub fn download_array(array: &js_sys::Uint8Array, name: &str, mime: &str) -> Result<(), PageError> {
+    let js = |e: wasm_bindgen::JsValue| PageError::DownloadRefused {
+        detail: js_message(e),
+    };
+    let refused = |detail: &str| PageError::DownloadRefused {
+        detail: detail.to_string(),
+    };
     let parts = js_sys::Array::of1(array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
@@ -40,12 +50,12 @@ pub fn download_array(array: &js_sys::Uint8Array, name: &str, mime: &str) -> Res
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or("no document")?;
+        .ok_or_else(|| refused("no document"))?;
     let anchor: web_sys::HtmlAnchorElement = document
         .create_element("a")
         .map_err(js)?
         .dyn_into()
-        .map_err(|_| "not an anchor")?;
+        .map_err(|_| refused("not an anchor"))?;
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
@@ -382,7 +392,19 @@ fn callbacks(
     (ok, failed)
 }
 
-async fn request_done(request: &web_sys::IdbRequest) -> Result<(), String> {
+/// A storage failure with the browser's words.
+fn storage(e: wasm_bindgen::JsValue) -> PageError {
+    storage_says(&js_message(e))
+}
+
+/// A storage failure with `detail` as its words.
+fn storage_says(detail: &str) -> PageError {
+    PageError::Storage {
+        detail: detail.to_string(),
+    }
+}
+
+async fn request_done(request: &web_sys::IdbRequest) -> Result<(), PageError> {
     settled(|resolve, reject| {
         let (ok, failed) = callbacks(resolve, reject);
         request.set_onsuccess(Some(ok.unchecked_ref()));
@@ -395,17 +417,17 @@ async fn request_done(request: &web_sys::IdbRequest) -> Result<(), String> {
             .error()
             .ok()
             .flatten()
-            .map_or_else(|| "IndexedDB".to_string(), |e| e.message())
+            .map_or_else(|| storage_says("IndexedDB"), |e| storage_says(&e.message()))
     })
 }
 
-async fn open_db() -> Result<web_sys::IdbDatabase, String> {
+async fn open_db() -> Result<web_sys::IdbDatabase, PageError> {
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
-        .ok_or("no IndexedDB")?;
+        .ok_or_else(|| storage_says("no IndexedDB"))?;
     let open = factory
         .open_with_u32(DB_NAME, DB_VERSION)
-        .map_err(js_message)?;
+        .map_err(storage)?;
     let upgrade = wasm_bindgen::closure::Closure::once_into_js({
         let open = open.clone();
         move |_: web_sys::Event| {
@@ -423,9 +445,9 @@ async fn open_db() -> Result<web_sys::IdbDatabase, String> {
     open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
     request_done(&open).await?;
     open.result()
-        .map_err(js_message)?
+        .map_err(storage)?
         .dyn_into::<web_sys::IdbDatabase>()
-        .map_err(|_| "not a database".to_string())
+        .map_err(|_| storage_says("not a database"))
 }
 
 /// How many files the browser's file store keeps (the app and saved pages each have their own
@@ -436,20 +458,20 @@ const FILES_KEPT: u32 = 4;
 /// newest [`FILES_KEPT`], and waits until the write is committed to disk.
 ///
 /// # Errors
-/// The browser's message (no IndexedDB, quota exceeded …).
-pub async fn keep_file(key: &str, bytes: &[u8]) -> Result<(), String> {
+/// [`PageError::Storage`] with the browser's message (no IndexedDB, quota exceeded …).
+pub async fn keep_file(key: &str, bytes: &[u8]) -> Result<(), PageError> {
     let db = open_db().await?;
     let tx = strict_transaction(&db, FILES_STORE)?;
-    let store = tx.object_store(FILES_STORE).map_err(js_message)?;
+    let store = tx.object_store(FILES_STORE).map_err(storage)?;
     // A Blob, not the bytes: IndexedDB then writes it away from the page's thread, where a
     // typed array is cloned on it (about 100 ms for a 100,000-row file).
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(js_message)?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(storage)?;
     store
         .put_with_key(&blob, &wasm_bindgen::JsValue::from_str(key))
-        .map_err(js_message)?;
+        .map_err(storage)?;
     // Keys come sorted; all but the newest few go, in the same transaction.
-    let keys = store.get_all_keys().map_err(js_message)?;
+    let keys = store.get_all_keys().map_err(storage)?;
     request_done(&keys).await?;
     if let Ok(keys) = keys.result().map(|k| js_sys::Array::from(&k)) {
         let old = keys.length().saturating_sub(FILES_KEPT);
@@ -463,7 +485,7 @@ pub async fn keep_file(key: &str, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Waits until the transaction is committed (or fails: its error).
-async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), String> {
+async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), PageError> {
     settled(|resolve, reject| {
         let (ok, failed) = callbacks(resolve, reject);
         tx.set_oncomplete(Some(ok.unchecked_ref()));
@@ -474,7 +496,7 @@ async fn committed(tx: &web_sys::IdbTransaction) -> Result<(), String> {
     .map(|_| ())
     .map_err(|_| {
         tx.error()
-            .map_or_else(|| "IndexedDB".to_string(), |e| e.message())
+            .map_or_else(|| storage_says("IndexedDB"), |e| storage_says(&e.message()))
     })
 }
 
@@ -509,7 +531,7 @@ pub async fn kept_file(key: &str) -> Option<Vec<u8>> {
 fn strict_transaction(
     db: &web_sys::IdbDatabase,
     store: &str,
-) -> Result<web_sys::IdbTransaction, String> {
+) -> Result<web_sys::IdbTransaction, PageError> {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"durability".into(), &"strict".into());
     let with_options = js_sys::Reflect::get(db, &"transaction".into())
@@ -524,7 +546,7 @@ fn strict_transaction(
         Some(tx) => Ok(tx),
         None => db
             .transaction_with_str_and_mode(store, web_sys::IdbTransactionMode::Readwrite)
-            .map_err(js_message),
+            .map_err(storage),
     }
 }
 
@@ -532,21 +554,21 @@ fn strict_transaction(
 /// transaction, and waits until it is committed.
 ///
 /// # Errors
-/// The browser's message (no IndexedDB, quota exceeded …); then nothing was written.
-pub async fn write_journals(put: &[(String, String)], remove: &[String]) -> Result<(), String> {
+/// [`PageError::Storage`] with the browser's message (no IndexedDB, quota exceeded …); then nothing was written.
+pub async fn write_journals(put: &[(String, String)], remove: &[String]) -> Result<(), PageError> {
     let db = open_db().await?;
     let written = (|| {
         let tx = strict_transaction(&db, JOURNALS_STORE)?;
-        let store = tx.object_store(JOURNALS_STORE).map_err(js_message)?;
+        let store = tx.object_store(JOURNALS_STORE).map_err(storage)?;
         for (key, json) in put {
             store
                 .put_with_key(&json.into(), &key.into())
-                .map_err(js_message)?;
+                .map_err(storage)?;
         }
         for key in remove {
-            store.delete(&key.into()).map_err(js_message)?;
+            store.delete(&key.into()).map_err(storage)?;
         }
-        Ok::<_, String>(tx)
+        Ok::<_, PageError>(tx)
     })();
     let done = match written {
         Ok(tx) => committed(&tx).await,
@@ -559,21 +581,21 @@ pub async fn write_journals(put: &[(String, String)], remove: &[String]) -> Resu
 /// Every autosave journal the browser keeps (`key`, JSON), in key order.
 ///
 /// # Errors
-/// The browser's message (no IndexedDB …).
-pub async fn journals() -> Result<Vec<(String, String)>, String> {
+/// [`PageError::Storage`] with the browser's message (no IndexedDB …).
+pub async fn journals() -> Result<Vec<(String, String)>, PageError> {
     let db = open_db().await?;
     let read = async {
         let store = db
             .transaction_with_str(JOURNALS_STORE)
             .and_then(|tx| tx.object_store(JOURNALS_STORE))
-            .map_err(js_message)?;
-        let keys = store.get_all_keys().map_err(js_message)?;
-        let values = store.get_all().map_err(js_message)?;
+            .map_err(storage)?;
+        let keys = store.get_all_keys().map_err(storage)?;
+        let values = store.get_all().map_err(storage)?;
         request_done(&keys).await?;
         request_done(&values).await?;
-        let keys = js_sys::Array::from(&keys.result().map_err(js_message)?);
-        let values = js_sys::Array::from(&values.result().map_err(js_message)?);
-        Ok::<_, String>(
+        let keys = js_sys::Array::from(&keys.result().map_err(storage)?);
+        let values = js_sys::Array::from(&values.result().map_err(storage)?);
+        Ok::<_, PageError>(
             keys.iter()
                 .zip(values.iter())
                 .filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))

@@ -11,7 +11,7 @@ use super::i18n::{aside, clause_sep, consolidate_texts, texts};
 use super::state::returns::{add_return, resolve, suggestion};
 use super::state::Doc;
 use super::state::Edit;
-use crate::error::Lang;
+use crate::error::{Lang, PageError};
 use crate::io::merge::BASE_FILE;
 use crate::pace::Stage;
 use leptos::prelude::*;
@@ -61,7 +61,7 @@ impl Shell {
         self.set_progress.set(Some((Stage::Read, 0.0)));
         leptos::task::spawn_local(async move {
             let count = files.len();
-            let (mut added, mut failed) = (0usize, Vec::<String>::new());
+            let (mut added, mut failed) = (0usize, Vec::<PageError>::new());
             for (index, file) in files.into_iter().enumerate() {
                 let name = file.name();
                 let set_progress = self.set_progress;
@@ -70,10 +70,15 @@ impl Shell {
                 });
                 pace.breathe().await;
                 let imported = match browser::read_file(file).await {
-                    Ok(bytes) => crate::io::import_paced(&bytes, &mut pace)
-                        .await
-                        .map_err(|e| e.user_message(self.lang.get_untracked(), &name)),
-                    Err(e) => Err(format!("{name}: {e}")),
+                    Ok(bytes) => {
+                        crate::io::import_paced(&bytes, &mut pace)
+                            .await
+                            .map_err(|error| PageError::Import {
+                                file: name.clone(),
+                                error,
+                            })
+                    }
+                    Err(e) => Err(e),
                 };
                 match imported {
                     Ok(imported) => {
@@ -87,7 +92,7 @@ impl Shell {
                             added += 1;
                         }
                     }
-                    Err(message) => failed.push(message),
+                    Err(e) => failed.push(e),
                 }
                 self.set_progress.set(Some((
                     Stage::Compute,
@@ -119,7 +124,11 @@ impl Shell {
                         "{}{}{}",
                         words(l),
                         clause_sep(l),
-                        failed.join(clause_sep(l))
+                        failed
+                            .iter()
+                            .map(|e| e.user_message(l))
+                            .collect::<Vec<_>>()
+                            .join(clause_sep(l))
                     )
                 })));
             }
@@ -134,7 +143,6 @@ impl Shell {
         let Some(current) = self.doc.get_untracked() else {
             return;
         };
-        let lang = self.lang.get_untracked();
         let name = format!(
             "{}-分发.zip",
             current
@@ -156,7 +164,7 @@ impl Shell {
                 &mut pace,
             )
             .await
-            .map_err(|e| e.user_message(lang))
+            .map_err(PageError::from)
             .and_then(|bytes| browser::download(&bytes, &name, ZIP_MIME));
             self.set_progress.set(None);
             self.on_done.run(match zip {
@@ -167,7 +175,7 @@ impl Shell {
                         texts(l).colon
                     )
                 })),
-                Err(e) => Err(Arc::new(move |_: Lang| e.clone())),
+                Err(e) => Err(Arc::new(move |l: Lang| e.user_message(l))),
             });
         });
     }

@@ -1,12 +1,11 @@
 //! What the page hands the user as files: the filled workbook (from the export worker, or in
 //! slices on the page where no worker starts), 计划明细 as CSV and the page saved with its plan.
-//! Each returns the downloaded file's name, or the message to show.
+//! Each returns the downloaded file's name, or why not ([`PageError`]).
 
 use super::browser;
-use super::i18n::texts;
 use super::state::{Doc, Journal, Session, Start, SESSION_VERSION};
 use super::worker::{self, WorkerError};
-use crate::error::Lang;
+use crate::error::{Lang, PageError};
 use crate::pace::Stage;
 use leptos::prelude::*;
 
@@ -15,7 +14,7 @@ const HTML_MIME: &str = "text/html;charset=utf-8";
 const CSV_MIME: &str = "text/csv;charset=utf-8";
 
 /// Saves the page with `doc` embedded (a saved page opens on it, offline).
-pub(super) fn save_html(doc: Doc, lang: Lang) -> Result<String, String> {
+pub(super) fn save_html(doc: Doc, lang: Lang) -> Result<String, PageError> {
     let name = doc.html_name();
     let session = Session {
         version: SESSION_VERSION,
@@ -23,15 +22,15 @@ pub(super) fn save_html(doc: Doc, lang: Lang) -> Result<String, String> {
         lang,
         ..Session::default()
     };
-    let page = browser::page_html().ok_or_else(|| "page".to_string())?;
+    let page = browser::page_html().ok_or(PageError::NoPageSource)?;
     let json = session.to_json()?;
-    let html = crate::io::write::share::embed(&page, &json).map_err(|e| e.to_string())?;
+    let html = crate::io::write::share::embed(&page, &json).map_err(|_| PageError::NoPageSource)?;
     browser::download(html.as_bytes(), &name, HTML_MIME)?;
     Ok(name)
 }
 
 /// Downloads 计划明细 as CSV.
-pub(super) fn export_csv(doc: &Doc) -> Result<String, String> {
+pub(super) fn export_csv(doc: &Doc) -> Result<String, PageError> {
     let name = doc.csv_name();
     browser::download(&doc.export_csv(), &name, CSV_MIME)?;
     Ok(name)
@@ -46,16 +45,15 @@ pub(super) async fn export_xlsx(
     journal: Journal,
     created_ms: f64,
     doc: ReadSignal<Option<Doc>>,
-    lang: Lang,
     report: impl FnMut(Stage, f64) + Copy + 'static,
-) -> Result<String, String> {
+) -> Result<String, PageError> {
     let in_worker = match from {
         Some(from) => worker::export(&from, &journal, created_ms, report).await,
         None => Err(WorkerError::Unavailable("no start to rebuild from".into())),
     };
     let array = match in_worker {
         Ok(array) => array,
-        Err(WorkerError::Failed(message)) => return Err(message),
+        Err(WorkerError::Failed(message)) => return Err(PageError::Worker { message }),
         Err(WorkerError::Unavailable(why)) => {
             leptos::logging::warn!("exporting in the page: no worker ({why})");
             let mut pace = browser::PagePace::new(report);
@@ -64,9 +62,8 @@ pub(super) async fn export_xlsx(
                 Some(current) => current
                     .export_xlsx_paced(Some(created_ms), &mut pace)
                     .await
-                    .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()))
-                    .map_err(|e| e.user_message(lang))?,
-                None => return Err(texts(lang).nothing_to_export.to_string()),
+                    .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()))?,
+                None => return Err(PageError::NothingToExport),
             }
         }
     };

@@ -35,11 +35,9 @@ pub struct Texts {
     pub no_table_found: &'static str,
     pub computed_cells: &'static str,
     pub exported: &'static str,
-    pub nothing_to_export: &'static str,
     pub legend_file: &'static str,
     pub legend_computed: &'static str,
     pub legend_manual: &'static str,
-    pub read_failed: &'static str,
     pub view_sheet: &'static str,
     pub view_summary: &'static str,
     pub view_draft: &'static str,
@@ -65,7 +63,6 @@ pub struct Texts {
     /// The autosaved file's bytes are gone from the browser's store.
     pub restore_failed: &'static str,
     pub confirm_replace: &'static str,
-    pub autosave_failed: &'static str,
 }
 
 const ZH: Texts = Texts {
@@ -97,11 +94,9 @@ const ZH: Texts = Texts {
     no_table_found: "没有找到指标表，可选中表头后点“标记表格”",
     computed_cells: "个年度目标已测算",
     exported: "已导出",
-    nothing_to_export: "没有可导出的表格",
     legend_file: "文件原值",
     legend_computed: "测算值",
     legend_manual: "手工输入",
-    read_failed: "无法读取文件",
     view_sheet: "表格",
     view_summary: "考核汇总",
     view_draft: "下年度目标",
@@ -125,7 +120,6 @@ const ZH: Texts = Texts {
     restored_page: "已打开网页中保存的计划",
     restore_failed: "无法恢复上次的工作（浏览器中保存的文件已不存在），请重新打开文件",
     confirm_replace: "当前计划有尚未导出或保存的修改。继续将替换当前计划（修改会丢失）。是否继续？",
-    autosave_failed: "自动保存失败（浏览器存储空间不足？）。请用“导出”或“保存为网页”保存工作",
 };
 
 const EN: Texts = Texts {
@@ -157,11 +151,9 @@ const EN: Texts = Texts {
     no_table_found: "no indicator table found; select the header and click Mark table",
     computed_cells: "yearly targets computed",
     exported: "Exported",
-    nothing_to_export: "There is no plan to export",
     legend_file: "from the file",
     legend_computed: "computed",
     legend_manual: "typed",
-    read_failed: "Cannot read the file",
     view_sheet: "Table",
     view_summary: "Assessment",
     view_draft: "Next years",
@@ -185,7 +177,6 @@ const EN: Texts = Texts {
     restored_page: "Opened the plan saved in this page",
     restore_failed: "Your last work could not be restored (the file kept by the browser is gone); please open the file again",
     confirm_replace: "The current plan has changes that were not exported or saved. Replace it (the changes are lost)?",
-    autosave_failed: "Autosave failed (browser storage full?). Use Export or Save as web page to keep your work",
 };
 
 /// The texts of a language.

@@ -2,7 +2,8 @@
 
 use super::chart::chart;
 use super::i18n::{
-    direction_name, method_name, panel_texts, rule_name, status_explanation, status_name,
+    aside, direction_name, item_sep, method_name, panel_texts, rule_name, status_explanation,
+    status_name, texts,
 };
 use super::state::{typed_cell, Doc, Edit, Live, PanelCell};
 use crate::error::Lang;
@@ -129,13 +130,25 @@ pub fn IndicatorPanel(
                 value,
             });
         };
+        let colon = texts(lang).colon;
         let auto_direction = format!(
-            "{}（{}，{}）",
+            "{}{}",
             p.auto,
-            direction_name(lang, result.direction),
-            rule_name(lang, result.direction_rule)
+            aside(
+                lang,
+                &format!(
+                    "{}{}{}",
+                    direction_name(lang, result.direction),
+                    item_sep(lang),
+                    rule_name(lang, result.direction_rule)
+                )
+            )
         );
-        let auto_method = format!("{}（{}）", p.auto, method_name(lang, result.method));
+        let auto_method = format!(
+            "{}{}",
+            p.auto,
+            aside(lang, method_name(lang, result.method))
+        );
         let years: Vec<i32> = result
             .yearly
             .keys()
@@ -180,7 +193,7 @@ pub fn IndicatorPanel(
             .iter()
             .map(|w| match w {
                 Warning::CompoundFellBackToLinear => p.fallback.to_string(),
-                Warning::RateLevelGap { gap } => format!("{}：{gap}", p.gap),
+                Warning::RateLevelGap { gap } => format!("{}{colon}{gap}", p.gap),
             })
             .map(|w| view! { <p class="warning">{w}</p> })
             .collect_view();
@@ -199,7 +212,7 @@ pub fn IndicatorPanel(
                             .collect::<Vec<_>>()
                             .join("　")}
                     </p>
-                    <p>{p.needed}"："{change(d.needed_change)}"　"{p.original}"："{change(d.original_change)}</p>
+                    <p>{p.needed}{colon}{change(d.needed_change)}"　"{p.original}{colon}{change(d.original_change)}</p>
                     {d.flag.then(|| view! { <p class="warning">{p.flagged}</p> })}
                 </section>
             }

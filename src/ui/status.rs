@@ -28,11 +28,6 @@ impl Said {
         Self(words)
     }
 
-    /// A text that is the same in every language (a browser's own message).
-    pub(super) fn plain(text: String) -> Self {
-        Self::new(move |_| text.clone())
-    }
-
     /// `what：name` (a finished action on a file).
     pub(super) fn done(what: fn(&Texts) -> &'static str, name: String) -> Self {
         Self::new(move |l| format!("{}{}{name}", what(texts(l)), texts(l).colon))

@@ -125,7 +125,9 @@ fn post_job(
     journal: &Journal,
     created_ms: f64,
 ) -> Result<(), JsValue> {
-    let journal = journal.to_json().map_err(|e| JsValue::from_str(&e))?;
+    let journal = journal
+        .to_json()
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
     let job = js_sys::Object::new();
     js_sys::Reflect::set(&job, &"created".into(), &created_ms.into())?;
     js_sys::Reflect::set(&job, &"module".into(), &wasm_bindgen::module())?;
@@ -191,7 +193,7 @@ pub async fn export_in_worker(
     let doc = journal
         .rebuild_paced(&start, &mut pace)
         .await
-        .map_err(|e| broken(&e))?;
+        .map_err(|e| broken(&e.user_message(journal.lang)))?;
     doc.export_xlsx_paced(Some(created_ms), &mut pace)
         .await
         .map_err(|e| JsValue::from_str(&e.user_message(journal.lang)))

@@ -3,6 +3,9 @@
 //! `.xlsx`, `.xls` and `.ods` go through calamine; CSV text in UTF-8 (with or without BOM),
 //! UTF-16 or GBK/GB18030 goes through `encoding_rs` and the `csv` crate. Sizes are bounded
 //! before anything is handed to a parser.
+//!
+//! Readers only read: what a sheet means is [`crate::table`]'s to decide (readers produce its
+//! grid and style types), and nothing here writes a file or touches `crate::ui`.
 
 use super::limits::{self, Budget};
 use crate::error::ImportError;

@@ -122,6 +122,16 @@ pub async fn workbook_paced_with<P: Pace>(
 ///
 /// # Errors
 /// As [`workbook_paced`].
+///
+/// # Example
+/// ```
+/// use zhibiao::io::{import, write::fill::workbook};
+/// let csv = "序号,指标名称,单位,2020年基期值,2025年目标值\n1,地区生产总值,亿元,100,150\n";
+/// let imported = import(csv.as_bytes()).unwrap();
+/// // The creation time is passed in (the core never reads the clock).
+/// let bytes = workbook(&imported, &zhibiao::plan::Options::default(), Some(0.0)).unwrap();
+/// assert!(bytes.starts_with(b"PK")); // an .xlsx is a zip package
+/// ```
 pub fn workbook(
     imported: &Imported,
     opts: &plan::Options,

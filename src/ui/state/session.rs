@@ -2,6 +2,7 @@
 //! since, and the slots that keep them per tab.
 
 use super::*;
+use crate::error::PageError;
 use serde::{Deserialize, Serialize};
 
 /// What autosave keeps and a saved page embeds: the document, its undo history and the
@@ -22,13 +23,21 @@ pub struct Session {
 /// The current session format.
 pub const SESSION_VERSION: u32 = 1;
 
+/// `value` as JSON, or why not.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, PageError> {
+    serde_json::to_string(value).map_err(|e| PageError::NotSerialized {
+        detail: e.to_string(),
+    })
+}
+
 impl Session {
     /// The session as JSON.
     ///
     /// # Errors
-    /// The serializer's message (it fails only on non-string map keys, which the types have not).
-    pub fn to_json(&self) -> Result<String, String> {
-        serde_json::to_string(self).map_err(|e| e.to_string())
+    /// [`PageError::NotSerialized`] (the serializer fails only on non-string map keys, which
+    /// the types have not).
+    pub fn to_json(&self) -> Result<String, PageError> {
+        to_json(self)
     }
 
     /// A session read back from JSON; `None` for anything that is not one of ours.
@@ -94,9 +103,9 @@ impl Journal {
     /// The journal as JSON.
     ///
     /// # Errors
-    /// The serializer's message.
-    pub fn to_json(&self) -> Result<String, String> {
-        serde_json::to_string(self).map_err(|e| e.to_string())
+    /// [`PageError::NotSerialized`] with the serializer's message.
+    pub fn to_json(&self) -> Result<String, PageError> {
+        to_json(self)
     }
 
     /// A journal read back from JSON; `None` for anything that is not one of ours.
@@ -132,22 +141,26 @@ impl Journal {
     /// page's session read again) and the logged edits replayed, exactly as a reload does.
     ///
     /// # Errors
-    /// The import's message (in the journal's language), or that the session is not ours.
+    /// [`PageError::Import`] when the file no longer imports, [`PageError::SavedPageUnreadable`]
+    /// when the saved page's session is not ours.
     pub async fn rebuild_paced<P: crate::pace::Pace>(
         &self,
         start: &Start,
         pace: &mut P,
-    ) -> Result<Doc, String> {
+    ) -> Result<Doc, PageError> {
         let doc = match start {
             Start::File(bytes) => {
                 let imported = crate::io::import_paced(bytes, pace)
                     .await
-                    .map_err(|e| e.user_message(self.lang, &self.file_name))?;
+                    .map_err(|error| PageError::Import {
+                        file: self.file_name.clone(),
+                        error,
+                    })?;
                 Doc::new(self.file_name.clone(), imported)
             }
             Start::Session(json) => Session::from_json(json)
                 .and_then(|s| s.doc)
-                .ok_or_else(|| "the saved page's session is not readable".to_string())?,
+                .ok_or(PageError::SavedPageUnreadable)?,
         };
         Ok(self.replay(doc))
     }
