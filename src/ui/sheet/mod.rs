@@ -137,21 +137,12 @@ pub fn SheetGrid(
         let to = (first + visible + OVERSCAN).min(rows);
         from..to.max(from)
     });
-    // The font's digit and CJK widths, measured once the grid is on the page.
-    let metrics = RwSignal::new(Metrics::default());
-    let measure_digits = NodeRef::<leptos::html::Span>::new();
-    let measure_wide = NodeRef::<leptos::html::Span>::new();
-    request_animation_frame(move || {
-        let width = |n: &NodeRef<leptos::html::Span>| {
-            n.get_untracked()
-                .map(|el| f64::from(el.client_width()) / 20.0)
-                .unwrap_or(0.0)
-        };
-        metrics.set(Metrics::measured(
-            width(&measure_digits),
-            width(&measure_wide),
-        ));
-    });
+    // The font's digit and CJK widths, measured once per page at start-up (no layout here).
+    let metrics = RwSignal::new(
+        browser::font_widths()
+            .map(|(digit, wide)| Metrics::measured(digit, wide))
+            .unwrap_or_default(),
+    );
     // Widths the user dragged or double-clicked; a new file starts fitted.
     let user_widths = RwSignal::new(HashMap::<(usize, usize), u32>::new());
     Effect::new(move |_| {
@@ -211,7 +202,12 @@ pub fn SheetGrid(
         g.printing.track();
         // Header rows wrap differently when their columns change width.
         g.widths.track();
-        request_animation_frame(measure_head);
+        // After the frame that paints the rows (rAF, then a task): the layout is then done,
+        // so reading the rows' heights forces none. Before that the header rows sit where
+        // they are at the top of the sheet, which is all the first frame shows.
+        request_animation_frame(move || {
+            set_timeout(measure_head, std::time::Duration::ZERO);
+        });
     });
 
     // 标记表格: the selection's rows are the header band, its left column names the rows.
@@ -265,10 +261,6 @@ pub fn SheetGrid(
             {units::unit_filter(doc, lang, unit)}
             {filter_status(g)}
             {find::find_bar(g)}
-            <span class="measure" aria-hidden="true">
-                <span node_ref=measure_digits>"00000000000000000000"</span>
-                <span node_ref=measure_wide>"中中中中中中中中中中中中中中中中中中中中"</span>
-            </span>
         </div>
         <div
             class="grid-wrap"
