@@ -251,6 +251,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
             &plan::compute(&plan0, &plan::Options::default()),
             &layout.yearly_cols(),
         )],
+        ..Default::default()
     };
     let mut meta_sheet = zhibiao::table::grid::Sheet {
         name: roundtrip::SHEET_NAME.into(),

@@ -7,6 +7,7 @@
 mod common;
 
 use common::{fixture, import};
+use zhibiao::io::returns::Consolidation;
 use zhibiao::io::write::fill;
 use zhibiao::io::{self, merge, Imported};
 use zhibiao::plan::score::units_of;
@@ -568,4 +569,80 @@ fn a_conflict_resolved_with_a_returns_value_takes_it() {
         .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
         .any(|(r, c)| sheet.text(r, c) == "采用 统计局.xls 的值 210");
     assert!(said);
+}
+
+#[test]
+fn the_consolidated_workbook_read_back_keeps_the_returns_and_a_further_merge_continues() {
+    let full = import(PROGRESS);
+    let plan = full.sheets[0].plan.clone().unwrap();
+    let mut base = with_actuals(&full, |_| false);
+    let first = &plan.indicators[0];
+    let unit = first_lead(first);
+    let ret = with_actuals(&full, |i| first_lead(i) == unit);
+    // A second return of the same unit, with seq 1's 2021 actual given differently.
+    let mut other = ret.clone();
+    let s = &mut other.sheets[0];
+    let layout = s.layout.clone().unwrap();
+    let (row, col) = (first.row as usize - 1, layout.actual_cols()[&2021]);
+    s.sheet.rows[row][col] = RawCell::Number {
+        n: 210.0,
+        format: None,
+    };
+    s.plan = Some(build_plan(&s.sheet, &layout));
+    let (mut summary, cells) = merge::merge_with_cells(
+        &mut base,
+        &[("a.xlsx".into(), ret), ("b.xlsx".into(), other)],
+    );
+    assert_eq!(summary.conflicts.len(), 1, "{:?}", summary.conflicts);
+    assert!(merge::resolve(
+        &mut base,
+        &mut summary.conflicts[0],
+        "b.xlsx"
+    ));
+    let filled_a = summary.returns[0].filled;
+    assert!(filled_a > 1);
+    assert_eq!(cells.len(), filled_a + summary.returns[1].filled);
+    let consolidation = Consolidation::of_merge(&base, &summary, &cells);
+    let bytes = fill::consolidated_with(
+        &base,
+        Some(&consolidation),
+        &plan::Options::default(),
+        Some(0.0),
+    )
+    .unwrap();
+    let back = io::import(&bytes).unwrap();
+    // The records: a.xlsx filled what it filled, b.xlsx made the conflict, resolved with its
+    // value; the summary as it was (returns, missing units, conflicts).
+    assert_eq!(back.returns, consolidation.returns);
+    let records = &back.returns.records;
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].cells.len(), filled_a);
+    assert_eq!(records[0].conflicts, []);
+    assert_eq!(records[1].conflicts, summary.conflicts);
+    assert_eq!(records[1].conflicts[0].resolved.as_deref(), Some("b.xlsx"));
+    assert_eq!(back.returns.summary(&back).as_ref(), Some(&summary));
+    assert_eq!(back.returns.given_by(0, row, col, 2021), Some("b.xlsx"));
+    assert_eq!(back.sheets[0].sheet.text(row, col), "210");
+    // A further merge into the read-back workbook keeps the earlier returns first.
+    let mut again = back.clone();
+    let next_unit = plan
+        .indicators
+        .iter()
+        .map(first_lead)
+        .find(|u| *u != unit && summary.missing_units.contains(u))
+        .unwrap();
+    let next = with_actuals(&full, |i| first_lead(i) == next_unit);
+    let (more, more_cells) = merge::merge_with_cells(&mut again, &[("c.xlsx".into(), next)]);
+    assert!(more.returns[0].filled > 0);
+    let continued = Consolidation::of_merge(&again, &more, &more_cells);
+    let files: Vec<&str> = continued
+        .summary
+        .returns
+        .iter()
+        .map(|r| r.file.as_str())
+        .collect();
+    assert_eq!(files, ["a.xlsx", "b.xlsx", "c.xlsx"]);
+    assert_eq!(continued.summary.conflicts, summary.conflicts);
+    assert!(!continued.summary.missing_units.contains(&next_unit));
+    assert!(summary.missing_units.contains(&next_unit));
 }

@@ -225,9 +225,14 @@ fn merge(args: &[String]) -> Result<bool, CliError> {
         .iter()
         .map(|p| Ok((file_name(p), import_file(p, false)?)))
         .collect::<Result<Vec<_>, CliError>>()?;
-    let summary = io::merge::merge(&mut base, &returns);
-    let bytes =
-        io::write::fill::consolidated(&base, Some(&summary), &plan::Options::default(), None)?;
+    let (summary, cells) = io::merge::merge_with_cells(&mut base, &returns);
+    let consolidation = io::returns::Consolidation::of_merge(&base, &summary, &cells);
+    let bytes = io::write::fill::consolidated_with(
+        &base,
+        Some(&consolidation),
+        &plan::Options::default(),
+        None,
+    )?;
     write(&out, &bytes)?;
     emit_json(&summary)?;
     Ok(summary.conflicts.is_empty())

@@ -219,7 +219,7 @@ fn gather(target: &Target<'_>, file: &str, returned: &Imported) -> Gathered {
         .is_some_and(|l| l.col(Role::Base).is_some())
         && base_is_actual.is_none();
     let bare_years = match (target.sheet.layout.as_ref(), ret.layout.as_ref()) {
-        (Some(plan), Some(ret)) => bare_actual_years(plan, ret),
+        (Some(plan), Some(layout)) => bare_actual_years(plan, layout, &ret.sheet),
         _ => BTreeMap::new(),
     };
     let mut years_without_column = BTreeSet::new();
@@ -394,13 +394,23 @@ pub fn prepare(base: &Imported, file: &str, returned: &Imported) -> Option<Prepa
 /// the plan's sheet, and the plan is rebuilt from it (keeping the user's overrides). Returns
 /// without a table are listed with nothing filled.
 pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummary {
+    merge_with_cells(base, returns).0
+}
+
+/// [`merge`], with the cells each return filled: (0-based row, column, the file), in the plan's
+/// first table.
+pub fn merge_with_cells(
+    base: &mut Imported,
+    returns: &[(String, Imported)],
+) -> (MergeSummary, Vec<(usize, usize, String)>) {
     let mut summary = MergeSummary::default();
+    let mut cells = Vec::new();
     let Some(index) = base.first_table() else {
-        return summary;
+        return (summary, cells);
     };
     let (writes, changed) = {
         let Some(target) = base.sheets.get(index).and_then(Target::of) else {
-            return summary;
+            return (summary, cells);
         };
         // (plan indicator, year) → what each return gave there, in order.
         let mut offered: BTreeMap<(usize, Year), Vec<Offer>> = BTreeMap::new();
@@ -422,10 +432,11 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
         rs.changed += changed.get(&rs.file).copied().unwrap_or(0);
     }
     let Some(target) = base.sheets.get_mut(index) else {
-        return summary;
+        return (summary, cells);
     };
     for (row, col, raw, file) in writes {
         set_cell(target, row, col, raw);
+        cells.push((row, col, file.clone()));
         if let Some(rs) = summary.returns.iter_mut().find(|r| r.file == file) {
             rs.filled += 1;
         }
@@ -434,7 +445,7 @@ pub fn merge(base: &mut Imported, returns: &[(String, Imported)]) -> MergeSummar
     summary.missing_units = target.plan.as_ref().map_or_else(Vec::new, |plan| {
         missing_units(plan, summary.returns.iter().map(|r| r.unit.as_str()))
     });
-    summary
+    (summary, cells)
 }
 
 /// The plan's units (lead and other, folded, in order) that none of `returned` (the units the
@@ -807,15 +818,27 @@ fn actuals_of(
 
 /// The return's columns headed by a bare year (`2021年`, read as a yearly target) where the
 /// plan has an actual column of that year and no yearly target column of it: a unit that
-/// headed its actuals by the year alone. Year → the return's column.
-fn bare_actual_years(plan: &Layout, ret: &Layout) -> BTreeMap<Year, usize> {
+/// headed its actuals by the year alone. Year → the return's column. A year that heads another
+/// column of the return too (`2025年` over the target and over the actual) is not guessed.
+fn bare_actual_years(
+    plan: &Layout,
+    ret: &Layout,
+    sheet: &crate::table::grid::Sheet,
+) -> BTreeMap<Year, usize> {
     let plan_actual = plan.actual_cols();
+    let headed = |y: Year| {
+        (ret.header_first..=ret.header_last)
+            .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+            .filter(|&(r, c)| header_year(&sheet.text(r, c)) == Some(y))
+            .count()
+    };
     ret.columns
         .iter()
         .filter_map(|c| match c.role {
             Role::Yearly(y) => Some((y, c.col)),
             _ => None,
         })
+        .filter(|(y, _)| headed(*y) <= 1)
         .filter(|(y, _)| {
             plan_actual.contains_key(y)
                 && !plan.columns.iter().any(|c| c.role == Role::Yearly(*y))

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod merge;
 pub mod read;
 pub mod report;
+pub mod returns;
 pub mod roundtrip;
 pub mod write;
 
@@ -47,6 +48,10 @@ pub struct Imported {
     pub format: Format,
     /// Every sheet, in workbook order.
     pub sheets: Vec<ImportedSheet>,
+    /// The returns a consolidated workbook exported by Zhibiao says were folded into its plan
+    /// (read back from its round-trip sheet); empty for any other file.
+    #[serde(default, skip_serializing_if = "returns::Returns::is_empty")]
+    pub returns: returns::Returns,
 }
 
 impl Imported {
@@ -94,9 +99,20 @@ pub async fn import_showing<P: pace::Pace>(
     pace: &mut P,
     show: impl FnMut(Imported),
 ) -> Result<Imported, ImportError> {
+    showing_over(bytes, pace, pace::FIRST_SCREEN_MIN_XML, show).await
+}
+
+/// [`import_showing`] with a first screen for sheets of at least `min_xml` bytes of XML.
+async fn showing_over<P: pace::Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+    min_xml: u64,
+    show: impl FnMut(Imported),
+) -> Result<Imported, ImportError> {
     let mut showing = Showing {
         inner: pace,
         show,
+        min_xml,
         shown: false,
     };
     import_paced(bytes, &mut showing).await
@@ -115,13 +131,16 @@ pub fn first_screen(format: Format, sheet: &Sheet) -> Option<Imported> {
             plan: Some(plan),
             style: None,
         }],
+        returns: Default::default(),
     })
 }
 
-/// A pace that hands the first screen it finds to `show`, and everything else to `inner`.
+/// A pace that hands the first screen it finds in a sheet of at least `min_xml` bytes of XML
+/// to `show`, and everything else to `inner`.
 struct Showing<'p, P, F> {
     inner: &'p mut P,
     show: F,
+    min_xml: u64,
     shown: bool,
 }
 
@@ -130,8 +149,8 @@ impl<P: pace::Pace, F: FnMut(Imported)> pace::Pace for Showing<'_, P, F> {
         self.inner.step(stage, fraction)
     }
 
-    async fn first_rows(&mut self, format: Format, sheet: &Sheet) {
-        if self.shown {
+    async fn first_rows(&mut self, format: Format, sheet: &Sheet, xml_bytes: u64) {
+        if self.shown || xml_bytes < self.min_xml {
             return;
         }
         if let Some(first) = first_screen(format, sheet) {
@@ -178,8 +197,12 @@ pub async fn import_paced<P: pace::Pace>(
             style,
         });
     }
-    roundtrip::apply(&mut sheets);
-    Ok(Imported { format, sheets })
+    let returns = roundtrip::apply(&mut sheets);
+    Ok(Imported {
+        format,
+        sheets,
+        returns,
+    })
 }
 
 #[cfg(test)]
@@ -219,7 +242,10 @@ mod tests {
         assert!(!bytes.is_empty());
         let mut shown = Vec::new();
         let mut pace = Pausing::default();
-        let whole = drive(import_showing(&bytes, &mut pace, |first| shown.push(first)));
+        // A first screen for any sheet XML, however small.
+        let whole = drive(showing_over(&bytes, &mut pace, 0, |first| {
+            shown.push(first)
+        }));
         assert_eq!(
             whole,
             import(&bytes),
@@ -266,6 +292,43 @@ mod tests {
             assert_eq!(a.name, b.name);
             assert_eq!(a.row, b.row);
         }
+    }
+
+    /// The uncompressed size of the fixture's only sheet, read from its zip directory here.
+    fn sheet_xml_size(bytes: &[u8]) -> u64 {
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes));
+        let size = zip.ok().and_then(|mut z| {
+            let file = z.by_name("xl/worksheets/sheet1.xml").ok()?;
+            Some(file.size())
+        });
+        size.unwrap_or(0)
+    }
+
+    #[test]
+    fn a_first_screen_only_for_a_sheet_xml_of_the_threshold_or_more() {
+        let bytes = fixture("synthetic-2021-2025-2000-rows.xlsx");
+        let size = sheet_xml_size(&bytes);
+        assert!(size > 0, "the fixture's sheet XML has a size");
+        // Below, at and above the fixture's own size.
+        for (min_xml, expected) in [(size - 1, 1), (size, 1), (size + 1, 0)] {
+            let mut shown = 0;
+            let mut pace = Pausing::default();
+            let whole = drive(showing_over(&bytes, &mut pace, min_xml, |_| shown += 1));
+            assert_eq!(whole, import(&bytes), "threshold {min_xml}");
+            assert_eq!(
+                (shown, pace.pauses),
+                (expected, expected),
+                "threshold {min_xml}"
+            );
+        }
+        // A 2,000-row plan (this one has 1.7 MB of sheet XML) is read faster than
+        // a second render of the grid: the page shows it whole, without a first screen.
+        assert!(size < pace::FIRST_SCREEN_MIN_XML / 2, "{size} bytes");
+        let mut shown = 0;
+        let mut pace = Pausing::default();
+        let whole = drive(import_showing(&bytes, &mut pace, |_| shown += 1));
+        assert_eq!(whole, import(&bytes));
+        assert_eq!((shown, pace.pauses), (0, 0));
     }
 
     #[test]

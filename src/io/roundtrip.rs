@@ -11,6 +11,7 @@
 //! which makes them anchors), drops the added sheets' tables and removes the hidden sheet.
 //! A damaged or foreign metadata sheet is ignored.
 
+use super::returns::Returns;
 use super::ImportedSheet;
 use crate::plan::{
     Given, Indicator, Overrides, Plan, PlanResults, RawCell, Settings, Source, Value, Year, YearMap,
@@ -32,6 +33,10 @@ pub const CHUNK_CHARS: usize = 30_000;
 pub struct Metadata {
     /// One entry per exported source sheet.
     pub sheets: Vec<SheetMeta>,
+    /// The returns folded into the first plan (the records behind the 汇总情况 sheet: which
+    /// return gave each value, the conflicts and how each was resolved).
+    #[serde(default, skip_serializing_if = "Returns::is_empty")]
+    pub returns: Returns,
 }
 
 /// The round-trip data of one source sheet.
@@ -138,13 +143,14 @@ pub fn to_chunks(meta: &Metadata) -> Vec<String> {
         .collect()
 }
 
-/// Reads the metadata sheet, if the workbook has one, and applies it (see the module docs).
-pub fn apply(sheets: &mut Vec<ImportedSheet>) {
+/// Reads the metadata sheet, if the workbook has one, and applies it (see the module docs);
+/// returns the consolidation's records it carries, their sheet the first table's.
+pub fn apply(sheets: &mut Vec<ImportedSheet>) -> Returns {
     let Some(pos) = sheets
         .iter()
         .position(|s| s.sheet.name == SHEET_NAME && s.sheet.text(0, 0) == MARKER)
     else {
-        return;
+        return Returns::default();
     };
     let meta_sheet = sheets.remove(pos);
     let json: String = meta_sheet
@@ -158,7 +164,7 @@ pub fn apply(sheets: &mut Vec<ImportedSheet>) {
         })
         .collect();
     let Ok(meta) = serde_json::from_str::<Metadata>(&json) else {
-        return;
+        return Returns::default();
     };
     for sm in &meta.sheets {
         for s in sheets.iter_mut() {
@@ -187,6 +193,12 @@ pub fn apply(sheets: &mut Vec<ImportedSheet>) {
             }
         }
     }
+    let mut returns = meta.returns;
+    match sheets.iter().position(|s| s.plan.is_some()) {
+        Some(first) => returns.records.iter_mut().for_each(|r| r.sheet = first),
+        None => returns.records.clear(),
+    }
+    returns
 }
 
 /// The indicator on the same row with the same name, else the only one with that name.

@@ -424,6 +424,12 @@ pub fn App() -> impl IntoView {
             })
         }),
     };
+    // A missing unit clicked in the 汇总情况 view: the grid on that unit's rows.
+    let unit_request = RwSignal::new(None::<String>);
+    let show_unit = Callback::new(move |unit: String| {
+        unit_request.set(Some(unit));
+        set_view.set(View::Sheet);
+    });
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         set_dragging.set(false);
@@ -759,6 +765,7 @@ pub fn App() -> impl IntoView {
                                     printing=printing
                                     lang=lang
                                     hold=hold
+                                    unit_request=unit_request
                                 />
                                 <Show when=move || selected.with(Option::is_some)>
                                     <div
@@ -801,7 +808,7 @@ pub fn App() -> impl IntoView {
                         }.into_any(),
                         View::Draft => view! { <DraftView doc=doc results=results lang=lang /> }.into_any(),
                         View::Layout => view! { <LayoutView doc=doc lang=lang on_edit=on_edit /> }.into_any(),
-                        View::Returns => view! { <ReturnsView doc=doc lang=lang on_edit=on_edit /> }.into_any(),
+                        View::Returns => view! { <ReturnsView doc=doc lang=lang on_edit=on_edit on_unit=show_unit /> }.into_any(),
                     }}
                     <Show when=move || printing.get() && view.get() == View::Sheet>
                         <div class="print-summary" data-testid="print-summary">

@@ -129,6 +129,43 @@ pub fn target_within(ev: &web_sys::Event, selector: &str) -> bool {
         .is_some()
 }
 
+thread_local! {
+    /// The grid font's digit and CJK widths, measured once per page ([`font_widths`]).
+    static FONT_WIDTHS: std::cell::Cell<Option<(f64, f64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// The width in pixels of one digit and of one CJK character in the grid's font (13 px, tabular
+/// figures), measured once per page in a hidden element on the body and kept: call it at
+/// start-up, when the page is small, so that no grid waits for a layout to learn its font.
+pub fn font_widths() -> Option<(f64, f64)> {
+    if let Some(known) = FONT_WIDTHS.with(std::cell::Cell::get) {
+        return Some(known);
+    }
+    let document = web_sys::window()?.document()?;
+    let body = document.body()?;
+    let outer = document.create_element("span").ok()?;
+    let _ = outer.set_attribute("class", "measure");
+    let _ = outer.set_attribute("aria-hidden", "true");
+    let _ = outer.set_attribute("style", "font-size:13px");
+    let mut spans = Vec::new();
+    for text in ["0", "中"] {
+        let span = document.create_element("span").ok()?;
+        span.set_text_content(Some(&text.repeat(20)));
+        let _ = outer.append_child(&span);
+        spans.push(span);
+    }
+    let _ = body.append_child(&outer);
+    let width = |i: usize| {
+        spans
+            .get(i)
+            .map_or(0.0, |s| f64::from(s.client_width()) / 20.0)
+    };
+    let widths = (width(0), width(1));
+    outer.remove();
+    FONT_WIDTHS.with(|f| f.set(Some(widths)));
+    Some(widths)
+}
+
 /// Stacks the sticky header rows of the table inside `wrap`: each row that is not a title row
 /// gets its `--top` offset. Returns the height of the title rows (they scroll away) and of the
 /// rows that stay at the top.

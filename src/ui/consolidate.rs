@@ -8,7 +8,9 @@
 use super::app::FILE_TYPES;
 use super::browser;
 use super::i18n::{aside, clause_sep, consolidate_texts, texts};
-use super::state::returns::{add_return, resolve, suggestion};
+use super::state::returns::{
+    add_return, remove_return, resolve, saved_page_return, suggestion, unit_session,
+};
 use super::state::Doc;
 use super::state::Edit;
 use crate::error::{Lang, PageError};
@@ -70,14 +72,16 @@ impl Shell {
                 });
                 pace.breathe().await;
                 let imported = match browser::read_file(file).await {
-                    Ok(bytes) => {
-                        crate::io::import_paced(&bytes, &mut pace)
+                    // A unit's saved page gives the document it holds.
+                    Ok(bytes) => match saved_page_return(&bytes) {
+                        Some(imported) => Ok(imported),
+                        None => crate::io::import_paced(&bytes, &mut pace)
                             .await
                             .map_err(|error| PageError::Import {
                                 file: name.clone(),
                                 error,
-                            })
-                    }
+                            }),
+                    },
                     Err(e) => Err(e),
                 };
                 match imported {
@@ -135,20 +139,23 @@ impl Shell {
         });
     }
 
-    /// One filled copy per responsible unit, in one `.zip` download.
-    pub fn distribute(self) {
+    /// One filled copy per responsible unit, in one `.zip` download: workbooks, or saved pages
+    /// where `as_pages`.
+    pub fn distribute(self, as_pages: bool) {
         if self.busy() {
             return;
         }
         let Some(current) = self.doc.get_untracked() else {
             return;
         };
+        let lang = self.lang.get_untracked();
         let name = format!(
-            "{}-分发.zip",
+            "{}-分发{}.zip",
             current
                 .file_name
                 .rsplit_once('.')
-                .map_or(current.file_name.as_str(), |(s, _)| s)
+                .map_or(current.file_name.as_str(), |(s, _)| s),
+            if as_pages { "-网页" } else { "" }
         );
         self.set_progress.set(Some((Stage::Export, 0.0)));
         leptos::task::spawn_local(async move {
@@ -157,14 +164,18 @@ impl Shell {
                 set_progress.set(Some((stage, fraction)));
             });
             pace.breathe().await;
-            let zip = crate::io::write::distribute::distribute_paced(
-                &current.imported,
-                &crate::plan::Options::default(),
-                Some(browser::now_ms()),
-                &mut pace,
-            )
-            .await
-            .map_err(PageError::from)
+            let zip = if as_pages {
+                unit_pages(&current, lang, &mut pace).await
+            } else {
+                crate::io::write::distribute::distribute_paced(
+                    &current.imported,
+                    &crate::plan::Options::default(),
+                    Some(browser::now_ms()),
+                    &mut pace,
+                )
+                .await
+                .map_err(PageError::from)
+            }
             .and_then(|bytes| browser::download(&bytes, &name, ZIP_MIME));
             self.set_progress.set(None);
             self.on_done.run(match zip {
@@ -181,20 +192,58 @@ impl Shell {
     }
 }
 
-/// The toolbar's 分发 and 汇总 buttons.
+/// One saved page per unit (this page with the unit's copy embedded), deflated into one `.zip`;
+/// the page paints after each unit's page.
+async fn unit_pages(
+    doc: &Doc,
+    lang: Lang,
+    pace: &mut browser::PagePace,
+) -> Result<Vec<u8>, PageError> {
+    use crate::io::write::{distribute, share};
+    use crate::pace::Pace;
+    let page = browser::page_html().ok_or(PageError::NoPageSource)?;
+    let units = distribute::unit_files(&doc.imported, "html")?;
+    let mut files = Vec::with_capacity(units.len());
+    for (index, (unit, file)) in units.iter().enumerate() {
+        let json = unit_session(doc, unit, file, lang)?;
+        let html = share::embed(&page, &json).map_err(|_| PageError::NoPageSource)?;
+        files.push((file.clone(), html.into_bytes()));
+        pace.step(
+            Stage::Export,
+            crate::pace::fraction(index, units.len(), 1.0),
+        )
+        .await;
+    }
+    Ok(distribute::zip_deflated(
+        files.iter().map(|(f, b)| (f.as_str(), b.as_slice())),
+    )?)
+}
+
+/// The toolbar's 分发 (with the choice of workbooks or saved pages) and 汇总 buttons.
 pub fn buttons(shell: Shell) -> impl IntoView {
     let t = move || consolidate_texts(shell.lang.get());
     let no_doc = move || shell.doc.with(Option::is_none);
+    let as_pages = RwSignal::new(false);
     view! {
         <button
             class="button"
             data-testid="distribute"
             title=move || t().distribute_hint
             disabled=no_doc
-            on:click=move |_| shell.distribute()
+            on:click=move |_| shell.distribute(as_pages.get_untracked())
         >
             {move || t().distribute}
         </button>
+        <select
+            class="distribute-as"
+            data-testid="distribute-as"
+            title=move || t().distribute_as_hint
+            disabled=no_doc
+            on:change=move |ev| as_pages.set(event_target_value(&ev) == "html")
+        >
+            <option value="xlsx" selected=move || !as_pages.get()>{move || t().distribute_xlsx}</option>
+            <option value="html" selected=move || as_pages.get()>{move || t().distribute_html}</option>
+        </select>
         <label
             class="button"
             class:disabled=no_doc
@@ -219,6 +268,8 @@ pub fn ReturnsView(
     doc: ReadSignal<Option<Doc>>,
     lang: ReadSignal<Lang>,
     on_edit: Callback<Edit>,
+    /// Shows a unit's rows in the grid.
+    on_unit: Callback<String>,
 ) -> impl IntoView {
     move || {
         let l = lang.get();
@@ -229,8 +280,15 @@ pub fn ReturnsView(
             let returns = r
                 .records
                 .iter()
-                .map(|rec| {
+                .enumerate()
+                .map(|(index, rec)| {
                     let s = &rec.summary;
+                    let remove = move |_| {
+                        let step = doc.with_untracked(|d| d.as_ref().and_then(|d| remove_return(d, index)));
+                        if let Some(step) = step {
+                            on_edit.run(step);
+                        }
+                    };
                     view! {
                         <tr data-testid="return-row" data-file=s.file.clone()>
                             <td>{s.file.clone()}</td>
@@ -239,6 +297,11 @@ pub fn ReturnsView(
                             <td class="num" data-testid="return-changed">{s.changed}</td>
                             <td>{browser::local_time(rec.added_ms)}</td>
                             <td class="muted">{s.note.clone()}</td>
+                            <td>
+                                <button class="button" data-testid="return-remove" title=t.remove_hint on:click=remove>
+                                    {t.remove}
+                                </button>
+                            </td>
                         </tr>
                     }
                 })
@@ -251,13 +314,29 @@ pub fn ReturnsView(
                     <ul class="missing-units">
                         {missing
                             .iter()
-                            .map(|u| view! { <li data-testid="missing-unit">{u.clone()}</li> })
+                            .map(|u| {
+                                let unit = u.clone();
+                                view! {
+                                    <li>
+                                        <button
+                                            class="link"
+                                            data-testid="missing-unit"
+                                            title=t.missing_hint
+                                            on:click=move |_| on_unit.run(unit.clone())
+                                        >
+                                            {u.clone()}
+                                        </button>
+                                    </li>
+                                }
+                            })
                             .collect_view()}
                     </ul>
                 }
                 .into_any()
             };
-            let conflicts: Vec<_> = r.conflicts().collect();
+            // In the plan's row order, whichever return brought them.
+            let mut conflicts: Vec<_> = r.conflicts().collect();
+            conflicts.sort_by_key(|(_, _, c)| (c.row, c.year));
             let conflict_rows = conflicts
                 .iter()
                 .map(|(record, index, c)| {
@@ -322,7 +401,7 @@ pub fn ReturnsView(
                             <table class="list">
                                 <thead><tr>
                                     <th>{t.file}</th><th>{t.unit}</th><th>{t.filled}</th>
-                                    <th>{t.changed}</th><th>{t.added_at}</th><th>{t.note}</th>
+                                    <th>{t.changed}</th><th>{t.added_at}</th><th>{t.note}</th><th></th>
                                 </tr></thead>
                                 <tbody>{returns}</tbody>
                             </table>

@@ -674,6 +674,10 @@ pub fn first_screen_texts(lang: Lang) -> &'static FirstScreenTexts {
 pub struct ConsolidateTexts {
     pub distribute: &'static str,
     pub distribute_hint: &'static str,
+    /// The choice of what 分发 makes: workbooks or saved pages.
+    pub distribute_as_hint: &'static str,
+    pub distribute_xlsx: &'static str,
+    pub distribute_html: &'static str,
     pub consolidate: &'static str,
     pub consolidate_hint: &'static str,
     pub view: &'static str,
@@ -703,6 +707,10 @@ pub struct ConsolidateTexts {
     pub taken: &'static str,
     pub base_value: &'static str,
     pub unmatched: &'static str,
+    /// Removing a return; a missing unit's link.
+    pub remove: &'static str,
+    pub remove_hint: &'static str,
+    pub missing_hint: &'static str,
     pub changed_targets: &'static str,
     pub what: &'static str,
     pub plan_value: &'static str,
@@ -717,6 +725,10 @@ pub struct ConsolidateTexts {
 const CONSOLIDATE_ZH: ConsolidateTexts = ConsolidateTexts {
     distribute: "分发",
     distribute_hint: "为每个责任单位生成一份填报表（打包为 .zip）",
+    distribute_as_hint:
+        "分发的文件：Excel 表格，或可离线打开的网页（单位在网页中填报后“保存为网页”报送）",
+    distribute_xlsx: "表格",
+    distribute_html: "网页",
     consolidate: "汇总",
     consolidate_hint: "选择各单位报送的文件（可多选），汇总到当前计划",
     view: "汇总情况",
@@ -744,6 +756,9 @@ const CONSOLIDATE_ZH: ConsolidateTexts = ConsolidateTexts {
     taken: "已采用",
     base_value: "计划原值",
     unmatched: "未匹配的行",
+    remove: "移除",
+    remove_hint: "移除这份报送：它填报的值恢复为汇总前的值，冲突重新计算（可撤销）",
+    missing_hint: "在表格中查看该单位的指标",
     changed_targets: "与计划不同的目标（未采用）",
     what: "项目",
     plan_value: "计划值",
@@ -757,6 +772,9 @@ const CONSOLIDATE_ZH: ConsolidateTexts = ConsolidateTexts {
 const CONSOLIDATE_EN: ConsolidateTexts = ConsolidateTexts {
     distribute: "Distribute",
     distribute_hint: "One copy to fill in per responsible unit (in one .zip)",
+    distribute_as_hint: "What to send: workbooks, or pages that open offline (a unit fills its page and returns it saved as a page)",
+    distribute_xlsx: ".xlsx",
+    distribute_html: ".html",
     consolidate: "Consolidate",
     consolidate_hint: "Pick the units' returns (several at once) to fold into this plan",
     view: "Returns",
@@ -784,6 +802,9 @@ const CONSOLIDATE_EN: ConsolidateTexts = ConsolidateTexts {
     taken: "taken",
     base_value: "plan's value",
     unmatched: "Rows that match no indicator",
+    remove: "Remove",
+    remove_hint: "Remove this return: the values it gave go back to what the plan had before, conflicts recomputed (undoable)",
+    missing_hint: "Show this unit's rows in the grid",
     changed_targets: "Targets stated differently (not taken)",
     what: "Figure",
     plan_value: "Plan",

@@ -45,4 +45,7 @@ pub fn start() {
     browser::capture_page();
     browser::remove_loading_message();
     leptos::mount::mount_to_body(app::App);
+    // The grid's font, measured while the page is small (the grid then needs no layout to
+    // size its columns).
+    let _ = browser::font_widths();
 }

@@ -2,7 +2,8 @@
 // units fill their copies in two pages and export them, and the office's page consolidates
 // both: the 汇总情况 view lists the returns, the units that have not returned and the conflict,
 // resolved in one click (the lead unit's return suggested), undoable; a reload keeps it all, the
-// unit filter shows one unit's rows, and the export carries the values and a 汇总情况 sheet.
+// unit filter shows one unit's rows, and the export carries the values and a 汇总情况 sheet;
+// read back in a fresh page, it shows the same 汇总情况 view.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -147,4 +148,22 @@ test("distribute, fill two returns, consolidate them, resolve a conflict, reload
   assert.equal(sheets.status, 0, sheets.stderr);
   assert.ok(sheets.stdout.split("\n").includes("汇总情况"), sheets.stdout);
   await office.assertClean();
+
+  // The export read back in a fresh page: the same 汇总情况 view (returns, missing units, the
+  // conflict and how it was resolved).
+  const reopened = await openApp(t, { name: "consolidate-reopened" });
+  const again = reopened.page;
+  await reopened.uploadAndWaitFor(exported, 3, "B");
+  await waitForCell(reopened, 3, "H", "36900");
+  await again.getByTestId("view-returns").click();
+  await again.getByTestId("returns-view").waitFor();
+  assert.equal(await again.getByTestId("return-row").count(), 2);
+  assert.deepEqual(await again.getByTestId("return-unit").allInnerTexts(), ["县林业局", "县统计局"]);
+  assert.deepEqual(await again.getByTestId("return-filled").allInnerTexts(), ["2", "0"]);
+  assert.deepEqual((await again.getByTestId("missing-unit").allInnerTexts()).sort(), ["县住建局", "县发改局"].sort());
+  assert.equal(await again.getByTestId("conflict").count(), 1);
+  assert.equal(await again.getByTestId("conflict-taken").count(), 1);
+  assert.match(await again.locator(".conflict-value.taken").innerText(), /36900/);
+  await reopened.screenshot("reopened-returns-view");
+  await reopened.assertClean();
 });

@@ -437,6 +437,8 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         let mut sheet = SheetBuilder::new(name.clone(), &mut budget);
         let mut looks = xlsx_look::Palette::default();
         let mut blocks = BlockBuilder::new(limits::MAX_STYLE_RUNS);
+        let part = paths.as_ref().and_then(|p| p.get(&name));
+        let xml_bytes = part.map_or(0, |p| xlsx_merges::part_size(bytes, p));
         match wb.worksheet_cells_reader(&name) {
             Ok(mut reader) => {
                 let rows = f64::from(reader.dimensions().end.0.max(1));
@@ -448,7 +450,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
                     if !first_shown && row as usize >= pace::FIRST_ROWS {
                         first_shown = true;
                         let first = sheet.first_rows(pace::FIRST_ROWS);
-                        pace.first_rows(Format::Xlsx, &first).await;
+                        pace.first_rows(Format::Xlsx, &first, xml_bytes).await;
                     }
                     since_step += 1;
                     if since_step == STEP {
@@ -479,7 +481,6 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
         // with calamine as the fallback for a part we cannot find.
         let progress =
             |part: f64| pace::fraction(index, count, CELLS_SHARE + (1.0 - CELLS_SHARE) * part);
-        let part = paths.as_ref().and_then(|p| p.get(&name));
         let extras = match part {
             Some(part) => xlsx_merges::extras(bytes, part, pace, progress).await,
             None => None,

@@ -43,6 +43,18 @@ pub fn sheet_paths(bytes: &[u8]) -> Option<HashMap<String, String>> {
     Some(paths)
 }
 
+/// The uncompressed size of the part `path` as the zip directory states it (checked against
+/// the limits by [`crate::io::limits::check_zip`]); 0 when there is no such part.
+pub fn part_size(bytes: &[u8], path: &str) -> u64 {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return 0;
+    };
+    let Some(index) = zip.index_for_name(path) else {
+        return 0;
+    };
+    zip.by_index_raw(index).map_or(0, |f| f.size())
+}
+
 /// The rows each sheet repeats on its printed pages, by sheet name (see
 /// [`xlsx_look::print_titles`]).
 pub fn print_titles(bytes: &[u8]) -> HashMap<String, (u32, u32)> {

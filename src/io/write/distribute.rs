@@ -88,6 +88,7 @@ pub fn other_rows(plan: &Plan, unit: &str) -> Vec<u32> {
 /// the header gets `（报送单位：unit）`; a table without a title row gets one.
 pub fn titled_copy(imported: &Imported, unit: &str) -> Imported {
     let mut copy = imported.clone();
+    copy.returns = Default::default();
     let Some(target) = copy.first_table().and_then(|i| copy.sheets.get_mut(i)) else {
         return copy;
     };
@@ -239,7 +240,7 @@ pub fn copies(
     all.into_iter()
         .map(|unit| {
             let bytes = unit_workbook(imported, &unit, opts, created_ms)?;
-            let file = unique_file(&mut names, &unit);
+            let file = unique_file(&mut names, &unit, "xlsx");
             Ok(UnitCopy { unit, file, bytes })
         })
         .collect()
@@ -262,7 +263,7 @@ pub async fn distribute_paced<P: pace::Pace>(
     let mut files = Vec::with_capacity(all.len());
     for (index, unit) in all.iter().enumerate() {
         let bytes = unit_workbook(imported, unit, opts, created_ms)?;
-        files.push((unique_file(&mut names, unit), bytes));
+        files.push((unique_file(&mut names, unit, "xlsx"), bytes));
         pace.step(pace::Stage::Export, pace::fraction(index, all.len(), 1.0))
             .await;
     }
@@ -282,6 +283,25 @@ pub fn distribute(
     zip_files(copies.iter().map(|c| (c.file.as_str(), c.bytes.as_slice())))
 }
 
+/// The units of the first table ([`units`]), each with the name of its file in the `.zip`
+/// (`<unit>.<extension>`, made safe for file systems and unique): the saved pages' names.
+///
+/// # Errors
+/// [`ExportError::NoUnits`] when there is no table or it names no unit.
+pub fn unit_files(
+    imported: &Imported,
+    extension: &str,
+) -> Result<Vec<(String, String)>, ExportError> {
+    let mut names = BTreeSet::new();
+    Ok(units_of_first_table(imported)?
+        .into_iter()
+        .map(|unit| {
+            let file = unique_file(&mut names, &unit, extension);
+            (unit, file)
+        })
+        .collect())
+}
+
 /// The files `(name, bytes)` stored in one `.zip` (stored, not deflated: a workbook is
 /// compressed already), with the fixed time of 1980-01-01 (no clock).
 ///
@@ -290,12 +310,29 @@ pub fn distribute(
 pub fn zip_files<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
 ) -> Result<Vec<u8>, ExportError> {
+    zip_with(files, zip::CompressionMethod::Stored)
+}
+
+/// [`zip_files`] deflated: for texts (saved pages).
+///
+/// # Errors
+/// As [`zip_files`].
+pub fn zip_deflated<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Result<Vec<u8>, ExportError> {
+    zip_with(files, zip::CompressionMethod::Deflated)
+}
+
+fn zip_with<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    method: zip::CompressionMethod,
+) -> Result<Vec<u8>, ExportError> {
     let error = |e: &dyn std::fmt::Display| ExportError::Writer {
         detail: e.to_string(),
     };
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
+        .compression_method(method)
         .last_modified_time(zip::DateTime::default());
     for (name, bytes) in files {
         zip.start_file(name, options).map_err(|e| error(&e))?;
@@ -305,9 +342,9 @@ pub fn zip_files<'a>(
     Ok(cursor.into_inner())
 }
 
-/// `<unit>.xlsx` with the characters file systems refuse replaced, ` (2)` … where two units
-/// give the same name.
-fn unique_file(taken: &mut BTreeSet<String>, unit: &str) -> String {
+/// `<unit>.<extension>` with the characters file systems refuse replaced, ` (2)` … where two
+/// units give the same name.
+fn unique_file(taken: &mut BTreeSet<String>, unit: &str, extension: &str) -> String {
     let safe: String = unit
         .chars()
         .map(|c| {
@@ -320,10 +357,10 @@ fn unique_file(taken: &mut BTreeSet<String>, unit: &str) -> String {
         .collect();
     let safe = safe.trim().trim_start_matches('.');
     let stem = if safe.is_empty() { "unit" } else { safe };
-    let mut name = format!("{stem}.xlsx");
+    let mut name = format!("{stem}.{extension}");
     let mut n = 2;
     while !taken.insert(name.to_lowercase()) {
-        name = format!("{stem} ({n}).xlsx");
+        name = format!("{stem} ({n}).{extension}");
         n += 1;
     }
     name
@@ -336,10 +373,13 @@ mod tests {
     #[test]
     fn file_names_are_safe_and_unique() {
         let mut taken = BTreeSet::new();
-        assert_eq!(unique_file(&mut taken, "县统计局"), "县统计局.xlsx");
-        assert_eq!(unique_file(&mut taken, "县统计局"), "县统计局 (2).xlsx");
-        assert_eq!(unique_file(&mut taken, "a/b:c"), "a_b_c.xlsx");
-        assert_eq!(unique_file(&mut taken, ".."), "unit.xlsx");
+        assert_eq!(unique_file(&mut taken, "县统计局", "xlsx"), "县统计局.xlsx");
+        assert_eq!(
+            unique_file(&mut taken, "县统计局", "xlsx"),
+            "县统计局 (2).xlsx"
+        );
+        assert_eq!(unique_file(&mut taken, "a/b:c", "xlsx"), "a_b_c.xlsx");
+        assert_eq!(unique_file(&mut taken, "..", "xlsx"), "unit.xlsx");
     }
 
     #[test]

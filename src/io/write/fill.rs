@@ -15,6 +15,7 @@
 use super::xlsx::{self, SheetExport};
 use crate::error::ExportError;
 use crate::io::merge::MergeSummary;
+use crate::io::returns::Consolidation;
 use crate::io::Imported;
 use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::{self, Plan, PlanResults};
@@ -93,7 +94,7 @@ pub async fn workbook_paced_with<P: Pace>(
     skip: &dyn Fn(usize) -> bool,
     opts: &plan::Options,
     created_ms: Option<f64>,
-    consolidation: Option<&MergeSummary>,
+    consolidation: Option<&Consolidation>,
     pace: &mut P,
 ) -> Result<Vec<u8>, ExportError> {
     let count = imported.sheets.len();
@@ -141,13 +142,29 @@ pub fn workbook(
 }
 
 /// [`workbook`] with the 汇总情况 sheet of `consolidation`, where there is one (the consolidated
-/// workbook of `zhibiao-cli merge`).
+/// workbook of a merge, its records without the cells each return filled: see
+/// [`consolidated_with`]).
 ///
 /// # Errors
 /// As [`workbook_paced`].
 pub fn consolidated(
     imported: &Imported,
     consolidation: Option<&MergeSummary>,
+    opts: &plan::Options,
+    created_ms: Option<f64>,
+) -> Result<Vec<u8>, ExportError> {
+    let consolidation = consolidation.map(|s| Consolidation::of_merge(imported, s, &[]));
+    consolidated_with(imported, consolidation.as_ref(), opts, created_ms)
+}
+
+/// [`workbook`] with the 汇总情况 sheet of `consolidation` and its records in the round-trip
+/// sheet (the consolidated workbook of `zhibiao-cli merge`).
+///
+/// # Errors
+/// As [`workbook_paced`].
+pub fn consolidated_with(
+    imported: &Imported,
+    consolidation: Option<&Consolidation>,
     opts: &plan::Options,
     created_ms: Option<f64>,
 ) -> Result<Vec<u8>, ExportError> {

@@ -46,6 +46,10 @@ pub fn SheetGrid(
     lang: ReadSignal<Lang>,
     /// Filters and widths kept while another view shows; rows other views ask for.
     hold: GridHold,
+    /// A unit to show the rows of when the grid opens (a missing unit clicked in the 汇总情况
+    /// view); taken once.
+    #[prop(optional)]
+    unit_request: Option<RwSignal<Option<String>>>,
 ) -> impl IntoView {
     let model = Memo::new(move |_| {
         doc.with(|d| {
@@ -60,12 +64,22 @@ pub fn SheetGrid(
     // file starts unfiltered, except a unit's own copy, which opens on that unit's rows.
     let (filters, unit, user_widths) = (hold.filters, hold.unit, hold.user_widths);
     Effect::new(move |_| {
-        hold.keep_for(file_name.get(), || {
+        let requested = unit_request.and_then(|r| r.try_update_untracked(Option::take).flatten());
+        let unit_of = |requested: Option<&String>| {
             doc.with_untracked(|d| {
                 let d = d.as_ref()?;
-                own_unit(d.imported.sheets.get(d.active)?)
+                let sheet = d.imported.sheets.get(d.active)?;
+                match requested {
+                    Some(u) => super::state::returns::unit_filter_of(sheet, u),
+                    None => own_unit(sheet),
+                }
             })
-        });
+        };
+        hold.keep_for(file_name.get(), || unit_of(None));
+        // A unit asked for (a missing unit clicked in 汇总情况) replaces the held one.
+        if requested.is_some() {
+            unit.set(unit_of(requested.as_ref()));
+        }
     });
     let unit_only = Memo::new(move |_| {
         let (name, lead_only) = unit.get()?;
@@ -126,21 +140,12 @@ pub fn SheetGrid(
         let to = (first + visible + OVERSCAN).min(rows);
         from..to.max(from)
     });
-    // The font's digit and CJK widths, measured once the grid is on the page.
-    let metrics = RwSignal::new(Metrics::default());
-    let measure_digits = NodeRef::<leptos::html::Span>::new();
-    let measure_wide = NodeRef::<leptos::html::Span>::new();
-    request_animation_frame(move || {
-        let width = |n: &NodeRef<leptos::html::Span>| {
-            n.get_untracked()
-                .map(|el| f64::from(el.client_width()) / 20.0)
-                .unwrap_or(0.0)
-        };
-        metrics.set(Metrics::measured(
-            width(&measure_digits),
-            width(&measure_wide),
-        ));
-    });
+    // The font's digit and CJK widths, measured once per page at start-up (no layout here).
+    let metrics = RwSignal::new(
+        browser::font_widths()
+            .map(|(digit, wide)| Metrics::measured(digit, wide))
+            .unwrap_or_default(),
+    );
     // Widths the user dragged or double-clicked (in `hold`); a new file starts fitted.
     let widths = widths::column_widths(widths::Inputs {
         doc,
@@ -195,7 +200,12 @@ pub fn SheetGrid(
         g.printing.track();
         // Header rows wrap differently when their columns change width.
         g.widths.track();
-        request_animation_frame(measure_head);
+        // After the frame that paints the rows (rAF, then a task): the layout is then done,
+        // so reading the rows' heights forces none. Before that the header rows sit where
+        // they are at the top of the sheet, which is all the first frame shows.
+        request_animation_frame(move || {
+            set_timeout(measure_head, std::time::Duration::ZERO);
+        });
     });
 
     // A row another view asked for (考核汇总): shown (filters that hide it cleared), its name
@@ -283,10 +293,6 @@ pub fn SheetGrid(
             {units::unit_filter(doc, lang, unit)}
             {filter_status(g)}
             {find::find_bar(g)}
-            <span class="measure" aria-hidden="true">
-                <span node_ref=measure_digits>"00000000000000000000"</span>
-                <span node_ref=measure_wide>"中中中中中中中中中中中中中中中中中中中中"</span>
-            </span>
         </div>
         <div
             class="grid-wrap"

@@ -41,13 +41,14 @@ impl Doc {
                 imported.sheets.push(sheet);
             }
         }
+        let returns = std::mem::take(&mut imported.returns);
         Self {
             file_name,
             imported,
             active,
             typed: Default::default(),
             combined,
-            returns: Default::default(),
+            returns,
         }
     }
 
@@ -383,7 +384,7 @@ impl Doc {
             &|index| self.combined.contains(&index),
             &crate::plan::Options::default(),
             created_ms,
-            self.returns.summary(&self.imported).as_ref(),
+            crate::io::returns::Consolidation::of_returns(&self.returns, &self.imported).as_ref(),
             pace,
         )
         .await

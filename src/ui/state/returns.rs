@@ -7,163 +7,14 @@
 //! the record of the choice. The record lives in [`Doc::returns`], so it travels with the
 //! document: autosave's replay, the saved page and the export's 汇总情况 sheet all see it.
 
-use super::{Doc, Edit};
-use crate::io::merge::{
-    self, ChangedTarget, Conflict, MergeSummary, ReturnSummary, Unmatched, BASE_FILE,
-};
+use super::{Doc, Edit, Session, SESSION_VERSION};
+use crate::error::Lang;
+use crate::io::merge::{self, Conflict, BASE_FILE};
+pub use crate::io::returns::{ReturnRecord, Returns, ReturnsEdit};
 use crate::io::Imported;
 use crate::plan::score::{fold, split_units};
-use serde::{Deserialize, Serialize};
-
-/// The returns added to a document, in the order they were added.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Returns {
-    pub records: Vec<ReturnRecord>,
-}
-
-/// One return added to the plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReturnRecord {
-    /// The sheet of the plan it went into.
-    pub sheet: usize,
-    /// File, unit, values filled and changed, note.
-    pub summary: ReturnSummary,
-    /// When it was added (milliseconds since 1970, from the page).
-    pub added_ms: f64,
-    /// The cells it filled (0-based row, column): which return gave each value.
-    #[serde(default)]
-    pub cells: Vec<(usize, usize)>,
-    /// Values it gives differently from the plan or an earlier return.
-    #[serde(default)]
-    pub conflicts: Vec<Conflict>,
-    #[serde(default)]
-    pub unmatched: Vec<Unmatched>,
-    #[serde(default)]
-    pub changed_targets: Vec<ChangedTarget>,
-}
-
-/// A change of [`Returns`]; applied by [`Doc::apply`] as [`Edit::Returns`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum ReturnsEdit {
-    /// Adds a return's record at the end.
-    Add(Box<ReturnRecord>),
-    /// Removes the last record (the undo of [`ReturnsEdit::Add`]); it must be `file`'s.
-    RemoveLast { file: String },
-    /// Records how conflict `conflict` of record `record` was resolved (`None`: open again).
-    Resolve {
-        record: usize,
-        conflict: usize,
-        file: Option<String>,
-    },
-}
-
-impl Returns {
-    /// Whether no return was added.
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-
-    /// Applies `edit`; returns its inverse, or `None` when it does not apply.
-    pub fn apply(&mut self, edit: ReturnsEdit) -> Option<ReturnsEdit> {
-        match edit {
-            ReturnsEdit::Add(record) => {
-                let file = record.summary.file.clone();
-                self.records.push(*record);
-                Some(ReturnsEdit::RemoveLast { file })
-            }
-            ReturnsEdit::RemoveLast { file } => {
-                if self.records.last()?.summary.file != file {
-                    return None;
-                }
-                let record = self.records.pop()?;
-                Some(ReturnsEdit::Add(Box::new(record)))
-            }
-            ReturnsEdit::Resolve {
-                record,
-                conflict,
-                file,
-            } => {
-                let slot = &mut self
-                    .records
-                    .get_mut(record)?
-                    .conflicts
-                    .get_mut(conflict)?
-                    .resolved;
-                let old = std::mem::replace(slot, file);
-                Some(ReturnsEdit::Resolve {
-                    record,
-                    conflict,
-                    file: old,
-                })
-            }
-        }
-    }
-
-    /// The file whose return filled cell (`sheet`, `row`, `col`), the latest first.
-    pub fn filled_by(&self, sheet: usize, row: usize, col: usize) -> Option<&str> {
-        self.records
-            .iter()
-            .rev()
-            .find(|r| r.sheet == sheet && r.cells.contains(&(row, col)))
-            .map(|r| r.summary.file.as_str())
-    }
-
-    /// The unit `file`'s return speaks for (empty when none said).
-    pub fn unit_of(&self, file: &str) -> Option<&str> {
-        self.records
-            .iter()
-            .find(|r| r.summary.file == file)
-            .map(|r| r.summary.unit.as_str())
-    }
-
-    /// Every conflict: (record, conflict index, the conflict).
-    pub fn conflicts(&self) -> impl Iterator<Item = (usize, usize, &Conflict)> {
-        self.records.iter().enumerate().flat_map(|(r, rec)| {
-            rec.conflicts
-                .iter()
-                .enumerate()
-                .map(move |(c, x)| (r, c, x))
-        })
-    }
-
-    /// How many conflicts are not resolved yet.
-    pub fn open_conflicts(&self) -> usize {
-        self.conflicts()
-            .filter(|(_, _, c)| c.resolved.is_none())
-            .count()
-    }
-
-    /// What the consolidation did, as the 汇总情况 sheet and `zhibiao-cli merge` say it;
-    /// `None` when no return was added.
-    pub fn summary(&self, imported: &Imported) -> Option<MergeSummary> {
-        if self.is_empty() {
-            return None;
-        }
-        let mut summary = MergeSummary::default();
-        for r in &self.records {
-            summary.returns.push(r.summary.clone());
-            summary.conflicts.extend(r.conflicts.iter().cloned());
-            summary.unmatched.extend(r.unmatched.iter().cloned());
-            summary
-                .changed_targets
-                .extend(r.changed_targets.iter().cloned());
-        }
-        summary.missing_units = self.missing_units(imported);
-        Some(summary)
-    }
-
-    /// The plan's units (lead and other, folded) that no return speaks for.
-    pub fn missing_units(&self, imported: &Imported) -> Vec<String> {
-        imported
-            .first_table()
-            .and_then(|i| imported.sheets.get(i))
-            .and_then(|s| s.plan.as_ref())
-            .map(|plan| {
-                merge::missing_units(plan, self.records.iter().map(|r| r.summary.unit.as_str()))
-            })
-            .unwrap_or_default()
-    }
-}
+use crate::plan::{RawCell, Year};
+use std::collections::BTreeMap;
 
 /// The step that adds `returned` (read from `file`) to `doc`'s plan at `added_ms`: the record of
 /// the return and the cells it fills, as one [`Edit::Batch`]. A conflict with a value an earlier
@@ -177,7 +28,7 @@ pub fn add_return(doc: &Doc, file: &str, returned: &Imported, added_ms: f64) -> 
         let Some((_, row, col)) = merge::cell_of(&doc.imported, c) else {
             continue;
         };
-        if let Some(earlier) = doc.returns.filled_by(sheet, row, col) {
+        if let Some(earlier) = doc.returns.given_by(sheet, row, col, c.year) {
             for v in &mut c.values {
                 if v.file == BASE_FILE {
                     v.file = earlier.to_string();
@@ -264,6 +115,102 @@ pub fn resolve(doc: &Doc, record: usize, conflict: usize, file: &str) -> Option<
     Some(Edit::Batch(edits))
 }
 
+/// The step that removes return `record` from `doc`, one undoable step: the values it gave go
+/// back to what the plan had before it (a cell it filled is emptied; a conflict resolved with
+/// its value takes back the value before), and the conflicts of later returns are recomputed:
+/// one that only disagreed with its value is gone, and that return's value fills the cell.
+/// `None` when there is no such record.
+pub fn remove_return(doc: &Doc, record: usize) -> Option<Edit> {
+    let mut returns = doc.returns.clone();
+    if record >= returns.records.len() {
+        return None;
+    }
+    let gone = returns.records.remove(record);
+    let file = gone.summary.file.as_str();
+    let sheet = gone.sheet;
+    let years: BTreeMap<usize, Year> = doc
+        .imported
+        .sheets
+        .get(sheet)
+        .and_then(|s| s.layout.as_ref())
+        .map(|l| l.actual_cols().into_iter().map(|(y, c)| (c, y)).collect())
+        .unwrap_or_default();
+    let gives = |row: usize, col: usize| {
+        years
+            .get(&col)
+            .and_then(|y| doc.returns.given_by(sheet, row, col, *y))
+            == Some(file)
+    };
+    let mut writes: BTreeMap<(usize, usize), RawCell> = BTreeMap::new();
+    for &(row, col) in &gone.cells {
+        if gives(row, col) {
+            writes.insert((row, col), RawCell::Empty);
+        }
+    }
+    for c in &gone.conflicts {
+        let Some((_, row, col)) = merge::cell_of(&doc.imported, c) else {
+            continue;
+        };
+        if c.resolved.as_deref() == Some(file) && gives(row, col) {
+            let before = c.values.iter().find(|v| v.file != file);
+            writes.insert(
+                (row, col),
+                before.map_or(RawCell::Empty, |v| merge::cell_value(&v.value)),
+            );
+        }
+    }
+    for later in returns.records.iter_mut().skip(record) {
+        if later.sheet != sheet {
+            continue;
+        }
+        let own = later.summary.file.clone();
+        let mut kept = Vec::new();
+        for mut c in std::mem::take(&mut later.conflicts) {
+            let had = c.values.len();
+            c.values.retain(|v| v.file != file);
+            let cell = merge::cell_of(&doc.imported, &c);
+            let (Some((_, row, col)), false) = (cell, c.values.len() == had) else {
+                kept.push(c);
+                continue;
+            };
+            if c.values.iter().any(|v| v.file != own) {
+                // Still at odds with another value: open again if it had taken the one gone.
+                if c.resolved.as_deref() == Some(file) {
+                    c.resolved = None;
+                    if let Some(v) = c.values.first() {
+                        writes.insert((row, col), merge::cell_value(&v.value));
+                    }
+                }
+                kept.push(c);
+            } else if let Some(v) = c.values.iter().find(|v| v.file == own) {
+                // Only its own value is left: it fills the cell.
+                writes.insert((row, col), merge::cell_value(&v.value));
+                later.cells.push((row, col));
+                later.summary.filled += 1;
+                later.summary.changed = later.summary.changed.saturating_sub(1);
+            }
+        }
+        later.conflicts = kept;
+    }
+    let mut edits = vec![Edit::Returns {
+        sheet,
+        edit: ReturnsEdit::Replace(Box::new(returns)),
+    }];
+    let cells = &doc.imported.sheets.get(sheet)?.sheet;
+    for ((row, col), raw) in writes {
+        if cells.cell(row, col) != &raw {
+            edits.push(Edit::Cell {
+                sheet,
+                row,
+                col,
+                raw,
+                typed: doc.typed.contains(&(sheet, row, col)),
+            });
+        }
+    }
+    Some(Edit::Batch(edits))
+}
+
 /// The text of a cell as a conflict shows it, for tests and the view.
 pub fn cell_text(doc: &Doc, sheet: usize, row: usize, col: usize) -> String {
     doc.imported
@@ -271,4 +218,64 @@ pub fn cell_text(doc: &Doc, sheet: usize, row: usize, col: usize) -> String {
         .get(sheet)
         .map(|s| s.sheet.text(row, col))
         .unwrap_or_default()
+}
+
+/// The document's own sheets, without those the page combined (as its file gives them).
+fn own_sheets(doc: &Doc) -> Imported {
+    let mut imported = doc.imported.clone();
+    let mut index = 0;
+    imported.sheets.retain(|_| {
+        let keep = !doc.combined.contains(&index);
+        index += 1;
+        keep
+    });
+    imported
+}
+
+/// The session JSON of unit `unit`'s saved page (分发 as saved pages), named `file`: the unit's
+/// copy of `doc` (its title names the unit, so the page opens on that unit's rows), in `lang`.
+///
+/// # Errors
+/// [`crate::error::PageError::NotSerialized`] with the serializer's message.
+pub fn unit_session(
+    doc: &Doc,
+    unit: &str,
+    file: &str,
+    lang: Lang,
+) -> Result<String, crate::error::PageError> {
+    let copy = crate::io::write::distribute::titled_copy(&own_sheets(doc), unit);
+    Session {
+        version: SESSION_VERSION,
+        doc: Some(Doc::new(file.to_string(), copy)),
+        lang,
+        ..Session::default()
+    }
+    .to_json()
+}
+
+/// A return sent as a saved Zhibiao page: the document it holds, as its file gave it plus the
+/// unit's edits (its own sheets); `None` when `bytes` are not a saved page with a document.
+pub fn saved_page_return(bytes: &[u8]) -> Option<Imported> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes.get(start) != Some(&b'<') {
+        return None;
+    }
+    let page = std::str::from_utf8(bytes).ok()?;
+    let json = crate::io::write::share::embedded(page)?;
+    let doc = Session::from_json(&json)?.doc?;
+    Some(own_sheets(&doc))
+}
+
+/// The unit filter that shows `unit`'s rows (lead or other) in `sheet`, the unit as the plan
+/// writes it: a missing unit clicked in the 汇总情况 view (named there folded). `None` when no
+/// row names it.
+pub fn unit_filter_of(
+    sheet: &crate::io::ImportedSheet,
+    unit: &str,
+) -> Option<super::filter::UnitFilter> {
+    let key = fold(unit);
+    super::filter::unit_counts(sheet.plan.as_ref()?)
+        .into_iter()
+        .find(|(u, _, _)| fold(u) == key)
+        .map(|(u, _, _)| (u, false))
 }

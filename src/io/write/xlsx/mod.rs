@@ -18,7 +18,7 @@
 //! formats and widths they share.
 
 use crate::error::ExportError;
-use crate::io::merge::MergeSummary;
+use crate::io::returns::Consolidation;
 use crate::io::roundtrip;
 use crate::io::write::formulas::{self, DetailBuilder};
 use crate::pace::{self, Pace, Stage, STEP};
@@ -145,7 +145,7 @@ pub async fn export_paced<P: Pace>(
 pub async fn export_paced_with<P: Pace>(
     sheets: &[SheetExport<'_>],
     created_ms: Option<f64>,
-    consolidation: Option<&MergeSummary>,
+    consolidation: Option<&Consolidation>,
     pace: &mut P,
 ) -> Result<Vec<u8>, ExportError> {
     let created = created_ms
@@ -233,7 +233,7 @@ pub(super) async fn export_workbook<P: Pace>(
     sheets: &[SheetExport<'_>],
     pace: &mut P,
     created: Option<&ExcelDateTime>,
-    consolidation: Option<&MergeSummary>,
+    consolidation: Option<&Consolidation>,
 ) -> Result<Vec<u8>, XlsxError> {
     let details: Vec<DetailBuilder<'_>> = sheets
         .iter()
@@ -300,10 +300,16 @@ pub(super) async fn export_workbook<P: Pace>(
         sheet_meta.layout = roundtrip::user_layout(export.sheet, export.layout);
         meta.sheets.push(sheet_meta);
     }
-    if let Some(summary) = consolidation {
+    if let Some(consolidation) = consolidation {
         let name = names.unique(CONSOLIDATION_SHEET);
         let title = sheets.first().map_or("", |s| s.plan.title.as_str());
-        write_consolidation_sheet(workbook.add_worksheet(), &name, title, summary)?;
+        write_consolidation_sheet(
+            workbook.add_worksheet(),
+            &name,
+            title,
+            &consolidation.summary,
+        )?;
+        meta.returns = consolidation.returns.clone();
         // A re-import must not take the sheet for a table of its own.
         if let Some(first) = meta.sheets.first_mut() {
             first.derived.push(name);
