@@ -1,6 +1,7 @@
 //! The completion columns appended to the source table (实现程度 and 状态 for each year with
 //! actuals), shared by the page's grid and the exported first sheet so both show the same.
 
+use crate::error::Lang;
 use crate::plan::{Plan, PlanResults, Status, Year};
 use crate::table::detect::Layout;
 use std::collections::HashMap;
@@ -71,8 +72,19 @@ pub fn column_kinds(layout: &Layout, plan: &Plan) -> Vec<(Year, Kind)> {
         .collect()
 }
 
-/// One indicator's cell in the appended column of `year` and `kind`, if it has one.
+/// One indicator's cell in the appended column of `year` and `kind`, if it has one (its status
+/// in Chinese, as the export writes it).
 pub fn cell(result: &crate::plan::IndicatorResult, year: Year, kind: Kind) -> Option<Cell> {
+    cell_in(Lang::Zh, result, year, kind)
+}
+
+/// [`cell`] with the status worded in `lang` (the page's grid).
+pub fn cell_in(
+    lang: Lang,
+    result: &crate::plan::IndicatorResult,
+    year: Year,
+    kind: Kind,
+) -> Option<Cell> {
     let status = result.status.get(&year).copied();
     match kind {
         Kind::Realization => result.realization.get(&year).map(|r| Cell {
@@ -82,9 +94,30 @@ pub fn cell(result: &crate::plan::IndicatorResult, year: Year, kind: Kind) -> Op
         }),
         Kind::Status => status.map(|s| Cell {
             value: None,
-            text: status_text(s).to_string(),
+            text: status_word(lang, s).to_string(),
             status: Some(s),
         }),
+    }
+}
+
+/// The header text of the appended column of `year` and `kind` in `lang` (the page's; the
+/// exported workbook is always in Chinese, [`title_zh`]).
+pub fn title(lang: Lang, year: Year, kind: Kind) -> String {
+    match (lang, kind) {
+        (Lang::Zh, _) => title_zh(year, kind),
+        (Lang::En, Kind::Realization) => format!("{year} realization (%)"),
+        (Lang::En, Kind::Status) => format!("{year} status"),
+    }
+}
+
+/// A status in `lang`: the rules' Chinese word ([`status_text`]) or its English.
+pub fn status_word(lang: Lang, status: Status) -> &'static str {
+    match (lang, status) {
+        (Lang::Zh, s) => status_text(s),
+        (Lang::En, Status::NoData) => "no data",
+        (Lang::En, Status::Met) => "target met",
+        (Lang::En, Status::OnTrack) => "on schedule",
+        (Lang::En, Status::Lagging) => "behind schedule",
     }
 }
 

@@ -290,13 +290,7 @@ pub fn indicator_count(lang: Lang, n: usize) -> String {
 
 /// The name of a status.
 pub fn status_name(lang: Lang, status: Status) -> &'static str {
-    match (lang, status) {
-        (Lang::Zh, s) => crate::io::appended::status_text(s),
-        (Lang::En, Status::NoData) => "no data",
-        (Lang::En, Status::Met) => "target met",
-        (Lang::En, Status::OnTrack) => "on schedule",
-        (Lang::En, Status::Lagging) => "behind schedule",
-    }
+    crate::io::appended::status_word(lang, status)
 }
 
 /// The words of the indicator panel.

@@ -1,7 +1,7 @@
 // Completion where the eye is (issue 15): each year's 实现程度 and 状态 right after that year's
 // actual in the grid, in view at 1366×768 without scrolling sideways; an edited actual changes
 // the status beside it; the columns after them shift, and find, filter and the keyboard follow
-// the display's order. Filters survive a trip to another view.
+// the display's order; they speak the page's language. Filters survive a trip to another view.
 import assert from "node:assert/strict";
 import test from "node:test";
 import { fixture, openApp } from "./harness.mjs";
@@ -78,6 +78,19 @@ test("1366×768: each year's 实现程度 and 状态 beside its actual, in view;
   await page.keyboard.type("7");
   await page.keyboard.press("Enter");
   assert.equal((await app.cell(6, real2021)).source, "computed");
+  // In English the completion columns speak English; the file's own headers stay as given.
+  await page.getByTestId("lang-toggle").click();
+  await page.waitForFunction(
+    (col) => document.querySelector(`[data-testid="grid-cell"][data-row="6"][data-col="${col}"]`)?.textContent === "behind schedule",
+    status2021,
+  );
+  assert.equal(await columnOf(page, "2021 status"), status2021);
+  assert.equal(await columnOf(page, "2021 realization (%)"), real2021);
+  await page.getByTestId("lang-toggle").click();
+  await page.waitForFunction(
+    (col) => document.querySelector(`[data-testid="grid-cell"][data-row="6"][data-col="${col}"]`)?.textContent === "滞后序时进度",
+    status2021,
+  );
   await app.assertClean();
 });
 

@@ -55,7 +55,7 @@ pub fn SheetGrid(
         doc.with(|d| {
             let d = d.as_ref()?;
             let (sheet, layout, plan) = d.active_sheet()?;
-            Some(GridModel::new(sheet, layout, plan, &d.typed_cells()))
+            Some(GridModel::new(sheet, layout, plan, &d.typed_cells()).in_lang(lang.get()))
         })
     });
     let file_name = Memo::new(move |_| doc.with(|d| d.as_ref().map(|d| d.file_name.clone())));

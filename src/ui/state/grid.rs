@@ -8,6 +8,7 @@
 //! [`GridModel::display_col`] translate to and from the sheet's own columns, which edits, the
 //! table's roles and the export use.
 
+use crate::error::Lang;
 use crate::io::appended;
 use crate::plan::{self, Plan, PlanResults, Source, Status};
 use crate::table::detect::{Layout, Role};
@@ -150,6 +151,9 @@ pub struct GridModel {
     typed: HashSet<(usize, usize)>,
     /// Cells of value columns that hold no number where one is expected ([`not_numbers`]).
     invalid: HashSet<(usize, usize)>,
+    /// The language of the completion columns' headers and statuses (the sheet's own cells
+    /// are as the file gives them).
+    lang: Lang,
     /// The appended completion columns: (year, kind). Their cells come from the results when
     /// a row is shown, so an edit never rebuilds them for every row.
     extra: Vec<(plan::Year, appended::Kind)>,
@@ -279,6 +283,7 @@ impl GridModel {
             yearly_cols,
             typed: typed.clone(),
             invalid,
+            lang: Lang::Zh,
             extra,
             order,
             position,
@@ -289,6 +294,12 @@ impl GridModel {
             has_layout: layout.is_some(),
             frozen,
         }
+    }
+
+    /// The model with its completion columns worded in `lang` (Chinese unless asked).
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
     }
 
     /// The first row of the header band (0 without a table).
@@ -393,7 +404,7 @@ impl GridModel {
                 return self
                     .extra
                     .get(i)
-                    .and_then(|&(year, kind)| appended::cell(result?, year, kind))
+                    .and_then(|&(year, kind)| appended::cell_in(self.lang, result?, year, kind))
                     .is_none_or(|cell| cell.text.trim().is_empty());
             }
             Column::Outside => return true,
@@ -544,7 +555,11 @@ impl GridModel {
             if head == Some(r) {
                 return Some(GridCell {
                     rowspan: u32::try_from(self.header_last + 1 - r).unwrap_or(1),
-                    ..GridCell::new(col, appended::title_zh(year, kind), CellSource::Computed)
+                    ..GridCell::new(
+                        col,
+                        appended::title(self.lang, year, kind),
+                        CellSource::Computed,
+                    )
                 });
             }
             if r >= self.header_first && r <= self.header_last {
@@ -554,7 +569,7 @@ impl GridModel {
             if r < self.header_first || r > self.data_last {
                 return Some(GridCell::new(col, String::new(), CellSource::File));
             }
-            let cell = result.and_then(|res| appended::cell(res, year, kind));
+            let cell = result.and_then(|res| appended::cell_in(self.lang, res, year, kind));
             Some(GridCell {
                 status: cell.as_ref().and_then(|c| c.status),
                 bar: cell.as_ref().and_then(|c| c.value),
@@ -576,7 +591,7 @@ impl GridModel {
                 return self
                     .extra
                     .get(i)
-                    .and_then(|&(year, kind)| appended::cell(result?, year, kind))
+                    .and_then(|&(year, kind)| appended::cell_in(self.lang, result?, year, kind))
                     .map(|cell| cell.text)
                     .unwrap_or_default();
             }
@@ -752,6 +767,27 @@ mod tests {
     const TWO_YEARS: &str = "序号,指标名称,单位,2020年,2025年,2021年实际,2022年实际,备注\n\
         1,森林覆盖率,%,60,70,62,63,甲\n\
         2,人均GDP,元,30000,50000,34000,,乙\n";
+
+    /// The completion columns speak the page's language; the file's own cells stay as given.
+    #[test]
+    fn completion_columns_speak_the_pages_language() {
+        let s = open(TWO_YEARS);
+        let results = plan::compute(s.plan.as_ref().expect("plan"), &plan::Options::default());
+        let (zh, en) = (model_of(&s), model_of(&s).in_lang(Lang::En));
+        let head = |m: &GridModel| shown(m, &s, Some(&results), 0);
+        assert_eq!(head(&zh)[7].1, "2021年状态");
+        assert_eq!(head(&en)[6].1, "2021 realization (%)");
+        assert_eq!(head(&en)[7].1, "2021 status");
+        assert_eq!(head(&en)[5].1, "2021年实际");
+        // 森林覆盖率 60 → 70 over 2020–2025, linear: 2021's target is 62, the actual 62 meets
+        // it and not yet T, so 达到序时进度.
+        assert_eq!(zh.text(&s.sheet, Some(&results), 1, 7), "达到序时进度");
+        assert_eq!(en.text(&s.sheet, Some(&results), 1, 7), "on schedule");
+        assert_eq!(
+            en.text(&s.sheet, Some(&results), 1, 6),
+            zh.text(&s.sheet, Some(&results), 1, 6)
+        );
+    }
 
     #[test]
     fn each_years_completion_sits_right_after_its_actual() {
