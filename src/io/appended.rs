@@ -121,6 +121,22 @@ pub fn status_word(lang: Lang, status: Status) -> &'static str {
     }
 }
 
+/// The status a word of [`status_word`] names, in either language.
+pub fn status_of_word(word: &str) -> Option<Status> {
+    [
+        Status::NoData,
+        Status::Met,
+        Status::OnTrack,
+        Status::Lagging,
+    ]
+    .into_iter()
+    .find(|&s| {
+        [Lang::Zh, Lang::En]
+            .iter()
+            .any(|&l| status_word(l, s) == word)
+    })
+}
+
 /// The Chinese word of a status, as in PLANNING-RULES.
 pub fn status_text(status: Status) -> &'static str {
     match status {

@@ -113,6 +113,24 @@ test("a filter on the grid survives a visit to 考核汇总 and back", { timeout
   await page.getByTestId("view-sheet").click();
   assert.equal(await page.getByTestId("filter-status").innerText(), shown, "the same filter, the same rows");
   assert.equal(await page.locator(`[data-testid="col-filter"][data-col="${status2021}"].on`).count(), 1);
+  // The filter set on a Chinese status keeps the same rows in English.
+  const statuses = () =>
+    page.evaluate(
+      (col) =>
+        [...document.querySelectorAll(`tbody [data-testid="grid-cell"][data-col="${col}"]`)]
+          .map((c) => c.textContent.trim())
+          .filter((t) => t),
+      status2021,
+    );
+  const inChinese = await statuses();
+  assert.ok(inChinese.length > 0 && inChinese.every((t) => t === "滞后序时进度"), inChinese.join());
+  await page.getByTestId("lang-toggle").click();
+  await page.waitForFunction(
+    (col) => document.querySelector(`tbody [data-testid="grid-cell"][data-col="${col}"]`)?.textContent.trim() !== "滞后序时进度",
+    status2021,
+  );
+  assert.deepEqual(await statuses(), inChinese.map(() => "behind schedule"));
+  await page.getByTestId("lang-toggle").click();
   await page.getByTestId("filter-clear-all").click();
   assert.equal(await page.getByTestId("filter-status").count(), 0);
   await app.assertClean();

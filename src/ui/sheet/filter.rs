@@ -7,7 +7,7 @@ use crate::error::Lang;
 use crate::table::grid::col_letters;
 use crate::ui::browser;
 use crate::ui::i18n::{grid_texts, layout_texts, ROLES};
-use crate::ui::state::filter::{column_values, BodyRows, Filters};
+use crate::ui::state::filter::{column_values, keeps, BodyRows, Filters};
 use crate::ui::state::{role_key, with_role_key, Doc, Edit};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -47,10 +47,14 @@ impl FilterMenu {
         let values = g
             .peek(|sheet, gm, res| column_values(gm, sheet, res, c))
             .unwrap_or_default();
-        let kept = g.active_filters.with_untracked(|f| {
-            f.get(&c)
-                .cloned()
-                .unwrap_or_else(|| values.iter().map(|(v, _)| v.clone()).collect())
+        // The values ticked as the column shows them now (a status filter set in the other
+        // language ticks the same statuses).
+        let kept: BTreeSet<String> = g.active_filters.with_untracked(|f| {
+            values
+                .iter()
+                .filter(|(v, _)| f.get(&c).is_none_or(|keep| keeps(keep, v)))
+                .map(|(v, _)| v.clone())
+                .collect()
         });
         self.values.set(values);
         self.kept.set(kept);

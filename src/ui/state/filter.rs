@@ -10,6 +10,8 @@
 //! or helps with), in the same way: only the grid changes.
 
 use super::grid::GridModel;
+use crate::error::Lang;
+use crate::io::appended;
 use crate::plan::score::{fold, split_units};
 use crate::plan::{Plan, PlanResults};
 use crate::table::grid::Sheet;
@@ -33,6 +35,18 @@ pub fn value_of(
 ) -> String {
     let (r, c) = model.anchor_of(r, c);
     model.text(sheet, results, r, c).trim().to_string()
+}
+
+/// Whether a filter that keeps `keep` keeps a cell showing `value`. A completion status counts
+/// as the same value in either language, so a filter set in Chinese keeps its rows after the
+/// page switches to English and back.
+pub fn keeps(keep: &BTreeSet<String>, value: &str) -> bool {
+    keep.contains(value)
+        || appended::status_of_word(value).is_some_and(|s| {
+            [Lang::Zh, Lang::En]
+                .iter()
+                .any(|&l| keep.contains(appended::status_word(l, s)))
+        })
 }
 
 /// The rows a filter applies to: the table's body.
@@ -96,7 +110,7 @@ pub fn visible_rows_of(
                 || (only.is_none_or(|o| o.contains(&r))
                     && filters
                         .iter()
-                        .all(|(&c, keep)| keep.contains(&value_of(model, sheet, results, r, c))))
+                        .all(|(&c, keep)| keeps(keep, &value_of(model, sheet, results, r, c))))
         })
         .collect();
     BodyRows::Some(rows)
@@ -235,6 +249,47 @@ impl BodyRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A filter on a status column set in one language keeps the same rows in the other.
+    #[test]
+    fn a_status_filter_keeps_its_rows_in_either_language() {
+        use std::collections::HashSet;
+        // 2021: 62 meets the linear target 62 (达到序时进度); 31000 is behind 34000 (滞后).
+        let csv = "序号,指标名称,单位,2020年,2025年,2021年实际\n\
+                   1,森林覆盖率,%,60,70,62\n\
+                   2,人均GDP,元,30000,50000,31000\n";
+        let imported = crate::io::import(csv.as_bytes()).unwrap();
+        let s = &imported.sheets[0];
+        let plan = s.plan.as_ref().unwrap();
+        let results = crate::plan::compute(plan, &crate::plan::Options::default());
+        let zh = GridModel::new(&s.sheet, s.layout.as_ref(), Some(plan), &HashSet::new());
+        let en = GridModel::new(&s.sheet, s.layout.as_ref(), Some(plan), &HashSet::new())
+            .in_lang(Lang::En);
+        let status_col = 7; // F 2021年实际, G 实现程度, H 状态
+        assert_eq!(
+            zh.text(&s.sheet, Some(&results), 2, status_col),
+            "滞后序时进度"
+        );
+        assert_eq!(
+            en.text(&s.sheet, Some(&results), 2, status_col),
+            "behind schedule"
+        );
+        let lagging: Filters = [(status_col, ["滞后序时进度".to_string()].into())].into();
+        let rows = |m: &GridModel, f: &Filters| match visible_rows(m, &s.sheet, Some(&results), f) {
+            BodyRows::Some(rows) => rows,
+            BodyRows::All(rows) => rows.collect(),
+        };
+        assert_eq!(rows(&zh, &lagging), [2]);
+        assert_eq!(rows(&en, &lagging), [2], "the Chinese filter in English");
+        let on_schedule: Filters = [(status_col, ["on schedule".to_string()].into())].into();
+        assert_eq!(
+            rows(&zh, &on_schedule),
+            [1],
+            "the English filter in Chinese"
+        );
+        assert!(!keeps(&["滞后序时进度".to_string()].into(), "on schedule"));
+        assert!(!keeps(&["甲".to_string()].into(), "乙"));
+    }
 
     /// A unit's copy from 分发 opens on its own rows; the plan itself, and a copy whose declared
     /// unit no row names, open unfiltered.
