@@ -22,6 +22,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH as SHIPPED, TARGET_DIR } from "../../tests/browser/harness.mjs";
+import { openReady } from "./page.mjs";
 
 const PAGE_PATH = process.env.ZHIBIAO_PAGE || SHIPPED;
 const PAGE_URL = pathToFileURL(PAGE_PATH).href;
@@ -115,13 +116,7 @@ async function keystrokes(keys) {
 async function pageRun(browser, file) {
   const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
   try {
-    const page = await context.newPage();
-    await page.goto(PAGE_URL, { waitUntil: "load" });
-    await page.waitForFunction(
-      () => !document.getElementById("app-loading") && document.querySelector('[data-testid="status-bar"]'),
-      null,
-      { timeout: 60_000 },
-    );
+    const page = await openReady(context, PAGE_URL);
     await page.evaluate(watchUpload);
     await page.locator('[data-testid="file-input"]').setInputFiles(file);
     await page.waitForFunction(() => window.__up.done !== undefined, null, { timeout: 900_000, polling: 100 });

@@ -11,40 +11,11 @@ import os from "node:os";
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS } from "../../tests/browser/harness.mjs";
+import { openReady, watch } from "./page.mjs";
 
 const pages = { A: process.env.ZHIBIAO_PAGE_A, B: process.env.ZHIBIAO_PAGE_B };
 const runs = Number(process.env.ZHIBIAO_BENCH_RUNS || 5);
 const files = process.argv.slice(2);
-
-function watch() {
-  const up = (window.__up = { longest: 0 });
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) up.longest = Math.max(up.longest, entry.duration);
-  }).observe({ type: "longtask" });
-  addEventListener("change", () => (up.change ??= performance.now()), true);
-  const painted = (key) => requestAnimationFrame(() => setTimeout(() => (up[key] ??= performance.now()), 0));
-  const check = () => {
-    if (up.change === undefined) return;
-    if (up.rowDom === undefined && document.querySelector('[data-testid="sheet-grid"] tbody tr[data-row] [data-testid="grid-cell"]')) {
-      up.rowDom = performance.now();
-      up.firstScreen = !!document.querySelector('[data-testid="grid-scroll"][data-loading="true"]');
-      painted("row");
-    }
-    const status = document.querySelector('[data-testid="status-bar"]')?.getAttribute("data-state");
-    if (
-      up.doneDom === undefined &&
-      up.rowDom !== undefined &&
-      !document.querySelector('[data-testid="progress"]') &&
-      !document.querySelector('[data-loading="true"]') &&
-      (status === "ready" || status === "error")
-    ) {
-      up.doneDom = performance.now();
-      up.status = status;
-      painted("done");
-    }
-  };
-  new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-}
 
 const metrics = async (cdp) =>
   Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
@@ -52,15 +23,11 @@ const metrics = async (cdp) =>
 async function run(browser, page_path, file) {
   const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
   try {
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Performance.enable");
-    await page.goto(pathToFileURL(page_path).href, { waitUntil: "load" });
-    await page.waitForFunction(
-      () => !document.getElementById("app-loading") && document.querySelector('[data-testid="status-bar"]'),
-      null,
-      { timeout: 60_000 },
-    );
+    let cdp;
+    const page = await openReady(context, pathToFileURL(page_path).href, async (page) => {
+      cdp = await context.newCDPSession(page);
+      await cdp.send("Performance.enable");
+    });
     await page.evaluate(watch);
     const before = await metrics(cdp);
     await page.locator('[data-testid="file-input"]').setInputFiles(file);

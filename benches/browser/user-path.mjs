@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH as SHIPPED, TARGET_DIR } from "../../tests/browser/harness.mjs";
+import { openReady, watch } from "./page.mjs";
 
 // ZHIBIAO_PAGE: another build of the page (e.g. the one before a change), else dist/zhibiao.html.
 const PAGE_PATH = process.env.ZHIBIAO_PAGE || SHIPPED;
@@ -39,48 +40,10 @@ try {
   // Reported as missing below.
 }
 
-/** Installed before the file is chosen: records the change event, the first data row painted,
- * the import done, and the longest main-thread task in between. */
-function watch() {
-  const up = (window.__up = { longest: 0 });
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) up.longest = Math.max(up.longest, entry.duration);
-  }).observe({ type: "longtask" });
-  addEventListener("change", () => (up.change ??= performance.now()), true);
-  const painted = (key) => requestAnimationFrame(() => setTimeout(() => (up[key] ??= performance.now()), 0));
-  const check = () => {
-    if (up.change === undefined) return;
-    if (up.rowDom === undefined && document.querySelector('[data-testid="sheet-grid"] tbody tr[data-row] [data-testid="grid-cell"]')) {
-      up.rowDom = performance.now();
-      up.firstScreen = !!document.querySelector('[data-testid="grid-scroll"][data-loading="true"]');
-      painted("row");
-    }
-    const status = document.querySelector('[data-testid="status-bar"]')?.getAttribute("data-state");
-    if (
-      up.doneDom === undefined &&
-      up.rowDom !== undefined &&
-      !document.querySelector('[data-testid="progress"]') &&
-      !document.querySelector('[data-loading="true"]') &&
-      (status === "ready" || status === "error")
-    ) {
-      up.doneDom = performance.now();
-      up.status = status;
-      painted("done");
-    }
-  };
-  new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-}
-
 async function pageRun(browser, file) {
   const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
   try {
-    const page = await context.newPage();
-    await page.goto(PAGE_URL, { waitUntil: "load" });
-    await page.waitForFunction(
-      () => !document.getElementById("app-loading") && document.querySelector('[data-testid="status-bar"]'),
-      null,
-      { timeout: 60_000 },
-    );
+    const page = await openReady(context, PAGE_URL);
     await page.evaluate(watch);
     await page.locator('[data-testid="file-input"]').setInputFiles(file);
     await page.waitForFunction(() => window.__up.done !== undefined, null, { timeout: 600_000, polling: 50 });
