@@ -7,7 +7,7 @@ use crate::table::detect::Layout;
 use std::collections::HashMap;
 
 /// What an appended column holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Realization in percent (实现程度).
     Realization,

@@ -3,6 +3,9 @@
 // the status beside it; the columns after them shift, and find, filter and the keyboard follow
 // the display's order; they speak the page's language. Filters survive a trip to another view.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import test from "node:test";
 import { fixture, openApp } from "./harness.mjs";
 
@@ -133,5 +136,44 @@ test("a filter on the grid survives a visit to 考核汇总 and back", { timeout
   await page.getByTestId("lang-toggle").click();
   await page.getByTestId("filter-clear-all").click();
   assert.equal(await page.getByTestId("filter-status").count(), 0);
+  await app.assertClean();
+});
+
+test("a filter follows its column when the first actual of a year adds that year's completion columns", { timeout: 120_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-moved-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "two-years.csv");
+  // 2022's actuals are empty: F 2021年实际, G–H its completion, I 2022年实际, J 备注.
+  fs.writeFileSync(
+    file,
+    "序号,指标名称,单位,2020年,2025年,2021年实际,2022年实际,备注\n" +
+      "1,森林覆盖率,%,60,70,62,,甲\n2,人均GDP,元,30000,50000,34000,,乙\n",
+  );
+  const app = await openApp(t, { name: "filter-follows-column" });
+  await app.uploadAndWaitFor(file, 2, "F");
+  const page = app.page;
+  assert.equal(await columnOf(page, "备注"), "J");
+  await page.locator('[data-testid="col-filter"][data-col="J"]').click();
+  const menu = page.getByTestId("filter-menu");
+  await menu.waitFor({ state: "visible" });
+  await menu.getByTestId("filter-all").uncheck();
+  await menu.locator('[data-testid="filter-value"][data-value="甲"]').check();
+  await menu.getByTestId("filter-apply").click();
+  await menu.waitFor({ state: "detached" });
+  const rows = () => page.evaluate(() => [...document.querySelectorAll("tbody tr[data-row]")].map((r) => r.dataset.row));
+  const shownBefore = await rows();
+  // The first 2022 actual typed: 2022's completion columns appear after I, 备注 moves to L.
+  await page.locator('[data-testid="grid-cell"][data-row="2"][data-col="I"]').dblclick();
+  const editor = page.getByTestId("cell-editor");
+  await editor.fill("63");
+  await editor.press("Enter");
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('thead [data-testid="grid-cell"]')].some((c) => c.textContent.trim() === "2022年状态"),
+  );
+  assert.equal(await columnOf(page, "备注"), "L");
+  assert.equal(await page.locator('[data-testid="col-filter"].on').count(), 1);
+  assert.equal(await page.locator('[data-testid="col-filter"][data-col="L"].on').count(), 1, "the filter moved with 备注");
+  assert.deepEqual(await rows(), shownBefore, "the same rows shown");
+  assert.equal((await app.cell(2, "L")).text, "甲");
   await app.assertClean();
 });

@@ -21,6 +21,7 @@ mod widths;
 use super::browser;
 use super::i18n::{grid_texts, layout_texts};
 use super::state::filter::{own_unit, unit_rows, visible_rows_of, BodyRows, Filters};
+use super::state::grid::{moved_columns, ColumnKey};
 use super::state::widths::Metrics;
 use super::state::{mark_table, Doc, Edit, GridModel, Live};
 use crate::error::Lang;
@@ -80,6 +81,41 @@ pub fn SheetGrid(
         if requested.is_some() {
             unit.set(unit_of(requested.as_ref()));
         }
+    });
+    // Filters and widths are kept by display column: they follow their columns when
+    // completion columns come or go (the first actual of a year typed, or the last deleted).
+    let shown_columns = StoredValue::new(None::<(usize, Vec<ColumnKey>)>);
+    Effect::new(move |_| {
+        let now = model.with(|m| m.as_ref().map(GridModel::column_keys));
+        let sheet = doc.with_untracked(|d| d.as_ref().map_or(0, |d| d.active));
+        let before = shown_columns.get_value();
+        shown_columns.set_value(now.clone().map(|keys| (sheet, keys)));
+        let (Some((was, before)), Some(now)) = (before, now) else {
+            return;
+        };
+        let Some(moved) = (was == sheet)
+            .then(|| moved_columns(&before, &now))
+            .flatten()
+        else {
+            return;
+        };
+        filters.update(|(s, f)| {
+            if *s == sheet {
+                *f = std::mem::take(f)
+                    .into_iter()
+                    .filter_map(|(c, keep)| Some((*moved.get(&c)?, keep)))
+                    .collect();
+            }
+        });
+        user_widths.update(|u| {
+            *u = std::mem::take(u)
+                .into_iter()
+                .filter_map(|((s, c), w)| match s == sheet {
+                    true => Some(((s, *moved.get(&c)?), w)),
+                    false => Some(((s, c), w)),
+                })
+                .collect();
+        });
     });
     let unit_only = Memo::new(move |_| {
         let (name, lead_only) = unit.get()?;

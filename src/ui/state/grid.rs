@@ -368,6 +368,24 @@ impl GridModel {
         Some(self.display_col(self.sheet_width + i))
     }
 
+    /// What each display column shows, in display order: a column of the sheet, or the
+    /// completion column of a year. These stay the same when completion columns come or go
+    /// (the first actual of a year typed), where display columns shift.
+    pub fn column_keys(&self) -> Vec<ColumnKey> {
+        self.order
+            .iter()
+            .map(|&m| match m.checked_sub(self.sheet_width) {
+                Some(i) => self
+                    .extra
+                    .get(i)
+                    .map_or(ColumnKey::Sheet(m), |&(year, kind)| {
+                        ColumnKey::Completion(year, kind)
+                    }),
+                None => ColumnKey::Sheet(m),
+            })
+            .collect()
+    }
+
     /// What display column `c` shows.
     fn at(&self, c: usize) -> Column {
         match self.order.get(c) {
@@ -604,6 +622,32 @@ impl GridModel {
     }
 }
 
+/// What a display column shows, independent of where it is displayed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ColumnKey {
+    /// The sheet's column (0-based).
+    Sheet(usize),
+    /// A year's completion column.
+    Completion(plan::Year, appended::Kind),
+}
+
+/// Where each display column of `before` went in `after` (display column → display column),
+/// for the columns both show; `None` when nothing moved. Filters and widths kept by display
+/// column follow it when completion columns come or go.
+pub fn moved_columns(before: &[ColumnKey], after: &[ColumnKey]) -> Option<HashMap<usize, usize>> {
+    if before == after {
+        return None;
+    }
+    let now: HashMap<ColumnKey, usize> = after.iter().enumerate().map(|(d, &k)| (k, d)).collect();
+    Some(
+        before
+            .iter()
+            .enumerate()
+            .filter_map(|(d, k)| Some((d, *now.get(k)?)))
+            .collect(),
+    )
+}
+
 /// What a display column shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Column {
@@ -767,6 +811,39 @@ mod tests {
     const TWO_YEARS: &str = "序号,指标名称,单位,2020年,2025年,2021年实际,2022年实际,备注\n\
         1,森林覆盖率,%,60,70,62,63,甲\n\
         2,人均GDP,元,30000,50000,34000,,乙\n";
+
+    /// The first actual of a year typed adds that year's completion columns: the columns after
+    /// them move two to the right, and what was kept by display column follows them.
+    #[test]
+    fn columns_that_move_when_a_year_gains_its_completion_are_followed() {
+        let before = open(
+            "序号,指标名称,单位,2020年,2025年,2021年实际,2022年实际,备注\n\
+             1,森林覆盖率,%,60,70,62,,甲\n",
+        );
+        let after = open(TWO_YEARS);
+        let (kb, ka) = (
+            model_of(&before).column_keys(),
+            model_of(&after).column_keys(),
+        );
+        // Before: A–E, F 2021 actual, G–H its completion, I 2022 actual, J 备注.
+        assert_eq!(kb.len(), 10);
+        assert_eq!(kb[9], ColumnKey::Sheet(7));
+        assert_eq!(ka[11], ColumnKey::Sheet(7));
+        assert_eq!(
+            ka[9],
+            ColumnKey::Completion(2022, appended::Kind::Realization)
+        );
+        let moved = moved_columns(&kb, &ka).expect("columns moved");
+        assert_eq!(moved.get(&9), Some(&11), "备注 from J to L");
+        assert_eq!(moved.get(&7), Some(&7), "2021年状态 stays at H");
+        assert_eq!(moved.get(&8), Some(&8), "2022年实际 stays at I");
+        assert_eq!(moved.len(), 10);
+        assert_eq!(moved_columns(&ka, &ka), None);
+        // Back (the actual deleted): the 2022 completion columns are gone, 备注 back to J.
+        let back = moved_columns(&ka, &kb).expect("columns moved");
+        assert_eq!(back.get(&11), Some(&9));
+        assert_eq!(back.get(&9), None);
+    }
 
     /// The completion columns speak the page's language; the file's own cells stay as given.
     #[test]
