@@ -10,7 +10,7 @@ mod common;
 use zhibiao::io::{self, merge, Imported};
 use zhibiao::plan::RawCell;
 use zhibiao::ui::state::returns::{add_return, resolve, suggestion};
-use zhibiao::ui::state::{Doc, Journal, Session, JOURNAL_VERSION, SESSION_VERSION};
+use zhibiao::ui::state::{Doc, Edit, Journal, Session, JOURNAL_VERSION, SESSION_VERSION};
 
 const HEADER: &str = "序号,指标名称,单位,牵头单位,配合单位,2020年,2025年,2021年实际\n";
 
@@ -40,6 +40,14 @@ fn base() -> Doc {
         "plan.csv".into(),
         io::import(plan_csv(["", "", ""]).as_bytes()).unwrap(),
     )
+}
+
+/// Adds `unit`'s return `file` with these 2021 actuals at `ms` to `doc` as the page does (one
+/// step); the step and its undo.
+fn add(doc: &mut Doc, file: &str, unit: &str, actuals: [&str; 3], ms: f64) -> (Edit, Edit) {
+    let step = add_return(doc, file, &return_csv(unit, actuals), ms).unwrap();
+    let undo = doc.apply(step.clone()).unwrap();
+    (step, undo)
 }
 
 /// The 2021 actual of indicator `seq` (1-based), as the sheet shows it.
@@ -74,14 +82,7 @@ fn prepare_lists_what_merge_writes_without_changing_the_plan() {
 fn a_return_is_one_undoable_step() {
     let mut doc = base();
     let before = doc.clone();
-    let step = add_return(
-        &doc,
-        "统计局.csv",
-        &return_csv("县统计局", ["36900", "", ""]),
-        1.0,
-    )
-    .unwrap();
-    let undo = doc.apply(step.clone()).unwrap();
+    let (_, undo) = add(&mut doc, "统计局.csv", "县统计局", ["36900", "", ""], 1.0);
     assert_eq!(actual(&doc, 1), "36900");
     assert_eq!(doc.returns.records.len(), 1);
     let record = &doc.returns.records[0];
@@ -112,22 +113,8 @@ fn a_return_is_one_undoable_step() {
 fn two_returns_that_disagree_make_a_conflict_resolved_in_one_undoable_step() {
     let mut doc = base();
     // 县林业局 (an other unit of nothing here) also reports 人均地区生产总值, differently.
-    let first = add_return(
-        &doc,
-        "林业局.csv",
-        &return_csv("县林业局", ["37000", "61", ""]),
-        1.0,
-    )
-    .unwrap();
-    doc.apply(first).unwrap();
-    let second = add_return(
-        &doc,
-        "统计局.csv",
-        &return_csv("县统计局", ["36900", "", ""]),
-        2.0,
-    )
-    .unwrap();
-    doc.apply(second).unwrap();
+    add(&mut doc, "林业局.csv", "县林业局", ["37000", "61", ""], 1.0);
+    add(&mut doc, "统计局.csv", "县统计局", ["36900", "", ""], 2.0);
     assert_eq!(
         actual(&doc, 1),
         "37000",
@@ -170,14 +157,7 @@ fn two_returns_that_disagree_make_a_conflict_resolved_in_one_undoable_step() {
 fn the_returns_survive_the_saved_page_and_autosave_replay() {
     let mut doc = base();
     let start = doc.clone();
-    let step = add_return(
-        &doc,
-        "统计局.csv",
-        &return_csv("县统计局", ["36900", "", ""]),
-        5.0,
-    )
-    .unwrap();
-    let undo = doc.apply(step.clone()).unwrap();
+    let (step, undo) = add(&mut doc, "统计局.csv", "县统计局", ["36900", "", ""], 5.0);
     // A saved page.
     let session = Session {
         version: SESSION_VERSION,
@@ -216,14 +196,7 @@ fn the_export_of_a_consolidated_plan_carries_the_consolidation_sheet() {
             .collect()
     };
     assert!(!names(&plain).contains(&"汇总情况".to_string()));
-    let step = add_return(
-        &doc,
-        "统计局.csv",
-        &return_csv("县统计局", ["36900", "", ""]),
-        5.0,
-    )
-    .unwrap();
-    doc.apply(step).unwrap();
+    add(&mut doc, "统计局.csv", "县统计局", ["36900", "", ""], 5.0);
     let bytes = doc.export_xlsx().unwrap();
     assert!(names(&bytes).contains(&"汇总情况".to_string()));
     // Read back, the value the return gave is the plan's.
@@ -258,14 +231,7 @@ fn a_return_that_heads_its_actuals_by_the_bare_year_still_gives_them() {
 
 #[test]
 fn the_export_read_back_keeps_which_return_gave_each_value_and_a_further_return_continues() {
-    let mut doc = base();
-    for (file, unit, actuals, ms) in [
-        ("林业局.csv", "县林业局", ["37000", "61", ""], 1.0),
-        ("统计局.csv", "县统计局", ["36900", "", ""], 2.0),
-    ] {
-        let step = add_return(&doc, file, &return_csv(unit, actuals), ms).unwrap();
-        doc.apply(step).unwrap();
-    }
+    let mut doc = two_returns();
     // The conflict on 人均地区生产总值 resolved with the lead unit's value.
     doc.apply(resolve(&doc, 1, 0, "统计局.csv").unwrap())
         .unwrap();
@@ -306,14 +272,13 @@ fn the_export_read_back_keeps_which_return_gave_each_value_and_a_further_return_
     // A further return continues from it: its value for 人均地区生产总值 conflicts with
     // 统计局's (not the plan's), 住建局's value fills a cell, 住建局 is no longer missing.
     let mut back = back;
-    let step = add_return(
-        &back,
+    add(
+        &mut back,
         "住建局.csv",
-        &return_csv("县住建局", ["36950", "", "52"]),
+        "县住建局",
+        ["36950", "", "52"],
         3.0,
-    )
-    .unwrap();
-    back.apply(step).unwrap();
+    );
     let record = &back.returns.records[2];
     assert_eq!((record.summary.filled, record.summary.changed), (1, 1));
     let files: Vec<&str> = record.conflicts[0]
@@ -404,13 +369,8 @@ fn a_units_saved_page_opens_on_its_rows_and_comes_back_as_a_return() {
 /// The plan with 林业局's return (37000, 61) and then 统计局's (36900), which conflicts with it.
 fn two_returns() -> Doc {
     let mut doc = base();
-    for (file, unit, actuals, ms) in [
-        ("林业局.csv", "县林业局", ["37000", "61", ""], 1.0),
-        ("统计局.csv", "县统计局", ["36900", "", ""], 2.0),
-    ] {
-        let step = add_return(&doc, file, &return_csv(unit, actuals), ms).unwrap();
-        doc.apply(step).unwrap();
-    }
+    add(&mut doc, "林业局.csv", "县林业局", ["37000", "61", ""], 1.0);
+    add(&mut doc, "统计局.csv", "县统计局", ["36900", "", ""], 2.0);
     doc
 }
 
