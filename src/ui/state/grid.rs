@@ -792,6 +792,17 @@ mod tests {
         )
     }
 
+    /// The sheet column each display column shows, as letters (`+` for a completion column).
+    fn sources(model: &GridModel) -> String {
+        (0..model.width())
+            .map(|c| {
+                model
+                    .source_col(c)
+                    .map_or('+', |s| char::from(b'A' + s as u8))
+            })
+            .collect()
+    }
+
     /// The letters and texts of one displayed row.
     fn shown(
         model: &GridModel,
@@ -921,24 +932,7 @@ mod tests {
         // Row 3 has no 2022 actual: its 2022 status is 无数据 or nothing, never the 备注.
         assert_eq!(model.text(&s.sheet, Some(&results), 2, 11), "乙");
         // Display ↔ sheet columns.
-        let src: Vec<Option<usize>> = (0..12).map(|c| model.source_col(c)).collect();
-        assert_eq!(
-            src,
-            [
-                Some(0),
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(4),
-                Some(5),
-                None,
-                None,
-                Some(6),
-                None,
-                None,
-                Some(7)
-            ]
-        );
+        assert_eq!(sources(&model), "ABCDEF++G++H");
         assert_eq!(model.display_col(7), 11);
         assert_eq!(model.display_col(6), 8);
         assert_eq!(model.source_col_near(7), 5);
@@ -981,26 +975,7 @@ mod tests {
             [(2021, 7), (2022, 8)]
         );
         let model = model_of(&s);
-        let order: Vec<Option<usize>> = (0..model.width()).map(|c| model.source_col(c)).collect();
-        assert_eq!(
-            order,
-            [
-                Some(0),
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(4),
-                Some(5),
-                Some(6),
-                Some(7),
-                None,
-                None,
-                Some(8),
-                None,
-                None,
-                Some(9)
-            ]
-        );
+        assert_eq!(sources(&model), "ABCDEFGH++I++J");
         let head: Vec<String> = shown(&model, &s, None, 0)
             .into_iter()
             .map(|c| c.1)
@@ -1029,22 +1004,7 @@ mod tests {
         s.sheet.merges = vec![merge(0, 0, 0, 7), merge(2, 5, 2, 6)];
         let model = model_of(&s);
         // The completion columns come after G (the body merge F:G is kept whole).
-        let order: Vec<Option<usize>> = (0..model.width()).map(|c| model.source_col(c)).collect();
-        assert_eq!(
-            order,
-            [
-                Some(0),
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(4),
-                Some(5),
-                Some(6),
-                None,
-                None,
-                Some(7)
-            ]
-        );
+        assert_eq!(sources(&model), "ABCDEFG++H");
         // The title spans all ten display columns, and no completion cell shows beside it.
         let title = &model.window(&s.sheet, None, 0..1)[0].cells;
         assert_eq!(title.len(), 1);
