@@ -151,10 +151,12 @@ pub fn App() -> impl IntoView {
         // A first screen is not the document yet: saved once the whole file is in (tracked,
         // so the end of loading saves).
         if slots_read.get() && !first.loading() {
+            browser::mark("autosave");
             saver.save(&Journal {
                 saved_at: js_sys::Date::now(),
                 ..journal_now()
             });
+            browser::mark("autosaved");
         }
     });
     // The results of the plan on screen: computed in full when a plan opens or the sheet
@@ -239,6 +241,7 @@ pub fn App() -> impl IntoView {
             // the rest of the file cannot be read.
             let mut replaced = None;
             let imported = io::import_showing(&bytes, &mut pace, |shown| {
+                browser::mark("first-screen");
                 let shown = Doc::new(name.clone(), shown);
                 set_results.set(live_of(&shown));
                 set_doc.update(|d| replaced = Some(d.replace(shown)));
@@ -246,15 +249,18 @@ pub fn App() -> impl IntoView {
                 first.start();
             })
             .await;
+            browser::mark("imported");
             match imported {
                 Ok(imported) => {
                     set_progress.set(Some((Stage::Compute, 0.0)));
                     pace.breathe().await;
+                    browser::mark("doc");
                     let mut new_doc = Doc::new(name.clone(), imported);
                     let restoring = restore.is_some();
                     if let Some(j) = &restore {
                         new_doc = j.replay(new_doc);
                     }
+                    browser::mark("live");
                     let live = match new_doc.active_sheet() {
                         Some((_, _, Some(plan))) => Some(Live::new_paced(plan, &mut pace).await),
                         _ => None,
@@ -262,12 +268,14 @@ pub fn App() -> impl IntoView {
                     // The scores end the computation in one piece; the first render of the new
                     // document is another: a task each, not one long one.
                     pace.breathe().await;
+                    browser::mark("show");
                     set_results.set(live);
                     let count = new_doc
                         .active_sheet()
                         .and_then(|(_, _, p)| p)
                         .map(|p| p.indicators.len());
                     set_doc.set(Some(new_doc));
+                    browser::mark("doc-set");
                     first.finish();
                     set_selected.set(None);
                     set_origin.set(from.clone());
@@ -288,6 +296,7 @@ pub fn App() -> impl IntoView {
                         };
                         format!("{done}{}{opened}{}", t.colon, aside(l, &count))
                     })));
+                    browser::mark("status");
                     // The bytes go to the browser's file store, so a reload finds them.
                     if let (Origin::File { key }, false, Start::File(bytes)) =
                         (&from, restoring, bytes.as_ref())
@@ -306,6 +315,7 @@ pub fn App() -> impl IntoView {
                     set_status.set(Status::Error(Said::new(move |l| e.user_message(l, &name))))
                 }
             }
+            browser::mark("end");
             set_progress.set(None);
             // A file restored at start-up is in place (or failed): autosave writes from now on.
             if !slots_read.get_untracked() {

@@ -115,6 +115,22 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// A User Timing mark (`performance.mark`), named `zb:{name}`: where the page's long work is,
+/// for the benches' traces (`benches/browser/user-path-trace.mjs`). A no-op where there is no
+/// `performance` (never an error).
+pub fn mark(name: &str) {
+    let global = js_sys::global();
+    let Ok(performance) = js_sys::Reflect::get(&global, &"performance".into()) else {
+        return;
+    };
+    let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) else {
+        return;
+    };
+    if let Some(mark) = mark.dyn_ref::<js_sys::Function>() {
+        let _ = mark.call1(&performance, &format!("zb:{name}").into());
+    }
+}
+
 /// A time (milliseconds since 1970) as the browser writes a local date and time.
 pub fn local_time(ms: f64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
@@ -296,6 +312,7 @@ pub struct PagePace {
     report: Box<dyn FnMut(crate::pace::Stage, f64)>,
     slice_start: f64,
     yields: bool,
+    stage: Option<crate::pace::Stage>,
 }
 
 /// How long the work runs before it lets the page breathe (or the worker reports).
@@ -308,6 +325,7 @@ impl PagePace {
             report: Box::new(report),
             slice_start: js_sys::Date::now(),
             yields: true,
+            stage: None,
         }
     }
 
@@ -334,6 +352,10 @@ impl crate::pace::Pace for PagePace {
     }
 
     async fn step(&mut self, stage: crate::pace::Stage, fraction: f64) {
+        if self.stage != Some(stage) {
+            self.stage = Some(stage);
+            mark(&format!("{stage:?}"));
+        }
         if js_sys::Date::now() - self.slice_start >= SLICE_MS {
             (self.report)(stage, fraction);
             if self.yields {

@@ -152,7 +152,10 @@ pub fn bench(opts: &Options) -> Result<()> {
         let page = if opts.no_dist {
             cmd::root().join("dist").join("zhibiao.html")
         } else {
-            dist::dist(&dist::Options { wasm_opt: true })?
+            dist::dist(&dist::Options {
+                wasm_opt: true,
+                names: false,
+            })?
         };
         let raw_wasm = dist::target_dir()
             .join(WASM_TARGET)

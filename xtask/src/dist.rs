@@ -40,15 +40,25 @@ pub(crate) const WASM_OPT_FEATURES: &[&str] = &[
 pub struct Options {
     /// Run wasm-opt when it is installed.
     pub wasm_opt: bool,
+    /// A profiling build: the wasm keeps its function names (no wasm-opt), written to
+    /// `dist/zhibiao-names.html` so that a CPU profile of the page names Rust functions.
+    pub names: bool,
 }
 
 impl Options {
-    /// Parses `--no-wasm-opt`.
+    /// Parses `--no-wasm-opt` and `--names`.
     pub fn from_flags(flags: &[String]) -> Result<Self> {
-        let mut opts = Options { wasm_opt: true };
+        let mut opts = Options {
+            wasm_opt: true,
+            names: false,
+        };
         for flag in flags {
             match flag.as_str() {
                 "--no-wasm-opt" => opts.wasm_opt = false,
+                "--names" => {
+                    opts.names = true;
+                    opts.wasm_opt = false;
+                }
                 other => bail!("unknown flag `{other}` for dist (see `cargo xtask help`)"),
             }
         }
@@ -63,11 +73,15 @@ pub fn dist(opts: &Options) -> Result<PathBuf> {
     check_bindgen_version(&root)?;
     ensure_wasm_target()?;
     let raw_wasm = build_wasm()?;
-    let bound = bindgen(&raw_wasm)?;
+    let bound = bindgen(&raw_wasm, opts.names)?;
     let wasm = optimize(&bound.wasm, opts)?;
-    let packed = deflate_wasm_cached(&wasm, &target_dir().join("bindgen"))?;
+    let packed = deflate_wasm_cached(&wasm, &bindgen_dir(opts.names))?;
     let page = assemble_page(&root, &bound.glue, &packed)?;
-    let out = root.join("dist").join("zhibiao.html");
+    let out = root.join("dist").join(if opts.names {
+        "zhibiao-names.html"
+    } else {
+        "zhibiao.html"
+    });
     cmd::write(&out, &page)?;
     report_page(&out, page.len())?;
     println!("dist: done in {:.1} s", started.elapsed().as_secs_f64());
@@ -168,18 +182,25 @@ struct Bound {
     wasm: Vec<u8>,
 }
 
-/// Runs wasm-bindgen (target `web`) into `target/bindgen/`, unless its input is unchanged.
-fn bindgen(raw_wasm: &[u8]) -> Result<Bound> {
-    let dir = target_dir().join("bindgen");
+/// Where wasm-bindgen writes: `target/bindgen/`, `target/bindgen-names/` for `--names`.
+fn bindgen_dir(names: bool) -> PathBuf {
+    target_dir().join(if names { "bindgen-names" } else { "bindgen" })
+}
+
+/// Runs wasm-bindgen (target `web`) into [`bindgen_dir`], unless its input is unchanged;
+/// `names` keeps the wasm's name section.
+fn bindgen(raw_wasm: &[u8], names: bool) -> Result<Bound> {
+    let dir = bindgen_dir(names);
     let glue_path = dir.join(format!("{APP_BIN}.js"));
     let wasm_path = dir.join(format!("{APP_BIN}_bg.wasm"));
-    let key = stamp_key(&[raw_wasm, BINDGEN_SETTINGS.as_bytes()]);
+    let settings = if names { "names kept" } else { "" };
+    let key = stamp_key(&[raw_wasm, BINDGEN_SETTINGS.as_bytes(), settings.as_bytes()]);
     let stamp = dir.join(".bindgen-stamp");
     if is_fresh(&stamp, &key, &[&glue_path, &wasm_path]) {
         println!("wasm-bindgen: input unchanged, reusing {}", dir.display());
     } else {
         cmd::heading("wasm-bindgen (target web)");
-        run_bindgen(raw_wasm, &dir)?;
+        run_bindgen(raw_wasm, &dir, names)?;
         cmd::write(&stamp, &key)?;
     }
     let glue = String::from_utf8(cmd::read(&glue_path)?)
@@ -194,7 +215,7 @@ fn bindgen(raw_wasm: &[u8]) -> Result<Bound> {
 const BINDGEN_SETTINGS: &str =
     "web; no typescript; omit default module path; strip names, producers";
 
-fn run_bindgen(raw_wasm: &[u8], dir: &Path) -> Result<()> {
+fn run_bindgen(raw_wasm: &[u8], dir: &Path, names: bool) -> Result<()> {
     let started = Instant::now();
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen
@@ -203,7 +224,7 @@ fn run_bindgen(raw_wasm: &[u8], dir: &Path) -> Result<()> {
         .context("wasm-bindgen: could not select target web")?
         .typescript(false)
         .omit_default_module_path(true)
-        .remove_name_section(true)
+        .remove_name_section(!names)
         .remove_producers_section(true);
     let mut output = bindgen.generate_output().context("wasm-bindgen failed")?;
     let snippets: Vec<&String> = output

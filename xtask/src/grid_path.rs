@@ -19,7 +19,10 @@ pub fn run(opts: &Options) -> Result<()> {
     let files = gen::generate_xlsx(opts.sizes())?;
     if !opts.no_dist {
         cmd::heading("the shipped page: cargo xtask dist");
-        dist::dist(&dist::Options { wasm_opt: true })?;
+        dist::dist(&dist::Options {
+            wasm_opt: true,
+            names: false,
+        })?;
     }
     cmd::heading("browser: scroll, keystroke and upload in the shipped page");
     let list = files

@@ -27,6 +27,7 @@ Usage: cargo xtask <command> [flags]
 Commands:
   dist                 build dist/zhibiao.html (one self-contained file)
       --no-wasm-opt    skip wasm-opt (quicker, larger)
+      --names          dist/zhibiao-names.html: wasm function names kept (for CPU profiles)
   run                  dist, then serve dist/ on 127.0.0.1:8080 (or $ZHIBIAO_PORT)
   test                 set up the machine, then run every check CI runs
       --no-setup       skip rustup/apt-get/npm set-up

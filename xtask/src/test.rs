@@ -134,7 +134,11 @@ fn steps(opts: &Options) -> Vec<Step> {
             &["build", "--bin", "zhibiao-cli"],
         ));
         steps.push(Step::new("dist", || {
-            dist::dist(&dist::Options { wasm_opt: true }).map(|_| ())
+            dist::dist(&dist::Options {
+                wasm_opt: true,
+                names: false,
+            })
+            .map(|_| ())
         }));
         steps.push(Step::new("browser tests", browser_tests));
     }

@@ -88,7 +88,10 @@ pub fn run(opts: &Options) -> Result<()> {
 
     if !opts.no_dist {
         cmd::heading("the shipped page: cargo xtask dist");
-        dist::dist(&dist::Options { wasm_opt: true })?;
+        dist::dist(&dist::Options {
+            wasm_opt: true,
+            names: false,
+        })?;
     }
 
     cmd::heading("native: calamine's read, our import and first screen of each file");
