@@ -53,8 +53,9 @@ pub(super) fn fold_char(c: char) -> char {
     }
 }
 
-/// The unit names of a unit cell as slices of it (see [`split_units`]).
-fn unit_pieces(s: &str) -> impl Iterator<Item = &str> {
+/// The unit names of a unit cell as slices of it, as [`split_units`] splits it (without a
+/// `String` per piece).
+pub fn unit_pieces(s: &str) -> impl Iterator<Item = &str> {
     let mut depth: usize = 0;
     let mut start = 0;
     let mut chars = s.char_indices();

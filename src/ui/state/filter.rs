@@ -12,7 +12,7 @@
 use super::grid::GridModel;
 use crate::error::Lang;
 use crate::io::appended;
-use crate::plan::score::{fold, split_units};
+use crate::plan::score::{fold, fold_cow, split_units, unit_pieces};
 use crate::plan::{Plan, PlanResults};
 use crate::table::grid::Sheet;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -135,24 +135,33 @@ pub fn own_unit(sheet: &crate::io::ImportedSheet) -> Option<UnitFilter> {
 /// Every unit the plan's rows name (lead units first as met, then other units), with how many
 /// indicators it leads and how many name it at all; compared as the score rules compare them.
 pub fn unit_counts(plan: &Plan) -> Vec<(String, usize, usize)> {
+    // Called on every render of the unit filter, for every indicator: no set or string per
+    // indicator, one folded key per unit met for the first time (a unit's lead units come
+    // first, so every lead unit is counted before its other units are met).
     let mut out: Vec<(String, usize, usize)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    let mut seen: Vec<usize> = Vec::new();
     for ind in plan.indicators.iter().filter(|i| !i.is_group) {
-        let leads = split_units(&ind.lead_units);
-        let lead_keys: BTreeSet<String> = leads.iter().map(|u| fold(u)).collect();
-        let mut seen = BTreeSet::new();
-        for u in leads.iter().chain(&split_units(&ind.other_units)) {
-            let key = fold(u);
-            if !seen.insert(key.clone()) {
+        seen.clear();
+        let leads = unit_pieces(&ind.lead_units).map(|u| (u, true));
+        let others = unit_pieces(&ind.other_units).map(|u| (u, false));
+        for (u, lead) in leads.chain(others) {
+            let key = fold_cow(u);
+            let i = match index.get(key.as_ref()) {
+                Some(&i) => i,
+                None => {
+                    out.push((u.to_string(), 0, 0));
+                    index.insert(key.into_owned(), out.len() - 1);
+                    out.len() - 1
+                }
+            };
+            if seen.contains(&i) {
                 continue;
             }
-            let i = *index.entry(key.clone()).or_insert_with(|| {
-                out.push((u.clone(), 0, 0));
-                out.len() - 1
-            });
+            seen.push(i);
             if let Some(entry) = out.get_mut(i) {
                 entry.2 += 1;
-                if lead_keys.contains(&key) {
+                if lead {
                     entry.1 += 1;
                 }
             }
@@ -352,6 +361,58 @@ mod tests {
             unit_rows(plan, "县统计局", false),
             BTreeSet::from([first, first + 1])
         );
+    }
+
+    /// The counts as they were first written (a set and strings per indicator), to compare the
+    /// quicker one with.
+    fn unit_counts_by_sets(plan: &Plan) -> Vec<(String, usize, usize)> {
+        let mut out: Vec<(String, usize, usize)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for ind in plan.indicators.iter().filter(|i| !i.is_group) {
+            let leads = split_units(&ind.lead_units);
+            let lead_keys: BTreeSet<String> = leads.iter().map(|u| fold(u)).collect();
+            let mut seen = BTreeSet::new();
+            for u in leads.iter().chain(&split_units(&ind.other_units)) {
+                let key = fold(u);
+                if !seen.insert(key.clone()) {
+                    continue;
+                }
+                let i = *index.entry(key.clone()).or_insert_with(|| {
+                    out.push((u.clone(), 0, 0));
+                    out.len() - 1
+                });
+                out[i].2 += 1;
+                if lead_keys.contains(&key) {
+                    out[i].1 += 1;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn units_are_counted_as_sets_of_folded_names_count_them() {
+        // Repeats in one cell, in both cells, full-width forms (ＡＢ局 folds to AB局), brackets,
+        // empty cells, a unit met first as another unit and later as a lead.
+        let cells = [
+            ("县统计局", "县统计局、县发改局"),
+            ("县统计局、县统计局", ""),
+            ("ＡＢ局", "AB局，县财政局"),
+            ("", "各县(市、区)人民政府 县财政局"),
+            ("县发改局；AB局", "ＡＢ局"),
+            ("各县（市、区）人民政府", "县统计局,县统计局"),
+            ("", ""),
+        ];
+        let mut csv = String::from("序号,指标名称,单位,牵头单位,配合单位,2020年,2025年\n");
+        for (i, (lead, other)) in cells.iter().cycle().take(40).enumerate() {
+            csv.push_str(&format!("{},指标{i},%,\"{lead}\",\"{other}\",1,2\n", i + 1));
+        }
+        let imported = crate::io::import(csv.as_bytes()).unwrap();
+        let plan = imported.sheets[0].plan.as_ref().unwrap();
+        assert_eq!(plan.indicators.len(), 40);
+        let counts = unit_counts(plan);
+        assert_eq!(counts, unit_counts_by_sets(plan));
+        assert!(counts.iter().any(|(u, lead, _)| u == "ＡＢ局" && *lead > 0));
     }
 
     #[test]
