@@ -286,6 +286,28 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ImportError> {
 /// or a part holds more entries or longer values than any spreadsheet. Call [`check_zip`]
 /// first: it bounds the parts' sizes.
 pub fn check_xlsx_parts(bytes: &[u8]) -> Result<(), ImportError> {
+    crate::pace::finish(check_xlsx_parts_paced(bytes, &mut crate::pace::Straight)).unwrap_or_else(
+        || {
+            Err(ImportError::Damaged {
+                detail: "the check waited without a pace".to_string(),
+            })
+        },
+    )
+}
+
+/// How many XML events the scans of [`check_xlsx_parts_paced`] read between two steps of the
+/// pace (a 20,000-row workbook's shared strings are a few hundred thousand events).
+const SCAN_STEP: usize = 4 * crate::pace::STEP;
+
+/// [`check_xlsx_parts`] in slices: `pace` is awaited every [`SCAN_STEP`] XML events, so that
+/// the page is not frozen while a large shared strings part is scanned.
+///
+/// # Errors
+/// As [`check_xlsx_parts`].
+pub async fn check_xlsx_parts_paced<P: crate::pace::Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+) -> Result<(), ImportError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
     for i in 0..zip.len() {
         let file = zip.by_index(i).map_err(damaged)?;
@@ -293,12 +315,12 @@ pub fn check_xlsx_parts(bytes: &[u8]) -> Result<(), ImportError> {
         let lower = part.to_ascii_lowercase();
         let size = file.size();
         if lower.ends_with("sharedstrings.xml") {
-            scan_shared_strings(file, &part, size)?;
+            scan_shared_strings(file, &part, size, pace).await?;
         } else if lower.ends_with("workbook.xml")
             || lower.ends_with("styles.xml")
             || lower.ends_with(".rels")
         {
-            scan_entries(file, &part)?;
+            scan_entries(file, &part, pace).await?;
         }
     }
     Ok(())
@@ -312,13 +334,22 @@ const MAX_ATTRIBUTE_BYTES: usize = 4 * MAX_CELL_CHARS;
 const MAX_FORMAT_CODE_CHARS: usize = 255;
 
 /// Counts the entries of a workbook, styles or relationships part.
-fn scan_entries(file: impl Read, part: &str) -> Result<(), ImportError> {
+async fn scan_entries<P: crate::pace::Pace>(
+    file: impl Read,
+    part: &str,
+    pace: &mut P,
+) -> Result<(), ImportError> {
     let mut xml = quick_xml::Reader::from_reader(BufReader::new(file.take(MAX_PART_BYTES)));
     xml.config_mut().check_end_names = false;
     let mut buf = Vec::new();
     let mut depth = 0usize;
     let (mut sheets, mut styles, mut entries) = (0usize, 0usize, 0usize);
+    let mut events = 0usize;
     loop {
+        events += 1;
+        if events.is_multiple_of(SCAN_STEP) {
+            pace.step(crate::pace::Stage::Read, 0.0).await;
+        }
         buf.clear();
         let event = xml
             .read_event_into(&mut buf)
@@ -391,7 +422,12 @@ fn scan_entries(file: impl Read, part: &str) -> Result<(), ImportError> {
     }
 }
 
-fn scan_shared_strings(file: impl Read, part: &str, size: u64) -> Result<(), ImportError> {
+async fn scan_shared_strings<P: crate::pace::Pace>(
+    file: impl Read,
+    part: &str,
+    size: u64,
+    pace: &mut P,
+) -> Result<(), ImportError> {
     let too_many = |strings: usize| ImportError::TooManyStrings {
         strings,
         limit: MAX_SHARED_STRINGS,
@@ -405,7 +441,12 @@ fn scan_shared_strings(file: impl Read, part: &str, size: u64) -> Result<(), Imp
     // Characters of the string being read (inside <si>), if any.
     let mut current: Option<usize> = None;
     let mut si_depth = 0usize;
+    let mut events = 0usize;
     loop {
+        events += 1;
+        if events.is_multiple_of(SCAN_STEP) {
+            pace.step(crate::pace::Stage::Read, 0.0).await;
+        }
         buf.clear();
         let event = xml
             .read_event_into(&mut buf)
@@ -556,6 +597,45 @@ mod tests {
         ));
         let xml = br#"<x:sst xmlns:x="x" uniqueCount="2"><x:si><x:t>a</x:t></x:si><x:si><x:r><x:t>b</x:t></x:r></x:si></x:sst>"#;
         assert!(check_xlsx_parts(&zip_of(&[("xl/sharedStrings.xml", xml)])).is_ok());
+    }
+
+    /// Suspends at every step, as the page's pace does after a slice.
+    struct Suspending;
+
+    impl crate::pace::Pace for Suspending {
+        fn step(&mut self, _: crate::pace::Stage, _: f64) -> impl std::future::Future<Output = ()> {
+            crate::pace::testing::once()
+        }
+    }
+
+    #[test]
+    fn a_large_shared_strings_part_is_scanned_in_slices_with_the_same_verdict() {
+        let mut xml = String::from(r#"<sst uniqueCount="30000">"#);
+        for i in 0..30_000 {
+            xml.push_str(&format!("<si><t>指标{i}</t></si>"));
+        }
+        xml.push_str("</sst>");
+        let bytes = zip_of(&[("xl/sharedStrings.xml", xml.as_bytes())]);
+        let (checked, suspended) =
+            crate::pace::testing::drive(check_xlsx_parts_paced(&bytes, &mut Suspending));
+        assert!(checked.is_ok());
+        // Four events a string: the scan yields every SCAN_STEP events.
+        assert!(
+            suspended >= 30_000 * 4 / SCAN_STEP,
+            "suspended {suspended} times"
+        );
+        // A refusal found after the first slices is the same refusal.
+        let long = format!(
+            "{}<si><t>{}</t></si></sst>",
+            &xml[..xml.len() - 6],
+            "字".repeat(MAX_CELL_CHARS + 1)
+        );
+        let bytes = zip_of(&[("xl/sharedStrings.xml", long.as_bytes())]);
+        let (paced, suspended) =
+            crate::pace::testing::drive(check_xlsx_parts_paced(&bytes, &mut Suspending));
+        assert!(suspended > 0);
+        assert_eq!(paced, check_xlsx_parts(&bytes));
+        assert!(matches!(paced, Err(ImportError::TextTooLong { .. })));
     }
 
     #[test]

@@ -408,7 +408,7 @@ async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impo
     pace.step(Stage::Read, 0.0).await;
     let rebuilt = without_macro_sheets(bytes)?;
     let bytes = rebuilt.as_deref().unwrap_or(bytes);
-    limits::check_xlsx_parts(bytes)?;
+    limits::check_xlsx_parts_paced(bytes, pace).await?;
     pace.step(Stage::Read, 0.0).await;
     // calamine reads the shared strings and styles here, in one go.
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
