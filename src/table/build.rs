@@ -72,7 +72,7 @@ pub async fn build_plan_paced<P: crate::pace::Pace>(
     let first = layout.header_last + 1;
     let rows = end.saturating_sub(first).max(1) as f64;
     for row in first..end {
-        if (row - first) % crate::pace::STEP == crate::pace::STEP - 1 {
+        if (row - first) % crate::pace::ROW_STEP == crate::pace::ROW_STEP - 1 {
             let done = (row - first) as f64 / rows;
             pace.step(crate::pace::Stage::Detect, progress(done)).await;
         }

@@ -17,12 +17,12 @@ use crate::error::ExportError;
 use crate::io::merge::MergeSummary;
 use crate::io::returns::Consolidation;
 use crate::io::Imported;
-use crate::pace::{self, Pace, Stage, STEP};
+use crate::pace::{self, Pace, Stage, ROW_STEP};
 use crate::plan::{self, Plan, PlanResults};
 
 /// The results of `plan`, as [`plan::compute`] gives them, computed in slices: progress goes to
-/// `pace` (as [`Stage::Compute`]) every [`STEP`] indicators and is awaited, so that the page can
-/// paint between slices.
+/// `pace` (as [`Stage::Compute`]) every [`ROW_STEP`] indicators and is awaited, so that the page
+/// can paint between slices.
 pub async fn compute_paced<P: Pace>(
     plan: &Plan,
     opts: &plan::Options,
@@ -32,7 +32,7 @@ pub async fn compute_paced<P: Pace>(
     let count = plan.indicators.len();
     let mut indicators = Vec::with_capacity(count);
     for index in 0..count {
-        if index % STEP == STEP - 1 {
+        if index % ROW_STEP == ROW_STEP - 1 {
             pace.step(Stage::Compute, index as f64 / count as f64).await;
         }
         indicators.extend(plan::compute_indicator(plan, index, opts, &years));
