@@ -69,8 +69,26 @@ pub fn file_key(bytes: &[u8], now_ms: f64) -> String {
     format!(
         "{:015}-{}",
         now_ms.max(0.0) as u64,
-        crate::io::write::share::fingerprint_bytes(bytes)
+        words_fingerprint(bytes)
     )
+}
+
+/// FNV-1a over 8-byte words (then the last bytes one by one): the key of a file of several
+/// megabytes is made while the user waits for it to open, and the byte-by-byte hash took
+/// ≈ 70 ms of a 5 MB `.xls` in the page. Empty bytes give FNV's offset basis, as before.
+fn words_fingerprint(bytes: &[u8]) -> String {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash ^ u64::from_le_bytes(word)).wrapping_mul(PRIME);
+    }
+    for b in words.remainder() {
+        hash = (hash ^ u64::from(*b)).wrapping_mul(PRIME);
+    }
+    format!("{hash:016x}")
 }
 
 /// What autosave writes after every change: where the document came from and the edits made
