@@ -568,6 +568,9 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         sheets: mut formats,
         looks,
     } = xls::checked_with_formats(bytes)?;
+    // The records' check and calamine's parse of the whole workbook are a long task each in
+    // the page: the page breathes between them.
+    pace.step(Stage::Read, 0.0).await;
     let formats_names: Vec<String> = formats.iter().map(|(n, _)| n.clone()).collect();
     let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::XlsProtected,
@@ -594,6 +597,11 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         .await?;
         sheets.push(sheet.finish(merges_of(&merges))?);
     }
+    // calamine's workbook (every cell of every sheet) and the rebuilt file are freed before
+    // the page's next slice, not at the start of the table's detection.
+    drop(wb);
+    drop(file);
+    pace.step(Stage::Read, 1.0).await;
     // The looks by sheet name, in the order calamine lists the sheets.
     let mut looks: Vec<(String, SheetStyle)> = formats_names.into_iter().zip(looks).collect();
     let styles = sheets
