@@ -19,11 +19,15 @@ export async function openReady(context, url, beforeLoad = async () => {}) {
 }
 
 /** Evaluated in the page before the file is chosen: records in `window.__up` the change event,
- * the first data row painted, the import done, and the longest main-thread task in between. */
+ * the first data row painted, the import done, the longest main-thread task in between and how
+ * many tasks took over 100 ms. */
 export function watch() {
-  const up = (window.__up = { longest: 0 });
+  const up = (window.__up = { longest: 0, over100: 0 });
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) up.longest = Math.max(up.longest, entry.duration);
+    for (const entry of list.getEntries()) {
+      up.longest = Math.max(up.longest, entry.duration);
+      if (entry.duration > 100) up.over100 += 1;
+    }
   }).observe({ type: "longtask" });
   addEventListener("change", () => (up.change ??= performance.now()), true);
   const painted = (key) => requestAnimationFrame(() => setTimeout(() => (up[key] ??= performance.now()), 0));

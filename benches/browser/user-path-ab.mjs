@@ -40,6 +40,7 @@ async function run(browser, page_path, file) {
       done: up.done - up.change,
       first_screen: up.firstScreen,
       longest: up.longest,
+      over100: up.over100,
       layouts: d("LayoutCount"),
       layout_ms: d("LayoutDuration") * 1000,
       style_ms: d("RecalcStyleDuration") * 1000,
@@ -68,7 +69,7 @@ try {
       const r = got[k];
       console.log(
         `${file.split("/").pop()} ${k}: row ${med(r.map((x) => x.row))} done ${med(r.map((x) => x.done))} ` +
-          `longest ${med(r.map((x) => x.longest))} layouts ${med(r.map((x) => x.layouts))} layout ${med(r.map((x) => x.layout_ms))} ` +
+          `longest ${med(r.map((x) => x.longest))} over-100-ms ${med(r.map((x) => x.over100))} layouts ${med(r.map((x) => x.layouts))} layout ${med(r.map((x) => x.layout_ms))} ` +
           `style ${med(r.map((x) => x.style_ms))} script ${med(r.map((x) => x.script_ms))} first-screen ${r.map((x) => x.first_screen).join(",")}`,
       );
     }

@@ -71,10 +71,12 @@ try {
     const marks = on.filter((e) => e.cat?.includes("blink.user_timing") && e.name.startsWith("zb:"));
     const tasks = on.filter((e) => e.ph === "X" && (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask") && e.dur >= LONG_MS * 1000);
     console.log(`${file}: first row ${Math.round(up.row - up.change)} ms, done ${Math.round(up.done - up.change)} ms, longest task ${Math.round(up.longest)} ms`);
-    const seen = new Set();
+    // RunTask and ThreadControllerImpl::RunTask wrap the same task: keep the outer one.
+    let end = -1;
+    const longest = {};
     for (const t of tasks.sort((a, b) => a.ts - b.ts || b.dur - a.dur)) {
-      if (seen.has(t.ts)) continue;
-      seen.add(t.ts);
+      if (t.ts < end) continue;
+      end = t.ts + t.dur;
       const inside = on.filter((e) => e !== t && e.ts >= t.ts && e.ts <= t.ts + t.dur);
       const kind = [...new Set(inside.filter((e) => KINDS[e.name]).map((e) => KINDS[e.name]))].join("+") || "other";
       const parts = {};
@@ -83,6 +85,8 @@ try {
         const outer = inside.some((o) => o !== e && o.ph === "X" && PARTS[o.name] === PARTS[e.name] && o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur && o.dur > e.dur);
         if (!outer) parts[PARTS[e.name]] = (parts[PARTS[e.name]] || 0) + e.dur / 1000;
       }
+      const sort = kind === "frame" ? "frame" : "script";
+      longest[sort] = Math.max(longest[sort] || 0, t.dur / 1000);
       const named = inside.filter((e) => e.cat?.includes("blink.user_timing") && e.name.startsWith("zb:"));
       const at = (e) => `${e.name}@${Math.round((e.ts - t.ts) / 1000)}`;
       console.log(
@@ -92,6 +96,7 @@ try {
       );
       if (profile) console.log(hottest(profile, t.ts, t.ts + t.dur));
     }
+    console.log(`  longest task (≥ ${LONG_MS} ms): animation frame ${Math.round(longest.frame || 0)} ms, other ${Math.round(longest.script || 0)} ms`);
     console.log(`  marks: ${marks.map((e) => `${e.name}@${Math.round((e.ts - (marks[0]?.ts ?? 0)) / 1000)}`).join(" ")}`);
   }
 } finally {
