@@ -567,7 +567,7 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
         codes,
         sheets: mut formats,
         looks,
-    } = xls::checked_with_formats(bytes)?;
+    } = xls::checked_with_formats_paced(bytes, pace).await?;
     // The records' check and calamine's parse of the whole workbook are a long task each in
     // the page: the page breathes between them.
     pace.step(Stage::Read, 0.0).await;

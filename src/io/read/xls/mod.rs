@@ -81,6 +81,22 @@ pub struct Checked {
 /// As [`checked_for_calamine`]. A workbook whose formats cannot be read (not BIFF8) is not an
 /// error: its cells have no codes.
 pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
+    crate::pace::finish(checked_with_formats_paced(
+        bytes,
+        &mut crate::pace::Straight,
+    ))
+    .unwrap_or_else(|| Err(damaged_x("the check waited without a pace")))
+}
+
+/// [`checked_with_formats`] in slices: `pace` is awaited every [`crate::pace::STEP`] records
+/// of a sheet.
+///
+/// # Errors
+/// As [`checked_with_formats`].
+pub async fn checked_with_formats_paced<P: crate::pace::Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+) -> Result<Checked, ImportError> {
     let stream = workbook_stream(bytes)?;
     // The stream is written after room for the compound file's header, which
     // [`compound_file`] fills in, so the rebuilt stream is never copied.
@@ -118,7 +134,9 @@ pub fn checked_with_formats(bytes: &[u8]) -> Result<Checked, ImportError> {
             &mut found,
             &mut out,
             &mut budget,
-        )?;
+            pace,
+        )
+        .await?;
         formats.push((sheet.name.clone(), found.codes));
         looks.push(found.look.finish());
         if out.len() - CFB_SECTOR > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {

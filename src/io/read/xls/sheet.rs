@@ -102,7 +102,8 @@ pub(super) struct Found<'g> {
     pub(super) look: SheetLook<'g>,
 }
 
-pub(super) fn copy_sheet(
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn copy_sheet<P: crate::pace::Pace>(
     stream: &[u8],
     sheet: &SheetRef,
     g: &Globals,
@@ -110,6 +111,7 @@ pub(super) fn copy_sheet(
     found: &mut Found<'_>,
     out: &mut Vec<u8>,
     budget: &mut Budget,
+    pace: &mut P,
 ) -> Result<(), ImportError> {
     let Found { codes, look } = found;
     let mut ext = Extent {
@@ -124,8 +126,14 @@ pub(super) fn copy_sheet(
     // calamine's `fmla_pos`: where a STRING record's text goes.
     let mut fmla: [u8; 6] = [0; 6];
     let text_units = |units: usize| units.saturating_mul(3);
+    let mut records = 0usize;
     while let Some((rec, next)) = full_record_at(stream, pos)? {
         pos = next;
+        // A 20,000-row sheet is a few hundred thousand records: the page breathes between slices.
+        records += 1;
+        if records.is_multiple_of(crate::pace::STEP) {
+            pace.step(crate::pace::Stage::Read, 0.0).await;
+        }
         let d = rec.data;
         if depth > 0 {
             match rec.typ {
