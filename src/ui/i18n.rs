@@ -228,8 +228,8 @@ pub fn rule_name(lang: Lang, rule: u8) -> &'static str {
         (Lang::En, 1) => "the table's direction column",
         (Lang::En, 2) => "the target says “at least / at most” (≥/≤)",
         (Lang::En, 3) => "a cumulative reduction target",
-        (Lang::En, 4) => "the indicator's name (e.g. consumption, incidence: less is better)",
-        (Lang::En, _) => "not stated in the table: more is better",
+        (Lang::En, 4) => "the indicator's name (e.g. consumption, incidence, where less is better)",
+        (Lang::En, _) => "not stated in the table, so more is better",
     }
 }
 
@@ -299,6 +299,8 @@ pub struct PanelTexts {
     pub method: &'static str,
     pub decimals: &'static str,
     pub auto: &'static str,
+    /// Before what decided the direction: `依据` / `Decided by` (then the colon).
+    pub decided_by: &'static str,
     pub base: &'static str,
     pub target: &'static str,
     pub stretch: &'static str,
@@ -330,6 +332,7 @@ const PANEL_ZH: PanelTexts = PanelTexts {
     method: "测算方法",
     decimals: "小数位",
     auto: "自动",
+    decided_by: "依据",
     base: "基期",
     target: "目标",
     stretch: "力争",
@@ -359,6 +362,7 @@ const PANEL_EN: PanelTexts = PanelTexts {
     method: "Method",
     decimals: "Decimals",
     auto: "Auto",
+    decided_by: "Decided by",
     base: "Base",
     target: "Target",
     stretch: "Stretch",
