@@ -469,3 +469,104 @@ fn a_return_heading_its_actuals_by_the_bare_year_gives_them_for_every_year_the_p
         assert_eq!(prepared.changed_targets, [], "{year}");
     }
 }
+
+#[test]
+fn an_unmatched_row_matched_by_hand_fills_the_chosen_indicator_in_one_undoable_step() {
+    use zhibiao::ui::state::returns::{match_by_hand, remove_return};
+    let mut doc = base();
+    // 林业局 calls 森林覆盖率 林木绿化率: nothing in the plan is like it enough to be matched.
+    let csv = plan_csv(["", "61", ""])
+        .replacen(
+            "某县主要指标任务分解表",
+            "某县主要指标任务分解表（报送单位：县林业局）",
+            1,
+        )
+        .replacen("森林覆盖率", "林木绿化率", 1);
+    let step = add_return(
+        &doc,
+        "林业局.csv",
+        &io::import(csv.as_bytes()).unwrap(),
+        1.0,
+    )
+    .unwrap();
+    doc.apply(step).unwrap();
+    let record = &doc.returns.records[0];
+    assert_eq!(record.summary.filled, 0);
+    assert_eq!(record.unmatched.len(), 1);
+    let u = &record.unmatched[0];
+    assert_eq!((u.name.as_str(), u.row), ("林木绿化率", 4));
+    assert_eq!(u.actuals, [(2021, "61".to_string())]);
+    assert_eq!(actual(&doc, 2), "");
+    // The plan's 森林覆盖率 (row 4), 林业局's own indicator, is offered first (by the name
+    // alone 城镇化率 would be: 化率).
+    let plan = doc.imported.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(
+        io::by_hand::ranked_rows(plan, &u.name, &record.summary.unit),
+        [4, 5, 3]
+    );
+    assert_eq!(io::by_hand::ranked_rows(plan, &u.name, "")[0], 5);
+
+    let before = doc.clone();
+    let undo = doc.apply(match_by_hand(&doc, 0, 0, 4).unwrap()).unwrap();
+    assert_eq!(actual(&doc, 2), "61");
+    let record = &doc.returns.records[0];
+    assert_eq!(record.unmatched[0].matched_to, Some(4));
+    assert_eq!(record.summary.filled, 1);
+    assert_eq!(doc.returns.given_by(0, 3, 7, 2021), Some("林业局.csv"));
+    // Matched once: asking again does nothing.
+    assert_eq!(match_by_hand(&doc, 0, 0, 5), None);
+
+    // Through the export and back: the match and the value it gave are kept.
+    let back = Doc::new(
+        "back.xlsx".into(),
+        io::import(&doc.export_xlsx().unwrap()).unwrap(),
+    );
+    assert_eq!(back.returns, doc.returns);
+    assert_eq!(actual(&back, 2), "61");
+
+    // Removing the return takes the hand-matched value back too.
+    let mut removed = doc.clone();
+    removed.apply(remove_return(&removed, 0).unwrap()).unwrap();
+    assert_eq!(actual(&removed, 2), "");
+
+    // Undo: the plan, its results and the record as before the match.
+    doc.apply(undo).unwrap();
+    assert_eq!(doc.imported.sheets[0].plan, before.imported.sheets[0].plan);
+    assert_eq!(doc.results(), before.results());
+    assert_eq!(doc.returns, before.returns);
+    assert_eq!(actual(&doc, 2), "");
+}
+
+#[test]
+fn a_row_matched_by_hand_to_an_indicator_with_another_value_is_a_conflict() {
+    use zhibiao::ui::state::returns::match_by_hand;
+    let mut doc = Doc::new(
+        "plan.csv".into(),
+        io::import(plan_csv(["", "60.5", ""]).as_bytes()).unwrap(),
+    );
+    let csv = plan_csv(["", "61", ""]).replacen("森林覆盖率", "林木绿化率", 1);
+    doc.apply(
+        add_return(
+            &doc,
+            "林业局.csv",
+            &io::import(csv.as_bytes()).unwrap(),
+            1.0,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    doc.apply(match_by_hand(&doc, 0, 0, 4).unwrap()).unwrap();
+    // The plan's 60.5 stays; the two values are listed side by side, to be chosen.
+    assert_eq!(actual(&doc, 2), "60.5");
+    let record = &doc.returns.records[0];
+    assert_eq!((record.summary.filled, record.summary.changed), (0, 1));
+    let values: Vec<(&str, &str)> = record.conflicts[0]
+        .values
+        .iter()
+        .map(|v| (v.file.as_str(), v.value.as_str()))
+        .collect();
+    assert_eq!(values, [("base", "60.5"), ("林业局.csv", "61")]);
+    doc.apply(resolve(&doc, 0, 0, "林业局.csv").unwrap())
+        .unwrap();
+    assert_eq!(actual(&doc, 2), "61");
+}

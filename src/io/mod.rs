@@ -11,6 +11,7 @@
 //! `crate::ui` or anything of the browser.
 
 pub mod appended;
+pub mod by_hand;
 pub mod combine;
 pub mod limits;
 pub mod merge;

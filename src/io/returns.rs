@@ -51,6 +51,14 @@ pub enum ReturnsEdit {
     /// Replaces every record (removing a return changes the later ones' conflicts and counts
     /// too); the inverse replaces them back.
     Replace(Box<Returns>),
+    /// Replaces record `index` (a row matched by hand adds to its cells and conflicts); the
+    /// inverse puts the old one back.
+    Record {
+        /// The record's index.
+        index: usize,
+        /// The record as it is to be.
+        record: Box<ReturnRecord>,
+    },
     /// Records how conflict `conflict` of record `record` was resolved (`None`: open again).
     Resolve {
         /// The record's index.
@@ -86,6 +94,13 @@ impl Returns {
             ReturnsEdit::Replace(returns) => {
                 let old = std::mem::replace(self, *returns);
                 Some(ReturnsEdit::Replace(Box::new(old)))
+            }
+            ReturnsEdit::Record { index, record } => {
+                let old = std::mem::replace(self.records.get_mut(index)?, *record);
+                Some(ReturnsEdit::Record {
+                    index,
+                    record: Box::new(old),
+                })
             }
             ReturnsEdit::Resolve {
                 record,
