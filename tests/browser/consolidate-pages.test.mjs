@@ -27,6 +27,17 @@ async function waitForCell(app, row, col, text) {
   );
 }
 
+/** 汇总: `files` picked as returns, then the page ready again. */
+async function addReturns(app, files) {
+  await app.page.getByTestId("consolidate-input").setInputFiles(files);
+  await app.page.waitForFunction(
+    () => document.querySelector('[data-testid="status-bar"]')?.textContent.includes("已汇总报送"),
+    null,
+    { timeout: 60_000 },
+  );
+  await app.waitForState(["ready"]);
+}
+
 /** The 1-based source rows of indicators (below the title and header) the grid shows. */
 async function shownRows(page) {
   const rows = await page
@@ -73,13 +84,7 @@ test("分发 as saved pages: a unit's page opens on its rows, comes back saved a
   await forestry.close();
 
   // The office consolidates the saved page like any return.
-  await page.getByTestId("consolidate-input").setInputFiles([returned]);
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="status-bar"]')?.textContent.includes("已汇总报送"),
-    null,
-    { timeout: 60_000 },
-  );
-  await office.waitForState(["ready"]);
+  await addReturns(office, [returned]);
   await waitForCell(office, 4, "H", "61");
   await page.getByTestId("view-returns").click();
   await page.getByTestId("returns-view").waitFor();
@@ -125,13 +130,7 @@ test("a row that matches no indicator is matched by hand in 汇总情况: its ac
   const app = await openApp(t, { name: "match-by-hand" });
   const page = app.page;
   await app.uploadAndWaitFor(planFile, 3, "B");
-  await page.getByTestId("consolidate-input").setInputFiles([returned]);
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="status-bar"]')?.textContent.includes("已汇总报送"),
-    null,
-    { timeout: 60_000 },
-  );
-  await app.waitForState(["ready"]);
+  await addReturns(app, [returned]);
   await page.getByTestId("view-returns").click();
   const row = page.getByTestId("unmatched-row");
   assert.equal(await row.count(), 1);

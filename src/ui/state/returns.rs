@@ -34,23 +34,24 @@ pub fn add_return(doc: &Doc, file: &str, returned: &Imported, added_ms: f64) -> 
         unmatched: prepared.unmatched,
         changed_targets: prepared.changed_targets,
     };
-    let mut edits = vec![Edit::Returns {
+    let edits = vec![Edit::Returns {
         sheet,
         edit: ReturnsEdit::Add(Box::new(record)),
     }];
-    edits.extend(
-        prepared
-            .fills
-            .into_iter()
-            .map(|(row, col, raw)| Edit::Cell {
-                sheet,
-                row,
-                col,
-                raw,
-                typed: false,
-            }),
-    );
-    Some(Edit::Batch(edits))
+    Some(with_fills(edits, sheet, prepared.fills))
+}
+
+/// `edits`, then the cell edits that write `fills` (a return's values) into `sheet`, as one
+/// step.
+fn with_fills(mut edits: Vec<Edit>, sheet: usize, fills: Vec<(usize, usize, RawCell)>) -> Edit {
+    edits.extend(fills.into_iter().map(|(row, col, raw)| Edit::Cell {
+        sheet,
+        row,
+        col,
+        raw,
+        typed: false,
+    }));
+    Edit::Batch(edits)
 }
 
 /// In `conflicts` with the plan's value, the plan's value named after the earlier return that
@@ -94,21 +95,14 @@ pub fn match_by_hand(doc: &Doc, record: usize, unmatched: usize, plan_row: u32) 
     new.conflicts.extend(conflicts);
     new.summary.filled += given.fills.len();
     new.summary.changed += given.changed;
-    let mut edits = vec![Edit::Returns {
+    let record = Edit::Returns {
         sheet,
         edit: ReturnsEdit::Record {
             index: record,
             record: Box::new(new),
         },
-    }];
-    edits.extend(given.fills.into_iter().map(|(row, col, raw)| Edit::Cell {
-        sheet,
-        row,
-        col,
-        raw,
-        typed: false,
-    }));
-    Some(Edit::Batch(edits))
+    };
+    Some(with_fills(vec![record], sheet, given.fills))
 }
 
 /// The file whose value the page suggests for a conflict: the return of the row's lead unit,
