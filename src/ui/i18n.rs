@@ -132,7 +132,7 @@ const EN: Texts = Texts {
     redo: "Redo",
     lang_switch: "中文",
     empty_title: "Open a target decomposition table",
-    empty_hint: "Pick or drop an attachment (.xlsx, .xls, WPS .et, .ods, .csv …). It is processed in this browser only and never uploaded.",
+    empty_hint: "Pick or drop an attachment (.xlsx, .xls, WPS .et, .ods, .csv\u{a0}…). It is processed in this browser only and never uploaded.",
     drop_hint: "Release to open the file",
     colon: ": ",
     empty_open: "Open an attachment",
