@@ -570,3 +570,72 @@ fn a_row_matched_by_hand_to_an_indicator_with_another_value_is_a_conflict() {
         .unwrap();
     assert_eq!(actual(&doc, 2), "61");
 }
+
+/// `xlsx` as a spreadsheet program saves it after a row was inserted at 0-based row `at` of
+/// sheet `sheet` (values only: every sheet rewritten, the inserted row holding `text`).
+fn with_row_inserted(xlsx: &[u8], sheet: &str, at: u32, text: &str) -> Vec<u8> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let ws = out.add_worksheet();
+        ws.set_name(&name).unwrap();
+        let (top, left) = range.start().unwrap_or((0, 0));
+        for (r, row) in range.rows().enumerate() {
+            let mut r = top + r as u32;
+            if name == sheet && r >= at {
+                r += 1;
+            }
+            for (c, cell) in row.iter().enumerate() {
+                let c = (left + c as u32) as u16;
+                match cell {
+                    Data::Float(n) => ws.write_number(r, c, *n).map(|_| ()),
+                    Data::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+                    Data::Empty => Ok(()),
+                    other => ws.write_string(r, c, other.to_string()).map(|_| ()),
+                }
+                .unwrap();
+            }
+        }
+        if name == sheet {
+            ws.write_string(at, 0, text).unwrap();
+        }
+    }
+    out.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_row_inserted_before_the_export_is_read_back_keeps_each_recorded_value_with_its_indicator() {
+    let mut doc = two_returns();
+    doc.apply(resolve(&doc, 1, 0, "统计局.csv").unwrap())
+        .unwrap();
+    let xlsx = doc.export_xlsx().unwrap();
+    let sheet = doc.imported.sheets[0].sheet.name.clone();
+    // A note inserted under the title: every row of the table moves down by one.
+    let moved = with_row_inserted(&xlsx, &sheet, 1, "说明：2021年为快报数");
+    let back = Doc::new("back.xlsx".into(), io::import(&moved).unwrap());
+    let plan = back.imported.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(
+        plan.indicators[0].row, 4,
+        "人均地区生产总值 is on row 4 now"
+    );
+    assert_eq!(
+        (actual(&back, 1), actual(&back, 2)),
+        ("36900".into(), "61".into())
+    );
+    // Which return gave each value follows the indicators: rows 4 and 5 now (0-based 3, 4).
+    assert_eq!(back.returns.given_by(0, 3, 7, 2021), Some("统计局.csv"));
+    assert_eq!(back.returns.given_by(0, 4, 7, 2021), Some("林业局.csv"));
+    assert_eq!(back.returns.given_by(0, 2, 7, 2021), None);
+    let conflict = &back.returns.records[1].conflicts[0];
+    assert_eq!(
+        (conflict.row, conflict.name.as_str()),
+        (4, "人均地区生产总值")
+    );
+    assert_eq!(conflict.resolved.as_deref(), Some("统计局.csv"));
+    assert_eq!(back.returns.records[0].cells, [(3, 7), (4, 7)]);
+    // Not moved, the same records as before.
+    let same = Doc::new("same.xlsx".into(), io::import(&xlsx).unwrap());
+    assert_eq!(same.returns, doc.returns);
+}

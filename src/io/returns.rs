@@ -144,6 +144,50 @@ impl Returns {
         None
     }
 
+    /// Every 1-based plan row the records refer to: the cells they filled, their conflicts and
+    /// the rows matched by hand.
+    pub fn rows(&self) -> std::collections::BTreeSet<u32> {
+        self.records
+            .iter()
+            .flat_map(|r| {
+                let cells = r
+                    .cells
+                    .iter()
+                    .map(|(row, _)| u32::try_from(row + 1).unwrap_or(u32::MAX));
+                let conflicts = r.conflicts.iter().map(|c| c.row);
+                let matched = r.unmatched.iter().filter_map(|u| u.matched_to);
+                cells.chain(conflicts).chain(matched).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Moves every plan row the records refer to by `to` (a 1-based row to where it is now,
+    /// `None` when its indicator is gone: the cell and the conflict are dropped, the match by
+    /// hand forgotten).
+    pub fn move_rows(&mut self, to: impl Fn(u32) -> Option<u32>) {
+        let to = &to;
+        for r in &mut self.records {
+            r.cells = r
+                .cells
+                .iter()
+                .filter_map(|&(row, col)| {
+                    let moved = to(u32::try_from(row + 1).ok()?)?;
+                    Some((usize::try_from(moved).ok()?.checked_sub(1)?, col))
+                })
+                .collect();
+            r.conflicts.retain_mut(|c| match to(c.row) {
+                Some(row) => {
+                    c.row = row;
+                    true
+                }
+                None => false,
+            });
+            for u in &mut r.unmatched {
+                u.matched_to = u.matched_to.and_then(to);
+            }
+        }
+    }
+
     /// The unit `file`'s return speaks for (empty when none said).
     pub fn unit_of(&self, file: &str) -> Option<&str> {
         self.records
