@@ -571,9 +571,16 @@ fn a_row_matched_by_hand_to_an_indicator_with_another_value_is_a_conflict() {
     assert_eq!(actual(&doc, 2), "61");
 }
 
-/// `xlsx` as a spreadsheet program saves it after a row was inserted at 0-based row `at` of
-/// sheet `sheet` (values only: every sheet rewritten, the inserted row holding `text`).
-fn with_row_inserted(xlsx: &[u8], sheet: &str, at: u32, text: &str) -> Vec<u8> {
+/// `xlsx` as a spreadsheet program saves it after a row was inserted at 0-based row `row` and
+/// a column at 0-based column `col` of sheet `sheet` (values only: every sheet rewritten), then
+/// `texts` written there as (row, column, text).
+fn with_inserted(
+    xlsx: &[u8],
+    sheet: &str,
+    row: u32,
+    col: u16,
+    texts: &[(u32, u16, &str)],
+) -> Vec<u8> {
     use calamine::{Data, Reader, Xlsx};
     let mut book = Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
     let mut out = rust_xlsxwriter::Workbook::new();
@@ -582,13 +589,16 @@ fn with_row_inserted(xlsx: &[u8], sheet: &str, at: u32, text: &str) -> Vec<u8> {
         let ws = out.add_worksheet();
         ws.set_name(&name).unwrap();
         let (top, left) = range.start().unwrap_or((0, 0));
-        for (r, row) in range.rows().enumerate() {
+        for (r, cells) in range.rows().enumerate() {
             let mut r = top + r as u32;
-            if name == sheet && r >= at {
+            if name == sheet && r >= row {
                 r += 1;
             }
-            for (c, cell) in row.iter().enumerate() {
-                let c = (left + c as u32) as u16;
+            for (c, cell) in cells.iter().enumerate() {
+                let mut c = (left + c as u32) as u16;
+                if name == sheet && c >= col {
+                    c += 1;
+                }
                 match cell {
                     Data::Float(n) => ws.write_number(r, c, *n).map(|_| ()),
                     Data::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
@@ -599,42 +609,58 @@ fn with_row_inserted(xlsx: &[u8], sheet: &str, at: u32, text: &str) -> Vec<u8> {
             }
         }
         if name == sheet {
-            ws.write_string(at, 0, text).unwrap();
+            for (r, c, text) in texts {
+                ws.write_string(*r, *c, *text).unwrap();
+            }
         }
     }
     out.save_to_buffer().unwrap()
 }
 
 #[test]
-fn a_row_inserted_before_the_export_is_read_back_keeps_each_recorded_value_with_its_indicator() {
+fn a_row_and_a_column_inserted_before_the_export_is_read_back_keep_each_recorded_value_with_its_cell(
+) {
     let mut doc = two_returns();
     doc.apply(resolve(&doc, 1, 0, "统计局.csv").unwrap())
         .unwrap();
     let xlsx = doc.export_xlsx().unwrap();
     let sheet = doc.imported.sheets[0].sheet.name.clone();
-    // A note inserted under the title: every row of the table moves down by one.
-    let moved = with_row_inserted(&xlsx, &sheet, 1, "说明：2021年为快报数");
+    // A note inserted under the title and a 备注 column before the base: every row of the
+    // table moves down by one, the 2021 actuals from column H to I.
+    let moved = with_inserted(
+        &xlsx,
+        &sheet,
+        1,
+        5,
+        &[(1, 0, "说明：2021年为快报数"), (2, 5, "备注")],
+    );
     let back = Doc::new("back.xlsx".into(), io::import(&moved).unwrap());
     let plan = back.imported.sheets[0].plan.as_ref().unwrap();
     assert_eq!(
         plan.indicators[0].row, 4,
         "人均地区生产总值 is on row 4 now"
     );
+    let layout = back.imported.sheets[0].layout.as_ref().unwrap();
+    assert_eq!(
+        layout.actual_cols()[&2021],
+        8,
+        "the 2021 actuals are in column I now"
+    );
     assert_eq!(
         (actual(&back, 1), actual(&back, 2)),
         ("36900".into(), "61".into())
     );
-    // Which return gave each value follows the indicators: rows 4 and 5 now (0-based 3, 4).
-    assert_eq!(back.returns.given_by(0, 3, 7, 2021), Some("统计局.csv"));
-    assert_eq!(back.returns.given_by(0, 4, 7, 2021), Some("林业局.csv"));
-    assert_eq!(back.returns.given_by(0, 2, 7, 2021), None);
+    // Which return gave each value follows the cells: rows 4 and 5 (0-based 3, 4), column I.
+    assert_eq!(back.returns.given_by(0, 3, 8, 2021), Some("统计局.csv"));
+    assert_eq!(back.returns.given_by(0, 4, 8, 2021), Some("林业局.csv"));
+    assert_eq!(back.returns.given_by(0, 2, 8, 2021), None);
     let conflict = &back.returns.records[1].conflicts[0];
     assert_eq!(
         (conflict.row, conflict.name.as_str()),
         (4, "人均地区生产总值")
     );
     assert_eq!(conflict.resolved.as_deref(), Some("统计局.csv"));
-    assert_eq!(back.returns.records[0].cells, [(3, 7), (4, 7)]);
+    assert_eq!(back.returns.records[0].cells, [(3, 8), (4, 8)]);
     // Not moved, the same records as before.
     let same = Doc::new("same.xlsx".into(), io::import(&xlsx).unwrap());
     assert_eq!(same.returns, doc.returns);

@@ -161,18 +161,22 @@ impl Returns {
             .collect()
     }
 
-    /// Moves every plan row the records refer to by `to` (a 1-based row to where it is now,
+    /// Moves every plan row the records refer to by `row` (a 1-based row to where it is now,
     /// `None` when its indicator is gone: the cell and the conflict are dropped, the match by
-    /// hand forgotten).
-    pub fn move_rows(&mut self, to: impl Fn(u32) -> Option<u32>) {
-        let to = &to;
+    /// hand forgotten) and every filled cell's column by `col` (`None`: the cell is dropped).
+    pub fn move_cells(
+        &mut self,
+        row: impl Fn(u32) -> Option<u32>,
+        col: impl Fn(usize) -> Option<usize>,
+    ) {
+        let (to, col) = (&row, &col);
         for r in &mut self.records {
             r.cells = r
                 .cells
                 .iter()
-                .filter_map(|&(row, col)| {
+                .filter_map(|&(row, c)| {
                     let moved = to(u32::try_from(row + 1).ok()?)?;
-                    Some((usize::try_from(moved).ok()?.checked_sub(1)?, col))
+                    Some((usize::try_from(moved).ok()?.checked_sub(1)?, col(c)?))
                 })
                 .collect();
             r.conflicts.retain_mut(|c| match to(c.row) {
@@ -186,6 +190,14 @@ impl Returns {
                 u.matched_to = u.matched_to.and_then(to);
             }
         }
+    }
+
+    /// Every column of a cell the records say a return filled.
+    pub fn cols(&self) -> std::collections::BTreeSet<usize> {
+        self.records
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|(_, col)| *col))
+            .collect()
     }
 
     /// The unit `file`'s return speaks for (empty when none said).

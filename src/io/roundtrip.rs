@@ -42,6 +42,11 @@ pub struct Metadata {
     /// give a recorded value to another indicator ([`returns_rows`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub returns_rows: BTreeMap<u32, String>,
+    /// The year of each actual column (0-based) a return filled a cell in, so that a column
+    /// inserted or deleted before the workbook is read back (a new year's actuals added in
+    /// between) does not move a recorded cell into another column.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub returns_cols: BTreeMap<usize, Year>,
 }
 
 /// The names of `plan`'s rows that `returns` refer to, for [`Metadata::returns_rows`].
@@ -53,6 +58,21 @@ pub fn returns_rows(returns: &Returns, plan: &Plan) -> BTreeMap<u32, String> {
             let ind = plan.indicators.iter().find(|i| i.row == row)?;
             Some((row, ind.name.clone()))
         })
+        .collect()
+}
+
+/// The year of each actual column of `layout` that `returns` filled cells in, for
+/// [`Metadata::returns_cols`].
+pub fn returns_cols(returns: &Returns, layout: &Layout) -> BTreeMap<usize, Year> {
+    let years: BTreeMap<usize, Year> = layout
+        .actual_cols()
+        .into_iter()
+        .map(|(year, col)| (col, year))
+        .collect();
+    returns
+        .cols()
+        .into_iter()
+        .filter_map(|col| Some((col, *years.get(&col)?)))
         .collect()
 }
 
@@ -233,12 +253,22 @@ pub fn apply(sheets: &mut Vec<ImportedSheet>) -> Returns {
             returns.records.iter_mut().for_each(|r| r.sheet = first);
             // Rows inserted or deleted since the export: each recorded row follows its
             // indicator (an export without the names keeps the rows as they are).
-            if let Some(plan) = sheets.get(first).and_then(|s| s.plan.as_ref()) {
-                let names = &meta.returns_rows;
-                returns.move_rows(|row| match names.get(&row) {
-                    Some(name) => moved_row(plan, row, name),
-                    None => Some(row),
-                });
+            let sheet = sheets.get(first);
+            if let Some((plan, layout)) =
+                sheet.and_then(|s| Some((s.plan.as_ref()?, s.layout.as_ref()?)))
+            {
+                let (names, years) = (&meta.returns_rows, &meta.returns_cols);
+                let actual_cols = layout.actual_cols();
+                returns.move_cells(
+                    |row| match names.get(&row) {
+                        Some(name) => moved_row(plan, row, name),
+                        None => Some(row),
+                    },
+                    |col| match years.get(&col) {
+                        Some(year) => actual_cols.get(year).copied(),
+                        None => Some(col),
+                    },
+                );
             }
         }
         None => returns.records.clear(),
