@@ -63,6 +63,13 @@ pub struct Grid {
     pub anchor: RwSignal<Option<Pos>>,
     /// The editor's text while a cell is edited.
     pub editing: RwSignal<Option<String>>,
+    /// The selection's corners (anchor, active cell); each cell follows it on its own.
+    pub sel: Memo<Option<(Pos, Pos)>>,
+    /// The cell being edited (the active cell while the editor is open).
+    pub edit_at: Memo<Option<Pos>>,
+    /// Changes whenever what every rendered cell depends on changes (the column widths, the
+    /// font, the language, printing, the frozen columns): rows are rebuilt then.
+    pub look: Memo<u64>,
     pub wrap: NodeRef<leptos::html::Div>,
     pub editor: NodeRef<leptos::html::Input>,
 }
