@@ -20,6 +20,22 @@ fn row_class(kind: RowKind) -> &'static str {
     }
 }
 
+/// The active cell, the selection and the edited cell, as far as they touch one row.
+#[derive(Clone, Copy, PartialEq)]
+struct RowMarks {
+    active: Option<Pos>,
+    sel: Option<(Pos, Pos)>,
+    edit: Option<Pos>,
+}
+
+/// The row a cell is rendered in: its 0-based number, its kind and its marks.
+#[derive(Clone, Copy)]
+struct RowAt {
+    row: usize,
+    kind: RowKind,
+    marks: Memo<RowMarks>,
+}
+
 /// What a row shows, as a number: a row whose cells changed (an edit, a result, a merge the
 /// window now cuts differently) gets a new key and is rebuilt.
 fn row_key(row: &GridRow) -> u64 {
@@ -87,7 +103,7 @@ impl Grid {
     pub fn render_rows(&self, runs: Vec<std::ops::Range<usize>>) -> Vec<AnyView> {
         let g = *self;
         // Rebuilt when the widths, the font, the language or the frozen columns change.
-        self.look.track();
+        self.look.with(|_| ());
         self.read(|sheet, gm, res| {
             runs.into_iter()
                 .flat_map(|range| gm.window(sheet, res, range))
@@ -128,6 +144,26 @@ impl Grid {
         let offsets = untrack(|| self.frozen_offsets());
         let m = self.metrics.get_untracked();
         let r = row.row.saturating_sub(1) as usize;
+        // The rows this row's cells cover (a merged range reaches below).
+        let last = row
+            .cells
+            .iter()
+            .map(|c| r + c.rowspan.max(1) as usize - 1)
+            .max()
+            .unwrap_or(r);
+        // The active cell, the selection and the edited cell as far as they touch this row:
+        // its cells follow this memo, so a move re-runs only the rows it leaves and enters.
+        let marks = Memo::new(move |_| {
+            let here = |p: &Pos| (r..=last).contains(&p.0);
+            RowMarks {
+                active: g.active.get().filter(here),
+                sel: g
+                    .sel
+                    .get()
+                    .filter(|(a, b)| (a.0.min(b.0)..=a.0.max(b.0)).contains(&r)),
+                edit: g.edit_at.get().filter(here),
+            }
+        });
         let class = row_class(row.kind);
         let cells = self.widths.with_untracked(|widths| {
             row.cells
@@ -136,7 +172,12 @@ impl Grid {
                     let freeze = (cell.col + cell.colspan as usize <= offsets.len())
                         .then(|| offsets.get(cell.col).copied())
                         .flatten();
-                    g.render_cell(cell, r, row.kind, freeze, widths, &m)
+                    let at = RowAt {
+                        row: r,
+                        kind: row.kind,
+                        marks,
+                    };
+                    g.render_cell(cell, at, freeze, widths, &m)
                 })
                 .collect_view()
         });
@@ -197,8 +238,7 @@ impl Grid {
     fn render_cell(
         &self,
         cell: GridCell,
-        row: usize,
-        kind: RowKind,
+        RowAt { row, kind, marks }: RowAt,
         frozen_left: Option<u32>,
         widths: &[u32],
         m: &Metrics,
@@ -210,9 +250,9 @@ impl Grid {
             row + cell.rowspan.max(1) as usize - 1,
             cell.col + cell.colspan.max(1) as usize - 1,
         );
-        let is_active = move || g.active.with(|p| p.is_some_and(|p| in_rect(p, pos, span)));
-        let selected = move || g.sel.with(|s| s.is_some_and(|(a, b)| in_rect(pos, a, b)));
-        let editing_here = move || g.edit_at.with(|p| p.is_some_and(|p| in_rect(p, pos, span)));
+        let is_active = move || marks.with(|k| k.active.is_some_and(|p| in_rect(p, pos, span)));
+        let selected = move || marks.with(|k| k.sel.is_some_and(|(a, b)| in_rect(pos, a, b)));
+        let editing_here = move || marks.with(|k| k.edit.is_some_and(|p| in_rect(p, pos, span)));
         let tall = cell.rowspan > 1 && matches!(kind, RowKind::Body | RowKind::After);
         let avail = avail_px(widths, cell.col, cell.colspan);
         let (shown, cut) = match kind {

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 /// The height of a body row in pixels (the stylesheet's `--row-h`).
 pub const ROW_H: f64 = 26.0;
 /// Rows rendered above and below the visible ones.
-pub const OVERSCAN: usize = 12;
+pub const OVERSCAN: usize = 6;
 
 /// A cell: 0-based row and column.
 pub type Pos = (usize, usize);

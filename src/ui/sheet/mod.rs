@@ -213,7 +213,9 @@ pub fn SheetGrid(
         )
     });
     let look = Memo::new(move |n: Option<&u64>| {
-        shape.track();
+        // Read, not only tracked: `track` alone would leave `shape` uncomputed, so it would
+        // never hear of the widths changing.
+        shape.with(|_| ());
         n.map_or(0, |n| n.wrapping_add(1))
     });
     let g = Grid {
