@@ -469,3 +469,199 @@ fn a_return_heading_its_actuals_by_the_bare_year_gives_them_for_every_year_the_p
         assert_eq!(prepared.changed_targets, [], "{year}");
     }
 }
+
+#[test]
+fn an_unmatched_row_matched_by_hand_fills_the_chosen_indicator_in_one_undoable_step() {
+    use zhibiao::ui::state::returns::{match_by_hand, remove_return};
+    let mut doc = base();
+    // 林业局 calls 森林覆盖率 林木绿化率: nothing in the plan is like it enough to be matched.
+    let csv = plan_csv(["", "61", ""])
+        .replacen(
+            "某县主要指标任务分解表",
+            "某县主要指标任务分解表（报送单位：县林业局）",
+            1,
+        )
+        .replacen("森林覆盖率", "林木绿化率", 1);
+    let step = add_return(
+        &doc,
+        "林业局.csv",
+        &io::import(csv.as_bytes()).unwrap(),
+        1.0,
+    )
+    .unwrap();
+    doc.apply(step).unwrap();
+    let record = &doc.returns.records[0];
+    assert_eq!(record.summary.filled, 0);
+    assert_eq!(record.unmatched.len(), 1);
+    let u = &record.unmatched[0];
+    assert_eq!((u.name.as_str(), u.row), ("林木绿化率", 4));
+    assert_eq!(u.actuals, [(2021, "61".to_string())]);
+    assert_eq!(actual(&doc, 2), "");
+    // The plan's 森林覆盖率 (row 4), 林业局's own indicator, is offered first (by the name
+    // alone 城镇化率 would be: 化率).
+    let plan = doc.imported.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(
+        io::by_hand::ranked_rows(plan, &u.name, &record.summary.unit),
+        [4, 5, 3]
+    );
+    assert_eq!(io::by_hand::ranked_rows(plan, &u.name, "")[0], 5);
+
+    let before = doc.clone();
+    let undo = doc.apply(match_by_hand(&doc, 0, 0, 4).unwrap()).unwrap();
+    assert_eq!(actual(&doc, 2), "61");
+    let record = &doc.returns.records[0];
+    assert_eq!(record.unmatched[0].matched_to, Some(4));
+    assert_eq!(record.summary.filled, 1);
+    assert_eq!(doc.returns.given_by(0, 3, 7, 2021), Some("林业局.csv"));
+    // Matched once: asking again does nothing.
+    assert_eq!(match_by_hand(&doc, 0, 0, 5), None);
+
+    // Through the export and back: the match and the value it gave are kept.
+    let back = Doc::new(
+        "back.xlsx".into(),
+        io::import(&doc.export_xlsx().unwrap()).unwrap(),
+    );
+    assert_eq!(back.returns, doc.returns);
+    assert_eq!(actual(&back, 2), "61");
+
+    // Removing the return takes the hand-matched value back too.
+    let mut removed = doc.clone();
+    removed.apply(remove_return(&removed, 0).unwrap()).unwrap();
+    assert_eq!(actual(&removed, 2), "");
+
+    // Undo: the plan, its results and the record as before the match.
+    doc.apply(undo).unwrap();
+    assert_eq!(doc.imported.sheets[0].plan, before.imported.sheets[0].plan);
+    assert_eq!(doc.results(), before.results());
+    assert_eq!(doc.returns, before.returns);
+    assert_eq!(actual(&doc, 2), "");
+}
+
+#[test]
+fn a_row_matched_by_hand_to_an_indicator_with_another_value_is_a_conflict() {
+    use zhibiao::ui::state::returns::match_by_hand;
+    let mut doc = Doc::new(
+        "plan.csv".into(),
+        io::import(plan_csv(["", "60.5", ""]).as_bytes()).unwrap(),
+    );
+    let csv = plan_csv(["", "61", ""]).replacen("森林覆盖率", "林木绿化率", 1);
+    doc.apply(
+        add_return(
+            &doc,
+            "林业局.csv",
+            &io::import(csv.as_bytes()).unwrap(),
+            1.0,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    doc.apply(match_by_hand(&doc, 0, 0, 4).unwrap()).unwrap();
+    // The plan's 60.5 stays; the two values are listed side by side, to be chosen.
+    assert_eq!(actual(&doc, 2), "60.5");
+    let record = &doc.returns.records[0];
+    assert_eq!((record.summary.filled, record.summary.changed), (0, 1));
+    let values: Vec<(&str, &str)> = record.conflicts[0]
+        .values
+        .iter()
+        .map(|v| (v.file.as_str(), v.value.as_str()))
+        .collect();
+    assert_eq!(values, [("base", "60.5"), ("林业局.csv", "61")]);
+    doc.apply(resolve(&doc, 0, 0, "林业局.csv").unwrap())
+        .unwrap();
+    assert_eq!(actual(&doc, 2), "61");
+}
+
+/// `xlsx` as a spreadsheet program saves it after a row was inserted at 0-based row `row` and
+/// a column at 0-based column `col` of sheet `sheet` (values only: every sheet rewritten), then
+/// `texts` written there as (row, column, text).
+fn with_inserted(
+    xlsx: &[u8],
+    sheet: &str,
+    row: u32,
+    col: u16,
+    texts: &[(u32, u16, &str)],
+) -> Vec<u8> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let ws = out.add_worksheet();
+        ws.set_name(&name).unwrap();
+        let (top, left) = range.start().unwrap_or((0, 0));
+        for (r, cells) in range.rows().enumerate() {
+            let mut r = top + r as u32;
+            if name == sheet && r >= row {
+                r += 1;
+            }
+            for (c, cell) in cells.iter().enumerate() {
+                let mut c = (left + c as u32) as u16;
+                if name == sheet && c >= col {
+                    c += 1;
+                }
+                match cell {
+                    Data::Float(n) => ws.write_number(r, c, *n).map(|_| ()),
+                    Data::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+                    Data::Empty => Ok(()),
+                    other => ws.write_string(r, c, other.to_string()).map(|_| ()),
+                }
+                .unwrap();
+            }
+        }
+        if name == sheet {
+            for (r, c, text) in texts {
+                ws.write_string(*r, *c, *text).unwrap();
+            }
+        }
+    }
+    out.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_row_and_a_column_inserted_before_the_export_is_read_back_keep_each_recorded_value_with_its_cell(
+) {
+    let mut doc = two_returns();
+    doc.apply(resolve(&doc, 1, 0, "统计局.csv").unwrap())
+        .unwrap();
+    let xlsx = doc.export_xlsx().unwrap();
+    let sheet = doc.imported.sheets[0].sheet.name.clone();
+    // A note inserted under the title and a 备注 column before the base: every row of the
+    // table moves down by one, the 2021 actuals from column H to I.
+    let moved = with_inserted(
+        &xlsx,
+        &sheet,
+        1,
+        5,
+        &[(1, 0, "说明：2021年为快报数"), (2, 5, "备注")],
+    );
+    let back = Doc::new("back.xlsx".into(), io::import(&moved).unwrap());
+    let plan = back.imported.sheets[0].plan.as_ref().unwrap();
+    assert_eq!(
+        plan.indicators[0].row, 4,
+        "人均地区生产总值 is on row 4 now"
+    );
+    let layout = back.imported.sheets[0].layout.as_ref().unwrap();
+    assert_eq!(
+        layout.actual_cols()[&2021],
+        8,
+        "the 2021 actuals are in column I now"
+    );
+    assert_eq!(
+        (actual(&back, 1), actual(&back, 2)),
+        ("36900".into(), "61".into())
+    );
+    // Which return gave each value follows the cells: rows 4 and 5 (0-based 3, 4), column I.
+    assert_eq!(back.returns.given_by(0, 3, 8, 2021), Some("统计局.csv"));
+    assert_eq!(back.returns.given_by(0, 4, 8, 2021), Some("林业局.csv"));
+    assert_eq!(back.returns.given_by(0, 2, 8, 2021), None);
+    let conflict = &back.returns.records[1].conflicts[0];
+    assert_eq!(
+        (conflict.row, conflict.name.as_str()),
+        (4, "人均地区生产总值")
+    );
+    assert_eq!(conflict.resolved.as_deref(), Some("统计局.csv"));
+    assert_eq!(back.returns.records[0].cells, [(3, 8), (4, 8)]);
+    // Not moved, the same records as before.
+    let same = Doc::new("same.xlsx".into(), io::import(&xlsx).unwrap());
+    assert_eq!(same.returns, doc.returns);
+}

@@ -147,10 +147,11 @@ fn write(path: &str, bytes: &[u8]) -> Result<(), CliError> {
 /// Reads and imports `path`; with `need_table`, a workbook with no indicator table is an error.
 fn import_file(path: &str, need_table: bool) -> Result<io::Imported, CliError> {
     let file = file_name(path);
-    let imported = io::import(&read(path)?).map_err(|error| CliError::Import {
+    let mut imported = io::import(&read(path)?).map_err(|error| CliError::Import {
         file: file.clone(),
         error,
     })?;
+    imported.name_text_sheet(&file);
     if need_table && imported.first_table().is_none() {
         return Err(CliError::Import {
             file,

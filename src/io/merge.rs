@@ -58,6 +58,13 @@ pub struct Unmatched {
     pub row: u32,
     /// The indicator's name there.
     pub name: String,
+    /// Its actuals as the return writes them, for the years the plan has an actual column for:
+    /// what matching it by hand ([`super::by_hand`]) gives the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actuals: Vec<(Year, String)>,
+    /// The plan row (1-based) it was matched to by hand, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_to: Option<u32>,
 }
 
 /// One file's value in a conflict.
@@ -121,10 +128,10 @@ pub struct MergeSummary {
 }
 
 /// One return's value for one cell: (the text as written, the cell, the file).
-type Offer = (String, RawCell, String);
+pub(super) type Offer = (String, RawCell, String);
 
 /// A cell to write: (0-based row, 0-based column, the cell, the file that gave it).
-type Write = (usize, usize, RawCell, String);
+pub(super) type Write = (usize, usize, RawCell, String);
 
 /// The name of a plan's own value in a conflict.
 pub const BASE_FILE: &str = "base";
@@ -148,9 +155,9 @@ pub struct Prepared {
 }
 
 /// The plan's first table as the returns are folded into it.
-struct Target<'a> {
+pub(super) struct Target<'a> {
     sheet: &'a ImportedSheet,
-    plan: &'a crate::plan::Plan,
+    pub(super) plan: &'a crate::plan::Plan,
     actual_cols: BTreeMap<Year, usize>,
     /// The plan's yearly targets as the export fills them in (to tell a return's copy of them
     /// from a target it changed), computed the first time a return needs them.
@@ -160,7 +167,7 @@ struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    fn of(sheet: &'a ImportedSheet) -> Option<Self> {
+    pub(super) fn of(sheet: &'a ImportedSheet) -> Option<Self> {
         let (layout, plan) = (sheet.layout.as_ref()?, sheet.plan.as_ref()?);
         Some(Self {
             sheet,
@@ -227,10 +234,19 @@ fn gather(target: &Target<'_>, file: &str, returned: &Imported) -> Gathered {
     for (ri, m) in ret_plan.indicators.iter().zip(&matches) {
         let Some(pi) = *m else {
             if !ri.is_group && !ri.name.trim().is_empty() {
+                let actuals = actuals_of(ret, ri, base_is_actual, &bare_years)
+                    .into_iter()
+                    .filter(|(year, given, _)| {
+                        given.value != Value::Empty && target.actual_cols.contains_key(year)
+                    })
+                    .map(|(year, given, _)| (year, given.text.trim().to_string()))
+                    .collect();
                 out.unmatched.push(Unmatched {
                     file: file.to_string(),
                     row: ri.row,
                     name: ri.name.clone(),
+                    actuals,
+                    matched_to: None,
                 });
             }
             continue;
@@ -291,7 +307,7 @@ fn gather(target: &Target<'_>, file: &str, returned: &Imported) -> Gathered {
 /// What the offered values do to the plan of `target`: the cells every file agrees on and the
 /// plan has empty (row, col, cell, file), the conflicts, and how many values each file would
 /// change.
-fn decide(
+pub(super) fn decide(
     target: &Target<'_>,
     offered: &BTreeMap<(usize, Year), Vec<Offer>>,
 ) -> (Vec<Write>, Vec<Conflict>, BTreeMap<String, usize>) {

@@ -11,6 +11,7 @@
 //! `crate::ui` or anything of the browser.
 
 pub mod appended;
+pub mod by_hand;
 pub mod combine;
 pub mod limits;
 pub mod merge;
@@ -58,6 +59,20 @@ impl Imported {
     /// The index of the first sheet that holds an indicator table.
     pub fn first_table(&self) -> Option<usize> {
         self.sheets.iter().position(|s| s.plan.is_some())
+    }
+
+    /// A CSV file has no sheet name: its one sheet takes the file's name without folder and
+    /// extension, as Excel and WPS name it when they open the file (`指标.csv` → `指标`), so the
+    /// tab and the exported workbook's sheet say which file it was. Other formats keep theirs.
+    pub fn name_text_sheet(&mut self, file_name: &str) {
+        if self.format != Format::Csv {
+            return;
+        }
+        let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+        let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem).trim();
+        if let ([sheet], false) = (self.sheets.as_mut_slice(), stem.is_empty()) {
+            sheet.sheet.name = stem.to_string();
+        }
     }
 }
 
@@ -234,6 +249,33 @@ mod tests {
     fn fixture(name: &str) -> Vec<u8> {
         let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_csv_sheet_is_named_after_its_file_and_other_formats_keep_theirs() {
+        let csv = "序号,指标名称,单位,2020年,2025年\n1,人均GDP,元,31502,58000\n";
+        let named = |file: &str| {
+            let mut imported = import(csv.as_bytes()).map_err(|e| e.to_string());
+            if let Ok(i) = imported.as_mut() {
+                i.name_text_sheet(file);
+            }
+            imported.map(|i| i.sheets[0].sheet.name.clone())
+        };
+        assert_eq!(named("县指标.csv"), Ok("县指标".to_string()));
+        assert_eq!(
+            named("C:\\报表\\2025 计划.v2.CSV"),
+            Ok("2025 计划.v2".to_string())
+        );
+        assert_eq!(named("/tmp/导出数据"), Ok("导出数据".to_string()));
+        // Nothing left to name it by: the reader's own name stays.
+        assert_eq!(named(".csv"), Ok("CSV".to_string()));
+        let mut xlsx = import(&fixture("synthetic-2021-2025-2000-rows.xlsx"))
+            .map_err(|e| e.to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let before: Vec<String> = xlsx.sheets.iter().map(|s| s.sheet.name.clone()).collect();
+        xlsx.name_text_sheet("另一个名字.xlsx");
+        let after: Vec<String> = xlsx.sheets.iter().map(|s| s.sheet.name.clone()).collect();
+        assert_eq!(before, after);
     }
 
     #[test]

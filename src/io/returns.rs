@@ -51,6 +51,14 @@ pub enum ReturnsEdit {
     /// Replaces every record (removing a return changes the later ones' conflicts and counts
     /// too); the inverse replaces them back.
     Replace(Box<Returns>),
+    /// Replaces record `index` (a row matched by hand adds to its cells and conflicts); the
+    /// inverse puts the old one back.
+    Record {
+        /// The record's index.
+        index: usize,
+        /// The record as it is to be.
+        record: Box<ReturnRecord>,
+    },
     /// Records how conflict `conflict` of record `record` was resolved (`None`: open again).
     Resolve {
         /// The record's index.
@@ -86,6 +94,13 @@ impl Returns {
             ReturnsEdit::Replace(returns) => {
                 let old = std::mem::replace(self, *returns);
                 Some(ReturnsEdit::Replace(Box::new(old)))
+            }
+            ReturnsEdit::Record { index, record } => {
+                let old = std::mem::replace(self.records.get_mut(index)?, *record);
+                Some(ReturnsEdit::Record {
+                    index,
+                    record: Box::new(old),
+                })
             }
             ReturnsEdit::Resolve {
                 record,
@@ -127,6 +142,62 @@ impl Returns {
             }
         }
         None
+    }
+
+    /// Every 1-based plan row the records refer to: the cells they filled, their conflicts and
+    /// the rows matched by hand.
+    pub fn rows(&self) -> std::collections::BTreeSet<u32> {
+        self.records
+            .iter()
+            .flat_map(|r| {
+                let cells = r
+                    .cells
+                    .iter()
+                    .map(|(row, _)| u32::try_from(row + 1).unwrap_or(u32::MAX));
+                let conflicts = r.conflicts.iter().map(|c| c.row);
+                let matched = r.unmatched.iter().filter_map(|u| u.matched_to);
+                cells.chain(conflicts).chain(matched).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Moves every plan row the records refer to by `row` (a 1-based row to where it is now,
+    /// `None` when its indicator is gone: the cell and the conflict are dropped, the match by
+    /// hand forgotten) and every filled cell's column by `col` (`None`: the cell is dropped).
+    pub fn move_cells(
+        &mut self,
+        row: impl Fn(u32) -> Option<u32>,
+        col: impl Fn(usize) -> Option<usize>,
+    ) {
+        let (to, col) = (&row, &col);
+        for r in &mut self.records {
+            r.cells = r
+                .cells
+                .iter()
+                .filter_map(|&(row, c)| {
+                    let moved = to(u32::try_from(row + 1).ok()?)?;
+                    Some((usize::try_from(moved).ok()?.checked_sub(1)?, col(c)?))
+                })
+                .collect();
+            r.conflicts.retain_mut(|c| match to(c.row) {
+                Some(row) => {
+                    c.row = row;
+                    true
+                }
+                None => false,
+            });
+            for u in &mut r.unmatched {
+                u.matched_to = u.matched_to.and_then(to);
+            }
+        }
+    }
+
+    /// Every column of a cell the records say a return filled.
+    pub fn cols(&self) -> std::collections::BTreeSet<usize> {
+        self.records
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|(_, col)| *col))
+            .collect()
     }
 
     /// The unit `file`'s return speaks for (empty when none said).

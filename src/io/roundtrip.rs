@@ -37,6 +37,60 @@ pub struct Metadata {
     /// return gave each value, the conflicts and how each was resolved).
     #[serde(default, skip_serializing_if = "Returns::is_empty")]
     pub returns: Returns,
+    /// The names of the plan rows (1-based) the returns' records refer to, so that rows
+    /// inserted or deleted in a spreadsheet program before the workbook is read back do not
+    /// give a recorded value to another indicator ([`returns_rows`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub returns_rows: BTreeMap<u32, String>,
+    /// The year of each actual column (0-based) a return filled a cell in, so that a column
+    /// inserted or deleted before the workbook is read back (a new year's actuals added in
+    /// between) does not move a recorded cell into another column.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub returns_cols: BTreeMap<usize, Year>,
+}
+
+/// The names of `plan`'s rows that `returns` refer to, for [`Metadata::returns_rows`].
+pub fn returns_rows(returns: &Returns, plan: &Plan) -> BTreeMap<u32, String> {
+    returns
+        .rows()
+        .into_iter()
+        .filter_map(|row| {
+            let ind = plan.indicators.iter().find(|i| i.row == row)?;
+            Some((row, ind.name.clone()))
+        })
+        .collect()
+}
+
+/// The year of each actual column of `layout` that `returns` filled cells in, for
+/// [`Metadata::returns_cols`].
+pub fn returns_cols(returns: &Returns, layout: &Layout) -> BTreeMap<usize, Year> {
+    let years: BTreeMap<usize, Year> = layout
+        .actual_cols()
+        .into_iter()
+        .map(|(year, col)| (col, year))
+        .collect();
+    returns
+        .cols()
+        .into_iter()
+        .filter_map(|col| Some((col, *years.get(&col)?)))
+        .collect()
+}
+
+/// Where the row `row` named `name` at export time is in `plan` now: the same row if it
+/// still holds that indicator, else the only indicator of that name.
+fn moved_row(plan: &Plan, row: u32, name: &str) -> Option<u32> {
+    if plan
+        .indicators
+        .iter()
+        .any(|i| i.row == row && i.name == name)
+    {
+        return Some(row);
+    }
+    let mut same = plan.indicators.iter().filter(|i| i.name == name);
+    match (same.next(), same.next()) {
+        (Some(i), None) => Some(i.row),
+        _ => None,
+    }
 }
 
 /// The round-trip data of one source sheet.
@@ -195,7 +249,28 @@ pub fn apply(sheets: &mut Vec<ImportedSheet>) -> Returns {
     }
     let mut returns = meta.returns;
     match sheets.iter().position(|s| s.plan.is_some()) {
-        Some(first) => returns.records.iter_mut().for_each(|r| r.sheet = first),
+        Some(first) => {
+            returns.records.iter_mut().for_each(|r| r.sheet = first);
+            // Rows inserted or deleted since the export: each recorded row follows its
+            // indicator (an export without the names keeps the rows as they are).
+            let sheet = sheets.get(first);
+            if let Some((plan, layout)) =
+                sheet.and_then(|s| Some((s.plan.as_ref()?, s.layout.as_ref()?)))
+            {
+                let (names, years) = (&meta.returns_rows, &meta.returns_cols);
+                let actual_cols = layout.actual_cols();
+                returns.move_cells(
+                    |row| match names.get(&row) {
+                        Some(name) => moved_row(plan, row, name),
+                        None => Some(row),
+                    },
+                    |col| match years.get(&col) {
+                        Some(year) => actual_cols.get(year).copied(),
+                        None => Some(col),
+                    },
+                );
+            }
+        }
         None => returns.records.clear(),
     }
     returns

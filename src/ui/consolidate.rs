@@ -389,7 +389,27 @@ pub fn ReturnsView(
                     }
                 })
                 .collect_view();
-            let unmatched: Vec<_> = r.records.iter().flat_map(|rec| &rec.unmatched).collect();
+            let unmatched: Vec<_> = r
+                .records
+                .iter()
+                .enumerate()
+                .flat_map(|(record, rec)| {
+                    rec.unmatched
+                        .iter()
+                        .enumerate()
+                        .map(move |(index, u)| (record, index, rec.summary.unit.as_str(), u))
+                })
+                .collect();
+            // Returns go into the plan's first table, whichever sheet shows.
+            let plan = d
+                .imported
+                .first_table()
+                .and_then(|i| d.imported.sheets.get(i))
+                .and_then(|s| s.plan.as_ref());
+            let unmatched_rows = unmatched
+                .iter()
+                .map(|&(record, index, unit, u)| unmatched_row(doc, on_edit, l, plan, record, index, unit, u))
+                .collect_view();
             let changed: Vec<_> = r.records.iter().flat_map(|rec| &rec.changed_targets).collect();
             Some(view! {
                 <div class="view returns-view" data-testid="returns-view">
@@ -442,19 +462,104 @@ pub fn ReturnsView(
                     })}
                     {(!unmatched.is_empty()).then(|| view! {
                         <h2>{format!("{}{}", t.unmatched, aside(l, &unmatched.len().to_string()))}</h2>
-                        <table class="list">
-                            <thead><tr><th>{t.file}</th><th>{t.return_row}</th><th>{texts(l).name}</th></tr></thead>
-                            <tbody>
-                                {unmatched.iter().map(|u| view! {
-                                    <tr data-testid="unmatched-row">
-                                        <td>{u.file.clone()}</td><td class="num">{u.row}</td><td>{u.name.clone()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
+                        <table class="list unmatched">
+                            <thead><tr>
+                                <th>{t.file}</th><th>{t.return_row}</th><th>{texts(l).name}</th>
+                                <th>{t.actuals}</th><th>{t.match_to}</th>
+                            </tr></thead>
+                            <tbody>{unmatched_rows}</tbody>
                         </table>
                     })}
                 </div>
             })
         })
+    }
+}
+
+/// A return's row that matches no indicator: what it gives, and either the plan indicator it
+/// was matched to by hand or a choice of the plan's indicators (the return's unit's own and the
+/// likest names first) with the button that matches it (one undoable step).
+#[allow(clippy::too_many_arguments)]
+fn unmatched_row(
+    doc: ReadSignal<Option<Doc>>,
+    on_edit: Callback<Edit>,
+    l: Lang,
+    plan: Option<&crate::plan::Plan>,
+    record: usize,
+    index: usize,
+    unit: &str,
+    u: &crate::io::merge::Unmatched,
+) -> impl IntoView {
+    let t = consolidate_texts(l);
+    let label = |row: u32| {
+        plan.and_then(|p| p.indicators.iter().find(|i| i.row == row))
+            .map(|i| format!("{} {}", i.seq, i.name).trim().to_string())
+            .unwrap_or_else(|| row.to_string())
+    };
+    let actuals = if u.actuals.is_empty() {
+        t.no_actuals.to_string()
+    } else {
+        u.actuals
+            .iter()
+            .map(|(year, value)| format!("{year}{}{value}", texts(l).colon))
+            .collect::<Vec<_>>()
+            .join(clause_sep(l))
+    };
+    let choice = match u.matched_to {
+        Some(row) => view! {
+            <span class="taken-mark" data-testid="unmatched-matched">{format!("✓ {} {}", t.matched, label(row))}</span>
+        }
+        .into_any(),
+        None => {
+            let chosen = RwSignal::new(None::<u32>);
+            let options = plan
+                .map(|p| crate::io::by_hand::ranked_rows(p, &u.name, unit))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|row| view! { <option value=row.to_string()>{label(row)}</option> })
+                .collect_view();
+            let on_match = move |_| {
+                let Some(row) = chosen.get_untracked() else {
+                    return;
+                };
+                let step = doc.with_untracked(|d| {
+                    d.as_ref()
+                        .and_then(|d| super::state::returns::match_by_hand(d, record, index, row))
+                });
+                if let Some(step) = step {
+                    on_edit.run(step);
+                }
+            };
+            view! {
+                <span class="match-by-hand">
+                    <select
+                        data-testid="unmatched-choice"
+                        on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())
+                    >
+                        <option value="" selected=true>{t.choose}</option>
+                        {options}
+                    </select>
+                    <button
+                        class="button"
+                        data-testid="unmatched-match"
+                        title=t.match_hint
+                        prop:disabled=move || chosen.get().is_none()
+                        on:click=on_match
+                    >
+                        {t.match_button}
+                    </button>
+                </span>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <tr data-testid="unmatched-row" data-row=u.row>
+            <td>{u.file.clone()}</td>
+            <td class="num">{u.row}</td>
+            <td>{u.name.clone()}</td>
+            <td data-testid="unmatched-actuals">{actuals}</td>
+            <td>{choice}</td>
+        </tr>
     }
 }

@@ -2,8 +2,8 @@
 
 use super::chart::chart;
 use super::i18n::{
-    aside, direction_name, item_sep, method_name, panel_texts, rule_name, status_explanation,
-    status_name, texts,
+    aside, direction_name, method_name, panel_texts, rule_name, status_explanation, status_name,
+    texts,
 };
 use super::state::{typed_cell, Doc, Edit, Live, PanelCell};
 use crate::error::Lang;
@@ -131,18 +131,18 @@ pub fn IndicatorPanel(
             });
         };
         let colon = texts(lang).colon;
+        // The select shows the direction only; what decided it goes on a line of its own
+        // beneath (the whole reason did not fit the docked panel at 1366 px).
         let auto_direction = format!(
             "{}{}",
             p.auto,
-            aside(
-                lang,
-                &format!(
-                    "{}{}{}",
-                    direction_name(lang, result.direction),
-                    item_sep(lang),
-                    rule_name(lang, result.direction_rule)
-                )
-            )
+            aside(lang, direction_name(lang, result.direction))
+        );
+        let direction_why = format!(
+            "{}{}{}",
+            p.decided_by,
+            texts(lang).colon,
+            rule_name(lang, result.direction_rule)
         );
         let auto_method = format!(
             "{}{}",
@@ -295,6 +295,7 @@ pub fn IndicatorPanel(
                         <option value="negative" selected=dir_value == "negative">{direction_name(lang, Direction::Negative)}</option>
                     </select>
                 </label>
+                <p class="why" data-testid="direction-why">{direction_why}</p>
                 <label>
                     {p.method}
                     <select data-testid="method-select" on:change=on_method>

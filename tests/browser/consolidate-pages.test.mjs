@@ -27,6 +27,17 @@ async function waitForCell(app, row, col, text) {
   );
 }
 
+/** 汇总: `files` picked as returns, then the page ready again. */
+async function addReturns(app, files) {
+  await app.page.getByTestId("consolidate-input").setInputFiles(files);
+  await app.page.waitForFunction(
+    () => document.querySelector('[data-testid="status-bar"]')?.textContent.includes("已汇总报送"),
+    null,
+    { timeout: 60_000 },
+  );
+  await app.waitForState(["ready"]);
+}
+
 /** The 1-based source rows of indicators (below the title and header) the grid shows. */
 async function shownRows(page) {
   const rows = await page
@@ -73,13 +84,7 @@ test("分发 as saved pages: a unit's page opens on its rows, comes back saved a
   await forestry.close();
 
   // The office consolidates the saved page like any return.
-  await page.getByTestId("consolidate-input").setInputFiles([returned]);
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="status-bar"]')?.textContent.includes("已汇总报送"),
-    null,
-    { timeout: 60_000 },
-  );
-  await office.waitForState(["ready"]);
+  await addReturns(office, [returned]);
   await waitForCell(office, 4, "H", "61");
   await page.getByTestId("view-returns").click();
   await page.getByTestId("returns-view").waitFor();
@@ -109,4 +114,45 @@ test("分发 as saved pages: a unit's page opens on its rows, comes back saved a
   await page.getByTestId("view-returns").click();
   assert.equal(await page.getByTestId("return-row").count(), 1);
   await office.assertClean();
+});
+
+test("a row that matches no indicator is matched by hand in 汇总情况: its actual fills the chosen row, undoable", { timeout: 180_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-match-by-hand-"));
+  const planFile = path.join(dir, "plan.csv");
+  fs.writeFileSync(planFile, PLAN);
+  // 县林业局 names 森林覆盖率 林木绿化率: too unlike any indicator to be matched by name.
+  const returned = path.join(dir, "林业局.csv");
+  fs.writeFileSync(
+    returned,
+    PLAN.replace("某县主要指标任务分解表", "某县主要指标任务分解表（报送单位：县林业局）")
+      .replace("2,森林覆盖率,%,县林业局,,60,62,", "2,林木绿化率,%,县林业局,,60,62,61"),
+  );
+  const app = await openApp(t, { name: "match-by-hand" });
+  const page = app.page;
+  await app.uploadAndWaitFor(planFile, 3, "B");
+  await addReturns(app, [returned]);
+  await page.getByTestId("view-returns").click();
+  const row = page.getByTestId("unmatched-row");
+  assert.equal(await row.count(), 1);
+  assert.match(await row.innerText(), /林木绿化率/);
+  assert.equal(await row.getByTestId("unmatched-actuals").innerText(), "2021：61");
+  // 林业局's own indicator is offered first; the button waits for a choice.
+  const options = await row.getByTestId("unmatched-choice").locator("option").allInnerTexts();
+  assert.deepEqual(options, ["选择计划指标…", "2 森林覆盖率", "3 常住人口城镇化率", "1 人均地区生产总值"]);
+  assert.equal(await row.getByTestId("unmatched-match").isDisabled(), true);
+  await row.getByTestId("unmatched-choice").selectOption({ label: "2 森林覆盖率" });
+  await row.getByTestId("unmatched-match").click();
+  await page.getByTestId("unmatched-matched").waitFor();
+  assert.match(await page.getByTestId("unmatched-matched").innerText(), /已对应 2 森林覆盖率/);
+  assert.deepEqual(await page.getByTestId("return-filled").allInnerTexts(), ["1"]);
+  await app.screenshot("matched");
+  await page.getByTestId("view-sheet").click();
+  await waitForCell(app, 4, "H", "61");
+  // One step: undo takes the value and the match back.
+  await page.getByTestId("undo").click();
+  await waitForCell(app, 4, "H", "");
+  await page.getByTestId("view-returns").click();
+  assert.equal(await page.getByTestId("unmatched-choice").count(), 1);
+  assert.equal(await page.getByTestId("unmatched-matched").count(), 0);
+  await app.assertClean();
 });

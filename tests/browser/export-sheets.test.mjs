@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import test from "node:test";
 import { CLI, fixture, openApp, readReport } from "./harness.mjs";
 
@@ -64,5 +66,19 @@ test("CSV export of 计划明细: UTF-8 with BOM, one row per indicator", { time
   assert.ok(lines.some((l) => l.includes("每千人口拥有执业(助理)医师数")), "seq 15 is there");
   assert.ok(lines.length >= 28, `a header and 27 indicators, got ${lines.length} lines`);
   assert.ok(lines.every((l) => !/(^|,)[=+@]/.test(l)), "no cell starts like a formula");
+  await app.assertClean();
+});
+
+test("a CSV's sheet takes the file's name, on its tab and in the export", { timeout: 120_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-csv-name-"));
+  const file = path.join(dir, "县发改局指标.csv");
+  fs.writeFileSync(file, "序号,指标名称,单位,2020年,2021年,2022年,2025年,牵头单位\n1,地区生产总值,亿元,100,,,150,县发改局\n");
+  const app = await openApp(t, { name: "export-csv-name" });
+  assert.equal(await app.uploadAndWaitFor(file, 2, "E"), "ready");
+  const tabs = await app.page.getByTestId("sheet-tab").allInnerTexts();
+  assert.ok(tabs.some((tab) => tab.includes("县发改局指标")), `a tab named after the file: ${tabs}`);
+  assert.ok(!tabs.some((tab) => /^CSV/.test(tab.trim())), `no tab named CSV: ${tabs}`);
+  const exported = await app.download(() => app.page.getByTestId("export-xlsx").click());
+  assert.equal(sheetNames(exported)[0], "县发改局指标");
   await app.assertClean();
 });

@@ -26,6 +26,25 @@ test("indicator panel: a method override recomputes the row, undo and redo resto
   assert.match(legend, /单位：/);
   assert.match(text, /表中未注明，按越大越好/, "what decided the direction, in plain words");
   assert.doesNotMatch(text, /规则\d/, "no rule numbers");
+  // At 1366×768 the panel's selects show their whole text, in both languages; the reason for
+  // the direction has its own line.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  for (const lang of ["zh", "en"]) {
+    const cut = await panel.evaluate((el) =>
+      [...el.querySelectorAll("select")].flatMap((s) => {
+        const ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = getComputedStyle(s).font;
+        // The text plus the select's arrow (about 20 px) must fit its box.
+        const need = ctx.measureText(s.selectedOptions[0]?.text ?? "").width + 20;
+        return need > s.clientWidth ? [`${s.dataset.testid}: ${need.toFixed(0)} > ${s.clientWidth}`] : [];
+      }),
+    );
+    assert.deepEqual(cut, [], `${lang}: no select cuts its text`);
+    const why = await panel.getByTestId("direction-why").innerText();
+    assert.match(why, lang === "zh" ? /^依据：表中未注明，按越大越好$/ : /^Decided by: not stated in the table, so more is better$/);
+    await page.getByTestId("lang-toggle").click();
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
   // Each status says why on hover.
   const tip = await panel.locator("td", { hasText: "滞后序时进度" }).first().getAttribute("title");
   assert.match(tip ?? "", /未达到本年度目标/);

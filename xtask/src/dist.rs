@@ -18,8 +18,9 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const APP_BIN: &str = "zhibiao";
 /// wasm-bindgen's version, compiled into this xtask; the app's `wasm-bindgen` must match it.
 const BINDGEN_CRATE: &str = "wasm-bindgen-cli-support";
-/// The largest page we ship (issue 7: under 2.5 MB raw).
-const HTML_LIMIT: usize = 2_500_000;
+/// The largest page we ship: under 2 MB raw, since people send it by mail and chat (issue 7
+/// allowed 2.5 MB; the developers' guide asks for 2 MB). Over it, `dist` fails.
+const HTML_LIMIT: usize = 2_000_000;
 /// Issue 7's goal for the gzipped page: over it, `dist` warns.
 const HTML_GZIP_GOAL: usize = 1_000_000;
 /// The wasm features rustc 1.95 enables by default for wasm32-unknown-unknown (LLVM's `generic`

@@ -33,6 +33,7 @@ impl Doc {
     /// A document showing the first indicator table of an import. Sheets that share one
     /// layout (one per county or department) are also offered combined, as one more sheet.
     pub fn new(file_name: String, mut imported: Imported) -> Self {
+        imported.name_text_sheet(&file_name);
         let active = imported.first_table().unwrap_or(0);
         let mut combined = std::collections::BTreeSet::new();
         for group in crate::io::combine::shared_layout_groups(&imported) {

@@ -24,7 +24,40 @@ pub fn add_return(doc: &Doc, file: &str, returned: &Imported, added_ms: f64) -> 
     let prepared = merge::prepare(&doc.imported, file, returned)?;
     let sheet = prepared.sheet;
     let mut conflicts = prepared.conflicts;
-    for c in &mut conflicts {
+    name_earlier_returns(doc, sheet, &mut conflicts);
+    let record = ReturnRecord {
+        sheet,
+        summary: prepared.summary,
+        added_ms,
+        cells: prepared.fills.iter().map(|(r, c, _)| (*r, *c)).collect(),
+        conflicts,
+        unmatched: prepared.unmatched,
+        changed_targets: prepared.changed_targets,
+    };
+    let edits = vec![Edit::Returns {
+        sheet,
+        edit: ReturnsEdit::Add(Box::new(record)),
+    }];
+    Some(with_fills(edits, sheet, prepared.fills))
+}
+
+/// `edits`, then the cell edits that write `fills` (a return's values) into `sheet`, as one
+/// step.
+fn with_fills(mut edits: Vec<Edit>, sheet: usize, fills: Vec<(usize, usize, RawCell)>) -> Edit {
+    edits.extend(fills.into_iter().map(|(row, col, raw)| Edit::Cell {
+        sheet,
+        row,
+        col,
+        raw,
+        typed: false,
+    }));
+    Edit::Batch(edits)
+}
+
+/// In `conflicts` with the plan's value, the plan's value named after the earlier return that
+/// gave it, where one did.
+fn name_earlier_returns(doc: &Doc, sheet: usize, conflicts: &mut [Conflict]) {
+    for c in conflicts {
         let Some((_, row, col)) = merge::cell_of(&doc.imported, c) else {
             continue;
         };
@@ -36,32 +69,40 @@ pub fn add_return(doc: &Doc, file: &str, returned: &Imported, added_ms: f64) -> 
             }
         }
     }
-    let record = ReturnRecord {
+}
+
+/// The step that matches row `unmatched` of record `record` (a return's row the matcher left
+/// unmatched) by hand to the plan's indicator on 1-based row `plan_row`: its actuals fill that
+/// indicator's empty actual cells, a value that differs from the plan's is listed as a
+/// conflict as for any return, and the record notes the match (one undoable step). `None` when
+/// there is no such row, it is matched already, or no indicator is on `plan_row`.
+pub fn match_by_hand(doc: &Doc, record: usize, unmatched: usize, plan_row: u32) -> Option<Edit> {
+    let rec = doc.returns.records.get(record)?;
+    let row = rec.unmatched.get(unmatched)?;
+    if row.matched_to.is_some() {
+        return None;
+    }
+    let given = crate::io::by_hand::give(&doc.imported, plan_row, &row.file, &row.actuals)?;
+    let sheet = given.sheet;
+    let mut conflicts = given.conflicts;
+    name_earlier_returns(doc, sheet, &mut conflicts);
+    let mut new = rec.clone();
+    if let Some(u) = new.unmatched.get_mut(unmatched) {
+        u.matched_to = Some(plan_row);
+    }
+    new.cells
+        .extend(given.fills.iter().map(|(row, col, _)| (*row, *col)));
+    new.conflicts.extend(conflicts);
+    new.summary.filled += given.fills.len();
+    new.summary.changed += given.changed;
+    let record = Edit::Returns {
         sheet,
-        summary: prepared.summary,
-        added_ms,
-        cells: prepared.fills.iter().map(|(r, c, _)| (*r, *c)).collect(),
-        conflicts,
-        unmatched: prepared.unmatched,
-        changed_targets: prepared.changed_targets,
+        edit: ReturnsEdit::Record {
+            index: record,
+            record: Box::new(new),
+        },
     };
-    let mut edits = vec![Edit::Returns {
-        sheet,
-        edit: ReturnsEdit::Add(Box::new(record)),
-    }];
-    edits.extend(
-        prepared
-            .fills
-            .into_iter()
-            .map(|(row, col, raw)| Edit::Cell {
-                sheet,
-                row,
-                col,
-                raw,
-                typed: false,
-            }),
-    );
-    Some(Edit::Batch(edits))
+    Some(with_fills(vec![record], sheet, given.fills))
 }
 
 /// The file whose value the page suggests for a conflict: the return of the row's lead unit,

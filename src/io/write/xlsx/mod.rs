@@ -310,6 +310,10 @@ pub(super) async fn export_workbook<P: Pace>(
             &consolidation.summary,
         )?;
         meta.returns = consolidation.returns.clone();
+        if let Some(first) = sheets.first() {
+            meta.returns_rows = roundtrip::returns_rows(&consolidation.returns, first.plan);
+            meta.returns_cols = roundtrip::returns_cols(&consolidation.returns, first.layout);
+        }
         // A re-import must not take the sheet for a table of its own.
         if let Some(first) = meta.sheets.first_mut() {
             first.derived.push(name);
