@@ -3,10 +3,12 @@ import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH } from "../../tests/browser/harness.mjs";
 const file = process.argv[2];
+// ZHIBIAO_PAGE times another build of the page (an A/B with a copy of the old one).
+const PAGE = process.env.ZHIBIAO_PAGE || PAGE_PATH;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
 const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
 const page = await context.newPage();
-await page.goto(pathToFileURL(PAGE_PATH).href);
+await page.goto(pathToFileURL(PAGE).href);
 await page.waitForFunction(() => !document.getElementById("app-loading") && document.querySelector('[data-testid="status-bar"]'));
 await page.locator('[data-testid="file-input"]').setInputFiles(file);
 await page.waitForFunction(() => document.querySelector('[data-testid="status-bar"]')?.getAttribute("data-state") === "ready" && !document.querySelector('[data-loading="true"]'), null, { timeout: 600000 });

@@ -328,9 +328,33 @@ pub fn col_letters(col: usize) -> String {
     out.iter().rev().collect()
 }
 
+/// The 0-based column index of Excel's letters (`"AB"` → 27); `None` for anything else.
+pub fn col_index(letters: &str) -> Option<usize> {
+    if letters.is_empty() {
+        return None;
+    }
+    letters
+        .bytes()
+        .try_fold(0usize, |n, b| {
+            b.is_ascii_uppercase()
+                .then(|| n.checked_mul(26)?.checked_add(usize::from(b - b'A') + 1))
+                .flatten()
+        })?
+        .checked_sub(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_index_reads_letters_back() {
+        for c in [0, 1, 25, 26, 27, 51, 52, 701, 702, 16_383] {
+            assert_eq!(col_index(&col_letters(c)), Some(c));
+        }
+        assert_eq!(col_index(""), None);
+        assert_eq!(col_index("a1"), None);
+    }
 
     #[test]
     fn column_letters_follow_excel() {

@@ -145,6 +145,21 @@ pub fn target_within(ev: &web_sys::Event, selector: &str) -> bool {
         .is_some()
 }
 
+/// The `data-row` and `data-col` of the grid cell (`[data-testid="grid-cell"]`) an event
+/// happened in (one listener on the grid serves all its cells).
+pub fn grid_cell_of(ev: &web_sys::Event) -> Option<(u32, String)> {
+    let cell = ev
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("[data-testid=\"grid-cell\"]")
+        .ok()??;
+    Some((
+        cell.get_attribute("data-row")?.parse().ok()?,
+        cell.get_attribute("data-col")?,
+    ))
+}
+
 thread_local! {
     /// The grid font's digit and CJK widths, measured once per page ([`font_widths`]).
     static FONT_WIDTHS: std::cell::Cell<Option<(f64, f64)>> = const { std::cell::Cell::new(None) };

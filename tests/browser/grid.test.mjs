@@ -112,6 +112,34 @@ test("a 20,000-row plan renders few rows and scrolls to the end", { timeout: 180
   const rowsInDom = () => page.locator('[data-testid="sheet-grid"] tbody tr[data-row]').count();
   const before = await rowsInDom();
   assert.ok(before > 10 && before < 200, `rows in the DOM: ${before}`);
+
+  // Only what changes is rendered again: moving the active cell and typing in a cell leave
+  // every other cell's element in place (also in the edited row), and a scroll of twenty rows
+  // keeps the rows that stay in view.
+  const keep = (sels) =>
+    page.evaluate((sels) => (window.__kept = sels.map((s) => document.querySelector(s))).every(Boolean), sels);
+  const kept = (sels) =>
+    page.evaluate((sels) => sels.map((s, i) => document.querySelector(s) === window.__kept[i]), sels);
+  const watched = [cellSelector(12, "C"), cellSelector(14, "F"), cellSelector(20, "B")];
+  assert.ok(await keep(watched), "cells to watch are in view");
+  await page.locator(cellSelector(14, "G")).click();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.type("12");
+  assert.equal(await page.getByTestId("cell-editor").inputValue(), "12");
+  assert.deepEqual(await kept(watched), [true, true, true], "moves and keystrokes re-render no other cell");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.getByTestId("cell-editor").count(), 0);
+  assert.equal(await page.locator(`${cellSelector(14, "G")}[aria-selected="true"]`).count(), 1);
+  // Rows in view before and after a scroll of twenty rows.
+  const staying = [cellSelector(22, "C"), cellSelector(25, "F"), cellSelector(28, "B")];
+  assert.ok(await keep(staying), "rows to watch are rendered");
+  await page.getByTestId("grid-scroll").evaluate(async (el) => {
+    el.scrollTop += 20 * 26;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+  assert.ok(await page.locator(cellSelector(45, "B")).count(), "rows further down are shown");
+  assert.deepEqual(await kept(staying), [true, true, true], "rows still in view are kept when the grid scrolls");
   const scrollStart = Date.now();
   await app.scrollToRow(20_001);
   await page.waitForSelector(cellSelector(20_001, "F"), { timeout: 30_000 });

@@ -91,6 +91,26 @@ test("Qinglan plan .xlsx and the demo: every number fits", { timeout: 120_000 },
   await app.assertClean();
 });
 
+test("a second file opened in the same page gets its own fitted widths, as if opened first", { timeout: 120_000 }, async (t) => {
+  const widths = (page) =>
+    page.evaluate(() => [...document.querySelectorAll('[data-testid="sheet-grid"] colgroup col')].map((c) => c.style.width));
+  const fresh = await open1366(t, "widths-fresh", PLAN, 16, "G");
+  const expected = await widths(fresh.page);
+  const app = await open1366(t, "widths-second", PROGRESS, 16, "G");
+  await app.upload(fixture(PLAN));
+  await app.page.waitForFunction(
+    () => document.querySelector('[data-testid="status-bar"]')?.textContent.includes("2021-2025-plan"),
+    null,
+    { timeout: 60_000 },
+  );
+  await app.waitForState(["ready"]);
+  // The progress sheet's widths were kept (its 23 columns over the plan's 14).
+  assert.deepEqual(await widths(app.page), expected);
+  await app.screenshot("second-file");
+  await fresh.assertClean();
+  await app.assertClean();
+});
+
 test("a column border drags to resize; too narrow shows ###; a double-click fits it again", { timeout: 120_000 }, async (t) => {
   const app = await open1366(t, "widths-resize", PROGRESS, 16, "G");
   const page = app.page;

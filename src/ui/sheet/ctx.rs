@@ -14,7 +14,7 @@ use std::collections::HashMap;
 /// The height of a body row in pixels (the stylesheet's `--row-h`).
 pub const ROW_H: f64 = 26.0;
 /// Rows rendered above and below the visible ones.
-pub const OVERSCAN: usize = 12;
+pub const OVERSCAN: usize = 6;
 
 /// A cell: 0-based row and column.
 pub type Pos = (usize, usize);
@@ -63,6 +63,13 @@ pub struct Grid {
     pub anchor: RwSignal<Option<Pos>>,
     /// The editor's text while a cell is edited.
     pub editing: RwSignal<Option<String>>,
+    /// The selection's corners (anchor, active cell); each cell follows it on its own.
+    pub sel: Memo<Option<(Pos, Pos)>>,
+    /// The cell being edited (the active cell while the editor is open).
+    pub edit_at: Memo<Option<Pos>>,
+    /// Changes whenever what every rendered cell depends on changes (the column widths, the
+    /// font, the language, printing, the frozen columns): rows are rebuilt then.
+    pub look: Memo<u64>,
     pub wrap: NodeRef<leptos::html::Div>,
     pub editor: NodeRef<leptos::html::Input>,
 }

@@ -193,6 +193,31 @@ pub fn SheetGrid(
         metrics,
         user_widths,
     });
+    let active = RwSignal::new(None::<ctx::Pos>);
+    let anchor = RwSignal::new(None::<ctx::Pos>);
+    let editing = RwSignal::new(None::<String>);
+    let sel = Memo::new(move |_| anchor.get().zip(active.get()));
+    let edit_at = Memo::new(move |_| {
+        editing
+            .with(Option::is_some)
+            .then(|| active.get())
+            .flatten()
+    });
+    let shape = Memo::new(move |_| {
+        (
+            widths.get(),
+            metrics.get(),
+            lang.get(),
+            printing.get(),
+            model.with(|m| m.as_ref().map(|m| (m.frozen, m.row_head_width()))),
+        )
+    });
+    let look = Memo::new(move |n: Option<&u64>| {
+        // Read, not only tracked: `track` alone would leave `shape` uncomputed, so it would
+        // never hear of the widths changing.
+        shape.with(|_| ());
+        n.map_or(0, |n| n.wrapping_add(1))
+    });
     let g = Grid {
         doc,
         results,
@@ -214,9 +239,12 @@ pub fn SheetGrid(
         view_h,
         title_h,
         sticky_h,
-        active: RwSignal::new(None),
-        anchor: RwSignal::new(None),
-        editing: RwSignal::new(None),
+        active,
+        anchor,
+        editing,
+        sel,
+        edit_at,
+        look,
         wrap: NodeRef::new(),
         editor: NodeRef::new(),
     };
@@ -378,6 +406,10 @@ pub fn SheetGrid(
                 role="grid"
                 aria-multiselectable="true"
                 class:resizing=move || g.resizing.get().is_some()
+                // One listener each for all the cells (none per cell).
+                on:mousedown=move |ev| g.on_cell_mousedown(&ev)
+                on:mouseover=move |ev| g.on_cell_mouseover(&ev)
+                on:dblclick=move |ev| g.on_cell_dblclick(&ev)
                 style=move || {
                     let head = model.with(|m| m.as_ref().map(GridModel::row_head_width).unwrap_or(0));
                     format!("width:{}px", widths.with(|w| w.iter().sum::<u32>()) + head)
@@ -406,7 +438,7 @@ pub fn SheetGrid(
                     <tr class="spacer" style=move || {
                         format!("height:{}px", window_rows.get().start as f64 * ROW_H)
                     }></tr>
-                    {move || g.render_rows(body.with(|b| b.runs(window_rows.get())))}
+                    {g.body_rows(window_rows)}
                     <tr class="spacer" style=move || {
                         let rows = body.with(BodyRows::len);
                         format!("height:{}px", rows.saturating_sub(window_rows.get().end) as f64 * ROW_H)

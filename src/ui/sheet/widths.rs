@@ -62,7 +62,9 @@ pub fn column_widths(i: Inputs) -> Memo<Vec<u32>> {
         )
     });
     let sheet_fit = Memo::new(move |_| {
-        fit_key.track();
+        // Read, not only tracked: `track` alone leaves `fit_key` uncomputed, so it never heard
+        // of a new file or sheet and the first one's widths stayed.
+        fit_key.with(|_| ());
         let m = metrics.get_untracked();
         let mut w = Vec::new();
         untrack(|| on_sheet(&mut |sheet, gm, res| w = fit_widths(gm, sheet, res, &m)));
