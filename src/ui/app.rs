@@ -575,6 +575,11 @@ pub fn App() -> impl IntoView {
     view! {
         <div
             class="app"
+            // The page's language, for assistive technology and the styles that differ.
+            lang=move || match lang.get() {
+                Lang::Zh => "zh-CN",
+                Lang::En => "en",
+            }
             class:dragging=dragging
             on:dragover=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();

@@ -40,6 +40,23 @@ test("indicator panel: a method override recomputes the row, undo and redo resto
       }),
     );
     assert.deepEqual(cut, [], `${lang}: no select cuts its text`);
+    // The toolbar keeps one row within the window: no item drops below the others, wraps to
+    // more than two short lines or is pushed out of sight (the language switch last).
+    const rows = await page.locator(".toolbar").evaluate((bar) =>
+      [...bar.children].filter((c) => c.offsetParent !== null).map((c) => {
+        const r = c.getBoundingClientRect();
+        return {
+          text: c.textContent.trim().slice(0, 12),
+          middle: Math.round(r.top + r.height / 2),
+          height: Math.round(r.height),
+          inside: r.right <= innerWidth,
+        };
+      }),
+    );
+    const middles = rows.map((r) => r.middle);
+    assert.ok(Math.max(...middles) - Math.min(...middles) <= 4, `${lang}: toolbar items on one row: ${JSON.stringify(rows)}`);
+    assert.ok(rows.every((r) => r.height <= 36), `${lang}: no toolbar item wraps: ${JSON.stringify(rows)}`);
+    assert.ok(rows.every((r) => r.inside), `${lang}: every toolbar item within the window: ${JSON.stringify(rows)}`);
     const why = await panel.getByTestId("direction-why").innerText();
     assert.match(why, lang === "zh" ? /^依据：表中未注明，按越大越好$/ : /^Decided by: not stated in the table, so more is better$/);
     await page.getByTestId("lang-toggle").click();
