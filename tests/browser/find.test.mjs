@@ -7,9 +7,11 @@ import { fixture, openApp } from "./harness.mjs";
 
 const SYNTHETIC = "synthetic-2021-2025-2000-rows.xlsx";
 
-/** The active cell, its text and whether it is in view below the sticky header rows. */
+/** The active cell, its text and whether it is in view below the sticky header rows, once the
+ * grid has rendered the rows it scrolled to (two frames). */
 function activeCell(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const wrap = document.querySelector('[data-testid="grid-scroll"]');
     const el = document.querySelector('[data-testid="grid-cell"].active');
     if (!el) return null;
@@ -81,6 +83,8 @@ test("Ctrl+F finds a row 1,500 rows down in the 2,000-row sample and makes it th
   await box.waitFor({ state: "detached" });
   assert.equal(await page.getByTestId("grid-scroll").evaluate((el) => el === document.activeElement), true);
   await page.keyboard.press("Control+End");
+  // The last rows are rendered once the grid has scrolled there (the next frame or two).
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="grid-cell"].active')?.dataset.row) >= 2002);
   a = await activeCell(page);
   assert.ok(a.row >= 2002 && a.inView, JSON.stringify(a));
   await app.assertClean();

@@ -7,9 +7,11 @@ import { cellSelector, fixture, openApp } from "./harness.mjs";
 
 const PROGRESS = "qinglan-county-2021-2022-progress.xls";
 
-/** The active cell: its row, column, whether it is in view, and the state of the page. */
+/** The active cell: its row, column, whether it is in view, and the state of the page, once
+ * the grid has rendered the rows it scrolled to (two frames). */
 function activeCell(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     const wrap = document.querySelector('[data-testid="grid-scroll"]');
     const active = [...document.querySelectorAll('[data-testid="grid-cell"].active')];
     const el = active[0];
