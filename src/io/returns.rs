@@ -342,3 +342,71 @@ impl Consolidation {
         Self { summary, returns }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::merge::{Conflict, ReturnSummary, Unmatched};
+
+    fn record() -> ReturnRecord {
+        ReturnRecord {
+            sheet: 0,
+            summary: ReturnSummary {
+                file: "林业局.csv".into(),
+                unit: "县林业局".into(),
+                filled: 2,
+                changed: 1,
+                note: String::new(),
+            },
+            added_ms: 1.0,
+            // Rows 3 and 4 (1-based), the 2021 actuals in column H.
+            cells: vec![(2, 7), (3, 7)],
+            conflicts: vec![Conflict {
+                row: 5,
+                name: "常住人口城镇化率".into(),
+                year: 2021,
+                values: Vec::new(),
+                resolved: None,
+            }],
+            unmatched: vec![Unmatched {
+                file: "林业局.csv".into(),
+                row: 9,
+                name: "林木绿化率".into(),
+                actuals: vec![(2021, "61".into())],
+                matched_to: Some(4),
+            }],
+            changed_targets: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rows_and_columns_move_with_their_indicators_and_what_is_gone_is_dropped() {
+        let mut returns = Returns {
+            records: vec![record()],
+        };
+        assert_eq!(returns.rows().into_iter().collect::<Vec<_>>(), [3, 4, 5]);
+        assert_eq!(returns.cols().into_iter().collect::<Vec<_>>(), [7]);
+        // A row inserted above row 4 and row 3's indicator deleted; column H is now I.
+        returns.move_cells(
+            |row| match row {
+                3 => None,
+                row => Some(row + 1),
+            },
+            |col| Some(col + 1),
+        );
+        let r = &returns.records[0];
+        assert_eq!(
+            r.cells,
+            [(4, 8)],
+            "row 3's cell is dropped, row 4's is on row 5 now"
+        );
+        assert_eq!(r.conflicts[0].row, 6);
+        assert_eq!(r.unmatched[0].matched_to, Some(5));
+        // The indicator matched by hand deleted: the match is forgotten, its conflict dropped.
+        returns.move_cells(|row| (row != 5 && row != 6).then_some(row), Some);
+        let r = &returns.records[0];
+        assert!(r.conflicts.is_empty());
+        assert_eq!(r.unmatched[0].matched_to, None);
+        assert_eq!(r.cells, [], "the cell on row 5 went with its indicator");
+    }
+}
