@@ -7,7 +7,7 @@
 //! - [`live`]: results kept up to date edit by edit.
 //! - [`cells`]: what a typed cell, a role change or 标记表格 does to the document.
 //! - [`grid`]: the grid's view model; [`widths`] its column widths, [`nav`] its keyboard
-//!   movement, [`find`] its find, [`filter`] its filters.
+//!   movement, [`find`] its find, [`filter`] its filters, [`paint`] its body drawn on a canvas.
 //! - [`views`]: the summary and draft views' models.
 //! - [`session`]: saved pages and autosave.
 //! - [`returns`]: the returns added to the plan (汇总) and their steps.
@@ -19,6 +19,7 @@ pub mod find;
 pub mod grid;
 pub mod live;
 pub mod nav;
+pub mod paint;
 pub mod returns;
 pub mod session;
 pub mod views;
