@@ -1,5 +1,8 @@
 //! The only place (with [`super::worker`]) that touches `web_sys`: reading a picked file,
-//! downloading bytes, storage, and the few DOM measurements the grid needs.
+//! downloading bytes, storage, and the few DOM measurements the grid needs ([`canvas`]: the
+//! grid's body drawn on a canvas).
+
+pub mod canvas;
 
 use crate::error::PageError;
 use wasm_bindgen::JsCast;

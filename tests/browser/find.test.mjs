@@ -8,10 +8,14 @@ import { fixture, openApp } from "./harness.mjs";
 const SYNTHETIC = "synthetic-2021-2025-2000-rows.xlsx";
 
 /** The active cell, its text and whether it is in view below the sticky header rows, once the
- * grid has rendered the rows it scrolled to (two frames). */
+ * grid has rendered the rows it scrolled to (two frames, then the DOM rows caught up). */
 function activeCell(page) {
   return page.evaluate(async () => {
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // The DOM rows catch up with the canvas once scrolling rests (data-mirror).
+    while (document.querySelector('[data-testid="grid-scroll"]')?.dataset.mirror === "behind") {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
     const wrap = document.querySelector('[data-testid="grid-scroll"]');
     const el = document.querySelector('[data-testid="grid-cell"].active');
     if (!el) return null;

@@ -136,8 +136,8 @@ test("a 20,000-row plan renders few rows and scrolls to the end", { timeout: 180
   assert.ok(await keep(staying), "rows to watch are rendered");
   await page.getByTestId("grid-scroll").evaluate(async (el) => {
     el.scrollTop += 20 * 26;
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   });
+  await app.synced();
   assert.ok(await page.locator(cellSelector(45, "B")).count(), "rows further down are shown");
   assert.deepEqual(await kept(staying), [true, true, true], "rows still in view are kept when the grid scrolls");
   const scrollStart = Date.now();
@@ -159,7 +159,7 @@ test("title rows scroll away while the column letters and header rows stay on to
   await app.uploadAndWaitFor(fixture("qinglan-county-2021-2025-plan.xlsx"), 16, "G");
   const wrap = page.getByTestId("grid-scroll");
   await wrap.evaluate((el) => { el.scrollTop = 260; });
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await app.synced();
   const geometry = await page.evaluate(() => {
     const wrap = document.querySelector('[data-testid="grid-scroll"]').getBoundingClientRect();
     const box = (sel) => document.querySelector(sel).getBoundingClientRect();
@@ -188,6 +188,7 @@ test("title rows scroll away while the column letters and header rows stay on to
   // Keyboard moves keep the active cell out from under the header rows.
   await page.locator(cellSelector(hit + 2, "C")).click();
   for (let i = 0; i < 6; i += 1) await page.keyboard.press("ArrowUp");
+  await app.synced();
   const active = await page.evaluate(() => document.querySelector("td.active").getBoundingClientRect().top);
   const headerBottom = await page.evaluate(() => document.querySelector('thead tr[data-row="2"] td').getBoundingClientRect().bottom);
   assert.ok(active >= headerBottom - 1, `active cell top ${active} below the header ${headerBottom}`);

@@ -181,7 +181,16 @@ class App {
       const start = Number(el.dataset.bodyStart || 0);
       el.scrollTop = Math.max(0, (row - 1 - start) * 26 - 52);
     }, row);
-    await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await this.synced();
+  }
+
+  /**
+   * Waits two frames (a scroll's event comes with the next one), then until the grid's DOM rows
+   * have caught up with what its canvas shows (`data-mirror="synced"`; the DOM grid of
+   * `?grid=dom` is always synced).
+   */
+  async synced() {
+    await synced(this.page);
   }
 
   /** The text shown in one grid cell and where its value came from. */
@@ -215,8 +224,6 @@ class App {
   /** Every grid cell of the sheet, scrolling the virtualised grid from top to bottom. */
   async cells() {
     const seen = new Map();
-    const frame = () =>
-      this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const scroll = (top) =>
       this.page.evaluate((top) => {
         const el = document.querySelector('[data-testid="grid-scroll"]');
@@ -227,7 +234,7 @@ class App {
     let top = 0;
     for (let i = 0; i < 10_000; i += 1) {
       const { done, step } = await scroll(top);
-      await frame();
+      await this.synced();
       for (const cell of await this.renderedCells()) seen.set(`${cell.row}:${cell.col}`, cell);
       if (done) break;
       top += Math.max(step, 26);
@@ -306,6 +313,16 @@ class App {
 }
 
 /** What autosave keeps in `page`'s IndexedDB (see `App.autosaved`). */
+/** [`App.synced`] for any page: two frames, then the grid's DOM rows caught up with the scroll. */
+export async function synced(page, timeout = 10_000) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="grid-scroll"]')?.dataset.mirror !== "behind",
+    null,
+    { timeout, polling: "raf" },
+  );
+}
+
 export async function autosaved(page) {
   return page.evaluate(async () => {
     const db = await new Promise((resolve, reject) => {

@@ -8,10 +8,14 @@ import { cellSelector, fixture, openApp } from "./harness.mjs";
 const PROGRESS = "qinglan-county-2021-2022-progress.xls";
 
 /** The active cell: its row, column, whether it is in view, and the state of the page, once
- * the grid has rendered the rows it scrolled to (two frames). */
+ * the grid has rendered the rows it scrolled to (two frames, then the DOM rows caught up). */
 function activeCell(page) {
   return page.evaluate(async () => {
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // The DOM rows catch up with the canvas once scrolling rests (data-mirror).
+    while (document.querySelector('[data-testid="grid-scroll"]')?.dataset.mirror === "behind") {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
     const wrap = document.querySelector('[data-testid="grid-scroll"]');
     const active = [...document.querySelectorAll('[data-testid="grid-cell"].active')];
     const el = active[0];

@@ -197,13 +197,22 @@ impl Grid {
         Some(((number.checked_sub(1)? as usize, col), number))
     }
 
+    /// The cell a mouse event happened in: its DOM cell, or where the DOM rows have not caught
+    /// up with the scroll, the cell the canvas drew under the pointer.
+    fn cell_at(&self, ev: &leptos::ev::MouseEvent) -> Option<(Pos, u32)> {
+        Self::cell_of(ev).or_else(|| {
+            let pos = self.pos_at(ev)?;
+            Some((pos, u32::try_from(pos.0 + 1).ok()?))
+        })
+    }
+
     /// A mouse button pressed on a cell: it becomes the active cell (Shift: the range to it).
     /// One listener on the grid for all its cells.
     pub fn on_cell_mousedown(&self, ev: &leptos::ev::MouseEvent) {
         if self.editing.get_untracked().is_some() || ev.button() != 0 {
             return;
         }
-        if let Some((pos, number)) = Self::cell_of(ev) {
+        if let Some((pos, number)) = self.cell_at(ev) {
             self.move_to(pos, ev.shift_key());
             self.on_select.run(number);
         }
@@ -218,7 +227,7 @@ impl Grid {
         {
             return;
         }
-        if let Some((pos, _)) = Self::cell_of(ev) {
+        if let Some((pos, _)) = self.cell_at(ev) {
             if self.active.get_untracked() != Some(pos) {
                 self.active.set(Some(pos));
             }
@@ -227,7 +236,7 @@ impl Grid {
 
     /// A double click on a cell opens its editor.
     pub fn on_cell_dblclick(&self, ev: &leptos::ev::MouseEvent) {
-        if self.editing.get_untracked().is_none() && Self::cell_of(ev).is_some() {
+        if self.editing.get_untracked().is_none() && self.cell_at(ev).is_some() {
             self.start_editing(None);
         }
     }

@@ -11,10 +11,7 @@ use crate::ui::state::{Doc, Edit, GridModel, Live};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
-/// The height of a body row in pixels (the stylesheet's `--row-h`).
-pub const ROW_H: f64 = 26.0;
-/// Rows rendered above and below the visible ones.
-pub const OVERSCAN: usize = 6;
+pub use crate::ui::state::paint::ROW_H;
 
 /// A cell: 0-based row and column.
 pub type Pos = (usize, usize);
@@ -72,6 +69,15 @@ pub struct Grid {
     pub look: Memo<u64>,
     pub wrap: NodeRef<leptos::html::Div>,
     pub editor: NodeRef<leptos::html::Input>,
+    /// Whether the body is drawn on a canvas ([`super::canvas`]); otherwise by the DOM alone.
+    pub canvas: bool,
+    pub canvas_el: NodeRef<leptos::html::Canvas>,
+    /// The body rows in view (with the overscan), as indices into `body`.
+    pub window: Memo<std::ops::Range<usize>>,
+    /// The body rows the DOM has rendered: the window, once it has caught up.
+    pub mirror: RwSignal<std::ops::Range<usize>>,
+    /// Whether the grid or its editor has the keyboard focus.
+    pub focused: RwSignal<bool>,
 }
 
 impl Grid {

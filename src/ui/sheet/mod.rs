@@ -9,6 +9,7 @@
 //! [`keyboard`] keys and clipboard, [`widths`] column widths, [`find`] the find box, [`filter`]
 //! the header menus. Nothing here touches `web_sys` (that is [`super::browser`]).
 
+mod canvas;
 mod cells;
 mod ctx;
 mod filter;
@@ -22,10 +23,11 @@ use super::browser;
 use super::i18n::{grid_texts, layout_texts};
 use super::state::filter::{own_unit, unit_rows, visible_rows_of, BodyRows, Filters};
 use super::state::grid::{moved_columns, ColumnKey};
+use super::state::paint::window_range;
 use super::state::widths::Metrics;
 use super::state::{mark_table, Doc, Edit, GridModel, Live};
 use crate::error::Lang;
-use ctx::{Grid, OVERSCAN, ROW_H};
+use ctx::{Grid, ROW_H};
 use filter::{filter_status, FilterMenu};
 use leptos::prelude::*;
 
@@ -168,13 +170,7 @@ pub fn SheetGrid(
         if printing.get() {
             return 0..rows;
         }
-        let first = ((scroll_top.get() - title_h.get()) / ROW_H)
-            .floor()
-            .max(0.0) as usize;
-        let visible = (view_h.get() / ROW_H).ceil() as usize;
-        let from = first.saturating_sub(OVERSCAN).min(rows);
-        let to = (first + visible + OVERSCAN).min(rows);
-        from..to.max(from)
+        window_range(scroll_top.get() - title_h.get(), view_h.get(), rows)
     });
     // The font's digit and CJK widths, measured once per page at start-up (no layout here).
     let metrics = RwSignal::new(
@@ -247,8 +243,16 @@ pub fn SheetGrid(
         look,
         wrap: NodeRef::new(),
         editor: NodeRef::new(),
+        canvas: canvas::wanted(),
+        canvas_el: NodeRef::new(),
+        window: window_rows,
+        mirror: RwSignal::new(0..0),
+        focused: RwSignal::new(false),
     };
     g.listen_resize();
+    g.follow_window();
+    // The DOM's rows and spacers follow the rows it has caught up with.
+    let mirror_rows = Memo::new(move |_| g.mirror.get());
     let menu = FilterMenu::new();
 
     // The header block as rendered: the title rows scroll away, the rest stays at the top.
@@ -367,6 +371,13 @@ pub fn SheetGrid(
             // A first screen shows while the rest of the file is read (ui/first_screen.rs).
             data-loading=move || first_screen.and_then(|f| f.data_loading())
             data-body-start=move || model.with(|m| m.as_ref().map(|m| m.body_start).unwrap_or(0))
+            // The body on a canvas, and whether its DOM rows have caught up with the scroll.
+            data-paint=move || g.painting().then_some("canvas")
+            data-mirror=move || {
+                if g.mirror.get() == window_rows.get() { "synced" } else { "behind" }
+            }
+            on:focusin=move |_| g.focused.set(true)
+            on:focusout=move |_| g.focused.set(false)
             on:scroll=move |_| {
                 if let Some(el) = g.wrap.get_untracked() {
                     g.scroll_top.set(f64::from(el.scroll_top()));
@@ -399,6 +410,7 @@ pub fn SheetGrid(
                 }
             }
         >
+            {g.canvas.then(|| g.canvas_layer())}
             <table
                 class="grid"
                 data-testid="sheet-grid"
@@ -436,12 +448,12 @@ pub fn SheetGrid(
                 </thead>
                 <tbody>
                     <tr class="spacer" style=move || {
-                        format!("height:{}px", window_rows.get().start as f64 * ROW_H)
+                        format!("height:{}px", mirror_rows.get().start as f64 * ROW_H)
                     }></tr>
-                    {g.body_rows(window_rows)}
+                    {g.body_rows(mirror_rows)}
                     <tr class="spacer" style=move || {
                         let rows = body.with(BodyRows::len);
-                        format!("height:{}px", rows.saturating_sub(window_rows.get().end) as f64 * ROW_H)
+                        format!("height:{}px", rows.saturating_sub(mirror_rows.get().end) as f64 * ROW_H)
                     }></tr>
                 </tbody>
             </table>

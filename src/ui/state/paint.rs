@@ -393,7 +393,7 @@ pub fn paint(view: &View, rows: &[(usize, GridRow)], measure: &dyn Fn(&str) -> f
         ops.push(Op::Text {
             text: number.to_string(),
             x: rect.w - 1.0 - PAD_X,
-            top: y + PAD_Y + 0.5,
+            top: y + PAD_Y,
             line_h: LINE_H,
             align: Align::Right,
             colour: colour::MUTED,
@@ -560,7 +560,7 @@ fn cell_ops(
     ops.push(Op::Text {
         text: shown,
         x,
-        top: rect.y + PAD_Y + 0.5,
+        top: rect.y + PAD_Y,
         line_h: LINE_H,
         align,
         colour,
@@ -688,14 +688,14 @@ mod tests {
             ),
         )];
         let p = paint(&view(), &rows, &measure);
-        // Row index 2: 50 + 2 × 26 = 102; text line box from 102 + 2.5.
+        // Row index 2: 50 + 2 × 26 = 102; the text's line box from 102 + 2 (the padding).
         assert_eq!(
             texts(&p),
             [
-                ("1".into(), 40.0 + 60.0 - 7.0, 104.5, Align::Right),
-                ("森林".into(), 100.0 + 6.0, 104.5, Align::Left),
-                ("62.5".into(), 280.0 - 7.0, 104.5, Align::Right),
-                ("10".into(), 40.0 - 7.0, 104.5, Align::Right),
+                ("1".into(), 40.0 + 60.0 - 7.0, 104.0, Align::Right),
+                ("森林".into(), 100.0 + 6.0, 104.0, Align::Left),
+                ("62.5".into(), 280.0 - 7.0, 104.0, Align::Right),
+                ("10".into(), 40.0 - 7.0, 104.0, Align::Right),
             ]
         );
         // The computed cell's fill over its whole box, its borders at its right and bottom.
