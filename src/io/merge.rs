@@ -801,7 +801,7 @@ fn actuals_of(
         .iter()
         .map(|(year, given)| {
             let raw = raw_of(ret, ri, *year).unwrap_or(RawCell::Text {
-                s: given.text.clone(),
+                s: given.text.to_string(),
             });
             (*year, given.clone(), raw)
         })
@@ -813,7 +813,7 @@ fn actuals_of(
                 .zip(ri.row.checked_sub(1))
                 .map(|(col, row)| ret.sheet.cell(row as usize, col).clone())
                 .unwrap_or(RawCell::Text {
-                    s: ri.base.text.clone(),
+                    s: ri.base.text.to_string(),
                 });
             out.push((year, ri.base.clone(), raw));
         }
@@ -936,7 +936,7 @@ fn changed_targets<'c>(
             .manual
             .get(year)
             .map(|m| m.to_string())
-            .or_else(|| plan.yearly.get(year).map(|g| g.text.clone()))
+            .or_else(|| plan.yearly.get(year).map(|g| g.text.to_string()))
             .unwrap_or_default();
         let typed = v.to_string();
         if differs(&p, &typed) {

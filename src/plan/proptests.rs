@@ -14,7 +14,7 @@ use super::{compute, Options};
 
 fn number(v: f64) -> Given {
     Given {
-        text: v.to_string(),
+        text: v.to_string().into(),
         value: Value::Number {
             number: Number {
                 value: v,
