@@ -27,8 +27,8 @@ pub enum RawCell {
     Empty,
     /// Text as stored (numbers stored as text included).
     Text {
-        /// The text.
-        s: String,
+        /// The text (inline in the cell when short: [`CellText`](super::CellText)).
+        s: super::CellText,
     },
     /// A numeric cell with its number format, if known.
     Number {

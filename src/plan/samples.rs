@@ -29,13 +29,13 @@ fn cell(s: &str) -> Given {
             format: Some(format.into()),
         })
     } else {
-        parse(&RawCell::Text { s: s.to_string() })
+        parse(&RawCell::Text { s: s.into() })
     }
 }
 
 /// A text cell.
 fn text(s: &str) -> Given {
-    parse(&RawCell::Text { s: s.to_string() })
+    parse(&RawCell::Text { s: s.into() })
 }
 
 /// One indicator row.

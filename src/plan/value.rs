@@ -888,7 +888,7 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> Given {
-        parse(&RawCell::Text { s: s.to_string() })
+        parse(&RawCell::Text { s: s.into() })
     }
 
     /// (value, decimals, unit, comparator, hold) of a Number value.
