@@ -53,7 +53,7 @@ mod samples;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use cell_text::CellText;
+pub use cell_text::{CellText, FigureText};
 pub use model::*;
 pub use score::ScoreKeys;
 

@@ -104,7 +104,7 @@ pub enum Value {
     /// Qualitative text: shown as written, never computed.
     Text {
         /// The text as written.
-        text: Box<str>,
+        text: super::FigureText,
     },
 }
 
@@ -112,12 +112,13 @@ pub enum Value {
 /// written in the cell (`9.60（2014年）`).
 ///
 /// A plan holds one for every figure of every indicator (≈ 140,000 in a 20,000-row plan), so it
-/// is kept small: the text as a `Box<str>`, the rare parts ([`Value::Range`]'s ends, a rate's
-/// level, the stretch) boxed — 56 bytes in wasm32 where it was 136 (issue 19).
+/// is kept small: the text a [`FigureText`](super::FigureText) (a short one inline, no
+/// allocation), the rare parts ([`Value::Range`]'s ends, a rate's level, the stretch) boxed —
+/// 56 bytes in wasm32 where it was 136 (issue 19).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Given {
-    /// The text as it was shown in the source (for display and export).
-    pub text: Box<str>,
+    /// The text as it was shown in the source (for display and export; inline when short).
+    pub text: super::FigureText,
     /// The value (the floor when the cell also has a stretch target).
     pub value: Value,
     /// The stretch target (力争) when the cell gives two (boxed: rare).
@@ -616,15 +617,16 @@ mod tests {
     }
 
     /// The figures of a plan are most of its memory (issue 19: a 20,000-row plan holds
-    /// ≈ 140,000 `Given`s): these sizes (64-bit; wasm32's are 56, 32 and 24 bytes) must not
-    /// grow back by an unboxed rare variant or a `String` where a `Box<str>` does.
+    /// ≈ 140,000 `Given`s): these sizes (64-bit; wasm32's are 56, 32 and 24 bytes, the text
+    /// inline in 12) must not grow back by an unboxed rare variant or a `String` where a
+    /// `Box<str>` does.
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn the_figures_of_a_plan_stay_small() {
         use std::mem::size_of;
         assert!(size_of::<Number>() <= 32, "Number {}", size_of::<Number>());
         assert!(size_of::<Value>() <= 48, "Value {}", size_of::<Value>());
-        assert!(size_of::<Given>() <= 80, "Given {}", size_of::<Given>());
+        assert!(size_of::<Given>() <= 88, "Given {}", size_of::<Given>());
     }
 
     #[test]
