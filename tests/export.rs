@@ -263,7 +263,7 @@ fn a_filled_cell_edited_in_the_spreadsheet_becomes_an_anchor() {
     for chunk in roundtrip::to_chunks(&meta) {
         meta_sheet
             .rows
-            .push(vec![zhibiao::plan::RawCell::Text { s: chunk }]);
+            .push(vec![zhibiao::plan::RawCell::Text { s: chunk.into() }]);
     }
     sheets.push(zhibiao::io::ImportedSheet {
         sheet: meta_sheet,

@@ -1166,7 +1166,7 @@ mod round_trip {
             prop::sample::select(VALUES).prop_map(|s| if s.is_empty() {
                 RawCell::Empty
             } else {
-                RawCell::Text { s: s.to_string() }
+                RawCell::Text { s: s.into() }
             }),
         ]
     }
@@ -1182,7 +1182,7 @@ mod round_trip {
             value(),
         );
         prop::collection::vec(row, 1..12).prop_map(|rows| {
-            let text = |s: &str| RawCell::Text { s: s.to_string() };
+            let text = |s: &str| RawCell::Text { s: s.into() };
             let mut grid = vec![vec![
                 text("序号"),
                 text("指标名称"),

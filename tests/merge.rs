@@ -550,10 +550,7 @@ fn a_conflict_resolved_with_a_returns_value_takes_it() {
     assert_eq!(base.sheets[0].sheet.text(row, col), "210");
     let plan = base.sheets[0].plan.as_ref().unwrap();
     assert_eq!(
-        plan.indicators[0]
-            .actual
-            .get(&2021)
-            .map(|g| g.text.as_str()),
+        plan.indicators[0].actual.get(&2021).map(|g| &*g.text),
         Some("210")
     );
     // The sheet says how it ended.

@@ -117,9 +117,7 @@ fn retitle(rows: &mut [Vec<RawCell>], header_first: usize, title: &str) {
             let had_text = !matches!(cell, RawCell::Empty);
             *cell = if had_text && !placed {
                 placed = true;
-                RawCell::Text {
-                    s: title.to_string(),
-                }
+                RawCell::Text { s: title.into() }
             } else {
                 RawCell::Empty
             };
@@ -146,7 +144,7 @@ fn add_source_column(
         };
         if let Some(s) = text {
             row.resize(col, RawCell::Empty);
-            row.push(RawCell::Text { s });
+            row.push(RawCell::Text { s: s.into() });
         }
     }
 }

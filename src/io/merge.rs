@@ -504,9 +504,7 @@ pub fn cell_value(text: &str) -> RawCell {
     let text = text.trim();
     match fold(text).replace(',', "").parse::<f64>() {
         Ok(n) if n.is_finite() => RawCell::Number { n, format: None },
-        _ => RawCell::Text {
-            s: text.to_string(),
-        },
+        _ => RawCell::Text { s: text.into() },
     }
 }
 
@@ -801,7 +799,7 @@ fn actuals_of(
         .iter()
         .map(|(year, given)| {
             let raw = raw_of(ret, ri, *year).unwrap_or(RawCell::Text {
-                s: given.text.clone(),
+                s: (&*given.text).into(),
             });
             (*year, given.clone(), raw)
         })
@@ -813,7 +811,7 @@ fn actuals_of(
                 .zip(ri.row.checked_sub(1))
                 .map(|(col, row)| ret.sheet.cell(row as usize, col).clone())
                 .unwrap_or(RawCell::Text {
-                    s: ri.base.text.clone(),
+                    s: (&*ri.base.text).into(),
                 });
             out.push((year, ri.base.clone(), raw));
         }
@@ -888,8 +886,8 @@ fn changed_targets<'c>(
     };
     let differs = |a: &str, b: &str| {
         !same_value(
-            &RawCell::Text { s: a.to_string() },
-            &RawCell::Text { s: b.to_string() },
+            &RawCell::Text { s: a.into() },
+            &RawCell::Text { s: b.into() },
         )
     };
     for (what, p, r) in [
@@ -936,7 +934,7 @@ fn changed_targets<'c>(
             .manual
             .get(year)
             .map(|m| m.to_string())
-            .or_else(|| plan.yearly.get(year).map(|g| g.text.clone()))
+            .or_else(|| plan.yearly.get(year).map(|g| g.text.to_string()))
             .unwrap_or_default();
         let typed = v.to_string();
         if differs(&p, &typed) {

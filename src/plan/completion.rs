@@ -150,7 +150,7 @@ pub fn assess(
     let qualitative = basis.target.is_none() && matches!(ind.target.value, Value::Text { .. });
     for y in union(years.iter().copied(), own) {
         let Some(&a) = c.actual.get(&y) else {
-            let words = ind.actual.get(&y).map(|g| g.text.as_str()).unwrap_or("");
+            let words = ind.actual.get(&y).map(|g| &*g.text).unwrap_or("");
             let status = if qualitative {
                 qualitative_status(words)
             } else {

@@ -35,6 +35,7 @@
 //! assert_eq!(results.indicators[0].yearly[&2017].shown(), "38127");
 //! ```
 
+pub mod cell_text;
 pub mod completion;
 pub mod direction;
 pub mod draft;
@@ -52,6 +53,7 @@ mod samples;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use cell_text::{CellText, FigureText};
 pub use model::*;
 pub use score::ScoreKeys;
 

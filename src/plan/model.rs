@@ -27,8 +27,8 @@ pub enum RawCell {
     Empty,
     /// Text as stored (numbers stored as text included).
     Text {
-        /// The text.
-        s: String,
+        /// The text (inline in the cell when short: [`CellText`](super::CellText)).
+        s: super::CellText,
     },
     /// A numeric cell with its number format, if known.
     Number {
@@ -57,7 +57,7 @@ pub struct Number {
     /// Decimals as written (`9.60` has 2), or as the number format shows it.
     pub decimals: u8,
     /// A unit written in the cell (`%`, `万人`), never converted.
-    pub unit: Option<String>,
+    pub unit: Option<Box<str>>,
 }
 
 /// What a cell means (PLANNING-RULES "Cell values").
@@ -78,18 +78,18 @@ pub enum Value {
     },
     /// A range `3-5`.
     Range {
-        /// The lower end.
-        lo: Number,
+        /// The lower end (boxed, as ranges are rare: a [`Value`] stays small).
+        lo: Box<Number>,
         /// The upper end.
-        hi: Number,
+        hi: Box<Number>,
     },
     /// An annual growth rate r % (`年均增长7%`), with a level when one is also stated
     /// (`39365，年均增长7%`).
     Rate {
         /// r, in percent.
         rate: Number,
-        /// The level stated beside it.
-        level: Option<Number>,
+        /// The level stated beside it (boxed: rare).
+        level: Option<Box<Number>>,
     },
     /// A cumulative reduction p % (`累计降低12.5%`).
     Reduction {
@@ -104,20 +104,25 @@ pub enum Value {
     /// Qualitative text: shown as written, never computed.
     Text {
         /// The text as written.
-        text: String,
+        text: super::FigureText,
     },
 }
 
 /// A cell of the table as understood: its value, a stretch target (`确保…，力争…`) and a year
 /// written in the cell (`9.60（2014年）`).
+///
+/// A plan holds one for every figure of every indicator (≈ 140,000 in a 20,000-row plan), so it
+/// is kept small: the text a [`FigureText`](super::FigureText) (a short one inline, no
+/// allocation), the rare parts ([`Value::Range`]'s ends, a rate's level, the stretch) boxed —
+/// 56 bytes in wasm32 where it was 136 (issue 19).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Given {
-    /// The text as it was shown in the source (for display and export).
-    pub text: String,
+    /// The text as it was shown in the source (for display and export; inline when short).
+    pub text: super::FigureText,
     /// The value (the floor when the cell also has a stretch target).
     pub value: Value,
-    /// The stretch target (力争) when the cell gives two.
-    pub stretch: Option<Value>,
+    /// The stretch target (力争) when the cell gives two (boxed: rare).
+    pub stretch: Option<Box<Value>>,
     /// A year written in the cell, overriding the column's year.
     pub year: Option<Year>,
 }
@@ -609,6 +614,19 @@ mod tests {
             serde_json::to_string(&warning).unwrap(),
             r#"{"rate_level_gap":{"gap":{"value":-58.8,"shown":"-59"}}}"#
         );
+    }
+
+    /// The figures of a plan are most of its memory (issue 19: a 20,000-row plan holds
+    /// ≈ 140,000 `Given`s): these sizes (64-bit; wasm32's are 56, 32 and 24 bytes, the text
+    /// inline in 12) must not grow back by an unboxed rare variant or a `String` where a
+    /// `Box<str>` does.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_figures_of_a_plan_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<Number>() <= 32, "Number {}", size_of::<Number>());
+        assert!(size_of::<Value>() <= 48, "Value {}", size_of::<Value>());
+        assert!(size_of::<Given>() <= 88, "Given {}", size_of::<Given>());
     }
 
     #[test]

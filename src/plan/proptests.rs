@@ -14,7 +14,7 @@ use super::{compute, Options};
 
 fn number(v: f64) -> Given {
     Given {
-        text: v.to_string(),
+        text: v.to_string().into(),
         value: Value::Number {
             number: Number {
                 value: v,
@@ -169,14 +169,14 @@ proptest! {
 
     #[test]
     fn parse_never_panics(s in ".{0,40}") {
-        let _ = parse(&RawCell::Text { s });
+        let _ = parse(&RawCell::Text { s: s.into() });
     }
 
     #[test]
     fn parse_never_panics_on_cell_like_text(
         s in "[0-9０-９.．,，%％:：~～\\-－—/ ()（）年底以上内下≥≤<>=增长降低累计翻一两番确保力争保持万元人]{0,24}"
     ) {
-        let g = parse(&RawCell::Text { s });
+        let g = parse(&RawCell::Text { s: s.into() });
         if let Value::Number { number, .. } = g.value {
             prop_assert!(number.value.is_finite());
         }
@@ -212,11 +212,11 @@ proptest! {
     ) {
         let target = match target_kind {
             0 => number(t),
-            1 => parse(&RawCell::Text { s: format!("年均增长{r:.1}%") }),
-            2 => parse(&RawCell::Text { s: format!("累计降低{:.1}%", r.abs()) }),
+            1 => parse(&RawCell::Text { s: format!("年均增长{r:.1}%").into() }),
+            2 => parse(&RawCell::Text { s: format!("累计降低{:.1}%", r.abs()).into() }),
             3 => parse(&RawCell::Text { s: "翻一番".into() }),
-            4 => parse(&RawCell::Text { s: format!("{:.1}-{:.1}", t.min(b), t.max(b)) }),
-            _ => parse(&RawCell::Text { s: format!("保持{t:.2}") }),
+            4 => parse(&RawCell::Text { s: format!("{:.1}-{:.1}", t.min(b), t.max(b)).into() }),
+            _ => parse(&RawCell::Text { s: format!("保持{t:.2}").into() }),
         };
         let mut ind = Indicator {
             name: "x".into(),
@@ -301,13 +301,13 @@ fn drawn_indicator((b, t, kind, actuals, units, category, weight): Drawn) -> Ind
     let target = match kind {
         0 => number(t),
         1 => parse(&RawCell::Text {
-            s: format!("年均增长{:.1}%", t / 100.0),
+            s: format!("年均增长{:.1}%", t / 100.0).into(),
         }),
         2 => parse(&RawCell::Text {
-            s: format!("累计降低{:.1}%", (t / 100.0).abs()),
+            s: format!("累计降低{:.1}%", (t / 100.0).abs()).into(),
         }),
         3 => parse(&RawCell::Text {
-            s: format!("≤{t:.2}"),
+            s: format!("≤{t:.2}").into(),
         }),
         _ => parse(&RawCell::Text {
             s: "上级下达指标".into(),

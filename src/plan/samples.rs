@@ -29,13 +29,13 @@ fn cell(s: &str) -> Given {
             format: Some(format.into()),
         })
     } else {
-        parse(&RawCell::Text { s: s.to_string() })
+        parse(&RawCell::Text { s: s.into() })
     }
 }
 
 /// A text cell.
 fn text(s: &str) -> Given {
-    parse(&RawCell::Text { s: s.to_string() })
+    parse(&RawCell::Text { s: s.into() })
 }
 
 /// One indicator row.
@@ -1420,7 +1420,7 @@ fn liuwan_text_numbers() {
     assert_eq!(overall(&res, 2022).as_deref(), Some("98.94"));
     assert_eq!(unit(&res, 2022, "镇农业农村办"), Some(("98.82".into(), 3)));
     // The percent-formatted base cell is shown as the user sees it.
-    assert_eq!(liuwan().indicators[2].base.text, "35.6%");
+    assert_eq!(&*liuwan().indicators[2].base.text, "35.6%");
 }
 
 // ---------------------------------------------------------------------------------------------

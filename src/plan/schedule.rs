@@ -124,7 +124,7 @@ fn is_numeric(v: &Value) -> bool {
 /// ind.yearly.insert(2020, parse_text("14"));
 /// ind.yearly.insert(2021, parse_text("/"));
 /// let (given, year) = target_of(&ind);
-/// assert_eq!((given.text.as_str(), year), ("14", Some(2020)));
+/// assert_eq!((&*given.text, year), ("14", Some(2020)));
 /// ```
 pub fn target_of(ind: &Indicator) -> (&Given, Option<Year>) {
     if ind.target.value != Value::Empty {
@@ -215,7 +215,7 @@ pub fn basis(plan: &Plan, ind: &Indicator) -> Basis {
         level: None,
         reduction: None,
         reached: false,
-        stretch: target_given.stretch.as_ref().and_then(level_of),
+        stretch: target_given.stretch.as_deref().and_then(level_of),
         warnings: Vec::new(),
     };
 

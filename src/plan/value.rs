@@ -31,7 +31,7 @@ use super::round;
 ///     other => panic!("{other:?}"),
 /// }
 /// let p = parse(&RawCell::Number { n: 0.356, format: Some("0.0%".into()) });
-/// assert_eq!(p.text, "35.6%");
+/// assert_eq!(&*p.text, "35.6%");
 /// ```
 pub fn parse(raw: &RawCell) -> Given {
     match raw {
@@ -62,7 +62,7 @@ pub fn parse(raw: &RawCell) -> Given {
 pub fn parse_text(s: &str) -> Given {
     let text = s.trim();
     let mut given = Given {
-        text: text.to_string(),
+        text: text.into(),
         ..Given::default()
     };
     let mut norm = normalize(text);
@@ -78,12 +78,10 @@ pub fn parse_text(s: &str) -> Given {
     }
     let (value, stretch) = parse_cell(&norm);
     given.value = match value {
-        Value::Text { .. } => Value::Text {
-            text: text.to_string(),
-        },
+        Value::Text { .. } => Value::Text { text: text.into() },
         v => v,
     };
-    given.stretch = stretch;
+    given.stretch = stretch.map(Box::new);
     given
 }
 
@@ -107,12 +105,12 @@ fn parse_number(n: f64, format: Option<&str>) -> Given {
         text.push('%');
     }
     Given {
-        text,
+        text: text.into(),
         value: Value::Number {
             number: Number {
                 value,
                 decimals,
-                unit: fmt.percent.then(|| "%".to_string()),
+                unit: fmt.percent.then(|| "%".into()),
             },
             comparator: None,
             hold: false,
@@ -352,9 +350,7 @@ fn split_parts(s: &str) -> Vec<&str> {
 /// A normalised cell (year suffix removed) → the value and the stretch target.
 fn parse_cell(norm: &str) -> (Value, Option<Value>) {
     let s = remove_thousands(norm);
-    let text = || Value::Text {
-        text: norm.to_string(),
-    };
+    let text = || Value::Text { text: norm.into() };
     let parts = split_parts(&s);
     let mut floor: Option<Value> = None;
     let mut stretch: Option<Value> = None;
@@ -413,7 +409,7 @@ fn combine_rate_level(parts: &[Value]) -> Option<Value> {
     }
     Some(Value::Rate {
         rate: rate?,
-        level: Some(level?),
+        level: Some(Box::new(level?)),
     })
 }
 
@@ -526,7 +522,7 @@ fn rate(p: &str) -> Option<Value> {
         _ => return None,
     };
     let level = match level(before) {
-        Value::Number { number, .. } => Some(number),
+        Value::Number { number, .. } => Some(Box::new(number)),
         _ => None,
     };
     Some(Value::Rate { rate, level })
@@ -691,9 +687,7 @@ fn apply(word: Word, comparator: &mut Option<Comparator>, hold: &mut bool) {
 /// one of [`TRAILING_WORDS`] (`以上`, `以内`, `左右` …), and a unit any short text that reads as a
 /// unit ([`unit`]). The last comparator word read wins (the trailing ones are read last).
 fn level(p: &str) -> Value {
-    let text = || Value::Text {
-        text: p.to_string(),
-    };
+    let text = || Value::Text { text: p.into() };
     // A full stop after the value (`95%以上。`) ends the sentence; it is not part of a unit.
     let mut s = p.trim_end_matches('。');
     let mut hold = false;
@@ -762,6 +756,7 @@ fn range(lo: Number, rest: &str) -> Option<Value> {
         ..lo
     };
     let hi = Number { unit, ..hi };
+    let (lo, hi) = (Box::new(lo), Box::new(hi));
     Some(if lo.value <= hi.value {
         Value::Range { lo, hi }
     } else {
@@ -786,7 +781,7 @@ const NOT_IN_UNITS: &str = "不于在的和或及并且较比以之达超约为�
 /// a Latin letter other than `e`
 /// (`m2`, `km3`, `CO2`; `1e5` is not 1 with unit `e5`); none of [`NOT_IN_UNITS`]. Nothing more
 /// is required of it, so units the parser has never seen (`吨标准煤/万元`, `人/每千人`) are read.
-fn unit(rest: &str) -> Option<Option<String>> {
+fn unit(rest: &str) -> Option<Option<Box<str>>> {
     if rest.is_empty() {
         return Some(None);
     }
@@ -806,7 +801,7 @@ fn unit(rest: &str) -> Option<Option<String>> {
         }
         prev = Some(c);
     }
-    Some(Some(rest.to_string()))
+    Some(Some(rest.into()))
 }
 
 /// A number at the start of `s`: optional sign, digits, optional decimals. Returns the number with its
@@ -893,7 +888,7 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> Given {
-        parse(&RawCell::Text { s: s.to_string() })
+        parse(&RawCell::Text { s: s.into() })
     }
 
     /// (value, decimals, unit, comparator, hold) of a Number value.
@@ -903,7 +898,13 @@ mod tests {
                 number,
                 comparator,
                 hold,
-            } => (number.value, number.decimals, number.unit, comparator, hold),
+            } => (
+                number.value,
+                number.decimals,
+                number.unit.map(String::from),
+                comparator,
+                hold,
+            ),
             other => panic!("{s:?} gave {other:?}"),
         }
     }
@@ -924,7 +925,7 @@ mod tests {
         assert_eq!(num("1,234,567.5"), (1234567.5, 1, None, None, false));
         assert_eq!(num("9.60"), (9.6, 2, None, None, false));
         assert_eq!(num("-3.1"), (-3.1, 1, None, None, false));
-        assert_eq!(t(" 3.25 ").text, "3.25");
+        assert_eq!(&*t(" 3.25 ").text, "3.25");
     }
 
     #[test]
@@ -1046,10 +1047,10 @@ mod tests {
     fn floor_and_stretch() {
         let g = t("确保125.4，力争80");
         assert_eq!(level_of(&g.value), Some(125.4));
-        assert_eq!(g.stretch.as_ref().and_then(level_of), Some(80.0));
+        assert_eq!(g.stretch.as_deref().and_then(level_of), Some(80.0));
         let g = t("确保125.4 力争80");
         assert_eq!(level_of(&g.value), Some(125.4));
-        assert_eq!(g.stretch.as_ref().and_then(level_of), Some(80.0));
+        assert_eq!(g.stretch.as_deref().and_then(level_of), Some(80.0));
         let g = t("力争80");
         assert_eq!(level_of(&g.value), Some(80.0));
         assert!(g.stretch.is_none());
@@ -1069,7 +1070,7 @@ mod tests {
         assert_eq!(g.year, Some(2014));
         assert_eq!(level_of(&g.value), Some(9.6));
         assert_eq!(decimals_of(&g.value), Some(2));
-        assert_eq!(g.text, "9.60（2014年）");
+        assert_eq!(&*g.text, "9.60（2014年）");
         let g = t("100%（2018年）");
         assert_eq!((g.year, level_of(&g.value)), (Some(2018), Some(100.0)));
         let g = t("100%（2018年底）");
@@ -1089,13 +1090,7 @@ mod tests {
             "逐年下降",
             "保持稳定",
         ] {
-            assert_eq!(
-                t(s).value,
-                Value::Text {
-                    text: s.to_string()
-                },
-                "{s}"
-            );
+            assert_eq!(t(s).value, Value::Text { text: s.into() }, "{s}");
         }
     }
 
@@ -1107,20 +1102,17 @@ mod tests {
         });
         assert_eq!(level_of(&g.value), Some(35.6));
         assert_eq!(decimals_of(&g.value), Some(1));
-        assert_eq!(g.text, "35.6%");
+        assert_eq!(&*g.text, "35.6%");
         let g = parse(&RawCell::Number {
             n: 66.3,
             format: Some("0.00".into()),
         });
-        assert_eq!((decimals_of(&g.value), g.text.as_str()), (Some(2), "66.30"));
+        assert_eq!((decimals_of(&g.value), &*g.text), (Some(2), "66.30"));
         let g = parse(&RawCell::Number {
             n: 42300.0,
             format: Some("#,##0".into()),
         });
-        assert_eq!(
-            (decimals_of(&g.value), g.text.as_str()),
-            (Some(0), "42,300")
-        );
+        assert_eq!((decimals_of(&g.value), &*g.text), (Some(0), "42,300"));
         let g = parse(&RawCell::Number {
             n: 0.868,
             format: Some("0.0%".into()),
@@ -1135,7 +1127,7 @@ mod tests {
             n: 0.1 + 0.2,
             format: Some("General".into()),
         });
-        assert_eq!((decimals_of(&g.value), g.text.as_str()), (Some(1), "0.3"));
+        assert_eq!((decimals_of(&g.value), &*g.text), (Some(1), "0.3"));
         let g = parse(&RawCell::Number {
             n: 1.0 / 3.0,
             format: None,
@@ -1145,12 +1137,12 @@ mod tests {
             n: 8.0,
             format: Some("0.0".into()),
         });
-        assert_eq!(g.text, "8.0");
+        assert_eq!(&*g.text, "8.0");
         let g = parse(&RawCell::Number {
             n: 0.5,
             format: Some("0%".into()),
         });
-        assert_eq!((level_of(&g.value), g.text.as_str()), (Some(50.0), "50%"));
+        assert_eq!((level_of(&g.value), &*g.text), (Some(50.0), "50%"));
         let g = parse(&RawCell::Number {
             n: f64::NAN,
             format: None,
@@ -1488,7 +1480,7 @@ mod tests {
                             number: Number {
                                 value: canonical.parse().unwrap(),
                                 decimals: u8::try_from(decimals).unwrap(),
-                                unit: unit_read.map(str::to_string),
+                                unit: unit_read.map(Into::into),
                             },
                             comparator,
                             hold,

@@ -66,10 +66,13 @@ pub async fn build_plan_paced<P: crate::pace::Pace>(
     let given = |row: usize, col: usize| value::parse(sheet.cell(row, col));
     let yearly_cols = layout.yearly_cols();
     let actual_cols = layout.actual_cols();
-    let mut indicators = Vec::new();
     let mut category = String::new();
     let end = (layout.data_last + 1).min(sheet.rows.len());
     let first = layout.header_last + 1;
+    // At most one indicator per row: room for them all at once, not doubled as they come (a
+    // doubled vector of 20,000 indicators left a third of it unused, and in wasm a copy of it
+    // alive while it grew; issue 19).
+    let mut indicators = Vec::with_capacity(end.saturating_sub(first));
     let rows = end.saturating_sub(first).max(1) as f64;
     for row in first..end {
         if (row - first) % crate::pace::ROW_STEP == crate::pace::ROW_STEP - 1 {
@@ -182,6 +185,8 @@ pub async fn build_plan_paced<P: crate::pace::Pace>(
             base_from_actuals(ind, layout);
         }
     }
+    // Category and blank rows took room they did not use.
+    indicators.shrink_to_fit();
     Plan {
         title: layout.title.clone(),
         years: yearly_cols.keys().copied().collect(),

@@ -981,7 +981,7 @@ mod tests {
                             if s.is_empty() {
                                 RawCell::Empty
                             } else {
-                                RawCell::Text { s: s.to_string() }
+                                RawCell::Text { s: (*s).into() }
                             }
                         })
                         .collect()

@@ -271,8 +271,8 @@ pub fn IndicatorPanel(
                 crate::plan::round::shown(s, result.decimals)
             )
         });
-        let base_text = indicator.base.text.clone();
-        let target_text = indicator.target.text.clone();
+        let base_text = indicator.base.text.to_string();
+        let target_text = indicator.target.text.to_string();
         Some(view! {
             <aside class="panel" data-testid="indicator-panel">
                 <header>

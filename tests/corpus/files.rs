@@ -70,7 +70,7 @@ fn every_header_row_has_text(case: &Case) -> bool {
 fn shown(cell: &RawCell) -> String {
     match cell {
         RawCell::Empty => String::new(),
-        RawCell::Text { s } => s.clone(),
+        RawCell::Text { s } => s.to_string(),
         RawCell::Number { n, format } => display_number(*n, format.as_deref()),
     }
 }
@@ -135,7 +135,7 @@ fn xlsx(sheet: &Sheet) -> Vec<u8> {
             let (rr, cc) = (r as u32, c as u16);
             let _ = match cell {
                 RawCell::Empty => continue,
-                RawCell::Text { s } => ws.write_string(rr, cc, s),
+                RawCell::Text { s } => ws.write_string(rr, cc, s.as_str()),
                 RawCell::Number { n, format } => match format {
                     Some(f) => ws.write_number_with_format(
                         rr,

@@ -824,7 +824,7 @@ pub fn text(s: impl Into<String>) -> RawCell {
     if s.is_empty() {
         RawCell::Empty
     } else {
-        RawCell::Text { s }
+        RawCell::Text { s: s.into() }
     }
 }
 

@@ -60,13 +60,7 @@ pub(super) async fn read_csv<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Work
         limits::check_dimensions("CSV", row + 1, record.len().max(1))?;
         for (col, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
-                sheet.put(
-                    row,
-                    col,
-                    RawCell::Text {
-                        s: field.to_string(),
-                    },
-                )?;
+                sheet.put(row, col, RawCell::Text { s: field.into() })?;
             }
         }
         row += 1;

@@ -403,7 +403,7 @@ pub(super) async fn read_html<P: Pace>(
             .await;
         let mut sheet = SheetBuilder::new(format!("表{}", index + 1), &mut budget);
         for (row, col, text) in table.cells {
-            sheet.put(row, col, RawCell::Text { s: text })?;
+            sheet.put(row, col, RawCell::Text { s: text.into() })?;
         }
         sheets.push(sheet.finish(table.merges)?);
     }

@@ -329,12 +329,10 @@ impl<'b> SheetBuilder<'b> {
 fn raw_cell(value: &DataRef<'_>, mut format: impl FnMut() -> Option<Arc<str>>) -> Option<RawCell> {
     Some(match value {
         DataRef::Empty => return None,
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-            RawCell::Text { s: s.clone() }
-        }
-        DataRef::SharedString(s) => RawCell::Text {
-            s: (*s).to_string(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => RawCell::Text {
+            s: s.as_str().into(),
         },
+        DataRef::SharedString(s) => RawCell::Text { s: (*s).into() },
         DataRef::Float(n) => RawCell::Number {
             n: *n,
             format: format(),
@@ -344,13 +342,15 @@ fn raw_cell(value: &DataRef<'_>, mut format: impl FnMut() -> Option<Arc<str>>) -
             format: format(),
         },
         DataRef::Bool(b) => RawCell::Text {
-            s: if *b { "TRUE" } else { "FALSE" }.to_string(),
+            s: if *b { "TRUE" } else { "FALSE" }.into(),
         },
         DataRef::DateTime(d) => RawCell::Number {
             n: d.as_f64(),
             format: format(),
         },
-        DataRef::Error(e) => RawCell::Text { s: e.to_string() },
+        DataRef::Error(e) => RawCell::Text {
+            s: e.to_string().into(),
+        },
     })
 }
 
@@ -753,7 +753,7 @@ async fn to_sheet<'b, P: Pace>(
             let cell = match std::mem::take(data) {
                 Data::Empty => continue,
                 Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                    RawCell::Text { s }
+                    RawCell::Text { s: s.into() }
                 }
                 Data::Float(n) => RawCell::Number {
                     n,
@@ -764,13 +764,15 @@ async fn to_sheet<'b, P: Pace>(
                     format: format_of(row as u32, col as u32),
                 },
                 Data::Bool(b) => RawCell::Text {
-                    s: if b { "TRUE" } else { "FALSE" }.to_string(),
+                    s: if b { "TRUE" } else { "FALSE" }.into(),
                 },
                 Data::DateTime(d) => RawCell::Number {
                     n: d.as_f64(),
                     format: format_of(row as u32, col as u32),
                 },
-                Data::Error(e) => RawCell::Text { s: e.to_string() },
+                Data::Error(e) => RawCell::Text {
+                    s: e.to_string().into(),
+                },
             };
             used += 1;
             if used.is_multiple_of(STEP) {

@@ -312,7 +312,7 @@ impl Pending {
                         .cloned()
                         .flatten(),
                 },
-                _ => RawCell::Text { s: c.text },
+                _ => RawCell::Text { s: c.text.into() },
             },
             "Boolean" => RawCell::Text {
                 s: if c.text.trim() == "1" {
@@ -320,9 +320,9 @@ impl Pending {
                 } else {
                     "FALSE"
                 }
-                .to_string(),
+                .into(),
             },
-            _ => RawCell::Text { s: c.text },
+            _ => RawCell::Text { s: c.text.into() },
         };
         if let RawCell::Text { s } = &raw {
             if s.trim().is_empty() {

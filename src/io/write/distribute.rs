@@ -107,7 +107,9 @@ pub fn titled_copy(imported: &Imported, unit: &str) -> Imported {
         Some((r, c)) => {
             let title = format!("{}{suffix}", target.sheet.text(r, c).trim());
             if let Some(cell) = target.sheet.rows.get_mut(r).and_then(|row| row.get_mut(c)) {
-                *cell = RawCell::Text { s: title.clone() };
+                *cell = RawCell::Text {
+                    s: title.as_str().into(),
+                };
             }
             title
         }
@@ -130,12 +132,10 @@ pub fn titled_copy(imported: &Imported, unit: &str) -> Imported {
 /// A row holding `title` above everything in the sheet: cells, merged ranges, the layout and
 /// the plan's rows move down one (the plan keeps its overrides, typed values and settings).
 fn insert_title_row(target: &mut ImportedSheet, title: &str) {
-    target.sheet.rows.insert(
-        0,
-        vec![RawCell::Text {
-            s: title.to_string(),
-        }],
-    );
+    target
+        .sheet
+        .rows
+        .insert(0, vec![RawCell::Text { s: title.into() }]);
     for m in &mut target.sheet.merges {
         m.first_row = m.first_row.saturating_add(1);
         m.last_row = m.last_row.saturating_add(1);

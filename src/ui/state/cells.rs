@@ -191,7 +191,9 @@ pub fn add_target_column(
         sheet: sheet_index,
         row: layout.header_last,
         col,
-        raw: RawCell::Text { s: header.clone() },
+        raw: RawCell::Text {
+            s: header.as_str().into(),
+        },
         typed: true,
     }];
     if !fill.trim().is_empty() {
@@ -233,7 +235,7 @@ pub fn typed_cell(text: &str) -> RawCell {
                 format: Some(crate::io::write::xlsx::decimals_format(decimals as u8).into()),
             }
         }
-        _ => RawCell::Text { s: t.to_string() },
+        _ => RawCell::Text { s: t.into() },
     }
 }
 

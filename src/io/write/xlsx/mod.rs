@@ -431,7 +431,7 @@ mod tests {
     #[test]
     fn hostile_names_and_long_texts_still_export() {
         use crate::plan::RawCell;
-        let text = |s: &str| RawCell::Text { s: s.to_string() };
+        let text = |s: &str| RawCell::Text { s: s.into() };
         let num = |n: f64| RawCell::Number { n, format: None };
         let long = "长".repeat(40_000);
         let sheet = Sheet {
