@@ -88,6 +88,20 @@ test("the canvas draws the rows in view at once; a click there selects the cell 
   const rowsInDom = await page.locator('[data-testid="sheet-grid"] tbody tr[data-row]').count();
   assert.ok(rowsInDom > 20 && rowsInDom < 80, `rows in the DOM: ${rowsInDom}`);
 
+  // The indicator panel the click opened, collapsed: the scroller grows, the canvas with it.
+  await page.getByTestId("indicator-panel").waitFor();
+  const size = () =>
+    page.evaluate(() => [
+      document.querySelector('[data-testid="grid-scroll"]').clientWidth,
+      document.querySelector('[data-testid="grid-canvas"]').getBoundingClientRect().width,
+    ]);
+  const [open] = await size();
+  await page.getByTestId("panel-toggle").click();
+  await app.synced();
+  const [wide, canvasWide] = await size();
+  assert.ok(wide > open + 200, `the scroller grew: ${open} → ${wide}`);
+  assert.equal(canvasWide, wide, "the canvas follows the scroller's width");
+
   // A drag over rows only the canvas shows draws the range (no cell element to enter there).
   const drag = await page.evaluate(async () => {
     const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
