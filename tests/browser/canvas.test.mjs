@@ -88,6 +88,47 @@ test("the canvas draws the rows in view at once; a click there selects the cell 
   const rowsInDom = await page.locator('[data-testid="sheet-grid"] tbody tr[data-row]').count();
   assert.ok(rowsInDom > 20 && rowsInDom < 80, `rows in the DOM: ${rowsInDom}`);
 
+  // The indicator panel the click opened, collapsed: the scroller grows, the canvas with it.
+  await page.getByTestId("indicator-panel").waitFor();
+  const size = () =>
+    page.evaluate(() => [
+      document.querySelector('[data-testid="grid-scroll"]').clientWidth,
+      document.querySelector('[data-testid="grid-canvas"]').getBoundingClientRect().width,
+    ]);
+  const [open] = await size();
+  await page.getByTestId("panel-toggle").click();
+  await app.synced();
+  const [wide, canvasWide] = await size();
+  assert.ok(wide > open + 200, `the scroller grew: ${open} → ${wide}`);
+  assert.equal(canvasWide, wide, "the canvas follows the scroller's width");
+
+  // A drag over rows only the canvas shows draws the range (no cell element to enter there).
+  const drag = await page.evaluate(async () => {
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const wrap = document.querySelector('[data-testid="grid-scroll"]');
+    wrap.scrollTop = 1200 * 26;
+    await frames();
+    const letter = document.querySelector('thead th.col-head[data-col="E"]').getBoundingClientRect();
+    const header = [...document.querySelectorAll("thead tr.header")].reduce((b, tr) => Math.max(b, tr.getBoundingClientRect().bottom), letter.bottom);
+    const tbody = document.querySelector('[data-testid="sheet-grid"] tbody').getBoundingClientRect();
+    const x = letter.left + letter.width / 2;
+    const at = (n) => header + n * 26 + 13;
+    const rowAt = (y) => Number(wrap.dataset.bodyStart) + Math.floor((y - tbody.top) / 26) + 1;
+    const target = document.elementFromPoint(x, at(1));
+    const send = (type, y, buttons) =>
+      target.dispatchEvent(new MouseEvent(type, { bubbles: true, button: 0, buttons, clientX: x, clientY: y }));
+    send("mousedown", at(1), 1);
+    send("mousemove", at(2), 1);
+    send("mousemove", at(3), 1);
+    send("mouseup", at(3), 0);
+    return { mirror: wrap.dataset.mirror, inDom: !!target.closest('[data-testid="grid-cell"]'), from: rowAt(at(1)), to: rowAt(at(3)) };
+  });
+  assert.equal(drag.mirror, "behind");
+  assert.equal(drag.inDom, false);
+  await app.synced();
+  const selected = await page.$$eval('[data-testid="grid-cell"][aria-selected="true"]', (els) => els.map((e) => `${e.dataset.row}${e.dataset.col}`));
+  assert.deepEqual(selected, [`${drag.from}E`, `${drag.from + 1}E`, `${drag.to}E`], "the range drawn by the drag");
+
   // A double-click on a row only the canvas shows opens the editor in that cell; the edit is
   // kept and drawn.
   const dbl = await scrollAndPoint(page, { top: 1500 * 26, col: "C", rowsDown: 2, events: ["mousedown", "mouseup", "click", "dblclick"] });

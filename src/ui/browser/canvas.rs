@@ -69,6 +69,15 @@ extern "C" {
     #[wasm_bindgen(method, getter = fontBoundingBoxDescent)]
     fn descent(this: &TextMetrics) -> f64;
 
+    /// `ResizeObserver`.
+    type ResizeObserver;
+    #[wasm_bindgen(constructor)]
+    fn new(callback: &js_sys::Function) -> ResizeObserver;
+    #[wasm_bindgen(method)]
+    fn observe(this: &ResizeObserver, target: &web_sys::Element);
+    #[wasm_bindgen(method)]
+    fn disconnect(this: &ResizeObserver);
+
     /// An element, for its `getBoundingClientRect`.
     #[wasm_bindgen(extends = js_sys::Object)]
     type Boxed;
@@ -154,6 +163,32 @@ pub fn grid_query() -> Option<String> {
         .split('&')
         .find_map(|kv| kv.strip_prefix("grid="))
         .map(str::to_string)
+}
+
+/// Calls back when an element's size changes (a panel beside it opened or closed, the window
+/// resized) until dropped.
+pub struct SizeWatch {
+    observer: ResizeObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl SizeWatch {
+    /// Watches `el`, calling `f` after each change of its size (and once at the start).
+    pub fn new(el: &web_sys::Element, f: impl FnMut() + 'static) -> Self {
+        let callback = Closure::<dyn FnMut()>::new(f);
+        let observer = ResizeObserver::new(callback.as_ref().unchecked_ref());
+        observer.observe(el);
+        Self {
+            observer,
+            _callback: callback,
+        }
+    }
+}
+
+impl Drop for SizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
 }
 
 /// A canvas and its 2D context, with the widths of the characters measured so far.

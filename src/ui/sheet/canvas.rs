@@ -166,11 +166,18 @@ impl Grid {
         let g = *self;
         let painter = StoredValue::new_local(None::<Painter>);
         let pending = StoredValue::new(false);
+        // The scroller's size: the window resized, the indicator panel beside it opened,
+        // collapsed or closed.
         let resized = RwSignal::new(0_u32);
-        let on_resize = window_event_listener(leptos::ev::resize, move |_| {
-            resized.update(|n| *n = n.wrapping_add(1));
+        let watch = StoredValue::new_local(None::<draw::SizeWatch>);
+        Effect::new(move |_| {
+            if let Some(el) = g.wrap.get() {
+                let bump = move || {
+                    resized.try_update(|n| *n = n.wrapping_add(1));
+                };
+                watch.set_value(Some(draw::SizeWatch::new(&el, bump)));
+            }
         });
-        on_cleanup(move || on_resize.remove());
         Effect::new(move |_| {
             // What the picture depends on (its values are read when it is drawn).
             resized.track();

@@ -421,6 +421,12 @@ pub fn SheetGrid(
                 // One listener each for all the cells (none per cell).
                 on:mousedown=move |ev| g.on_cell_mousedown(&ev)
                 on:mouseover=move |ev| g.on_cell_mouseover(&ev)
+                // A drag over rows only the canvas shows yet: no element to enter there.
+                on:mousemove=move |ev: leptos::ev::MouseEvent| {
+                    if ev.buttons() == 1 && g.canvas {
+                        g.on_cell_mouseover(&ev);
+                    }
+                }
                 on:dblclick=move |ev| g.on_cell_dblclick(&ev)
                 style=move || {
                     let head = model.with(|m| m.as_ref().map(GridModel::row_head_width).unwrap_or(0));

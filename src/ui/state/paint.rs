@@ -376,8 +376,7 @@ pub fn paint(view: &View, rows: &[(usize, GridRow)], measure: &dyn Fn(&str) -> f
             }
         }
     }
-    let mut ops = scrolled;
-    ops.append(&mut frozen);
+    let mut head_ops = Vec::new();
     for (y, number) in heads {
         let rect = Rect {
             x: 0.0,
@@ -385,12 +384,12 @@ pub fn paint(view: &View, rows: &[(usize, GridRow)], measure: &dyn Fn(&str) -> f
             w: view.head_w,
             h: ROW_H,
         };
-        ops.push(Op::Fill {
+        head_ops.push(Op::Fill {
             rect,
             colour: colour::PANEL,
         });
-        borders(&mut ops, rect, true);
-        ops.push(Op::Text {
+        borders(&mut head_ops, rect, true);
+        head_ops.push(Op::Text {
             text: number.to_string(),
             x: rect.w - 1.0 - PAD_X,
             top: y + PAD_Y,
@@ -400,11 +399,62 @@ pub fn paint(view: &View, rows: &[(usize, GridRow)], measure: &dyn Fn(&str) -> f
             clip: None,
         });
     }
+    let mut ops = batched(scrolled);
+    ops.append(&mut batched(frozen));
+    ops.append(&mut batched(head_ops));
     ops.append(&mut rings);
     Painted {
         ops,
         rows: first_last,
     }
+}
+
+/// One layer's operations in fewer calls: its fills first, then its borders joined into
+/// lines (the right borders of a column over consecutive rows, the bottom borders of a row
+/// across consecutive cells), then its texts. The cells of a layer do not overlap, so the
+/// picture is the same.
+fn batched(ops: Vec<Op>) -> Vec<Op> {
+    let mut out = Vec::with_capacity(ops.len());
+    let (mut down, mut across, mut texts) = (Vec::new(), Vec::new(), Vec::new());
+    for op in ops {
+        match op {
+            Op::Fill { rect, colour } if colour == colour::LINE && rect.w == 1.0 => down.push(rect),
+            Op::Fill { rect, colour } if colour == colour::LINE && rect.h == 1.0 => {
+                across.push(rect)
+            }
+            Op::Text { .. } => texts.push(op),
+            _ => out.push(op),
+        }
+    }
+    // Right borders by column, top to bottom; bottom borders by row, left to right.
+    down.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    across.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let join = |rects: Vec<Rect>, vertical: bool| {
+        let mut lines: Vec<Rect> = Vec::new();
+        for r in rects {
+            match lines.last_mut() {
+                Some(l) if vertical && l.x == r.x && r.y <= l.y + l.h => {
+                    l.h = (r.y + r.h).max(l.y + l.h) - l.y;
+                }
+                Some(l) if !vertical && l.y == r.y && r.x <= l.x + l.w => {
+                    l.w = (r.x + r.w).max(l.x + l.w) - l.x;
+                }
+                _ => lines.push(r),
+            }
+        }
+        lines
+    };
+    out.extend(
+        join(down, true)
+            .into_iter()
+            .chain(join(across, false))
+            .map(|rect| Op::Fill {
+                rect,
+                colour: colour::LINE,
+            }),
+    );
+    out.append(&mut texts);
+    out
 }
 
 /// Whether `pos` lies in the rectangle spanned by `a` and `b`.
@@ -715,10 +765,11 @@ mod tests {
             w: 1.0,
             h: 26.0
         }));
+        // The bottom borders of the row's three cells are one line.
         assert!(lines.contains(&Rect {
-            x: 200.0,
+            x: 40.0,
             y: 127.0,
-            w: 80.0,
+            w: 240.0,
             h: 1.0
         }));
         assert_eq!(p.rows, Some((10, 10)));
@@ -910,6 +961,51 @@ mod tests {
         );
         assert_eq!(p.rows, Some((3, 14)));
         assert_eq!(texts(&p).iter().filter(|t| t.0 == "x").count(), 12);
+    }
+
+    #[test]
+    fn borders_are_joined_into_lines_drawn_after_the_fills_and_before_the_texts() {
+        let rows: Vec<(usize, GridRow)> = (0..3)
+            .map(|i| {
+                let mut c = cell(1, "x", CellSource::Computed);
+                c.status = Some(Status::Met);
+                (
+                    i,
+                    row(i as u32 + 1, vec![cell(0, "1", CellSource::File), c]),
+                )
+            })
+            .collect();
+        let p = paint(&view(), &rows, &measure);
+        let lines = fills(&p, colour::LINE);
+        // Body: A's and B's right borders down the three rows, one bottom line per row; the
+        // row numbers: their right border and one bottom border per row.
+        assert!(lines.contains(&Rect {
+            x: 99.0,
+            y: 50.0,
+            w: 1.0,
+            h: 78.0
+        }));
+        assert!(lines.contains(&Rect {
+            x: 199.0,
+            y: 50.0,
+            w: 1.0,
+            h: 78.0
+        }));
+        assert!(lines.contains(&Rect {
+            x: 40.0,
+            y: 101.0,
+            w: 160.0,
+            h: 1.0
+        }));
+        assert_eq!(lines.len(), 2 + 3 + 1 + 3);
+        let at = |f: &dyn Fn(&Op) -> bool| p.ops.iter().position(f);
+        let last_fill = p
+            .ops
+            .iter()
+            .rposition(|op| matches!(op, Op::Fill { colour, .. } if *colour == colour::MET));
+        let first_line = at(&|op| matches!(op, Op::Fill { colour, .. } if *colour == colour::LINE));
+        let first_text = at(&|op| matches!(op, Op::Text { .. }));
+        assert!(last_fill < first_line && first_line < first_text);
     }
 
     #[test]
