@@ -6,7 +6,9 @@ use super::filter::{column_menu, FilterMenu};
 use crate::table::grid::{col_index, col_letters};
 use crate::ui::browser;
 use crate::ui::i18n::{grid_texts, status_explanation};
-use crate::ui::state::widths::{avail_px, fit_text, header_segments, is_number, Metrics};
+use crate::ui::state::widths::{
+    avail_px, fit_text, header_segments, is_number, tall_lines, Metrics,
+};
 use crate::ui::state::{status_class, GridCell, GridRow, RowKind};
 use leptos::prelude::*;
 use std::hash::{Hash, Hasher};
@@ -269,9 +271,7 @@ impl Grid {
             RowKind::Header => (cell.text.clone(), m.text_px(&cell.text) * 1.08 > avail),
             // A merged range wraps its text over its rows.
             _ if tall => {
-                let lines = ((f64::from(cell.rowspan) * ROW_H - 4.0) / 18.0)
-                    .floor()
-                    .max(1.0);
+                let lines = tall_lines(f64::from(cell.rowspan));
                 (cell.text.clone(), m.text_px(&cell.text) > avail * lines)
             }
             // Print sizes its columns to their content: every number whole.

@@ -58,7 +58,7 @@ pub struct GridCell {
 }
 
 impl GridCell {
-    fn new(col: usize, text: String, source: CellSource) -> Self {
+    pub(super) fn new(col: usize, text: String, source: CellSource) -> Self {
         Self {
             col,
             letters: col_letters(col),

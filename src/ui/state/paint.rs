@@ -35,7 +35,7 @@ const PAD_Y: f64 = 2.0;
 /// The line box of a body cell (`line-height: calc(var(--row-h) - 6px)`).
 const LINE_H: f64 = 20.0;
 /// The line box in a merged range over several rows (`.grid td.tall { line-height: 18px }`).
-const TALL_LINE_H: f64 = 18.0;
+pub const TALL_LINE_H: f64 = 18.0;
 
 /// The grid's font as a canvas `font`: 13 px in the stylesheet's `--font` families.
 pub const FONT: &str = "13px \"Microsoft YaHei\", \"PingFang SC\", \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"WenQuanYi Micro Hei\", system-ui, sans-serif";
@@ -658,17 +658,7 @@ mod tests {
     }
 
     fn cell(col: usize, text: &str, source: CellSource) -> GridCell {
-        GridCell {
-            col,
-            letters: crate::table::grid::col_letters(col),
-            text: text.into(),
-            source,
-            colspan: 1,
-            rowspan: 1,
-            status: None,
-            bar: None,
-            invalid: false,
-        }
+        GridCell::new(col, text.into(), source)
     }
 
     fn row(number: u32, cells: Vec<GridCell>) -> GridRow {

@@ -14,6 +14,7 @@
 //! column is wide enough for the text to fit on the lines the range has room for.
 
 use super::grid::{GridModel, RowKind};
+use super::paint::{ROW_H, TALL_LINE_H};
 use crate::plan::PlanResults;
 use crate::table::grid::Sheet;
 
@@ -30,9 +31,6 @@ pub const MAX_NUMBER_WIDTH: u32 = 480;
 const HEADER_LINE: f64 = 120.0;
 /// The widest a merged range's text makes its column.
 const MAX_MERGED_WIDTH: f64 = 200.0;
-/// A body row's height and a line of text in it, in pixels (the stylesheet's `--row-h`).
-const ROW_PX: f64 = 26.0;
-const LINE_PX: f64 = 18.0;
 /// Bold header text is wider than body text.
 const BOLD: f64 = 1.08;
 /// Rows of the body the fit looks at: the first and last ones, and as many spread between.
@@ -179,10 +177,16 @@ fn body_need(text: &str, m: &Metrics) -> f64 {
     }
 }
 
+/// The lines of text a merged range `rows` body rows tall has room for: its height less 4 px,
+/// in lines of [`TALL_LINE_H`], at least one.
+pub fn tall_lines(rows: f64) -> f64 {
+    ((rows * ROW_H - 4.0) / TALL_LINE_H).floor().max(1.0)
+}
+
 /// The width a merged range one column wide and `rows` rows tall needs for its text to wrap
 /// onto the lines it has room for.
 fn merged_need(text: &str, rows: usize, m: &Metrics) -> f64 {
-    let lines = ((rows as f64 * ROW_PX - 4.0) / LINE_PX).floor().max(1.0);
+    let lines = tall_lines(rows as f64);
     let px = m.text_px(text.trim());
     // A character never breaks, so a line is at least the widest one.
     let widest = text.chars().map(|c| m.char_px(c)).fold(0.0, f64::max);
