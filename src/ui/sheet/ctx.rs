@@ -11,15 +11,7 @@ use crate::ui::state::{Doc, Edit, GridModel, Live};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
-pub use crate::ui::state::paint::ROW_H;
-
-/// A cell: 0-based row and column.
-pub type Pos = (usize, usize);
-
-/// Whether `pos` lies in the rectangle spanned by `a` and `b`.
-pub fn in_rect(pos: Pos, a: Pos, b: Pos) -> bool {
-    (a.0.min(b.0)..=a.0.max(b.0)).contains(&pos.0) && (a.1.min(b.1)..=a.1.max(b.1)).contains(&pos.1)
-}
+pub use crate::ui::state::paint::{in_rect, Pos, ROW_H};
 
 /// The grid's shared state. Every field is a signal, memo or handle, so the whole is `Copy` and
 /// each event handler takes its own copy.

@@ -314,12 +314,7 @@ pub fn paint(view: &View, rows: &[(usize, GridRow)], measure: &dyn Fn(&str) -> f
         let r = row.row.saturating_sub(1) as usize;
         // The row is visible (its own height; a merged range reaching down is drawn too).
         if y + ROW_H > 0.0 {
-            first_last = Some(match first_last {
-                Some((a, _)) => (a, row.row),
-                None => (row.row, row.row),
-            });
-        }
-        if y + ROW_H > 0.0 {
+            first_last = Some((first_last.map_or(row.row, |(a, _)| a), row.row));
             heads.push((y, row.row));
         }
         for cell in &row.cells {
@@ -355,15 +350,11 @@ pub fn paint(view: &View, rows: &[(usize, GridRow)], measure: &dyn Fn(&str) -> f
             );
             let active = view.active.filter(|&p| in_rect(p, pos, last));
             let selected = view.sel.is_some_and(|(a, b)| in_rect(pos, a, b));
-            cell_ops(
-                ops,
-                view,
-                row.kind,
-                cell,
-                rect,
-                selected && active.is_none(),
-                measure,
-            );
+            let marks = Marks {
+                frozen: is_frozen,
+                selected: selected && active.is_none(),
+            };
+            cell_ops(ops, view, row.kind, cell, rect, marks, measure);
             if let (Some(_), true) = (active, view.ring) {
                 rings.push(Op::Ring {
                     rect,
@@ -458,7 +449,7 @@ fn batched(ops: Vec<Op>) -> Vec<Op> {
 }
 
 /// Whether `pos` lies in the rectangle spanned by `a` and `b`.
-fn in_rect(pos: Pos, a: Pos, b: Pos) -> bool {
+pub fn in_rect(pos: Pos, a: Pos, b: Pos) -> bool {
     (a.0.min(b.0)..=a.0.max(b.0)).contains(&pos.0) && (a.1.min(b.1)..=a.1.max(b.1)).contains(&pos.1)
 }
 
@@ -484,6 +475,14 @@ fn borders(ops: &mut Vec<Op>, rect: Rect, right: bool) {
     });
 }
 
+/// How a cell is drawn besides its own content: in a frozen column (white, no bar or flag),
+/// tinted as part of the selection.
+#[derive(Clone, Copy)]
+struct Marks {
+    frozen: bool,
+    selected: bool,
+}
+
 /// One cell: background, bar, flag, selection tint, borders and text.
 fn cell_ops(
     ops: &mut Vec<Op>,
@@ -491,10 +490,13 @@ fn cell_ops(
     kind: RowKind,
     cell: &super::grid::GridCell,
     rect: Rect,
-    selected: bool,
+    marks: Marks,
     measure: &dyn Fn(&str) -> f64,
 ) {
-    let is_frozen = cell.col + cell.colspan as usize <= view.frozen.min(view.widths.len());
+    let Marks {
+        frozen: is_frozen,
+        selected,
+    } = marks;
     let fill = match is_frozen {
         true => Some(colour::BG),
         false => background(cell.source, cell.status),
