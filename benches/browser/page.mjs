@@ -33,7 +33,10 @@ export function watch() {
   const painted = (key) => requestAnimationFrame(() => setTimeout(() => (up[key] ??= performance.now()), 0));
   const check = () => {
     if (up.change === undefined) return;
-    if (up.rowDom === undefined && document.querySelector('[data-testid="sheet-grid"] tbody tr[data-row] [data-testid="grid-cell"]')) {
+    // A data row in the DOM, or drawn by the canvas body (which says which rows it painted;
+    // its DOM rows may catch up later).
+    const drawn = document.querySelector('[data-testid="grid-canvas"]')?.dataset.paintedRows;
+    if (up.rowDom === undefined && (drawn || document.querySelector('[data-testid="sheet-grid"] tbody tr[data-row] [data-testid="grid-cell"]'))) {
       up.rowDom = performance.now();
       up.firstScreen = !!document.querySelector('[data-testid="grid-scroll"][data-loading="true"]');
       painted("row");

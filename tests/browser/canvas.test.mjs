@@ -151,6 +151,37 @@ test("the canvas draws the rows in view at once; a click there selects the cell 
   await app.assertClean();
 });
 
+test("a file just opened is painted by the canvas first; its DOM rows follow after that frame", { timeout: 120_000 }, async (t) => {
+  const app = await openApp(t, { name: "canvas-first-frame" });
+  const page = app.page;
+  await page.setViewportSize({ width: 1366, height: 768 });
+  // Records, the first time the canvas says it painted body rows, how many DOM body cells exist.
+  await page.evaluate(() => {
+    const seen = (window.__first = {});
+    const check = () => {
+      const painted = document.querySelector('[data-testid="grid-canvas"]')?.dataset.paintedRows;
+      if (painted && seen.painted === undefined) {
+        seen.painted = painted;
+        seen.domCells = document.querySelectorAll('[data-testid="sheet-grid"] tbody [data-testid="grid-cell"]').length;
+        seen.mirror = document.querySelector('[data-testid="grid-scroll"]')?.dataset.mirror;
+      }
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await app.upload(fixture(SYNTHETIC));
+  await app.waitForState(["ready"]);
+  const first = await page.evaluate(() => window.__first);
+  t.diagnostic(JSON.stringify(first));
+  const [from, to] = first.painted.split("-").map(Number);
+  assert.ok(to - from > 10, `the canvas painted a screen of rows: ${first.painted}`);
+  assert.equal(first.domCells, 0, "no DOM body cell before the canvas's first paint");
+  assert.equal(first.mirror, "behind", "the DOM rows are behind then");
+  // waitForState waited for them: the rows in view are now in the DOM as well.
+  assert.equal(await page.getByTestId("grid-scroll").getAttribute("data-mirror"), "synced");
+  assert.ok((await app.renderedCells()).some((c) => c.row === 10), "row 10 in the DOM");
+  await app.assertClean();
+});
+
 test("?grid=dom keeps the DOM grid alone", { timeout: 90_000 }, async (t) => {
   const app = await openApp(t, { name: "canvas-dom-switch", url: `${PAGE_URL}?grid=dom` });
   const page = app.page;

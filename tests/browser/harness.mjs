@@ -139,13 +139,16 @@ class App {
     return this.page.getByTestId("status-bar").getAttribute("data-state");
   }
 
-  /** Waits until the status bar's data-state is one of `states`. */
+  /** Waits until the status bar's data-state is one of `states`, then until the grid's DOM rows have
+   * caught up with its canvas ([`App.synced`]). */
   async waitForState(states, timeout = READY_TIMEOUT) {
     await this.page.waitForFunction(
       (wanted) => wanted.includes(document.querySelector('[data-testid="status-bar"]')?.dataset.state),
       states,
       { timeout },
     );
+    // A sheet just shown is painted by its canvas first; its DOM rows (what tests read) follow.
+    await this.synced();
     return this.state();
   }
 

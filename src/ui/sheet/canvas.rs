@@ -149,6 +149,15 @@ impl Grid {
             let lazy = g.painting() && scrolled && !editing;
             let cur = g.mirror.get_untracked();
             turn.update_value(|t| *t += 1);
+            if g.painting() && cur.is_empty() && !target.is_empty() && !editing {
+                // A sheet just shown: the canvas paints it in the next frame on its own (no
+                // DOM rows to build and lay out first); its DOM rows follow after that frame.
+                let mine = turn.get_value();
+                request_animation_frame(move || {
+                    set_timeout(move || step(g, turn, mine), Duration::ZERO);
+                });
+                return;
+            }
             if !lazy || cur.is_empty() || paint::missing(&cur, &target) == 0 {
                 if cur != target {
                     g.mirror.set(target);
