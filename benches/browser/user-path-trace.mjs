@@ -9,6 +9,7 @@
 // time (inclusive, from samples): build the page with `cargo xtask dist --names` and set
 // ZHIBIAO_PAGE=dist/zhibiao-names.html so that Rust functions have their names.
 import { chromium } from "playwright-core";
+import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH as SHIPPED } from "../../tests/browser/harness.mjs";
 import { openReady, watch } from "./page.mjs";
@@ -62,6 +63,8 @@ try {
     await page.waitForTimeout(300);
     const up = await page.evaluate(() => window.__up);
     const profile = profiling ? (await cdp.send("Profiler.stop")).profile : null;
+    // ZHIBIAO_PROFILE_OUT=file.cpuprofile keeps the profile (DevTools opens it).
+    if (profile && process.env.ZHIBIAO_PROFILE_OUT) fs.writeFileSync(process.env.ZHIBIAO_PROFILE_OUT, JSON.stringify(profile));
     await cdp.send("Tracing.end");
     await complete;
     await context.close();
