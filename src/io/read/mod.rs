@@ -13,7 +13,7 @@ use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::RawCell;
 use crate::table::grid::{Format, Merge, Sheet, Workbook};
 use crate::table::style::{BlockBuilder, SheetStyle};
-use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xlsx, XlsxError};
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::sync::Arc;
@@ -555,22 +555,55 @@ fn without_macro_sheets(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
     Ok(Some(out.finish().map_err(damaged)?.into_inner()))
 }
 
-/// .xls: calamine is handed a compound file rebuilt from checked records only
-/// ([`xls::checked_for_calamine`]): a crafted record can otherwise make it
-/// reserve gigabytes or index out of bounds (calamine issue 714).
+/// .xls: the cells are read in the same walk over the BIFF records that checks them against
+/// the limits and reads their number formats and look ([`xls::read_paced`]): the file is read
+/// once, and no second copy of the workbook (calamine's) is held while the sheet is built.
 async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
-    // calamine does not expose .xls number formats: they are taken from the XF records while
-    // the records are checked. A file whose formats cannot be read still opens, with numbers
-    // in their General form.
+    let xls::Read {
+        codes: _,
+        sheets: read,
+        looks,
+    } = xls::read_paced(bytes, pace).await?;
+    pace.step(Stage::Read, 0.0).await;
+    checked_names(read.iter().map(|(n, _)| n.clone()).collect())?;
+    let mut budget = Budget::default();
+    let mut sheets = Vec::with_capacity(read.len());
+    let count = read.len();
+    for (index, (name, cells)) in read.into_iter().enumerate() {
+        let mut sheet = SheetBuilder::new(name, &mut budget);
+        let total = cells.cells.len().max(1) as f64;
+        for (i, (row, col, cell)) in cells.cells.into_iter().enumerate() {
+            if (i + 1).is_multiple_of(STEP) {
+                let part = pace::fraction(index, count, i as f64 / total);
+                pace.step(Stage::Read, part).await;
+            }
+            sheet.put(usize::from(row), usize::from(col), cell)?;
+        }
+        sheets.push(sheet.finish(cells.merges)?);
+    }
+    pace.step(Stage::Read, 1.0).await;
+    let styles = looks
+        .into_iter()
+        .map(|l| Some(l).filter(|l| !l.is_empty()))
+        .collect();
+    Ok(Workbook {
+        format: Some(Format::Xls),
+        sheets,
+        styles,
+    })
+}
+
+/// [`read_xls`] as it was: calamine reads the compound file rebuilt from the checked records.
+/// The reference the walk's own cells are compared with (tests only).
+#[cfg(test)]
+fn read_xls_calamine(bytes: &[u8]) -> Result<Workbook, ImportError> {
     let xls::Checked {
         file,
         codes,
         sheets: mut formats,
         looks,
-    } = xls::checked_with_formats_paced(bytes, pace).await?;
-    // The records' check and calamine's parse of the whole workbook are a long task each in
-    // the page: the page breathes between them.
-    pace.step(Stage::Read, 0.0).await;
+    } = xls::checked_with_formats(bytes)?;
+    use calamine::Xls;
     let formats_names: Vec<String> = formats.iter().map(|(n, _)| n.clone()).collect();
     let mut wb: Xls<_> = Xls::new(Cursor::new(file.as_slice())).map_err(|e| match e {
         calamine::XlsError::Password => ImportError::XlsProtected,
@@ -579,10 +612,7 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     let names = checked_names(wb.sheet_names())?;
     let mut budget = Budget::default();
     let mut sheets = Vec::with_capacity(names.len());
-    let count = names.len();
-    for (index, name) in names.into_iter().enumerate() {
-        pace.step(Stage::Read, pace::fraction(index, count, 0.0))
-            .await;
+    for name in names {
         let range = wb.worksheet_range(&name).map_err(damaged)?;
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let sheet_formats = formats
@@ -590,19 +620,17 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
             .position(|(n, _)| *n == name)
             .map(|i| formats.swap_remove(i).1)
             .unwrap_or_default();
-        let progress = |part| pace::fraction(index, count, part);
-        let sheet = to_sheet(name, range, &mut budget, pace, progress, |r, c| {
-            sheet_formats.get(r, c, &codes)
-        })
-        .await?;
+        let sheet = pace::finish(to_sheet(
+            name,
+            range,
+            &mut budget,
+            &mut pace::Straight,
+            |p| p,
+            |r, c| sheet_formats.get(r, c, &codes),
+        ))
+        .ok_or_else(|| damaged("waited"))??;
         sheets.push(sheet.finish(merges_of(&merges))?);
     }
-    // calamine's workbook (every cell of every sheet) and the rebuilt file are freed before
-    // the page's next slice, not at the start of the table's detection.
-    drop(wb);
-    drop(file);
-    pace.step(Stage::Read, 1.0).await;
-    // The looks by sheet name, in the order calamine lists the sheets.
     let mut looks: Vec<(String, SheetStyle)> = formats_names.into_iter().zip(looks).collect();
     let styles = sheets
         .iter()

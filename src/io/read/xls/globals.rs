@@ -26,6 +26,10 @@ pub(super) struct Globals {
     pub(super) sheets: Vec<SheetRef>,
     /// The UTF-16 units (or bytes) of each SST string, for the text a LABELSST costs.
     pub(super) sst: Vec<u32>,
+    /// The text of each SST string.
+    pub(super) strings: Vec<String>,
+    /// The code page of the workbook's byte strings (BIFF5 and older), as calamine reads it.
+    pub(super) codepage: u16,
     /// Whether the stream starts with a BIFF8 BOF, the only version whose formats are read.
     formats_readable: bool,
     /// Custom format codes by format id (FORMAT records, as a FORMAT record gives them).
@@ -70,6 +74,7 @@ pub(super) fn copy_globals(
             }
             CODEPAGE => {
                 let cp = readable_codepage(le16(d, 0)?);
+                g.codepage = cp;
                 push_record(out, CODEPAGE, &[&cp.to_le_bytes()])?;
             }
             DATEMODE => {
@@ -131,7 +136,7 @@ pub(super) fn copy_globals(
                     g.sst.clear();
                 }
                 strings_seen = true;
-                g.sst = check_sst(d, &rec.conts)?;
+                (g.sst, g.strings) = read_sst(d, &rec.conts)?;
                 out.extend_from_slice(rec.raw);
             }
             EOF => {
@@ -171,8 +176,9 @@ fn readable_codepage(cp: u16) -> u16 {
 }
 
 /// The SST (shared strings) as calamine's `parse_sst` reads it, checked where it would panic;
-/// returns each string's length in characters.
-fn check_sst(data: &[u8], conts: &[&[u8]]) -> Result<Vec<u32>, ImportError> {
+/// returns each string's length in characters, and its text (UTF-16, or Latin-1 where a piece
+/// says one byte per character; an unpaired surrogate becomes U+FFFD).
+fn read_sst(data: &[u8], conts: &[&[u8]]) -> Result<(Vec<u32>, Vec<String>), ImportError> {
     struct Reader<'a> {
         data: &'a [u8],
         conts: &'a [&'a [u8]],
@@ -214,6 +220,8 @@ fn check_sst(data: &[u8], conts: &[&[u8]]) -> Result<Vec<u32>, ImportError> {
         next: 0,
     };
     let mut strings = Vec::new();
+    let mut texts = Vec::new();
+    let mut units: Vec<u16> = Vec::new();
     let mut text = 0usize;
     while !r.data.is_empty() || r.cont() {
         if strings.len() >= limits::MAX_SHARED_STRINGS {
@@ -224,6 +232,7 @@ fn check_sst(data: &[u8], conts: &[&[u8]]) -> Result<Vec<u32>, ImportError> {
         }
         if r.data.is_empty() {
             strings.push(0);
+            texts.push(String::new());
             continue;
         }
         let cch = usize::from(le16(r.data, 0)?);
@@ -249,7 +258,19 @@ fn check_sst(data: &[u8], conts: &[&[u8]]) -> Result<Vec<u32>, ImportError> {
             } else {
                 r.data.len().min(left)
             };
-            r.advance(if high { 2 * l } else { l })?;
+            let bytes = if high { 2 * l } else { l };
+            let piece = r.data.get(..bytes).unwrap_or_default();
+            if high {
+                units.extend(piece.chunks_exact(2).map(|c| {
+                    u16::from_le_bytes([
+                        c.first().copied().unwrap_or(0),
+                        c.last().copied().unwrap_or(0),
+                    ])
+                }));
+            } else {
+                units.extend(piece.iter().map(|&b| u16::from(b)));
+            }
+            r.advance(bytes)?;
             left -= l;
             if left > 0 {
                 if !r.cont() {
@@ -276,8 +297,10 @@ fn check_sst(data: &[u8], conts: &[&[u8]]) -> Result<Vec<u32>, ImportError> {
             });
         }
         strings.push(u32::try_from(cch).unwrap_or(u32::MAX));
+        texts.push(String::from_utf16_lossy(&units));
+        units.clear();
     }
-    Ok(strings)
+    Ok((strings, texts))
 }
 
 /// The format code of each XF of a BIFF8 workbook, resolved once from its FORMAT and XF

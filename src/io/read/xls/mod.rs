@@ -15,6 +15,8 @@
 //! allocated beyond a multiple of the input's size. Nothing here touches the grid or the plan.
 
 mod cfb;
+#[cfg(test)]
+mod differential;
 mod globals;
 mod look;
 mod records;
@@ -22,7 +24,7 @@ mod sheet;
 
 pub use cfb::CFB_MAGIC;
 pub use globals::builtin_code;
-pub use sheet::SheetCodes;
+pub use sheet::{SheetCells, SheetCodes};
 
 use crate::error::ImportError;
 use crate::io::limits::Budget;
@@ -97,6 +99,55 @@ pub async fn checked_with_formats_paced<P: crate::pace::Pace>(
     bytes: &[u8],
     pace: &mut P,
 ) -> Result<Checked, ImportError> {
+    let (walked, _) = walk(bytes, pace, false).await?;
+    Ok(Checked {
+        file: compound_file(walked.file)?,
+        ..walked
+    })
+}
+
+/// A workbook's cells read in the same walk that checks its records ([`checked_for_calamine`]),
+/// without calamine: what calamine would read from the checked records.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// As [`Checked::codes`].
+    pub codes: Vec<Arc<str>>,
+    /// Per sheet, in workbook order, its name and its cells and merged ranges (each number
+    /// with its format code).
+    pub sheets: Vec<(String, SheetCells)>,
+    /// As [`Checked::looks`].
+    pub looks: Vec<SheetStyle>,
+}
+
+/// [`Read`]: the cells, merges, formats and looks of a workbook in one walk over its records,
+/// `pace` awaited every [`crate::pace::STEP`] records of a sheet.
+///
+/// # Errors
+/// As [`checked_for_calamine`].
+pub async fn read_paced<P: crate::pace::Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+) -> Result<Read, ImportError> {
+    let (walked, cells) = walk(bytes, pace, true).await?;
+    Ok(Read {
+        codes: walked.codes,
+        sheets: walked
+            .sheets
+            .into_iter()
+            .map(|(name, _)| name)
+            .zip(cells)
+            .collect(),
+        looks: walked.looks,
+    })
+}
+
+/// The walk over the records: the checked stream (not yet a compound file), the formats and
+/// looks, and with `cells` each sheet's cells.
+async fn walk<P: crate::pace::Pace>(
+    bytes: &[u8],
+    pace: &mut P,
+    cells: bool,
+) -> Result<(Checked, Vec<SheetCells>), ImportError> {
     let stream = workbook_stream(bytes)?;
     // The stream is written after room for the compound file's header, which
     // [`compound_file`] fills in, so the rebuilt stream is never copied.
@@ -115,16 +166,25 @@ pub async fn checked_with_formats_paced<P: crate::pace::Pace>(
     let sheets = std::mem::take(&mut state.sheets);
     let mut formats = Vec::with_capacity(sheets.len());
     let mut looks = Vec::with_capacity(sheets.len());
+    let mut read = Vec::with_capacity(if cells { sheets.len() } else { 0 });
+    // With the cells read here, each sheet's checked records are dropped once walked (nobody
+    // reads them again); what they would have weighed still counts against overlapping sheets.
+    let globals_len = out.len();
+    let mut rebuilt = globals_len - CFB_SECTOR;
     for sheet in &sheets {
-        let at = out.len() - CFB_SECTOR;
-        let at32 = u32::try_from(at).map_err(|_| damaged_x("workbook too large"))?;
-        let slot = out
-            .get_mut(sheet.slot..sheet.slot + 4)
-            .ok_or_else(|| damaged_x("BOUNDSHEET8 offset"))?;
-        slot.copy_from_slice(&at32.to_le_bytes());
+        if !cells {
+            let at = out.len() - CFB_SECTOR;
+            let at32 = u32::try_from(at).map_err(|_| damaged_x("workbook too large"))?;
+            let slot = out
+                .get_mut(sheet.slot..sheet.slot + 4)
+                .ok_or_else(|| damaged_x("BOUNDSHEET8 offset"))?;
+            slot.copy_from_slice(&at32.to_le_bytes());
+        }
+        let before = out.len();
         let mut found = Found {
             codes: SheetCodes::default(),
             look: SheetLook::new(&state.looks),
+            cells: cells.then(SheetCells::default),
         };
         copy_sheet(
             &stream,
@@ -139,16 +199,24 @@ pub async fn checked_with_formats_paced<P: crate::pace::Pace>(
         .await?;
         formats.push((sheet.name.clone(), found.codes));
         looks.push(found.look.finish());
-        if out.len() - CFB_SECTOR > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
+        read.extend(found.cells);
+        rebuilt = rebuilt.saturating_add(out.len() - before);
+        if rebuilt > MAX_REBUILT_BYTES.max(stream.len().saturating_mul(2)) {
             return Err(damaged_x("sheets overlap"));
         }
+        if cells {
+            out.truncate(globals_len);
+        }
     }
-    Ok(Checked {
-        file: compound_file(out)?,
-        codes: xf.codes,
-        sheets: formats,
-        looks,
-    })
+    Ok((
+        Checked {
+            file: out,
+            codes: xf.codes,
+            sheets: formats,
+            looks,
+        },
+        read,
+    ))
 }
 
 fn damaged_x(what: &str) -> ImportError {

@@ -4,6 +4,7 @@
 use super::{damaged_x, u16_at, u8_at};
 use crate::error::ImportError;
 use crate::io::limits;
+use encoding_rs::Encoding;
 
 pub(super) const BOF: u16 = 0x0809;
 pub(super) const EOF: u16 = 0x000A;
@@ -145,6 +146,41 @@ pub(super) fn clamp_xl_unicode_string(body: &[u8], biff8: bool) -> Option<Vec<u8
     let mut s = body.to_vec();
     s.get_mut(..2)?.copy_from_slice(&cch.to_le_bytes());
     Some(s)
+}
+
+/// The text of an XLUnicodeString as [`clamp_xl_unicode_string`] leaves it: in BIFF8 UTF-16
+/// (or Latin-1 where its flags say one byte per character; an unpaired surrogate becomes
+/// U+FFFD), before BIFF8 the bytes in the workbook's code page `encoding`.
+pub(super) fn xl_unicode_text(s: &[u8], biff8: bool, encoding: &'static Encoding) -> String {
+    let cch = string_units(s);
+    if biff8 {
+        let high = u8_at(s, 2).is_some_and(|f| f & 1 == 1);
+        let chars = s.get(3..).unwrap_or_default();
+        if high {
+            let units: Vec<u16> = chars
+                .chunks_exact(2)
+                .take(cch)
+                .map(|c| {
+                    u16::from_le_bytes([
+                        c.first().copied().unwrap_or(0),
+                        c.last().copied().unwrap_or(0),
+                    ])
+                })
+                .collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            chars.iter().take(cch).map(|&b| char::from(b)).collect()
+        }
+    } else {
+        let bytes = s.get(2..).unwrap_or_default();
+        let bytes = bytes.get(..cch.min(bytes.len())).unwrap_or_default();
+        if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+            // calamine widens each byte to a UTF-16 unit: Latin-1.
+            bytes.iter().map(|&b| char::from(b)).collect()
+        } else {
+            encoding.decode_without_bom_handling(bytes).0.into_owned()
+        }
+    }
 }
 
 /// The characters an XLUnicodeString declares, at most.

@@ -4,13 +4,62 @@
 use super::globals::{Globals, SheetRef, XfCodes};
 use super::look::SheetLook;
 use super::records::{
-    check_units, clamp_xl_unicode_string, full_record_at, le16, push_record, string_units, BOF,
-    BOOLERR, EOF, FORMULA, LABEL, LABELSST, MERGECELLS, MULRK, NUMBER, RK, RSTRING, STRING,
+    check_units, clamp_xl_unicode_string, full_record_at, le16, push_record, string_units,
+    xl_unicode_text, BOF, BOOLERR, EOF, FORMULA, LABEL, LABELSST, MERGECELLS, MULRK, NUMBER, RK,
+    RSTRING, STRING,
 };
-use super::{damaged_x, u32_at};
+use super::{damaged_x, u32_at, u64_at};
 use crate::error::ImportError;
 use crate::io::limits::{self, Budget};
+use crate::plan::RawCell;
+use crate::table::grid::Merge;
 use std::sync::Arc;
+
+/// A sheet's cells and merged ranges as the walk reads them, when asked
+/// ([`Found::cells`]): what calamine would have read from the checked records, in record order
+/// (a later record of the same cell replaces an earlier one).
+#[derive(Debug, Default)]
+pub struct SheetCells {
+    /// 0-based (row, column) and the cell.
+    pub cells: Vec<(u16, u16, RawCell)>,
+    /// The merged ranges, first ≤ last in both directions.
+    pub merges: Vec<Merge>,
+}
+
+/// The number of an RK value (the 4 bytes after a cell's XF index), as calamine decodes it: a
+/// 30-bit integer or the top 30 bits of a double, divided by 100 when its flag says so.
+fn rk_number(rk: u32) -> f64 {
+    let d100 = rk & 1 != 0;
+    let v = if rk & 2 != 0 {
+        // An arithmetic shift keeps the sign.
+        f64::from((rk as i32) >> 2)
+    } else {
+        f64::from_bits(u64::from(rk & 0xFFFF_FFFC) << 32)
+    };
+    if d100 {
+        v / 100.0
+    } else {
+        v
+    }
+}
+
+/// The text calamine gives a BOOLERR value (`err` 0: a boolean, 1: an error code); `None` for
+/// an error code calamine does not know.
+fn bool_err_text(value: u8, err: u8) -> Option<&'static str> {
+    Some(match (err, value) {
+        (0, 0) => "FALSE",
+        (0, _) => "TRUE",
+        (1, 0x00) => "#NULL!",
+        (1, 0x07) => "#DIV/0!",
+        (1, 0x0F) => "#VALUE!",
+        (1, 0x17) => "#REF!",
+        (1, 0x1D) => "#NAME?",
+        (1, 0x24) => "#NUM!",
+        (1, 0x2A) => "#N/A",
+        (1, 0x2B) => "#DATA!",
+        _ => return None,
+    })
+}
 
 /// The format code of each numeric cell of a sheet, as an index into `Checked::codes`.
 ///
@@ -100,6 +149,28 @@ impl Extent<'_> {
 pub(super) struct Found<'g> {
     pub(super) codes: SheetCodes,
     pub(super) look: SheetLook<'g>,
+    /// The cells and merges, when the caller reads them here rather than with calamine.
+    pub(super) cells: Option<SheetCells>,
+}
+
+impl Found<'_> {
+    /// Keeps a cell when the cells are read here.
+    fn keep(&mut self, row: u16, col: u16, cell: impl FnOnce() -> RawCell) {
+        if let Some(c) = self.cells.as_mut() {
+            c.cells.push((row, col, cell()));
+        }
+    }
+}
+
+/// A number with the format code of its XF.
+fn number(n: f64, ixfe: u16, xf: &XfCodes) -> RawCell {
+    let i = xf.index(ixfe);
+    RawCell::Number {
+        n,
+        format: usize::from(i)
+            .checked_sub(1)
+            .and_then(|i| xf.codes.get(i).cloned()),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -113,7 +184,10 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
     budget: &mut Budget,
     pace: &mut P,
 ) -> Result<(), ImportError> {
-    let Found { codes, look } = found;
+    let encoding = codepage::to_encoding(g.codepage).unwrap_or(encoding_rs::WINDOWS_1252);
+    let text = |s: &[u8]| RawCell::Text {
+        s: xl_unicode_text(s, g.biff8, encoding).into(),
+    };
     let mut ext = Extent {
         name: &sheet.name,
         rows: 0,
@@ -164,15 +238,40 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                     return Err(damaged_x("cell record too short"));
                 }
                 let (row, col) = rc()?;
+                let ixfe = le16(d, 4)?;
+                let mut sst = None;
                 if rec.typ == LABELSST {
                     let i = u32_at(d, 6).unwrap_or(u32::MAX) as usize;
                     let Some(&units) = g.sst.get(i) else { continue };
                     budget.add_bytes(text_units(units as usize))?;
+                    sst = Some(i);
                 }
                 ext.cell(row, col, budget)?;
-                look.cell(row, col, le16(d, 4)?);
+                found.look.cell(row, col, ixfe);
                 if matches!(rec.typ, NUMBER | RK) {
-                    codes.set(row, col, xf.index(le16(d, 4)?));
+                    found.codes.set(row, col, xf.index(ixfe));
+                }
+                match rec.typ {
+                    NUMBER => {
+                        let n = f64::from_bits(u64_at(d, 6).unwrap_or(0));
+                        found.keep(row, col, || number(n, ixfe, xf));
+                    }
+                    RK => {
+                        let n = rk_number(u32_at(d, 6).unwrap_or(0));
+                        found.keep(row, col, || number(n, ixfe, xf));
+                    }
+                    LABELSST => {
+                        let s = sst.and_then(|i| g.strings.get(i));
+                        found.keep(row, col, || RawCell::Text {
+                            s: s.map_or("", String::as_str).into(),
+                        });
+                    }
+                    _ => {
+                        let (value, err) = (d.get(6).copied(), d.get(7).copied());
+                        if let Some(t) = value.zip(err).and_then(|(v, e)| bool_err_text(v, e)) {
+                            found.keep(row, col, || RawCell::Text { s: t.into() });
+                        }
+                    }
                 }
                 push_record(out, rec.typ, &[d])?;
             }
@@ -186,7 +285,8 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 check_units(&sheet.name, string_units(&s), g.biff8)?;
                 budget.add_bytes(text_units(string_units(&s)))?;
                 ext.cell(row, col, budget)?;
-                look.cell(row, col, le16(d, 4)?);
+                found.look.cell(row, col, le16(d, 4)?);
+                found.keep(row, col, || text(&s));
                 push_record(out, LABEL, &[head, &s])?;
             }
             FORMULA => {
@@ -194,7 +294,8 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                     return Err(damaged_x("FORMULA record too short"));
                 }
                 let (row, col) = rc()?;
-                look.cell(row, col, le16(d, 4)?);
+                let ixfe = le16(d, 4)?;
+                found.look.cell(row, col, ixfe);
                 let head = d.get(..6).unwrap_or_default();
                 fmla.copy_from_slice(head);
                 let value = d.get(6..14).unwrap_or_default();
@@ -204,21 +305,24 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 match (tagged, kind) {
                     (false, _) => {
                         ext.cell(row, col, budget)?;
-                        codes.set(row, col, xf.index(le16(d, 4)?));
+                        found.codes.set(row, col, xf.index(ixfe));
+                        let n = f64::from_bits(u64_at(value, 0).unwrap_or(0));
+                        found.keep(row, col, || number(n, ixfe, xf));
                         push_record(out, NUMBER, &[head, value])?;
                     }
                     (true, 0) => {} // the text is in the STRING record that follows
-                    (true, 1) => {
+                    (true, kind @ (1 | 2)) => {
                         ext.cell(row, col, budget)?;
-                        push_record(out, BOOLERR, &[head, &[extra, 0]])?;
-                    }
-                    (true, 2) => {
-                        ext.cell(row, col, budget)?;
-                        push_record(out, BOOLERR, &[head, &[extra, 1]])?;
+                        let err = kind - 1;
+                        if let Some(t) = bool_err_text(extra, err) {
+                            found.keep(row, col, || RawCell::Text { s: t.into() });
+                        }
+                        push_record(out, BOOLERR, &[head, &[extra, err]])?;
                     }
                     (true, 3) => {
                         ext.cell(row, col, budget)?;
                         let empty: &[u8] = if g.biff8 { &[0, 0, 0] } else { &[0, 0] };
+                        found.keep(row, col, || RawCell::Text { s: "".into() });
                         push_record(out, LABEL, &[head, empty])?;
                     }
                     _ => return Err(damaged_x("FORMULA value")),
@@ -231,6 +335,7 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 check_units(&sheet.name, string_units(&s), g.biff8)?;
                 budget.add_bytes(text_units(string_units(&s)))?;
                 ext.cell(row, col, budget)?;
+                found.keep(row, col, || text(&s));
                 push_record(out, LABEL, &[&fmla, &s])?;
             }
             MULRK => {
@@ -247,8 +352,10 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 let cells = d.get(4..d.len() - 2).unwrap_or_default();
                 for (col, cell) in (first..=last).zip(cells.chunks_exact(6)) {
                     let ixfe = le16(cell, 0)?;
-                    codes.set(row, col, xf.index(ixfe));
-                    look.cell(row, col, ixfe);
+                    found.codes.set(row, col, xf.index(ixfe));
+                    found.look.cell(row, col, ixfe);
+                    let n = rk_number(u32_at(cell, 2).unwrap_or(0));
+                    found.keep(row, col, || number(n, ixfe, xf));
                 }
                 push_record(out, MULRK, &[d])?;
             }
@@ -259,10 +366,22 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 limits::check_merges(&sheet.name, ext.merges)?;
                 let n = u16::try_from(count).unwrap_or(0).to_le_bytes();
                 let body = d.get(2..2 + 8 * count).unwrap_or_default();
+                if let Some(c) = found.cells.as_mut() {
+                    for m in body.chunks_exact(8) {
+                        let at = |i| u32::from(le16(m, i).unwrap_or(0));
+                        let (rf, rl, cf, cl) = (at(0), at(2), at(4), at(6));
+                        c.merges.push(Merge {
+                            first_row: rf.min(rl),
+                            first_col: cf.min(cl),
+                            last_row: rf.max(rl),
+                            last_col: cf.max(cl),
+                        });
+                    }
+                }
                 push_record(out, MERGECELLS, &[&n, body])?;
             }
             EOF => break,
-            other => look.record(other, d),
+            other => found.look.record(other, d),
         }
     }
     if !seen_bof {
