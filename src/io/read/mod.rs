@@ -566,21 +566,15 @@ async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     } = xls::read_paced(bytes, pace).await?;
     pace.step(Stage::Read, 0.0).await;
     checked_names(read.iter().map(|(n, _)| n.clone()).collect())?;
-    let mut budget = Budget::default();
-    let mut sheets = Vec::with_capacity(read.len());
-    let count = read.len();
-    for (index, (name, cells)) in read.into_iter().enumerate() {
-        let mut sheet = SheetBuilder::new(name, &mut budget);
-        let total = cells.cells.len().max(1) as f64;
-        for (i, (row, col, cell)) in cells.cells.into_iter().enumerate() {
-            if (i + 1).is_multiple_of(STEP) {
-                let part = pace::fraction(index, count, i as f64 / total);
-                pace.step(Stage::Read, part).await;
-            }
-            sheet.put(usize::from(row), usize::from(col), cell)?;
-        }
-        sheets.push(sheet.finish(cells.merges)?);
-    }
+    // The walk checked every limit as it placed the cells: the sheets are taken as they are.
+    let sheets = read
+        .into_iter()
+        .map(|(name, cells)| Sheet {
+            name,
+            rows: cells.rows,
+            merges: cells.merges,
+        })
+        .collect();
     pace.step(Stage::Read, 1.0).await;
     let styles = looks
         .into_iter()

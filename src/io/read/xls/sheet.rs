@@ -16,14 +16,40 @@ use crate::table::grid::Merge;
 use std::sync::Arc;
 
 /// A sheet's cells and merged ranges as the walk reads them, when asked
-/// ([`Found::cells`]): what calamine would have read from the checked records, in record order
-/// (a later record of the same cell replaces an earlier one).
+/// ([`Found::cells`]): what calamine would have read from the checked records, placed in rows
+/// as they come (a later record of the same cell replaces an earlier one). The walk has checked
+/// the sheet's extent and text against the limits before a cell is placed.
 #[derive(Debug, Default)]
 pub struct SheetCells {
-    /// 0-based (row, column) and the cell.
-    pub cells: Vec<(u16, u16, RawCell)>,
+    /// By 0-based row, then column; a row ends at its last cell.
+    pub rows: Vec<Vec<RawCell>>,
     /// The merged ranges, first ≤ last in both directions.
     pub merges: Vec<Merge>,
+    /// The columns the rows so far span.
+    width: usize,
+}
+
+impl SheetCells {
+    fn put(&mut self, row: u16, col: u16, cell: RawCell) {
+        let (r, c) = (usize::from(row), usize::from(col));
+        self.width = self.width.max(c + 1);
+        if self.rows.len() <= r {
+            self.rows.resize_with(r + 1, Vec::new);
+        }
+        if let Some(cells) = self.rows.get_mut(r) {
+            if cells.len() <= c {
+                // A new row takes the width of the rows before it at once (rows of a table are
+                // about as wide as each other), rather than growing cell by cell.
+                if cells.capacity() == 0 {
+                    cells.reserve_exact(self.width);
+                }
+                cells.resize(c + 1, RawCell::Empty);
+            }
+            if let Some(slot) = cells.get_mut(c) {
+                *slot = cell;
+            }
+        }
+    }
 }
 
 /// The number of an RK value (the 4 bytes after a cell's XF index), as calamine decodes it: a
@@ -157,7 +183,7 @@ impl Found<'_> {
     /// Keeps a cell when the cells are read here.
     fn keep(&mut self, row: u16, col: u16, cell: impl FnOnce() -> RawCell) {
         if let Some(c) = self.cells.as_mut() {
-            c.cells.push((row, col, cell()));
+            c.put(row, col, cell());
         }
     }
 }
