@@ -33,12 +33,7 @@ impl Grid {
             .with_untracked(|m| m.as_ref().map(|m| (m.row_head_width(), m.frozen)))?;
         let active = self.active.get_untracked();
         let mirror = self.mirror.get_untracked();
-        // The DOM draws the ring where it has the active cell's row.
-        let ring = active.is_none_or(|(r, _)| {
-            self.body
-                .with_untracked(|b| b.index_of(r))
-                .is_none_or(|i| !mirror.contains(&i))
-        });
+        let ring = self.ring_on_canvas(active, &mirror, false);
         self.widths.with_untracked(|widths| {
             Some(f(&View {
                 width: place.width,
@@ -54,6 +49,24 @@ impl Grid {
                 ring,
                 focused: self.focused.get_untracked(),
             }))
+        })
+    }
+
+    /// Whether the canvas draws the active cell's ring: the DOM draws it where it has the
+    /// active cell's row. Tracked (for the repaint's effect) when `track`.
+    fn ring_on_canvas(
+        &self,
+        active: Option<Pos>,
+        mirror: &std::ops::Range<usize>,
+        track: bool,
+    ) -> bool {
+        active.is_none_or(|(r, _)| {
+            let index = if track {
+                self.body.with(|b| b.index_of(r))
+            } else {
+                self.body.with_untracked(|b| b.index_of(r))
+            };
+            index.is_none_or(|i| !mirror.contains(&i))
         })
     }
 
@@ -179,6 +192,12 @@ impl Grid {
         // collapsed or closed.
         let resized = RwSignal::new(0_u32);
         let watch = StoredValue::new_local(None::<draw::SizeWatch>);
+        // The DOM rows catching up change the picture only where the ring moves to them: a
+        // catch-up step repaints nothing else (each repaint reads the layout).
+        let ring = Memo::new(move |_| {
+            let (active, mirror) = (g.active.get(), g.mirror.get());
+            g.ring_on_canvas(active, &mirror, true)
+        });
         Effect::new(move |_| {
             if let Some(el) = g.wrap.get() {
                 let bump = move || {
@@ -200,7 +219,7 @@ impl Grid {
             g.active.track();
             g.sel.track();
             g.focused.track();
-            g.mirror.track();
+            ring.track();
             g.title_h.track();
             g.sticky_h.track();
             if !g.painting() || pending.get_value() {
