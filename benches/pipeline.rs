@@ -280,15 +280,16 @@ mod stage {
         n
     }
 
-    /// Our `.xls` step before calamine (`io/read/xls/`): the records checked and copied
-    /// into a rebuilt compound file, the cells' number formats read in the same walk.
+    /// The `.xls` records checked and copied into a compound file rebuilt for calamine
+    /// (`io/read/xls/`; the import now reads the cells in that walk instead, `read` below).
     pub fn xls_formats(bytes: &[u8]) -> usize {
         xls::checked_with_formats(bytes)
             .map(|c| c.file.len())
             .unwrap_or(0)
     }
 
-    /// Our reading stage: bytes → grid (calamine plus formats and merges).
+    /// Our reading stage: bytes → grid (calamine for .xlsx, our own walk for .xls; formats,
+    /// merges and look).
     pub fn read(bytes: &[u8]) -> usize {
         read::read_workbook(bytes).expect("read").sheets.len()
     }

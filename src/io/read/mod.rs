@@ -1,6 +1,7 @@
 //! Bytes → [`Workbook`]: the format is detected from the bytes, never from the file name.
 //!
-//! `.xlsx`, `.xls` and `.ods` go through calamine; CSV text in UTF-8 (with or without BOM),
+//! `.xlsx` and `.ods` go through calamine, `.xls` through our own walk over its records
+//! ([`xls`], checked against calamine's reading in the tests); CSV text in UTF-8 (with or without BOM),
 //! UTF-16 or GBK/GB18030 goes through `encoding_rs` and the `csv` crate. Sizes are bounded
 //! before anything is handed to a parser.
 //!

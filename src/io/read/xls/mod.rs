@@ -1,15 +1,19 @@
-//! `.xls` workbooks (BIFF8, and the BIFF5 calamine also reads) as calamine gets them.
+//! `.xls` workbooks (BIFF8, and the BIFF5 calamine also reads), read the way calamine reads them.
 //!
 //! calamine's BIFF reader trusts the file: a crafted record can make it reserve gigabytes or
-//! panic. So every record calamine parses is first checked here, the way calamine reads it,
-//! and calamine is handed a compound file rebuilt around a workbook stream of checked records
-//! only. The same walk reads what calamine does not expose: the number format of each numeric
-//! cell (FORMAT and XF records), so that 0.50 keeps its two decimals.
+//! panic. So every record is checked here, the way calamine reads it, in one walk over the
+//! workbook stream that also reads what calamine does not expose (the number format of each
+//! numeric cell, from the FORMAT and XF records, so that 0.50 keeps its two decimals; the look)
+//! and, for the import, the cells and merged ranges themselves ([`read_paced`]): the file is
+//! read once, and no second copy of the workbook is held. The walk can still hand calamine a
+//! compound file rebuilt around the checked records only ([`checked_for_calamine`]): that is the
+//! reference the tests compare the walk's own cells with (`differential`).
 //!
 //! - `cfb`: the compound file, read down to its `Workbook` stream and written again;
 //! - `records`: records, CONTINUE records and strings as calamine reads them;
 //! - `globals`: the workbook globals (sheets, shared strings, formats);
 //! - `sheet`: one worksheet's cells.
+//! - `differential` (tests): the walk's cells against calamine's reading of the checked file.
 //!
 //! Every read is bounds-checked, every loop is bounded by the input's length, and nothing is
 //! allocated beyond a multiple of the input's size. Nothing here touches the grid or the plan.

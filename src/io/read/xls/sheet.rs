@@ -16,7 +16,7 @@ use crate::table::grid::Merge;
 use std::sync::Arc;
 
 /// A sheet's cells and merged ranges as the walk reads them, when asked
-/// ([`Found::cells`]): what calamine would have read from the checked records, placed in rows
+/// (`Found::cells`): what calamine would have read from the checked records, placed in rows
 /// as they come (a later record of the same cell replaces an earlier one). The walk has checked
 /// the sheet's extent and text against the limits before a cell is placed.
 #[derive(Debug, Default)]
