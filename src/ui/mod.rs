@@ -48,4 +48,5 @@ pub fn start() {
     // The grid's font, measured while the page is small (the grid then needs no layout to
     // size its columns).
     let _ = browser::font_widths();
+    browser::canvas::warm_font();
 }
