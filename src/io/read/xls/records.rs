@@ -154,23 +154,7 @@ pub(super) fn clamp_xl_unicode_string(body: &[u8], biff8: bool) -> Option<Vec<u8
 pub(super) fn xl_unicode_text(s: &[u8], biff8: bool, encoding: &'static Encoding) -> String {
     let cch = string_units(s);
     if biff8 {
-        let high = u8_at(s, 2).is_some_and(|f| f & 1 == 1);
-        let chars = s.get(3..).unwrap_or_default();
-        if high {
-            let units: Vec<u16> = chars
-                .chunks_exact(2)
-                .take(cch)
-                .map(|c| {
-                    u16::from_le_bytes([
-                        c.first().copied().unwrap_or(0),
-                        c.last().copied().unwrap_or(0),
-                    ])
-                })
-                .collect();
-            String::from_utf16_lossy(&units)
-        } else {
-            chars.iter().take(cch).map(|&b| char::from(b)).collect()
-        }
+        xl_string(s.get(2..).unwrap_or_default(), cch).unwrap_or_default()
     } else {
         let bytes = s.get(2..).unwrap_or_default();
         let bytes = bytes.get(..cch.min(bytes.len())).unwrap_or_default();
