@@ -415,6 +415,58 @@ mod tests {
         assert!(counts.iter().any(|(u, lead, _)| u == "ＡＢ局" && *lead > 0));
     }
 
+    /// Generated plans (seeded): rows naming units from a small pool in every form a cell
+    /// takes (several per cell, repeats, full-width twins, brackets, empty cells, group rows),
+    /// counted as the set-per-indicator reference counts them, in the same order.
+    #[test]
+    fn generated_plans_count_units_as_the_reference() {
+        let pool = [
+            "县统计局",
+            "县发改局",
+            "ＡＢ局",
+            "AB局",
+            "县财政局",
+            "各县（市、区）人民政府",
+            "县教育局",
+            "县卫健局",
+        ];
+        let seps = ["、", "，", ",", "；", " "];
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for case in 0..300 {
+            let cell = |next: &mut dyn FnMut(usize) -> usize| {
+                let count = next(4);
+                (0..count)
+                    .map(|_| pool[next(pool.len())])
+                    .collect::<Vec<_>>()
+                    .join(seps[next(seps.len())])
+            };
+            let rows = 1 + next(60);
+            let indicators = (0..rows)
+                .map(|_| crate::plan::Indicator {
+                    lead_units: cell(&mut next),
+                    other_units: cell(&mut next),
+                    is_group: next(10) == 0,
+                    ..Default::default()
+                })
+                .collect();
+            let plan = Plan {
+                indicators,
+                ..Default::default()
+            };
+            assert_eq!(
+                unit_counts(&plan),
+                unit_counts_by_sets(&plan),
+                "case {case}"
+            );
+        }
+    }
+
     #[test]
     fn all_rows_map_indices_to_rows_and_back() {
         let rows = BodyRows::All(5..34);
