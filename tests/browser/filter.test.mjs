@@ -97,3 +97,47 @@ test("a filter on the merged 类别 keeps the rows of its range; two filters com
   await app.screenshot("two-filters");
   await app.assertClean();
 });
+
+test("the unit filter's counts follow an edited unit cell, and stay when a value is typed", { timeout: 120_000 }, async (t) => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-units-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "units.csv");
+  fs.writeFileSync(
+    file,
+    "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n" +
+      "1,人均GDP,元,县统计局,31502,58000,36900\n" +
+      "2,城镇化率,%,县统计局,50,60,52\n" +
+      "3,工业增加值,亿元,县发改局,10,20,12\n",
+  );
+  const app = await openApp(t, { name: "unit-counts" });
+  const page = app.page;
+  await app.uploadAndWaitFor(file, 4, "D");
+  const options = () =>
+    page.$$eval('[data-testid="unit-filter"] option', (os) => os.map((o) => o.textContent.replace(/\s+/g, " ").trim()));
+  const edit = async (row, col, text) => {
+    await page.locator(cellSelector(row, col)).click();
+    await page.keyboard.press("F2");
+    await page.getByTestId("cell-editor").fill(text);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      ([sel, want]) => document.querySelector(sel)?.innerText.trim() === want,
+      [cellSelector(row, col), text],
+    );
+  };
+  const before = await options();
+  t.diagnostic(JSON.stringify(before));
+  // 县统计局 leads two rows, 县发改局 one (each option: the unit, its lead and any counts).
+  assert.match(before.find((o) => o.startsWith("县统计局")), /2\D+2/);
+  assert.match(before.find((o) => o.startsWith("县发改局")), /1\D+1/);
+  // A value typed: the same units, the same counts.
+  await edit(4, "G", "13");
+  assert.deepEqual(await options(), before);
+  // Row 4's lead unit edited: 县统计局 now leads all three, 县发改局 none.
+  await edit(4, "D", "县统计局");
+  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="unit-filter"] option')].some((o) => o.textContent.startsWith("县发改局")));
+  assert.match((await options()).find((o) => o.startsWith("县统计局")), /3\D+3/);
+  await app.assertClean();
+});

@@ -4,7 +4,7 @@
 
 use crate::error::Lang;
 use crate::ui::i18n::{aside, consolidate_texts, grid_texts, item_sep};
-use crate::ui::state::filter::{unit_counts, UnitFilter};
+use crate::ui::state::filter::{unit_counts, units_key, UnitFilter};
 use crate::ui::state::Doc;
 use leptos::prelude::*;
 
@@ -14,10 +14,24 @@ pub fn unit_filter(
     lang: ReadSignal<Lang>,
     unit: RwSignal<Option<UnitFilter>>,
 ) -> impl IntoView {
+    // The counts of the last plan counted, by its units' key: a value typed does not count the
+    // units of every row again.
+    let counted = StoredValue::new(None::<(u64, Vec<(String, usize, usize)>)>);
     move || {
         let counts = doc.with(|d| {
             let (_, _, plan) = d.as_ref()?.active_sheet()?;
-            Some(unit_counts(plan?))
+            let plan = plan?;
+            let key = units_key(plan);
+            if let Some(known) = counted.with_value(|c| {
+                c.as_ref()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, counts)| counts.clone())
+            }) {
+                return Some(known);
+            }
+            let counts = unit_counts(plan);
+            counted.set_value(Some((key, counts.clone())));
+            Some(counts)
         })?;
         if counts.is_empty() {
             return None;
