@@ -561,7 +561,6 @@ fn without_macro_sheets(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
 /// once, and no second copy of the workbook (calamine's) is held while the sheet is built.
 async fn read_xls<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     let xls::Read {
-        codes: _,
         sheets: read,
         looks,
     } = xls::read_paced(bytes, pace).await?;

@@ -114,8 +114,6 @@ pub async fn checked_with_formats_paced<P: crate::pace::Pace>(
 /// without calamine: what calamine would read from the checked records.
 #[derive(Debug, Default)]
 pub struct Read {
-    /// As [`Checked::codes`].
-    pub codes: Vec<Arc<str>>,
     /// Per sheet, in workbook order, its name and its cells and merged ranges (each number
     /// with its format code).
     pub sheets: Vec<(String, SheetCells)>,
@@ -134,7 +132,6 @@ pub async fn read_paced<P: crate::pace::Pace>(
 ) -> Result<Read, ImportError> {
     let (walked, cells) = walk(bytes, pace, true).await?;
     Ok(Read {
-        codes: walked.codes,
         sheets: walked
             .sheets
             .into_iter()

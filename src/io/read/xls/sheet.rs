@@ -175,11 +175,20 @@ impl Extent<'_> {
 pub(super) struct Found<'g> {
     pub(super) codes: SheetCodes,
     pub(super) look: SheetLook<'g>,
-    /// The cells and merges, when the caller reads them here rather than with calamine.
+    /// The cells and merges, when the caller reads them here rather than with calamine (the
+    /// codes are then left empty).
     pub(super) cells: Option<SheetCells>,
 }
 
 impl Found<'_> {
+    /// Notes a numeric cell's format (an index into the workbook's codes) for calamine's
+    /// reading; a cell read here carries its format itself.
+    fn code(&mut self, row: u16, col: u16, index: u16) {
+        if self.cells.is_none() {
+            self.codes.set(row, col, index);
+        }
+    }
+
     /// Keeps a cell when the cells are read here.
     fn keep(&mut self, row: u16, col: u16, cell: impl FnOnce() -> RawCell) {
         if let Some(c) = self.cells.as_mut() {
@@ -275,7 +284,7 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 ext.cell(row, col, budget)?;
                 found.look.cell(row, col, ixfe);
                 if matches!(rec.typ, NUMBER | RK) {
-                    found.codes.set(row, col, xf.index(ixfe));
+                    found.code(row, col, xf.index(ixfe));
                 }
                 match rec.typ {
                     NUMBER => {
@@ -331,7 +340,7 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 match (tagged, kind) {
                     (false, _) => {
                         ext.cell(row, col, budget)?;
-                        found.codes.set(row, col, xf.index(ixfe));
+                        found.code(row, col, xf.index(ixfe));
                         let n = f64::from_bits(u64_at(value, 0).unwrap_or(0));
                         found.keep(row, col, || number(n, ixfe, xf));
                         push_record(out, NUMBER, &[head, value])?;
@@ -378,7 +387,7 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
                 let cells = d.get(4..d.len() - 2).unwrap_or_default();
                 for (col, cell) in (first..=last).zip(cells.chunks_exact(6)) {
                     let ixfe = le16(cell, 0)?;
-                    found.codes.set(row, col, xf.index(ixfe));
+                    found.code(row, col, xf.index(ixfe));
                     found.look.cell(row, col, ixfe);
                     let n = rk_number(u32_at(cell, 2).unwrap_or(0));
                     found.keep(row, col, || number(n, ixfe, xf));
