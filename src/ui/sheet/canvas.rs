@@ -33,7 +33,8 @@ impl Grid {
             .with_untracked(|m| m.as_ref().map(|m| (m.row_head_width(), m.frozen)))?;
         let active = self.active.get_untracked();
         let mirror = self.mirror.get_untracked();
-        let ring = self.ring_on_canvas(active, &mirror, false);
+        let at = active.map(|(r, _)| self.body.with_untracked(|b| b.index_of(r)));
+        let ring = paint::canvas_ring(at, &mirror);
         self.widths.with_untracked(|widths| {
             Some(f(&View {
                 width: place.width,
@@ -49,24 +50,6 @@ impl Grid {
                 ring,
                 focused: self.focused.get_untracked(),
             }))
-        })
-    }
-
-    /// Whether the canvas draws the active cell's ring: the DOM draws it where it has the
-    /// active cell's row. Tracked (for the repaint's effect) when `track`.
-    fn ring_on_canvas(
-        &self,
-        active: Option<Pos>,
-        mirror: &std::ops::Range<usize>,
-        track: bool,
-    ) -> bool {
-        active.is_none_or(|(r, _)| {
-            let index = if track {
-                self.body.with(|b| b.index_of(r))
-            } else {
-                self.body.with_untracked(|b| b.index_of(r))
-            };
-            index.is_none_or(|i| !mirror.contains(&i))
         })
     }
 
@@ -195,8 +178,8 @@ impl Grid {
         // The DOM rows catching up change the picture only where the ring moves to them: a
         // catch-up step repaints nothing else (each repaint reads the layout).
         let ring = Memo::new(move |_| {
-            let (active, mirror) = (g.active.get(), g.mirror.get());
-            g.ring_on_canvas(active, &mirror, true)
+            let at = g.active.get().map(|(r, _)| g.body.with(|b| b.index_of(r)));
+            paint::canvas_ring(at, &g.mirror.get())
         });
         Effect::new(move |_| {
             if let Some(el) = g.wrap.get() {

@@ -185,6 +185,13 @@ pub fn step_toward(cur: Range<usize>, target: Range<usize>, slice: usize) -> Ran
     from.saturating_sub(slice).max(target.start)..to
 }
 
+/// Whether the canvas draws the active cell's ring: the DOM draws it where its rows hold the
+/// active cell's row. `at`: the active cell's index among the rows shown (`None` without an
+/// active cell, `Some(None)` when its row is not shown); `mirror`: the rows the DOM holds.
+pub fn canvas_ring(at: Option<Option<usize>>, mirror: &Range<usize>) -> bool {
+    !matches!(at, Some(Some(i)) if mirror.contains(&i))
+}
+
 /// The rows of `target` the DOM rows of `cur` lack.
 pub fn missing(cur: &Range<usize>, target: &Range<usize>) -> usize {
     target.clone().filter(|i| !cur.contains(i)).count()
@@ -706,6 +713,21 @@ mod tests {
             .collect()
     }
 
+    fn rect(x: f64, y: f64, w: f64, h: f64) -> Rect {
+        Rect { x, y, w, h }
+    }
+
+    #[test]
+    fn the_canvas_draws_the_ring_where_the_dom_rows_do_not() {
+        // No active cell, or its row filtered out: nothing for the DOM to draw it on.
+        assert!(canvas_ring(None, &(0..10)));
+        assert!(canvas_ring(Some(None), &(0..10)));
+        // The active row among the DOM's rows: the DOM draws it; past them: the canvas.
+        assert!(!canvas_ring(Some(Some(3)), &(0..10)));
+        assert!(canvas_ring(Some(Some(10)), &(0..10)));
+        assert!(canvas_ring(Some(Some(0)), &(0..0)));
+    }
+
     fn fills(p: &Painted, colour: &str) -> Vec<Rect> {
         p.ops
             .iter()
@@ -743,27 +765,12 @@ mod tests {
         // The computed cell's fill over its whole box, its borders at its right and bottom.
         assert_eq!(
             fills(&p, colour::COMPUTED),
-            [Rect {
-                x: 200.0,
-                y: 102.0,
-                w: 80.0,
-                h: 26.0
-            }]
+            [rect(200.0, 102.0, 80.0, 26.0)]
         );
         let lines = fills(&p, colour::LINE);
-        assert!(lines.contains(&Rect {
-            x: 279.0,
-            y: 102.0,
-            w: 1.0,
-            h: 26.0
-        }));
+        assert!(lines.contains(&rect(279.0, 102.0, 1.0, 26.0)));
         // The bottom borders of the row's three cells are one line.
-        assert!(lines.contains(&Rect {
-            x: 40.0,
-            y: 127.0,
-            w: 240.0,
-            h: 1.0
-        }));
+        assert!(lines.contains(&rect(40.0, 127.0, 240.0, 1.0)));
         assert_eq!(p.rows, Some((10, 10)));
     }
 
@@ -814,15 +821,7 @@ mod tests {
         assert_eq!(t[2].0, "1");
         assert_eq!(t[2].1, 100.0 - 7.0);
         // A frozen cell is opaque.
-        assert_eq!(
-            fills(&p, colour::BG),
-            [Rect {
-                x: 40.0,
-                y: 50.0,
-                w: 60.0,
-                h: 26.0
-            }]
-        );
+        assert_eq!(fills(&p, colour::BG), [rect(40.0, 50.0, 60.0, 26.0)]);
         // A click at x = 120 is on B (content x 190); at x = 60 on the frozen A.
         assert_eq!(hit(&v, 1, 120.0, 60.0), Some((0, 1)));
         assert_eq!(hit(&v, 1, 60.0, 60.0), Some((0, 0)));
@@ -867,12 +866,7 @@ mod tests {
         let rows = [(0, row(30, vec![cell(0, "", CellSource::File), wide]))];
         let p = paint(&view(), &rows, &measure);
         let lines = fills(&p, colour::LINE);
-        assert!(lines.contains(&Rect {
-            x: 279.0,
-            y: 50.0,
-            w: 1.0,
-            h: 26.0
-        }));
+        assert!(lines.contains(&rect(279.0, 50.0, 1.0, 26.0)));
         assert!(!lines.iter().any(|r| r.x == 199.0));
     }
 
@@ -904,24 +898,11 @@ mod tests {
             }]
         );
         // The selection tints B only: the active cell C has its ring instead.
-        assert_eq!(
-            fills(&p, colour::SEL),
-            [Rect {
-                x: 100.0,
-                y: 50.0,
-                w: 99.0,
-                h: 25.0
-            }]
-        );
+        assert_eq!(fills(&p, colour::SEL), [rect(100.0, 50.0, 99.0, 25.0)]);
         assert_eq!(
             p.ops.last(),
             Some(&Op::Ring {
-                rect: Rect {
-                    x: 200.0,
-                    y: 50.0,
-                    w: 80.0,
-                    h: 26.0
-                },
+                rect: rect(200.0, 50.0, 80.0, 26.0),
                 colour: colour::RING_BLUR
             })
         );
@@ -971,24 +952,9 @@ mod tests {
         let lines = fills(&p, colour::LINE);
         // Body: A's and B's right borders down the three rows, one bottom line per row; the
         // row numbers: their right border and one bottom border per row.
-        assert!(lines.contains(&Rect {
-            x: 99.0,
-            y: 50.0,
-            w: 1.0,
-            h: 78.0
-        }));
-        assert!(lines.contains(&Rect {
-            x: 199.0,
-            y: 50.0,
-            w: 1.0,
-            h: 78.0
-        }));
-        assert!(lines.contains(&Rect {
-            x: 40.0,
-            y: 101.0,
-            w: 160.0,
-            h: 1.0
-        }));
+        assert!(lines.contains(&rect(99.0, 50.0, 1.0, 78.0)));
+        assert!(lines.contains(&rect(199.0, 50.0, 1.0, 78.0)));
+        assert!(lines.contains(&rect(40.0, 101.0, 160.0, 1.0)));
         assert_eq!(lines.len(), 2 + 3 + 1 + 3);
         let at = |f: &dyn Fn(&Op) -> bool| p.ops.iter().position(f);
         let last_fill = p
