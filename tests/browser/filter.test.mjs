@@ -3,7 +3,7 @@
 // click; the keyboard and find move over the rows shown; the export still holds every row.
 import assert from "node:assert/strict";
 import test from "node:test";
-import { cellSelector, fixture, openApp, readReport } from "./harness.mjs";
+import { cellSelector, fixture, openApp, readReport, tempFile } from "./harness.mjs";
 
 const PROGRESS = "qinglan-county-2021-2022-progress.xls";
 
@@ -99,14 +99,9 @@ test("a filter on the merged 类别 keeps the rows of its range; two filters com
 });
 
 test("the unit filter's counts follow an edited unit cell, and stay when a value is typed", { timeout: 120_000 }, async (t) => {
-  const fs = await import("node:fs");
-  const os = await import("node:os");
-  const path = await import("node:path");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-units-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, "units.csv");
-  fs.writeFileSync(
-    file,
+  const file = tempFile(
+    t,
+    "units.csv",
     "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n" +
       "1,人均GDP,元,县统计局,31502,58000,36900\n" +
       "2,城镇化率,%,县统计局,50,60,52\n" +

@@ -3,19 +3,12 @@
 // language switch, a value that is no number flagged where it was typed, and every status
 // explained on hover in plain words.
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import test from "node:test";
-import { cellSelector, openApp } from "./harness.mjs";
+import { cellSelector, openApp, tempFile } from "./harness.mjs";
 
 /** A one-indicator plan with a 2021 actual (F2), written to a temporary CSV file. */
 function onePlan(t) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-first-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, "plan-one.csv");
-  fs.writeFileSync(file, "序号,指标名称,单位,2020年,2025年,2021年实际\n1,人均GDP,元,31502,58000,36900\n");
-  return file;
+  return tempFile(t, "plan-one.csv", "序号,指标名称,单位,2020年,2025年,2021年实际\n1,人均GDP,元,31502,58000,36900\n");
 }
 
 test("the empty page offers a drop zone and both ways in, and no legend", { timeout: 90_000 }, async (t) => {

@@ -1,11 +1,8 @@
 // The grid as a spreadsheet: keyboard editing with recompute, undo/redo from the keyboard,
 // copy and paste of tab-separated ranges, and a 20,000-row plan that keeps the DOM small.
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import test from "node:test";
-import { cellSelector, fixture, openApp } from "./harness.mjs";
+import { cellSelector, fixture, openApp, tempFile } from "./harness.mjs";
 
 const PLAN = "qinglan-county-2021-2025-plan.xlsx";
 
@@ -96,10 +93,7 @@ test("a 20,000-row plan renders few rows and scrolls to the end", { timeout: 180
   for (let i = 1; i <= 20_000; i += 1) {
     lines.push(`${i},指标${i},%,${(50 + (i % 40)).toFixed(1)},${(60 + (i % 40)).toFixed(1)},,,,,,单位${i % 31}`);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-20k-"));
-  const file = path.join(dir, "plan-20000.csv");
-  fs.writeFileSync(file, "\ufeff" + lines.join("\r\n"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = tempFile(t, "plan-20000.csv", "\ufeff" + lines.join("\r\n"));
 
   const app = await openApp(t, { name: "grid-20k" });
   const page = app.page;

@@ -316,6 +316,16 @@ class App {
 }
 
 /** What autosave keeps in `page`'s IndexedDB (see `App.autosaved`). */
+/** Writes `data` (text or bytes) to a file named `name` in a new temporary folder, removed when
+ * the test `t` ends; returns the file's path. */
+export function tempFile(t, name, data) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-test-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, data);
+  return file;
+}
+
 /** [`App.synced`] for any page: two frames, then the grid's DOM rows caught up with the scroll. */
 export async function synced(page, timeout = 10_000) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));

@@ -2,11 +2,8 @@
 // only: an edit made while the rest is read is plainly refused, never silently lost; the full
 // plan then replaces the first screen.
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import test from "node:test";
-import { cellSelector, openApp } from "./harness.mjs";
+import { cellSelector, openApp, tempFile } from "./harness.mjs";
 import { zip } from "./zip.mjs";
 
 const ROWS = 20_000;
@@ -44,11 +41,7 @@ function largeXlsx(t) {
     "xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="UTF-8"?><worksheet ${ns}><sheetData>${rows.join("")}</sheetData><mergeCells count="1"><mergeCell ref="A1:K1"/></mergeCells></worksheet>`,
   };
   const bytes = zip(Object.entries(parts).map(([name, text]) => ({ name, data: Buffer.from(text, "utf8") })));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-loading-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, `plan-${ROWS}.xlsx`);
-  fs.writeFileSync(file, bytes);
-  return file;
+  return tempFile(t, `plan-${ROWS}.xlsx`, bytes);
 }
 
 /** From now on, records the order of what the page shows: the first data row (and whether it

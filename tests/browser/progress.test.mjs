@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "node:test";
-import { CLI, cellSelector, openApp } from "./harness.mjs";
+import { CLI, cellSelector, openApp, tempFile } from "./harness.mjs";
 import { execFileSync } from "node:child_process";
 
 const ROWS = 60_000;
@@ -15,11 +15,7 @@ function largePlan(t) {
   for (let i = 1; i <= ROWS; i += 1) {
     lines.push(`${i},指标${i},%,${(50 + (i % 40)).toFixed(1)},${(60 + (i % 40)).toFixed(1)},,,,,,单位${i % 31}`);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zhibiao-progress-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, `plan-${ROWS}.csv`);
-  fs.writeFileSync(file, lines.join("\n"));
-  return file;
+  return tempFile(t, `plan-${ROWS}.csv`, lines.join("\n"));
 }
 
 /**
