@@ -136,6 +136,15 @@ pub(crate) mod testing {
         })
     }
 
+    /// Suspends at every step, as the page's pace does after a slice.
+    pub(crate) struct Suspending;
+
+    impl Pace for Suspending {
+        fn step(&mut self, _: Stage, _: f64) -> impl Future<Output = ()> {
+            once()
+        }
+    }
+
     /// Polls to the end, counting how often the work was suspended.
     pub(crate) fn drive<F: Future>(work: F) -> (F::Output, usize) {
         let mut work = pin!(work);

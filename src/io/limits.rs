@@ -273,14 +273,12 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ImportError> {
 }
 
 /// Scans the parts of an .xlsx that calamine reads whole when it opens the workbook, before it
-/// does: the shared strings (every part named `…sharedStrings.xml`: calamine reserves room for
-/// the declared `uniqueCount` at once and keeps every string), and the workbook, styles and
-/// relationships (`…workbook.xml`, `…styles.xml`, `….rels`: calamine keeps every sheet entry,
+/// does (the shared strings are ours to read, checked as they are read): the workbook, styles
+/// and relationships (`…workbook.xml`, `…styles.xml`, `….rels`: calamine keeps every sheet entry,
 /// defined name and relationship, and copies a style's font, fill, border and number format
 /// code into each of its cell formats). Counts, lengths and nesting are bounded.
 ///
 /// # Errors
-/// [`ImportError::TooManyStrings`], [`ImportError::TextTooLong`], [`ImportError::TooMuchText`],
 /// [`ImportError::TooManySheets`], [`ImportError::TooManyStyles`], [`ImportError::TooDeep`]
 /// when a limit is exceeded; [`ImportError::Damaged`] when the zip or the XML cannot be read,
 /// or a part holds more entries or longer values than any spreadsheet. Call [`check_zip`]
@@ -296,11 +294,11 @@ pub fn check_xlsx_parts(bytes: &[u8]) -> Result<(), ImportError> {
 }
 
 /// How many XML events the scans of [`check_xlsx_parts_paced`] read between two steps of the
-/// pace (a 20,000-row workbook's shared strings are a few hundred thousand events).
+/// pace.
 const SCAN_STEP: usize = 4 * crate::pace::STEP;
 
 /// [`check_xlsx_parts`] in slices: `pace` is awaited every [`SCAN_STEP`] XML events, so that
-/// the page is not frozen while a large shared strings part is scanned.
+/// the page is not frozen while a large part is scanned.
 ///
 /// # Errors
 /// As [`check_xlsx_parts`].
@@ -313,10 +311,7 @@ pub async fn check_xlsx_parts_paced<P: crate::pace::Pace>(
         let file = zip.by_index(i).map_err(damaged)?;
         let part = file.name().map(|n| n.into_owned()).unwrap_or_default();
         let lower = part.to_ascii_lowercase();
-        let size = file.size();
-        if lower.ends_with("sharedstrings.xml") {
-            scan_shared_strings(file, &part, size, pace).await?;
-        } else if lower.ends_with("workbook.xml")
+        if lower.ends_with("workbook.xml")
             || lower.ends_with("styles.xml")
             || lower.ends_with(".rels")
         {
@@ -422,101 +417,15 @@ async fn scan_entries<P: crate::pace::Pace>(
     }
 }
 
-async fn scan_shared_strings<P: crate::pace::Pace>(
-    file: impl Read,
-    part: &str,
+/// The declared `uniqueCount` of `<sst>` (a count the part cannot hold is a lie).
+///
+/// # Errors
+/// [`ImportError::TooManyStrings`] when it is over [`MAX_SHARED_STRINGS`] or more than the
+/// part of `size` bytes can hold.
+pub fn check_unique_count(
+    e: &quick_xml::events::BytesStart<'_>,
     size: u64,
-    pace: &mut P,
 ) -> Result<(), ImportError> {
-    let too_many = |strings: usize| ImportError::TooManyStrings {
-        strings,
-        limit: MAX_SHARED_STRINGS,
-    };
-    let mut xml = quick_xml::Reader::from_reader(BufReader::new(file.take(MAX_PART_BYTES)));
-    xml.config_mut().check_end_names = false;
-    let mut buf = Vec::new();
-    let mut depth = 0usize;
-    let mut strings = 0usize;
-    let mut budget = Budget::default();
-    // Characters of the string being read (inside <si>), if any.
-    let mut current: Option<usize> = None;
-    let mut si_depth = 0usize;
-    let mut events = 0usize;
-    loop {
-        events += 1;
-        if events.is_multiple_of(SCAN_STEP) {
-            pace.step(crate::pace::Stage::Read, 0.0).await;
-        }
-        buf.clear();
-        let event = xml
-            .read_event_into(&mut buf)
-            .map_err(|e| damaged(format!("{part}: {e}")))?;
-        match event {
-            Event::Start(e) => {
-                depth += 1;
-                if depth > MAX_XML_DEPTH {
-                    return Err(ImportError::TooDeep {
-                        part: part.to_string(),
-                        limit: MAX_XML_DEPTH,
-                    });
-                }
-                match e.local_name().as_ref() {
-                    "sst" => check_unique_count(&e, size)?,
-                    "si" if current.is_none() => {
-                        strings += 1;
-                        if strings > MAX_SHARED_STRINGS {
-                            return Err(too_many(strings));
-                        }
-                        current = Some(0);
-                        si_depth = depth;
-                    }
-                    _ => {}
-                }
-            }
-            Event::Empty(e) => match e.local_name().as_ref() {
-                "sst" => check_unique_count(&e, size)?,
-                "si" => {
-                    strings += 1;
-                    if strings > MAX_SHARED_STRINGS {
-                        return Err(too_many(strings));
-                    }
-                }
-                _ => {}
-            },
-            Event::End(_) => {
-                if current.is_some() && depth == si_depth {
-                    current = None;
-                }
-                depth = depth.saturating_sub(1);
-            }
-            Event::Text(t) => {
-                if let Some(chars) = current.as_mut() {
-                    let text = t.xml10_content();
-                    *chars = chars.saturating_add(text.chars().count());
-                    if *chars > MAX_CELL_CHARS {
-                        return Err(ImportError::TextTooLong {
-                            sheet: part.to_string(),
-                            chars: *chars,
-                            limit: MAX_CELL_CHARS,
-                        });
-                    }
-                    budget.add_bytes(text.len())?;
-                }
-            }
-            Event::GeneralRef(_) => {
-                if let Some(chars) = current.as_mut() {
-                    *chars = chars.saturating_add(1);
-                    budget.add_bytes(4)?;
-                }
-            }
-            Event::Eof => return Ok(()),
-            _ => {}
-        }
-    }
-}
-
-/// The declared `uniqueCount` of `<sst>`, which calamine reserves room for at once.
-fn check_unique_count(e: &quick_xml::events::BytesStart<'_>, size: u64) -> Result<(), ImportError> {
     for attr in e.attributes().flatten() {
         if attr.key.local_name().as_ref() != "uniqueCount" {
             continue;
@@ -584,74 +493,6 @@ mod tests {
         assert!(matches!(
             check_zip(&bytes),
             Err(ImportError::SuspiciousCompression { .. })
-        ));
-    }
-
-    #[test]
-    fn declared_unique_count_is_bounded() {
-        let xml = br#"<sst xmlns="x" uniqueCount="4000000000"><si><t>a</t></si></sst>"#;
-        let bytes = zip_of(&[("xl/sharedStrings.xml", xml)]);
-        assert!(matches!(
-            check_xlsx_parts(&bytes),
-            Err(ImportError::TooManyStrings { .. })
-        ));
-        let xml = br#"<x:sst xmlns:x="x" uniqueCount="2"><x:si><x:t>a</x:t></x:si><x:si><x:r><x:t>b</x:t></x:r></x:si></x:sst>"#;
-        assert!(check_xlsx_parts(&zip_of(&[("xl/sharedStrings.xml", xml)])).is_ok());
-    }
-
-    /// Suspends at every step, as the page's pace does after a slice.
-    struct Suspending;
-
-    impl crate::pace::Pace for Suspending {
-        fn step(&mut self, _: crate::pace::Stage, _: f64) -> impl std::future::Future<Output = ()> {
-            crate::pace::testing::once()
-        }
-    }
-
-    #[test]
-    fn a_large_shared_strings_part_is_scanned_in_slices_with_the_same_verdict() {
-        let mut xml = String::from(r#"<sst uniqueCount="30000">"#);
-        for i in 0..30_000 {
-            xml.push_str(&format!("<si><t>指标{i}</t></si>"));
-        }
-        xml.push_str("</sst>");
-        let bytes = zip_of(&[("xl/sharedStrings.xml", xml.as_bytes())]);
-        let (checked, suspended) =
-            crate::pace::testing::drive(check_xlsx_parts_paced(&bytes, &mut Suspending));
-        assert!(checked.is_ok());
-        // Four events a string: the scan yields every SCAN_STEP events.
-        assert!(
-            suspended >= 30_000 * 4 / SCAN_STEP,
-            "suspended {suspended} times"
-        );
-        // A refusal found after the first slices is the same refusal.
-        let long = format!(
-            "{}<si><t>{}</t></si></sst>",
-            &xml[..xml.len() - 6],
-            "字".repeat(MAX_CELL_CHARS + 1)
-        );
-        let bytes = zip_of(&[("xl/sharedStrings.xml", long.as_bytes())]);
-        let (paced, suspended) =
-            crate::pace::testing::drive(check_xlsx_parts_paced(&bytes, &mut Suspending));
-        assert!(suspended > 0);
-        assert_eq!(paced, check_xlsx_parts(&bytes));
-        assert!(matches!(paced, Err(ImportError::TextTooLong { .. })));
-    }
-
-    #[test]
-    fn long_and_deep_strings_are_refused() {
-        let long = format!(
-            "<sst><si><t>{}</t></si></sst>",
-            "字".repeat(MAX_CELL_CHARS + 1)
-        );
-        assert!(matches!(
-            check_xlsx_parts(&zip_of(&[("xl/sharedStrings.xml", long.as_bytes())])),
-            Err(ImportError::TextTooLong { .. })
-        ));
-        let deep = format!("<sst>{}", "<a>".repeat(MAX_XML_DEPTH + 1));
-        assert!(matches!(
-            check_xlsx_parts(&zip_of(&[("xl/sharedStrings.xml", deep.as_bytes())])),
-            Err(ImportError::TooDeep { .. })
         ));
     }
 

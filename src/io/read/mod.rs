@@ -13,16 +13,14 @@ use crate::error::ImportError;
 use crate::pace::{self, Pace, Stage, STEP};
 use crate::plan::RawCell;
 use crate::table::grid::{Format, Merge, Sheet, Workbook};
-use crate::table::style::{BlockBuilder, SheetStyle};
-use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xlsx, XlsxError};
+#[cfg(test)]
+use crate::table::style::SheetStyle;
+use calamine::{Data, DataRef, Ods, Range, Reader};
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::sync::Arc;
 
 pub use super::limits::{MAX_FILE_BYTES, MAX_SHEETS, MAX_SHEET_CELLS};
-
-/// The share of an .xlsx sheet's reading progress that is its cells (the merges are the rest).
-const CELLS_SHARE: f64 = 0.8;
 
 mod csv;
 mod html;
@@ -30,6 +28,7 @@ pub mod ods;
 mod sniff;
 pub mod xls;
 mod xlsb;
+mod xlsx;
 mod xlsx_look;
 mod xlsx_merges;
 mod xml2003;
@@ -163,7 +162,7 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
     if xlsb::is_xlsb(bytes) {
         return xlsb::read_xlsb(bytes, pace).await;
     }
-    read_xlsx(bytes, pace).await
+    xlsx::read_paced(bytes, pace).await
 }
 
 /// The OpenDocument spreadsheet `mimetype`, as calamine expects it (exactly these bytes).
@@ -322,9 +321,6 @@ impl<'b> SheetBuilder<'b> {
     }
 }
 
-/// Merged ranges as the grid keeps them: first ≤ last in both directions, whatever order the
-/// file wrote them in (an inverted range made header detection subtract with overflow; found by
-/// fuzzing).
 /// A streamed calamine cell as ours (`None` when empty); `format` gives a number's format code
 /// and is asked only for numbers.
 fn raw_cell(value: &DataRef<'_>, mut format: impl FnMut() -> Option<Arc<str>>) -> Option<RawCell> {
@@ -355,7 +351,11 @@ fn raw_cell(value: &DataRef<'_>, mut format: impl FnMut() -> Option<Arc<str>>) -
     })
 }
 
-fn merges_of(dims: &[Dimensions]) -> Vec<Merge> {
+/// Merged ranges as the grid keeps them: first ≤ last in both directions, whatever order the
+/// file wrote them in (an inverted range made header detection subtract with overflow; found by
+/// fuzzing).
+#[cfg(test)]
+fn merges_of(dims: &[calamine::Dimensions]) -> Vec<Merge> {
     dims.iter()
         .map(|d| Merge {
             first_row: d.start.0.min(d.end.0),
@@ -370,190 +370,6 @@ fn merges_of(dims: &[Dimensions]) -> Vec<Merge> {
 fn code(format: &str) -> Option<Arc<str>> {
     (format.len() <= MAX_CODE_CHARS * 4 && format.chars().count() <= MAX_CODE_CHARS)
         .then(|| Arc::from(format))
-}
-
-/// The format code of each .xlsx style, made once per style (the workbook's styles are shared by
-/// its sheets): every number of a style gets a clone of the same `Arc`.
-#[derive(Default)]
-struct StyleCodes {
-    /// By style id: `None` while not looked up yet.
-    codes: Vec<Option<Option<Arc<str>>>>,
-}
-
-impl StyleCodes {
-    fn get(&mut self, styles: &[calamine::Style], style: usize) -> Option<Arc<str>> {
-        if let Some(Some(known)) = self.codes.get(style) {
-            return known.clone();
-        }
-        // Only ids of existing styles are cached, so the table is never longer than calamine's.
-        let found = styles.get(style)?;
-        let code = found
-            .number_format
-            .as_ref()
-            .and_then(|f| code(&f.format_code));
-        if self.codes.len() <= style {
-            self.codes.resize(style + 1, None);
-        }
-        if let Some(slot) = self.codes.get_mut(style) {
-            *slot = Some(code.clone());
-        }
-        code
-    }
-}
-
-/// .xlsx: the zip container and the parts calamine reads whole are checked before it opens the
-/// workbook; the cells are then streamed one by one (calamine's `worksheet_range` would
-/// allocate the bounding box of the cells first, whatever its size) and checked as they come.
-async fn read_xlsx<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
-    limits::check_zip(bytes)?;
-    pace.step(Stage::Read, 0.0).await;
-    let rebuilt = without_macro_sheets(bytes)?;
-    let bytes = rebuilt.as_deref().unwrap_or(bytes);
-    limits::check_xlsx_parts_paced(bytes, pace).await?;
-    pace.step(Stage::Read, 0.0).await;
-    // calamine reads the shared strings and styles here, in one go.
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        XlsxError::Password => ImportError::Encrypted,
-        other => damaged(other),
-    })?;
-    // Chart and dialog sheets (and the Excel 4 macro sheets made dialog sheets above) hold no
-    // table: they are left out.
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
-    let names = checked_names(names)?;
-    let paths = xlsx_merges::sheet_paths(bytes);
-    let titles = xlsx_merges::print_titles(bytes);
-    let mut budget = Budget::default();
-    let mut sheets = Vec::with_capacity(names.len());
-    let count = names.len();
-    let mut style_codes = StyleCodes::default();
-    let mut styles = Vec::with_capacity(count);
-    for (index, name) in names.into_iter().enumerate() {
-        pace.step(Stage::Read, pace::fraction(index, count, 0.0))
-            .await;
-        let mut sheet = SheetBuilder::new(name.clone(), &mut budget);
-        let mut looks = xlsx_look::Palette::default();
-        let mut blocks = BlockBuilder::new(limits::MAX_STYLE_RUNS);
-        let part = paths.as_ref().and_then(|p| p.get(&name));
-        let xml_bytes = part.map_or(0, |p| xlsx_merges::part_size(bytes, p));
-        match wb.worksheet_cells_reader(&name) {
-            Ok(mut reader) => {
-                let rows = f64::from(reader.dimensions().end.0.max(1));
-                let mut since_step = 0;
-                let mut first_shown = false;
-                while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {
-                    let (row, col) = cell.get_position();
-                    // Cells come row by row: the rows before this one are complete.
-                    if !first_shown && row as usize >= pace::FIRST_ROWS {
-                        first_shown = true;
-                        let first = sheet.first_rows(pace::FIRST_ROWS);
-                        pace.first_rows(Format::Xlsx, &first, xml_bytes).await;
-                    }
-                    since_step += 1;
-                    if since_step == STEP {
-                        since_step = 0;
-                        let part = CELLS_SHARE * f64::from(row) / rows;
-                        pace.step(Stage::Read, pace::fraction(index, count, part))
-                            .await;
-                    }
-                    if style != 0 {
-                        if let (Some(id), Ok(col)) =
-                            (looks.id(reader.styles(), style), u16::try_from(col))
-                        {
-                            blocks.put(row, col, id);
-                        }
-                    }
-                    let Some(raw) =
-                        raw_cell(cell.get_value(), || style_codes.get(reader.styles(), style))
-                    else {
-                        continue;
-                    };
-                    sheet.put(row as usize, col as usize, raw)?;
-                }
-            }
-            Err(XlsxError::NotAWorksheet(_)) => {}
-            Err(e) => return Err(damaged(e)),
-        }
-        // The merges from the end of the sheet's XML (calamine would parse it all again),
-        // with calamine as the fallback for a part we cannot find.
-        let progress =
-            |part: f64| pace::fraction(index, count, CELLS_SHARE + (1.0 - CELLS_SHARE) * part);
-        let extras = match part {
-            Some(part) => xlsx_merges::extras(bytes, part, pace, progress).await,
-            None => None,
-        };
-        let (merges, mut look) = match extras {
-            Some(e) => (e.merges, e.look),
-            None => (
-                merges_of(&wb.merge_cells_by_sheet_name(&name).map_err(damaged)?),
-                SheetStyle::default(),
-            ),
-        };
-        limits::check_merges(&name, merges.len())?;
-        sheets.push(sheet.finish(merges)?);
-        look.palette = looks.finish();
-        look.blocks = blocks.finish();
-        look.page.title_rows = titles.get(&name).copied();
-        styles.push((!look.is_empty()).then_some(look));
-    }
-    Ok(Workbook {
-        format: Some(Format::Xlsx),
-        sheets,
-        styles,
-    })
-}
-
-/// An .xlsx/.xlsm whose workbook relationships list an Excel 4 macro sheet (`xlMacrosheet`,
-/// `intlMacrosheet`), which calamine refuses the whole workbook for: the same package with
-/// those relationships typed as dialog sheets, which calamine lists and the reader skips. The
-/// other parts are copied as they are (still compressed). `None` when there is none.
-///
-/// # Errors
-/// [`ImportError::Damaged`] when the package cannot be read or written. Call
-/// [`limits::check_zip`] first: it bounds the part read here.
-fn without_macro_sheets(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
-    let Some(rels_name) = zip
-        .file_names()
-        .flatten()
-        .find(|n| n.to_ascii_lowercase().ends_with("_rels/workbook.xml.rels"))
-        .map(|n| n.into_owned())
-    else {
-        return Ok(None);
-    };
-    let mut rels = String::new();
-    {
-        use std::io::Read as _;
-        let file = zip.by_name(&rels_name).map_err(damaged)?;
-        file.take(limits::MAX_PART_BYTES)
-            .read_to_string(&mut rels)
-            .map_err(damaged)?;
-    }
-    if !rels.contains("Macrosheet") {
-        return Ok(None);
-    }
-    let rels = rels
-        .replace("intlMacrosheet", "dialogsheet")
-        .replace("xlMacrosheet", "dialogsheet");
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
-    for i in 0..zip.len() {
-        let file = zip.by_index_raw(i).map_err(damaged)?;
-        if file.name().ok().as_deref() == Some(rels_name.as_str()) {
-            drop(file);
-            let options = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Stored);
-            out.start_file(rels_name.as_str(), options)
-                .map_err(damaged)?;
-            std::io::Write::write_all(&mut out, rels.as_bytes()).map_err(damaged)?;
-        } else {
-            out.raw_copy_file(file).map_err(damaged)?;
-        }
-    }
-    Ok(Some(out.finish().map_err(damaged)?.into_inner()))
 }
 
 /// .xls: the cells are read in the same walk over the BIFF records that checks them against

@@ -1,0 +1,455 @@
+//! One `.xlsx` worksheet part, read in one pass over its inflated XML: the head before
+//! `<sheetData>` (column widths, frozen panes, fit to page), every `<row>` (custom heights) and
+//! `<c>` (value, style), and the tail after it (merged ranges, page setup). The reader pauses
+//! for its [`Pace`] every [`STEP`] cells and hands the first rows over as soon as they are read.
+//!
+//! Values are read as calamine reads them (the differential test holds us to it), except that
+//! what calamine refuses the whole workbook for is kept: a number that does not parse or a
+//! boolean that is neither `0` nor `1` is kept as its text, a shared string index that does not
+//! exist leaves the cell empty.
+
+use super::text::{unescape, Rich};
+use super::{StyleCodes, BUFFER};
+use crate::error::ImportError;
+use crate::io::limits::{MAX_PART_BYTES, MAX_ROWS, MAX_XML_DEPTH};
+use crate::io::read::{xlsx_look, SheetBuilder};
+use crate::pace::{self, Pace, Stage, STEP};
+use crate::plan::{CellText, RawCell};
+use crate::table::grid::{Format, Merge};
+use crate::table::style::{BlockBuilder, SheetStyle};
+use quick_xml::events::{BytesStart, Event};
+use std::io::{BufReader, Read};
+
+/// What the workbook gives every sheet: its shared strings and its styles (calamine's reading
+/// of `styles.xml`).
+pub struct Shared<'a> {
+    pub strings: &'a [CellText],
+    pub styles: &'a [calamine::Style],
+}
+
+/// What a sheet's XML states besides its cells.
+#[derive(Debug, Default)]
+pub struct Extras {
+    /// Merged ranges, first ≤ last in both directions.
+    pub merges: Vec<Merge>,
+    /// Cell styles, widths, heights, frozen panes and page setup.
+    pub look: SheetStyle,
+}
+
+/// The longest head (the XML before `<sheetData>`) kept for widths and panes.
+const MAX_HEAD: usize = 4 << 20;
+
+/// A reader that keeps a copy of the first bytes read through it, while `head` is `Some`.
+struct Recorder<R> {
+    inner: R,
+    head: Option<Vec<u8>>,
+}
+
+impl<R: Read> Read for Recorder<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        if let Some(head) = &mut self.head {
+            let room = MAX_HEAD.saturating_sub(head.len());
+            head.extend_from_slice(out.get(..n.min(room)).unwrap_or_default());
+        }
+        Ok(n)
+    }
+}
+
+/// The type a cell's `t` states.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    /// `s`: an index into the shared strings.
+    Shared,
+    /// `b`.
+    Bool,
+    /// `inlineStr`: the value is in `<is>`.
+    Inline,
+    /// `str` (a formula's text), `e` (an error), `d` (an ISO date): text as written.
+    Text,
+    /// `str` needs Excel's `_xHHHH_` escapes decoded.
+    FormulaText,
+    /// No `t`, `n`, or anything else: a number if it parses, else text.
+    Number,
+}
+
+impl Kind {
+    fn of(t: Option<&[u8]>) -> Self {
+        match t {
+            Some(b"s") => Self::Shared,
+            Some(b"b") => Self::Bool,
+            Some(b"inlineStr" | b"is") => Self::Inline,
+            Some(b"str") => Self::FormulaText,
+            Some(b"e" | b"d") => Self::Text,
+            _ => Self::Number,
+        }
+    }
+}
+
+/// A cell's value before its format is looked up.
+#[derive(Debug, PartialEq)]
+enum Value<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+}
+
+/// The value of a cell of `kind` whose `<v>` holds `v`; `inline` is the text of its `<is>`, if
+/// it had one (which wins, as in calamine).
+fn value<'a>(
+    kind: Kind,
+    v: &'a str,
+    inline: Option<&'a str>,
+    strings: &'a [CellText],
+) -> Value<'a> {
+    if let Some(text) = inline {
+        return Value::Text(text);
+    }
+    match kind {
+        Kind::Inline => Value::Empty,
+        _ if v.is_empty() => Value::Empty,
+        Kind::Shared => v
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| strings.get(i))
+            .map_or(Value::Empty, |s| Value::Text(s.as_str())),
+        Kind::Bool => match v.trim() {
+            "" => Value::Empty,
+            "1" | "true" => Value::Text("TRUE"),
+            "0" | "false" => Value::Text("FALSE"),
+            other => Value::Text(other),
+        },
+        Kind::Text | Kind::FormulaText => Value::Text(v),
+        Kind::Number => v.parse::<f64>().map_or(Value::Text(v), Value::Number),
+    }
+}
+
+/// `B12` → (11, 1), 0-based; `None` for anything else (the running position is used then).
+fn position(r: &[u8]) -> Option<(u32, u32)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let (col, row) = r.split_at(letters);
+    if row.is_empty() || row.len() > 7 || !row.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let col = col.iter().fold(0u32, |acc, b| {
+        acc * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    });
+    let row = row
+        .iter()
+        .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// Where a cell's value is being read from.
+#[derive(Clone, Copy, PartialEq)]
+enum Inside {
+    Nothing,
+    V,
+    Is,
+    /// A formula or anything else whose text is not the value.
+    Other,
+}
+
+/// The cell being read.
+struct Cell {
+    row: u32,
+    col: u32,
+    style: usize,
+    kind: Kind,
+    inline: bool,
+}
+
+/// Reads the sheet part `file` (uncompressed `size` bytes as the zip directory states it) into
+/// `sheet`, and returns what it states besides the cells. `progress` maps the fraction of the
+/// part read to the fraction reported with [`Stage::Read`].
+///
+/// # Errors
+/// [`ImportError::Damaged`] when the XML cannot be read, [`ImportError::TooDeep`] when it nests
+/// deeper than any sheet, and the limits of [`SheetBuilder::put`].
+#[allow(clippy::too_many_lines)]
+pub async fn read<P: Pace>(
+    file: impl Read,
+    size: u64,
+    shared: &Shared<'_>,
+    codes: &mut StyleCodes,
+    sheet: &mut SheetBuilder<'_>,
+    pace: &mut P,
+    progress: impl Fn(f64) -> f64,
+) -> Result<Extras, ImportError> {
+    let recorder = Recorder {
+        inner: file.take(MAX_PART_BYTES),
+        head: Some(Vec::new()),
+    };
+    let mut xml = quick_xml::Reader::from_reader(BufReader::with_capacity(BUFFER, recorder));
+    let config = xml.config_mut();
+    config.check_end_names = false;
+    config.expand_empty_elements = true;
+    let part = sheet.name.clone();
+    let damaged = |e: quick_xml::Error| super::damaged(format!("{part}: {e}"));
+    let mut buf = Vec::new();
+    let mut looks = xlsx_look::Palette::default();
+    let mut blocks = BlockBuilder::new(crate::io::limits::MAX_STYLE_RUNS);
+    let mut heights: Vec<(u32, f64)> = Vec::new();
+    let mut head: Vec<u8> = Vec::new();
+    let mut in_data = false;
+    let mut depth = 0usize;
+    // The running position (for rows and cells without `r`), 0-based.
+    let (mut next_row, mut next_col) = (0u32, 0u32);
+    let mut cell: Option<Cell> = None;
+    let mut inside = Inside::Nothing;
+    // The depth of the element that made `inside` Other.
+    let mut other_at = 0usize;
+    let mut v = String::new();
+    let mut rich = Rich::default();
+    let mut since_step = 0usize;
+    let mut first_shown = false;
+    let whole = size.max(1) as f64;
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf).map_err(damaged)? {
+            Event::Start(e) => {
+                depth += 1;
+                if depth > MAX_XML_DEPTH {
+                    return Err(ImportError::TooDeep {
+                        part: part.clone(),
+                        limit: MAX_XML_DEPTH,
+                    });
+                }
+                let local = e.local_name();
+                match local.as_ref() {
+                    "sheetData" if !in_data => {
+                        in_data = true;
+                        let at = usize::try_from(xml.buffer_position()).unwrap_or(usize::MAX);
+                        if let Some(mut recorded) = xml.get_mut().get_mut().head.take() {
+                            recorded.truncate(at);
+                            head = recorded;
+                        }
+                    }
+                    "row" if in_data && cell.is_none() => {
+                        let (r, ht) = xlsx_look::row_tag(e.attributes_raw().as_bytes());
+                        let row = r.and_then(|r| r.checked_sub(1)).unwrap_or(next_row);
+                        next_row = row;
+                        next_col = 0;
+                        if let Some(ht) = ht {
+                            if heights.len() < MAX_ROWS && heights.last().is_none_or(|h| h.0 < row)
+                            {
+                                heights.push((row, ht));
+                            }
+                        }
+                    }
+                    "c" if in_data && cell.is_none() => {
+                        cell = Some(cell_tag(&e, next_row, next_col));
+                        inside = Inside::Nothing;
+                        v.clear();
+                    }
+                    "v" if cell.is_some() && inside == Inside::Nothing => inside = Inside::V,
+                    "is" if cell.is_some() && inside == Inside::Nothing => {
+                        inside = Inside::Is;
+                        rich.clear();
+                    }
+                    _ if inside == Inside::Is => rich.start(&e),
+                    _ if cell.is_some() && inside == Inside::Nothing => {
+                        inside = Inside::Other;
+                        other_at = depth;
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(e) => {
+                let closing = depth;
+                depth = depth.saturating_sub(1);
+                let local = e.local_name();
+                match local.as_ref() {
+                    "c" if cell.is_some() => {
+                        let Some(c) = cell.take() else { continue };
+                        inside = Inside::Nothing;
+                        next_col = c.col.saturating_add(1);
+                        if !first_shown && c.row as usize >= pace::FIRST_ROWS {
+                            first_shown = true;
+                            let first = sheet.first_rows(pace::FIRST_ROWS);
+                            pace.first_rows(Format::Xlsx, &first, size).await;
+                        }
+                        since_step += 1;
+                        if since_step == STEP {
+                            since_step = 0;
+                            let read = xml.buffer_position() as f64;
+                            pace.step(Stage::Read, progress(read / whole)).await;
+                        }
+                        place(&c, &v, &rich, shared, codes, sheet, &mut looks, &mut blocks)?;
+                    }
+                    "v" if inside == Inside::V => inside = Inside::Nothing,
+                    "is" if inside == Inside::Is => {
+                        inside = Inside::Nothing;
+                        if let Some(c) = cell.as_mut() {
+                            c.inline = true;
+                        }
+                    }
+                    _ if inside == Inside::Is => rich.end(local.as_ref()),
+                    "row" if cell.is_none() => {
+                        next_row = next_row.saturating_add(1);
+                        next_col = 0;
+                    }
+                    "sheetData" if in_data && cell.is_none() => break,
+                    _ if inside == Inside::Other && closing == other_at => inside = Inside::Nothing,
+                    _ => {}
+                }
+            }
+            Event::Text(t) => match inside {
+                Inside::V => v.push_str(&t.xml10_content()),
+                Inside::Is => rich.text(&t.xml10_content(), &part)?,
+                _ => {}
+            },
+            Event::CData(t) => match inside {
+                Inside::V => v.push_str(&t.xml10_content()),
+                Inside::Is => rich.text(&t.xml10_content(), &part)?,
+                _ => {}
+            },
+            Event::GeneralRef(r) => match inside {
+                Inside::V => super::push_reference(&r, &mut v),
+                Inside::Is => {
+                    let mut one = String::new();
+                    super::push_reference(&r, &mut one);
+                    rich.text(&one, &part)?;
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    // The tail: what the reader holds already, then the rest of the part.
+    let mut tail = xml.get_ref().buffer().to_vec();
+    let rest = xml.get_mut().get_mut();
+    rest.head = None;
+    rest.read_to_end(&mut tail)
+        .map_err(|e| super::damaged(format!("{part}: {e}")))?;
+    let head = xlsx_look::head(&head);
+    let tail = xlsx_look::tail(&String::from_utf8_lossy(&tail), head.fit_to_page);
+    let merges = tail
+        .merges
+        .iter()
+        .filter_map(|r| crate::io::read::xlsx_merges::range(r))
+        .collect();
+    Ok(Extras {
+        merges,
+        look: SheetStyle {
+            palette: looks.finish(),
+            blocks: blocks.finish(),
+            widths: head.widths,
+            heights,
+            freeze: head.freeze,
+            page: tail.page,
+        },
+    })
+}
+
+/// A `<c>` tag's position, style and type.
+fn cell_tag(e: &BytesStart<'_>, row: u32, col: u32) -> Cell {
+    let mut out = Cell {
+        row,
+        col,
+        style: 0,
+        kind: Kind::Number,
+        inline: false,
+    };
+    for a in e.attributes().with_checks(false).flatten() {
+        match a.key.local_name().as_ref() {
+            "r" => {
+                if let Some((r, c)) = position(a.value.as_bytes()) {
+                    out.row = r;
+                    out.col = c;
+                }
+            }
+            "s" => out.style = a.value.trim().parse().unwrap_or(0),
+            "t" => out.kind = Kind::of(Some(a.value.as_bytes())),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Puts a read cell into the sheet, its style into the sheet's look.
+#[allow(clippy::too_many_arguments)]
+fn place(
+    c: &Cell,
+    v: &str,
+    rich: &Rich,
+    shared: &Shared<'_>,
+    codes: &mut StyleCodes,
+    sheet: &mut SheetBuilder<'_>,
+    looks: &mut xlsx_look::Palette,
+    blocks: &mut BlockBuilder,
+) -> Result<(), ImportError> {
+    if c.style != 0 {
+        if let (Some(id), Ok(col)) = (looks.id(shared.styles, c.style), u16::try_from(c.col)) {
+            blocks.put(c.row, col, id);
+        }
+    }
+    let unescaped;
+    let v = if c.kind == Kind::FormulaText {
+        unescaped = unescape(v);
+        &*unescaped
+    } else {
+        v
+    };
+    let inline = c.inline.then_some(rich.out.as_str());
+    let raw = match value(c.kind, v, inline, shared.strings) {
+        Value::Empty => return Ok(()),
+        Value::Text(s) => RawCell::Text { s: s.into() },
+        Value::Number(n) => RawCell::Number {
+            n,
+            format: codes.get(shared.styles, c.style),
+        },
+    };
+    sheet.put(c.row as usize, c.col as usize, raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_parse_like_excel_writes_them() {
+        assert_eq!(position(b"A1"), Some((0, 0)));
+        assert_eq!(position(b"ab12"), Some((11, 27)));
+        assert_eq!(position(b"XFD1048576"), Some((1_048_575, 16_383)));
+        for bad in [
+            &b"A0"[..],
+            b"1A",
+            b"ABCD1",
+            b"A",
+            b"A12345678",
+            b"$A$1",
+            b"",
+        ] {
+            assert_eq!(position(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn values_follow_the_cell_type() {
+        let strings = [CellText::from("指标"), CellText::from("单位")];
+        let v = |kind, text| value(kind, text, None, &strings);
+        assert_eq!(v(Kind::Shared, "1"), Value::Text("单位"));
+        assert_eq!(v(Kind::Shared, "2"), Value::Empty);
+        assert_eq!(v(Kind::Shared, ""), Value::Empty);
+        assert_eq!(v(Kind::Number, "66.3"), Value::Number(66.3));
+        assert_eq!(v(Kind::Number, "1E-3"), Value::Number(0.001));
+        assert_eq!(v(Kind::Number, "—"), Value::Text("—"));
+        assert_eq!(v(Kind::Bool, "1"), Value::Text("TRUE"));
+        assert_eq!(v(Kind::Bool, "false"), Value::Text("FALSE"));
+        assert_eq!(v(Kind::Text, "#DIV/0!"), Value::Text("#DIV/0!"));
+        assert_eq!(v(Kind::Inline, "3"), Value::Empty);
+        assert_eq!(
+            value(Kind::Number, "3", Some("三"), &strings),
+            Value::Text("三")
+        );
+        assert_eq!(Kind::of(Some(b"inlineStr")), Kind::Inline);
+        assert_eq!(Kind::of(Some(b"n")), Kind::Number);
+        assert_eq!(Kind::of(None), Kind::Number);
+    }
+}
