@@ -1,7 +1,7 @@
 //! One `.xlsx` worksheet part, read in one pass over its inflated XML: the head before
 //! `<sheetData>` (column widths, frozen panes, fit to page), every `<row>` (custom heights) and
 //! `<c>` (value, style), and the tail after it (merged ranges, page setup). The reader pauses
-//! for its [`Pace`] every [`STEP`] cells and hands the first rows over as soon as they are read.
+//! for its [`Pace`] every [`EVENT_STEP`] XML events (at the end of a cell) and hands the first rows over as soon as they are read.
 //!
 //! Values are read as calamine reads them (the differential test holds us to it), except that
 //! what calamine refuses the whole workbook for is kept: a number that does not parse or a
@@ -9,11 +9,11 @@
 //! exist leaves the cell empty.
 
 use super::text::{unescape, Rich};
-use super::{StyleCodes, BUFFER};
+use super::{StyleCodes, BUFFER, EVENT_STEP};
 use crate::error::ImportError;
 use crate::io::limits::{MAX_PART_BYTES, MAX_ROWS, MAX_XML_DEPTH};
 use crate::io::read::{xlsx_look, SheetBuilder};
-use crate::pace::{self, Pace, Stage, STEP};
+use crate::pace::{self, Pace, Stage};
 use crate::plan::{CellText, RawCell};
 use crate::table::grid::{Format, Merge};
 use crate::table::style::{BlockBuilder, SheetStyle};
@@ -210,6 +210,7 @@ pub async fn read<P: Pace>(
     let whole = size.max(1) as f64;
     loop {
         buf.clear();
+        since_step += 1;
         match xml.read_event_into(&mut buf).map_err(damaged)? {
             Event::Start(e) => {
                 depth += 1;
@@ -273,8 +274,7 @@ pub async fn read<P: Pace>(
                             let first = sheet.first_rows(pace::FIRST_ROWS);
                             pace.first_rows(Format::Xlsx, &first, size).await;
                         }
-                        since_step += 1;
-                        if since_step == STEP {
+                        if since_step >= EVENT_STEP {
                             since_step = 0;
                             let read = xml.buffer_position() as f64;
                             pace.step(Stage::Read, progress(read / whole)).await;

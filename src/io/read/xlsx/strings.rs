@@ -5,7 +5,9 @@
 use super::text::Rich;
 use crate::error::ImportError;
 use crate::io::limits::{self, Budget, MAX_PART_BYTES, MAX_SHARED_STRINGS, MAX_XML_DEPTH};
-use crate::pace::{Pace, Stage, STEP};
+#[cfg(test)]
+use crate::pace::STEP;
+use crate::pace::{Pace, Stage};
 use crate::plan::CellText;
 use quick_xml::events::Event;
 use std::io::{BufReader, Read};
@@ -44,6 +46,7 @@ pub async fn read<P: Pace>(
     let mut since_step = 0usize;
     loop {
         buf.clear();
+        since_step += 1;
         let event = xml
             .read_event_into(&mut buf)
             .map_err(|e| super::damaged(format!("{part}: {e}")))?;
@@ -77,8 +80,7 @@ pub async fn read<P: Pace>(
                     si_depth = None;
                     budget.add_text(part, &rich.out, 1)?;
                     strings.push(CellText::from(rich.out.as_str()));
-                    since_step += 1;
-                    if since_step == STEP {
+                    if since_step >= super::EVENT_STEP {
                         since_step = 0;
                         let read = xml.buffer_position() as f64;
                         pace.step(Stage::Read, progress(read / whole)).await;
