@@ -1,8 +1,9 @@
 //! `.xlsx` (and `.xlsm`): each part read once, in slices.
 //!
-//! The shared strings ([`strings`]) and each worksheet's XML ([`sheet`]: cells, row heights,
-//! merges and the sheet's look in one pass) are read here, as they are inflated, checked against
-//! the limits as they come, with a pause for the page every few thousand cells. calamine reads
+//! The shared strings ([`strings`], read as far as the cells need them) and each worksheet's XML
+//! ([`sheet`]: cells, row heights, merges and the sheet's look in one pass) are read here, as
+//! they are inflated, checked against the limits as they come, with a pause for the page every
+//! few thousand XML events. calamine reads
 //! what is small and intricate: the workbook's sheet list and the styles (fonts, fills, borders,
 //! theme colours, number formats), from a copy of the package without the shared strings and
 //! with each worksheet replaced by an empty one, so that it never parses the large parts.
@@ -33,9 +34,6 @@ const BUFFER: usize = 64 * 1024;
 /// as character references (`&#25351;`, one event each) dozens, so counting cells or strings
 /// made slices of very different lengths (a 110 ms one on LibreOffice's rich strings).
 const EVENT_STEP: usize = 4096;
-
-/// The share of the reading progress that is the shared strings (the sheets are the rest).
-const STRINGS_SHARE: f64 = 0.15;
 
 /// The character a reference stands for (`&amp;`, `&#26576;`) appended to `out`; an unknown
 /// entity is kept as written.
@@ -120,17 +118,20 @@ pub(super) async fn read_paced<P: Pace>(
     drop(small);
     let titles = xlsx_merges::print_titles(bytes);
 
-    let strings = match shared_strings_part(bytes, &parts) {
+    // The shared strings are read from a second reader of the package as the cells need them.
+    let mut zip_strings = zip.clone();
+    let strings_part = match shared_strings_part(bytes, &parts) {
         Some(index) => {
-            let file = zip.by_index(index).map_err(damaged)?;
+            let file = zip_strings.by_index(index).map_err(damaged)?;
             let part = file.name().map(|n| n.into_owned()).unwrap_or_default();
             let size = file.size();
-            strings::read(file, &part, size, pace, |f| f * STRINGS_SHARE).await?
+            Some((file, part, size))
         }
-        None => Vec::new(),
+        None => None,
     };
-    let shared = sheet::Shared {
-        strings: &strings,
+    let mut strings = strings::Strings::open(strings_part)?;
+    let mut shared = sheet::Shared {
+        strings: &mut strings,
         styles: &styles,
     };
 
@@ -140,8 +141,7 @@ pub(super) async fn read_paced<P: Pace>(
     let mut sheets = Vec::with_capacity(count);
     let mut looks = Vec::with_capacity(count);
     for (index, name) in names.into_iter().enumerate() {
-        let progress =
-            |part: f64| STRINGS_SHARE + (1.0 - STRINGS_SHARE) * pace::fraction(index, count, part);
+        let progress = |part: f64| pace::fraction(index, count, part);
         pace.step(Stage::Read, progress(0.0)).await;
         let Some(at) = paths.get(&name).and_then(|p| parts.find(p)) else {
             return Err(damaged(format!("the part of sheet {name} is missing")));
@@ -152,7 +152,7 @@ pub(super) async fn read_paced<P: Pace>(
         let extras = sheet::read(
             file,
             size,
-            &shared,
+            &mut shared,
             &mut codes,
             &mut builder,
             pace,

@@ -8,6 +8,7 @@
 //! boolean that is neither `0` nor `1` is kept as its text, a shared string index that does not
 //! exist leaves the cell empty.
 
+use super::strings::Strings;
 use super::text::{unescape, Rich};
 use super::{StyleCodes, BUFFER, EVENT_STEP};
 use crate::error::ImportError;
@@ -20,10 +21,10 @@ use crate::table::style::{BlockBuilder, SheetStyle};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Read};
 
-/// What the workbook gives every sheet: its shared strings and its styles (calamine's reading
-/// of `styles.xml`).
-pub struct Shared<'a> {
-    pub strings: &'a [CellText],
+/// What the workbook gives every sheet: its shared strings (read as the cells need them) and
+/// its styles (calamine's reading of `styles.xml`).
+pub struct Shared<'a, R: Read> {
+    pub strings: &'a mut Strings<R>,
     pub styles: &'a [calamine::Style],
 }
 
@@ -171,10 +172,10 @@ struct Cell {
 /// [`ImportError::Damaged`] when the XML cannot be read, [`ImportError::TooDeep`] when it nests
 /// deeper than any sheet, and the limits of [`SheetBuilder::put`].
 #[allow(clippy::too_many_lines)]
-pub async fn read<P: Pace>(
+pub async fn read<P: Pace, S: Read>(
     file: impl Read,
     size: u64,
-    shared: &Shared<'_>,
+    shared: &mut Shared<'_, S>,
     codes: &mut StyleCodes,
     sheet: &mut SheetBuilder<'_>,
     pace: &mut P,
@@ -274,10 +275,15 @@ pub async fn read<P: Pace>(
                             let first = sheet.first_rows(pace::FIRST_ROWS);
                             pace.first_rows(Format::Xlsx, &first, size).await;
                         }
+                        let done = progress(xml.buffer_position() as f64 / whole);
                         if since_step >= EVENT_STEP {
                             since_step = 0;
-                            let read = xml.buffer_position() as f64;
-                            pace.step(Stage::Read, progress(read / whole)).await;
+                            pace.step(Stage::Read, done).await;
+                        }
+                        if c.kind == Kind::Shared && !c.inline {
+                            if let Ok(index) = v.trim().parse::<usize>() {
+                                shared.strings.ensure(index, pace, done).await?;
+                            }
                         }
                         place(&c, &v, &rich, shared, codes, sheet, &mut looks, &mut blocks)?;
                     }
@@ -374,11 +380,11 @@ fn cell_tag(e: &BytesStart<'_>, row: u32, col: u32) -> Cell {
 
 /// Puts a read cell into the sheet, its style into the sheet's look.
 #[allow(clippy::too_many_arguments)]
-fn place(
+fn place<S: Read>(
     c: &Cell,
     v: &str,
     rich: &Rich,
-    shared: &Shared<'_>,
+    shared: &Shared<'_, S>,
     codes: &mut StyleCodes,
     sheet: &mut SheetBuilder<'_>,
     looks: &mut xlsx_look::Palette,
@@ -397,7 +403,7 @@ fn place(
         v
     };
     let inline = c.inline.then_some(rich.out.as_str());
-    let raw = match value(c.kind, v, inline, shared.strings) {
+    let raw = match value(c.kind, v, inline, shared.strings.read_so_far()) {
         Value::Empty => return Ok(()),
         Value::Text(s) => RawCell::Text { s: s.into() },
         Value::Number(n) => RawCell::Number {
