@@ -29,8 +29,6 @@ mod sniff;
 pub mod xls;
 mod xlsb;
 mod xlsx;
-mod xlsx_look;
-mod xlsx_merges;
 mod xml2003;
 
 /// The character an XML entity or character reference stands for (`&amp;`, `&#26576;`), for the

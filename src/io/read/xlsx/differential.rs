@@ -6,10 +6,11 @@
 //! the forms other writers use (inline strings, rows and cells without `r`, prefixed elements,
 //! `str`/`e`/`b`/`d` cells, references and CDATA, phonetic runs, `_xHHHH_` escapes).
 
+use super::look;
 use super::{damaged, StyleCodes};
 use crate::error::ImportError;
 use crate::io::limits::Budget;
-use crate::io::read::{raw_cell, read_workbook, xlsx_look, SheetBuilder};
+use crate::io::read::{raw_cell, read_workbook, SheetBuilder};
 use crate::plan::RawCell;
 use crate::table::grid::{Merge, Sheet, Workbook};
 use crate::table::style::{BlockBuilder, SheetStyle};
@@ -30,7 +31,7 @@ fn read_calamine(bytes: &[u8]) -> Result<Workbook, ImportError> {
     let (mut sheets, mut styles) = (Vec::new(), Vec::new());
     for name in names {
         let mut sheet = SheetBuilder::new(name.clone(), &mut budget);
-        let mut looks = xlsx_look::Palette::default();
+        let mut looks = look::Palette::default();
         let mut blocks = BlockBuilder::new(crate::io::limits::MAX_STYLE_RUNS);
         let mut reader = wb.worksheet_cells_reader(&name).map_err(damaged)?;
         while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(damaged)? {

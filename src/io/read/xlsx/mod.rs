@@ -9,6 +9,8 @@
 //! with each worksheet replaced by an empty one, so that it never parses the large parts.
 //! `differential.rs` holds our cells to calamine's reading of the same files.
 
+mod look;
+mod parts;
 mod sheet;
 mod strings;
 mod text;
@@ -16,13 +18,13 @@ mod text;
 #[cfg(test)]
 mod differential;
 
-use super::{checked_names, code, damaged, xlsx_merges, SheetBuilder};
+use super::{checked_names, code, damaged, SheetBuilder};
 use crate::error::ImportError;
 use crate::io::limits::{self, Budget};
 use crate::pace::{self, Pace, Stage};
 use crate::table::grid::{Format, Workbook};
 use calamine::{Reader, Xlsx, XlsxError};
-use std::collections::HashMap;
+use parts::PartIndex;
 use std::io::Cursor;
 use std::sync::Arc;
 
@@ -88,7 +90,7 @@ pub(super) async fn read_paced<P: Pace>(
     limits::check_zip(bytes)?;
     pace.step(Stage::Read, 0.0).await;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
-    let paths = xlsx_merges::sheet_paths(bytes).unwrap_or_default();
+    let paths = parts::sheet_paths(bytes).unwrap_or_default();
     let parts = PartIndex::new(&zip);
     let sheet_parts: Vec<usize> = paths.values().filter_map(|p| parts.find(p)).collect();
     let small = for_calamine(&mut zip, &sheet_parts)?;
@@ -116,11 +118,11 @@ pub(super) async fn read_paced<P: Pace>(
         .unwrap_or_default();
     drop(wb);
     drop(small);
-    let titles = xlsx_merges::print_titles(bytes);
+    let titles = parts::print_titles(bytes);
 
     // The shared strings are read from a second reader of the package as the cells need them.
     let mut zip_strings = zip.clone();
-    let strings_part = match shared_strings_part(bytes, &parts) {
+    let strings_part = match parts::shared_strings_part(bytes, &parts) {
         Some(index) => {
             let file = zip_strings.by_index(index).map_err(damaged)?;
             let part = file.name().map(|n| n.into_owned()).unwrap_or_default();
@@ -170,48 +172,6 @@ pub(super) async fn read_paced<P: Pace>(
         sheets,
         styles: looks,
     })
-}
-
-/// The package's part names, for lookups that forgive case and `\` (as Excel does).
-struct PartIndex {
-    exact: HashMap<String, usize>,
-    folded: HashMap<String, usize>,
-}
-
-impl PartIndex {
-    fn new(zip: &zip::ZipArchive<Cursor<&[u8]>>) -> Self {
-        let mut exact = HashMap::new();
-        let mut folded = HashMap::new();
-        for (index, name) in zip.file_names().enumerate() {
-            if let Ok(name) = name {
-                folded.entry(fold(&name)).or_insert(index);
-                exact.insert(name.into_owned(), index);
-            }
-        }
-        Self { exact, folded }
-    }
-
-    fn find(&self, path: &str) -> Option<usize> {
-        let path = path.trim_start_matches('/');
-        self.exact
-            .get(path)
-            .or_else(|| self.folded.get(&fold(path)))
-            .copied()
-    }
-}
-
-fn fold(name: &str) -> String {
-    name.trim_start_matches('/')
-        .replace('\\', "/")
-        .to_lowercase()
-}
-
-/// The shared strings part: the one the workbook's relationships name, else
-/// `xl/sharedStrings.xml`.
-fn shared_strings_part(bytes: &[u8], parts: &PartIndex) -> Option<usize> {
-    xlsx_merges::shared_strings_path(bytes)
-        .and_then(|p| parts.find(&p))
-        .or_else(|| parts.find("xl/sharedStrings.xml"))
 }
 
 /// A worksheet with no cells, in place of each real one in the package calamine reads.

@@ -8,12 +8,13 @@
 //! boolean that is neither `0` nor `1` is kept as its text, a shared string index that does not
 //! exist leaves the cell empty.
 
+use super::look;
 use super::strings::Strings;
 use super::text::{unescape, Rich};
 use super::{StyleCodes, BUFFER, EVENT_STEP};
 use crate::error::ImportError;
 use crate::io::limits::{MAX_PART_BYTES, MAX_ROWS, MAX_XML_DEPTH};
-use crate::io::read::{xlsx_look, SheetBuilder};
+use crate::io::read::SheetBuilder;
 use crate::pace::{self, Pace, Stage};
 use crate::plan::{CellText, RawCell};
 use crate::table::grid::{Format, Merge};
@@ -192,7 +193,7 @@ pub async fn read<P: Pace, S: Read>(
     let part = sheet.name.clone();
     let damaged = |e: quick_xml::Error| super::damaged(format!("{part}: {e}"));
     let mut buf = Vec::new();
-    let mut looks = xlsx_look::Palette::default();
+    let mut looks = look::Palette::default();
     let mut blocks = BlockBuilder::new(crate::io::limits::MAX_STYLE_RUNS);
     let mut heights: Vec<(u32, f64)> = Vec::new();
     let mut head: Vec<u8> = Vec::new();
@@ -232,7 +233,7 @@ pub async fn read<P: Pace, S: Read>(
                         }
                     }
                     "row" if in_data && cell.is_none() => {
-                        let (r, ht) = xlsx_look::row_tag(e.attributes_raw().as_bytes());
+                        let (r, ht) = look::row_tag(e.attributes_raw().as_bytes());
                         let row = r.and_then(|r| r.checked_sub(1)).unwrap_or(next_row);
                         next_row = row;
                         next_col = 0;
@@ -333,12 +334,12 @@ pub async fn read<P: Pace, S: Read>(
     rest.head = None;
     rest.read_to_end(&mut tail)
         .map_err(|e| super::damaged(format!("{part}: {e}")))?;
-    let head = xlsx_look::head(&head);
-    let tail = xlsx_look::tail(&String::from_utf8_lossy(&tail), head.fit_to_page);
+    let head = look::head(&head);
+    let tail = look::tail(&String::from_utf8_lossy(&tail), head.fit_to_page);
     let merges = tail
         .merges
         .iter()
-        .filter_map(|r| crate::io::read::xlsx_merges::range(r))
+        .filter_map(|r| super::parts::range(r))
         .collect();
     Ok(Extras {
         merges,
@@ -387,7 +388,7 @@ fn place<S: Read>(
     shared: &Shared<'_, S>,
     codes: &mut StyleCodes,
     sheet: &mut SheetBuilder<'_>,
-    looks: &mut xlsx_look::Palette,
+    looks: &mut look::Palette,
     blocks: &mut BlockBuilder,
 ) -> Result<(), ImportError> {
     if c.style != 0 {

@@ -1,6 +1,6 @@
 //! The look of an `.xlsx` sheet in the shared model ([`crate::table::style`]): cell styles
 //! from calamine's reading of `styles.xml`, and the sheet's own settings from the parts of its
-//! XML outside the cells, which [`super::xlsx_merges`] hands over from its single pass: the head
+//! XML outside the cells, which [`super::sheet`] hands over from its single pass: the head
 //! (`<sheetPr>`, `<sheetViews>`, `<cols>`), each `<row>` tag, and the tail (`<mergeCells>`,
 //! `<printOptions>`, `<pageMargins>`, `<pageSetup>`, `<headerFooter>`).
 
@@ -298,7 +298,7 @@ pub fn tail(xml: &str, fit_to_page: bool) -> Tail {
                 text.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Ok(Event::GeneralRef(r)) if text_of.is_some() && text.len() < MAX_HEADER_CHARS * 4 => {
-                let ch = super::entity_char(&r);
+                let ch = crate::io::read::entity_char(&r);
                 text.extend(ch);
             }
             Ok(Event::End(_)) => {
@@ -341,7 +341,7 @@ pub fn print_titles(workbook_xml: &str) -> HashMap<usize, (u32, u32)> {
                 text.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
             Ok(Event::GeneralRef(r)) if sheet.is_some() && text.len() < 1024 => {
-                text.push(super::entity_char(&r).unwrap_or('?'));
+                text.push(crate::io::read::entity_char(&r).unwrap_or('?'));
             }
             Ok(Event::End(e)) if e.local_name().as_ref() == "definedName" => {
                 if let Some(at) = sheet.take() {
@@ -378,7 +378,7 @@ fn attrs(e: &BytesStart<'_>) -> HashMap<String, String> {
     e.attributes()
         .flatten()
         .filter_map(|a| {
-            let value = super::xml_value(&a)?;
+            let value = crate::io::read::xml_value(&a)?;
             Some((a.key.local_name().as_ref().to_string(), value))
         })
         .collect()

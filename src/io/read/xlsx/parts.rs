@@ -2,7 +2,7 @@
 //! sheet's part, the shared strings part, the rows each sheet prints on every page; and cell
 //! references (`B2:D3`) as merges.
 
-use super::xlsx_look;
+use super::look;
 use crate::table::grid::Merge;
 use quick_xml::events::Event;
 use std::collections::HashMap;
@@ -47,7 +47,7 @@ fn part_path(target: &str) -> String {
 }
 
 /// The rows each sheet repeats on its printed pages, by sheet name (see
-/// [`xlsx_look::print_titles`]).
+/// [`look::print_titles`]).
 pub fn print_titles(bytes: &[u8]) -> HashMap<String, (u32, u32)> {
     let Some(workbook) = zip::ZipArchive::new(Cursor::new(bytes))
         .ok()
@@ -56,7 +56,7 @@ pub fn print_titles(bytes: &[u8]) -> HashMap<String, (u32, u32)> {
         return HashMap::new();
     };
     let names = elements(&workbook, "sheet", &["name"]);
-    xlsx_look::print_titles(&workbook)
+    look::print_titles(&workbook)
         .into_iter()
         .filter_map(|(at, rows)| Some((names.get(at)?.get("name")?.clone(), rows)))
         .collect()
@@ -83,7 +83,7 @@ fn elements(xml: &str, local: &str, wanted: &[&str]) -> Vec<HashMap<String, Stri
                         if !wanted.contains(&key.as_str()) {
                             return None;
                         }
-                        Some((key, super::xml_value(&a)?))
+                        Some((key, crate::io::read::xml_value(&a)?))
                     })
                     .collect();
                 out.push(attrs);
@@ -123,6 +123,48 @@ fn cell(reference: &str) -> Option<(u32, u32)> {
     })?;
     let row: u32 = digits.parse().ok()?;
     Some((row.checked_sub(1)?, col.checked_sub(1)?))
+}
+
+/// The package's part names, for lookups that forgive case and `\` (as Excel does).
+pub struct PartIndex {
+    exact: HashMap<String, usize>,
+    folded: HashMap<String, usize>,
+}
+
+impl PartIndex {
+    pub fn new(zip: &zip::ZipArchive<Cursor<&[u8]>>) -> Self {
+        let mut exact = HashMap::new();
+        let mut folded = HashMap::new();
+        for (index, name) in zip.file_names().enumerate() {
+            if let Ok(name) = name {
+                folded.entry(fold(&name)).or_insert(index);
+                exact.insert(name.into_owned(), index);
+            }
+        }
+        Self { exact, folded }
+    }
+
+    pub fn find(&self, path: &str) -> Option<usize> {
+        let path = path.trim_start_matches('/');
+        self.exact
+            .get(path)
+            .or_else(|| self.folded.get(&fold(path)))
+            .copied()
+    }
+}
+
+fn fold(name: &str) -> String {
+    name.trim_start_matches('/')
+        .replace('\\', "/")
+        .to_lowercase()
+}
+
+/// The shared strings part: the one the workbook's relationships name, else
+/// `xl/sharedStrings.xml`.
+pub fn shared_strings_part(bytes: &[u8], parts: &PartIndex) -> Option<usize> {
+    shared_strings_path(bytes)
+        .and_then(|p| parts.find(&p))
+        .or_else(|| parts.find("xl/sharedStrings.xml"))
 }
 
 #[cfg(test)]
