@@ -512,3 +512,39 @@ fn what_a_sheet_states_besides_its_cells_is_read_in_the_same_pass() {
     assert_eq!(look.page.landscape, Some(true));
     assert_eq!(look.page.fit, Some((1, 0)));
 }
+
+#[test]
+fn sheets_cut_short_or_mangled_are_refused_or_read_never_panic() {
+    let whole = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>指标</t></is></c><c r="B1"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row></sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
+    let sst = Some(r#"<sst><si><t>人均GDP</t></si></sst>"#);
+    // Cut anywhere inside the cells: refused with the reason, as calamine refuses it.
+    let start = whole.find("<row").unwrap_or(0);
+    let end = whole.find("</sheetData>").unwrap_or(whole.len());
+    for cut in (start..end).filter(|&i| whole.is_char_boundary(i)) {
+        let bytes = package(&whole[..cut], sst);
+        match read_workbook(&bytes) {
+            Err(ImportError::Damaged { detail }) => {
+                assert!(detail.contains("sheet 指标"), "{detail}")
+            }
+            other => panic!("cut at {cut}: {:?}", other.map(|_| ())),
+        }
+    }
+    // Bytes changed at random: an error or a workbook, never a panic.
+    let mut seed = Seed(0xbad_5eed);
+    for _ in 0..500 {
+        let mut xml = whole.as_bytes().to_vec();
+        for _ in 0..1 + seed.below(4) {
+            let at = seed.below(xml.len() as u64) as usize;
+            let byte = *seed.pick(b"<>/\"'=&;#x0123456789ABZ:rcvtis \n");
+            match seed.below(3) {
+                0 => xml[at] = byte,
+                1 => xml.insert(at, byte),
+                _ => {
+                    xml.remove(at);
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&xml).into_owned();
+        let _ = read_workbook(&package(&text, sst));
+    }
+}

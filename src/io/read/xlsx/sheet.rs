@@ -190,8 +190,9 @@ pub async fn read<P: Pace, S: Read>(
     let config = xml.config_mut();
     config.check_end_names = false;
     config.expand_empty_elements = true;
-    let part = sheet.name.clone();
-    let damaged = |e: quick_xml::Error| super::damaged(format!("{part}: {e}"));
+    // Errors name the sheet, as the user knows it.
+    let name = sheet.name.clone();
+    let damaged = |e: quick_xml::Error| super::damaged(format!("sheet {name}: {e}"));
     let mut buf = Vec::new();
     let mut looks = look::Palette::default();
     let mut blocks = BlockBuilder::new(crate::io::limits::MAX_STYLE_RUNS);
@@ -218,7 +219,7 @@ pub async fn read<P: Pace, S: Read>(
                 depth += 1;
                 if depth > MAX_XML_DEPTH {
                     return Err(ImportError::TooDeep {
-                        part: part.clone(),
+                        part: name.clone(),
                         limit: MAX_XML_DEPTH,
                     });
                 }
@@ -307,12 +308,12 @@ pub async fn read<P: Pace, S: Read>(
             }
             Event::Text(t) => match inside {
                 Inside::V => v.push_str(&t.xml10_content()),
-                Inside::Is => rich.text(&t.xml10_content(), &part)?,
+                Inside::Is => rich.text(&t.xml10_content(), &name)?,
                 _ => {}
             },
             Event::CData(t) => match inside {
                 Inside::V => v.push_str(&t.xml10_content()),
-                Inside::Is => rich.text(&t.xml10_content(), &part)?,
+                Inside::Is => rich.text(&t.xml10_content(), &name)?,
                 _ => {}
             },
             Event::GeneralRef(r) => match inside {
@@ -320,10 +321,16 @@ pub async fn read<P: Pace, S: Read>(
                 Inside::Is => {
                     let mut one = String::new();
                     super::push_reference(&r, &mut one);
-                    rich.text(&one, &part)?;
+                    rich.text(&one, &name)?;
                 }
                 _ => {}
             },
+            // A part cut short inside its cells would lose the rest of them without a word.
+            Event::Eof if in_data => {
+                return Err(super::damaged(format!(
+                    "sheet {name}: its XML ends inside its cells"
+                )));
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -333,7 +340,7 @@ pub async fn read<P: Pace, S: Read>(
     let rest = xml.get_mut().get_mut();
     rest.head = None;
     rest.read_to_end(&mut tail)
-        .map_err(|e| super::damaged(format!("{part}: {e}")))?;
+        .map_err(|e| super::damaged(format!("sheet {name}: {e}")))?;
     let head = look::head(&head);
     let tail = look::tail(&String::from_utf8_lossy(&tail), head.fit_to_page);
     let merges = tail
