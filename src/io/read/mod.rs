@@ -29,6 +29,37 @@ mod sniff;
 pub mod xls;
 mod xlsb;
 mod xlsx;
+
+/// What the readers' tests share.
+#[cfg(test)]
+mod testing {
+    /// A small xorshift generator: a generated corpus is the same on every run.
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        pub fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        /// A number below `n` (0 when `n` is 0).
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.next() % n.max(1)
+        }
+
+        /// True `percent` times in a hundred.
+        pub fn chance(&mut self, percent: u64) -> bool {
+            self.below(100) < percent
+        }
+
+        /// One of `items` (not empty).
+        pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+            &items[self.below(items.len() as u64) as usize]
+        }
+    }
+}
 mod xml2003;
 
 /// The character an XML entity or character reference stands for (`&amp;`, `&#26576;`), for the

@@ -9,6 +9,7 @@ use super::records::{
     BOF, BOOLERR, BOUNDSHEET8, CODEPAGE, EOF, FORMAT, FORMULA, LABEL, LABELSST, MERGECELLS, MULRK,
     NUMBER, RK, SST, STRING, XF,
 };
+use crate::io::read::testing::Rng;
 use crate::io::read::{read_xls, read_xls_calamine};
 use crate::pace;
 
@@ -90,24 +91,6 @@ fn the_fixtures_read_as_calamine_reads_them() {
         }
     }
     assert_eq!(seen, 3);
-}
-
-/// A small xorshift generator: the corpus is the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
 }
 
 fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {

@@ -10,6 +10,7 @@ use super::look;
 use super::{damaged, StyleCodes};
 use crate::error::ImportError;
 use crate::io::limits::Budget;
+use crate::io::read::testing::Rng;
 use crate::io::read::{raw_cell, read_workbook, SheetBuilder};
 use crate::plan::RawCell;
 use crate::table::grid::{Merge, Sheet, Workbook};
@@ -173,24 +174,6 @@ fn the_fixtures_and_samples_read_as_calamine_reads_them() {
     assert!(read >= 8, "{read} of {} files read", files.len());
 }
 
-/// A small deterministic generator (xorshift).
-struct Seed(u64);
-
-impl Seed {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
 const TEXTS: [&str; 12] = [
     "人均GDP",
     "单位GDP能耗降低",
@@ -218,7 +201,7 @@ const FORMATS: [&str; 6] = [
 #[test]
 fn workbooks_written_by_rust_xlsxwriter_read_as_calamine_reads_them() {
     use rust_xlsxwriter::{Format, FormatBorder, Formula, Workbook as Writer};
-    let mut seed = Seed(0x5eed_1234_abcd);
+    let mut seed = Rng(0x5eed_1234_abcd);
     let mut held = 0;
     for case in 0..200 {
         let mut book = Writer::new();
@@ -304,7 +287,7 @@ fn package(sheet: &str, strings: Option<&str>) -> Vec<u8> {
 }
 
 /// Text as XML writes it: escaped, and sometimes as character references.
-fn xml_text(seed: &mut Seed, text: &str) -> String {
+fn xml_text(seed: &mut Rng, text: &str) -> String {
     let mut out = String::new();
     for ch in text.chars() {
         match ch {
@@ -320,7 +303,7 @@ fn xml_text(seed: &mut Seed, text: &str) -> String {
 }
 
 /// A `<t>` run: preserved or not.
-fn t(seed: &mut Seed, prefix: &str, text: &str) -> String {
+fn t(seed: &mut Rng, prefix: &str, text: &str) -> String {
     let space = if seed.below(2) == 0 {
         r#" xml:space="preserve""#
     } else {
@@ -337,7 +320,7 @@ fn t(seed: &mut Seed, prefix: &str, text: &str) -> String {
 }
 
 /// A string body (`<si>` or `<is>` content): plain, rich, or with a phonetic run.
-fn string_body(seed: &mut Seed, p: &str) -> String {
+fn string_body(seed: &mut Rng, p: &str) -> String {
     let text = *seed.pick(&TEXTS);
     match seed.below(4) {
         0 => format!(
@@ -356,7 +339,7 @@ fn string_body(seed: &mut Seed, p: &str) -> String {
 
 #[test]
 fn hand_written_sheets_in_other_writers_forms_read_as_calamine_reads_them() {
-    let mut seed = Seed(0x0dd_f00d_2026);
+    let mut seed = Rng(0x0dd_f00d_2026);
     let mut held = 0;
     for case in 0..300 {
         // A prefix on every element of the sheet, as some writers do.
@@ -530,7 +513,7 @@ fn sheets_cut_short_or_mangled_are_refused_or_read_never_panic() {
         }
     }
     // Bytes changed at random: an error or a workbook, never a panic.
-    let mut seed = Seed(0xbad_5eed);
+    let mut seed = Rng(0xbad_5eed);
     for _ in 0..500 {
         let mut xml = whole.as_bytes().to_vec();
         for _ in 0..1 + seed.below(4) {
