@@ -531,3 +531,41 @@ fn sheets_cut_short_or_mangled_are_refused_or_read_never_panic() {
         let _ = read_workbook(&package(&text, sst));
     }
 }
+
+/// A package laid out as `parts`, written as given.
+fn zip_parts(parts: &[(&str, &str)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, text) in parts {
+        let _ = zip.start_file(*name, options);
+        let _ = zip.write_all(text.as_bytes());
+    }
+    zip.finish().map(Cursor::into_inner).unwrap_or_default()
+}
+
+#[test]
+fn the_workbook_is_found_where_the_package_says_not_only_at_its_usual_place() {
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/book/Workbook2.xml"/></Relationships>"#;
+    let workbook = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="指标" sheetId="1" r:id="rId7"/><sheet name="二" sheetId="2" r:id="rId8"/></sheets></workbook>"#;
+    let workbook_rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="../sheets/S1.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/book/S2.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/></Relationships>"#;
+    let sheet = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2025</v></c></row></sheetData></worksheet>"#;
+    let strings = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>人均GDP</t></si></sst>"#;
+    let bytes = zip_parts(&[
+        ("_rels/.rels", rels),
+        ("book/Workbook2.xml", workbook),
+        ("book/_rels/Workbook2.xml.rels", workbook_rels),
+        ("SHEETS/s1.xml", sheet),
+        ("book/S2.xml", sheet),
+        ("book/strings.xml", strings),
+    ]);
+    let read = read_workbook(&bytes);
+    let Ok(book) = read else {
+        panic!("not read: {:?}", read.map(|_| ()));
+    };
+    assert_eq!(book.sheets.len(), 2);
+    for sheet in &book.sheets {
+        let first: Vec<String> = sheet.rows[0].iter().map(|c| format!("{c:?}")).collect();
+        assert!(first[0].contains("人均GDP"), "{}: {first:?}", sheet.name);
+        assert!(first[1].contains("2025"), "{}: {first:?}", sheet.name);
+    }
+}

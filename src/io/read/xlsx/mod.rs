@@ -24,15 +24,15 @@ use crate::io::limits::{self, Budget};
 use crate::pace::{self, Pace, Stage};
 use crate::table::grid::{Format, Workbook};
 use calamine::{Reader, Xlsx, XlsxError};
-use parts::PartIndex;
+use parts::{Package, PartIndex};
 use std::io::Cursor;
 use std::sync::Arc;
 
 /// The buffer the XML readers read the inflated parts through.
 const BUFFER: usize = 64 * 1024;
 
-/// How many XML events the readers read between two steps of their pace (they step at the end
-/// of a cell or string): a plain cell is 4 to 6 events, a rich shared string or a cell written
+/// How many XML events the readers read between two steps of their pace (the sheet's reader
+/// steps between cells, the strings' reader anywhere): a plain cell is 4 to 6 events, a rich shared string or a cell written
 /// as character references (`&#25351;`, one event each) dozens, so counting cells or strings
 /// made slices of very different lengths (a 110 ms one on LibreOffice's rich strings).
 const EVENT_STEP: usize = 4096;
@@ -89,13 +89,18 @@ pub(super) async fn read_paced<P: Pace>(
 ) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
     pace.step(Stage::Read, 0.0).await;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
-    let paths = parts::sheet_paths(bytes).unwrap_or_default();
-    let parts = PartIndex::new(&zip);
-    let sheet_parts: Vec<usize> = paths.values().filter_map(|p| parts.find(p)).collect();
-    let small = for_calamine(&mut zip, &sheet_parts)?;
-    limits::check_xlsx_parts_paced(&small, pace).await?;
+    limits::check_xlsx_parts_paced(bytes, pace).await?;
     pace.step(Stage::Read, 0.0).await;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let parts = PartIndex::new(&zip);
+    let package = Package::read(&mut zip, &parts);
+    let sheet_parts: Vec<usize> = package
+        .sheets
+        .values()
+        .filter_map(|p| parts.find(p))
+        .collect();
+    let rels = parts.find(&package.workbook_rels);
+    let small = for_calamine(&mut zip, &sheet_parts, rels)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(small.as_slice())).map_err(|e| match e {
         XlsxError::Password => ImportError::Encrypted,
         other => damaged(other),
@@ -118,11 +123,10 @@ pub(super) async fn read_paced<P: Pace>(
         .unwrap_or_default();
     drop(wb);
     drop(small);
-    let titles = parts::print_titles(bytes);
 
     // The shared strings are read from a second reader of the package as the cells need them.
     let mut zip_strings = zip.clone();
-    let strings_part = match parts::shared_strings_part(bytes, &parts) {
+    let strings_part = match package.shared_strings_part(&parts) {
         Some(index) => {
             let file = zip_strings.by_index(index).map_err(damaged)?;
             let part = file.name().map(|n| n.into_owned()).unwrap_or_default();
@@ -145,7 +149,7 @@ pub(super) async fn read_paced<P: Pace>(
     for (index, name) in names.into_iter().enumerate() {
         let progress = |part: f64| pace::fraction(index, count, part);
         pace.step(Stage::Read, progress(0.0)).await;
-        let Some(at) = paths.get(&name).and_then(|p| parts.find(p)) else {
+        let Some(at) = package.sheets.get(&name).and_then(|p| parts.find(p)) else {
             return Err(damaged(format!("the part of sheet {name} is missing")));
         };
         let file = zip.by_index(at).map_err(damaged)?;
@@ -164,7 +168,7 @@ pub(super) async fn read_paced<P: Pace>(
         limits::check_merges(&name, extras.merges.len())?;
         sheets.push(builder.finish(extras.merges)?);
         let mut look = extras.look;
-        look.page.title_rows = titles.get(&name).copied();
+        look.page.title_rows = package.titles.get(&name).copied();
         looks.push((!look.is_empty()).then_some(look));
     }
     Ok(Workbook {
@@ -178,14 +182,17 @@ pub(super) async fn read_paced<P: Pace>(
 const EMPTY_SHEET: &[u8] =
     br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>"#;
 
-/// The package calamine reads: without shared strings (we read them), each worksheet part in
-/// `sheets` replaced by an empty one, and the workbook relationships' Excel 4 macro sheets
-/// (`xlMacrosheet`, `intlMacrosheet`, which calamine refuses the whole workbook for) typed as
-/// dialog sheets, which calamine lists and the reader skips. Other parts are copied still
-/// compressed. Call [`limits::check_zip`] first: it bounds the parts read here.
+/// The package calamine reads: only the parts it reads when it opens a workbook (the XML and
+/// relationship parts: no images, embedded objects or printer settings), without the shared
+/// strings (we read them), each worksheet part in `sheets` replaced by an empty one, and the
+/// workbook relationships (`rels`) with their Excel 4 macro sheets (`xlMacrosheet`,
+/// `intlMacrosheet`, which calamine refuses the whole workbook for) typed as dialog sheets, which
+/// calamine lists and the reader skips. Parts are copied still compressed. Call
+/// [`limits::check_zip`] first: it bounds the parts read here.
 fn for_calamine(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     sheets: &[usize],
+    rels: Option<usize>,
 ) -> Result<Vec<u8>, ImportError> {
     use std::io::{Read as _, Write as _};
     let stored =
@@ -195,26 +202,27 @@ fn for_calamine(
         let file = zip.by_index_raw(i).map_err(damaged)?;
         let name = file.name().map(|n| n.into_owned()).unwrap_or_default();
         let lower = name.to_ascii_lowercase();
-        if lower.ends_with("sharedstrings.xml") {
+        let read_by_calamine = lower.ends_with(".xml") || lower.ends_with(".rels");
+        if !read_by_calamine || lower.ends_with("sharedstrings.xml") {
             continue;
         }
         if sheets.contains(&i) {
             drop(file);
             out.start_file(name.as_str(), stored).map_err(damaged)?;
             out.write_all(EMPTY_SHEET).map_err(damaged)?;
-        } else if lower.ends_with("_rels/workbook.xml.rels") {
+        } else if rels == Some(i) {
             drop(file);
-            let mut rels = String::new();
+            let mut text = String::new();
             zip.by_index(i)
                 .map_err(damaged)?
                 .take(limits::MAX_PART_BYTES)
-                .read_to_string(&mut rels)
+                .read_to_string(&mut text)
                 .map_err(damaged)?;
-            let rels = rels
+            let text = text
                 .replace("intlMacrosheet", "dialogsheet")
                 .replace("xlMacrosheet", "dialogsheet");
             out.start_file(name.as_str(), stored).map_err(damaged)?;
-            out.write_all(rels.as_bytes()).map_err(damaged)?;
+            out.write_all(text.as_bytes()).map_err(damaged)?;
         } else {
             out.raw_copy_file(file).map_err(damaged)?;
         }

@@ -1,5 +1,6 @@
-//! Where things are in an `.xlsx` package, from its workbook part and relationships: each
-//! sheet's part, the shared strings part, the rows each sheet prints on every page; and cell
+//! Where things are in an `.xlsx` package, from its relationships and workbook part (found
+//! through `_rels/.rels`, as Excel finds it): each sheet's part, the shared strings part, the rows
+//! each sheet prints on every page; part names looked up forgiving case and `\\`; and cell
 //! references (`B2:D3`) as merges.
 
 use super::look;
@@ -8,65 +9,138 @@ use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-/// The worksheet parts of a workbook, by sheet name (`xl/worksheets/sheet1.xml` …).
-pub fn sheet_paths(bytes: &[u8]) -> Option<HashMap<String, String>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let workbook = part_text(&mut zip, "xl/workbook.xml")?;
-    let rels = part_text(&mut zip, "xl/_rels/workbook.xml.rels")?;
-    let targets: HashMap<String, String> = elements(&rels, "Relationship", &["Id", "Target"])
-        .into_iter()
-        .filter_map(|mut a| Some((a.remove("Id")?, a.remove("Target")?)))
-        .collect();
-    let paths = elements(&workbook, "sheet", &["name", "id"])
-        .into_iter()
-        .filter_map(|mut a| {
-            let target = targets.get(&a.remove("id")?)?;
-            Some((a.remove("name")?, part_path(target)))
-        })
-        .collect();
-    Some(paths)
+/// Where a workbook's parts are, read once from its relationships and workbook part.
+#[derive(Debug, Default)]
+pub struct Package {
+    /// The workbook part (`xl/workbook.xml`, or wherever `_rels/.rels` points).
+    pub workbook: String,
+    /// Its relationships part (`xl/_rels/workbook.xml.rels`).
+    pub workbook_rels: String,
+    /// Each sheet's part, by sheet name (`xl/worksheets/sheet1.xml` …).
+    pub sheets: HashMap<String, String>,
+    /// The shared strings part the relationships name, if any.
+    pub shared_strings: Option<String>,
+    /// The rows each sheet repeats on its printed pages, by sheet name.
+    pub titles: HashMap<String, (u32, u32)>,
 }
 
-/// The shared strings part the workbook's relationships name (`xl/sharedStrings.xml` …).
-pub fn shared_strings_path(bytes: &[u8]) -> Option<String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let rels = part_text(&mut zip, "xl/_rels/workbook.xml.rels")?;
-    elements(&rels, "Relationship", &["Type", "Target"])
-        .into_iter()
-        .find(|a| a.get("Type").is_some_and(|t| t.ends_with("/sharedStrings")))
-        .and_then(|mut a| a.remove("Target"))
-        .map(|target| part_path(&target))
-}
+/// The package's main part when `_rels/.rels` does not say.
+const DEFAULT_WORKBOOK: &str = "xl/workbook.xml";
 
-/// A workbook relationship's target as a part name: absolute (`/xl/…`) or relative to `xl/`.
-fn part_path(target: &str) -> String {
-    match target.strip_prefix('/') {
-        Some(absolute) => absolute.to_string(),
-        None => format!("xl/{}", target.trim_start_matches("./")),
+impl Package {
+    /// The shared strings part: the one the relationships name, else `sharedStrings.xml` beside
+    /// the workbook part (where calamine looks).
+    pub fn shared_strings_part(&self, index: &PartIndex) -> Option<usize> {
+        let beside = match self.workbook.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/sharedStrings.xml"),
+            None => "sharedStrings.xml".to_string(),
+        };
+        self.shared_strings
+            .as_deref()
+            .and_then(|p| index.find(p))
+            .or_else(|| index.find(&beside))
+    }
+
+    /// Reads the package's relationships and workbook part. Call
+    /// [`crate::io::limits::check_xlsx_parts`] first: it bounds the parts read here.
+    pub fn read(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, index: &PartIndex) -> Self {
+        let workbook = part_text(zip, index, "_rels/.rels")
+            .and_then(|rels| {
+                elements(&rels, "Relationship", &["Type", "Target"])
+                    .into_iter()
+                    .find(|a| {
+                        a.get("Type")
+                            .is_some_and(|t| t.ends_with("/officeDocument"))
+                    })
+                    .and_then(|mut a| a.remove("Target"))
+            })
+            .map(|target| resolve("", &target))
+            .filter(|path| index.find(path).is_some())
+            .unwrap_or_else(|| DEFAULT_WORKBOOK.to_string());
+        let (dir, file) = match workbook.rsplit_once('/') {
+            Some((dir, file)) => (format!("{dir}/"), file.to_string()),
+            None => (String::new(), workbook.clone()),
+        };
+        let workbook_rels = format!("{dir}_rels/{file}.rels");
+        let mut targets: HashMap<String, String> = HashMap::new();
+        let mut shared_strings = None;
+        let rels = part_text(zip, index, &workbook_rels).unwrap_or_default();
+        for mut a in elements(&rels, "Relationship", &["Id", "Type", "Target"]) {
+            let Some(target) = a.remove("Target") else {
+                continue;
+            };
+            let path = resolve(&dir, &target);
+            if a.get("Type").is_some_and(|t| t.ends_with("/sharedStrings")) {
+                shared_strings.get_or_insert_with(|| path.clone());
+            }
+            if let Some(id) = a.remove("Id") {
+                targets.insert(id, path);
+            }
+        }
+        let xml = part_text(zip, index, &workbook).unwrap_or_default();
+        let names: Vec<(Option<String>, Option<String>)> = elements(&xml, "sheet", &["name", "id"])
+            .into_iter()
+            .map(|mut a| (a.remove("name"), a.remove("id")))
+            .collect();
+        let sheets = names
+            .iter()
+            .filter_map(|(name, id)| Some((name.clone()?, targets.get(id.as_ref()?)?.clone())))
+            .collect();
+        let titles = look::print_titles(&xml)
+            .into_iter()
+            .filter_map(|(at, rows)| Some((names.get(at)?.0.clone()?, rows)))
+            .collect();
+        Self {
+            workbook,
+            workbook_rels,
+            sheets,
+            shared_strings,
+            titles,
+        }
     }
 }
 
-/// The rows each sheet repeats on its printed pages, by sheet name (see
-/// [`look::print_titles`]).
-pub fn print_titles(bytes: &[u8]) -> HashMap<String, (u32, u32)> {
-    let Some(workbook) = zip::ZipArchive::new(Cursor::new(bytes))
-        .ok()
-        .and_then(|mut zip| part_text(&mut zip, "xl/workbook.xml"))
-    else {
-        return HashMap::new();
+/// A relationship's target as a part name: absolute (`/xl/…`), or relative to the folder `dir`
+/// of the part whose relationships name it (`./`, `../` resolved; `\` read as `/`).
+fn resolve(dir: &str, target: &str) -> String {
+    let target = target.replace('\\', "/");
+    let (mut parts, rest): (Vec<&str>, &str) = match target.strip_prefix('/') {
+        Some(absolute) => (Vec::new(), absolute),
+        None => (
+            dir.split('/').filter(|p| !p.is_empty()).collect(),
+            target.as_str(),
+        ),
     };
-    let names = elements(&workbook, "sheet", &["name"]);
-    look::print_titles(&workbook)
-        .into_iter()
-        .filter_map(|(at, rows)| Some((names.get(at)?.get("name")?.clone(), rows)))
-        .collect()
+    for piece in rest.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }
 
-fn part_text(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+/// A part's text, found as [`PartIndex::find`] finds it; at most its size, which
+/// [`crate::io::limits::check_zip`] bounded.
+fn part_text(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: &PartIndex,
+    name: &str,
+) -> Option<String> {
     let mut text = String::new();
-    zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
+    zip.by_index(index.find(name)?)
+        .ok()?
+        .read_to_string(&mut text)
+        .ok()?;
     Some(text)
 }
+
+/// The most elements [`elements`] collects: more than any workbook part holds (the limits refuse
+/// a part with more entries before it is read here).
+const MAX_ELEMENTS: usize = 1_000_000;
 
 /// The wanted attributes (by local name, so `r:id` is `id`) of every element named `local`.
 fn elements(xml: &str, local: &str, wanted: &[&str]) -> Vec<HashMap<String, String>> {
@@ -74,7 +148,9 @@ fn elements(xml: &str, local: &str, wanted: &[&str]) -> Vec<HashMap<String, Stri
     let mut out = Vec::new();
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == local => {
+            Ok(Event::Start(e) | Event::Empty(e))
+                if e.local_name().as_ref() == local && out.len() < MAX_ELEMENTS =>
+            {
                 let attrs = e
                     .attributes()
                     .flatten()
@@ -157,14 +233,6 @@ fn fold(name: &str) -> String {
     name.trim_start_matches('/')
         .replace('\\', "/")
         .to_lowercase()
-}
-
-/// The shared strings part: the one the workbook's relationships name, else
-/// `xl/sharedStrings.xml`.
-pub fn shared_strings_part(bytes: &[u8], parts: &PartIndex) -> Option<usize> {
-    shared_strings_path(bytes)
-        .and_then(|p| parts.find(&p))
-        .or_else(|| parts.find("xl/sharedStrings.xml"))
 }
 
 #[cfg(test)]
