@@ -118,8 +118,10 @@ fn value<'a>(
             .map_or(Value::Empty, |s| Value::Text(s.as_str())),
         Kind::Bool => match v.trim() {
             "" => Value::Empty,
-            "1" | "true" => Value::Text("TRUE"),
-            "0" | "false" => Value::Text("FALSE"),
+            "1" => Value::Text("TRUE"),
+            "0" => Value::Text("FALSE"),
+            t if t.eq_ignore_ascii_case("true") => Value::Text("TRUE"),
+            t if t.eq_ignore_ascii_case("false") => Value::Text("FALSE"),
             other => Value::Text(other),
         },
         Kind::Text | Kind::FormulaText => Value::Text(v),
@@ -211,7 +213,15 @@ pub async fn read<P: Pace, S: Read>(
     let mut since_step = 0usize;
     let mut first_shown = false;
     let whole = size.max(1) as f64;
+    let mut scratch = String::new();
     loop {
+        // Between cells (a cell's shared string is looked up at its end), and also in long runs
+        // of rows without cells or a long head.
+        if since_step >= EVENT_STEP && inside == Inside::Nothing {
+            since_step = 0;
+            pace.step(Stage::Read, progress(xml.buffer_position() as f64 / whole))
+                .await;
+        }
         buf.clear();
         since_step += 1;
         match xml.read_event_into(&mut buf).map_err(damaged)? {
@@ -250,7 +260,11 @@ pub async fn read<P: Pace, S: Read>(
                         inside = Inside::Nothing;
                         v.clear();
                     }
-                    "v" if cell.is_some() && inside == Inside::Nothing => inside = Inside::V,
+                    "v" if cell.is_some() && inside == Inside::Nothing => {
+                        // A second <v> replaces the first, as calamine reads it.
+                        v.clear();
+                        inside = Inside::V;
+                    }
                     "is" if cell.is_some() && inside == Inside::Nothing => {
                         inside = Inside::Is;
                         rich.clear();
@@ -278,10 +292,6 @@ pub async fn read<P: Pace, S: Read>(
                             pace.first_rows(Format::Xlsx, &first, size).await;
                         }
                         let done = progress(xml.buffer_position() as f64 / whole);
-                        if since_step >= EVENT_STEP {
-                            since_step = 0;
-                            pace.step(Stage::Read, done).await;
-                        }
                         if c.kind == Kind::Shared && !c.inline {
                             if let Ok(index) = v.trim().parse::<usize>() {
                                 shared.strings.ensure(index, pace, done).await?;
@@ -319,9 +329,9 @@ pub async fn read<P: Pace, S: Read>(
             Event::GeneralRef(r) => match inside {
                 Inside::V => super::push_reference(&r, &mut v),
                 Inside::Is => {
-                    let mut one = String::new();
-                    super::push_reference(&r, &mut one);
-                    rich.text(&one, &name)?;
+                    scratch.clear();
+                    super::push_reference(&r, &mut scratch);
+                    rich.text(&scratch, &name)?;
                 }
                 _ => {}
             },
@@ -335,12 +345,25 @@ pub async fn read<P: Pace, S: Read>(
             _ => {}
         }
     }
-    // The tail: what the reader holds already, then the rest of the part.
+    // The tail: what the reader holds already, then the rest of the part, a buffer at a time.
     let mut tail = xml.get_ref().buffer().to_vec();
     let rest = xml.get_mut().get_mut();
     rest.head = None;
-    rest.read_to_end(&mut tail)
-        .map_err(|e| super::damaged(format!("sheet {name}: {e}")))?;
+    let mut chunk = vec![0u8; BUFFER];
+    loop {
+        let n = rest
+            .read(&mut chunk)
+            .map_err(|e| super::damaged(format!("sheet {name}: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        tail.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        since_step += n / 64;
+        if since_step >= EVENT_STEP {
+            since_step = 0;
+            pace.step(Stage::Read, progress(1.0)).await;
+        }
+    }
     let head = look::head(&head);
     let tail = look::tail(&String::from_utf8_lossy(&tail), head.fit_to_page);
     let merges = tail
@@ -456,6 +479,8 @@ mod tests {
         assert_eq!(v(Kind::Number, "—"), Value::Text("—"));
         assert_eq!(v(Kind::Bool, "1"), Value::Text("TRUE"));
         assert_eq!(v(Kind::Bool, "false"), Value::Text("FALSE"));
+        assert_eq!(v(Kind::Bool, "True"), Value::Text("TRUE"));
+        assert_eq!(v(Kind::Bool, "yes"), Value::Text("yes"));
         assert_eq!(v(Kind::Text, "#DIV/0!"), Value::Text("#DIV/0!"));
         assert_eq!(v(Kind::Inline, "3"), Value::Empty);
         assert_eq!(

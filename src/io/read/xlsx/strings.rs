@@ -97,8 +97,7 @@ impl<R: Read> Strings<R> {
         fraction: f64,
     ) -> Result<(), ImportError> {
         while self.strings.len() <= index && self.xml.is_some() {
-            let wanted = index.min(self.strings.len() + 256);
-            self.read_until(|s| s.strings.len() > wanted || s.since_step >= super::EVENT_STEP)?;
+            self.read_until(|s| s.strings.len() > index || s.since_step >= super::EVENT_STEP)?;
             if self.since_step >= super::EVENT_STEP {
                 self.since_step = 0;
                 pace.step(Stage::Read, fraction).await;
@@ -161,6 +160,12 @@ impl<R: Read> Strings<R> {
                     self.scratch.clear();
                     super::push_reference(&r, &mut self.scratch);
                     self.rich.text(&self.scratch, part)?;
+                }
+                // Cut short inside a string: the cells after it would lose their text quietly.
+                Event::Eof if self.depth > 0 => {
+                    return Err(super::damaged(format!(
+                        "{part}: the XML ends inside the shared strings"
+                    )));
                 }
                 Event::Eof => {
                     self.xml = None;
@@ -230,6 +235,10 @@ mod tests {
         assert!(matches!(
             read_all(&runs),
             Err(ImportError::TextTooLong { .. })
+        ));
+        assert!(matches!(
+            read_all("<sst><si><t>a</t></si><si><t>b"),
+            Err(ImportError::Damaged { .. })
         ));
         let deep = format!("<sst>{}</sst>", "<a>".repeat(MAX_XML_DEPTH + 1));
         assert!(matches!(read_all(&deep), Err(ImportError::TooDeep { .. })));
