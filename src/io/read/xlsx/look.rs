@@ -205,7 +205,7 @@ pub fn row_tag(attributes: &[u8]) -> (Option<u32>, Option<f64>) {
 }
 
 /// `key="value"` pairs of a tag's attribute text (single or double quotes).
-fn raw_attrs(text: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+pub(super) fn raw_attrs(text: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut rest = text;
     std::iter::from_fn(move || {
         let eq = rest.iter().position(|&b| b == b'=')?;

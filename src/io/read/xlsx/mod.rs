@@ -11,6 +11,7 @@
 
 mod look;
 mod parts;
+mod scan;
 mod sheet;
 mod strings;
 mod text;

@@ -9,6 +9,7 @@
 //! exist leaves the cell empty.
 
 use super::look;
+use super::scan::{self, local, Scan, Token};
 use super::strings::Strings;
 use super::text::{unescape, Rich};
 use super::{StyleCodes, BUFFER, EVENT_STEP};
@@ -19,8 +20,7 @@ use crate::pace::{self, Pace, Stage};
 use crate::plan::{CellText, RawCell};
 use crate::table::grid::{Format, Merge};
 use crate::table::style::{BlockBuilder, SheetStyle};
-use quick_xml::events::{BytesStart, Event};
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 /// What the workbook gives every sheet: its shared strings (read as the cells need them) and
 /// its styles (calamine's reading of `styles.xml`).
@@ -40,23 +40,6 @@ pub struct Extras {
 
 /// The longest head (the XML before `<sheetData>`) kept for widths and panes.
 const MAX_HEAD: usize = 4 << 20;
-
-/// A reader that keeps a copy of the first bytes read through it, while `head` is `Some`.
-struct Recorder<R> {
-    inner: R,
-    head: Option<Vec<u8>>,
-}
-
-impl<R: Read> Read for Recorder<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(out)?;
-        if let Some(head) = &mut self.head {
-            let room = MAX_HEAD.saturating_sub(head.len());
-            head.extend_from_slice(out.get(..n.min(room)).unwrap_or_default());
-        }
-        Ok(n)
-    }
-}
 
 /// The type a cell's `t` states.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -184,18 +167,10 @@ pub async fn read<P: Pace, S: Read>(
     pace: &mut P,
     progress: impl Fn(f64) -> f64,
 ) -> Result<Extras, ImportError> {
-    let recorder = Recorder {
-        inner: file.take(MAX_PART_BYTES),
-        head: Some(Vec::new()),
-    };
-    let mut xml = quick_xml::Reader::from_reader(BufReader::with_capacity(BUFFER, recorder));
-    let config = xml.config_mut();
-    config.check_end_names = false;
-    config.expand_empty_elements = true;
+    let mut scan = Scan::new(file.take(MAX_PART_BYTES), BUFFER);
     // Errors name the sheet, as the user knows it.
     let name = sheet.name.clone();
-    let damaged = |e: quick_xml::Error| super::damaged(format!("sheet {name}: {e}"));
-    let mut buf = Vec::new();
+    let damaged = |e: &dyn std::fmt::Display| super::damaged(format!("sheet {name}: {e}"));
     let mut looks = look::Palette::default();
     let mut blocks = BlockBuilder::new(crate::io::limits::MAX_STYLE_RUNS);
     let mut heights: Vec<(u32, f64)> = Vec::new();
@@ -210,22 +185,69 @@ pub async fn read<P: Pace, S: Read>(
     let mut other_at = 0usize;
     let mut v = String::new();
     let mut rich = Rich::default();
+    let mut text = String::new();
     let mut since_step = 0usize;
     let mut first_shown = false;
     let whole = size.max(1) as f64;
-    let mut scratch = String::new();
+    // An element written empty (`<c r="B2" s="3"/>`) ends where it starts.
+    let mut pending_end: Option<Name> = None;
     loop {
         // Between cells (a cell's shared string is looked up at its end), and also in long runs
         // of rows without cells or a long head.
-        if since_step >= EVENT_STEP && inside == Inside::Nothing {
+        if since_step >= EVENT_STEP && inside == Inside::Nothing && pending_end.is_none() {
             since_step = 0;
-            pace.step(Stage::Read, progress(xml.buffer_position() as f64 / whole))
+            pace.step(Stage::Read, progress(scan.position() as f64 / whole))
                 .await;
         }
-        buf.clear();
-        since_step += 1;
-        match xml.read_event_into(&mut buf).map_err(damaged)? {
-            Event::Start(e) => {
+        let event = match pending_end.take() {
+            Some(n) => Ev::End(n),
+            None => {
+                since_step += 1;
+                let (token, raw) = scan.next().map_err(|e| damaged(&e))?;
+                if !in_data && head.len() < MAX_HEAD {
+                    head.extend_from_slice(raw.get(..MAX_HEAD - head.len()).unwrap_or(raw));
+                }
+                match token {
+                    Token::Start {
+                        name: tag,
+                        attrs,
+                        empty,
+                    } => {
+                        let n = Name::of(local(tag));
+                        let info = match n {
+                            Name::Row if in_data && cell.is_none() => {
+                                Info::Row(look::row_tag(attrs))
+                            }
+                            Name::C if in_data && cell.is_none() => {
+                                Info::Cell(cell_tag(attrs, next_row, next_col))
+                            }
+                            Name::T => Info::Preserve(preserved(attrs)),
+                            _ => Info::None,
+                        };
+                        if empty {
+                            pending_end = Some(n);
+                        }
+                        Ev::Start(n, info)
+                    }
+                    Token::End { name: tag } => Ev::End(Name::of(local(tag))),
+                    Token::Text(t) if matches!(inside, Inside::V | Inside::Is) => {
+                        text.clear();
+                        scan::decode(t, &mut text).map_err(|e| damaged(&e))?;
+                        Ev::Text
+                    }
+                    Token::CData(t) if matches!(inside, Inside::V | Inside::Is) => {
+                        text.clear();
+                        let t = std::str::from_utf8(t).map_err(|e| damaged(&e))?;
+                        text.push_str(&t.replace("\r\n", "\n").replace('\r', "\n"));
+                        Ev::Text
+                    }
+                    Token::Eof => Ev::Eof,
+                    _ => continue,
+                }
+            }
+        };
+        match event {
+            Ev::Start(n, info) => {
                 depth += 1;
                 if depth > MAX_XML_DEPTH {
                     return Err(ImportError::TooDeep {
@@ -233,18 +255,9 @@ pub async fn read<P: Pace, S: Read>(
                         limit: MAX_XML_DEPTH,
                     });
                 }
-                let local = e.local_name();
-                match local.as_ref() {
-                    "sheetData" if !in_data => {
-                        in_data = true;
-                        let at = usize::try_from(xml.buffer_position()).unwrap_or(usize::MAX);
-                        if let Some(mut recorded) = xml.get_mut().get_mut().head.take() {
-                            recorded.truncate(at);
-                            head = recorded;
-                        }
-                    }
-                    "row" if in_data && cell.is_none() => {
-                        let (r, ht) = look::row_tag(e.attributes_raw().as_bytes());
+                match (n, info) {
+                    (Name::SheetData, _) if !in_data => in_data = true,
+                    (Name::Row, Info::Row((r, ht))) => {
                         let row = r.and_then(|r| r.checked_sub(1)).unwrap_or(next_row);
                         next_row = row;
                         next_col = 0;
@@ -255,21 +268,23 @@ pub async fn read<P: Pace, S: Read>(
                             }
                         }
                     }
-                    "c" if in_data && cell.is_none() => {
-                        cell = Some(cell_tag(&e, next_row, next_col));
+                    (Name::C, Info::Cell(c)) => {
+                        cell = Some(c);
                         inside = Inside::Nothing;
                         v.clear();
                     }
-                    "v" if cell.is_some() && inside == Inside::Nothing => {
+                    (Name::V, _) if cell.is_some() && inside == Inside::Nothing => {
                         // A second <v> replaces the first, as calamine reads it.
                         v.clear();
                         inside = Inside::V;
                     }
-                    "is" if cell.is_some() && inside == Inside::Nothing => {
+                    (Name::Is, _) if cell.is_some() && inside == Inside::Nothing => {
                         inside = Inside::Is;
                         rich.clear();
                     }
-                    _ if inside == Inside::Is => rich.start(&e),
+                    (n, info) if inside == Inside::Is => {
+                        rich.start_raw(n.rich(), matches!(info, Info::Preserve(true)));
+                    }
                     _ if cell.is_some() && inside == Inside::Nothing => {
                         inside = Inside::Other;
                         other_at = depth;
@@ -277,12 +292,11 @@ pub async fn read<P: Pace, S: Read>(
                     _ => {}
                 }
             }
-            Event::End(e) => {
+            Ev::End(n) => {
                 let closing = depth;
                 depth = depth.saturating_sub(1);
-                let local = e.local_name();
-                match local.as_ref() {
-                    "c" if cell.is_some() => {
+                match n {
+                    Name::C if cell.is_some() => {
                         let Some(c) = cell.take() else { continue };
                         inside = Inside::Nothing;
                         next_col = c.col.saturating_add(1);
@@ -291,7 +305,7 @@ pub async fn read<P: Pace, S: Read>(
                             let first = sheet.first_rows(pace::FIRST_ROWS);
                             pace.first_rows(Format::Xlsx, &first, size).await;
                         }
-                        let done = progress(xml.buffer_position() as f64 / whole);
+                        let done = progress(scan.position() as f64 / whole);
                         if c.kind == Kind::Shared && !c.inline {
                             if let Ok(index) = v.trim().parse::<usize>() {
                                 shared.strings.ensure(index, pace, done).await?;
@@ -299,61 +313,43 @@ pub async fn read<P: Pace, S: Read>(
                         }
                         place(&c, &v, &rich, shared, codes, sheet, &mut looks, &mut blocks)?;
                     }
-                    "v" if inside == Inside::V => inside = Inside::Nothing,
-                    "is" if inside == Inside::Is => {
+                    Name::V if inside == Inside::V => inside = Inside::Nothing,
+                    Name::Is if inside == Inside::Is => {
                         inside = Inside::Nothing;
                         if let Some(c) = cell.as_mut() {
                             c.inline = true;
                         }
                     }
-                    _ if inside == Inside::Is => rich.end(local.as_ref()),
-                    "row" if cell.is_none() => {
+                    n if inside == Inside::Is => rich.end_raw(n.rich()),
+                    Name::Row if cell.is_none() => {
                         next_row = next_row.saturating_add(1);
                         next_col = 0;
                     }
-                    "sheetData" if in_data && cell.is_none() => break,
+                    Name::SheetData if in_data && cell.is_none() => break,
                     _ if inside == Inside::Other && closing == other_at => inside = Inside::Nothing,
                     _ => {}
                 }
             }
-            Event::Text(t) => match inside {
-                Inside::V => v.push_str(&t.xml10_content()),
-                Inside::Is => rich.text(&t.xml10_content(), &name)?,
-                _ => {}
-            },
-            Event::CData(t) => match inside {
-                Inside::V => v.push_str(&t.xml10_content()),
-                Inside::Is => rich.text(&t.xml10_content(), &name)?,
-                _ => {}
-            },
-            Event::GeneralRef(r) => match inside {
-                Inside::V => super::push_reference(&r, &mut v),
-                Inside::Is => {
-                    scratch.clear();
-                    super::push_reference(&r, &mut scratch);
-                    rich.text(&scratch, &name)?;
-                }
+            Ev::Text => match inside {
+                Inside::V => v.push_str(&text),
+                Inside::Is => rich.text(&text, &name)?,
                 _ => {}
             },
             // A part cut short inside its cells would lose the rest of them without a word.
-            Event::Eof if in_data => {
+            Ev::Eof if in_data => {
                 return Err(super::damaged(format!(
                     "sheet {name}: its XML ends inside its cells"
                 )));
             }
-            Event::Eof => break,
-            _ => {}
+            Ev::Eof => break,
         }
     }
-    // The tail: what the reader holds already, then the rest of the part, a buffer at a time.
-    let mut tail = xml.get_ref().buffer().to_vec();
-    let rest = xml.get_mut().get_mut();
-    rest.head = None;
+    // The tail: what the tokenizer holds already, then the rest of the part, a buffer at a time.
+    let (held, rest) = scan.rest();
+    let mut tail = held.to_vec();
     let mut chunk = vec![0u8; BUFFER];
     loop {
-        let n = rest
-            .read(&mut chunk)
-            .map_err(|e| super::damaged(format!("sheet {name}: {e}")))?;
+        let n = rest.read(&mut chunk).map_err(|e| damaged(&e))?;
         if n == 0 {
             break;
         }
@@ -384,8 +380,8 @@ pub async fn read<P: Pace, S: Read>(
     })
 }
 
-/// A `<c>` tag's position, style and type.
-fn cell_tag(e: &BytesStart<'_>, row: u32, col: u32) -> Cell {
+/// A `<c>` tag's position, style and type, from its attributes as written.
+fn cell_tag(attrs: &[u8], row: u32, col: u32) -> Cell {
     let mut out = Cell {
         row,
         col,
@@ -393,20 +389,84 @@ fn cell_tag(e: &BytesStart<'_>, row: u32, col: u32) -> Cell {
         kind: Kind::Number,
         inline: false,
     };
-    for a in e.attributes().with_checks(false).flatten() {
-        match a.key.local_name().as_ref() {
-            "r" => {
-                if let Some((r, c)) = position(a.value.as_bytes()) {
+    for (key, value) in look::raw_attrs(attrs) {
+        match local(key) {
+            b"r" => {
+                if let Some((r, c)) = position(value) {
                     out.row = r;
                     out.col = c;
                 }
             }
-            "s" => out.style = a.value.trim().parse().unwrap_or(0),
-            "t" => out.kind = Kind::of(Some(a.value.as_bytes())),
+            b"s" => {
+                out.style = std::str::from_utf8(value)
+                    .ok()
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+            }
+            b"t" => out.kind = Kind::of(Some(value)),
             _ => {}
         }
     }
     out
+}
+
+/// Whether a `<t>` keeps its spaces (`xml:space="preserve"`).
+fn preserved(attrs: &[u8]) -> bool {
+    look::raw_attrs(attrs).any(|(k, v)| k == b"xml:space" && v == b"preserve")
+}
+
+/// The elements the reader tells apart, by local name.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Name {
+    SheetData,
+    Row,
+    C,
+    V,
+    Is,
+    T,
+    RPh,
+    Other,
+}
+
+impl Name {
+    fn of(local: &[u8]) -> Self {
+        match local {
+            b"sheetData" => Self::SheetData,
+            b"row" => Self::Row,
+            b"c" => Self::C,
+            b"v" => Self::V,
+            b"is" => Self::Is,
+            b"t" => Self::T,
+            b"rPh" => Self::RPh,
+            _ => Self::Other,
+        }
+    }
+
+    /// The name as [`Rich`] knows it.
+    fn rich(self) -> &'static str {
+        match self {
+            Self::T => "t",
+            Self::RPh => "rPh",
+            _ => "",
+        }
+    }
+}
+
+/// What a start tag's attributes said, for the elements that have something to say.
+enum Info {
+    None,
+    Row((Option<u32>, Option<f64>)),
+    Cell(Cell),
+    Preserve(bool),
+}
+
+/// A token as the reader's state machine takes it.
+enum Ev {
+    Start(Name, Info),
+    End(Name),
+    /// Text (decoded into the reader's `text`) inside a `<v>` or an `<is>`.
+    Text,
+    Eof,
 }
 
 /// Puts a read cell into the sheet, its style into the sheet's look.

@@ -36,15 +36,23 @@ impl Rich {
 
     /// An element opened inside the string.
     pub fn start(&mut self, e: &BytesStart<'_>) {
-        match e.local_name().as_ref() {
+        let local = e.local_name();
+        let preserve = local.as_ref() == "t"
+            && e.attributes()
+                .flatten()
+                .any(|a| a.key.as_ref() == "xml:space" && &*a.value == "preserve");
+        self.start_raw(local.as_ref(), preserve);
+    }
+
+    /// An element named `local` opened inside the string; `preserve`: a `<t>` that keeps its
+    /// spaces.
+    pub fn start_raw(&mut self, local: &str, preserve: bool) {
+        match local {
             "rPh" => self.phonetic = true,
             "t" if !self.phonetic => {
                 self.in_t = true;
                 self.t.clear();
-                self.preserve = e
-                    .attributes()
-                    .flatten()
-                    .any(|a| a.key.as_ref() == "xml:space" && &*a.value == "preserve");
+                self.preserve = preserve;
             }
             _ => {}
         }
@@ -52,6 +60,11 @@ impl Rich {
 
     /// An element closed inside the string.
     pub fn end(&mut self, local: &str) {
+        self.end_raw(local);
+    }
+
+    /// An element named `local` closed inside the string.
+    pub fn end_raw(&mut self, local: &str) {
         match local {
             "rPh" => self.phonetic = false,
             "t" if self.in_t => {
