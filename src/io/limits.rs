@@ -297,7 +297,7 @@ pub fn check_xlsx_parts(bytes: &[u8]) -> Result<(), ImportError> {
 /// pace.
 const SCAN_STEP: usize = 4 * crate::pace::STEP;
 
-/// [`check_xlsx_parts`] in slices: `pace` is awaited every [`SCAN_STEP`] XML events, so that
+/// [`check_xlsx_parts`] in slices: `pace` is awaited every `SCAN_STEP` XML events, so that
 /// the page is not frozen while a large part is scanned.
 ///
 /// # Errors

@@ -38,7 +38,7 @@ pub struct ReturnRecord {
     pub changed_targets: Vec<ChangedTarget>,
 }
 
-/// A change of [`Returns`]; applied by [`Doc::apply`] as [`Edit::Returns`].
+/// A change of [`Returns`]; applied by the page's `Doc::apply` as `Edit::Returns`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ReturnsEdit {
     /// Adds a return's record at the end.

@@ -1,12 +1,13 @@
-//! One `.xlsx` worksheet part, read in one pass over its inflated XML: the head before
-//! `<sheetData>` (column widths, frozen panes, fit to page), every `<row>` (custom heights) and
-//! `<c>` (value, style), and the tail after it (merged ranges, page setup). The reader pauses
-//! for its [`Pace`] every [`EVENT_STEP`] XML events (at the end of a cell) and hands the first rows over as soon as they are read.
+//! One `.xlsx` worksheet part, read in one pass over its inflated XML (cut into tokens by
+//! [`Scan`]): the head before `<sheetData>` (column widths, frozen panes, fit to page), every
+//! `<row>` (custom heights) and `<c>` (value, style), and the tail after it (merged ranges, page
+//! setup). The reader pauses for its [`Pace`] every [`EVENT_STEP`] tokens (between cells) and
+//! hands the first rows over as soon as they are read.
 //!
 //! Values are read as calamine reads them (the differential test holds us to it), except that
 //! what calamine refuses the whole workbook for is kept: a number that does not parse or a
-//! boolean that is neither `0` nor `1` is kept as its text, a shared string index that does not
-//! exist leaves the cell empty.
+//! boolean that is neither `true` nor `false` is kept as its text, a shared string index that
+//! does not exist leaves the cell empty, and a part cut short inside its cells is refused.
 
 use super::look;
 use super::scan::{self, local, Scan, Token};
