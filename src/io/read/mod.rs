@@ -65,14 +65,7 @@ mod xml2003;
 /// The character an XML entity or character reference stands for (`&amp;`, `&#26576;`), for the
 /// readers that walk XML events themselves (xlsx look, ods, SpreadsheetML 2003).
 fn entity_char(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
-    match &**r {
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "amp" => Some('&'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => r.resolve_char_ref().ok().flatten(),
-    }
+    xlsx::reference_char(r)
 }
 
 /// An XML attribute's value, unescaped, for the same readers: a prefixed `name`

@@ -21,12 +21,7 @@ use std::io::{Cursor, Write};
 /// calamine's reading: every cell of its cell stream, its merged ranges, each cell's style.
 fn read_calamine(bytes: &[u8]) -> Result<Workbook, ImportError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(damaged)?;
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let names = super::worksheet_names(&wb);
     let mut budget = Budget::default();
     let mut codes = StyleCodes::default();
     let (mut sheets, mut styles) = (Vec::new(), Vec::new());

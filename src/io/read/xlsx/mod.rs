@@ -38,10 +38,16 @@ const BUFFER: usize = 64 * 1024;
 /// made slices of very different lengths (a 110 ms one on LibreOffice's rich strings).
 const EVENT_STEP: usize = 4096;
 
+/// The character an entity or character reference stands for (`amp`, `#26576`, `#x41`), as
+/// every reader here resolves them ([`scan::decode`] too).
+pub(super) fn reference_char(name: &str) -> Option<char> {
+    scan::resolve(name)
+}
+
 /// The character a reference stands for (`&amp;`, `&#26576;`) appended to `out`; an unknown
 /// entity is kept as written.
 fn push_reference(r: &quick_xml::events::BytesRef<'_>, out: &mut String) {
-    match super::entity_char(r) {
+    match reference_char(r) {
         Some(c) => out.push(c),
         None => {
             out.push('&');
@@ -106,14 +112,7 @@ pub(super) async fn read_paced<P: Pace>(
         XlsxError::Password => ImportError::Encrypted,
         other => damaged(other),
     })?;
-    // Chart and dialog sheets (and the Excel 4 macro sheets made dialog sheets) hold no table.
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
-    let names = checked_names(names)?;
+    let names = checked_names(worksheet_names(&wb))?;
     let styles = names
         .iter()
         .find_map(|n| {
@@ -177,6 +176,16 @@ pub(super) async fn read_paced<P: Pace>(
         sheets,
         styles: looks,
     })
+}
+
+/// The names of the workbook's worksheets, in order: chart and dialog sheets (and the Excel 4
+/// macro sheets [`for_calamine`] made dialog sheets) hold no table.
+fn worksheet_names<R: std::io::Read + std::io::Seek>(wb: &Xlsx<R>) -> Vec<String> {
+    wb.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 /// A worksheet with no cells, in place of each real one in the package calamine reads.

@@ -184,21 +184,10 @@ pub(crate) fn range(reference: &str) -> Option<Merge> {
     })
 }
 
-/// `AB12` → (11, 27), 0-based; `$` signs are allowed. `None` for anything else or beyond u32.
+/// `$AB$12` → (11, 27), 0-based, as [`super::sheet::position`] reads a reference without its `$` signs.
 fn cell(reference: &str) -> Option<(u32, u32)> {
-    let s = reference.trim().replace('$', "");
-    let split = s.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = s.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
-    {
-        return None;
-    }
-    let col = letters.bytes().try_fold(0u32, |acc, b| {
-        acc.checked_mul(26)?
-            .checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)
-    })?;
-    let row: u32 = digits.parse().ok()?;
-    Some((row.checked_sub(1)?, col.checked_sub(1)?))
+    let bytes: Vec<u8> = reference.trim().bytes().filter(|&b| b != b'$').collect();
+    super::sheet::position(&bytes)
 }
 
 /// The package's part names, for lookups that forgive case and `\` (as Excel does).

@@ -296,7 +296,7 @@ pub fn decode(text: &[u8], out: &mut String) -> Result<(), std::str::Utf8Error> 
 }
 
 /// The character of an entity or character reference's name (`amp`, `#26576`, `#x41`).
-fn resolve(name: &str) -> Option<char> {
+pub fn resolve(name: &str) -> Option<char> {
     match name {
         "lt" => Some('<'),
         "gt" => Some('>'),

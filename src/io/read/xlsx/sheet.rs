@@ -114,7 +114,7 @@ fn value<'a>(
 }
 
 /// `B12` → (11, 1), 0-based; `None` for anything else (the running position is used then).
-fn position(r: &[u8]) -> Option<(u32, u32)> {
+pub(super) fn position(r: &[u8]) -> Option<(u32, u32)> {
     let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     if letters == 0 || letters > 3 {
         return None;
