@@ -106,7 +106,9 @@ pub(super) async fn read_paced<P: Pace>(
         .values()
         .filter_map(|p| parts.find(p))
         .collect();
-    let rels = parts.find(&package.workbook_rels);
+    let rels = parts
+        .find(&package.workbook_rels)
+        .map(|at| (at, package.folder()));
     let small = for_calamine(&mut zip, &sheet_parts, rels)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(small.as_slice())).map_err(|e| match e {
         XlsxError::Password => ImportError::Encrypted,
@@ -195,14 +197,16 @@ const EMPTY_SHEET: &[u8] =
 /// The package calamine reads: only the parts it reads when it opens a workbook (the XML and
 /// relationship parts: no images, embedded objects or printer settings), without the shared
 /// strings (we read them), each worksheet part in `sheets` replaced by an empty one, and the
-/// workbook relationships (`rels`) with their Excel 4 macro sheets (`xlMacrosheet`,
+/// workbook relationships (`rels`: the part and the workbook's folder) with every target made
+/// absolute (calamine resolves only some relative forms: `./worksheets/…` it did not find, and with
+/// it the styles) and their Excel 4 macro sheets (`xlMacrosheet`,
 /// `intlMacrosheet`, which calamine refuses the whole workbook for) typed as dialog sheets, which
 /// calamine lists and the reader skips. Parts are copied still compressed. Call
 /// [`limits::check_zip`] first: it bounds the parts read here.
 fn for_calamine(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     sheets: &[usize],
-    rels: Option<usize>,
+    rels: Option<(usize, &str)>,
 ) -> Result<Vec<u8>, ImportError> {
     use std::io::{Read as _, Write as _};
     let stored =
@@ -220,7 +224,7 @@ fn for_calamine(
             drop(file);
             out.start_file(name.as_str(), stored).map_err(damaged)?;
             out.write_all(EMPTY_SHEET).map_err(damaged)?;
-        } else if rels == Some(i) {
+        } else if let Some((_, folder)) = rels.filter(|(at, _)| *at == i) {
             drop(file);
             let mut text = String::new();
             zip.by_index(i)
@@ -228,7 +232,7 @@ fn for_calamine(
                 .take(limits::MAX_PART_BYTES)
                 .read_to_string(&mut text)
                 .map_err(damaged)?;
-            let text = text
+            let text = parts::absolute_targets(&text, folder)
                 .replace("intlMacrosheet", "dialogsheet")
                 .replace("xlMacrosheet", "dialogsheet");
             out.start_file(name.as_str(), stored).map_err(damaged)?;

@@ -28,6 +28,14 @@ pub struct Package {
 const DEFAULT_WORKBOOK: &str = "xl/workbook.xml";
 
 impl Package {
+    /// The workbook part's folder, with its `/` (`xl/`), or nothing at the package's root.
+    pub fn folder(&self) -> &str {
+        self.workbook
+            .rfind('/')
+            .and_then(|at| self.workbook.get(..=at))
+            .unwrap_or_default()
+    }
+
     /// The shared strings part: the one the relationships name, else `sharedStrings.xml` beside
     /// the workbook part (where calamine looks).
     pub fn shared_strings_part(&self, index: &PartIndex) -> Option<usize> {
@@ -121,6 +129,36 @@ fn resolve(dir: &str, target: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// A relationships part's text with each internal `Target` made absolute (`/xl/worksheets/…`),
+/// resolved against `folder` as [`Package::read`] resolves it; external targets (`https://…`,
+/// `file:…`) are kept.
+pub fn absolute_targets(rels: &str, folder: &str) -> String {
+    let mut out = String::with_capacity(rels.len() + 64);
+    let mut rest = rels;
+    while let Some(at) = rest.find("Target=") {
+        let (before, after) = rest.split_at(at + "Target=".len());
+        out.push_str(before);
+        let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'');
+        let end = quote.and_then(|q| after.get(1..)?.find(q));
+        let (Some(q), Some(end)) = (quote, end) else {
+            rest = after;
+            continue;
+        };
+        let target = after.get(1..1 + end).unwrap_or_default();
+        let external = target.contains(':');
+        out.push(q);
+        if external {
+            out.push_str(target);
+        } else {
+            out.push('/');
+            out.push_str(&resolve(folder, target));
+        }
+        rest = after.get(1 + end..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A part's text, found as [`PartIndex::find`] finds it; at most its size, which
@@ -227,6 +265,36 @@ fn fold(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_resolve_against_the_workbook_folder_in_every_form() {
+        for (folder, target, expected) in [
+            ("xl/", "worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+            ("xl/", "./worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"),
+            (
+                "xl/",
+                "/xl/worksheets/sheet1.xml",
+                "xl/worksheets/sheet1.xml",
+            ),
+            ("xl/", "../book/s.xml", "book/s.xml"),
+            ("xl/", "..\\book\\s.xml", "book/s.xml"),
+            ("a/b/", "../../c.xml", "c.xml"),
+            ("", "xl/workbook.xml", "xl/workbook.xml"),
+            (
+                "xl/",
+                "worksheets//./sheet2.xml",
+                "xl/worksheets/sheet2.xml",
+            ),
+            ("xl/", "../../../x.xml", "x.xml"),
+        ] {
+            assert_eq!(resolve(folder, target), expected, "{folder} + {target}");
+        }
+        let rels = r#"<Relationships><Relationship Id="rId1" Target="./worksheets/sheet1.xml"/><Relationship Id='rId2' Target='styles.xml'/><Relationship Id="rId3" TargetMode="External" Target="https://example.org/a"/></Relationships>"#;
+        assert_eq!(
+            absolute_targets(rels, "xl/"),
+            r#"<Relationships><Relationship Id="rId1" Target="/xl/worksheets/sheet1.xml"/><Relationship Id='rId2' Target='/xl/styles.xml'/><Relationship Id="rId3" TargetMode="External" Target="https://example.org/a"/></Relationships>"#
+        );
+    }
 
     #[test]
     fn references_parse_like_excel_writes_them() {
