@@ -118,6 +118,20 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// The value of `name` in the page's query string (`?grid=dom&warm=0`), if any.
+pub fn query_param(name: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let location = js_sys::Reflect::get(&window, &"location".into()).ok()?;
+    let search = js_sys::Reflect::get(&location, &"search".into())
+        .ok()?
+        .as_string()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        .map(str::to_string)
+}
+
 /// A User Timing mark (`performance.mark`), named `zb:{name}`: where the page's long work is,
 /// for the benches' traces (`benches/browser/user-path-trace.mjs`). A no-op where there is no
 /// `performance` (never an error).

@@ -153,16 +153,7 @@ pub fn point_in(canvas: &web_sys::Element, client_x: i32, client_y: i32) -> (f64
 
 /// The page's `?grid=` (`dom` for the DOM grid alone), if any.
 pub fn grid_query() -> Option<String> {
-    let window = web_sys::window()?;
-    let location = js_sys::Reflect::get(&window, &"location".into()).ok()?;
-    let search = js_sys::Reflect::get(&location, &"search".into())
-        .ok()?
-        .as_string()?;
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("grid="))
-        .map(str::to_string)
+    super::query_param("grid")
 }
 
 /// Calls back when an element's size changes (a panel beside it opened or closed, the window
