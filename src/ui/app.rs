@@ -25,7 +25,7 @@ pub(super) const FILE_TYPES: &str =
     ".xlsx,.xlsm,.xls,.xlsb,.et,.ett,.ods,.csv,.txt,.xml,.htm,.html";
 
 /// The built-in demo plan (云浮市全面建成小康社会指标任务进度计划表).
-const DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.xlsx");
+pub(super) const DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.xlsx");
 const DEMO_NAME: &str = "示例-云浮市全面建成小康社会指标任务进度计划表.xlsx";
 
 /// Which view the content area shows.
@@ -228,7 +228,9 @@ pub fn App() -> impl IntoView {
     // Opening never drops the current plan unless the new file was read. The import runs in
     // slices that yield to the page, with a progress bar; a second file waits its turn.
     // `restore`: the journal's edits to replay on it (a reload), else a fresh start.
+    let warm = super::warm::WarmUp::start();
     let open_bytes = move |name: String, bytes: Vec<u8>, from: Origin, restore: Option<Journal>| {
+        warm.stop();
         set_progress.set(Some((Stage::Read, 0.0)));
         set_status.set(Status::Loading(name.clone()));
         leptos::task::spawn_local(async move {

@@ -132,6 +132,16 @@ pub fn query_param(name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Sets `data-{key}` of the page's root element (what the page is doing, for the benches).
+pub fn set_root_data(key: &str, value: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute(&format!("data-{key}"), value);
+    }
+}
+
 /// A User Timing mark (`performance.mark`), named `zb:{name}`: where the page's long work is,
 /// for the benches' traces (`benches/browser/user-path-trace.mjs`). A no-op where there is no
 /// `performance` (never an error).

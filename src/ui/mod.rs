@@ -31,6 +31,8 @@ mod status;
 #[cfg(target_arch = "wasm32")]
 mod summary;
 #[cfg(target_arch = "wasm32")]
+mod warm;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 /// Installs the panic hook and mounts the app on the page's body. In the export worker (no

@@ -1,0 +1,84 @@
+//! Warming the import up before a file is chosen.
+//!
+//! The page's WebAssembly is compiled function by function when first called, by a quick
+//! baseline compiler, and compiled again optimised only once a function has run enough. So the
+//! first file opened in a fresh page ran its reader, detection and computation several times
+//! slower than the same file opened again: 2,000 rows of `.xlsx` read in 190–300 ms the first
+//! time and in 22 ms the third (the page of 2026-12-07, a 2-core machine). Once the page is
+//! shown, while the user looks for a file, it imports the built-in demo plan a few times in the
+//! background — in slices, as any import, nothing shown, nothing kept — and stops starting new
+//! rounds as soon as a file is opened.
+//!
+//! The root element says how far it got, `data-warm="running|done|stopped"` (the benches wait
+//! for it, as a person takes longer than that to pick a file).
+
+use super::app::DEMO_BYTES;
+use super::browser::{self, PagePace};
+use super::state::{Doc, Live};
+use crate::io;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// How many times the demo plan is imported: enough for the reader's, detection's and the
+/// computation's hot functions to be compiled optimised (measured: README, Performance).
+/// `?warm=N` in the page's address says another number (`0`: none, for comparisons).
+const ROUNDS: usize = 8;
+
+/// The warm-up of the page: started once, stopped when a file is opened.
+#[derive(Clone, Copy)]
+pub struct WarmUp {
+    stop: StoredValue<bool>,
+}
+
+impl WarmUp {
+    /// Starts warming up after the page's first frame.
+    pub fn start() -> Self {
+        let stop = StoredValue::new(false);
+        request_animation_frame(move || {
+            set_timeout(
+                move || leptos::task::spawn_local(rounds(stop)),
+                Duration::ZERO,
+            );
+        });
+        Self { stop }
+    }
+
+    /// A file is being opened: no round starts after the one under way (whose remaining slices
+    /// take turns with the file's).
+    pub fn stop(&self) {
+        self.stop.try_set_value(true);
+    }
+}
+
+async fn rounds(stop: StoredValue<bool>) {
+    let stopped = move || stop.try_get_value().unwrap_or(true);
+    let count = browser::query_param("warm")
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(ROUNDS);
+    if count == 0 {
+        return;
+    }
+    if stopped() {
+        browser::set_root_data("warm", "stopped");
+        return;
+    }
+    browser::set_root_data("warm", "running");
+    browser::mark("warm");
+    let mut pace = PagePace::new(|_, _| {});
+    for _ in 0..count {
+        if stopped() {
+            browser::mark("warm-stopped");
+            browser::set_root_data("warm", "stopped");
+            return;
+        }
+        if let Ok(imported) = io::import_paced(DEMO_BYTES, &mut pace).await {
+            let doc = Doc::new(String::new(), imported);
+            if let Some((_, _, Some(plan))) = doc.active_sheet() {
+                let _ = Live::new_paced(plan, &mut pace).await;
+            }
+        }
+        pace.breathe().await;
+    }
+    browser::mark("warm-done");
+    browser::set_root_data("warm", "done");
+}
