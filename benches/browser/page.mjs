@@ -1,10 +1,26 @@
 // What the in-browser benches share: opening the shipped page ready for a file, and the
 // watcher of the user's path (file chosen → first data row painted → import done).
 //
-// "Painted" is the first animation frame after the DOM change, plus a task (rAF → setTimeout 0):
-// the frame with the row has been produced by then.
+// "Painted" is the end of the animation frame that shows the change: the canvas body draws its
+// rows inside a frame (in `requestAnimationFrame`), whose style, layout and paint follow in the
+// same task, so its rows are painted when that task ends; a change of the DOM outside a frame is
+// painted at the end of the next one. The end of a task is taken by a task of the highest
+// priority queued in it (`scheduler.postTask`, "user-blocking"), which runs before the page's
+// own timers. (Until 2026-12-07 it was "the next frame, then a zero timeout": that waited for
+// the next frame, which the browser gives a busy page only after its queued timers, and then
+// behind one of the reader's 30 ms slices, 60–170 ms after the frame that showed the row.)
 
-/** A new page of `context` at `url`, once the app has started (the status bar shown);
+import { pathToFileURL } from "node:url";
+
+/** The file URL of the page at `path`, which may end in a query (`dist/zhibiao.html?warm=0`). */
+export function pageUrl(path) {
+  const at = path.indexOf("?");
+  return at < 0 ? pathToFileURL(path).href : pathToFileURL(path.slice(0, at)).href + path.slice(at);
+}
+
+/** A new page of `context` at `url`, once the app has started (the status bar shown) and has
+ * warmed its import up (`data-warm` on the root, src/ui/warm.rs: a person takes longer than
+ * that to pick a file; a page without a warm-up is given the same quarter of a second);
  * `beforeLoad(page)` runs before it navigates (e.g. to attach a CDP session). */
 export async function openReady(context, url, beforeLoad = async () => {}) {
   const page = await context.newPage();
@@ -15,6 +31,8 @@ export async function openReady(context, url, beforeLoad = async () => {}) {
     null,
     { timeout: 60_000 },
   );
+  await page.waitForTimeout(250);
+  await page.waitForFunction(() => document.documentElement.dataset.warm !== "running", null, { timeout: 60_000 });
   return page;
 }
 
@@ -30,7 +48,14 @@ export function watch() {
     }
   }).observe({ type: "longtask" });
   addEventListener("change", () => (up.change ??= performance.now()), true);
-  const painted = (key) => requestAnimationFrame(() => setTimeout(() => (up[key] ??= performance.now()), 0));
+  const afterTask = (f) =>
+    globalThis.scheduler?.postTask ? scheduler.postTask(f, { priority: "user-blocking" }) : setTimeout(f, 0);
+  // `inFrame`: the change was made inside an animation frame (the canvas drawing its rows).
+  const painted = (key, inFrame) => {
+    const stamp = () => (up[key] ??= performance.now());
+    if (inFrame) afterTask(stamp);
+    else requestAnimationFrame(() => afterTask(stamp));
+  };
   const check = () => {
     if (up.change === undefined) return;
     // A data row in the DOM, or drawn by the canvas body (which says which rows it painted;
@@ -39,7 +64,7 @@ export function watch() {
     if (up.rowDom === undefined && (drawn || document.querySelector('[data-testid="sheet-grid"] tbody tr[data-row] [data-testid="grid-cell"]'))) {
       up.rowDom = performance.now();
       up.firstScreen = !!document.querySelector('[data-testid="grid-scroll"][data-loading="true"]');
-      painted("row");
+      painted("row", !!drawn);
     }
     const status = document.querySelector('[data-testid="status-bar"]')?.getAttribute("data-state");
     if (
@@ -51,7 +76,7 @@ export function watch() {
     ) {
       up.doneDom = performance.now();
       up.status = status;
-      painted("done");
+      painted("done", false);
     }
   };
   new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });

@@ -9,9 +9,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import { chromium } from "playwright-core";
-import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS } from "../../tests/browser/harness.mjs";
-import { openReady, watch } from "./page.mjs";
+import { openReady, pageUrl, watch } from "./page.mjs";
 
 const pages = { A: process.env.ZHIBIAO_PAGE_A, B: process.env.ZHIBIAO_PAGE_B };
 const runs = Number(process.env.ZHIBIAO_BENCH_RUNS || 5);
@@ -24,7 +23,7 @@ async function run(browser, page_path, file) {
   const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
   try {
     let cdp;
-    const page = await openReady(context, pathToFileURL(page_path).href, async (page) => {
+    const page = await openReady(context, pageUrl(page_path), async (page) => {
       cdp = await context.newCDPSession(page);
       await cdp.send("Performance.enable");
     });

@@ -10,9 +10,8 @@
 // ZHIBIAO_PAGE=dist/zhibiao-names.html so that Rust functions have their names.
 import { chromium } from "playwright-core";
 import fs from "node:fs";
-import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH as SHIPPED } from "../../tests/browser/harness.mjs";
-import { openReady, watch } from "./page.mjs";
+import { openReady, pageUrl, watch } from "./page.mjs";
 
 const PAGE_PATH = process.env.ZHIBIAO_PAGE || SHIPPED;
 const LONG_MS = Number(process.env.ZHIBIAO_LONG_MS || 50);
@@ -42,7 +41,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_A
 try {
   for (const file of process.argv.slice(2)) {
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
-    const page = await openReady(context, pathToFileURL(PAGE_PATH).href);
+    const page = await openReady(context, pageUrl(PAGE_PATH));
     await page.evaluate(watch);
     const cdp = await context.newCDPSession(page);
     const events = [];
@@ -73,7 +72,7 @@ try {
     const on = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid);
     const marks = on.filter((e) => e.cat?.includes("blink.user_timing") && e.name.startsWith("zb:"));
     const tasks = on.filter((e) => e.ph === "X" && (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask") && e.dur >= LONG_MS * 1000);
-    console.log(`${file}: first row ${Math.round(up.row - up.change)} ms, done ${Math.round(up.done - up.change)} ms, longest task ${Math.round(up.longest)} ms`);
+    console.log(`${file}: first row shown (drawn or in the DOM) ${Math.round(up.rowDom - up.change)} ms, painted ${Math.round(up.row - up.change)} ms, done ${Math.round(up.done - up.change)} ms, longest task ${Math.round(up.longest)} ms`);
     // RunTask and ThreadControllerImpl::RunTask wrap the same task: keep the outer one.
     let end = -1;
     const longest = {};
@@ -125,6 +124,8 @@ function hottest(profile, from, to) {
     }
     for (const n of names) counts.set(n, (counts.get(n) || 0) + 1);
   });
-  const top = [...counts].filter(([n]) => !/^\((root|program|anonymous)\)$/.test(n)).sort((a, b) => b[1] - a[1]).slice(0, 40);
+  // ZHIBIAO_PROFILE_FILTER=regex keeps only the functions it matches (e.g. `zhibiao::`).
+  const only = process.env.ZHIBIAO_PROFILE_FILTER ? new RegExp(process.env.ZHIBIAO_PROFILE_FILTER) : null;
+  const top = [...counts].filter(([n]) => !/^\((root|program|anonymous)\)$/.test(n) && (!only || only.test(n))).sort((a, b) => b[1] - a[1]).slice(0, 40);
   return top.map(([n, c]) => `      ${((100 * c) / Math.max(total, 1)).toFixed(0)}% ${n.slice(0, 140)}`).join("\n");
 }
