@@ -299,6 +299,8 @@ pub fn App() -> impl IntoView {
                         format!("{done}{}{opened}{}", t.colon, aside(l, &count))
                     })));
                     browser::mark("status");
+                    // The import is done: the bar goes now, not after the file is stored.
+                    set_progress.set(None);
                     // The bytes go to the browser's file store, so a reload finds them.
                     if let (Origin::File { key }, false, Start::File(bytes)) =
                         (&from, restoring, bytes.as_ref())
