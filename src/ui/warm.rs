@@ -6,15 +6,18 @@
 //! slower than the same file opened again: 2,000 rows of `.xlsx` read in 190–300 ms the first
 //! time and in 22 ms the third (the page of 2026-12-07, a 2-core machine). Once the page is
 //! shown, while the user looks for a file, it imports the built-in demo plan a few times in the
-//! background — in slices, as any import, nothing shown, nothing kept — and stops starting new
-//! rounds as soon as a file is opened.
+//! background — in slices, as any import, with the grid's own computations of a plan shown
+//! (its model, column widths, unit counts; no DOM), nothing shown, nothing kept — and stops
+//! starting new rounds as soon as a file is opened.
 //!
 //! The root element says how far it got, `data-warm="running|done|stopped"` (the benches wait
 //! for it, as a person takes longer than that to pick a file).
 
 use super::app::DEMO_BYTES;
 use super::browser::{self, PagePace};
-use super::state::{Doc, Live};
+use super::state::filter::{unit_counts, units_key};
+use super::state::widths::{fit_widths, Metrics};
+use super::state::{Doc, GridModel, Live};
 use crate::io;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -65,6 +68,9 @@ async fn rounds(stop: StoredValue<bool>) {
     browser::set_root_data("warm", "running");
     browser::mark("warm");
     let mut pace = PagePace::new(|_, _| {});
+    let metrics = browser::font_widths()
+        .map(|(digit, wide)| Metrics::measured(digit, wide))
+        .unwrap_or_default();
     for _ in 0..count {
         if stopped() {
             browser::mark("warm-stopped");
@@ -73,8 +79,14 @@ async fn rounds(stop: StoredValue<bool>) {
         }
         if let Ok(imported) = io::import_paced(DEMO_BYTES, &mut pace).await {
             let doc = Doc::new(String::new(), imported);
-            if let Some((_, _, Some(plan))) = doc.active_sheet() {
-                let _ = Live::new_paced(plan, &mut pace).await;
+            if let Some((sheet, layout, Some(plan))) = doc.active_sheet() {
+                let live = Live::new_paced(plan, &mut pace).await;
+                // What the grid computes when it shows a plan (no DOM here).
+                let model = GridModel::new(sheet, layout, Some(plan), &doc.typed_cells());
+                let results = Some(&live.results);
+                let _ = fit_widths(&model, sheet, results, &metrics);
+                let _ = model.window(sheet, results, 0..sheet.rows.len().min(60));
+                let _ = (unit_counts(plan), units_key(plan));
             }
         }
         pace.breathe().await;
