@@ -23,9 +23,11 @@ use leptos::prelude::*;
 use std::time::Duration;
 
 /// How many times the demo plan is imported: enough for the reader's, detection's and the
-/// computation's hot functions to be compiled optimised (measured: README, Performance).
-/// `?warm=N` in the page's address says another number (`0`: none, for comparisons).
-const ROUNDS: usize = 8;
+/// computation's hot functions to be compiled optimised. Against 8 rounds, 24 opened a
+/// 2,000-row file 0.88x as late and a 20,000-row one 0.84x (first row) in 5 alternated runs,
+/// and took 360-510 ms in the background against 200-330 (a busy 2-core machine; README,
+/// Performance). `?warm=N` in the page's address says another number (`0`: none).
+const ROUNDS: usize = 24;
 
 /// The warm-up of the page: started once, stopped when a file is opened.
 #[derive(Clone, Copy)]
