@@ -8,7 +8,7 @@ use super::first_screen::{FirstScreen, FirstScreenNotes};
 use super::i18n::{aside, grid_texts, indicator_count, texts};
 use super::indicator::IndicatorPanel;
 use super::layout::LayoutView;
-use super::sheet::{GridHold, SheetGrid};
+use super::sheet::{CountedUnits, GridHold, SheetGrid};
 use super::state::{
     autosave_prefix, file_key, slot_key, starting_slot, Doc, Edit, Journal, Live, Origin, Session,
     Start, JOURNAL_VERSION,
@@ -92,6 +92,8 @@ pub fn App() -> impl IntoView {
     // A large file's first rows, shown read-only while the rest is read (issue 19).
     let first = FirstScreen::new();
     provide_context(first);
+    let counted_units = CountedUnits::new();
+    provide_context(counted_units);
     // Printing renders every row of the grid and the summary below it.
     let (printing, set_printing) = signal(false);
     let before_print =
@@ -268,8 +270,13 @@ pub fn App() -> impl IntoView {
                         _ => None,
                     };
                     // The scores end the computation in one piece; the first render of the new
-                    // document is another: a task each, not one long one.
+                    // document is another: a task each, not one long one. The units of the
+                    // unit filter are counted between them, in slices of their own.
                     pace.breathe().await;
+                    if let Some((_, _, Some(plan))) = new_doc.active_sheet() {
+                        counted_units.count(plan, &mut pace).await;
+                        pace.breathe().await;
+                    }
                     browser::mark("show");
                     set_results.set(live);
                     let count = new_doc

@@ -17,6 +17,7 @@ mod find;
 mod hold;
 mod keyboard;
 mod units;
+pub use units::CountedUnits;
 mod widths;
 
 use super::browser;
