@@ -76,8 +76,10 @@ impl GridCell {
 /// The cells (0-based row and column) of the base, target, yearly-target and actual columns
 /// whose text reads as no number on the row of a quantitative indicator (one whose base or
 /// target is a number): `abc` typed as an actual. A qualitative indicator's words (`完成`) are
-/// its values and are never flagged.
-pub fn not_numbers(layout: &Layout, plan: &Plan) -> HashSet<(usize, usize)> {
+/// its values and are never flagged. Sorted (row, then column), for [`is_flagged`]: a long
+/// table flags tens of thousands of cells, which a hash set took most of the model's time to
+/// hold.
+pub fn not_numbers(layout: &Layout, plan: &Plan) -> Vec<(usize, usize)> {
     let is_text = |g: &plan::Given| matches!(g.value, plan::Value::Text { .. });
     let quantitative = |ind: &plan::Indicator| {
         [&ind.base, &ind.target]
@@ -86,12 +88,12 @@ pub fn not_numbers(layout: &Layout, plan: &Plan) -> HashSet<(usize, usize)> {
     };
     let (base, target) = (layout.col(Role::Base), layout.col(Role::Target));
     let (yearly, actual) = (layout.yearly_cols(), layout.actual_cols());
-    let mut out = HashSet::new();
+    let mut out = Vec::new();
     for ind in plan.indicators.iter().filter(|i| quantitative(i)) {
         let row = ind.row.saturating_sub(1) as usize;
         let mut flag = |col: Option<usize>, given: Option<&plan::Given>| {
             if let (Some(col), Some(true)) = (col, given.map(is_text)) {
-                out.insert((row, col));
+                out.push((row, col));
             }
         };
         flag(base, Some(&ind.base));
@@ -103,7 +105,14 @@ pub fn not_numbers(layout: &Layout, plan: &Plan) -> HashSet<(usize, usize)> {
             flag(Some(*col), ind.actual.get(year));
         }
     }
+    out.sort_unstable();
+    out.dedup();
     out
+}
+
+/// Whether `not_numbers`' sorted cells hold (row, col).
+fn is_flagged(flagged: &[(usize, usize)], row: usize, col: usize) -> bool {
+    flagged.binary_search(&(row, col)).is_ok()
 }
 
 /// What kind of row it is, for styling.
@@ -143,14 +152,15 @@ pub struct GridModel {
     anchors: HashMap<(usize, usize), (u32, usize)>,
     /// Cells covered by a merge, with the merge's top-left cell.
     covered: HashMap<(usize, usize), (usize, usize)>,
-    /// The plan's indicator on each 0-based row, as an index into the results.
-    by_row: HashMap<usize, usize>,
+    /// The plan's indicator on each 0-based row, as an index into the results ([`NO_INDICATOR`]
+    /// on a row without one): a vector, not a map, as every row of a long table has one.
+    by_row: Vec<u32>,
     /// The year of each yearly-target column.
     yearly_cols: HashMap<usize, plan::Year>,
     /// Cells the user typed.
     typed: HashSet<(usize, usize)>,
     /// Cells of value columns that hold no number where one is expected ([`not_numbers`]).
-    invalid: HashSet<(usize, usize)>,
+    invalid: Vec<(usize, usize)>,
     /// The language of the completion columns' headers and statuses (the sheet's own cells
     /// are as the file gives them).
     lang: Lang,
@@ -175,6 +185,9 @@ pub struct GridModel {
     /// How many columns from the left stay frozen (序号 … 指标名称).
     pub frozen: usize,
 }
+
+/// A row of [`GridModel`]'s `by_row` without an indicator.
+const NO_INDICATOR: u32 = u32::MAX;
 
 impl GridModel {
     /// Derives the model of a sheet with its table and typed cells. The results are looked up
@@ -206,16 +219,20 @@ impl GridModel {
         }
         let invalid = match (layout, plan) {
             (Some(layout), Some(plan)) => not_numbers(layout, plan),
-            _ => HashSet::new(),
+            _ => Vec::new(),
         };
         let (by_row, yearly_cols, extra) = match (layout, plan) {
             (Some(layout), Some(plan)) => {
-                let by_row = plan
-                    .indicators
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ind)| (ind.row.saturating_sub(1) as usize, i))
-                    .collect();
+                let mut by_row = vec![NO_INDICATOR; sheet.rows.len()];
+                for (i, ind) in plan.indicators.iter().enumerate() {
+                    let r = ind.row.saturating_sub(1) as usize;
+                    if by_row.len() <= r {
+                        by_row.resize(r + 1, NO_INDICATOR);
+                    }
+                    if let (Some(slot), Ok(i)) = (by_row.get_mut(r), u32::try_from(i)) {
+                        *slot = i;
+                    }
+                }
                 let yearly_cols = layout
                     .yearly_cols()
                     .into_iter()
@@ -503,7 +520,7 @@ impl GridModel {
                     cells.push(GridCell {
                         colspan: self.display_span(anchor.1, colspan),
                         rowspan,
-                        invalid: self.invalid.contains(&(r, c)),
+                        invalid: is_flagged(&self.invalid, r, c),
                         ..GridCell::new(d, text, source)
                     });
                 }
@@ -538,7 +555,8 @@ impl GridModel {
         results: Option<&'r PlanResults>,
         r: usize,
     ) -> Option<&'r plan::IndicatorResult> {
-        results?.indicators.get(*self.by_row.get(&r)?)
+        let i = *self.by_row.get(r).filter(|&&i| i != NO_INDICATOR)?;
+        results?.indicators.get(i as usize)
     }
 
     /// The text and source of a yearly-target cell the engine filled or the user typed.
@@ -765,8 +783,8 @@ mod tests {
         );
         let flagged = not_numbers(layout, plan);
         // Row 2 (0-based 1), actual 2021 in column F (5); row 4, target in column E (4).
-        let expected: HashSet<(usize, usize)> = [(1, 5), (3, 4)].into_iter().collect();
-        assert_eq!(flagged, expected);
+        assert_eq!(flagged, [(1, 5), (3, 4)]);
+        assert!(is_flagged(&flagged, 3, 4) && !is_flagged(&flagged, 3, 5));
         let model = GridModel::new(&s.sheet, Some(layout), Some(plan), &HashSet::new());
         let rows = model.window(&s.sheet, None, 1..2);
         let marked: Vec<&str> = rows[0]
