@@ -12,7 +12,7 @@
 use super::look;
 use super::scan::{self, local, Scan, Token};
 use super::strings::Strings;
-use super::text::{unescape, Rich};
+use super::text::{preserved, unescape, Rich};
 use super::{StyleCodes, BUFFER, EVENT_STEP};
 use crate::error::ImportError;
 use crate::io::limits::{MAX_PART_BYTES, MAX_ROWS, MAX_XML_DEPTH};
@@ -409,11 +409,6 @@ fn cell_tag(attrs: &[u8], row: u32, col: u32) -> Cell {
         }
     }
     out
-}
-
-/// Whether a `<t>` keeps its spaces (`xml:space="preserve"`).
-fn preserved(attrs: &[u8]) -> bool {
-    look::raw_attrs(attrs).any(|(k, v)| k == b"xml:space" && v == b"preserve")
 }
 
 /// The elements the reader tells apart, by local name.

@@ -101,6 +101,12 @@ impl Rich {
     }
 }
 
+/// Whether a `<t>` tag's attribute text (as written) says it keeps its spaces
+/// (`xml:space="preserve"`).
+pub fn preserved(attrs: &[u8]) -> bool {
+    super::look::raw_attrs(attrs).any(|(k, v)| k == b"xml:space" && v == b"preserve")
+}
+
 /// Excel's escapes of characters XML cannot hold (`_x000D_` for a carriage return, a UTF-16
 /// unit each, `_x005F_` for the `_` of a literal `_x…_`) decoded; a lone surrogate becomes U+FFFD.
 pub fn unescape(s: &str) -> Cow<'_, str> {
