@@ -417,39 +417,31 @@ async fn scan_entries<P: crate::pace::Pace>(
     }
 }
 
-/// The declared `uniqueCount` of `<sst>` (a count the part cannot hold is a lie).
+/// The declared `uniqueCount` of `<sst>`, its attribute's value as written (a count the part
+/// cannot hold is a lie; a value that is not a count is none).
 ///
 /// # Errors
 /// [`ImportError::TooManyStrings`] when it is over [`MAX_SHARED_STRINGS`] or more than the
 /// part of `size` bytes can hold.
-pub fn check_unique_count(
-    e: &quick_xml::events::BytesStart<'_>,
-    size: u64,
-) -> Result<(), ImportError> {
-    for attr in e.attributes().flatten() {
-        if attr.key.local_name().as_ref() != "uniqueCount" {
-            continue;
-        }
-        let value: &[u8] = attr.value.as_bytes();
-        let digits = value.strip_prefix(b"+").unwrap_or(value);
-        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-            continue;
-        }
-        // Any count that does not fit is over the limit.
-        let count = std::str::from_utf8(digits)
-            .ok()
-            .and_then(|d| d.parse::<usize>().ok())
-            .unwrap_or(usize::MAX);
-        // Each string takes at least `<si></si>`: a count the part cannot hold is a lie.
-        let plausible = usize::try_from(size / 4)
-            .unwrap_or(usize::MAX)
-            .saturating_add(1024);
-        if count > MAX_SHARED_STRINGS || count > plausible {
-            return Err(ImportError::TooManyStrings {
-                strings: count,
-                limit: MAX_SHARED_STRINGS,
-            });
-        }
+pub fn check_unique_count(value: &[u8], size: u64) -> Result<(), ImportError> {
+    let digits = value.strip_prefix(b"+").unwrap_or(value);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Ok(());
+    }
+    // Any count that does not fit is over the limit.
+    let count = std::str::from_utf8(digits)
+        .ok()
+        .and_then(|d| d.parse::<usize>().ok())
+        .unwrap_or(usize::MAX);
+    // Each string takes at least `<si></si>`: a count the part cannot hold is a lie.
+    let plausible = usize::try_from(size / 4)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024);
+    if count > MAX_SHARED_STRINGS || count > plausible {
+        return Err(ImportError::TooManyStrings {
+            strings: count,
+            limit: MAX_SHARED_STRINGS,
+        });
     }
     Ok(())
 }

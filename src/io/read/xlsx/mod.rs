@@ -44,19 +44,6 @@ pub(super) fn reference_char(name: &str) -> Option<char> {
     scan::resolve(name)
 }
 
-/// The character a reference stands for (`&amp;`, `&#26576;`) appended to `out`; an unknown
-/// entity is kept as written.
-fn push_reference(r: &quick_xml::events::BytesRef<'_>, out: &mut String) {
-    match reference_char(r) {
-        Some(c) => out.push(c),
-        None => {
-            out.push('&');
-            out.push_str(r.as_ref());
-            out.push(';');
-        }
-    }
-}
-
 /// The format code of each style, made once per style (the workbook's styles are shared by its
 /// sheets): every number of a style gets a clone of the same `Arc`.
 #[derive(Default)]

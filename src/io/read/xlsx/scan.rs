@@ -1,9 +1,9 @@
-//! A tokenizer of a worksheet's XML, as it is inflated: tags, text and CDATA, with comments,
-//! processing instructions and declarations skipped. A sheet's XML is millions of small, regular
-//! tags (`<c r="B2" s="3" t="s"><v>12</v></c>`); a general XML reader's events, attribute iterators
-//! and one event per character reference (`&#25351;`) were most of the time of reading it. Text is
-//! decoded by [`decode`]: the five entities and character references resolved, line ends made
-//! `\n` as XML 1.0 says.
+//! A tokenizer of a worksheet's XML (and of the shared strings'), as it is inflated: tags, text
+//! and CDATA, with comments, processing instructions and declarations skipped. A sheet's XML is
+//! millions of small, regular tags (`<c r="B2" s="3" t="s"><v>12</v></c>`); a general XML
+//! reader's events, attribute iterators and one event per character reference (`&#25351;`) were
+//! most of the time of reading it. Text is decoded by [`decode`]: the five entities and character
+//! references resolved, line ends made `\n` as XML 1.0 says.
 
 use std::io::Read;
 

@@ -5,7 +5,6 @@
 
 use crate::error::ImportError;
 use crate::io::limits::MAX_CELL_CHARS;
-use quick_xml::events::BytesStart;
 use std::borrow::Cow;
 
 /// A string being read from the events between its `<si>` (or `<is>`) and the matching end.
@@ -34,16 +33,6 @@ impl Rich {
         self.phonetic = false;
     }
 
-    /// An element opened inside the string.
-    pub fn start(&mut self, e: &BytesStart<'_>) {
-        let local = e.local_name();
-        let preserve = local.as_ref() == "t"
-            && e.attributes()
-                .flatten()
-                .any(|a| a.key.as_ref() == "xml:space" && &*a.value == "preserve");
-        self.start_raw(local.as_ref(), preserve);
-    }
-
     /// An element named `local` opened inside the string; `preserve`: a `<t>` that keeps its
     /// spaces.
     pub fn start_raw(&mut self, local: &str, preserve: bool) {
@@ -56,11 +45,6 @@ impl Rich {
             }
             _ => {}
         }
-    }
-
-    /// An element closed inside the string.
-    pub fn end(&mut self, local: &str) {
-        self.end_raw(local);
     }
 
     /// An element named `local` closed inside the string.
