@@ -32,10 +32,10 @@ use std::sync::Arc;
 /// The buffer the XML readers read the inflated parts through.
 const BUFFER: usize = 64 * 1024;
 
-/// How many XML events the readers read between two steps of their pace (the sheet's reader
-/// steps between cells, the strings' reader anywhere): a plain cell is 4 to 6 events, a rich shared string or a cell written
-/// as character references (`&#25351;`, one event each) dozens, so counting cells or strings
-/// made slices of very different lengths (a 110 ms one on LibreOffice's rich strings).
+/// How many tokens of the XML ([`scan::Token`]) the readers read between two steps of their
+/// pace (the sheet's reader steps between cells, the strings' reader anywhere): a plain cell is
+/// 4 to 6 tokens, a rich shared string dozens, so counting cells or strings made slices of very
+/// different lengths (a 110 ms one on LibreOffice's rich strings).
 const EVENT_STEP: usize = 4096;
 
 /// The character an entity or character reference stands for (`amp`, `#26576`, `#x41`), as

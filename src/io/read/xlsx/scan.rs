@@ -33,7 +33,7 @@ pub enum ScanError {
     Io(String),
     /// The XML ends inside a tag, a comment or a CDATA section.
     Cut,
-    /// A token is longer than any sheet needs (a tag or a text without its end).
+    /// A token is longer than any sheet or string needs (a tag or a text without its end).
     TooLong,
 }
 
@@ -42,7 +42,7 @@ impl std::fmt::Display for ScanError {
         match self {
             Self::Io(e) => write!(f, "{e}"),
             Self::Cut => write!(f, "the XML ends inside a tag"),
-            Self::TooLong => write!(f, "a tag or text longer than any sheet has"),
+            Self::TooLong => write!(f, "a tag or text longer than any cell or string has"),
         }
     }
 }
