@@ -18,7 +18,7 @@
 //! | XML nesting (the parts we scan ourselves) | [`MAX_XML_DEPTH`] | while scanning |
 //! | cell formats, fonts, fills, borders, number formats of an .xlsx | [`MAX_STYLES`] | counted, before calamine |
 //! | sheets | [`MAX_SHEETS`] | workbook globals, before the sheets are read |
-//! | rows, columns of a sheet; its cells | [`MAX_ROWS`], [`MAX_COLUMNS`], [`MAX_SHEET_CELLS`] | .xlsx, .xlsb, .csv, HTML, SpreadsheetML while reading, counting the cells held (a cell at A1 and one at IV65536 are two cells and the rows they are on); .xls and .ods from their records before calamine, counting rows × columns from A1 (calamine builds that box) |
+//! | rows, columns of a sheet; its cells | [`MAX_ROWS`], [`MAX_COLUMNS`], [`MAX_SHEET_CELLS`] | .xlsx, .xlsb, .ods, .csv, HTML, SpreadsheetML while reading, counting the cells held (a cell at A1 and one at IV65536 are two cells and the rows they are on), a repeated .ods row or cell checked whole before it is copied; .xls from its records, counting rows × columns from A1 |
 //! | cells of all sheets | [`MAX_WORKBOOK_CELLS`] | as above |
 //! | characters in a cell | [`MAX_CELL_CHARS`] | as above |
 //! | text of all cells (repeats and shared strings counted each time) | [`MAX_TEXT_BYTES`] | as above |
@@ -77,7 +77,7 @@ pub const MAX_STYLES: usize = 200_000;
 pub const MAX_STYLE_RUNS: usize = 1_000_000;
 
 /// Checks a sheet's extent: `rows` × `columns` counted from A1. For the readers that build a
-/// dense range of the extent (calamine's .xls and .ods readers); the readers that place cells
+/// dense range of the extent (the .xls reader); the readers that place cells
 /// one by one check [`check_dimensions`] and count the cells they hold ([`check_held`]).
 ///
 /// # Errors
@@ -179,6 +179,22 @@ impl Budget {
             }
         }
         self.add_bytes(text.len().saturating_mul(times))
+    }
+
+    /// Checks that `bytes` more of text would fit, without counting them (a repeat checked
+    /// before its copies are made).
+    ///
+    /// # Errors
+    /// [`ImportError::TooMuchText`] when all text would exceed [`MAX_TEXT_BYTES`].
+    pub fn check_bytes(&self, bytes: usize) -> Result<(), ImportError> {
+        let text = self.text.saturating_add(bytes);
+        if text > MAX_TEXT_BYTES {
+            return Err(ImportError::TooMuchText {
+                bytes: text,
+                limit: MAX_TEXT_BYTES,
+            });
+        }
+        Ok(())
     }
 
     /// Counts `bytes` of text that are not a cell's (number format codes).

@@ -1,7 +1,7 @@
 //! Bytes → [`Workbook`]: the format is detected from the bytes, never from the file name.
 //!
-//! `.xlsx` and `.ods` go through calamine, `.xls` through our own walk over its records
-//! ([`xls`], checked against calamine's reading in the tests); CSV text in UTF-8 (with or without BOM),
+//! `.xlsx`, `.ods` and `.xls` are read by our own passes over their XML and records
+//! ([`ods`], [`xls`], `xlsx`: each checked against calamine's reading in the tests); CSV text in UTF-8 (with or without BOM),
 //! UTF-16 or GBK/GB18030 goes through `encoding_rs` and the `csv` crate. Sizes are bounded
 //! before anything is handed to a parser.
 //!
@@ -10,13 +10,17 @@
 
 use super::limits::{self, Budget};
 use crate::error::ImportError;
-use crate::pace::{self, Pace, Stage, STEP};
+#[cfg(test)]
+use crate::pace::STEP;
+use crate::pace::{self, Pace, Stage};
 use crate::plan::RawCell;
 use crate::table::grid::{Format, Merge, Sheet, Workbook};
 #[cfg(test)]
 use crate::table::style::SheetStyle;
-use calamine::{Data, DataRef, Ods, Range, Reader};
-use std::collections::HashMap;
+use calamine::DataRef;
+#[cfg(test)]
+use calamine::{Data, Range, Reader};
+#[cfg(test)]
 use std::io::Cursor;
 use std::sync::Arc;
 
@@ -188,11 +192,14 @@ async fn read_zip<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, Impor
 }
 
 /// The OpenDocument spreadsheet `mimetype`, as calamine expects it (exactly these bytes).
+#[cfg(test)]
 const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
 /// An .ods whose `mimetype` entry is missing or not exactly what calamine expects (it refuses
 /// the package then): the same package with a right `mimetype` first, the other parts copied
-/// still compressed. `None` when the entry is right. Call [`limits::check_zip`] first.
+/// still compressed. `None` when the entry is right. Call [`limits::check_zip`] first. For
+/// calamine's reading in the tests (ours does not look at the `mimetype`).
+#[cfg(test)]
 fn with_ods_mimetype(bytes: &[u8]) -> Result<Option<Vec<u8>>, ImportError> {
     use std::io::Read as _;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
@@ -478,106 +485,18 @@ fn read_xls_calamine(bytes: &[u8]) -> Result<Workbook, ImportError> {
     })
 }
 
-/// .ods: the zip container is checked, then `content.xml` is measured
-/// ([`ods::sheet_extents`]) before calamine reads it: calamine copies repeated
-/// rows and cells, so a few bytes of XML can ask for billions of cells.
+/// .ods: the zip container is checked, then `content.xml` is read in one streaming pass
+/// ([`ods::read_paced`]) that checks every limit before it places or copies a cell.
 async fn read_ods<P: Pace>(bytes: &[u8], pace: &mut P) -> Result<Workbook, ImportError> {
     limits::check_zip(bytes)?;
-    let rebuilt = with_ods_mimetype(bytes)?;
-    let bytes = rebuilt.as_deref().unwrap_or(bytes);
-    let extents = ods::sheet_extents(bytes).map_err(ImportError::from)?;
-    if extents.len() > MAX_SHEETS {
-        return Err(ImportError::TooManySheets {
-            sheets: extents.len(),
-            limit: MAX_SHEETS,
-        });
-    }
-    let mut cells = 0usize;
-    let mut text = Budget::default();
-    for e in &extents {
-        let rows = usize::try_from(e.rows).unwrap_or(usize::MAX);
-        let cols = usize::try_from(e.cols).unwrap_or(usize::MAX);
-        limits::check_extent(&e.name, rows, cols)?;
-        let stored = usize::try_from(e.stored).unwrap_or(usize::MAX);
-        if stored > limits::MAX_SHEET_CELLS {
-            return Err(ImportError::TooManyCells {
-                sheet: e.name.clone(),
-                cells: stored,
-                limit: limits::MAX_SHEET_CELLS,
-            });
-        }
-        let longest = usize::try_from(e.longest).unwrap_or(usize::MAX);
-        if longest > limits::MAX_CELL_CHARS {
-            return Err(ImportError::TextTooLong {
-                sheet: e.name.clone(),
-                chars: longest,
-                limit: limits::MAX_CELL_CHARS,
-            });
-        }
-        text.add_bytes(usize::try_from(e.text).unwrap_or(usize::MAX))?;
-        cells = cells.saturating_add(rows.saturating_mul(cols));
-        if cells > limits::MAX_WORKBOOK_CELLS {
-            return Err(ImportError::TooManyCellsInWorkbook {
-                cells,
-                limit: limits::MAX_WORKBOOK_CELLS,
-            });
-        }
-    }
-    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::OdsError::Password => ImportError::Encrypted,
-        other => damaged(other),
-    })?;
-    let names = checked_names(wb.sheet_names())?;
-    // calamine does not expose .ods merges and number formats: read them from content.xml.
-    let mut extras = match ods::sheet_extras(bytes) {
-        Ok(e) => e,
-        Err(ods::OdsExtraError::Encrypted) => return Err(ImportError::Encrypted),
-        Err(_) => Vec::new(),
-    };
-    let mut budget = Budget::default();
-    let mut sheets = Vec::with_capacity(names.len());
-    let count = names.len();
-    for (index, name) in names.into_iter().enumerate() {
-        pace.step(Stage::Read, pace::fraction(index, count, 0.0))
-            .await;
-        let range = wb.worksheet_range(&name).map_err(damaged)?;
-        let extra = extras
-            .iter()
-            .position(|e| e.name == name)
-            .map(|i| extras.swap_remove(i));
-        let (merges, formats) = extra.map(|e| (e.merges, e.formats)).unwrap_or_default();
-        let formats = shared_codes(formats);
-        let progress = |part| pace::fraction(index, count, part);
-        let sheet = to_sheet(name, range, &mut budget, pace, progress, |r, c| {
-            formats.get(&(r, c)).cloned().flatten()
-        })
-        .await?;
-        sheets.push(sheet.finish(merges)?);
-    }
+    pace.step(Stage::Read, 0.0).await;
+    let sheets = ods::read_paced(bytes, pace).await?;
+    pace.step(Stage::Read, 1.0).await;
     Ok(Workbook {
         format: Some(Format::Ods),
         sheets,
         styles: Vec::new(),
     })
-}
-
-/// The .ods codes by cell as the cells keep them, one `Arc` per distinct code.
-fn shared_codes(formats: HashMap<(u32, u32), String>) -> HashMap<(u32, u32), Option<Arc<str>>> {
-    let mut distinct: HashMap<String, Option<Arc<str>>> = HashMap::new();
-    formats
-        .into_iter()
-        .map(|(at, f)| {
-            let shared = match distinct.get(&f) {
-                Some(c) => c.clone(),
-                None => {
-                    let c = code(&f);
-                    distinct.insert(f, c.clone());
-                    c
-                }
-            };
-            (at, shared)
-        })
-        .collect()
 }
 
 fn checked_names(names: Vec<String>) -> Result<Vec<String>, ImportError> {
@@ -591,7 +510,8 @@ fn checked_names(names: Vec<String>) -> Result<Vec<String>, ImportError> {
 }
 
 /// A calamine range (whose size was checked before calamine built it) as a sheet; its texts
-/// are moved into the sheet, not copied.
+/// are moved into the sheet, not copied. calamine's readings in the tests.
+#[cfg(test)]
 async fn to_sheet<'b, P: Pace>(
     name: String,
     mut range: Range<Data>,

@@ -1,10 +1,12 @@
 //! The styles of an `.ods`: cell styles (with their parents) and data styles, turned into
 //! Excel-style number format codes (`0.0%`, `#,##0.00` …).
 
-use super::{attr, attr_u32};
+use super::{attr, attr_u32, Limited};
 use crate::io::limits::MAX_CODE_CHARS;
-use quick_xml::events::BytesStart;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 use std::collections::HashMap;
+use std::io::{BufReader, Read};
 
 /// The most conditional sections (`style:map`) put before a style's own (Excel has 4 in all).
 pub(super) const MAX_MAPS: usize = 3;
@@ -184,4 +186,188 @@ impl DataStyleBuilder {
             },
         )
     }
+}
+
+/// The style elements of an XML part, fed one event at a time: cell styles and data styles
+/// land in [`Styles`] as they close.
+#[derive(Default)]
+pub(super) struct StyleReader {
+    data_style: Option<DataStyleBuilder>,
+}
+
+impl StyleReader {
+    /// A data style is open (the part must not end here).
+    pub(super) fn open(&self) -> bool {
+        self.data_style.is_some()
+    }
+
+    /// An element starts (`empty`: and ends at once).
+    pub(super) fn start(&mut self, styles: &mut Styles, e: &BytesStart<'_>, empty: bool) {
+        let name = e.name();
+        let name = name.as_ref();
+        match name {
+            "style:style" if attr(e, "style:family").as_deref() == Some("table-cell") => {
+                if let Some(n) = attr(e, "style:name") {
+                    styles.cells.insert(
+                        n,
+                        CellStyle {
+                            parent: attr(e, "style:parent-style-name"),
+                            data_style: attr(e, "style:data-style-name"),
+                        },
+                    );
+                }
+            }
+            "number:number-style"
+            | "number:percentage-style"
+            | "number:currency-style"
+            | "number:date-style"
+            | "number:time-style"
+            | "number:boolean-style"
+            | "number:text-style" => {
+                let builder = DataStyleBuilder {
+                    name: attr(e, "style:name").unwrap_or_default(),
+                    numeric: matches!(
+                        name,
+                        "number:number-style" | "number:percentage-style" | "number:currency-style"
+                    ),
+                    percentage: name == "number:percentage-style",
+                    code: String::new(),
+                    maps: Vec::new(),
+                    text: None,
+                };
+                if empty {
+                    let (n, style) = builder.finish();
+                    styles.data.insert(n, style);
+                } else {
+                    self.data_style = Some(builder);
+                }
+            }
+            "number:number" => {
+                if let Some(ds) = self.data_style.as_mut() {
+                    ds.push(&number_code(e));
+                }
+            }
+            "number:scientific-number" => {
+                if let Some(ds) = self.data_style.as_mut() {
+                    ds.push(&scientific_code(e));
+                }
+            }
+            "number:fraction" => {
+                if let Some(ds) = self.data_style.as_mut() {
+                    ds.push("# ?/?");
+                }
+            }
+            "number:text" | "number:currency-symbol" if !empty => {
+                if let Some(ds) = self.data_style.as_mut() {
+                    ds.text = Some(String::new());
+                }
+            }
+            "style:map" => {
+                if let (Some(ds), Some(n)) =
+                    (self.data_style.as_mut(), attr(e, "style:apply-style-name"))
+                {
+                    if ds.maps.len() < MAX_MAPS {
+                        ds.maps.push(n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An element ends.
+    pub(super) fn end(&mut self, styles: &mut Styles, name: &str) {
+        match name {
+            "number:text" | "number:currency-symbol" => {
+                if let Some(ds) = self.data_style.as_mut() {
+                    if let Some(text) = ds.text.take() {
+                        ds.push(&literal(&text));
+                    }
+                }
+            }
+            "number:number-style"
+            | "number:percentage-style"
+            | "number:currency-style"
+            | "number:date-style"
+            | "number:time-style"
+            | "number:boolean-style"
+            | "number:text-style" => {
+                if let Some(ds) = self.data_style.take() {
+                    let (name, style) = ds.finish();
+                    styles.data.insert(name, style);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Text (or a character reference) inside the open element.
+    pub(super) fn text(&mut self, t: &str) {
+        if let Some(text) = self.data_style.as_mut().and_then(|d| d.text.as_mut()) {
+            if text.chars().count() < MAX_LITERAL_CHARS {
+                text.push_str(t);
+            }
+        }
+    }
+}
+
+/// The common styles of `styles.xml` (its automatic and master styles are the pages', not the
+/// cells'), its decompressed size bounded by `limit`.
+///
+/// # Errors
+/// A message when the part is larger or its XML is damaged.
+pub(super) fn read_styles_part(file: impl Read, limit: u64) -> Result<Styles, String> {
+    let limited = Limited {
+        inner: file,
+        left: limit,
+        exceeded: false,
+    };
+    let mut reader = Reader::from_reader(BufReader::new(limited));
+    let mut buf = Vec::new();
+    let mut styles = Styles::default();
+    let mut parser = StyleReader::default();
+    // Depth inside office:automatic-styles / office:master-styles (skipped).
+    let mut skip_depth = 0usize;
+    loop {
+        buf.clear();
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("styles.xml: {e}"))?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(event, Event::Empty(_));
+                if skip_depth > 0 {
+                    skip_depth += usize::from(!empty);
+                    continue;
+                }
+                let name = e.name();
+                if matches!(
+                    name.as_ref(),
+                    "office:automatic-styles" | "office:master-styles"
+                ) && !empty
+                {
+                    skip_depth = 1;
+                    continue;
+                }
+                parser.start(&mut styles, e, empty);
+            }
+            Event::End(end) => {
+                if skip_depth > 0 {
+                    skip_depth -= 1;
+                    continue;
+                }
+                let name = end.name();
+                parser.end(&mut styles, name.as_ref());
+            }
+            Event::Text(t) => parser.text(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                if let Some(c) = crate::io::read::entity_char(r) {
+                    parser.text(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(styles)
 }
