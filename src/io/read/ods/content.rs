@@ -310,13 +310,27 @@ fn usize_of(n: u64) -> usize {
 fn repeat_of(e: &BytesStart<'_>, key: &str, sheet: &str) -> Result<u64, ImportError> {
     match raw_attr(e, key) {
         None => Ok(1),
-        Some(v) => v.parse::<u64>().map_err(|_| {
-            damaged(format!(
-                "sheet {sheet}: {key}=\"{}\" is not a count",
-                v.chars().take(32).collect::<String>()
-            ))
-        }),
+        Some(v) => count(&v, key, sheet),
     }
+}
+
+/// The value `v` of repeat attribute `key`: an unsigned integer (0 included).
+fn count(v: &str, key: &str, sheet: &str) -> Result<u64, ImportError> {
+    v.parse::<u64>().map_err(|_| {
+        damaged(format!(
+            "sheet {sheet}: {key}=\"{}\" is not a count",
+            v.chars().take(32).collect::<String>()
+        ))
+    })
+}
+
+/// A span (`table:number-columns-spanned`, `table:number-rows-spanned`): at least 1, 1 when it is
+/// not a number.
+fn span(v: &str) -> u64 {
+    v.trim()
+        .parse::<u64>()
+        .unwrap_or(1)
+        .clamp(1, u64::from(u32::MAX))
 }
 
 /// An attribute's value as written (entities not resolved).
@@ -424,10 +438,12 @@ impl SheetReading<'_, '_> {
         self.sheet.finish(self.merges)
     }
 
-    /// A cell starts: its value, style and span from its attributes.
+    /// A cell starts: its value, style, repeat and span from its attributes (read in one pass
+    /// over them).
     fn start_cell(&mut self, e: &BytesStart<'_>, depth: usize) -> Result<(), ImportError> {
         let covered = e.name().as_ref() == "table:covered-table-cell";
-        let repeat = repeat_of(e, "table:number-columns-repeated", self.name())?;
+        let mut repeat = None;
+        let (mut cols, mut rows) = (None, None);
         let mut value = Value::Empty;
         let mut value_set = false;
         let mut is_string = false;
@@ -465,9 +481,15 @@ impl SheetReading<'_, '_> {
                 }
                 "calcext:value-type" => is_error = raw == "error",
                 "table:style-name" => style = Some(unescaped(&raw)?),
+                "table:number-columns-repeated" if repeat.is_none() => {
+                    repeat = Some(count(&raw, "table:number-columns-repeated", self.name())?);
+                }
+                "table:number-columns-spanned" => cols = Some(span(&raw)),
+                "table:number-rows-spanned" => rows = Some(span(&raw)),
                 _ => {}
             }
         }
+        let repeat = repeat.unwrap_or(1);
         let error_text = is_error && matches!(&value, Value::Text(s) if s.is_empty());
         let content = ((!value_set && is_string) || error_text).then(|| Content {
             text: String::new(),
@@ -475,8 +497,7 @@ impl SheetReading<'_, '_> {
             annotation: 0,
         });
         if !covered {
-            let cols = attr_count(e, "table:number-columns-spanned");
-            let rows = attr_count(e, "table:number-rows-spanned");
+            let (cols, rows) = (cols.unwrap_or(1), rows.unwrap_or(1));
             if cols > 1 || rows > 1 {
                 if let Some(row) = self.row.as_mut() {
                     let total = (self.merges.len() as u64).saturating_add(
