@@ -633,7 +633,9 @@ impl SheetReading<'_, '_> {
                 }
             }
         }
-        for k in 0..row.repeat {
+        // An empty repeat over the rest of the sheet costs nothing: only merges are copied here.
+        let copies_of_merges = if row.merges.is_empty() { 0 } else { row.repeat };
+        for k in 0..copies_of_merges {
             let Ok(first_row) = u32::try_from(row.at.saturating_add(k)) else {
                 break;
             };
