@@ -318,6 +318,39 @@ mod tests {
         assert!(started.elapsed().as_secs() < 2);
     }
 
+    /// A long sheet is read in slices: a pause every few thousand XML events, in one pass
+    /// whose progress only grows.
+    #[test]
+    fn a_long_sheet_is_read_in_slices() {
+        let row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell office:value-type="string"><text:p>指标</text:p></table:table-cell></table:table-row>"#;
+        let content = format!(
+            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S">{}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+            row.repeat(20_000)
+        );
+        let bytes = ods_zip(&content);
+        let (read, suspended) =
+            crate::pace::testing::drive(read_paced(&bytes, &mut crate::pace::testing::Suspending));
+        let sheets = read.unwrap();
+        assert_eq!(sheets[0].rows.len(), 20_000);
+        // 20,000 rows of 2 cells: about 160,000 events, a pause every 4,096.
+        assert!((30..=60).contains(&suspended), "{suspended} pauses");
+    }
+
+    /// `text:s text:c` asks for spaces calamine made one by one: refused past a cell's limit
+    /// before they are made.
+    #[test]
+    fn billions_of_spaces_are_refused_before_they_are_made() {
+        let content = format!(
+            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/></text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            read(&ods_zip(&content)),
+            Err(ImportError::TextTooLong { .. })
+        ));
+        assert!(started.elapsed().as_secs() < 2);
+    }
+
     #[test]
     fn encrypted_package_is_encrypted() {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
