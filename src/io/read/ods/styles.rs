@@ -217,13 +217,7 @@ impl StyleReader {
                     );
                 }
             }
-            "number:number-style"
-            | "number:percentage-style"
-            | "number:currency-style"
-            | "number:date-style"
-            | "number:time-style"
-            | "number:boolean-style"
-            | "number:text-style" => {
+            n if is_data_style(n) => {
                 let builder = DataStyleBuilder {
                     name: attr(e, "style:name").unwrap_or_default(),
                     numeric: matches!(
@@ -285,13 +279,7 @@ impl StyleReader {
                     }
                 }
             }
-            "number:number-style"
-            | "number:percentage-style"
-            | "number:currency-style"
-            | "number:date-style"
-            | "number:time-style"
-            | "number:boolean-style"
-            | "number:text-style" => {
+            n if is_data_style(n) => {
                 if let Some(ds) = self.data_style.take() {
                     let (name, style) = ds.finish();
                     styles.data.insert(name, style);
@@ -370,4 +358,18 @@ pub(super) fn read_styles_part(file: impl Read, limit: u64) -> Result<Styles, St
         }
     }
     Ok(styles)
+}
+
+/// Whether `name` is an element that holds a data style (a number format).
+fn is_data_style(name: &str) -> bool {
+    matches!(
+        name,
+        "number:number-style"
+            | "number:percentage-style"
+            | "number:currency-style"
+            | "number:date-style"
+            | "number:time-style"
+            | "number:boolean-style"
+            | "number:text-style"
+    )
 }
