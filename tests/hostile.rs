@@ -628,7 +628,7 @@ fn a_long_shared_string_in_many_cells_is_refused() {
 // .ods: repeats.
 
 #[test]
-fn ods_repeats_are_measured_before_calamine_copies_them() {
+fn ods_repeats_are_measured_before_they_are_copied() {
     let rows = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row>"#;
     assert!(matches!(
         refused("repeats.ods", &ods(rows)),
