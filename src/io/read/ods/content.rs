@@ -279,10 +279,15 @@ impl Content {
         self.text.extend(std::iter::repeat_n(c, count.min(room)));
     }
 
+    /// Appends `s`, cut (at a character) a few bytes past the most a cell can hold: enough for
+    /// the cell's limit to refuse it, without copying a huge text node first.
     fn push_str(&mut self, s: &str) {
-        if self.text.len() <= MAX_CELL_CHARS * 4 {
-            self.text.push_str(s);
+        let room = (MAX_CELL_CHARS * 4 + 4).saturating_sub(self.text.len());
+        let mut end = s.len().min(room);
+        while !s.is_char_boundary(end) {
+            end -= 1;
         }
+        self.text.push_str(s.get(..end).unwrap_or_default());
     }
 }
 
@@ -361,9 +366,8 @@ impl SheetReading<'_, '_> {
         pace: &mut P,
     ) -> Result<Sheet, ImportError> {
         loop {
-            if self.cell.is_none() {
-                pass.pace(pace).await;
-            }
+            // Inside a cell too: what it has read so far is kept in `self`.
+            pass.pace(pace).await;
             let fraction = pass.fraction();
             let (event, at) = pass.next()?;
             let empty = matches!(event, Event::Empty(_));
@@ -500,11 +504,11 @@ impl SheetReading<'_, '_> {
             let (cols, rows) = (cols.unwrap_or(1), rows.unwrap_or(1));
             if cols > 1 || rows > 1 {
                 if let Some(row) = self.row.as_mut() {
-                    let total = (self.merges.len() as u64).saturating_add(
-                        (row.merges.len() as u64)
-                            .saturating_add(repeat)
-                            .saturating_mul(row.repeat),
-                    );
+                    // The row's own merges are bounded whatever its repeat (a row repeated 0
+                    // times places nothing, but must not gather billions of merges either).
+                    let per_row = (row.merges.len() as u64).saturating_add(repeat);
+                    let total = (self.merges.len() as u64)
+                        .saturating_add(per_row.saturating_mul(row.repeat.max(1)));
                     if total > MAX_MERGES as u64 {
                         return Err(ImportError::TooManyMerges {
                             sheet: self.sheet.name.clone(),
@@ -512,8 +516,10 @@ impl SheetReading<'_, '_> {
                             limit: MAX_MERGES,
                         });
                     }
-                    for i in 0..repeat {
-                        row.merges.push((row.col.saturating_add(i), cols, rows));
+                    if row.repeat > 0 {
+                        for i in 0..repeat {
+                            row.merges.push((row.col.saturating_add(i), cols, rows));
+                        }
                     }
                 }
             }

@@ -351,6 +351,46 @@ mod tests {
         assert!(started.elapsed().as_secs() < 2);
     }
 
+    /// One cell of many elements is read in slices too (its text so far is kept between them).
+    #[test]
+    fn a_cell_of_many_elements_is_read_in_slices() {
+        let content = format!(
+            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+            "a<text:s/>".repeat(12_000)
+        );
+        let bytes = ods_zip(&content);
+        let (read, suspended) =
+            crate::pace::testing::drive(read_paced(&bytes, &mut crate::pace::testing::Suspending));
+        let sheets = read.unwrap();
+        let text = match sheets[0].rows[0].first() {
+            Some(RawCell::Text { s }) => s.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(text, "a ".repeat(12_000));
+        assert!(suspended >= 4, "{suspended} pauses");
+    }
+
+    /// A row repeated no times still may not gather billions of merges (its cells' spans
+    /// repeated), nor may one huge text node be copied whole before it is refused.
+    #[test]
+    fn what_a_row_or_a_text_node_asks_for_is_bounded() {
+        let merges = format!(
+            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="0"><table:table-cell table:number-columns-spanned="2" table:number-columns-repeated="4000000000"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        assert!(matches!(
+            read(&ods_zip(&merges)),
+            Err(ImportError::TooManyMerges { .. })
+        ));
+        let long = format!(
+            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+            "指".repeat(1 << 20)
+        );
+        assert!(matches!(
+            read(&ods_zip(&long)),
+            Err(ImportError::TextTooLong { .. })
+        ));
+    }
+
     #[test]
     fn encrypted_package_is_encrypted() {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));

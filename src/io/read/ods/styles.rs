@@ -292,9 +292,14 @@ impl StyleReader {
     /// Text (or a character reference) inside the open element.
     pub(super) fn text(&mut self, t: &str) {
         if let Some(text) = self.data_style.as_mut().and_then(|d| d.text.as_mut()) {
-            if text.chars().count() < MAX_LITERAL_CHARS {
-                text.push_str(t);
+            // Bytes, not characters, so that many small texts do not count it again each time;
+            // the literal is cut to its characters when used.
+            let room = (MAX_LITERAL_CHARS * 4).saturating_sub(text.len());
+            let mut end = t.len().min(room);
+            while !t.is_char_boundary(end) {
+                end -= 1;
             }
+            text.push_str(t.get(..end).unwrap_or_default());
         }
     }
 }
