@@ -223,12 +223,11 @@ impl GridModel {
         };
         let (by_row, yearly_cols, extra) = match (layout, plan) {
             (Some(layout), Some(plan)) => {
+                // Only rows the sheet has (a row past them, from a hand-edited saved page, is
+                // never shown, and must not size the vector).
                 let mut by_row = vec![NO_INDICATOR; sheet.rows.len()];
                 for (i, ind) in plan.indicators.iter().enumerate() {
                     let r = ind.row.saturating_sub(1) as usize;
-                    if by_row.len() <= r {
-                        by_row.resize(r + 1, NO_INDICATOR);
-                    }
                     if let (Some(slot), Ok(i)) = (by_row.get_mut(r), u32::try_from(i)) {
                         *slot = i;
                     }
