@@ -32,7 +32,12 @@ export async function openReady(context, url, beforeLoad = async () => {}) {
     { timeout: 60_000 },
   );
   await page.waitForTimeout(250);
-  await page.waitForFunction(() => document.documentElement.dataset.warm !== "running", null, { timeout: 60_000 });
+  // `pending` or `running` while it warms up; no attribute on a page without a warm-up.
+  await page.waitForFunction(
+    () => [undefined, "done", "stopped", "off"].includes(document.documentElement.dataset.warm),
+    null,
+    { timeout: 60_000 },
+  );
   return page;
 }
 

@@ -6,8 +6,8 @@
 //   ZHIBIAO_PAGE=dist/zhibiao.html node benches/browser/user-path-memory.mjs file.xlsx …
 import fs from "node:fs";
 import { chromium } from "playwright-core";
-import { pathToFileURL } from "node:url";
 import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH as SHIPPED } from "../../tests/browser/harness.mjs";
+import { openReady, pageUrl } from "./page.mjs";
 
 const PAGE_PATH = process.env.ZHIBIAO_PAGE || SHIPPED;
 const MB = 1e6;
@@ -36,10 +36,11 @@ try {
     const sheetXml = Object.entries(sizes).filter(([n]) => /worksheets\/.*\.xml$/.test(n)).reduce((a, [, s]) => a + s, 0);
     const allXml = Object.values(sizes).reduce((a, s) => a + s, 0);
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await page.goto(pathToFileURL(PAGE_PATH).href, { waitUntil: "load" });
-    await page.waitForFunction(() => !document.getElementById("app-loading") && document.querySelector('[data-testid="status-bar"]'));
+    let cdp;
+    // Ready and warmed up, as on the user's path (page.mjs).
+    const page = await openReady(context, pageUrl(PAGE_PATH), async (p) => {
+      cdp = await context.newCDPSession(p);
+    });
     const wasm = async () => {
       const proto = await cdp.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype" });
       const { objects } = await cdp.send("Runtime.queryObjects", { prototypeObjectId: proto.result.objectId });

@@ -230,9 +230,13 @@ pub fn App() -> impl IntoView {
     // Opening never drops the current plan unless the new file was read. The import runs in
     // slices that yield to the page, with a progress bar; a second file waits its turn.
     // `restore`: the journal's edits to replay on it (a reload), else a fresh start.
-    let warm = super::warm::WarmUp::start();
+    let warm = super::warm::WarmUp::start(doc);
+    // An import runs from here to the end of its task, storing the file included (its progress
+    // bar ends before that): another file waits until then.
+    let importing = StoredValue::new(false);
     let open_bytes = move |name: String, bytes: Vec<u8>, from: Origin, restore: Option<Journal>| {
         warm.stop();
+        importing.set_value(true);
         set_progress.set(Some((Stage::Read, 0.0)));
         set_status.set(Status::Loading(name.clone()));
         leptos::task::spawn_local(async move {
@@ -328,6 +332,7 @@ pub fn App() -> impl IntoView {
             }
             browser::mark("end");
             set_progress.set(None);
+            importing.try_set_value(false);
             // A file restored at start-up is in place (or failed): autosave writes from now on.
             if !slots_read.get_untracked() {
                 set_slots_read.set(true);
@@ -409,7 +414,7 @@ pub fn App() -> impl IntoView {
             }
         });
     }
-    let busy = move || progress.with(Option::is_some);
+    let busy = move || progress.with(Option::is_some) || importing.get_value();
     let open_file = move |file: browser::File| {
         if busy() || !may_replace() {
             return;

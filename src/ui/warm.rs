@@ -12,8 +12,8 @@
 //! (its model, column widths, unit counts; no DOM), nothing shown, nothing kept — and stops
 //! starting new rounds as soon as a file is opened.
 //!
-//! The root element says how far it got, `data-warm="running|done|stopped"` (the benches wait
-//! for it, as a person takes longer than that to pick a file).
+//! The root element says how far it got, `data-warm="pending|running|done|stopped|off"` (the
+//! benches wait for it, as a person takes longer than that to pick a file).
 
 use super::app::DEMO_BYTES;
 use super::browser::{self, PagePace};
@@ -42,12 +42,22 @@ pub struct WarmUp {
 }
 
 impl WarmUp {
-    /// Starts warming up after the page's first frame.
-    pub fn start() -> Self {
+    /// Starts warming up after the page's first frame, unless a plan is shown (`doc`): a saved
+    /// page opens with its plan, and a plan shown later (opened, restored) stops it too.
+    pub fn start(doc: ReadSignal<Option<Doc>>) -> Self {
         let stop = StoredValue::new(false);
+        let count = browser::query_param("warm")
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(ROUNDS);
+        if count == 0 {
+            browser::set_root_data("warm", "off");
+            return Self { stop };
+        }
+        // Said at once, so that whoever waits for the warm-up knows there is one.
+        browser::set_root_data("warm", "pending");
         request_animation_frame(move || {
             set_timeout(
-                move || leptos::task::spawn_local(rounds(stop)),
+                move || leptos::task::spawn_local(rounds(stop, doc, count)),
                 Duration::ZERO,
             );
         });
@@ -61,14 +71,11 @@ impl WarmUp {
     }
 }
 
-async fn rounds(stop: StoredValue<bool>) {
-    let stopped = move || stop.try_get_value().unwrap_or(true);
-    let count = browser::query_param("warm")
-        .and_then(|n| n.parse::<usize>().ok())
-        .unwrap_or(ROUNDS);
-    if count == 0 {
-        return;
-    }
+async fn rounds(stop: StoredValue<bool>, doc: ReadSignal<Option<Doc>>, count: usize) {
+    let stopped = move || {
+        stop.try_get_value().unwrap_or(true)
+            || doc.try_with_untracked(Option::is_some).unwrap_or(true)
+    };
     if stopped() {
         browser::set_root_data("warm", "stopped");
         return;

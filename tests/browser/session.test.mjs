@@ -157,6 +157,9 @@ test("保存为网页: the saved page opens from disk with the plan, inert and o
   const other = await launchApp(t, { name: "session-saved-page", url: pathToFileURL(saved).href });
   await other.waitUntilReady();
   await waitForCell(other.page, 16, "G", "10.2");
+  // A page that opens with its plan does not warm its import up (src/ui/warm.rs).
+  await other.page.waitForFunction(() => document.documentElement.dataset.warm === "stopped", null, { timeout: 10_000 });
+  assert.ok(!(await other.page.evaluate(() => performance.getEntriesByName("zb:warm").length)), "no warm-up round ran");
   assert.deepEqual(await other.cell(16, "E"), { text: "10.0", source: "manual" });
   assert.equal((await other.cell(16, "C")).text, HOSTILE, "the hostile text is shown as text");
   assert.equal(await other.page.evaluate(() => window.__pwned), undefined, "no injected script ran");

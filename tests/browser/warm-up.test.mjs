@@ -45,7 +45,7 @@ test("a file opened while the page warms up stops it and opens as always", { tim
   await app.waitUntilReady();
   await app.page.waitForFunction(() => document.documentElement.dataset.warm === "running", null, { timeout: 30_000 });
   const reference = await openApp(t, { name: "warm-reference", url: `${PAGE_URL}?warm=0` });
-  assert.equal(await warm(reference), null, "?warm=0: no warm-up");
+  assert.equal(await warm(reference), "off", "?warm=0: no warm-up");
   assert.equal(await reference.uploadAndWaitFor(PLAN, 16, "G"), "ready");
 
   assert.equal(await app.uploadAndWaitFor(PLAN, 16, "G"), "ready");
