@@ -102,7 +102,7 @@ pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
 }
 
 /// [`import_paced`], and as soon as the first [`pace::FIRST_ROWS`] rows of a sheet whose table
-/// is found there have been read (an `.xlsx` sheet that long), `show` is called once with a
+/// is found there have been read (an `.xlsx` or `.xls` sheet that long), `show` is called once with a
 /// first screen: that sheet's first rows, their table and plan ([`first_screen`]); then `pace`
 /// pauses, so the page can paint it while the rest is read. The result is [`import`]'s, with
 /// or without a first screen: one pipeline for the page, the worker and the command line.
@@ -374,6 +374,31 @@ mod tests {
         let mut shown = 0;
         let mut pace = Pausing::default();
         let whole = drive(import_showing(&bytes, &mut pace, |_| shown += 1));
+        assert_eq!(whole, import(&bytes));
+        assert_eq!((shown, pace.pauses), (0, 0));
+    }
+
+    /// An `.xls` sheet long enough shows its first rows too: its table found in them, while
+    /// the rest is read; the result is the whole import's.
+    #[test]
+    fn a_long_xls_sheet_shows_a_first_screen() {
+        let bytes = crate::io::read::xls::differential::plan_workbook(300);
+        let mut first = Vec::new();
+        let mut pace = Pausing::default();
+        let whole = drive(showing_over(&bytes, &mut pace, 1, |shown| {
+            first.push(shown)
+        }));
+        assert_eq!(whole, import(&bytes));
+        assert_eq!((first.len(), pace.pauses), (1, 2));
+        let shown = &first[0].sheets[0];
+        assert_eq!(shown.sheet.rows.len(), pace::FIRST_ROWS);
+        let plan = shown.plan.as_ref().expect("a plan in the first rows");
+        assert_eq!(plan.indicators.len(), pace::FIRST_ROWS - 1);
+        assert_eq!(plan.indicators[0].name, "指标1");
+        // Under the threshold (a sheet's BIFF counts twice, as its XML would weigh), none.
+        let mut shown = 0;
+        let mut pace = Pausing::default();
+        let whole = drive(showing_over(&bytes, &mut pace, u64::MAX, |_| shown += 1));
         assert_eq!(whole, import(&bytes));
         assert_eq!((shown, pace.pauses), (0, 0));
     }

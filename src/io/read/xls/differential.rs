@@ -301,6 +301,62 @@ fn workbook(seed: u64) -> Vec<u8> {
     compound_file(file).expect("a compound file")
 }
 
+/// A workbook of one sheet holding a plan of `rows` indicators under a header row (序号, 指标名称,
+/// 单位, 2020年, 2025年), its texts as LABEL records and its numbers as NUMBER records.
+pub(crate) fn plan_workbook(rows: usize) -> Vec<u8> {
+    let mut rng = Rng(1);
+    let bof = |dt: u16| {
+        let mut d = vec![0x00, 0x06];
+        d.extend_from_slice(&dt.to_le_bytes());
+        d.extend_from_slice(&[0; 12]);
+        d
+    };
+    let mut stream = Vec::new();
+    rec(&mut stream, BOF, &bof(0x0005));
+    rec(&mut stream, CODEPAGE, &1200u16.to_le_bytes());
+    for _ in 0..17 {
+        rec(&mut stream, XF, &[0; 20]);
+    }
+    let name: Vec<u16> = "计划".encode_utf16().collect();
+    let mut bs = 0u32.to_le_bytes().to_vec();
+    bs.extend_from_slice(&[0, 0, name.len() as u8, 1]);
+    bs.extend(name.iter().flat_map(|u| u.to_le_bytes()));
+    let slot = stream.len() + 4;
+    rec(&mut stream, BOUNDSHEET8, &bs);
+    rec(&mut stream, EOF, &[]);
+    let at = stream.len() as u32;
+    stream[slot..slot + 4].copy_from_slice(&at.to_le_bytes());
+    rec(&mut stream, BOF, &bof(0x0010));
+    let label = |stream: &mut Vec<u8>, rng: &mut Rng, row: u16, col: u16, s: &str| {
+        let mut d = head(row, col, 15);
+        d.extend(xl_string(s, rng));
+        rec(stream, LABEL, &d);
+    };
+    let number = |stream: &mut Vec<u8>, row: u16, col: u16, n: f64| {
+        let mut d = head(row, col, 15);
+        d.extend_from_slice(&n.to_le_bytes());
+        rec(stream, NUMBER, &d);
+    };
+    for (col, h) in ["序号", "指标名称", "单位", "2020年", "2025年"]
+        .iter()
+        .enumerate()
+    {
+        label(&mut stream, &mut rng, 0, col as u16, h);
+    }
+    for i in 0..rows {
+        let row = (i + 1) as u16;
+        number(&mut stream, row, 0, (i + 1) as f64);
+        label(&mut stream, &mut rng, row, 1, &format!("指标{}", i + 1));
+        label(&mut stream, &mut rng, row, 2, "%");
+        number(&mut stream, row, 3, 50.0 + (i % 7) as f64);
+        number(&mut stream, row, 4, 60.0 + (i % 7) as f64);
+    }
+    rec(&mut stream, EOF, &[]);
+    let mut file = vec![0; CFB_SECTOR];
+    file.extend_from_slice(&stream);
+    compound_file(file).expect("a compound file")
+}
+
 #[test]
 fn generated_workbooks_read_as_calamine_reads_them() {
     let (mut read, mut cells) = (0, 0);

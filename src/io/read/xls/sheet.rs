@@ -208,6 +208,20 @@ fn number(n: f64, ixfe: u16, xf: &XfCodes) -> RawCell {
     }
 }
 
+/// The first [`crate::pace::FIRST_ROWS`] rows of the cells read so far, once a row after them
+/// has a cell: what a first screen is made of (no merges yet: they come at the sheet's end).
+fn first_rows(name: &str, found: &Found<'_>) -> Option<crate::table::grid::Sheet> {
+    let cells = found.cells.as_ref()?;
+    let rows = cells.rows.get(..crate::pace::FIRST_ROWS)?;
+    (cells.rows.len() > crate::pace::FIRST_ROWS).then(|| crate::table::grid::Sheet {
+        name: name.to_string(),
+        rows: rows.to_vec(),
+        merges: Vec::new(),
+    })
+}
+
+/// Walks one sheet's records. `xml_bytes`: the size its XML would have (see
+/// [`crate::pace::Pace::first_rows`]), for the pace to decide on a first screen.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn copy_sheet<P: crate::pace::Pace>(
     stream: &[u8],
@@ -218,6 +232,7 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
     out: &mut Vec<u8>,
     budget: &mut Budget,
     pace: &mut P,
+    xml_bytes: u64,
 ) -> Result<(), ImportError> {
     let encoding = codepage::to_encoding(g.codepage).unwrap_or(encoding_rs::WINDOWS_1252);
     let text = |s: &[u8]| RawCell::Text {
@@ -236,8 +251,18 @@ pub(super) async fn copy_sheet<P: crate::pace::Pace>(
     let mut fmla: [u8; 6] = [0; 6];
     let text_units = |units: usize| units.saturating_mul(3);
     let mut records = 0usize;
+    let mut first_shown = false;
     while let Some((rec, next)) = full_record_at(stream, pos)? {
         pos = next;
+        // Rows come in order (blocks of 32): once a cell lies past the first rows, they are
+        // read and can be shown while the rest is.
+        if !first_shown {
+            if let Some(first) = first_rows(&sheet.name, found) {
+                first_shown = true;
+                pace.first_rows(crate::io::Format::Xls, &first, xml_bytes)
+                    .await;
+            }
+        }
         // A 20,000-row sheet is a few hundred thousand records: the page breathes between slices.
         records += 1;
         if records.is_multiple_of(crate::pace::STEP) {
