@@ -70,6 +70,8 @@ pub struct Grid {
     pub mirror: RwSignal<std::ops::Range<usize>>,
     /// Whether the grid or its editor has the keyboard focus.
     pub focused: RwSignal<bool>,
+    /// The app's first screen, if it provides one: no editor opens while it shows.
+    pub first_screen: Option<crate::ui::first_screen::FirstScreen>,
 }
 
 impl Grid {

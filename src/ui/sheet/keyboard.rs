@@ -21,8 +21,13 @@ impl Grid {
         self.editing.set(None);
     }
 
-    /// Opens the editor on the active cell, with `initial` (a typed key) or the cell's text.
+    /// Opens the editor on the active cell, with `initial` (a typed key) or the cell's text;
+    /// while a first screen shows, says at once that edits wait for the whole file instead (an
+    /// editor left open would vanish with the first screen, and what was typed in it with it).
     pub fn start_editing(&self, initial: Option<String>) {
+        if self.first_screen.is_some_and(|f| f.refuses_edit()) {
+            return;
+        }
         let Some((row, col)) = self.active.get_untracked() else {
             return;
         };

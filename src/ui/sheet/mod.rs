@@ -248,6 +248,7 @@ pub fn SheetGrid(
         canvas_el: NodeRef::new(),
         window: window_rows,
         mirror: RwSignal::new(0..0),
+        first_screen,
         focused: RwSignal::new(false),
     };
     g.listen_resize();
