@@ -1,14 +1,33 @@
-// Issue 19: a large .xlsx shows its first rows before the rest is read (order, not time), read
-// only: an edit made while the rest is read is plainly refused, never silently lost; the full
-// plan then replaces the first screen.
+// Issue 19: a large .xlsx or .xls shows its first rows before the rest is read (order, not
+// time), read only: an edit made while the rest is read is plainly refused, never silently lost;
+// the full plan then replaces the first screen.
 import assert from "node:assert/strict";
 import test from "node:test";
 import { cellSelector, openApp, tempFile } from "./harness.mjs";
+import { xls } from "./xls.mjs";
 import { zip } from "./zip.mjs";
 
 const ROWS = 20_000;
 
 const COLS = "ABCDEFGHIJK";
+
+/** The plan's rows: a title, a header, then row r = i + 2: base 50 + i % 40, target
+ * 60 + i % 40 (2021 = base + 2). */
+function planRows() {
+  const rows = [
+    ["2021—2025年指标任务分解表"],
+    ["序号", "指标名称", "单位", "2020年基期值", "2025年目标值", "2021年", "2022年", "2023年", "2024年", "2025年", "牵头单位"],
+  ];
+  for (let i = 1; i <= ROWS; i += 1) {
+    rows.push([i, `指标${i}`, "%", 50 + (i % 40), 60 + (i % 40), "", "", "", "", "", `单位${i % 31}`]);
+  }
+  return rows;
+}
+
+/** A 20,000-row plan as an .xls (Unicode LABEL and NUMBER records, no shared strings). */
+function largeXls(t) {
+  return tempFile(t, `plan-${ROWS}.xls`, xls("指标", planRows()));
+}
 
 /** A 20,000-row plan as a streaming writer writes it: inline strings, a title row, a header. */
 function largeXlsx(t) {
@@ -17,14 +36,7 @@ function largeXlsx(t) {
       ? `<c r="${COLS[c]}${r}"><v>${v}</v></c>`
       : `<c r="${COLS[c]}${r}" t="inlineStr"><is><t>${v}</t></is></c>`;
   const row = (r, values) => `<row r="${r}">${values.map((v, c) => (v === "" ? "" : cell(r, c, v))).join("")}</row>`;
-  const rows = [
-    row(1, ["2021—2025年指标任务分解表"]),
-    row(2, ["序号", "指标名称", "单位", "2020年基期值", "2025年目标值", "2021年", "2022年", "2023年", "2024年", "2025年", "牵头单位"]),
-  ];
-  // Row r = i + 2: base 50 + i % 40, target 60 + i % 40; 2021 = base + 2.
-  for (let i = 1; i <= ROWS; i += 1) {
-    rows.push(row(i + 2, [i, `指标${i}`, "%", 50 + (i % 40), 60 + (i % 40), "", "", "", "", "", `单位${i % 31}`]));
-  }
+  const rows = planRows().map((values, i) => row(i + 1, values));
   const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
   const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
   const parts = {
@@ -71,8 +83,17 @@ async function watchOrder(page) {
 }
 
 test("a 20,000-row .xlsx shows its first rows before the import is done, read-only, then the whole plan", { timeout: 300_000 }, async (t) => {
-  const file = largeXlsx(t);
-  const app = await openApp(t, { name: "loading-first-screen" });
+  await firstScreenThenWhole(t, largeXlsx(t), "loading-first-screen");
+});
+
+test("a 20,000-row .xls shows its first rows before the import is done, read-only, then the whole plan", { timeout: 300_000 }, async (t) => {
+  await firstScreenThenWhole(t, largeXls(t), "loading-first-screen-xls");
+});
+
+/** Opens `file` (the plan of [`planRows`]) on a slowed CPU: its first screen, an edit refused
+ * there, then the whole plan, computed and editable. */
+async function firstScreenThenWhole(t, file, name) {
+  const app = await openApp(t, { name });
   const page = app.page;
   // A slower CPU makes the reading of the rest last long enough to act in it on any machine.
   const cdp = await page.context().newCDPSession(page);
@@ -134,4 +155,4 @@ test("a 20,000-row .xlsx shows its first rows before the import is done, read-on
   assert.equal(await page.getByTestId("edit-refused").count(), 0, "an edit taken closes the message of the refused one");
   await app.screenshot("done");
   await app.assertClean();
-});
+}
