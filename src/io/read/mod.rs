@@ -63,6 +63,61 @@ mod testing {
             &items[self.below(items.len() as u64) as usize]
         }
     }
+
+    /// Our reading and the reference's of one file: both failed (`None`), or both read (their
+    /// results); one failing alone fails the test.
+    pub fn both<A, B, E: std::fmt::Debug, F: std::fmt::Debug>(
+        ours: Result<A, E>,
+        theirs: Result<B, F>,
+        what: &str,
+    ) -> Option<(A, B)> {
+        match (ours, theirs) {
+            (Ok(a), Ok(b)) => Some((a, b)),
+            (Err(_), Err(_)) => None,
+            (a, b) => panic!(
+                "{what}: ours {:?}, reference {:?}",
+                a.map(|_| ()),
+                b.map(|_| ())
+            ),
+        }
+    }
+
+    /// Asserts that two readings of a sheet hold the same cells — numbers by their bits (NaN is
+    /// not equal to itself), with their format codes when `formats` — and returns how many cells
+    /// are not empty.
+    pub fn same_cells(
+        x: &crate::table::grid::Sheet,
+        y: &crate::table::grid::Sheet,
+        what: &str,
+        formats: bool,
+    ) -> usize {
+        use crate::plan::RawCell;
+        let mut held = 0;
+        let height = x.rows.len().max(y.rows.len());
+        for r in 0..height {
+            let (xr, yr) = (x.rows.get(r), y.rows.get(r));
+            let width = xr.map_or(0, Vec::len).max(yr.map_or(0, Vec::len));
+            for c in 0..width {
+                let cell = |row: Option<&Vec<RawCell>>| {
+                    row.and_then(|r| r.get(c)).cloned().unwrap_or_default()
+                };
+                let (a, b) = (cell(xr), cell(yr));
+                let equal = match (&a, &b) {
+                    (RawCell::Number { n: p, format: f }, RawCell::Number { n: q, format: g }) => {
+                        p.to_bits() == q.to_bits() && (!formats || f == g)
+                    }
+                    _ => a == b,
+                };
+                assert!(
+                    equal,
+                    "{what}: {} ({r}, {c}): ours {a:?}, reference {b:?}",
+                    x.name
+                );
+                held += usize::from(a != RawCell::Empty);
+            }
+        }
+        held
+    }
 }
 mod xml2003;
 

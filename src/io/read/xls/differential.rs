@@ -9,7 +9,7 @@ use super::records::{
     BOF, BOOLERR, BOUNDSHEET8, CODEPAGE, EOF, FORMAT, FORMULA, LABEL, LABELSST, MERGECELLS, MULRK,
     NUMBER, RK, SST, STRING, XF,
 };
-use crate::io::read::testing::Rng;
+use crate::io::read::testing::{both, same_cells, Rng};
 use crate::io::read::{read_xls, read_xls_calamine};
 use crate::pace;
 
@@ -19,51 +19,17 @@ const CONTINUE: u16 = 0x003C;
 /// Our reading and calamine's of `bytes`: both fail, or both give the same workbook; how many
 /// cells that are not empty it holds (`None` when both failed).
 fn same(bytes: &[u8], what: &str) -> Option<usize> {
-    let mut held = 0;
     let ours = pace::finish(read_xls(bytes, &mut pace::Straight)).expect("no wait");
-    let theirs = read_xls_calamine(bytes);
-    match (ours, theirs) {
-        (Ok(a), Ok(b)) => {
-            assert_eq!(a.sheets.len(), b.sheets.len(), "{what}: sheets");
-            for (x, y) in a.sheets.iter().zip(&b.sheets) {
-                assert_eq!(x.name, y.name, "{what}: sheet name");
-                assert_eq!(x.merges, y.merges, "{what}: merges of {}", x.name);
-                let height = x.rows.len().max(y.rows.len());
-                for r in 0..height {
-                    let (xr, yr) = (x.rows.get(r), y.rows.get(r));
-                    let width = xr.map_or(0, Vec::len).max(yr.map_or(0, Vec::len));
-                    for c in 0..width {
-                        let cell = |row: Option<&Vec<crate::plan::RawCell>>| {
-                            row.and_then(|r| r.get(c)).cloned().unwrap_or_default()
-                        };
-                        let (a, b) = (cell(xr), cell(yr));
-                        // NaN is not equal to itself: compare numbers by their bits.
-                        let equal = match (&a, &b) {
-                            (
-                                crate::plan::RawCell::Number { n: p, format: f },
-                                crate::plan::RawCell::Number { n: q, format: g },
-                            ) => p.to_bits() == q.to_bits() && f == g,
-                            _ => a == b,
-                        };
-                        assert!(
-                            equal,
-                            "{what}: {} ({r}, {c}): ours {a:?}, calamine {b:?}",
-                            x.name
-                        );
-                        held += usize::from(a != crate::plan::RawCell::Empty);
-                    }
-                }
-            }
-            assert_eq!(a.styles, b.styles, "{what}: looks");
-            Some(held)
-        }
-        (Err(_), Err(_)) => None,
-        (a, b) => panic!(
-            "{what}: ours {:?}, calamine {:?}",
-            a.map(|_| ()),
-            b.map(|_| ())
-        ),
+    let (a, b) = both(ours, read_xls_calamine(bytes), what)?;
+    let mut held = 0;
+    assert_eq!(a.sheets.len(), b.sheets.len(), "{what}: sheets");
+    for (x, y) in a.sheets.iter().zip(&b.sheets) {
+        assert_eq!(x.name, y.name, "{what}: sheet name");
+        assert_eq!(x.merges, y.merges, "{what}: merges of {}", x.name);
+        held += same_cells(x, y, what, true);
     }
+    assert_eq!(a.styles, b.styles, "{what}: looks");
+    Some(held)
 }
 
 #[test]

@@ -10,9 +10,8 @@ use super::look;
 use super::{damaged, StyleCodes};
 use crate::error::ImportError;
 use crate::io::limits::Budget;
-use crate::io::read::testing::Rng;
+use crate::io::read::testing::{both, same_cells, Rng};
 use crate::io::read::{raw_cell, read_workbook, SheetBuilder};
-use crate::plan::RawCell;
 use crate::table::grid::{Merge, Sheet, Workbook};
 use crate::table::style::{BlockBuilder, SheetStyle};
 use calamine::{Reader, Xlsx};
@@ -71,17 +70,7 @@ fn sorted(merges: &[Merge]) -> Vec<(u32, u32, u32, u32)> {
 /// Both readings of `bytes` fail, or give the same cells, merges and cell styles; how many
 /// cells that are not empty the workbook holds (`None` when both failed).
 fn same(bytes: &[u8], what: &str) -> Option<usize> {
-    let ours = read_workbook(bytes);
-    let theirs = read_calamine(bytes);
-    let (a, b) = match (ours, theirs) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(_), Err(_)) => return None,
-        (a, b) => panic!(
-            "{what}: ours {:?}, calamine {:?}",
-            a.map(|_| ()),
-            b.map(|_| ())
-        ),
-    };
+    let (a, b) = both(read_workbook(bytes), read_calamine(bytes), what)?;
     let mut held = 0;
     assert_eq!(a.sheets.len(), b.sheets.len(), "{what}: sheets");
     for (i, (x, y)) in a.sheets.iter().zip(&b.sheets).enumerate() {
@@ -92,7 +81,7 @@ fn same(bytes: &[u8], what: &str) -> Option<usize> {
             "{what}: merges of {}",
             x.name
         );
-        held += same_cells(x, y, what);
+        held += same_cells(x, y, what, true);
         let look = |w: &Workbook| {
             w.styles
                 .get(i)
@@ -104,34 +93,6 @@ fn same(bytes: &[u8], what: &str) -> Option<usize> {
         assert_eq!(look(&a), look(&b), "{what}: cell styles of {}", x.name);
     }
     Some(held)
-}
-
-fn same_cells(x: &Sheet, y: &Sheet, what: &str) -> usize {
-    let mut held = 0;
-    let height = x.rows.len().max(y.rows.len());
-    for r in 0..height {
-        let (xr, yr) = (x.rows.get(r), y.rows.get(r));
-        let width = xr.map_or(0, Vec::len).max(yr.map_or(0, Vec::len));
-        for c in 0..width {
-            let cell = |row: Option<&Vec<RawCell>>| {
-                row.and_then(|r| r.get(c)).cloned().unwrap_or_default()
-            };
-            let (a, b) = (cell(xr), cell(yr));
-            let equal = match (&a, &b) {
-                (RawCell::Number { n: p, format: f }, RawCell::Number { n: q, format: g }) => {
-                    p.to_bits() == q.to_bits() && f == g
-                }
-                _ => a == b,
-            };
-            assert!(
-                equal,
-                "{what}: {} ({r}, {c}): ours {a:?}, calamine {b:?}",
-                x.name
-            );
-            held += usize::from(a != RawCell::Empty);
-        }
-    }
-    held
 }
 
 #[test]
