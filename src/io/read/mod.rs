@@ -124,7 +124,7 @@ mod xml2003;
 /// The character an XML entity or character reference stands for (`&amp;`, `&#26576;`), for the
 /// readers that walk XML events themselves (xlsx look, ods, SpreadsheetML 2003).
 fn entity_char(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
-    xlsx::reference_char(r)
+    xlsx::scan::resolve(r)
 }
 
 /// An XML attribute's value, unescaped, for the same readers: a prefixed `name`
@@ -174,7 +174,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Workbook, ImportError> {
     })
 }
 
-/// [`read_workbook`], reporting progress to `pace` every [`STEP`] cells and awaiting it.
+/// [`read_workbook`], reporting progress to `pace` every [`crate::pace::STEP`] cells and awaiting it.
 ///
 /// # Errors
 /// As [`read_workbook`].

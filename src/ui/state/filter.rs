@@ -191,7 +191,7 @@ pub fn unit_counts(plan: &Plan) -> Vec<(String, usize, usize)> {
 /// The indicators counted between two of [`unit_counts_paced`]'s steps.
 const UNITS_STEP: usize = 8192;
 
-/// [`unit_counts`] in slices: `pace` is stepped every [`UNITS_STEP`] indicators (the page counts
+/// [`unit_counts`] in slices: `pace` is stepped every `UNITS_STEP` indicators (the page counts
 /// a new plan's units before showing it, in tasks of its own).
 pub async fn unit_counts_paced<P: crate::pace::Pace>(
     plan: &Plan,

@@ -76,7 +76,7 @@ impl GridCell {
 /// The cells (0-based row and column) of the base, target, yearly-target and actual columns
 /// whose text reads as no number on the row of a quantitative indicator (one whose base or
 /// target is a number): `abc` typed as an actual. A qualitative indicator's words (`完成`) are
-/// its values and are never flagged. Sorted (row, then column), for [`is_flagged`]: a long
+/// its values and are never flagged. Sorted (row, then column), for `is_flagged`: a long
 /// table flags tens of thousands of cells, which a hash set took most of the model's time to
 /// hold.
 pub fn not_numbers(layout: &Layout, plan: &Plan) -> Vec<(usize, usize)> {

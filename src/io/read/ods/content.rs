@@ -1,6 +1,6 @@
 //! `content.xml` in one streaming pass: its automatic styles, then every sheet's cells (as
 //! calamine reads them), merged ranges and number formats, each cell checked against the limits
-//! before it is placed, and a pause for the [`Pace`] every [`EVENT_STEP`] XML events.
+//! before it is placed, and a pause for the [`Pace`] every [`XML_STEP`] XML events.
 //!
 //! Values are read as calamine's `.ods` reader reads them (the differential test holds us to
 //! it):
@@ -26,7 +26,7 @@
 use super::styles::{StyleReader, Styles};
 use super::{attr, attr_count, Limited, MAX_XML_BYTES};
 use crate::error::ImportError;
-use crate::io::limits::{self, Budget, MAX_CELL_CHARS, MAX_MERGES, MAX_XML_DEPTH};
+use crate::io::limits::{self, Budget, MAX_CELL_CHARS, MAX_XML_DEPTH};
 use crate::io::read::{code, SheetBuilder};
 use crate::pace::{Pace, Stage, STEP};
 use crate::plan::RawCell;
@@ -37,8 +37,7 @@ use std::collections::HashMap;
 use std::io::{BufReader, Read};
 use std::sync::Arc;
 
-/// XML events read between two pauses.
-const EVENT_STEP: usize = 4096;
+use crate::pace::XML_STEP;
 
 const PART: &str = "content.xml";
 
@@ -105,9 +104,9 @@ impl<R: Read> Pass<R> {
         (self.reader.buffer_position() as f64 / self.whole).clamp(0.0, 1.0)
     }
 
-    /// Pauses when [`EVENT_STEP`] events have been read since the last pause.
+    /// Pauses when [`XML_STEP`] events have been read since the last pause.
     async fn pace<P: Pace>(&mut self, pace: &mut P) {
-        if self.events >= EVENT_STEP {
+        if self.events >= XML_STEP {
             self.events = 0;
             pace.step(Stage::Read, self.fraction()).await;
         }
@@ -331,7 +330,7 @@ fn count(v: &str, key: &str, sheet: &str) -> Result<u64, ImportError> {
 
 /// A span (`table:number-columns-spanned`, `table:number-rows-spanned`): at least 1, 1 when it is
 /// not a number.
-fn span(v: &str) -> u64 {
+pub(super) fn span(v: &str) -> u64 {
     v.trim()
         .parse::<u64>()
         .unwrap_or(1)
@@ -509,13 +508,7 @@ impl SheetReading<'_, '_> {
                     let per_row = (row.merges.len() as u64).saturating_add(repeat);
                     let total = (self.merges.len() as u64)
                         .saturating_add(per_row.saturating_mul(row.repeat.max(1)));
-                    if total > MAX_MERGES as u64 {
-                        return Err(ImportError::TooManyMerges {
-                            sheet: self.sheet.name.clone(),
-                            merges: usize_of(total),
-                            limit: MAX_MERGES,
-                        });
-                    }
+                    limits::check_merges(&self.sheet.name, usize_of(total))?;
                     if row.repeat > 0 {
                         for i in 0..repeat {
                             row.merges.push((row.col.saturating_add(i), cols, rows));
@@ -647,13 +640,7 @@ impl SheetReading<'_, '_> {
             };
             for &(col, cols, rows) in &row.merges {
                 if let Ok(first_col) = u32::try_from(col) {
-                    if self.merges.len() >= MAX_MERGES {
-                        return Err(ImportError::TooManyMerges {
-                            sheet: self.sheet.name.clone(),
-                            merges: self.merges.len() + 1,
-                            limit: MAX_MERGES,
-                        });
-                    }
+                    limits::check_merges(&self.sheet.name, self.merges.len() + 1)?;
                     self.merges.push(Merge {
                         first_row,
                         first_col,

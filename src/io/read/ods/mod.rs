@@ -125,10 +125,7 @@ pub(super) fn attr_u32(e: &BytesStart<'_>, key: &str) -> Option<u32> {
 /// A repeat or span count: at least 1; absurd values are kept (positions are u64) but never
 /// iterated over unless the cells are tracked.
 pub(super) fn attr_count(e: &BytesStart<'_>, key: &str) -> u64 {
-    attr(e, key)
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(1)
-        .clamp(1, u64::from(u32::MAX))
+    attr(e, key).map_or(1, |v| content::span(&v))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 mod look;
 mod parts;
-mod scan;
+pub(super) mod scan;
 mod sheet;
 mod strings;
 mod text;
@@ -31,18 +31,6 @@ use std::sync::Arc;
 
 /// The buffer the XML readers read the inflated parts through.
 const BUFFER: usize = 64 * 1024;
-
-/// How many tokens of the XML ([`scan::Token`]) the readers read between two steps of their
-/// pace (the sheet's reader steps between cells, the strings' reader anywhere): a plain cell is
-/// 4 to 6 tokens, a rich shared string dozens, so counting cells or strings made slices of very
-/// different lengths (a 110 ms one on LibreOffice's rich strings).
-const EVENT_STEP: usize = 4096;
-
-/// The character an entity or character reference stands for (`amp`, `#26576`, `#x41`), as
-/// every reader here resolves them ([`scan::decode`] too).
-pub(super) fn reference_char(name: &str) -> Option<char> {
-    scan::resolve(name)
-}
 
 /// The format code of each style, made once per style (the workbook's styles are shared by its
 /// sheets): every number of a style gets a clone of the same `Arc`.

@@ -295,6 +295,22 @@ pub fn decode(text: &[u8], out: &mut String) -> Result<(), std::str::Utf8Error> 
     Ok(())
 }
 
+/// The text of a CDATA section into `out`, its line ends made `\n` as XML 1.0 says.
+///
+/// # Errors
+/// When the bytes are not UTF-8.
+pub fn decode_cdata(text: &[u8], out: &mut String) -> Result<(), std::str::Utf8Error> {
+    let mut rest = std::str::from_utf8(text)?;
+    while let Some(at) = rest.find('\r') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        out.push('\n');
+        let after = rest.get(at + 1..).unwrap_or_default();
+        rest = after.strip_prefix('\n').unwrap_or(after);
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
 /// The character of an entity or character reference's name (`amp`, `#26576`, `#x41`).
 pub fn resolve(name: &str) -> Option<char> {
     match name {
@@ -317,6 +333,14 @@ pub fn resolve(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cdata_keeps_its_text_and_makes_line_ends_newlines() {
+        let mut out = String::new();
+        decode_cdata("a\r\nb\rc\n&amp;<指>".as_bytes(), &mut out).unwrap();
+        assert_eq!(out, "a\nb\nc\n&amp;<指>");
+        assert!(decode_cdata(&[0xFF], &mut out).is_err());
+    }
 
     fn tokens(xml: &[u8], capacity: usize) -> Vec<String> {
         let mut scan = Scan::new(xml, capacity);

@@ -1,7 +1,7 @@
 //! One `.xlsx` worksheet part, read in one pass over its inflated XML (cut into tokens by
 //! [`Scan`]): the head before `<sheetData>` (column widths, frozen panes, fit to page), every
 //! `<row>` (custom heights) and `<c>` (value, style), and the tail after it (merged ranges, page
-//! setup). The reader pauses for its [`Pace`] every [`EVENT_STEP`] tokens (between cells) and
+//! setup). The reader pauses for its [`Pace`] every [`XML_STEP`] tokens (between cells) and
 //! hands the first rows over as soon as they are read.
 //!
 //! Values are read as calamine reads them (the differential test holds us to it), except that
@@ -13,10 +13,11 @@ use super::look;
 use super::scan::{self, local, Scan, Token};
 use super::strings::Strings;
 use super::text::{preserved, unescape, Rich};
-use super::{StyleCodes, BUFFER, EVENT_STEP};
+use super::{StyleCodes, BUFFER};
 use crate::error::ImportError;
 use crate::io::limits::{MAX_PART_BYTES, MAX_ROWS, MAX_XML_DEPTH};
 use crate::io::read::SheetBuilder;
+use crate::pace::XML_STEP;
 use crate::pace::{self, Pace, Stage};
 use crate::plan::{CellText, RawCell};
 use crate::table::grid::{Format, Merge};
@@ -195,7 +196,7 @@ pub async fn read<P: Pace, S: Read>(
     loop {
         // Between cells (a cell's shared string is looked up at its end), and also in long runs
         // of rows without cells or a long head.
-        if since_step >= EVENT_STEP && inside == Inside::Nothing && pending_end.is_none() {
+        if since_step >= XML_STEP && inside == Inside::Nothing && pending_end.is_none() {
             since_step = 0;
             pace.step(Stage::Read, progress(scan.position() as f64 / whole))
                 .await;
@@ -238,8 +239,7 @@ pub async fn read<P: Pace, S: Read>(
                     }
                     Token::CData(t) if matches!(inside, Inside::V | Inside::Is) => {
                         text.clear();
-                        let t = std::str::from_utf8(t).map_err(|e| damaged(&e))?;
-                        text.push_str(&t.replace("\r\n", "\n").replace('\r', "\n"));
+                        scan::decode_cdata(t, &mut text).map_err(|e| damaged(&e))?;
                         Ev::Text
                     }
                     Token::Eof => Ev::Eof,
@@ -356,7 +356,7 @@ pub async fn read<P: Pace, S: Read>(
         }
         tail.extend_from_slice(chunk.get(..n).unwrap_or_default());
         since_step += n / 64;
-        if since_step >= EVENT_STEP {
+        if since_step >= XML_STEP {
             since_step = 0;
             pace.step(Stage::Read, progress(1.0)).await;
         }

@@ -10,7 +10,7 @@ use crate::error::ImportError;
 use crate::io::limits::{self, Budget, MAX_PART_BYTES, MAX_SHARED_STRINGS, MAX_XML_DEPTH};
 #[cfg(test)]
 use crate::pace::STEP;
-use crate::pace::{Pace, Stage};
+use crate::pace::{Pace, Stage, XML_STEP};
 use crate::plan::CellText;
 use std::io::{Read, Take};
 
@@ -88,7 +88,7 @@ impl<R: Read> Strings<R> {
     }
 
     /// Reads on until string `index` is read or the part ends, pausing for `pace` every
-    /// [`super::EVENT_STEP`] tokens and reporting `fraction` then.
+    /// [`XML_STEP`] tokens and reporting `fraction` then.
     ///
     /// # Errors
     /// [`ImportError::TooManyStrings`], [`ImportError::TextTooLong`],
@@ -101,8 +101,8 @@ impl<R: Read> Strings<R> {
         fraction: f64,
     ) -> Result<(), ImportError> {
         while self.strings.len() <= index && self.xml.is_some() {
-            self.read_until(|s| s.strings.len() > index || s.since_step >= super::EVENT_STEP)?;
-            if self.since_step >= super::EVENT_STEP {
+            self.read_until(|s| s.strings.len() > index || s.since_step >= XML_STEP)?;
+            if self.since_step >= XML_STEP {
                 self.since_step = 0;
                 pace.step(Stage::Read, fraction).await;
             }
@@ -162,9 +162,9 @@ impl<R: Read> Strings<R> {
                             None
                         }
                         Token::CData(t) if self.si_depth.is_some() => {
-                            let t = std::str::from_utf8(t).map_err(|e| damaged(&e))?;
-                            let t = t.replace("\r\n", "\n").replace('\r', "\n");
-                            self.rich.text(&t, part)?;
+                            self.scratch.clear();
+                            scan::decode_cdata(t, &mut self.scratch).map_err(|e| damaged(&e))?;
+                            self.rich.text(&self.scratch, part)?;
                             None
                         }
                         // Cut short inside a string: the cells after it would lose their text
