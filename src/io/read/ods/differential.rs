@@ -364,3 +364,106 @@ fn generated_content_reads_as_calamine_reads_it() {
     assert!(read >= 590, "{read} read");
     assert!(held > 10_000, "{held} cells");
 }
+
+/// The number formats of generated sheets (calamine gives none, so this is not against it): a
+/// number takes the data style of its own cell style, else of its row's default cell style, else
+/// of its column's (the first of these it names decides, even one without a data style); a text
+/// cell has none. Each style's code is what the reader gives one cell of that style.
+#[test]
+fn generated_number_formats_follow_cell_then_row_then_column() {
+    const STYLES: &str = r#"<office:automatic-styles>
+        <number:number-style style:name="N2"><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1"/></number:number-style>
+        <number:percentage-style style:name="P0"><number:number number:decimal-places="0" number:min-decimal-places="0" number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>
+        <style:style style:name="ce1" style:family="table-cell" style:data-style-name="N2"/>
+        <style:style style:name="ce2" style:family="table-cell" style:data-style-name="P0"/>
+        <style:style style:name="ce3" style:family="table-cell" style:parent-style-name="ce2"/>
+        <style:style style:name="ce4" style:family="table-cell"/>
+        </office:automatic-styles>"#;
+    let sheet = |columns: &str, rows: &str| {
+        format!(
+            r#"{HEAD}{STYLES}<office:body><office:spreadsheet><table:table table:name="S">{columns}{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        )
+    };
+    let styled = |name: Option<&str>, attr: &str| {
+        name.map_or(String::new(), |n| format!(r#" {attr}="{n}""#))
+    };
+    let number = |style: Option<&str>| {
+        format!(
+            r#"<table:table-cell office:value-type="float" office:value="1.5"{}/>"#,
+            styled(style, "table:style-name")
+        )
+    };
+    let formats = |bytes: &[u8]| -> Vec<Vec<Option<String>>> {
+        let sheets = read_workbook(bytes).expect("reads").sheets;
+        sheets[0]
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| match c {
+                        crate::plan::RawCell::Number { format, .. } => {
+                            format.as_deref().map(str::to_string)
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let names = [None, Some("ce1"), Some("ce2"), Some("ce3"), Some("ce4")];
+    // The code each style gives a cell of its own.
+    let code = |name: Option<&str>| -> Option<String> {
+        let row = format!("<table:table-row>{}</table:table-row>", number(name));
+        formats(&package(&sheet("", &row)))[0][0].clone()
+    };
+    let codes: Vec<Option<String>> = names.iter().map(|n| code(*n)).collect();
+    assert_eq!(codes[0], None);
+    assert!(codes[1].is_some() && codes[2].is_some() && codes[1] != codes[2]);
+    assert_eq!(codes[3], codes[2], "a parent's data style is inherited");
+    assert_eq!(
+        codes[4], None,
+        "a cell style without a data style gives none"
+    );
+    let mut rng = Rng(0x0D5_F0A7);
+    for case in 0..300 {
+        let width = 1 + rng.below(4) as usize;
+        let column_styles: Vec<usize> = (0..width).map(|_| rng.below(5) as usize).collect();
+        let columns: String = column_styles
+            .iter()
+            .map(|&s| {
+                format!(
+                    "<table:table-column{}/>",
+                    styled(names[s], "table:default-cell-style-name")
+                )
+            })
+            .collect();
+        let mut rows = String::new();
+        let mut expected = Vec::new();
+        for _ in 0..1 + rng.below(6) {
+            let row_style = rng.below(5) as usize;
+            let mut cells = String::new();
+            let mut want = Vec::new();
+            for &column_style in &column_styles {
+                if rng.chance(20) {
+                    cells.push_str(r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#);
+                    want.push(None);
+                    continue;
+                }
+                let own = rng.below(5) as usize;
+                cells.push_str(&number(names[own]));
+                let decides = [own, row_style, column_style]
+                    .into_iter()
+                    .find(|&s| names[s].is_some())
+                    .unwrap_or(0);
+                want.push(codes[decides].clone());
+            }
+            rows.push_str(&format!(
+                "<table:table-row{}>{cells}</table:table-row>",
+                styled(names[row_style], "table:default-cell-style-name")
+            ));
+            expected.push(want);
+        }
+        let got = formats(&package(&sheet(&columns, &rows)));
+        assert_eq!(got, expected, "case {case}: {columns}{rows}");
+    }
+}
