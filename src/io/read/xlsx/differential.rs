@@ -12,7 +12,7 @@ use crate::error::ImportError;
 use crate::io::limits::Budget;
 use crate::io::read::testing::{both, same_cells, Rng};
 use crate::io::read::{raw_cell, read_workbook, SheetBuilder};
-use crate::table::grid::{Merge, Sheet, Workbook};
+use crate::table::grid::{col_letters, Merge, Sheet, Workbook};
 use crate::table::style::{BlockBuilder, SheetStyle};
 use calamine::{Reader, Xlsx};
 use std::io::{Cursor, Write};
@@ -320,7 +320,7 @@ fn hand_written_sheets_in_other_writers_forms_read_as_calamine_reads_them() {
             for _ in 0..seed.below(8) {
                 col += 1 + seed.below(2);
                 let r = if with_r && seed.below(6) != 0 {
-                    format!(r#" r="{}{row}""#, letters(col))
+                    format!(r#" r="{}{row}""#, col_letters(col as usize - 1))
                 } else {
                     String::new()
                 };
@@ -373,18 +373,6 @@ fn hand_written_sheets_in_other_writers_forms_read_as_calamine_reads_them() {
         held += same(&bytes, &format!("hand-written sheet {case}: {xml}")).unwrap_or(0);
     }
     assert!(held > 1000, "{held} cells compared");
-}
-
-/// Column letters of 1-based `col`.
-fn letters(mut col: u64) -> String {
-    let mut out = Vec::new();
-    while col > 0 {
-        col -= 1;
-        out.push(b'A' + (col % 26) as u8);
-        col /= 26;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
 }
 
 #[test]
