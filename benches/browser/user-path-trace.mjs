@@ -14,6 +14,8 @@ import { CHROMIUM, LAUNCH_ARGS, PAGE_PATH as SHIPPED } from "../../tests/browser
 import { openReady, pageUrl, watch } from "./page.mjs";
 
 const PAGE_PATH = process.env.ZHIBIAO_PAGE || SHIPPED;
+// ZHIBIAO_PROFILE_SELF=1: self time (the sampled function only), not inclusive.
+const SELF = !!process.env.ZHIBIAO_PROFILE_SELF;
 const LONG_MS = Number(process.env.ZHIBIAO_LONG_MS || 50);
 const KINDS = {
   TimerFire: "timer",
@@ -58,7 +60,7 @@ try {
       await cdp.send("Profiler.start");
     }
     await page.locator('[data-testid="file-input"]').setInputFiles(file);
-    await page.waitForFunction(() => window.__up.done !== undefined, null, { timeout: 600_000 });
+    await page.waitForFunction(() => window.__up.done !== undefined, null, { timeout: 600_000, polling: 50 });
     await page.waitForTimeout(300);
     const up = await page.evaluate(() => window.__up);
     const profile = profiling ? (await cdp.send("Profiler.stop")).profile : null;
@@ -118,7 +120,7 @@ function hottest(profile, from, to) {
     if (t < from || t > to) return;
     total += 1;
     const names = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
+    for (let at = id; at !== undefined; at = SELF && names.size ? undefined : parent.get(at)) {
       const f = byId.get(at).callFrame;
       names.add(f.functionName || `(${f.url.split("/").pop() || "anonymous"})`);
     }
