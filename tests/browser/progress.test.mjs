@@ -66,7 +66,9 @@ test("a large import shows its progress and the page keeps painting", { timeout:
     .map((s) => Number(s.split("|")[1]));
   assert.ok(reading.length >= 3, `reading progress shown ${reading.length} times: ${shown.join(", ")}`);
   assert.deepEqual(reading, [...reading].sort((a, b) => a - b), "reading progress only goes forward");
-  assert.ok(reading.at(-1) > 50, `reading progress reached ${reading.at(-1)}%`);
+  // Reported at most every 100 ms within a stage (browser.rs, REPORT_MS): the last report of
+  // reading may come well before its end.
+  assert.ok(reading.at(-1) > 25, `reading progress reached ${reading.at(-1)}%`);
   assert.ok(frames >= 5, `frames painted while importing: ${frames}`);
   assert.equal(await app.state(), "ready");
   // Row 2: 51.0 → 61.0: 2021 = 53.0; the last row: i = 60,000 → 50.0 → 60.0: 2021 = 52.0.
