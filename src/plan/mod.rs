@@ -15,8 +15,8 @@
 //!
 //! Siblings refer to each other with `super::`, so the module also compiles as a crate of its own.
 //!
-//! For the page, the same results come in pieces: [`compute_indicator`] one indicator at a time
-//! (a large plan in slices, yielding between them) and [`assess`] for the scores; after an edit,
+//! For the page, the same results come in pieces: [`Computing`] advances a few hundred
+//! indicators at a time (a large plan in slices, yielding between them); after an edit,
 //! [`recompute_with`] and its [`Memo`] compute only the edited indicators and re-score from a
 //! dense table (about 4 ms for 100,000 indicators natively), always equal to [`compute`].
 //!
@@ -195,35 +195,107 @@ struct MemoState {
 
 /// [`compute`], and a [`Memo`] of the plan and its results for [`recompute_with`].
 pub fn compute_with(plan: &Plan, opts: &Options, memo: &mut Memo) -> PlanResults {
-    let actual = ActualYears::new(plan);
-    let years = match &actual {
-        Some(y) => y.years(),
-        None => actual_years(plan),
-    };
-    // Each indicator's realizations go into the scores' table while they are at hand.
-    let mut table = score::Table::new(plan, &[], &years);
-    table.grow(plan.indicators.len());
-    let mut points = YearMap::new();
-    let indicators: Vec<IndicatorResult> = plan
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            let result = indicator_result_with(plan, ind, opts, &years, &mut points);
-            table.set(i, ind, &result);
-            result
-        })
-        .collect();
-    let keys = ScoreKeys::new(plan);
-    let assessment = table.assess(&keys);
-    memo.state = Some(MemoState {
-        keys,
-        years: actual,
-        table,
-    });
-    PlanResults {
-        indicators,
-        assessment,
+    Computing::new(plan, opts).finish(memo)
+}
+
+/// [`compute_with`] a piece at a time, for a caller that slices long work (the page yields to
+/// the browser between slices): [`advance`](Self::advance) as long as it likes, then
+/// [`finish`](Self::finish), which does what is left. Each indicator's results come first, then
+/// what the scores read from its text ([`ScoreKeys`]: splitting and folding 100,000 unit cells
+/// was one 100–190 ms task in the page); the results and the memo are those of
+/// [`compute_with`], however the work was cut.
+///
+/// ```
+/// use zhibiao::plan::{compute, value::parse_text, Computing, Indicator, Memo, Options, Plan};
+/// let ind = Indicator { name: "人均GDP".into(), target: parse_text("58000"), ..Indicator::default() };
+/// let plan = Plan { indicators: vec![ind; 5], ..Plan::default() };
+/// let opts = Options::default();
+/// let mut work = Computing::new(&plan, &opts);
+/// // Ten pieces of work in all: each indicator's results, then its keys.
+/// assert_eq!(work.advance(4), 0.4);
+/// assert_eq!(work.advance(4), 0.8);
+/// assert_eq!(work.finish(&mut Memo::default()), compute(&plan, &opts));
+/// ```
+pub struct Computing<'a> {
+    plan: &'a Plan,
+    opts: &'a Options,
+    actual: Option<ActualYears>,
+    years: BTreeSet<Year>,
+    /// Each indicator's realizations, put in the scores' table while they are at hand.
+    table: score::Table,
+    points: YearMap<f64>,
+    indicators: Vec<IndicatorResult>,
+    keys: score::KeysReader<'a>,
+    /// How many indicators' keys have been read.
+    keyed: usize,
+}
+
+impl<'a> Computing<'a> {
+    /// The computation of `plan` with `opts`, nothing done yet.
+    pub fn new(plan: &'a Plan, opts: &'a Options) -> Self {
+        let actual = ActualYears::new(plan);
+        let years = match &actual {
+            Some(y) => y.years(),
+            None => actual_years(plan),
+        };
+        let mut table = score::Table::new(plan, &[], &years);
+        table.grow(plan.indicators.len());
+        Self {
+            plan,
+            opts,
+            actual,
+            years,
+            table,
+            points: YearMap::new(),
+            indicators: Vec::with_capacity(plan.indicators.len()),
+            keys: score::KeysReader::default(),
+            keyed: 0,
+        }
+    }
+
+    /// Does up to `pieces` more pieces of the work (a piece: one indicator's results, or its
+    /// keys) and returns the fraction of the whole done (1 when nothing is left).
+    pub fn advance(&mut self, pieces: usize) -> f64 {
+        let all = &self.plan.indicators;
+        let mut left = pieces;
+        while left > 0 {
+            let i = self.indicators.len();
+            if let Some(ind) = all.get(i) {
+                let result =
+                    indicator_result_with(self.plan, ind, self.opts, &self.years, &mut self.points);
+                self.table.set(i, ind, &result);
+                self.indicators.push(result);
+            } else if let Some(ind) = all.get(self.keyed) {
+                self.keys.read(ind);
+                self.keyed += 1;
+            } else {
+                break;
+            }
+            left -= 1;
+        }
+        let total = 2 * all.len();
+        if total == 0 {
+            1.0
+        } else {
+            (self.indicators.len() + self.keyed) as f64 / total as f64
+        }
+    }
+
+    /// The results, once the rest of the work is done, with the scores; `memo` then holds
+    /// what [`recompute_with`] needs after an edit.
+    pub fn finish(mut self, memo: &mut Memo) -> PlanResults {
+        self.advance(usize::MAX);
+        let keys = self.keys.finish();
+        let assessment = self.table.assess(&keys);
+        memo.state = Some(MemoState {
+            keys,
+            years: self.actual,
+            table: self.table,
+        });
+        PlanResults {
+            indicators: self.indicators,
+            assessment,
+        }
     }
 }
 

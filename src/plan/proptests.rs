@@ -458,6 +458,7 @@ proptest! {
         edits in prop::collection::vec((0usize..8, 0u8..9, -50f64..900.0), 1..6),
         cap in prop::option::of(50f64..150.0),
         assessment_year in prop::option::of(2021i32..2026),
+        cut in 1usize..20,
     ) {
         let mut plan = Plan {
             years: (2021..=2025).collect(),
@@ -467,9 +468,19 @@ proptest! {
         };
         let opts = Options { assessment_year };
         let mut results = compute(&plan, &opts);
+        // Computed in pieces of `cut` (as the page slices it): the same results, and a memo
+        // the edits below recompute from.
         let mut memo = super::Memo::default();
-        let mut kept = super::compute_with(&plan, &opts, &mut memo);
+        let mut work = super::Computing::new(&plan, &opts);
+        let mut done = Vec::new();
+        while done.last() != Some(&1.0) {
+            done.push(work.advance(cut));
+        }
+        prop_assert!(done.windows(2).all(|w| w[0] < w[1]), "progress only goes forward: {:?}", done);
+        prop_assert_eq!(done.len(), (2 * plan.indicators.len()).div_ceil(cut));
+        let mut kept = work.finish(&mut memo);
         prop_assert_eq!(&kept, &results);
+        prop_assert!(memo.state.is_some(), "the first edit finds the keys read");
         for edit in edits {
             let i = apply_edit(&mut plan, edit);
             super::recompute(&plan, &opts, &mut results, &[i]);

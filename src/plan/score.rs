@@ -147,35 +147,11 @@ pub struct ScoreKeys {
 impl ScoreKeys {
     /// The keys of every indicator of `plan`.
     pub fn new(plan: &Plan) -> Self {
-        let mut keys = Self::default();
-        let mut buf = String::new();
-        let mut cells = CellUnits::default();
-        // Rows under one another often name the same units and category: reuse the row above's.
-        let mut above: Option<(&Indicator, (u32, u32), Option<u32>)> = None;
+        let mut reader = KeysReader::default();
         for ind in &plan.indicators {
-            let (units, category) = match above {
-                Some((a, units, category)) => (
-                    if a.lead_units == ind.lead_units && a.other_units == ind.other_units {
-                        units
-                    } else {
-                        keys.units_of_cells(&mut cells, ind, &mut buf)
-                    },
-                    if a.category == ind.category {
-                        category
-                    } else {
-                        keys.category_of(ind, &mut buf)
-                    },
-                ),
-                None => (
-                    keys.units_of_cells(&mut cells, ind, &mut buf),
-                    keys.category_of(ind, &mut buf),
-                ),
-            };
-            keys.indicator_units.push(units);
-            keys.indicator_category.push(category);
-            above = Some((ind, units, category));
+            reader.read(ind);
         }
-        keys
+        reader.finish()
     }
 
     /// Refreshes the keys of the indicators `changed` (indices into `plan.indicators`) after an
@@ -315,6 +291,57 @@ impl ScoreKeys {
                 self.pool.get(start..start + len as usize)
             })
             .unwrap_or(&[])
+    }
+}
+
+/// [`ScoreKeys::new`] an indicator at a time: [`read`](Self::read) each of a plan's indicators
+/// in order, then [`finish`](Self::finish) (a caller that slices long work reads a few thousand
+/// between two slices).
+#[derive(Default)]
+pub struct KeysReader<'a> {
+    keys: ScoreKeys,
+    cells: CellUnits<'a>,
+    buf: String,
+    /// The indicator read last, with its units and category: rows under one another often
+    /// name the same units and category, and reuse the row above's.
+    above: Option<(&'a Indicator, (u32, u32), Option<u32>)>,
+}
+
+impl<'a> KeysReader<'a> {
+    /// Reads the keys of the plan's next indicator.
+    pub fn read(&mut self, ind: &'a Indicator) {
+        let Self {
+            keys,
+            cells,
+            buf,
+            above,
+        } = self;
+        let (units, category) = match *above {
+            Some((a, units, category)) => (
+                if a.lead_units == ind.lead_units && a.other_units == ind.other_units {
+                    units
+                } else {
+                    keys.units_of_cells(cells, ind, buf)
+                },
+                if a.category == ind.category {
+                    category
+                } else {
+                    keys.category_of(ind, buf)
+                },
+            ),
+            None => (
+                keys.units_of_cells(cells, ind, buf),
+                keys.category_of(ind, buf),
+            ),
+        };
+        keys.indicator_units.push(units);
+        keys.indicator_category.push(category);
+        *above = Some((ind, units, category));
+    }
+
+    /// The keys of the indicators read.
+    pub fn finish(self) -> ScoreKeys {
+        self.keys
     }
 }
 

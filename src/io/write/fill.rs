@@ -20,29 +20,25 @@ use crate::io::Imported;
 use crate::pace::{self, Pace, Stage, ROW_STEP};
 use crate::plan::{self, Plan, PlanResults};
 
-/// The results of `plan`, as [`plan::compute`] gives them, computed in slices: progress goes to
-/// `pace` (as [`Stage::Compute`]) every [`ROW_STEP`] indicators and is awaited, so that the page
-/// can paint between slices.
+/// The results of `plan`, as [`plan::compute_with`] gives them (`memo` filled for
+/// [`plan::recompute_with`]), computed in slices: progress goes to `pace` (as
+/// [`Stage::Compute`]) every [`ROW_STEP`] indicators' results or keys ([`plan::Computing`]) and
+/// is awaited, so that the page can paint between slices.
 pub async fn compute_paced<P: Pace>(
     plan: &Plan,
     opts: &plan::Options,
+    memo: &mut plan::Memo,
     pace: &mut P,
 ) -> PlanResults {
-    let years = plan::actual_years(plan);
-    let count = plan.indicators.len();
-    let mut indicators = Vec::with_capacity(count);
-    for index in 0..count {
-        if index % ROW_STEP == ROW_STEP - 1 {
-            pace.step(Stage::Compute, index as f64 / count as f64).await;
+    let mut work = plan::Computing::new(plan, opts);
+    loop {
+        let done = work.advance(ROW_STEP);
+        pace.step(Stage::Compute, done).await;
+        if done >= 1.0 {
+            break;
         }
-        indicators.extend(plan::compute_indicator(plan, index, opts, &years));
     }
-    pace.step(Stage::Compute, 1.0).await;
-    let assessment = plan::assess(plan, &indicators, &years);
-    PlanResults {
-        indicators,
-        assessment,
-    }
+    work.finish(memo)
 }
 
 /// The sheets the filled workbook writes: each sheet of `imported` that holds a table and has
@@ -104,7 +100,7 @@ pub async fn workbook_paced_with<P: Pace>(
             (Some(plan), true) => {
                 pace.step(Stage::Compute, pace::fraction(index, count, 0.0))
                     .await;
-                Some(compute_paced(plan, opts, pace).await)
+                Some(compute_paced(plan, opts, &mut plan::Memo::default(), pace).await)
             }
             _ => None,
         };
@@ -181,4 +177,49 @@ pub fn consolidated_with(
             detail: "the export waited without a pace".to_string(),
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pace::testing::{drive, Suspending};
+    use crate::plan::value::parse_text;
+    use crate::plan::Indicator;
+
+    /// A plan of `n` indicators, each its own units (the scores' keys have to split them all).
+    fn plan_of(n: usize) -> Plan {
+        let indicators = (0..n)
+            .map(|i| {
+                let mut ind = Indicator {
+                    name: format!("指标{i}"),
+                    base: parse_text("100"),
+                    base_year: Some(2020),
+                    target: parse_text("120"),
+                    target_year: Some(2025),
+                    lead_units: format!("局{}、办{}", i % 97, i % 13),
+                    ..Indicator::default()
+                };
+                ind.actual.insert(2021, parse_text("104"));
+                ind
+            })
+            .collect();
+        Plan {
+            years: (2021..=2025).collect(),
+            indicators,
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn the_scores_keys_are_read_in_slices_too() {
+        let n = 5 * ROW_STEP + 17;
+        let plan = plan_of(n);
+        let opts = plan::Options::default();
+        let mut memo = plan::Memo::default();
+        let (results, suspended) = drive(compute_paced(&plan, &opts, &mut memo, &mut Suspending));
+        assert_eq!(results, plan::compute(&plan, &opts));
+        // A slice per ROW_STEP indicators' results, then per ROW_STEP indicators' keys (the
+        // keys were one piece after the last slice before).
+        assert_eq!(suspended, (2 * n).div_ceil(ROW_STEP));
+    }
 }

@@ -20,15 +20,15 @@ impl Live {
         Self { results, memo }
     }
 
-    /// [`Live::new`] in slices of [`STEP`](crate::pace::STEP) indicators, reporting to
-    /// `pace` between them.
+    /// [`Live::new`] in slices ([`crate::io::write::fill::compute_paced`]), reporting to
+    /// `pace` between them; the memo is filled as `Live::new` fills it, so the first edit
+    /// recomputes only what it touched.
     pub async fn new_paced<P: crate::pace::Pace>(plan: &Plan, pace: &mut P) -> Self {
-        Self {
-            results: crate::io::write::fill::compute_paced(plan, &plan::Options::default(), pace)
-                .await,
-            // Filled from the plan by the first edit's recomputation.
-            memo: plan::Memo::default(),
-        }
+        let mut memo = plan::Memo::default();
+        let results =
+            crate::io::write::fill::compute_paced(plan, &plan::Options::default(), &mut memo, pace)
+                .await;
+        Self { results, memo }
     }
 
     /// Brings the results up to date with `plan` after an edit that changed the indicators
