@@ -89,6 +89,21 @@ pub fn take_picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
     file
 }
 
+/// Fills the `<select>` an event came to with the options `html` makes, unless it has more
+/// than one option already: a menu built with its chosen option only gets the others when it
+/// is about to be used (focused, pointed at, pressed).
+pub fn fill_select(ev: &web_sys::Event, html: impl FnOnce() -> String) {
+    let Some(select) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    if select.child_element_count() <= 1 {
+        select.set_inner_html(&html());
+    }
+}
+
 /// Every file a file input holds (one with `multiple`), emptying the input.
 pub fn take_picked_files(ev: &web_sys::Event) -> Vec<web_sys::File> {
     let Some(input) = ev

@@ -105,8 +105,19 @@ test("no table: the sheet opens as a grid, 标记表格 makes a plan, the column
   const name = await layoutRow(app.page, "A");
   assert.deepEqual([name.role, name.why], ["name", "用户设定"]);
   await app.page.getByTestId("view-sheet").click();
-  // The column header's menu: 户籍人口 (C) is the base.
-  await app.page.locator('[data-testid="col-role"][data-col="C"]').selectOption("base");
+  // The column header's menu: 户籍人口 (C) is the base. A menu holds its chosen role only
+  // until it is about to be used (focused, pointed at, pressed), then every role.
+  const menu = app.page.locator('[data-testid="col-role"][data-col="C"]');
+  const options = (m) => m.evaluate((s) => [...s.options].map((o) => `${o.value}${o.selected ? "*" : ""}`));
+  assert.deepEqual(await options(menu), ["none*"], "before use, the chosen role only");
+  await menu.focus();
+  const all = await options(menu);
+  assert.equal(all.length, 18, all.join(" "));
+  assert.ok(all.includes("none*") && all.includes("base"), all.join(" "));
+  const menuB = app.page.locator('[data-testid="col-role"][data-col="B"]');
+  await menuB.hover({ position: { x: 4, y: 4 } }); // the filter button sits over its middle
+  assert.equal((await options(menuB)).length, 18, "pointed at, the menu has every role");
+  await menu.selectOption("base");
   const c = await layoutRow(app.page, "C");
   assert.deepEqual([c.role, c.why, c.confidence], ["base", "用户设定", "确定"]);
   await app.page.getByTestId("view-sheet").click();

@@ -370,15 +370,19 @@ impl Grid {
                     // The letters of the frozen columns stay with them.
                     let offsets = g.frozen_offsets();
                     (0..width)
-                        .map(|c| view! {
+                        .map(|c| {
+                            let role_menu = (width <= 256).then(|| column_menu(g, c)).flatten();
+                            let has_menu = role_menu.is_some();
+                            view! {
                             <th
                                 class="col-head"
                                 class:frozen=c < offsets.len()
+                                class:has-menu=has_menu
                                 style=offsets.get(c).map(|left| format!("left:{left}px"))
                                 data-col=col_letters(c)
                             >
                                 <span class="col-letter">{col_letters(c)}</span>
-                                {(width <= 256).then(|| column_menu(g, c))}
+                                {role_menu}
                                 <button
                                     class="col-filter"
                                     data-testid="col-filter"
@@ -412,6 +416,7 @@ impl Grid {
                                     }
                                 ></span>
                             </th>
+                            }
                         })
                         .collect_view()
                 }}

@@ -272,6 +272,17 @@ pub fn column_menu(g: Grid, d: usize) -> Option<impl IntoView> {
             });
         }
     };
+    let labels = move || {
+        ROLES
+            .iter()
+            .map(move |(k, zh, en)| (*k, if l == Lang::Zh { *zh } else { *en }))
+    };
+    // The chosen role only until the menu is about to be used: 18 options in each of 30
+    // columns were a fifth of a 2,000-row file's first render (their style, layout and
+    // parsing; A/B in the shipped page).
+    let fill = move |ev: &leptos::ev::Event| {
+        browser::fill_select(ev, || role_options_html(labels(), layout_key));
+    };
     Some(view! {
         <select
             class="col-role"
@@ -279,13 +290,15 @@ pub fn column_menu(g: Grid, d: usize) -> Option<impl IntoView> {
             data-col=col_letters(d)
             title=layout_texts(l).col_menu
             on:change=on_change
-            on:mousedown=|ev: leptos::ev::MouseEvent| ev.stop_propagation()
+            on:focus=move |ev: leptos::ev::FocusEvent| fill(&ev)
+            on:mouseenter=move |ev: leptos::ev::MouseEvent| fill(&ev)
+            on:mousedown=move |ev: leptos::ev::MouseEvent| {
+                ev.stop_propagation();
+                fill(&ev);
+            }
             // One string per menu, parsed by the browser: a view per `<option>` was ~2,000
             // calls into the DOM for a sheet of 29 columns, most of a file's first render.
-            inner_html=role_options_html(
-                ROLES.iter().map(|(k, zh, en)| (*k, if l == Lang::Zh { *zh } else { *en })),
-                layout_key,
-            )
+            inner_html=role_options_html(labels().filter(|(k, _)| *k == layout_key), layout_key)
         ></select>
     })
 }
