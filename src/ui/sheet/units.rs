@@ -4,7 +4,9 @@
 
 use crate::error::Lang;
 use crate::ui::i18n::{aside, consolidate_texts, grid_texts, item_sep};
-use crate::ui::state::filter::{unit_counts, unit_counts_paced, units_key, UnitCount, UnitFilter};
+use crate::ui::state::filter::{
+    unit_counts, unit_counts_paced, units_key, units_key_of, UnitCount, UnitFilter,
+};
 use crate::ui::state::Doc;
 use leptos::prelude::*;
 
@@ -12,8 +14,34 @@ use leptos::prelude::*;
 /// value typed does not count the units of every row again. The app provides one as a context
 /// and fills it before it shows a new plan ([`CountedUnits::count`], in slices), so that the task
 /// that shows the plan does not count them (≈ 100 ms at 100,000 rows).
+///
+/// The key itself reads every row's unit cells (≈ 20 ms at 100,000 rows in the page), so the
+/// unit filter renders from the counts kept whenever they are of a plan that looks the same
+/// (its number of indicators and the units of its first and last rows: [`CountedUnits::seen`])
+/// and checks the key after the next frame ([`CountedUnits::refresh`]): an edit repaints
+/// without reading every row, and the counts follow an edited unit cell a frame later.
 #[derive(Clone, Copy)]
-pub struct CountedUnits(StoredValue<Option<(u64, Vec<UnitCount>)>>);
+pub struct CountedUnits(StoredValue<Option<Counted>>);
+
+/// Counts, and the key and look of the plan they are of.
+struct Counted {
+    key: u64,
+    look: (usize, u64),
+    counts: Vec<UnitCount>,
+}
+
+/// What tells one plan's units from another's at a glance (not a key: two plans that differ
+/// in a middle row look the same): the number of indicators and the units of the first and
+/// last two.
+fn look(plan: &crate::plan::Plan) -> (usize, u64) {
+    let all = &plan.indicators;
+    let head = all.get(..2.min(all.len())).unwrap_or_default();
+    let tail = all.get(all.len().saturating_sub(2)..).unwrap_or_default();
+    (
+        all.len(),
+        units_key_of(head).rotate_left(17) ^ units_key_of(tail),
+    )
+}
 
 impl CountedUnits {
     pub fn new() -> Self {
@@ -25,8 +53,16 @@ impl CountedUnits {
         let key = units_key(plan);
         if self.known(key).is_none() {
             let counts = unit_counts_paced(plan, pace).await;
-            self.0.try_set_value(Some((key, counts)));
+            self.keep(key, plan, counts);
         }
+    }
+
+    fn keep(&self, key: u64, plan: &crate::plan::Plan, counts: Vec<UnitCount>) {
+        self.0.try_set_value(Some(Counted {
+            key,
+            look: look(plan),
+            counts,
+        }));
     }
 
     /// The counts of the plan whose units' key is `key`, if they are known.
@@ -34,10 +70,25 @@ impl CountedUnits {
         self.0
             .try_with_value(|c| {
                 c.as_ref()
-                    .filter(|(k, _)| *k == key)
-                    .map(|(_, counts)| counts.clone())
+                    .filter(|c| c.key == key)
+                    .map(|c| c.counts.clone())
             })
             .flatten()
+    }
+
+    /// The counts kept, if they are of a plan that looks like `plan`; else `plan`'s, counted
+    /// now unless its key is known.
+    fn seen(&self, plan: &crate::plan::Plan) -> Vec<UnitCount> {
+        let looks = look(plan);
+        let kept = self
+            .0
+            .try_with_value(|c| {
+                c.as_ref()
+                    .filter(|c| c.look == looks)
+                    .map(|c| c.counts.clone())
+            })
+            .flatten();
+        kept.unwrap_or_else(|| self.of(plan))
     }
 
     /// The counts of `plan`, counted now unless they are known.
@@ -45,9 +96,23 @@ impl CountedUnits {
         let key = units_key(plan);
         self.known(key).unwrap_or_else(|| {
             let counts = unit_counts(plan);
-            self.0.try_set_value(Some((key, counts.clone())));
+            self.keep(key, plan, counts.clone());
             counts
         })
+    }
+
+    /// Counts `plan`'s units again if its key is not the one of the counts kept; `true` when
+    /// they were counted again.
+    fn refresh(&self, plan: &crate::plan::Plan) -> bool {
+        let key = units_key(plan);
+        let stale = self
+            .0
+            .try_with_value(|c| c.as_ref().is_none_or(|c| c.key != key))
+            .unwrap_or(true);
+        if stale {
+            self.keep(key, plan, unit_counts(plan));
+        }
+        stale
     }
 }
 
@@ -58,10 +123,41 @@ pub fn unit_filter(
     unit: RwSignal<Option<UnitFilter>>,
 ) -> impl IntoView {
     let counted = use_context::<CountedUnits>().unwrap_or_else(CountedUnits::new);
+    // Bumped when the check after a frame found the counts shown stale.
+    let recounted = RwSignal::new(0_u32);
+    let pending = StoredValue::new(false);
+    Effect::new(move |_| {
+        doc.track();
+        if pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    // Some: the filter is gone (another sheet, view or file).
+                    if pending.try_set_value(false).is_some() {
+                        return;
+                    }
+                    let stale = doc.with_untracked(|d| {
+                        d.as_ref()
+                            .and_then(Doc::active_sheet)
+                            .and_then(|(_, _, p)| p)
+                            .is_some_and(|plan| counted.refresh(plan))
+                    });
+                    if stale {
+                        recounted.try_update(|n| *n = n.wrapping_add(1));
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+    });
     move || {
+        recounted.track();
         let counts = doc.with(|d| {
             let (_, _, plan) = d.as_ref()?.active_sheet()?;
-            Some(counted.of(plan?))
+            Some(counted.seen(plan?))
         })?;
         if counts.is_empty() {
             return None;

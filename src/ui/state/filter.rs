@@ -143,8 +143,13 @@ pub fn own_unit(sheet: &crate::io::ImportedSheet) -> Option<UnitFilter> {
 /// final avalanche: 7 → 3 ms at 20,000 rows natively against byte-by-byte FNV-1a. A key, never
 /// a hash table's, so no text can make it slow.
 pub fn units_key(plan: &Plan) -> u64 {
+    units_key_of(&plan.indicators)
+}
+
+/// [`units_key`] of some of a plan's indicators.
+pub fn units_key_of(indicators: &[crate::plan::Indicator]) -> u64 {
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for ind in &plan.indicators {
+    for ind in indicators {
         key_eat(&mut h, ind.lead_units.as_bytes());
         key_eat(&mut h, ind.other_units.as_bytes());
         key_mix(&mut h, u64::from(ind.is_group));
