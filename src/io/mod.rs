@@ -341,11 +341,12 @@ mod tests {
         }
     }
 
-    /// The uncompressed size of the fixture's only sheet, read from its zip directory here.
-    fn sheet_xml_size(bytes: &[u8]) -> u64 {
+    /// The uncompressed size of a package's `part`, read from its zip directory here (0 when
+    /// it has none).
+    fn part_size(bytes: &[u8], part: &str) -> u64 {
         let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes));
         let size = zip.ok().and_then(|mut z| {
-            let file = z.by_name("xl/worksheets/sheet1.xml").ok()?;
+            let file = z.by_name(part).ok()?;
             Some(file.size())
         });
         size.unwrap_or(0)
@@ -354,7 +355,7 @@ mod tests {
     #[test]
     fn a_first_screen_only_for_a_sheet_xml_of_the_threshold_or_more() {
         let bytes = fixture("synthetic-2021-2025-2000-rows.xlsx");
-        let size = sheet_xml_size(&bytes);
+        let size = part_size(&bytes, "xl/worksheets/sheet1.xml");
         assert!(size > 0, "the fixture's sheet XML has a size");
         // Below, at and above the fixture's own size.
         for (min_xml, expected) in [(size - 1, 1), (size, 1), (size + 1, 0)] {
