@@ -112,6 +112,46 @@ fn package(content: &str) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
+/// A package of one sheet holding a plan of `rows` indicators as LibreOffice writes one: a
+/// title spanning the header's five columns (序号, 指标名称, 单位, 2020年, 2025年), the numbers
+/// with a two-decimal data style, runs of empty cells as one repeated cell, and the rest of the
+/// sheet as one repeated empty row.
+pub(crate) fn plan_package(rows: usize) -> Vec<u8> {
+    let string = |s: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{s}</text:p></table:table-cell>"#
+        )
+    };
+    let number = |n: f64| {
+        format!(
+            r#"<table:table-cell table:style-name="ce1" office:value-type="float" office:value="{n}"><text:p>{n:.2}</text:p></table:table-cell>"#
+        )
+    };
+    let mut out = String::from(HEAD);
+    out.push_str(r#"<office:automatic-styles><number:number-style style:name="N2"><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1"/></number:number-style><style:style style:name="ce1" style:family="table-cell" style:data-style-name="N2"/></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="计划"><table:table-column table:number-columns-repeated="6"/>"#);
+    out.push_str(r#"<table:table-row><table:table-cell table:number-columns-spanned="5" office:value-type="string"><text:p>指标计划</text:p></table:table-cell><table:covered-table-cell table:number-columns-repeated="4"/></table:table-row><table:table-row>"#);
+    for h in ["序号", "指标名称", "单位", "2020年", "2025年"] {
+        out.push_str(&string(h));
+    }
+    out.push_str("</table:table-row>");
+    for i in 0..rows {
+        out.push_str("<table:table-row>");
+        out.push_str(&number((i + 1) as f64));
+        out.push_str(&string(&format!("指标{}", i + 1)));
+        // Every seventh indicator has no unit.
+        if i % 7 == 0 {
+            out.push_str("<table:table-cell/>");
+        } else {
+            out.push_str(&string("%"));
+        }
+        out.push_str(&number(50.0 + (i % 7) as f64));
+        out.push_str(&number(60.0 + (i % 7) as f64));
+        out.push_str("</table:table-row>");
+    }
+    out.push_str(r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="6"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#);
+    package(&out)
+}
+
 const WORDS: [&str; 10] = [
     "人均GDP",
     "单位GDP能耗降低",

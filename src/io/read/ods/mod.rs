@@ -14,7 +14,7 @@
 
 mod content;
 #[cfg(test)]
-mod differential;
+pub(crate) mod differential;
 mod styles;
 
 use crate::error::ImportError;
