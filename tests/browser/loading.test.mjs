@@ -1,9 +1,10 @@
-// Issue 19: a large .xlsx or .xls shows its first rows before the rest is read (order, not
+// Issue 19: a large .xlsx, .xls or .ods shows its first rows before the rest is read (order, not
 // time), read only: an edit made while the rest is read is plainly refused, never silently lost;
 // the full plan then replaces the first screen.
 import assert from "node:assert/strict";
 import test from "node:test";
 import { cellSelector, openApp, tempFile } from "./harness.mjs";
+import { ods } from "./ods.mjs";
 import { xls } from "./xls.mjs";
 import { zip } from "./zip.mjs";
 
@@ -27,6 +28,11 @@ function planRows() {
 /** A 20,000-row plan as an .xls (Unicode LABEL and NUMBER records, no shared strings). */
 function largeXls(t) {
   return tempFile(t, `plan-${ROWS}.xls`, xls("指标", planRows()));
+}
+
+/** A 20,000-row plan as an .ods (numbers and texts as LibreOffice writes them, no styles). */
+function largeOds(t) {
+  return tempFile(t, `plan-${ROWS}.ods`, ods("指标", planRows()));
 }
 
 /** A 20,000-row plan as a streaming writer writes it: inline strings, a title row, a header. */
@@ -88,6 +94,10 @@ test("a 20,000-row .xlsx shows its first rows before the import is done, read-on
 
 test("a 20,000-row .xls shows its first rows before the import is done, read-only, then the whole plan", { timeout: 300_000 }, async (t) => {
   await firstScreenThenWhole(t, largeXls(t), "loading-first-screen-xls");
+});
+
+test("a 20,000-row .ods shows its first rows before the import is done, read-only, then the whole plan", { timeout: 300_000 }, async (t) => {
+  await firstScreenThenWhole(t, largeOds(t), "loading-first-screen-ods");
 });
 
 /** Opens `file` (the plan of [`planRows`]) on a slowed CPU: its first screen, an edit refused
