@@ -61,14 +61,20 @@ test("a large import shows its progress and the page keeps painting", { timeout:
   const { progress, frames } = await seen(page);
   const shown = [...new Set(progress)];
   t.diagnostic(`${shown.length} progress states, ${frames} frames painted during the import`);
-  const reading = shown
-    .filter((s) => s.startsWith("读取单元格"))
-    .map((s) => Number(s.split("|")[1]));
-  assert.ok(reading.length >= 3, `reading progress shown ${reading.length} times: ${shown.join(", ")}`);
-  assert.deepEqual(reading, [...reading].sort((a, b) => a - b), "reading progress only goes forward");
-  // Reported at most every 100 ms within a stage (browser.rs, REPORT_MS): the last report of
-  // reading may come well before its end.
-  assert.ok(reading.at(-1) > 25, `reading progress reached ${reading.at(-1)}%`);
+  // Reported at most every 100 ms within a stage (browser.rs, REPORT_MS), at once when the
+  // stage changes: how many states a stage shows depends on the machine's speed, not the order.
+  const stages = ["读取单元格", "识别表格", "计算指标"];
+  const states = shown.map((s) => {
+    const [text, now] = s.split("|");
+    return { stage: stages.findIndex((w) => text.startsWith(w)), now: Number(now) };
+  });
+  assert.ok(states.every((s) => s.stage >= 0), `every state names its stage: ${shown.join(", ")}`);
+  assert.ok(states.length >= 4, `progress shown ${states.length} times: ${shown.join(", ")}`);
+  assert.deepEqual([...new Set(states.map((s) => s.stage))], [0, 1, 2], `reading, finding the table, computing, in order: ${shown.join(", ")}`);
+  for (let i = 1; i < states.length; i += 1) {
+    const [a, b] = [states[i - 1], states[i]];
+    assert.ok(b.stage > a.stage || b.now >= a.now, `progress only goes forward: ${shown.join(", ")}`);
+  }
   assert.ok(frames >= 5, `frames painted while importing: ${frames}`);
   assert.equal(await app.state(), "ready");
   // Row 2: 51.0 → 61.0: 2021 = 53.0; the last row: i = 60,000 → 50.0 → 60.0: 2021 = 52.0.
