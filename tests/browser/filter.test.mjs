@@ -105,7 +105,12 @@ test("the unit filter's counts follow an edited unit cell, and stay when a value
     "序号,指标名称,单位,牵头单位,2020年,2025年,2021年实际\n" +
       "1,人均GDP,元,县统计局,31502,58000,36900\n" +
       "2,城镇化率,%,县统计局,50,60,52\n" +
-      "3,工业增加值,亿元,县发改局,10,20,12\n",
+      "3,工业增加值,亿元,县发改局,10,20,12\n" +
+      // Three more rows, so that row 4 is a middle row: the filter shows the counts it keeps
+      // while the plan's ends look the same, and counts again a frame later (sheet/units.rs).
+      "4,森林覆盖率,%,县林业局,40,45,41\n" +
+      "5,财政收入,亿元,县财政局,8,12,9\n" +
+      "6,学前教育毛入园率,%,县教育局,90,95,91\n",
   );
   const app = await openApp(t, { name: "unit-counts" });
   const page = app.page;

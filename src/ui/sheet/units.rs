@@ -5,7 +5,7 @@
 use crate::error::Lang;
 use crate::ui::i18n::{aside, consolidate_texts, grid_texts, item_sep};
 use crate::ui::state::filter::{
-    unit_counts, unit_counts_paced, units_key, units_key_of, UnitCount, UnitFilter,
+    unit_counts, unit_counts_paced, units_key, units_look, UnitCount, UnitFilter,
 };
 use crate::ui::state::Doc;
 use leptos::prelude::*;
@@ -20,8 +20,14 @@ use leptos::prelude::*;
 /// (its number of indicators and the units of its first and last rows: [`CountedUnits::seen`])
 /// and checks the key after the next frame ([`CountedUnits::refresh`]): an edit repaints
 /// without reading every row, and the counts follow an edited unit cell a frame later.
+///
+/// Two plans' counts are kept, the latest first: a check scheduled for the plan on screen may
+/// run while the next one is being opened, after its units were counted (they stay).
 #[derive(Clone, Copy)]
-pub struct CountedUnits(StoredValue<Option<Counted>>);
+pub struct CountedUnits(StoredValue<Vec<Counted>>);
+
+/// How many plans' counts are kept.
+const KEPT: usize = 2;
 
 /// Counts, and the key and look of the plan they are of.
 struct Counted {
@@ -30,22 +36,9 @@ struct Counted {
     counts: Vec<UnitCount>,
 }
 
-/// What tells one plan's units from another's at a glance (not a key: two plans that differ
-/// in a middle row look the same): the number of indicators and the units of the first and
-/// last two.
-fn look(plan: &crate::plan::Plan) -> (usize, u64) {
-    let all = &plan.indicators;
-    let head = all.get(..2.min(all.len())).unwrap_or_default();
-    let tail = all.get(all.len().saturating_sub(2)..).unwrap_or_default();
-    (
-        all.len(),
-        units_key_of(head).rotate_left(17) ^ units_key_of(tail),
-    )
-}
-
 impl CountedUnits {
     pub fn new() -> Self {
-        Self(StoredValue::new(None))
+        Self(StoredValue::new(Vec::new()))
     }
 
     /// Counts the units of `plan` with `pace`, unless they are counted already.
@@ -57,38 +50,40 @@ impl CountedUnits {
         }
     }
 
+    /// Keeps `counts` as the latest (those of the same key before them dropped).
     fn keep(&self, key: u64, plan: &crate::plan::Plan, counts: Vec<UnitCount>) {
-        self.0.try_set_value(Some(Counted {
-            key,
-            look: look(plan),
-            counts,
-        }));
+        self.0.try_update_value(|kept| {
+            kept.retain(|c| c.key != key);
+            kept.insert(
+                0,
+                Counted {
+                    key,
+                    look: units_look(plan),
+                    counts,
+                },
+            );
+            kept.truncate(KEPT);
+        });
     }
 
     /// The counts of the plan whose units' key is `key`, if they are known.
     fn known(&self, key: u64) -> Option<Vec<UnitCount>> {
+        self.find(|c| c.key == key)
+    }
+
+    /// The latest counts kept that `wanted` accepts.
+    fn find(&self, wanted: impl Fn(&Counted) -> bool) -> Option<Vec<UnitCount>> {
         self.0
-            .try_with_value(|c| {
-                c.as_ref()
-                    .filter(|c| c.key == key)
-                    .map(|c| c.counts.clone())
-            })
+            .try_with_value(|kept| kept.iter().find(|c| wanted(c)).map(|c| c.counts.clone()))
             .flatten()
     }
 
-    /// The counts kept, if they are of a plan that looks like `plan`; else `plan`'s, counted
-    /// now unless its key is known.
+    /// The counts kept of a plan that looks like `plan`; else `plan`'s, counted now unless its
+    /// key is known.
     fn seen(&self, plan: &crate::plan::Plan) -> Vec<UnitCount> {
-        let looks = look(plan);
-        let kept = self
-            .0
-            .try_with_value(|c| {
-                c.as_ref()
-                    .filter(|c| c.look == looks)
-                    .map(|c| c.counts.clone())
-            })
-            .flatten();
-        kept.unwrap_or_else(|| self.of(plan))
+        let looks = units_look(plan);
+        self.find(|c| c.look == looks)
+            .unwrap_or_else(|| self.of(plan))
     }
 
     /// The counts of `plan`, counted now unless they are known.
@@ -101,18 +96,21 @@ impl CountedUnits {
         })
     }
 
-    /// Counts `plan`'s units again if its key is not the one of the counts kept; `true` when
-    /// they were counted again.
+    /// Counts `plan`'s units again unless counts of its key are kept; `true` when the counts
+    /// [`seen`](Self::seen) gives for it were not its own (they are now).
     fn refresh(&self, plan: &crate::plan::Plan) -> bool {
         let key = units_key(plan);
-        let stale = self
+        let looks = units_look(plan);
+        let latest = self
             .0
-            .try_with_value(|c| c.as_ref().is_none_or(|c| c.key != key))
-            .unwrap_or(true);
-        if stale {
-            self.keep(key, plan, unit_counts(plan));
+            .try_with_value(|kept| kept.iter().find(|c| c.look == looks).map(|c| c.key))
+            .flatten();
+        if latest == Some(key) {
+            return false;
         }
-        stale
+        let counts = self.known(key).unwrap_or_else(|| unit_counts(plan));
+        self.keep(key, plan, counts);
+        true
     }
 }
 

@@ -162,6 +162,19 @@ pub fn units_key_of(indicators: &[crate::plan::Indicator]) -> u64 {
     h ^ (h >> 31)
 }
 
+/// What tells one plan's units from another's at a glance (not a key: two plans that differ
+/// in a middle row look the same): the number of indicators and the units of the first and
+/// last two.
+pub fn units_look(plan: &Plan) -> (usize, u64) {
+    let all = &plan.indicators;
+    let head = all.get(..2.min(all.len())).unwrap_or_default();
+    let tail = all.get(all.len().saturating_sub(2)..).unwrap_or_default();
+    (
+        all.len(),
+        units_key_of(head).rotate_left(17) ^ units_key_of(tail),
+    )
+}
+
 /// One word into a [`units_key`].
 fn key_mix(h: &mut u64, word: u64) {
     *h = (h.rotate_left(23) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -202,8 +215,8 @@ pub async fn unit_counts_paced<P: crate::pace::Pace>(
     plan: &Plan,
     pace: &mut P,
 ) -> Vec<(String, usize, usize)> {
-    // Called on every render of the unit filter, for every indicator: no set or string per
-    // indicator, one folded key per unit met for the first time (a unit's lead units come
+    // Called for every plan the unit filter shows and after every edit of unit cells, for every
+    // indicator: no set or string per indicator, one folded key per unit met for the first time (a unit's lead units come
     // first, so every lead unit is counted before its other units are met).
     let mut out: Vec<(String, usize, usize)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -630,5 +643,49 @@ mod tests {
         assert_eq!(rows.runs(0..6), vec![5..8, 10..11, 12..14]);
         assert_eq!(rows.runs(1..4), vec![6..8, 10..11]);
         assert!(BodyRows::Some(Vec::new()).runs(0..3).is_empty());
+    }
+
+    fn plan_of(units: &[&str]) -> Plan {
+        Plan {
+            indicators: units
+                .iter()
+                .map(|u| crate::plan::Indicator {
+                    lead_units: (*u).into(),
+                    ..crate::plan::Indicator::default()
+                })
+                .collect(),
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn a_plan_looks_the_same_after_a_middle_row_changes_not_its_ends_or_length() {
+        let units = [
+            "县统计局",
+            "县发改局",
+            "县财政局",
+            "县林业局",
+            "县教育局",
+            "县住建局",
+        ];
+        let plan = plan_of(&units);
+        let seen = units_look(&plan);
+        // A middle row's units: the same look (the key, checked a frame later, tells them apart).
+        let mut middle = units;
+        middle[2] = "县卫健局";
+        assert_eq!(units_look(&plan_of(&middle)), seen);
+        // Any of the first or last two rows, or one row more or less: another look.
+        for i in [0, 1, 4, 5] {
+            let mut end = units;
+            end[i] = "县卫健局";
+            assert_ne!(units_look(&plan_of(&end)), seen, "row {i}");
+        }
+        assert_ne!(units_look(&plan_of(&units[..5])), seen);
+        // Short plans: every row is an end.
+        assert_ne!(
+            units_look(&plan_of(&["县统计局"])),
+            units_look(&plan_of(&["县发改局"]))
+        );
+        assert_eq!(units_look(&plan_of(&[])), (0, units_look(&plan_of(&[])).1));
     }
 }
