@@ -291,7 +291,14 @@ pub fn column_menu(g: Grid, d: usize) -> Option<impl IntoView> {
             title=layout_texts(l).col_menu
             on:change=on_change
             on:focus=move |ev: leptos::ev::FocusEvent| fill(&ev)
-            on:mouseenter=move |ev: leptos::ev::MouseEvent| fill(&ev)
+            // A mouse pointing at it; not a touch's emulated hover (a page that changes on
+            // hover can keep a touch browser from sending the tap on).
+            on:pointerenter=move |ev: leptos::ev::PointerEvent| {
+                if ev.pointer_type() == "mouse" {
+                    fill(&ev);
+                }
+            }
+            on:pointerdown=move |ev: leptos::ev::PointerEvent| fill(&ev)
             on:mousedown=move |ev: leptos::ev::MouseEvent| {
                 ev.stop_propagation();
                 fill(&ev);
