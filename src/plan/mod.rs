@@ -83,9 +83,10 @@ pub fn actual_years(plan: &Plan) -> BTreeSet<Year> {
 /// realization, progress, status and draft (`results.indicators[i]` belongs to
 /// `plan.indicators[i]`), and the scores of every year that has any actual.
 ///
-/// The same results, a piece at a time: [`actual_years`], then [`compute_indicator`] for each
-/// index (in slices, yielding between them, if the caller likes), then [`assess`]. After an edit
-/// of a few indicators, [`recompute`] or [`recompute_with`] updates results in place.
+/// The same results, a piece at a time: [`Computing`] (in slices, yielding between them, if
+/// the caller likes; or [`actual_years`], [`compute_indicator`] for each index, then
+/// [`assess`]). After an edit of a few indicators, [`recompute`] or [`recompute_with`] updates
+/// results in place.
 pub fn compute(plan: &Plan, opts: &Options) -> PlanResults {
     compute_with(plan, opts, &mut Memo::default())
 }
@@ -174,7 +175,8 @@ pub fn recompute(plan: &Plan, opts: &Options, prev: &mut PlanResults, changed: &
 /// ([`ScoreKeys`]), the years each indicator has an actual in, and each indicator's
 /// realizations and weight.
 ///
-/// A memo belongs to one plan and its results: make both with [`compute_with`] (or start with
+/// A memo belongs to one plan and its results: make both with [`compute_with`] or
+/// [`Computing::finish`] (or start with
 /// `Memo::default()`: the first call then reads the whole plan) and pass the same memo with the
 /// same results on every edit. Results computed another way (after a change of `plan.years`,
 /// `plan.settings` or the options) need [`compute_with`] or a new memo: a memo used with other
@@ -254,10 +256,10 @@ impl<'a> Computing<'a> {
     }
 
     /// Does up to `pieces` more pieces of the work (a piece: one indicator's results, or its
-    /// keys) and returns the fraction of the whole done (1 when nothing is left).
+    /// keys; at least one) and returns the fraction of the whole done (1 when nothing is left).
     pub fn advance(&mut self, pieces: usize) -> f64 {
         let all = &self.plan.indicators;
-        let mut left = pieces;
+        let mut left = pieces.max(1);
         while left > 0 {
             let i = self.indicators.len();
             if let Some(ind) = all.get(i) {

@@ -295,8 +295,8 @@ impl ScoreKeys {
 }
 
 /// [`ScoreKeys::new`] an indicator at a time: [`read`](Self::read) each of a plan's indicators
-/// in order, then [`finish`](Self::finish) (a caller that slices long work reads a few thousand
-/// between two slices).
+/// in order, then [`finish`](Self::finish) (a caller that slices long work reads a few hundred
+/// between two slices: [`super::Computing`]).
 #[derive(Default)]
 pub struct KeysReader<'a> {
     keys: ScoreKeys,

@@ -217,7 +217,10 @@ mod tests {
         let opts = plan::Options::default();
         let mut memo = plan::Memo::default();
         let (results, suspended) = drive(compute_paced(&plan, &opts, &mut memo, &mut Suspending));
-        assert_eq!(results, plan::compute(&plan, &opts));
+        let mut whole = plan::Memo::default();
+        assert_eq!(results, plan::compute_with(&plan, &opts, &mut whole));
+        // What the page keeps for the first edit: the memo of the whole computation.
+        assert_eq!(format!("{memo:?}"), format!("{whole:?}"));
         // A slice per ROW_STEP indicators' results, then per ROW_STEP indicators' keys (the
         // keys were one piece after the last slice before).
         assert_eq!(suspended, (2 * n).div_ceil(ROW_STEP));
