@@ -61,19 +61,21 @@ test("a large import shows its progress and the page keeps painting", { timeout:
   const { progress, frames } = await seen(page);
   const shown = [...new Set(progress)];
   t.diagnostic(`${shown.length} progress states, ${frames} frames painted during the import`);
-  // Reported at most every 100 ms within a stage (browser.rs, REPORT_MS), at once when the
-  // stage changes: how many states a stage shows depends on the machine's speed, not the order.
+  // Reported at the end of a slice, at most every 100 ms within a stage (browser.rs,
+  // REPORT_MS): how many states a stage shows depends on the machine's speed (finding the table
+  // may end within one slice and show none), not their order.
   const stages = ["读取单元格", "识别表格", "计算指标"];
   const states = shown.map((s) => {
     const [text, now] = s.split("|");
     return { stage: stages.findIndex((w) => text.startsWith(w)), now: Number(now) };
   });
   assert.ok(states.every((s) => s.stage >= 0), `every state names its stage: ${shown.join(", ")}`);
-  assert.ok(states.length >= 4, `progress shown ${states.length} times: ${shown.join(", ")}`);
-  assert.deepEqual([...new Set(states.map((s) => s.stage))], [0, 1, 2], `reading, finding the table, computing, in order: ${shown.join(", ")}`);
+  assert.ok(states.length >= 3, `progress shown ${states.length} times: ${shown.join(", ")}`);
+  const order = [...new Set(states.map((s) => s.stage))];
+  assert.ok(order[0] === 0 && order.at(-1) === 2, `reading first, computing last: ${shown.join(", ")}`);
   for (let i = 1; i < states.length; i += 1) {
     const [a, b] = [states[i - 1], states[i]];
-    assert.ok(b.stage > a.stage || b.now >= a.now, `progress only goes forward: ${shown.join(", ")}`);
+    assert.ok(b.stage > a.stage || (b.stage === a.stage && b.now >= a.now), `stages in order, each only forward: ${shown.join(", ")}`);
   }
   assert.ok(frames >= 5, `frames painted while importing: ${frames}`);
   assert.equal(await app.state(), "ready");
