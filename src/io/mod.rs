@@ -284,61 +284,22 @@ mod tests {
     fn a_long_xlsx_shows_its_first_rows_once_then_imports_as_import_does() {
         let bytes = fixture("synthetic-2021-2025-2000-rows.xlsx");
         assert!(!bytes.is_empty());
-        let mut shown = Vec::new();
-        let mut pace = Pausing::default();
         // A first screen for any sheet XML, however small.
-        let whole = drive(showing_over(&bytes, &mut pace, 0, |first| {
-            shown.push(first)
-        }));
+        let (whole, shown, pauses) = with_first_screens(&bytes, 0);
         assert_eq!(
             whole,
             import(&bytes),
             "the same import, first screen or not"
         );
-        assert!(whole.is_ok(), "the fixture imports");
-        let Ok(whole) = whole else { return };
-        assert_eq!(shown.len(), 1, "one first screen");
-        assert_eq!(
-            pace.pauses, 2,
-            "a pause before it is shown and one to paint it"
-        );
-        let first = &shown[0];
-        assert_eq!(first.format, Format::Xlsx);
-        let found = (whole.first_table(), first.sheets[0].plan.as_ref());
-        assert!(found.0.is_some() && found.1.is_some(), "both have a table");
-        let (Some(at), Some(first_plan)) = found else {
-            return;
+        let Ok(whole) = whole else {
+            panic!("the fixture imports: {whole:?}")
         };
-        let full = &whole.sheets[at];
-        // The first rows as the whole import read them (the merges come later).
-        assert_eq!(first.sheets[0].sheet.rows.len(), pace::FIRST_ROWS);
-        assert_eq!(
-            first.sheets[0].sheet.rows,
-            full.sheet.rows[..pace::FIRST_ROWS]
-        );
-        // The same table, ending where the first rows end.
-        let layouts = (&first.sheets[0].layout, &full.layout);
-        assert!(
-            layouts.0.is_some() && layouts.1.is_some(),
-            "both have a layout"
-        );
-        let (Some(a), Some(b)) = layouts else { return };
-        assert_eq!(a.columns, b.columns);
-        assert_eq!(
-            (a.header_first, a.header_last),
-            (b.header_first, b.header_last)
-        );
-        assert_eq!(a.data_first, b.data_first);
-        // The first screen's indicators are the first of the whole plan.
-        assert!(full.plan.is_some());
-        let Some(full_plan) = full.plan.as_ref() else {
-            return;
-        };
-        assert!(!first_plan.indicators.is_empty());
-        for (a, b) in first_plan.indicators.iter().zip(&full_plan.indicators) {
-            assert_eq!(a.name, b.name);
-            assert_eq!(a.row, b.row);
-        }
+        // Once, with a pause before it is shown and one to paint it.
+        assert_eq!((shown.len(), pauses), (1, 2));
+        assert_eq!(shown[0].format, Format::Xlsx);
+        let at = whole.first_table().expect("the fixture has a table");
+        // The merges come later.
+        starts_the_whole(&shown[0].sheets[0], &whole.sheets[at], None);
     }
 
     /// The uncompressed size of a package's `part`, read from its zip directory here (0 when
@@ -352,6 +313,55 @@ mod tests {
         size.unwrap_or(0)
     }
 
+    /// `bytes` imported with a first screen for a sheet XML weighing `min_xml` or more: the
+    /// whole import, the first screens shown and how often the pace paused.
+    fn with_first_screens(
+        bytes: &[u8],
+        min_xml: u64,
+    ) -> (Result<Imported, ImportError>, Vec<Imported>, usize) {
+        let mut shown = Vec::new();
+        let mut pace = Pausing::default();
+        let whole = drive(showing_over(bytes, &mut pace, min_xml, |first| {
+            shown.push(first)
+        }));
+        (whole, shown, pace.pauses)
+    }
+
+    /// How many first screens `bytes` shows at the threshold `min_xml`, and how often the pace
+    /// paused; the import is `import`'s whatever it shows.
+    fn first_screens_at(bytes: &[u8], min_xml: u64) -> (usize, usize) {
+        let (whole, shown, pauses) = with_first_screens(bytes, min_xml);
+        assert_eq!(whole, import(bytes), "threshold {min_xml}");
+        (shown.len(), pauses)
+    }
+
+    /// A first screen's sheet against the whole import's: the first rows as the whole read
+    /// them, the same table, and its indicators the first of the whole plan (as many as
+    /// `indicators`, when given).
+    fn starts_the_whole(first: &ImportedSheet, full: &ImportedSheet, indicators: Option<usize>) {
+        assert_eq!(first.sheet.name, full.sheet.name);
+        assert_eq!(first.sheet.rows.len(), pace::FIRST_ROWS);
+        assert_eq!(first.sheet.rows, full.sheet.rows[..pace::FIRST_ROWS]);
+        let (Some(a), Some(b)) = (&first.layout, &full.layout) else {
+            panic!("both have a table")
+        };
+        assert_eq!(a.columns, b.columns);
+        assert_eq!(
+            (a.header_first, a.header_last, a.data_first),
+            (b.header_first, b.header_last, b.data_first)
+        );
+        let (Some(a), Some(b)) = (&first.plan, &full.plan) else {
+            panic!("both have a plan")
+        };
+        assert!(!a.indicators.is_empty());
+        if let Some(n) = indicators {
+            assert_eq!(a.indicators.len(), n);
+        }
+        for (a, b) in a.indicators.iter().zip(&b.indicators) {
+            assert_eq!((&a.name, a.row), (&b.name, b.row));
+        }
+    }
+
     #[test]
     fn a_first_screen_only_for_a_sheet_xml_of_the_threshold_or_more() {
         let bytes = fixture("synthetic-2021-2025-2000-rows.xlsx");
@@ -359,12 +369,8 @@ mod tests {
         assert!(size > 0, "the fixture's sheet XML has a size");
         // Below, at and above the fixture's own size.
         for (min_xml, expected) in [(size - 1, 1), (size, 1), (size + 1, 0)] {
-            let mut shown = 0;
-            let mut pace = Pausing::default();
-            let whole = drive(showing_over(&bytes, &mut pace, min_xml, |_| shown += 1));
-            assert_eq!(whole, import(&bytes), "threshold {min_xml}");
             assert_eq!(
-                (shown, pace.pauses),
+                first_screens_at(&bytes, min_xml),
                 (expected, 2 * expected),
                 "threshold {min_xml}"
             );
@@ -384,24 +390,25 @@ mod tests {
     #[test]
     fn a_long_xls_sheet_shows_a_first_screen() {
         let bytes = crate::io::read::xls::differential::plan_workbook(300);
-        let mut first = Vec::new();
-        let mut pace = Pausing::default();
-        let whole = drive(showing_over(&bytes, &mut pace, 1, |shown| {
-            first.push(shown)
-        }));
+        let (whole, shown, pauses) = with_first_screens(&bytes, 1);
         assert_eq!(whole, import(&bytes));
-        assert_eq!((first.len(), pace.pauses), (1, 2));
-        let shown = &first[0].sheets[0];
-        assert_eq!(shown.sheet.rows.len(), pace::FIRST_ROWS);
-        let plan = shown.plan.as_ref().expect("a plan in the first rows");
-        assert_eq!(plan.indicators.len(), pace::FIRST_ROWS - 1);
+        let Ok(whole) = whole else {
+            panic!("the workbook imports: {whole:?}")
+        };
+        assert_eq!((shown.len(), pauses), (1, 2));
+        assert_eq!(shown[0].format, Format::Xls);
+        starts_the_whole(
+            &shown[0].sheets[0],
+            &whole.sheets[0],
+            Some(pace::FIRST_ROWS - 1),
+        );
+        let plan = shown[0].sheets[0]
+            .plan
+            .as_ref()
+            .expect("a plan in the first rows");
         assert_eq!(plan.indicators[0].name, "指标1");
         // Under the threshold (a sheet's BIFF counts twice, as its XML would weigh), none.
-        let mut shown = 0;
-        let mut pace = Pausing::default();
-        let whole = drive(showing_over(&bytes, &mut pace, u64::MAX, |_| shown += 1));
-        assert_eq!(whole, import(&bytes));
-        assert_eq!((shown, pace.pauses), (0, 0));
+        assert_eq!(first_screens_at(&bytes, u64::MAX), (0, 0));
     }
 
     /// An `.ods` sheet long enough shows its first rows too, once: the first rows of the whole
@@ -410,11 +417,7 @@ mod tests {
     #[test]
     fn a_long_ods_sheet_shows_its_first_rows_once_then_imports_as_import_does() {
         let bytes = crate::io::read::ods::differential::plan_package(300);
-        let mut shown = Vec::new();
-        let mut pace = Pausing::default();
-        let whole = drive(showing_over(&bytes, &mut pace, 1, |first| {
-            shown.push(first)
-        }));
+        let (whole, shown, pauses) = with_first_screens(&bytes, 1);
         assert_eq!(
             whole,
             import(&bytes),
@@ -423,51 +426,25 @@ mod tests {
         let Ok(whole) = whole else {
             panic!("the package imports: {whole:?}")
         };
-        assert_eq!(
-            (shown.len(), pace.pauses),
-            (1, 2),
-            "one first screen, painted"
-        );
-        let first = &shown[0];
-        assert_eq!(first.format, Format::Ods);
-        let (first, full) = (&first.sheets[0], &whole.sheets[0]);
+        assert_eq!((shown.len(), pauses), (1, 2), "one first screen, painted");
+        assert_eq!(shown[0].format, Format::Ods);
+        let (first, full) = (&shown[0].sheets[0], &whole.sheets[0]);
         // The first rows as the whole import read them, number formats included; the title's
         // merge comes with the whole sheet.
-        assert_eq!(first.sheet.name, full.sheet.name);
-        assert_eq!(first.sheet.rows, full.sheet.rows[..pace::FIRST_ROWS]);
+        starts_the_whole(first, full, Some(pace::FIRST_ROWS - 2));
         assert!(first.sheet.merges.is_empty() && !full.sheet.merges.is_empty());
         assert!(matches!(
             &first.sheet.rows[2][0],
             crate::plan::RawCell::Number { format: Some(f), .. } if &**f == "0.00"
         ));
-        // The same table; the first screen's indicators are the first of the whole plan.
-        let (Some(a), Some(b)) = (&first.layout, &full.layout) else {
-            panic!("both have a table")
-        };
-        assert_eq!(a.columns, b.columns);
-        assert_eq!(
-            (a.header_first, a.data_first),
-            (b.header_first, b.data_first)
-        );
-        let (Some(a), Some(b)) = (&first.plan, &full.plan) else {
-            panic!("both have a plan")
-        };
-        assert_eq!(a.indicators.len(), pace::FIRST_ROWS - 2);
-        assert_eq!(b.indicators.len(), 300);
-        for (a, b) in a.indicators.iter().zip(&b.indicators) {
-            assert_eq!((&a.name, a.row), (&b.name, b.row));
-        }
+        assert_eq!(full.plan.as_ref().map(|p| p.indicators.len()), Some(300));
         // At and above the size the threshold weighs: two fifths of content.xml as its zip
         // entry states it (read about 2.5 times as fast per byte as .xlsx sheet XML).
         let size = part_size(&bytes, "content.xml") * 2 / 5;
         assert!(size > 0, "content.xml has a size");
         for (min_xml, expected) in [(size, 1), (size + 1, 0)] {
-            let mut shown = 0;
-            let mut pace = Pausing::default();
-            let whole = drive(showing_over(&bytes, &mut pace, min_xml, |_| shown += 1));
-            assert_eq!(whole, import(&bytes), "threshold {min_xml}");
             assert_eq!(
-                (shown, pace.pauses),
+                first_screens_at(&bytes, min_xml),
                 (expected, 2 * expected),
                 "threshold {min_xml}"
             );
