@@ -4,113 +4,43 @@
 
 use crate::error::Lang;
 use crate::ui::i18n::{aside, consolidate_texts, grid_texts, item_sep};
-use crate::ui::state::filter::{
-    unit_counts, unit_counts_paced, units_key, units_look, UnitCount, UnitFilter,
-};
+use crate::ui::state::filter::{unit_counts_paced, units_key, UnitCount, UnitCounts, UnitFilter};
 use crate::ui::state::Doc;
 use leptos::prelude::*;
 
-/// The units of the last plan counted ([`unit_counts`]), by its units' key ([`units_key`]): a
-/// value typed does not count the units of every row again. The app provides one as a context
-/// and fills it before it shows a new plan ([`CountedUnits::count`], in slices), so that the task
-/// that shows the plan does not count them (≈ 100 ms at 100,000 rows).
-///
-/// The key itself reads every row's unit cells (≈ 20 ms at 100,000 rows in the page), so the
-/// unit filter renders from the counts kept whenever they are of a plan that looks the same
-/// (its number of indicators and the units of its first and last rows: [`CountedUnits::seen`])
-/// and checks the key after the next frame ([`CountedUnits::refresh`]): an edit repaints
-/// without reading every row, and the counts follow an edited unit cell a frame later.
-///
-/// Two plans' counts are kept, the latest first: a check scheduled for the plan on screen may
-/// run while the next one is being opened, after its units were counted (they stay).
+/// The app's [`UnitCounts`], provided as a context: it fills them before it shows a new plan
+/// ([`CountedUnits::count`], in slices), so that the task that shows the plan does not count
+/// them (≈ 100 ms at 100,000 rows), and the unit filter renders from them.
 #[derive(Clone, Copy)]
-pub struct CountedUnits(StoredValue<Vec<Counted>>);
-
-/// How many plans' counts are kept.
-const KEPT: usize = 2;
-
-/// Counts, and the key and look of the plan they are of.
-struct Counted {
-    key: u64,
-    look: (usize, u64),
-    counts: Vec<UnitCount>,
-}
+pub struct CountedUnits(StoredValue<UnitCounts>);
 
 impl CountedUnits {
     pub fn new() -> Self {
-        Self(StoredValue::new(Vec::new()))
+        Self(StoredValue::new(UnitCounts::default()))
     }
 
     /// Counts the units of `plan` with `pace`, unless they are counted already.
     pub async fn count<P: crate::pace::Pace>(&self, plan: &crate::plan::Plan, pace: &mut P) {
         let key = units_key(plan);
-        if self.known(key).is_none() {
+        let known = self.0.try_with_value(|c| c.known(key).is_some());
+        if known == Some(false) {
             let counts = unit_counts_paced(plan, pace).await;
-            self.keep(key, plan, counts);
+            self.0.try_update_value(|c| c.keep(key, plan, counts));
         }
     }
 
-    /// Keeps `counts` as the latest (those of the same key before them dropped).
-    fn keep(&self, key: u64, plan: &crate::plan::Plan, counts: Vec<UnitCount>) {
-        self.0.try_update_value(|kept| {
-            kept.retain(|c| c.key != key);
-            kept.insert(
-                0,
-                Counted {
-                    key,
-                    look: units_look(plan),
-                    counts,
-                },
-            );
-            kept.truncate(KEPT);
-        });
-    }
-
-    /// The counts of the plan whose units' key is `key`, if they are known.
-    fn known(&self, key: u64) -> Option<Vec<UnitCount>> {
-        self.find(|c| c.key == key)
-    }
-
-    /// The latest counts kept that `wanted` accepts.
-    fn find(&self, wanted: impl Fn(&Counted) -> bool) -> Option<Vec<UnitCount>> {
-        self.0
-            .try_with_value(|kept| kept.iter().find(|c| wanted(c)).map(|c| c.counts.clone()))
-            .flatten()
-    }
-
-    /// The counts kept of a plan that looks like `plan`; else `plan`'s, counted now unless its
-    /// key is known.
+    /// [`UnitCounts::seen`].
     fn seen(&self, plan: &crate::plan::Plan) -> Vec<UnitCount> {
-        let looks = units_look(plan);
-        self.find(|c| c.look == looks)
-            .unwrap_or_else(|| self.of(plan))
+        self.0
+            .try_update_value(|c| c.seen(plan))
+            .unwrap_or_default()
     }
 
-    /// The counts of `plan`, counted now unless they are known.
-    fn of(&self, plan: &crate::plan::Plan) -> Vec<UnitCount> {
-        let key = units_key(plan);
-        self.known(key).unwrap_or_else(|| {
-            let counts = unit_counts(plan);
-            self.keep(key, plan, counts.clone());
-            counts
-        })
-    }
-
-    /// Counts `plan`'s units again unless counts of its key are kept; `true` when the counts
-    /// [`seen`](Self::seen) gives for it were not its own (they are now).
+    /// [`UnitCounts::refresh`].
     fn refresh(&self, plan: &crate::plan::Plan) -> bool {
-        let key = units_key(plan);
-        let looks = units_look(plan);
-        let latest = self
-            .0
-            .try_with_value(|kept| kept.iter().find(|c| c.look == looks).map(|c| c.key))
-            .flatten();
-        if latest == Some(key) {
-            return false;
-        }
-        let counts = self.known(key).unwrap_or_else(|| unit_counts(plan));
-        self.keep(key, plan, counts);
-        true
+        self.0
+            .try_update_value(|c| c.refresh(plan))
+            .unwrap_or(false)
     }
 }
 
