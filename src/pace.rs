@@ -97,6 +97,31 @@ pub const FIRST_ROWS: usize = 100;
 /// (README, Performance).
 pub const FIRST_SCREEN_MIN_XML: u64 = 4 << 20;
 
+/// When long work reports its progress at the end of a slice: at the first slice of a stage,
+/// then once `every_ms` have passed since the last report. Each report changes the page's
+/// progress bar, and a change costs the page a frame (style, layout, paint, the commit to the
+/// compositor: 5–15 ms on a busy 2-core machine); a slice after which nothing changed yields
+/// without one. The caller passes the time: the core never reads the clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reports {
+    /// When the progress was last reported (ms), and in which stage.
+    last: Option<(f64, Stage)>,
+}
+
+impl Reports {
+    /// Whether a slice of `stage` ending at `now_ms` reports (and, if so, it is the last report).
+    pub fn due(&mut self, stage: Stage, now_ms: f64, every_ms: f64) -> bool {
+        let due = match self.last {
+            Some((at, last)) => last != stage || now_ms - at >= every_ms,
+            None => true,
+        };
+        if due {
+            self.last = Some((now_ms, stage));
+        }
+        due
+    }
+}
+
 /// Runs straight through: every step is ready at once.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Straight;
@@ -299,5 +324,29 @@ mod tests {
             .filter(|(s, f)| *s == Stage::Read && *f > 0.0 && *f < 1.0)
             .count();
         assert!(inside >= 10, "{inside} steps inside the sheet");
+    }
+
+    /// A stage's first slice reports, then one slice in every 100 ms; a new stage at once.
+    #[test]
+    fn progress_is_reported_at_a_new_stage_and_then_every_so_often() {
+        let mut reports = Reports::default();
+        let due: Vec<bool> = [
+            (Stage::Read, 0.0),
+            (Stage::Read, 30.0),
+            (Stage::Read, 99.0),
+            (Stage::Read, 100.0),
+            (Stage::Read, 130.0),
+            (Stage::Detect, 160.0),
+            (Stage::Detect, 190.0),
+            (Stage::Read, 200.0),
+            (Stage::Read, 310.0),
+        ]
+        .into_iter()
+        .map(|(stage, now)| reports.due(stage, now, 100.0))
+        .collect();
+        assert_eq!(
+            due,
+            [true, false, false, true, false, true, false, true, true]
+        );
     }
 }

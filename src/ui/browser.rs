@@ -371,17 +371,14 @@ pub struct PagePace {
     slice_start: f64,
     yields: bool,
     stage: Option<crate::pace::Stage>,
-    /// When the progress was last reported, and in which stage.
-    reported: (f64, Option<crate::pace::Stage>),
+    reports: crate::pace::Reports,
 }
 
 /// How long the work runs before it lets the page breathe.
 pub const SLICE_MS: f64 = 30.0;
 
-/// How often the progress is reported at most within a stage. Each report changes the
-/// progress bar, and a change costs the page a frame (style, layout, paint and the commit to
-/// the compositor: 5–15 ms on a busy 2-core machine, traced in the shipped page); a slice
-/// after which nothing changed yields without one. Ten reports a second still move the bar.
+/// How often the progress is reported at most within a stage ([`crate::pace::Reports`]): ten
+/// reports a second still move the bar.
 pub const REPORT_MS: f64 = 100.0;
 
 impl PagePace {
@@ -392,7 +389,7 @@ impl PagePace {
             slice_start: js_sys::Date::now(),
             yields: true,
             stage: None,
-            reported: (f64::NEG_INFINITY, None),
+            reports: crate::pace::Reports::default(),
         }
     }
 
@@ -425,8 +422,7 @@ impl crate::pace::Pace for PagePace {
         }
         let now = js_sys::Date::now();
         if now - self.slice_start >= SLICE_MS {
-            if self.reported.1 != Some(stage) || now - self.reported.0 >= REPORT_MS {
-                self.reported = (now, Some(stage));
+            if self.reports.due(stage, now, REPORT_MS) {
                 (self.report)(stage, fraction);
             }
             if self.yields {
