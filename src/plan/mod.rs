@@ -51,7 +51,7 @@ mod proptests;
 #[cfg(test)]
 mod samples;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 pub use cell_text::{CellText, FigureText};
 pub use model::*;
@@ -84,56 +84,10 @@ pub fn actual_years(plan: &Plan) -> BTreeSet<Year> {
 /// `plan.indicators[i]`), and the scores of every year that has any actual.
 ///
 /// The same results, a piece at a time: [`Computing`] (in slices, yielding between them, if
-/// the caller likes; or [`actual_years`], [`compute_indicator`] for each index, then
-/// [`assess`]). After an edit of a few indicators, [`recompute`] or [`recompute_with`] updates
-/// results in place.
+/// the caller likes). After an edit of a few indicators, [`recompute`] or [`recompute_with`]
+/// updates results in place.
 pub fn compute(plan: &Plan, opts: &Options) -> PlanResults {
     compute_with(plan, opts, &mut Memo::default())
-}
-
-/// The results of `plan.indicators[index]`, as [`compute`] gives them; `years` are the plan's
-/// years with an actual ([`actual_years`]). `None` when there is no such indicator.
-///
-/// ```
-/// use zhibiao::plan::{actual_years, assess, compute, compute_indicator, value::parse_text};
-/// use zhibiao::plan::{Indicator, Options, Plan};
-/// let ind = Indicator {
-///     name: "人均GDP".into(),
-///     base: parse_text("31502"),
-///     base_year: Some(2016),
-///     target: parse_text("58000"),
-///     target_year: Some(2020),
-///     ..Indicator::default()
-/// };
-/// let plan = Plan { years: vec![2017, 2018, 2019, 2020], indicators: vec![ind], ..Plan::default() };
-/// let opts = Options::default();
-/// let years = actual_years(&plan);
-/// // 100,000 indicators would go in slices, with a yield to the page between them.
-/// let indicators: Vec<_> = (0..plan.indicators.len())
-///     .filter_map(|i| compute_indicator(&plan, i, &opts, &years))
-///     .collect();
-/// let assessment = assess(&plan, &indicators, &years);
-/// let full = compute(&plan, &opts);
-/// assert_eq!((indicators, assessment), (full.indicators, full.assessment));
-/// ```
-pub fn compute_indicator(
-    plan: &Plan,
-    index: usize,
-    opts: &Options,
-    years: &BTreeSet<Year>,
-) -> Option<IndicatorResult> {
-    let ind = plan.indicators.get(index)?;
-    Some(indicator_result(plan, ind, opts, years))
-}
-
-/// The scores of every year in `years` from the indicators' results (`results[i]` belongs to
-/// `plan.indicators[i]`): the last step of [`compute`]. See [`score::assess`].
-pub fn assess(
-    plan: &Plan,
-    results: &[IndicatorResult],
-    years: &BTreeSet<Year>,
-) -> BTreeMap<Year, Assessment> {
-    score::assess(plan, results, years)
 }
 
 /// Updates `prev`, the results of `plan` before an edit of the indicators `changed` (indices into
