@@ -260,6 +260,13 @@ mod tests {
         zip.finish().unwrap().into_inner()
     }
 
+    /// A `content.xml` of one sheet named S holding `rows`.
+    fn one_sheet(rows: &str) -> String {
+        format!(
+            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        )
+    }
+
     const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0">"#;
 
     #[test]
@@ -320,10 +327,7 @@ mod tests {
     #[test]
     fn a_long_sheet_is_read_in_slices() {
         let row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/><table:table-cell office:value-type="string"><text:p>指标</text:p></table:table-cell></table:table-row>"#;
-        let content = format!(
-            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S">{}</table:table></office:spreadsheet></office:body></office:document-content>"#,
-            row.repeat(20_000)
-        );
+        let content = one_sheet(&row.repeat(20_000));
         let bytes = ods_zip(&content);
         let (read, suspended) =
             crate::pace::testing::drive(read_paced(&bytes, &mut crate::pace::testing::Suspending));
@@ -337,8 +341,8 @@ mod tests {
     /// before they are made.
     #[test]
     fn billions_of_spaces_are_refused_before_they_are_made() {
-        let content = format!(
-            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/></text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        let content = one_sheet(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/></text:p></table:table-cell></table:table-row>"#,
         );
         let started = std::time::Instant::now();
         assert!(matches!(
@@ -351,10 +355,10 @@ mod tests {
     /// One cell of many elements is read in slices too (its text so far is kept between them).
     #[test]
     fn a_cell_of_many_elements_is_read_in_slices() {
-        let content = format!(
-            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        let content = one_sheet(&format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell></table:table-row>"#,
             "a<text:s/>".repeat(12_000)
-        );
+        ));
         let bytes = ods_zip(&content);
         let (read, suspended) =
             crate::pace::testing::drive(read_paced(&bytes, &mut crate::pace::testing::Suspending));
@@ -371,17 +375,17 @@ mod tests {
     /// repeated), nor may one huge text node be copied whole before it is refused.
     #[test]
     fn what_a_row_or_a_text_node_asks_for_is_bounded() {
-        let merges = format!(
-            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="0"><table:table-cell table:number-columns-spanned="2" table:number-columns-repeated="4000000000"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+        let merges = one_sheet(
+            r#"<table:table-row table:number-rows-repeated="0"><table:table-cell table:number-columns-spanned="2" table:number-columns-repeated="4000000000"/></table:table-row>"#,
         );
         assert!(matches!(
             read(&ods_zip(&merges)),
             Err(ImportError::TooManyMerges { .. })
         ));
-        let long = format!(
-            r#"{HEAD}<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        let long = one_sheet(&format!(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell></table:table-row>"#,
             "指".repeat(1 << 20)
-        );
+        ));
         assert!(matches!(
             read(&ods_zip(&long)),
             Err(ImportError::TextTooLong { .. })
