@@ -91,18 +91,20 @@ pub fn not_numbers(layout: &Layout, plan: &Plan) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for ind in plan.indicators.iter().filter(|i| quantitative(i)) {
         let row = ind.row.saturating_sub(1) as usize;
-        let mut flag = |col: Option<usize>, given: Option<&plan::Given>| {
-            if let (Some(col), Some(true)) = (col, given.map(is_text)) {
+        let mut flag = |col: Option<usize>, given: &plan::Given| {
+            if let (Some(col), true) = (col, is_text(given)) {
                 out.push((row, col));
             }
         };
-        flag(base, Some(&ind.base));
-        flag(target, Some(&ind.target));
-        for (year, col) in &yearly {
-            flag(Some(*col), ind.yearly.get(year));
+        flag(base, &ind.base);
+        flag(target, &ind.target);
+        // The indicator's own values (a few), not a lookup for every year of the layout: this
+        // runs for every row at every edit.
+        for (year, given) in ind.yearly.iter() {
+            flag(yearly.get(year).copied(), given);
         }
-        for (year, col) in &actual {
-            flag(Some(*col), ind.actual.get(year));
+        for (year, given) in ind.actual.iter() {
+            flag(actual.get(year).copied(), given);
         }
     }
     out.sort_unstable();
