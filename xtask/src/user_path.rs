@@ -4,7 +4,7 @@
 //!    writes), and the same plans as three other writers write them, into
 //!    `target/bench/data/writers/`: openpyxl 3.1.5 (a venv in `target/bench/venv`), LibreOffice
 //!    (`soffice --convert-to xlsx`) and a streaming writer with inline strings and numeric
-//!    character references (`benches/writers.py`);
+//!    character references (`benches/writers.py`); and LibreOffice's `.ods` of the same plan;
 //! 2. `dist/zhibiao.html` as shipped (`cargo xtask dist`, unless `--no-dist`);
 //! 3. native baselines of the same files: calamine's plain read, our import and our first screen
 //!    (`cargo bench --bench pipeline` with `ZHIBIAO_USER_PATH_FILES`);
@@ -63,6 +63,13 @@ pub fn run(opts: &Options) -> Result<()> {
             gen::soffice_to(&source, &out, "xlsx")?;
             std::fs::rename(out.join(format!("{stem}.xlsx")), &libreoffice)?;
         }
+        let ods = writers.join(format!("{stem}-libreoffice.ods"));
+        if !ods.is_file() {
+            let out = writers.join("lo");
+            std::fs::create_dir_all(&out)?;
+            gen::soffice_to(&source, &out, "ods")?;
+            std::fs::rename(out.join(format!("{stem}.ods")), &ods)?;
+        }
         inputs.push(Input {
             path: source,
             writer: "rust_xlsxwriter (shared strings, as Excel)",
@@ -79,6 +86,11 @@ pub fn run(opts: &Options) -> Result<()> {
                 rows: f.rows,
             });
         }
+        inputs.push(Input {
+            path: ods,
+            writer: "LibreOffice (.ods)",
+            rows: f.rows,
+        });
     }
     for i in &inputs {
         if !i.path.is_file() {
