@@ -451,6 +451,75 @@ mod tests {
         }
     }
 
+    /// Two long `.ods` sheets: one first screen, of the first, and the whole import is
+    /// `import`'s (both sheets, every row).
+    #[test]
+    fn two_long_ods_sheets_show_one_first_screen_of_the_first() {
+        let bytes = crate::io::read::ods::differential::plan_tables(&[300, 250]);
+        let (whole, shown, pauses) = with_first_screens(&bytes, 1);
+        assert_eq!(whole, import(&bytes));
+        let Ok(whole) = whole else {
+            panic!("the package imports: {whole:?}")
+        };
+        assert_eq!((shown.len(), pauses), (1, 2));
+        assert_eq!(shown[0].sheets.len(), 1, "the first screen holds one sheet");
+        starts_the_whole(
+            &shown[0].sheets[0],
+            &whole.sheets[0],
+            Some(pace::FIRST_ROWS - 2),
+        );
+        let counts: Vec<_> = whole
+            .sheets
+            .iter()
+            .map(|s| {
+                (
+                    s.sheet.name.as_str(),
+                    s.plan.as_ref().map(|p| p.indicators.len()),
+                )
+            })
+            .collect();
+        assert_eq!(counts, [("计划", Some(300)), ("计划2", Some(250))]);
+    }
+
+    /// An `.ods` sheet that ends where a first screen ends (its rows exactly
+    /// [`pace::FIRST_ROWS`]) or one row before or after it imports as `import` does, whether or
+    /// not a first screen was shown, and a first screen shown is that sheet's first rows.
+    #[test]
+    fn an_ods_sheet_as_long_as_a_first_screen_imports_whole() {
+        // Two rows of title and header above the indicators.
+        for indicators in [
+            pace::FIRST_ROWS - 3,
+            pace::FIRST_ROWS - 2,
+            pace::FIRST_ROWS - 1,
+        ] {
+            let bytes = crate::io::read::ods::differential::plan_package(indicators);
+            let (whole, shown, _) = with_first_screens(&bytes, 1);
+            assert_eq!(whole, import(&bytes), "{indicators} indicators");
+            let Ok(whole) = whole else {
+                panic!("the package imports: {whole:?}")
+            };
+            let full = &whole.sheets[0];
+            assert_eq!(
+                full.plan.as_ref().map(|p| p.indicators.len()),
+                Some(indicators)
+            );
+            assert!(
+                shown.len() <= 1,
+                "{indicators} indicators: {} first screens",
+                shown.len()
+            );
+            for first in &shown {
+                let rows = &first.sheets[0].sheet.rows;
+                assert!(!rows.is_empty() && rows.len() <= pace::FIRST_ROWS);
+                assert_eq!(
+                    rows[..],
+                    full.sheet.rows[..rows.len()],
+                    "{indicators} indicators"
+                );
+            }
+        }
+    }
+
     #[test]
     fn short_files_and_other_formats_show_no_first_screen() {
         for name in [

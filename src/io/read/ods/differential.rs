@@ -117,6 +117,12 @@ fn package(content: &str) -> Vec<u8> {
 /// with a two-decimal data style, runs of empty cells as one repeated cell, and the rest of the
 /// sheet as one repeated empty row.
 pub(crate) fn plan_package(rows: usize) -> Vec<u8> {
+    plan_tables(&[rows])
+}
+
+/// [`plan_package`] with one sheet per entry of `sheets` (计划, 计划2, …), each of that many
+/// indicators.
+pub(crate) fn plan_tables(sheets: &[usize]) -> Vec<u8> {
     let string = |s: &str| {
         format!(
             r#"<table:table-cell office:value-type="string"><text:p>{s}</text:p></table:table-cell>"#
@@ -128,7 +134,27 @@ pub(crate) fn plan_package(rows: usize) -> Vec<u8> {
         )
     };
     let mut out = String::from(HEAD);
-    out.push_str(r#"<office:automatic-styles><number:number-style style:name="N2"><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1"/></number:number-style><style:style style:name="ce1" style:family="table-cell" style:data-style-name="N2"/></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="计划"><table:table-column table:number-columns-repeated="6"/>"#);
+    out.push_str(r#"<office:automatic-styles><number:number-style style:name="N2"><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1"/></number:number-style><style:style style:name="ce1" style:family="table-cell" style:data-style-name="N2"/></office:automatic-styles><office:body><office:spreadsheet>"#);
+    for (n, &rows) in sheets.iter().enumerate() {
+        let name = if n == 0 {
+            "计划".to_string()
+        } else {
+            format!("计划{}", n + 1)
+        };
+        out.push_str(&format!(r#"<table:table table:name="{name}"><table:table-column table:number-columns-repeated="6"/>"#));
+        table_rows(&mut out, rows, &string, &number);
+    }
+    out.push_str("</office:spreadsheet></office:body></office:document-content>");
+    package(&out)
+}
+
+/// One plan sheet's rows, then its end (see [`plan_package`]).
+fn table_rows(
+    out: &mut String,
+    rows: usize,
+    string: &dyn Fn(&str) -> String,
+    number: &dyn Fn(f64) -> String,
+) {
     out.push_str(r#"<table:table-row><table:table-cell table:number-columns-spanned="5" office:value-type="string"><text:p>指标计划</text:p></table:table-cell><table:covered-table-cell table:number-columns-repeated="4"/></table:table-row><table:table-row>"#);
     for h in ["序号", "指标名称", "单位", "2020年", "2025年"] {
         out.push_str(&string(h));
@@ -148,8 +174,7 @@ pub(crate) fn plan_package(rows: usize) -> Vec<u8> {
         out.push_str(&number(60.0 + (i % 7) as f64));
         out.push_str("</table:table-row>");
     }
-    out.push_str(r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="6"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#);
-    package(&out)
+    out.push_str(r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="6"/></table:table-row></table:table>"#);
 }
 
 const WORDS: [&str; 10] = [
