@@ -89,6 +89,20 @@ pub fn take_picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
     file
 }
 
+/// Whether an event comes from a form control of its own (a menu, a text box, a button): the
+/// grid leaves such a control's keys to it (a role menu's arrow keys choose a role, they do not
+/// move the active cell).
+pub fn from_control(ev: &web_sys::Event) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().to_ascii_uppercase().as_str(),
+                "SELECT" | "INPUT" | "TEXTAREA" | "BUTTON"
+            )
+        })
+}
+
 /// Fills the `<select>` an event came to with the options `html` makes, unless it has more
 /// than one option already: a menu built with its chosen option only gets the others when it
 /// is about to be used (focused, pointed at, pressed).

@@ -117,6 +117,30 @@ test("no table: the sheet opens as a grid, 标记表格 makes a plan, the column
   const menuB = app.page.locator('[data-testid="col-role"][data-col="B"]');
   await menuB.hover({ position: { x: 4, y: 4 } }); // the filter button sits over its middle
   assert.equal((await options(menuB)).length, 18, "pointed at, the menu has every role");
+  // The keyboard alone: Tab from C's menu onto D's, and each arrow key chooses the next role
+  // (with its chosen role only, there would be nothing to move to; the menu is rebuilt after
+  // each choice). The grid leaves the menu's keys to it. Undone.
+  const menuD = app.page.locator('[data-testid="col-role"][data-col="D"]');
+  assert.equal((await options(menuD)).length, 1, "D's menu not yet used");
+  await menu.focus();
+  const focused = () => menuD.evaluate((s) => s === document.activeElement);
+  for (let i = 0; i < 8 && !(await focused()); i += 1) await app.page.keyboard.press("Tab");
+  assert.ok(await focused(), "Tab reaches D's role menu");
+  assert.equal((await options(menuD)).length, 18, "tabbed onto, the menu has every role");
+  const up = await menuD.evaluate((s) => s.selectedIndex >= 2);
+  const chosen = [await menuD.inputValue()];
+  for (let i = 0; i < 2; i += 1) {
+    await app.page.keyboard.press(up ? "ArrowUp" : "ArrowDown");
+    chosen.push(await menuD.inputValue());
+    assert.notEqual(chosen[i + 1], chosen[i], `arrow key ${i + 1} chose another role: ${chosen}`);
+  }
+  assert.ok(await focused(), "the menu keeps the focus");
+  assert.equal((await layoutRow(app.page, "D")).role, chosen[2], "the table has the role chosen");
+  await app.page.getByTestId("undo").click();
+  await app.page.getByTestId("undo").click();
+  assert.equal((await layoutRow(app.page, "D")).role, chosen[0], "two choices, two undos");
+  await app.page.getByTestId("view-sheet").click();
+  await menu.focus(); // a new view's menus hold their chosen role until used
   await menu.selectOption("base");
   const c = await layoutRow(app.page, "C");
   assert.deepEqual([c.role, c.why, c.confidence], ["base", "用户设定", "确定"]);

@@ -299,6 +299,9 @@ pub fn column_menu(g: Grid, d: usize) -> Option<impl IntoView> {
                 }
             }
             on:pointerdown=move |ev: leptos::ev::PointerEvent| fill(&ev)
+            // A key (an arrow chooses the next role at once): the menu is rebuilt with the
+            // chosen role only after each choice, while it keeps the focus.
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| fill(&ev)
             on:mousedown=move |ev: leptos::ev::MouseEvent| {
                 ev.stop_propagation();
                 fill(&ev);

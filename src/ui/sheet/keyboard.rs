@@ -118,6 +118,9 @@ impl Grid {
 
     /// A key pressed while the grid has the keyboard.
     pub fn on_keydown(&self, ev: &leptos::ev::KeyboardEvent) {
+        if crate::ui::browser::from_control(ev) {
+            return;
+        }
         if let Some(text) = self.editing.get_untracked() {
             // Keys typed before the editor has focus (it appears a moment after editing
             // starts): the editor's own keys stop at the editor.
