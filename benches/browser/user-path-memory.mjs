@@ -32,8 +32,12 @@ function partSizes(file) {
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
 try {
   for (const file of process.argv.slice(2)) {
-    const sizes = file.endsWith(".xlsx") ? partSizes(file) : { "xl/worksheets/(the file).xml": fs.statSync(file).size };
-    const sheetXml = Object.entries(sizes).filter(([n]) => /worksheets\/.*\.xml$/.test(n)).reduce((a, [, s]) => a + s, 0);
+    // The sheets' XML: an .xlsx's worksheet parts, an .ods's content.xml; an .xls is weighed by
+    // the file itself.
+    const zipped = file.endsWith(".xlsx") || file.endsWith(".ods");
+    const sizes = zipped ? partSizes(file) : { "xl/worksheets/(the file).xml": fs.statSync(file).size };
+    const sheetPart = file.endsWith(".ods") ? /^content\.xml$/ : /worksheets\/.*\.xml$/;
+    const sheetXml = Object.entries(sizes).filter(([n]) => sheetPart.test(n)).reduce((a, [, s]) => a + s, 0);
     const allXml = Object.values(sizes).reduce((a, s) => a + s, 0);
     const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1366, height: 768 } });
     let cdp;
