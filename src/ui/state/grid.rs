@@ -74,17 +74,18 @@ impl GridCell {
 }
 
 /// The cells (0-based row and column) of the base, target, yearly-target and actual columns
-/// whose text reads as no number on the row of a quantitative indicator (one whose base or
-/// target is a number): `abc` typed as an actual. A qualitative indicator's words (`完成`) are
-/// its values and are never flagged. Sorted (row, then column), for `is_flagged`: a long
+/// whose text reads as no number on the row of a quantitative indicator (one whose base,
+/// target or a yearly target is a number — a table of year columns only gives its base and
+/// target as yearly targets): `abc` typed as an actual. A qualitative indicator's words
+/// (`完成`) are its values and are never flagged. Sorted (row, then column), for `is_flagged`: a long
 /// table flags tens of thousands of cells, which a hash set took most of the model's time to
 /// hold.
 pub fn not_numbers(layout: &Layout, plan: &Plan) -> Vec<(usize, usize)> {
     let is_text = |g: &plan::Given| matches!(g.value, plan::Value::Text { .. });
+    let number =
+        |g: &plan::Given| !matches!(g.value, plan::Value::Text { .. } | plan::Value::Empty);
     let quantitative = |ind: &plan::Indicator| {
-        [&ind.base, &ind.target]
-            .iter()
-            .any(|g| !matches!(g.value, plan::Value::Text { .. } | plan::Value::Empty))
+        number(&ind.base) || number(&ind.target) || ind.yearly.iter().any(|(_, g)| number(g))
     };
     let (base, target) = (layout.col(Role::Base), layout.col(Role::Target));
     let (yearly, actual) = (layout.yearly_cols(), layout.actual_cols());
@@ -795,6 +796,35 @@ mod tests {
             .map(|c| c.letters.as_str())
             .collect();
         assert_eq!(marked, ["F"]);
+    }
+
+    /// A yearly target that is no number is flagged in its column, also in a table of year
+    /// columns only (its base and target are yearly targets); a value for a year the table has
+    /// no column of (added in the indicator panel) flags nothing.
+    #[test]
+    fn a_yearly_target_that_is_no_number_is_flagged_and_a_year_without_a_column_is_not() {
+        let s = open(
+            "序号,指标名称,单位,2020年,2021年,2022年,2025年,2021年实际\n\
+             1,人均GDP,元,100,abc,120,150,110\n\
+             2,森林覆盖率,%,60,61,62,65,61\n\
+             3,河长制全面落实,,—,基本落实,全面落实,全面落实,完成\n",
+        );
+        let (layout, mut plan) = (
+            s.layout.clone().expect("table"),
+            s.plan.clone().expect("plan"),
+        );
+        let yearly = layout.yearly_cols();
+        assert_eq!(
+            yearly.get(&2021),
+            Some(&4),
+            "the layout this test relies on"
+        );
+        assert!(!yearly.contains_key(&2024) && !layout.actual_cols().contains_key(&2023));
+        assert_eq!(not_numbers(&layout, &plan), [(1, 4)]);
+        let text = plan.indicators[0].yearly.get(&2021).cloned().expect("2021");
+        plan.indicators[1].actual.insert(2023, text.clone());
+        plan.indicators[1].yearly.insert(2024, text);
+        assert_eq!(not_numbers(&layout, &plan), [(1, 4)]);
     }
 
     fn open(csv: &str) -> crate::io::ImportedSheet {
