@@ -481,41 +481,34 @@ mod tests {
         assert_eq!(counts, [("计划", Some(300)), ("计划2", Some(250))]);
     }
 
-    /// An `.ods` sheet that ends where a first screen ends (its rows exactly
-    /// [`pace::FIRST_ROWS`]) or one row before or after it imports as `import` does, whether or
-    /// not a first screen was shown, and a first screen shown is that sheet's first rows.
+    /// An `.ods` sheet that ends where a first screen ends (99, 100 or 101 rows) imports as
+    /// `import` does; only a sheet longer than the first screen shows one (a sheet of exactly
+    /// [`pace::FIRST_ROWS`] rows is read whole by then), and it holds the sheet's first rows.
     #[test]
     fn an_ods_sheet_as_long_as_a_first_screen_imports_whole() {
         // Two rows of title and header above the indicators.
-        for indicators in [
-            pace::FIRST_ROWS - 3,
-            pace::FIRST_ROWS - 2,
-            pace::FIRST_ROWS - 1,
-        ] {
+        for rows in [pace::FIRST_ROWS - 1, pace::FIRST_ROWS, pace::FIRST_ROWS + 1] {
+            let indicators = rows - 2;
             let bytes = crate::io::read::ods::differential::plan_package(indicators);
-            let (whole, shown, _) = with_first_screens(&bytes, 1);
-            assert_eq!(whole, import(&bytes), "{indicators} indicators");
+            let (whole, shown, pauses) = with_first_screens(&bytes, 1);
+            assert_eq!(whole, import(&bytes), "{rows} rows");
             let Ok(whole) = whole else {
                 panic!("the package imports: {whole:?}")
             };
             let full = &whole.sheets[0];
+            assert_eq!(full.sheet.rows.len(), rows);
             assert_eq!(
                 full.plan.as_ref().map(|p| p.indicators.len()),
                 Some(indicators)
             );
-            assert!(
-                shown.len() <= 1,
-                "{indicators} indicators: {} first screens",
-                shown.len()
+            let expected = usize::from(rows > pace::FIRST_ROWS);
+            assert_eq!(
+                (shown.len(), pauses),
+                (expected, 2 * expected),
+                "{rows} rows"
             );
             for first in &shown {
-                let rows = &first.sheets[0].sheet.rows;
-                assert!(!rows.is_empty() && rows.len() <= pace::FIRST_ROWS);
-                assert_eq!(
-                    rows[..],
-                    full.sheet.rows[..rows.len()],
-                    "{indicators} indicators"
-                );
+                starts_the_whole(&first.sheets[0], full, Some(pace::FIRST_ROWS - 2));
             }
         }
     }
