@@ -89,18 +89,24 @@ pub fn take_picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
     file
 }
 
-/// Whether an event comes from a form control of its own (a menu, a text box, a button): the
-/// grid leaves such a control's keys to it (a role menu's arrow keys choose a role, they do not
-/// move the active cell).
-pub fn from_control(ev: &web_sys::Event) -> bool {
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(
-                el.tag_name().to_ascii_uppercase().as_str(),
-                "SELECT" | "INPUT" | "TEXTAREA" | "BUTTON"
-            )
-        })
+/// The form control an event comes from, if any: the grid leaves a control's keys to it (a role
+/// menu's arrow keys choose a role, they do not move the active cell).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// A menu or a button: keys of their own, but no undo of their own.
+    Menu,
+    /// A text box, with its own undo.
+    Text,
+}
+
+/// See [`Control`].
+pub fn control_of(ev: &web_sys::Event) -> Option<Control> {
+    let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    match el.tag_name().to_ascii_uppercase().as_str() {
+        "SELECT" | "BUTTON" => Some(Control::Menu),
+        "INPUT" | "TEXTAREA" => Some(Control::Text),
+        _ => None,
+    }
 }
 
 /// Fills the `<select>` an event came to with the options `html` makes, unless it has more

@@ -40,6 +40,17 @@ test("a filter on 牵头部门 shows only that unit's rows, clears in one click,
   await page.keyboard.press("Escape");
   await menu.waitFor({ state: "detached" });
   assert.equal(await page.getByTestId("filter-status").count(), 0);
+  // From the keyboard: Enter on the focused ▾ opens the menu under it (a keyboard click has
+  // no pointer position), not at the page's corner.
+  const button = page.locator('[data-testid="col-filter"][data-col="U"]');
+  await button.focus();
+  await page.keyboard.press("Enter");
+  await menu.waitFor();
+  const [b, m] = [await button.boundingBox(), await menu.boundingBox()];
+  const under = m.y >= b.y + b.height && m.y - (b.y + b.height) < 40 && m.x < b.x + b.width && m.x + m.width > b.x;
+  assert.ok(under, `menu ${JSON.stringify(m)} under the button ${JSON.stringify(b)}`);
+  await page.keyboard.press("Escape");
+  await menu.waitFor({ state: "detached" });
 
   await filterTo(page, "U", ["县卫生健康局"]);
   // Seq 15–17 (rows 20–22), then the rows below the table (the note).

@@ -91,6 +91,8 @@ extern "C" {
     fn left(this: &Bounds) -> f64;
     #[wasm_bindgen(method, getter)]
     fn top(this: &Bounds) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn bottom(this: &Bounds) -> f64;
 }
 
 /// Where the body lies in the scroller, in CSS pixels of the canvas at its top left: the
@@ -140,6 +142,25 @@ fn pixel_ratio() -> f64 {
         .map(|w| w.device_pixel_ratio())
         .filter(|r| r.is_finite() && *r > 0.0)
         .unwrap_or(1.0)
+}
+
+/// Where a click on an element happened, in the page's client coordinates: the mouse's point,
+/// or for a click from the keyboard (Enter or Space on a focused button: `detail` 0 and no
+/// point) the element's bottom left corner.
+pub fn click_point(ev: &web_sys::MouseEvent) -> (i32, i32) {
+    if ev.detail() != 0 {
+        return (ev.client_x(), ev.client_y());
+    }
+    match ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        Some(el) => {
+            let b = bounds(&el);
+            (b.left().round() as i32, b.bottom().round() as i32)
+        }
+        None => (ev.client_x(), ev.client_y()),
+    }
 }
 
 /// A point of the page (a mouse event's client x, y) on `canvas`.

@@ -392,7 +392,10 @@ impl Grid {
                                     on:mousedown=|ev: leptos::ev::MouseEvent| ev.stop_propagation()
                                     on:click=move |ev: leptos::ev::MouseEvent| {
                                         ev.stop_propagation();
-                                        menu.open(g, c, ev.client_x() - 10, ev.client_y() + 12);
+                                        // Under the pointer, or under the button pressed
+                                        // from the keyboard.
+                                        let (x, y) = crate::ui::browser::canvas::click_point(&ev);
+                                        menu.open(g, c, x - 10, y + 12);
                                     }
                                 >
                                     <svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true">

@@ -118,8 +118,14 @@ impl Grid {
 
     /// A key pressed while the grid has the keyboard.
     pub fn on_keydown(&self, ev: &leptos::ev::KeyboardEvent) {
-        if crate::ui::browser::from_control(ev) {
-            return;
+        // A control's keys are its own, except the plan's undo and redo from a menu or a button
+        // (a role just chosen is undone with Ctrl+Z where it was chosen).
+        if let Some(control) = crate::ui::browser::control_of(ev) {
+            let undo = (ev.ctrl_key() || ev.meta_key())
+                && matches!(ev.key().as_str(), "z" | "Z" | "y" | "Y");
+            if !(undo && control == crate::ui::browser::Control::Menu) {
+                return;
+            }
         }
         if let Some(text) = self.editing.get_untracked() {
             // Keys typed before the editor has focus (it appears a moment after editing
