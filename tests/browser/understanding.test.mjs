@@ -126,6 +126,7 @@ test("no table: the sheet opens as a grid, 标记表格 makes a plan, the column
   const focused = () => menuD.evaluate((s) => s === document.activeElement);
   for (let i = 0; i < 8 && !(await focused()); i += 1) await app.page.keyboard.press("Tab");
   assert.ok(await focused(), "Tab reaches D's role menu");
+  assert.equal(await menuD.evaluate((s) => getComputedStyle(s).opacity), "1", "reached by Tab, the menu shows itself");
   assert.equal((await options(menuD)).length, 18, "tabbed onto, the menu has every role");
   const up = await menuD.evaluate((s) => s.selectedIndex >= 2);
   const activeCell = () => app.page.evaluate(() => {
