@@ -56,20 +56,8 @@ pub fn run(opts: &Options) -> Result<()> {
                 .arg(&source)
                 .arg(&writers),
         )?;
-        let libreoffice = writers.join(format!("{stem}-libreoffice.xlsx"));
-        if !libreoffice.is_file() {
-            let out = writers.join("lo");
-            std::fs::create_dir_all(&out)?;
-            gen::soffice_to(&source, &out, "xlsx")?;
-            std::fs::rename(out.join(format!("{stem}.xlsx")), &libreoffice)?;
-        }
-        let ods = writers.join(format!("{stem}-libreoffice.ods"));
-        if !ods.is_file() {
-            let out = writers.join("lo");
-            std::fs::create_dir_all(&out)?;
-            gen::soffice_to(&source, &out, "ods")?;
-            std::fs::rename(out.join(format!("{stem}.ods")), &ods)?;
-        }
+        libreoffice_copy(&source, &writers, &stem, "xlsx")?;
+        let ods = libreoffice_copy(&source, &writers, &stem, "ods")?;
         inputs.push(Input {
             path: source,
             writer: "rust_xlsxwriter (shared strings, as Excel)",
@@ -140,6 +128,19 @@ pub fn run(opts: &Options) -> Result<()> {
         bench_dir().join("user-path.md").display()
     );
     Ok(())
+}
+
+/// `source` as LibreOffice saves it in the format `to`, written once as
+/// `writers/<stem>-libreoffice.<to>`.
+fn libreoffice_copy(source: &Path, writers: &Path, stem: &str, to: &str) -> Result<PathBuf> {
+    let copy = writers.join(format!("{stem}-libreoffice.{to}"));
+    if !copy.is_file() {
+        let out = writers.join("lo");
+        std::fs::create_dir_all(&out)?;
+        gen::soffice_to(source, &out, to)?;
+        std::fs::rename(out.join(format!("{stem}.{to}")), &copy)?;
+    }
+    Ok(copy)
 }
 
 /// The venv's python with openpyxl 3.1.5, made once in `target/bench/venv`.
