@@ -39,8 +39,8 @@ Commands:
       --no-dist        measure the existing dist/zhibiao.html
       --no-setup       skip apt-get/npm set-up
       --user-path      only the user's path in the shipped page (file chosen → first row
-                       painted → import done) for four writers' files, next to SheetJS and
-                       native calamine (target/bench/user-path.md)
+                       painted → import done) for four writers' .xlsx, LibreOffice's .xls
+                       and .ods, next to SheetJS and native calamine (target/bench/user-path.md)
       --grid-path      only the grid at size in the shipped page: a screen of scroll, a
                        keystroke, upload → painted (target/bench/grid-path.md)
   fuzz [TARGET …]      run the cargo-fuzz targets (import, value, detect, export), one by one
