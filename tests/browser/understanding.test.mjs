@@ -151,7 +151,11 @@ test("no table: the sheet opens as a grid, 标记表格 makes a plan, the column
   assert.equal((await layoutRow(app.page, "D")).role, chosen[0], "two choices, two Ctrl+Z");
   await app.page.getByTestId("view-sheet").click();
   await menu.focus(); // a new view's menus hold their chosen role until used
+  // Chosen with the pointer, a role gives the keyboard back to the grid (the next arrow key
+  // moves the active cell, it does not choose the next role).
+  await menu.dispatchEvent("pointerdown");
   await menu.selectOption("base");
+  assert.equal(await app.page.evaluate(() => document.activeElement?.dataset.testid), "grid-scroll", "the grid has the keyboard again");
   const c = await layoutRow(app.page, "C");
   assert.deepEqual([c.role, c.why, c.confidence], ["base", "用户设定", "确定"]);
   await app.page.getByTestId("view-sheet").click();

@@ -258,7 +258,14 @@ pub fn column_menu(g: Grid, d: usize) -> Option<impl IntoView> {
         return None;
     }
     let l = g.lang.get();
+    // Whether the menu was last used with a pointer: a role chosen so gives the keyboard back
+    // to the grid (as a spreadsheet's list does), so that the next arrow key moves the active
+    // cell instead of choosing the next role; chosen with the keys, the menu keeps it.
+    let by_pointer = StoredValue::new(false);
     let on_change = move |ev: leptos::ev::Event| {
+        if by_pointer.get_value() {
+            g.focus();
+        }
         let key = event_target_value(&ev);
         let next = g.doc.with_untracked(|d| {
             let d = d.as_ref()?;
@@ -298,11 +305,18 @@ pub fn column_menu(g: Grid, d: usize) -> Option<impl IntoView> {
                     fill(&ev);
                 }
             }
-            on:pointerdown=move |ev: leptos::ev::PointerEvent| fill(&ev)
+            on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                by_pointer.set_value(true);
+                fill(&ev);
+            }
             // A key (an arrow chooses the next role at once): the menu is rebuilt with the
             // chosen role only after each choice, while it keeps the focus.
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| fill(&ev)
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                by_pointer.set_value(false);
+                fill(&ev);
+            }
             on:mousedown=move |ev: leptos::ev::MouseEvent| {
+                by_pointer.set_value(true);
                 ev.stop_propagation();
                 fill(&ev);
             }
