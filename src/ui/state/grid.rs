@@ -827,6 +827,105 @@ mod tests {
         assert_eq!(not_numbers(&layout, &plan), [(1, 4)]);
     }
 
+    /// A cell of a generated value column: a number, a word, or nothing.
+    #[derive(Clone, Debug)]
+    enum Gen {
+        Number(u32, bool),
+        Word(usize),
+        Empty,
+    }
+
+    const WORDS: [&str; 5] = ["abc", "全面落实", "完成", "基本完成", "xyz"];
+
+    impl Gen {
+        fn text(&self) -> String {
+            match self {
+                Gen::Number(n, true) => format!("{}.5", n),
+                Gen::Number(n, false) => n.to_string(),
+                Gen::Word(w) => WORDS[*w % WORDS.len()].to_string(),
+                Gen::Empty => String::new(),
+            }
+        }
+    }
+
+    fn gen_cell() -> impl proptest::strategy::Strategy<Value = Gen> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => (1u32..999, any::<bool>()).prop_map(|(n, half)| Gen::Number(n, half)),
+            2 => (0usize..WORDS.len()).prop_map(Gen::Word),
+            1 => Just(Gen::Empty),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Generated tables, with a base and a target column or years only (the base and target
+        /// then yearly targets), each value cell a number, a word or empty: the cells flagged
+        /// are exactly the words in the value columns of a row with a number among its base,
+        /// target and yearly targets — an oracle from the generated texts and the layout's
+        /// roles, not from the plan.
+        #[test]
+        fn flagged_cells_are_the_words_of_rows_with_numeric_targets(
+            named in proptest::prelude::any::<bool>(),
+            rows in proptest::collection::vec(proptest::collection::vec(gen_cell(), 8), 1..8),
+        ) {
+            let header = if named {
+                "序号,指标名称,单位,2020年基数,2021年,2022年,2023年,2024年,2025年目标,2021年实际,2022年实际"
+            } else {
+                "序号,指标名称,单位,2020年,2021年,2022年,2023年,2024年,2025年,2021年实际,2022年实际"
+            };
+            let mut csv = format!("{header}\n");
+            for (i, cells) in rows.iter().enumerate() {
+                let values: Vec<String> = cells.iter().map(Gen::text).collect();
+                csv.push_str(&format!("{},指标{},万元,{}\n", i + 1, i + 1, values.join(",")));
+            }
+            let s = open(&csv);
+            let (Some(layout), Some(plan)) = (s.layout.as_ref(), s.plan.as_ref()) else {
+                return Err(proptest::test_runner::TestCaseError::reject("no table found"));
+            };
+            // Columns 3..=10 hold the generated cells; the layout says which role each has: a
+            // base and a target column, or years only.
+            let role = |col: usize| layout.columns.iter().find(|c| c.col == col).map(|c| c.role);
+            proptest::prop_assert_eq!(
+                (role(3), role(8)),
+                if named {
+                    (Some(Role::Base), Some(Role::Target))
+                } else {
+                    (Some(Role::Yearly(2020)), Some(Role::Yearly(2025)))
+                },
+                "{}",
+                csv
+            );
+            proptest::prop_assert_eq!(role(9), Some(Role::Actual(2021)));
+            let mut expected = Vec::new();
+            for ind in &plan.indicators {
+                let r = ind.row.saturating_sub(1) as usize;
+                let Some(cells) = r.checked_sub(1).and_then(|i| rows.get(i)) else { continue };
+                let cell = |col: usize| &cells[col - 3];
+                let targets = (3..=10).filter(|&c| {
+                    matches!(role(c), Some(Role::Base | Role::Target | Role::Yearly(_)))
+                });
+                let numeric = targets
+                    .into_iter()
+                    .any(|c| matches!(cell(c), Gen::Number(..)));
+                if !numeric {
+                    continue;
+                }
+                for c in 3..=10 {
+                    let value_column = matches!(
+                        role(c),
+                        Some(Role::Base | Role::Target | Role::Yearly(_) | Role::Actual(_))
+                    );
+                    if value_column && matches!(cell(c), Gen::Word(_)) {
+                        expected.push((r, c));
+                    }
+                }
+            }
+            expected.sort_unstable();
+            proptest::prop_assert_eq!(not_numbers(layout, plan), expected, "{}", csv);
+        }
+    }
+
     fn open(csv: &str) -> crate::io::ImportedSheet {
         let mut imported = crate::io::import(csv.as_bytes()).expect("csv");
         imported.sheets.remove(0)
