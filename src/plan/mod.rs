@@ -50,6 +50,8 @@ pub mod year_map;
 mod proptests;
 #[cfg(test)]
 mod samples;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::BTreeSet;
 

@@ -496,22 +496,7 @@ mod tests {
         assert_eq!(shown(f64::NAN, 2), "NaN");
     }
 
-    /// A small deterministic generator (xorshift64*), so the comparison below is reproducible.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        fn unit(&mut self) -> f64 {
-            (self.next() >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::plan::testing::Rng;
 
     /// The reference of [`clean`]: the number that the 15-digit text parses to.
     fn clean_by_text(value: f64) -> f64 {
